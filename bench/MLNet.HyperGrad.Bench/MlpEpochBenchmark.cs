@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using MLNet.HyperGrad.Data;
+using MLNet.HyperGrad.Models;
+using MLNet.HyperGrad.Torch;
+using MLNet.HyperGrad.Training;
+
+namespace MLNet.HyperGrad.Bench;
+
+/// <summary>
+/// One epoch of minibatch SGD with momentum for an MLP on Fashion-MNIST: our trainer against the
+/// PyTorch peer script (the same Debian libtorch under Python), interleaved, on two shapes.
+/// </summary>
+internal static class MlpEpochBenchmark
+{
+    private sealed record Shape(string Hidden, int Batch, int Threads);
+
+    private static readonly Shape[] Shapes = [new("256,256", 128, 2), new("100", 100, 1)];
+
+    public static int Run(string[] args)
+    {
+        int repeats = IntOption(args, "--repeats", 3);
+        string peer = StringOption(args, "--peer", FindPeerScript());
+        Console.WriteLine($"# mlp-epoch: libtorch {TorchRuntime.Version}, {Environment.ProcessorCount} cores, {repeats} interleaved repeats, best of each");
+        FashionMnistData data = FashionMnist.Load();
+        using TensorDataset train = data.Train.ToTensors();
+        using TensorDataset test = data.Test.ToTensors();
+        double minRatio = double.PositiveInfinity;
+        foreach (Shape shape in Shapes)
+        {
+            double ours = 0, theirs = 0, ourAccuracy = 0, theirAccuracy = 0;
+            for (int r = 0; r < repeats; r++)
+            {
+                (double sps, double acc) = Ours(shape, train, test, seed: (ulong)r);
+                ours = Math.Max(ours, sps);
+                ourAccuracy = acc;
+                (double psps, double pacc) = Peer(peer, shape);
+                theirs = Math.Max(theirs, psps);
+                theirAccuracy = pacc;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  784-{shape.Hidden.Replace(',', '-')}-10 batch {shape.Batch} threads {shape.Threads} repeat {r + 1}: hypergrad {sps:F0} samples/s, pytorch {psps:F0} samples/s"));
+            }
+
+            double ratio = ours / theirs;
+            minRatio = Math.Min(minRatio, ratio);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"784-{shape.Hidden.Replace(',', '-')}-10 batch {shape.Batch} threads {shape.Threads}: hypergrad {ours:F0} samples/s (test acc {ourAccuracy:F4}), pytorch {theirs:F0} samples/s (test acc {theirAccuracy:F4}), ratio {ratio:F3}"));
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"throughput ratio vs pytorch: {minRatio:F3}"));
+        return 0;
+    }
+
+    private static (double SamplesPerSecond, double TestAccuracy) Ours(Shape shape, TensorDataset train, TensorDataset test, ulong seed)
+    {
+        TorchRuntime.Threads = shape.Threads;
+        int[] sizes = [784, .. shape.Hidden.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(h => int.Parse(h, CultureInfo.InvariantCulture)), 10];
+        var mlp = new Mlp(sizes);
+        using var generator = new Generator(seed);
+        using ParameterSet weights = mlp.CreateParameters(generator);
+        var trainer = new Trainer(mlp, new TrainingOptions { Epochs = 1, BatchSize = shape.Batch, LearningRate = 0.05, Momentum = 0.9, Seed = seed });
+        EpochReport report = trainer.Fit(weights, train.Features, train.Labels)[0];
+        Evaluation evaluation = Trainer.Evaluate(mlp, weights, test.Features, test.Labels, LossKind.CrossEntropy);
+        return (report.SamplesPerSecond, evaluation.Accuracy ?? 0);
+    }
+
+    private static (double SamplesPerSecond, double TestAccuracy) Peer(string script, Shape shape)
+    {
+        var start = new ProcessStartInfo("/usr/bin/python3")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string a in new[] { script, "--hidden", shape.Hidden, "--batch", shape.Batch.ToString(CultureInfo.InvariantCulture), "--threads", shape.Threads.ToString(CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using Process process = Process.Start(start) ?? throw new InvalidOperationException("could not start /usr/bin/python3");
+        string output = process.StandardOutput.ReadToEnd();
+        string errors = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"the PyTorch peer failed ({process.ExitCode}): {errors}");
+        }
+
+        using JsonDocument json = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
+        return (json.RootElement.GetProperty("samples_per_s").GetDouble(), json.RootElement.GetProperty("test_accuracy").GetDouble());
+    }
+
+    private static string FindPeerScript()
+    {
+        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, "shared", "bench", "pytorch_mlp_epoch.py");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException("pytorch_mlp_epoch.py not found in a shared/bench folder above the benchmark; pass --peer <path>.");
+    }
+
+    private static int IntOption(string[] args, string name, int fallback)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    private static string StringOption(string[] args, string name, string fallback)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+    }
+}

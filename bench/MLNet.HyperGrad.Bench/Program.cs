@@ -1,0 +1,17 @@
+// Benchmarks of MLNet.HyperGrad against peers measured in the same run.
+//   mlp-epoch [--repeats 3] [--peer <path to pytorch_mlp_epoch.py>]
+// Prints one line per measurement and, last, `throughput ratio vs pytorch: <min ratio>`.
+using MLNet.HyperGrad.Bench;
+
+string command = args.Length > 0 ? args[0] : "mlp-epoch";
+return command switch
+{
+    "mlp-epoch" => MlpEpochBenchmark.Run(args.Skip(1).ToArray()),
+    _ => Usage(command),
+};
+
+static int Usage(string command)
+{
+    Console.Error.WriteLine($"unknown benchmark \"{command}\"; available: mlp-epoch");
+    return 2;
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The test command of the README: installs what is missing, builds everything (the libtorch shim
+# included) and runs the whole xunit suite. Ends with one line 'tests: N passed, N failed, N skipped'.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh || exit 1
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+log=$(mktemp)
+dotnet test MLNet.HyperGrad.sln -c Release --logger "console;verbosity=normal" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+summary=$(grep -E "^(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+" "$log" | tail -n 1)
+failed=$(sed -E 's/.*Failed: +([0-9]+),.*/\1/' <<<"$summary")
+passed=$(sed -E 's/.*Passed: +([0-9]+),.*/\1/' <<<"$summary")
+skipped=$(sed -E 's/.*Skipped: +([0-9]+),.*/\1/' <<<"$summary")
+rm -f "$log"
+if [ -z "$summary" ]; then
+  echo "tests: the test run did not finish (build failure?)"
+  exit 1
+fi
+echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
+exit "$status"

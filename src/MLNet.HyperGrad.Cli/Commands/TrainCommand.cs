@@ -1,0 +1,104 @@
+using System.CommandLine;
+using System.Globalization;
+using MLNet.HyperGrad.Data;
+using MLNet.HyperGrad.Models;
+using MLNet.HyperGrad.Torch;
+using MLNet.HyperGrad.Training;
+using Spectre.Console;
+
+namespace MLNet.HyperGrad.Cli.Commands;
+
+/// <summary><c>hypergrad train</c>: trains one MLP on Fashion-MNIST with given hyperparameters and reports test accuracy.</summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var hidden = new Option<string>("--hidden") { Description = "Hidden layer widths, comma-separated.", DefaultValueFactory = _ => "256,256" };
+        var epochs = new Option<int>("--epochs") { Description = "Passes over the training data.", DefaultValueFactory = _ => 10 };
+        var batch = new Option<int>("--batch-size") { Description = "Minibatch size.", DefaultValueFactory = _ => 128 };
+        var optimizer = new Option<OptimizerKind>("--optimizer") { Description = "SgdMomentum or Adam.", DefaultValueFactory = _ => OptimizerKind.SgdMomentum };
+        var learningRate = new Option<double>("--learning-rate") { Description = "Learning rate.", DefaultValueFactory = _ => 0.05 };
+        var momentum = new Option<double>("--momentum") { Description = "SGD momentum.", DefaultValueFactory = _ => 0.9 };
+        var weightDecay = new Option<double>("--weight-decay") { Description = "L2 coefficient.", DefaultValueFactory = _ => 0.0 };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of initialization and minibatch order.", DefaultValueFactory = _ => 0UL };
+        var threads = new Option<int>("--threads") { Description = "libtorch threads (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var dataDir = new Option<string?>("--data-dir") { Description = $"Fashion-MNIST IDX folder (default {FashionMnist.DefaultDirectory})." };
+
+        var command = new Command("train", "Train one MLP on Fashion-MNIST and print its test accuracy.")
+        {
+            hidden, epochs, batch, optimizer, learningRate, momentum, weightDecay, seed, threads, dataDir,
+        };
+        command.SetAction((result, cancellationToken) => CliErrors.Guard(() => Task.FromResult(Run(
+            ParseSizes(result.GetValue(hidden)!),
+            new TrainingOptions
+            {
+                Epochs = result.GetValue(epochs),
+                BatchSize = result.GetValue(batch),
+                Optimizer = result.GetValue(optimizer),
+                LearningRate = result.GetValue(learningRate),
+                Momentum = result.GetValue(momentum),
+                WeightDecay = result.GetValue(weightDecay),
+                Seed = result.GetValue(seed),
+            },
+            result.GetValue(threads),
+            result.GetValue(dataDir),
+            cancellationToken))));
+        return command;
+    }
+
+    private static int Run(int[] hidden, TrainingOptions options, int threads, string? dataDirectory, CancellationToken cancellationToken)
+    {
+        options.Validate();
+        TorchRuntime.Threads = threads;
+        AnsiConsole.MarkupLine($"[bold]hypergrad train[/]: libtorch {TorchRuntime.Version}, {threads} thread(s)");
+        FashionMnistData data = FashionMnist.Load(dataDirectory);
+        using TensorDataset train = data.Train.ToTensors();
+        using TensorDataset test = data.Test.ToTensors();
+        int[] sizes = [data.Train.FeatureCount, .. hidden, data.Train.ClassCount];
+        var mlp = new Mlp(sizes);
+        using var generator = new Generator(options.Seed);
+        using ParameterSet weights = mlp.CreateParameters(generator);
+        AnsiConsole.MarkupLine($"Fashion-MNIST: {data.Train.Rows:N0} training and {data.Test.Rows:N0} test images; MLP {string.Join('-', sizes)}, {weights.ElementCount:N0} weights; {options.Optimizer}, lr {Fmt(options.LearningRate)}, batch {options.BatchSize}, {options.Epochs} epochs");
+
+        var table = new Table().AddColumns("epoch", "train loss", "test loss", "test accuracy", "samples/s");
+        AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Start(context =>
+            {
+                ProgressTask task = context.AddTask("training", maxValue: 1.0);
+                var progress = new SynchronousProgress<TrainingProgress>(p =>
+                {
+                    task.Value = p.Fraction;
+                    task.Description = $"epoch {p.Epoch}/{p.Epochs}";
+                    if (p.CompletedEpoch is { Validation: { } v } e)
+                    {
+                        table.AddRow(e.Epoch.ToString(CultureInfo.InvariantCulture), Fmt(e.TrainLoss), Fmt(v.Loss), Fmt(v.Accuracy ?? 0), e.SamplesPerSecond.ToString("F0", CultureInfo.InvariantCulture));
+                    }
+                });
+                new Trainer(mlp, options).Fit(weights, train.Features, train.Labels, (test.Features, test.Labels), progress, cancellationToken);
+            });
+
+        AnsiConsole.Write(table);
+        Evaluation final = Trainer.Evaluate(mlp, weights, test.Features, test.Labels, LossKind.CrossEntropy);
+        AnsiConsole.MarkupLine($"[bold green]test accuracy: {Fmt(final.Accuracy ?? 0)}[/] (loss {Fmt(final.Loss)}, {final.Count:N0} images)");
+        return 0;
+    }
+
+    internal static int[] ParseSizes(string text)
+    {
+        string[] parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var sizes = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] < 1)
+            {
+                throw new ArgumentException($"--hidden expects positive integers separated by commas, such as 256,256; \"{parts[i]}\" is not one.");
+            }
+        }
+
+        return sizes;
+    }
+
+    private static string Fmt(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
+}
