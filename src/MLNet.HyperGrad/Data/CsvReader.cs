@@ -1,0 +1,76 @@
+namespace MLNet.HyperGrad.Data;
+
+/// <summary>
+/// Reads CSV files (RFC 4180) into <see cref="TabularDataset"/>s for classification or regression,
+/// fitting the encoding on one file and applying it to others.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Parsing: fields are separated by <see cref="CsvReadOptions.Delimiter"/>; a quoted field may hold
+/// delimiters, line breaks and doubled quotes. Empty lines are skipped. The file is read as UTF-8
+/// (a byte-order mark selects another Unicode encoding). Cells are trimmed of spaces before they are
+/// interpreted. Line numbers in errors are 1-based, the line a record starts on.
+/// </para>
+/// <para>
+/// Encoding: a feature column is numeric when every non-missing cell is a finite number within
+/// float32 range, parsed with the invariant culture; otherwise it is categorical and one-hot encoded,
+/// categories sorted ordinally, features named <c>column=category</c>. A cell is missing when it is
+/// empty or one of <c>NA</c>, <c>N/A</c>, <c>NaN</c>, <c>?</c>, <c>null</c> (case-insensitive); see
+/// <see cref="MissingValuePolicy"/>. Classification labels become class indices in sorted order
+/// (numeric order when every label is a number, ordinal otherwise); regression labels must be numbers.
+/// </para>
+/// <para>
+/// Applying a schema: columns are found by name when the file has a header and by position when it
+/// has none; a category the schema has not seen encodes as all zeros; a class it has not seen, a
+/// non-number in a numeric column and a missing column are errors.
+/// </para>
+/// </remarks>
+public static class CsvReader
+{
+    /// <summary>Reads a training file, fitting the schema on it.</summary>
+    /// <param name="path">The CSV file.</param>
+    /// <param name="options">The options; <see cref="CsvReadOptions.LabelColumn"/> is required.</param>
+    /// <returns>The dataset and the schema fitted on it.</returns>
+    /// <exception cref="ArgumentException">The options are invalid (every failure listed) or the label is also ignored.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="DatasetFormatException">
+    /// The file is empty or has only a header, a quote is unterminated, a row has the wrong number of
+    /// fields, the label or an ignored column does not exist, a value is missing under
+    /// <see cref="MissingValuePolicy.Error"/>, a column has more than
+    /// <see cref="CsvReadOptions.MaxCategories"/> categories, a regression label is not a number, or
+    /// there are fewer than two classes.
+    /// </exception>
+    public static CsvDataset Read(string path, CsvReadOptions options)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate(fitting: true, nameof(options));
+        CsvTable table = CsvTable.Load(path, options);
+        TabularSchema schema = CsvSchemaFitter.Fit(table, options);
+        return CsvEncoder.Encode(table, schema, options.MissingValuePolicy);
+    }
+
+    /// <summary>Reads a validation, test or prediction file with a schema fitted on the training file.</summary>
+    /// <param name="path">The CSV file.</param>
+    /// <param name="options">
+    /// The options; only <see cref="CsvReadOptions.HasHeader"/>, <see cref="CsvReadOptions.Delimiter"/>
+    /// and <see cref="CsvReadOptions.MissingValuePolicy"/> are used (imputation uses the schema's training values).
+    /// </param>
+    /// <param name="schema">The schema fitted on the training file.</param>
+    /// <returns>The dataset, encoded with <paramref name="schema"/>, and that schema.</returns>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="DatasetFormatException">
+    /// The file is malformed, a column of the schema is missing, a numeric column holds a non-number,
+    /// a label is a class the schema does not know, or a value is missing under <see cref="MissingValuePolicy.Error"/>.
+    /// </exception>
+    public static CsvDataset Read(string path, CsvReadOptions options, TabularSchema schema)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(schema);
+        options.Validate(fitting: false, nameof(options));
+        CsvTable table = CsvTable.Load(path, options);
+        return CsvEncoder.Encode(table, schema, options.MissingValuePolicy);
+    }
+}
