@@ -1,0 +1,66 @@
+namespace MLNet.HyperGrad.SearchSpaces;
+
+/// <summary>Describes one slot of a search space's unit cube: which key it encodes and whether a gradient can pass through it.</summary>
+/// <remarks>
+/// Integer and categorical slots decode through a floor, so their value is piecewise constant in the
+/// cube: the derivative is zero almost everywhere and undefined at bin edges. The stated relaxation is
+/// that gradient-based tuners hold such slots fixed at their current value (or leave them to a
+/// black-box tuner) and follow hypergradients only through slots where
+/// <see cref="IsDifferentiable"/> is <see langword="true"/>.
+/// </remarks>
+public sealed class FeatureDimension
+{
+    /// <summary>Creates a description.</summary>
+    /// <param name="index">The slot's position in the feature vector.</param>
+    /// <param name="keyPath">The key path of the value it encodes: <c>lr</c>, <c>optimizer.momentum</c>, <c>rates[17]</c>.</param>
+    /// <param name="kind">How the slot decodes.</param>
+    /// <param name="levels">The number of distinct values for an integer or categorical slot (null when continuous or too many to count in an <see cref="int"/>).</param>
+    /// <param name="isLogScale">Whether the slot is spread on a log scale.</param>
+    /// <param name="min">The smallest decoded value of a numeric slot, or null for a categorical one.</param>
+    /// <param name="max">The largest decoded value of a numeric slot, or null for a categorical one.</param>
+    public FeatureDimension(int index, string keyPath, FeatureDimensionKind kind, int? levels, bool isLogScale, double? min, double? max)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentNullException.ThrowIfNull(keyPath);
+        Index = index;
+        KeyPath = keyPath;
+        Kind = kind;
+        Levels = levels;
+        IsLogScale = isLogScale;
+        Min = min;
+        Max = max;
+    }
+
+    /// <summary>Gets the slot's position in the feature vector.</summary>
+    public int Index { get; }
+
+    /// <summary>Gets the key path of the encoded value: keys joined by <c>.</c>, array elements as <c>[i]</c>.</summary>
+    public string KeyPath { get; }
+
+    /// <summary>Gets how the slot decodes.</summary>
+    public FeatureDimensionKind Kind { get; }
+
+    /// <summary>Gets the number of distinct values of an integer or categorical slot; null for a continuous one.</summary>
+    public int? Levels { get; }
+
+    /// <summary>Gets a value indicating whether the slot is spread on a log scale.</summary>
+    public bool IsLogScale { get; }
+
+    /// <summary>Gets the smallest decoded value of a numeric slot; null for a categorical one.</summary>
+    public double? Min { get; }
+
+    /// <summary>Gets the largest decoded value of a numeric slot; null for a categorical one.</summary>
+    public double? Max { get; }
+
+    /// <summary>Gets a value indicating whether the decoded value is differentiable in the slot (only continuous slots are).</summary>
+    public bool IsDifferentiable => Kind == FeatureDimensionKind.Continuous;
+
+    /// <summary>Describes the slot for logs: <c>[3] optimizer.lr: Continuous, log scale, [1E-05, 1]</c>.</summary>
+    /// <returns>The description.</returns>
+    public override string ToString()
+    {
+        string range = Min is double lo && Max is double hi ? $", [{Parameter.Format(lo)}, {Parameter.Format(hi)}]" : string.Empty;
+        string levels = Levels is int n ? $", {n} levels" : string.Empty;
+        return $"[{Index}] {KeyPath}: {Kind}{(IsLogScale ? ", log scale" : string.Empty)}{range}{levels}";
+    }
+}
