@@ -1,0 +1,24 @@
+using MLNet.HyperGrad.SearchSpaces;
+
+namespace MLNet.HyperGrad.Tuners;
+
+/// <summary>Decides which hyperparameters to try next (ML.NET AutoML's <c>ITuner</c>).</summary>
+/// <remarks>
+/// Lifecycle: one tuner instance lives for one experiment run. The experiment calls
+/// <see cref="Propose"/> once per trial, then <see cref="Update"/> exactly once with that trial's
+/// result — failed trials included (then <see cref="TrialResult.Loss"/> is <see cref="double.MaxValue"/>),
+/// and, when a study is resumed, once for every trial already stored, in trial order, before the first
+/// new proposal. Calls are serialized by the experiment, even when trials run in parallel, so an
+/// implementation need not be thread-safe. A tuner never trains.
+/// </remarks>
+public interface ITuner
+{
+    /// <summary>Chooses the hyperparameters of a new trial.</summary>
+    /// <param name="settings">The trial: its id is set; its <see cref="TrialSettings.Parameter"/> is what this returns.</param>
+    /// <returns>A parameter inside the tuner's search space.</returns>
+    Parameter Propose(TrialSettings settings);
+
+    /// <summary>Learns from a finished trial.</summary>
+    /// <param name="result">The trial's result; smaller <see cref="TrialResult.Loss"/> is better.</param>
+    void Update(TrialResult result);
+}

@@ -1,0 +1,49 @@
+using MLNet.HyperGrad.SearchSpaces;
+
+namespace MLNet.HyperGrad.Tuners;
+
+/// <summary>Proposes points uniformly at random in the search space's unit cube.</summary>
+/// <remarks>
+/// The proposal of trial <c>k</c> depends only on the seed and <c>k</c>, so a study is reproducible
+/// whatever the order in which parallel trials finish, and a resumed study goes on exactly as an
+/// uninterrupted one would. Log-scale options are uniform in the logarithm (the unit cube is).
+/// </remarks>
+public sealed class RandomSearchTuner : ITuner
+{
+    private readonly SearchSpace searchSpace;
+    private readonly int seed;
+
+    /// <summary>Creates a random-search tuner.</summary>
+    /// <param name="searchSpace">The space to sample.</param>
+    /// <param name="seed">The seed; the same seed gives the same proposals.</param>
+    public RandomSearchTuner(SearchSpace searchSpace, int seed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(searchSpace);
+        this.searchSpace = searchSpace;
+        this.seed = seed;
+    }
+
+    /// <summary>Gets the number of results received (failed trials included).</summary>
+    public int UpdateCount { get; private set; }
+
+    /// <inheritdoc />
+    public Parameter Propose(TrialSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var random = new Random(SeedMixer.Mix(seed, settings.TrialId));
+        double[] point = new double[searchSpace.FeatureSpaceDim];
+        for (int i = 0; i < point.Length; i++)
+        {
+            point[i] = random.NextDouble();
+        }
+
+        return searchSpace.SampleFromFeatureSpace(point);
+    }
+
+    /// <inheritdoc />
+    public void Update(TrialResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        UpdateCount++;
+    }
+}
