@@ -117,7 +117,8 @@ public sealed class Standardizer
         double[] std = new double[d];
         for (int j = 0; j < d; j++)
         {
-            // Equal extremes mean a constant feature; rounding must not turn it into a tiny divisor.
+            // Equal extremes mean a constant feature: report exactly 0 rather than trusting the
+            // two-pass variance to come out exact (it does while the float64 sum is exact).
             std[j] = min[j] == max[j] ? 0 : Math.Sqrt(variance[j] / n);
         }
 
