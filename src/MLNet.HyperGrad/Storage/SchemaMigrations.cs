@@ -21,13 +21,16 @@ namespace MLNet.HyperGrad.Storage;
 internal static class SchemaMigrations
 {
     /// <summary>Version 1: studies, their attributes, trials and intermediate values.</summary>
-    internal const string Version1Sql = """
+    internal static readonly string[] Version1Statements =
+    [
+        """
         CREATE TABLE schema_version (
             version        INTEGER PRIMARY KEY CHECK (version >= 1),
             applied_at_utc TEXT    NOT NULL,
             description    TEXT    NOT NULL
         );
-
+        """,
+        """
         CREATE TABLE studies (
             id                INTEGER PRIMARY KEY AUTOINCREMENT,
             name              TEXT    NOT NULL UNIQUE CHECK (length(name) > 0),
@@ -36,75 +39,89 @@ internal static class SchemaMigrations
             direction         TEXT    NOT NULL CHECK (direction IN ('Minimize', 'Maximize')),
             created_at_utc    TEXT    NOT NULL
         );
-
+        """,
+        """
         CREATE TABLE study_attributes (
             study_id INTEGER NOT NULL REFERENCES studies (id) ON DELETE CASCADE,
             key      TEXT    NOT NULL CHECK (length(key) > 0),
             value    TEXT    NOT NULL,
             PRIMARY KEY (study_id, key)
         ) WITHOUT ROWID;
-
+        """,
+        """
         CREATE TABLE trials (
             study_id        INTEGER NOT NULL REFERENCES studies (id) ON DELETE CASCADE,
             number          INTEGER NOT NULL CHECK (number >= 0),
             state           TEXT    NOT NULL CHECK (state IN ('Running', 'Complete', 'Failed', 'Pruned')),
             parameters_json TEXT    NOT NULL,
             loss            REAL,
-            loss_is_nan     INTEGER NOT NULL DEFAULT 0 CHECK (loss_is_nan IN (0, 1) AND (loss_is_nan = 0 OR loss IS NULL)),
+            loss_special    TEXT    CHECK (loss_special IS NULL OR (loss_special IN ('NaN', '-0') AND loss IS NULL)),
             metric          REAL,
-            metric_is_nan   INTEGER NOT NULL DEFAULT 0 CHECK (metric_is_nan IN (0, 1) AND (metric_is_nan = 0 OR metric IS NULL)),
+            metric_special  TEXT    CHECK (metric_special IS NULL OR (metric_special IN ('NaN', '-0') AND metric IS NULL)),
             duration_ms     REAL    CHECK (duration_ms IS NULL OR duration_ms >= 0),
             started_at_utc  TEXT    NOT NULL,
             ended_at_utc    TEXT,
             error           TEXT,
             PRIMARY KEY (study_id, number),
             CHECK ((state = 'Running') = (ended_at_utc IS NULL)),
-            CHECK (state <> 'Complete' OR loss IS NOT NULL OR loss_is_nan = 1),
+            CHECK (state <> 'Complete' OR loss IS NOT NULL OR loss_special IS NOT NULL),
             CHECK (state <> 'Failed' OR error IS NOT NULL)
         );
-
+        """,
+        """
         CREATE INDEX ix_trials_study_state ON trials (study_id, state);
-
+        """,
+        """
         CREATE TABLE trial_intermediate_values (
-            study_id     INTEGER NOT NULL,
-            trial_number INTEGER NOT NULL,
-            step         INTEGER NOT NULL CHECK (step >= 0),
-            value        REAL,
-            value_is_nan INTEGER NOT NULL DEFAULT 0 CHECK (value_is_nan IN (0, 1) AND ((value_is_nan = 1) = (value IS NULL))),
+            study_id      INTEGER NOT NULL,
+            trial_number  INTEGER NOT NULL,
+            step          INTEGER NOT NULL CHECK (step >= 0),
+            value         REAL,
+            value_special TEXT    CHECK (value_special IN ('NaN', '-0')),
             PRIMARY KEY (study_id, trial_number, step),
+            CHECK ((value IS NULL) <> (value_special IS NULL)),
             FOREIGN KEY (study_id, trial_number) REFERENCES trials (study_id, number) ON DELETE CASCADE
         ) WITHOUT ROWID;
-
+        """,
+        """
         CREATE TRIGGER trials_finished_are_immutable
         BEFORE UPDATE ON trials
         WHEN OLD.state <> 'Running'
         BEGIN
             SELECT RAISE(ABORT, 'finished trials are immutable');
         END;
-
+        """,
+        """
         CREATE TRIGGER intermediate_values_insert_only_while_running
         BEFORE INSERT ON trial_intermediate_values
         WHEN (SELECT state FROM trials WHERE study_id = NEW.study_id AND number = NEW.trial_number) <> 'Running'
         BEGIN
             SELECT RAISE(ABORT, 'intermediate values of finished trials are immutable');
         END;
-
+        """,
+        """
         CREATE TRIGGER intermediate_values_update_only_while_running
         BEFORE UPDATE ON trial_intermediate_values
         WHEN (SELECT state FROM trials WHERE study_id = OLD.study_id AND number = OLD.trial_number) <> 'Running'
         BEGIN
             SELECT RAISE(ABORT, 'intermediate values of finished trials are immutable');
         END;
-        """;
+        """,
+    ];
 
     /// <summary>Version 2: which worker ran a trial, and which earlier trial it retries.</summary>
-    internal const string Version2Sql = """
+    internal static readonly string[] Version2Statements =
+    [
+        """
         ALTER TABLE trials ADD COLUMN worker_id TEXT CHECK (worker_id IS NULL OR length(worker_id) > 0);
-
+        """,
+        """
         ALTER TABLE trials ADD COLUMN retry_of INTEGER CHECK (retry_of IS NULL OR (retry_of >= 0 AND retry_of < number));
-
+        """,
+        """
         CREATE INDEX ix_trials_study_worker_state ON trials (study_id, worker_id, state) WHERE worker_id IS NOT NULL;
-
+        """,
+        """
         CREATE TRIGGER trials_retry_of_must_exist
         BEFORE INSERT ON trials
         WHEN NEW.retry_of IS NOT NULL
@@ -112,13 +129,14 @@ internal static class SchemaMigrations
         BEGIN
             SELECT RAISE(ABORT, 'retry_of must name an existing trial of the same study');
         END;
-        """;
+        """,
+    ];
 
     /// <summary>Gets every step, in order; step <c>i</c> takes a database to version <c>i + 1</c>.</summary>
     internal static IReadOnlyList<SchemaMigration> All { get; } =
     [
-        new(1, "initial schema: studies, study attributes, trials, intermediate values", Version1Sql),
-        new(2, "trials.worker_id and trials.retry_of", Version2Sql),
+        new(1, "initial schema: studies, study attributes, trials, intermediate values", Version1Statements),
+        new(2, "trials.worker_id and trials.retry_of", Version2Statements),
     ];
 
     /// <summary>Gets the schema version this library writes, and the newest it can open.</summary>
@@ -154,7 +172,11 @@ internal static class SchemaMigrations
 
                 try
                 {
-                    Execute(connection, transaction, migration.Sql);
+                    foreach (string statement in migration.Statements)
+                    {
+                        Execute(connection, transaction, statement);
+                    }
+
                     using SqliteCommand record = connection.CreateCommand();
                     record.Transaction = transaction;
                     record.CommandText = "INSERT INTO schema_version (version, applied_at_utc, description) VALUES ($version, $at, $description);";

@@ -7,7 +7,7 @@ namespace MLNet.HyperGrad.Storage;
 public sealed partial class SqliteStudyStorage
 {
     private const string TrialColumns =
-        "study_id, number, state, parameters_json, loss, loss_is_nan, metric, metric_is_nan, duration_ms, started_at_utc, ended_at_utc, error, worker_id, retry_of";
+        "study_id, number, state, parameters_json, loss, loss_special, metric, metric_special, duration_ms, started_at_utc, ended_at_utc, error, worker_id, retry_of";
 
     /// <inheritdoc/>
     public Task<TrialRecord> CreateTrialAsync(
@@ -96,9 +96,9 @@ public sealed partial class SqliteStudyStorage
                     connection,
                     transaction,
                     """
-                    INSERT INTO trial_intermediate_values (study_id, trial_number, step, value, value_is_nan)
-                    VALUES ($study, $number, $step, $value, $value_is_nan)
-                    ON CONFLICT (study_id, trial_number, step) DO UPDATE SET value = excluded.value, value_is_nan = excluded.value_is_nan;
+                    INSERT INTO trial_intermediate_values (study_id, trial_number, step, value, value_special)
+                    VALUES ($study, $number, $step, $value, $value_special)
+                    ON CONFLICT (study_id, trial_number, step) DO UPDATE SET value = excluded.value, value_special = excluded.value_special;
                     """);
                 upsert.Parameters.AddWithValue("$study", studyId);
                 upsert.Parameters.AddWithValue("$number", number);
@@ -238,7 +238,7 @@ public sealed partial class SqliteStudyStorage
                     transaction,
                     """
                     UPDATE trials
-                    SET state = $state, loss = $loss, loss_is_nan = $loss_is_nan, metric = $metric, metric_is_nan = $metric_is_nan,
+                    SET state = $state, loss = $loss, loss_special = $loss_special, metric = $metric, metric_special = $metric_special,
                         duration_ms = $duration, ended_at_utc = $ended, error = $error
                     WHERE study_id = $study AND number = $number AND state = 'Running';
                     """);
@@ -338,7 +338,7 @@ public sealed partial class SqliteStudyStorage
             connection,
             transaction,
             $"""
-            SELECT trial_number, step, value, value_is_nan FROM trial_intermediate_values
+            SELECT trial_number, step, value, value_special FROM trial_intermediate_values
             WHERE study_id = $study AND trial_number IN (SELECT number FROM trials {filter})
             ORDER BY trial_number, step;
             """))

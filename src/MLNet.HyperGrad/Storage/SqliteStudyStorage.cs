@@ -23,8 +23,9 @@ namespace MLNet.HyperGrad.Storage;
 /// systems; use a server storage to share a study between machines.</para>
 /// <para><b>Integrity.</b> Foreign keys are on; the schema's CHECK constraints and triggers refuse
 /// unknown states and any change to a finished trial even from other programs writing to the file.
-/// NaN is stored as <c>NULL</c> with an <c>*_is_nan</c> flag (SQLite's REAL cannot hold it);
-/// infinities are stored as they are.</para>
+/// Doubles read back bit for bit: SQLite's REAL cannot hold NaN nor keep the sign of -0.0, so
+/// these two are stored as <c>NULL</c> with a <c>*_special</c> text ('NaN', '-0'); infinities are
+/// stored as they are.</para>
 /// <para><b>Schema.</b> Opening a file creates the schema, or migrates an older one in one
 /// transaction; a file written by a newer MLNet.HyperGrad, or that is not a study database,
 /// is refused with a <see cref="StorageException"/>.</para>
@@ -143,10 +144,11 @@ public sealed partial class SqliteStudyStorage : IStudyStorage
 
     private void ApplyConnectionSettings(SqliteConnection connection)
     {
+        // One statement per command: Microsoft.Data.Sqlite can drop an error of a later statement (dotnet/efcore#32740).
         using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = string.Create(
-            CultureInfo.InvariantCulture,
-            $"PRAGMA busy_timeout = {(long)BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = FULL;");
+        command.CommandText = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {(long)BusyTimeout.TotalMilliseconds};");
+        command.ExecuteNonQuery();
+        command.CommandText = "PRAGMA synchronous = FULL;";
         command.ExecuteNonQuery();
     }
 

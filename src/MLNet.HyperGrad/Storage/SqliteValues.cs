@@ -7,14 +7,17 @@ namespace MLNet.HyperGrad.Storage;
 /// <remarks>
 /// <para>Timestamps are UTC text in the round-trip form <c>yyyy-MM-ddTHH:mm:ss.fffffffZ</c>: exact
 /// to the tick, sortable, and readable with any SQLite tool.</para>
-/// <para>SQLite's REAL holds infinities but turns NaN into NULL, so a double column
-/// <c>x</c> comes with an <c>x_is_nan</c> flag: NaN is stored as <c>x = NULL, x_is_nan = 1</c>; every
-/// other value, infinities included, is stored in <c>x</c> as it is, so that SQL ordering on the
-/// column stays meaningful.</para>
+/// <para>SQLite's REAL holds infinities, but turns NaN into NULL and stores -0.0 as the integer 0,
+/// so a double column <c>x</c> comes with a text column <c>x_special</c>: NaN is stored as
+/// <c>x = NULL, x_special = 'NaN'</c> and negative zero as <c>x = NULL, x_special = '-0'</c>; every
+/// other value, infinities included, is stored in <c>x</c> as it is (and <c>x_special</c> is NULL),
+/// so that SQL ordering on the column stays meaningful. Every double reads back bit for bit.</para>
 /// </remarks>
 internal static class SqliteValues
 {
     private const string UtcFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
+    private const string NaN = "NaN";
+    private const string NegativeZero = "-0";
 
     /// <summary>Formats a UTC time.</summary>
     /// <param name="utc">A time of kind <see cref="DateTimeKind.Utc"/>.</param>
@@ -35,27 +38,38 @@ internal static class SqliteValues
     internal static DateTime ParseUtc(string text) =>
         DateTime.ParseExact(text, UtcFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 
-    /// <summary>Adds the two parameters <paramref name="name"/> and <paramref name="name"/><c>_is_nan</c> for a double column.</summary>
+    /// <summary>Adds the two parameters <paramref name="name"/> and <paramref name="name"/><c>_special</c> for a double column.</summary>
     /// <param name="command">The command.</param>
     /// <param name="name">The parameter name, such as <c>$loss</c>.</param>
     /// <param name="value">The value, or <see langword="null"/>.</param>
     internal static void AddDouble(SqliteCommand command, string name, double? value)
     {
-        bool isNan = value is double v && double.IsNaN(v);
-        command.Parameters.AddWithValue(name, value is null || isNan ? DBNull.Value : value.Value);
-        command.Parameters.AddWithValue(name + "_is_nan", isNan ? 1 : 0);
+        string? special = value switch
+        {
+            double v when double.IsNaN(v) => NaN,
+            double v when v == 0 && double.IsNegative(v) => NegativeZero,
+            _ => null,
+        };
+        command.Parameters.AddWithValue(name, value is null || special is not null ? DBNull.Value : value.Value);
+        command.Parameters.AddWithValue(name + "_special", (object?)special ?? DBNull.Value);
     }
 
-    /// <summary>Reads a double column stored with its NaN flag.</summary>
+    /// <summary>Reads a double column stored with its <c>_special</c> companion.</summary>
     /// <param name="reader">The reader, on a row.</param>
     /// <param name="valueOrdinal">The ordinal of the value column.</param>
-    /// <param name="isNanOrdinal">The ordinal of the NaN flag.</param>
-    /// <returns>The value, NaN, or <see langword="null"/>.</returns>
-    internal static double? GetDouble(SqliteDataReader reader, int valueOrdinal, int isNanOrdinal)
+    /// <param name="specialOrdinal">The ordinal of the <c>_special</c> column.</param>
+    /// <returns>The value, or <see langword="null"/>.</returns>
+    internal static double? GetDouble(SqliteDataReader reader, int valueOrdinal, int specialOrdinal)
     {
-        if (reader.GetInt64(isNanOrdinal) != 0)
+        if (!reader.IsDBNull(specialOrdinal))
         {
-            return double.NaN;
+            string special = reader.GetString(specialOrdinal);
+            return special switch
+            {
+                NaN => double.NaN,
+                NegativeZero => -0.0,
+                _ => throw new StorageException($"Unknown special double '{special}' in column '{reader.GetName(specialOrdinal)}'."),
+            };
         }
 
         return reader.IsDBNull(valueOrdinal) ? null : reader.GetDouble(valueOrdinal);
