@@ -1,0 +1,457 @@
+using Microsoft.Data.Sqlite;
+using MLNet.HyperGrad.Storage;
+
+namespace MLNet.HyperGrad.Tests.Storage;
+
+/// <summary>The storage contract on a SQLite file, plus what only SQLite has: the file, the schema and its migrations.</summary>
+public sealed class SqliteStudyStorageTests : StudyStorageContractTests
+{
+    /// <summary>The version-1 schema exactly as MLNet.HyperGrad first wrote it. Never edit: databases like this exist.</summary>
+    private static readonly string[] Version1Schema =
+    [
+        """
+        CREATE TABLE schema_version (
+            version        INTEGER PRIMARY KEY CHECK (version >= 1),
+            applied_at_utc TEXT    NOT NULL,
+            description    TEXT    NOT NULL
+        );
+        """,
+        """
+        CREATE TABLE studies (
+            id                INTEGER PRIMARY KEY AUTOINCREMENT,
+            name              TEXT    NOT NULL UNIQUE CHECK (length(name) > 0),
+            task_description  TEXT    NOT NULL,
+            search_space_json TEXT    NOT NULL,
+            direction         TEXT    NOT NULL CHECK (direction IN ('Minimize', 'Maximize')),
+            created_at_utc    TEXT    NOT NULL
+        );
+        """,
+        """
+        CREATE TABLE study_attributes (
+            study_id INTEGER NOT NULL REFERENCES studies (id) ON DELETE CASCADE,
+            key      TEXT    NOT NULL CHECK (length(key) > 0),
+            value    TEXT    NOT NULL,
+            PRIMARY KEY (study_id, key)
+        ) WITHOUT ROWID;
+        """,
+        """
+        CREATE TABLE trials (
+            study_id        INTEGER NOT NULL REFERENCES studies (id) ON DELETE CASCADE,
+            number          INTEGER NOT NULL CHECK (number >= 0),
+            state           TEXT    NOT NULL CHECK (state IN ('Running', 'Complete', 'Failed', 'Pruned')),
+            parameters_json TEXT    NOT NULL,
+            loss            REAL,
+            loss_special    TEXT    CHECK (loss_special IS NULL OR (loss_special IN ('NaN', '-0') AND loss IS NULL)),
+            metric          REAL,
+            metric_special  TEXT    CHECK (metric_special IS NULL OR (metric_special IN ('NaN', '-0') AND metric IS NULL)),
+            duration_ms     REAL    CHECK (duration_ms IS NULL OR duration_ms >= 0),
+            started_at_utc  TEXT    NOT NULL,
+            ended_at_utc    TEXT,
+            error           TEXT,
+            PRIMARY KEY (study_id, number),
+            CHECK ((state = 'Running') = (ended_at_utc IS NULL)),
+            CHECK (state <> 'Complete' OR loss IS NOT NULL OR loss_special IS NOT NULL),
+            CHECK (state <> 'Failed' OR error IS NOT NULL)
+        );
+        """,
+        """
+        CREATE INDEX ix_trials_study_state ON trials (study_id, state);
+        """,
+        """
+        CREATE TABLE trial_intermediate_values (
+            study_id      INTEGER NOT NULL,
+            trial_number  INTEGER NOT NULL,
+            step          INTEGER NOT NULL CHECK (step >= 0),
+            value         REAL,
+            value_special TEXT    CHECK (value_special IN ('NaN', '-0')),
+            PRIMARY KEY (study_id, trial_number, step),
+            CHECK ((value IS NULL) <> (value_special IS NULL)),
+            FOREIGN KEY (study_id, trial_number) REFERENCES trials (study_id, number) ON DELETE CASCADE
+        ) WITHOUT ROWID;
+        """,
+        """
+        CREATE TRIGGER trials_finished_are_immutable
+        BEFORE UPDATE ON trials
+        WHEN OLD.state <> 'Running'
+        BEGIN
+            SELECT RAISE(ABORT, 'finished trials are immutable');
+        END;
+        """,
+        """
+        CREATE TRIGGER intermediate_values_insert_only_while_running
+        BEFORE INSERT ON trial_intermediate_values
+        WHEN (SELECT state FROM trials WHERE study_id = NEW.study_id AND number = NEW.trial_number) <> 'Running'
+        BEGIN
+            SELECT RAISE(ABORT, 'intermediate values of finished trials are immutable');
+        END;
+        """,
+        """
+        CREATE TRIGGER intermediate_values_update_only_while_running
+        BEFORE UPDATE ON trial_intermediate_values
+        WHEN (SELECT state FROM trials WHERE study_id = OLD.study_id AND number = OLD.trial_number) <> 'Running'
+        BEGIN
+            SELECT RAISE(ABORT, 'intermediate values of finished trials are immutable');
+        END;
+        """,
+        """
+        INSERT INTO schema_version VALUES (1, '2025-01-01T00:00:00.0000000Z', 'initial schema: studies, study attributes, trials, intermediate values');
+        """,
+    ];
+
+    /// <summary>A study with a complete trial (NaN loss, two intermediate values), a failed one and a running one, in version-1 columns.</summary>
+    private static readonly string[] Version1Data =
+    [
+        """
+        INSERT INTO studies VALUES (1, 'legacy', 'MNIST', '{"lr":[0.001,0.1]}', 'Minimize', '2025-01-02T03:04:05.0000000Z');
+        """,
+        """
+        INSERT INTO study_attributes VALUES (1, 'seed', '42');
+        """,
+        """
+        INSERT INTO trials (study_id, number, state, parameters_json, started_at_utc)
+        VALUES (1, 0, 'Running', '{"lr":0.01}', '2025-01-02T03:05:00.0000000Z'),
+               (1, 1, 'Running', '{"lr":0.1}', '2025-01-02T03:06:00.0000000Z'),
+               (1, 2, 'Running', '{"lr":0.05}', '2025-01-02T03:07:00.0000000Z');
+        """,
+        """
+        INSERT INTO trial_intermediate_values VALUES (1, 0, 1, 0.5, NULL), (1, 0, 0, 0.75, NULL), (1, 2, 0, NULL, 'NaN');
+        """,
+        """
+        UPDATE trials SET state = 'Complete', loss_special = 'NaN', metric = 0.25, duration_ms = 1500, ended_at_utc = '2025-01-02T03:05:01.5000000Z'
+        WHERE number = 0;
+        """,
+        """
+        UPDATE trials SET state = 'Failed', error = 'diverged', ended_at_utc = '2025-01-02T03:06:00.1000000Z' WHERE number = 1;
+        """,
+    ];
+
+    private readonly string folder = Path.Combine(Path.GetTempPath(), "hypergrad-storage-tests", Guid.NewGuid().ToString("N"));
+
+    public SqliteStudyStorageTests()
+    {
+        DatabasePath = Path.Combine(folder, "nested", "studies.db");
+    }
+
+    private string DatabasePath { get; }
+
+    protected override IStudyStorage OpenStorage(TimeProvider timeProvider) => new SqliteStudyStorage(DatabasePath, timeProvider);
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private SqliteConnection OpenRaw()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false, ForeignKeys = true }.ToString());
+        connection.Open();
+        return connection;
+    }
+
+    private static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    // One statement per command: Microsoft.Data.Sqlite can drop an error of a later statement (dotnet/efcore#32740).
+    private static void Execute(SqliteConnection connection, string[] statements)
+    {
+        foreach (string statement in statements)
+        {
+            Execute(connection, statement);
+        }
+    }
+
+    private static List<string> Tables(SqliteConnection connection) =>
+        Names(connection, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY name;");
+
+    private static List<string> Columns(SqliteConnection connection, string table) =>
+        Names(connection, $"SELECT name FROM pragma_table_info('{table}') ORDER BY cid;");
+
+    private static List<string> Names(SqliteConnection connection, string sql)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        using SqliteDataReader reader = command.ExecuteReader();
+        var names = new List<string>();
+        while (reader.Read())
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
+    }
+
+    [Fact]
+    public void Constructor_MissingFolder_CreatesFolderAndFileWithCurrentSchemaInWalMode()
+    {
+        using var storage = new SqliteStudyStorage(DatabasePath, Clock);
+
+        Assert.Equal(Path.GetFullPath(DatabasePath), storage.Path);
+        Assert.True(File.Exists(DatabasePath));
+        using SqliteConnection raw = OpenRaw();
+        Assert.Equal("wal", Scalar(raw, "PRAGMA journal_mode;"));
+        Assert.Equal((long)SchemaMigrations.CurrentVersion, Scalar(raw, "SELECT MAX(version) FROM schema_version;"));
+        Assert.Equal(2L, Scalar(raw, "SELECT COUNT(*) FROM schema_version;"));
+        Assert.Equal(["schema_version", "studies", "study_attributes", "trial_intermediate_values", "trials"], Tables(raw));
+        Assert.Contains("retry_of", Columns(raw, "trials"));
+    }
+
+    [Fact]
+    public async Task OpenConnectionAsync_AnyConnection_HasFullSyncForeignKeysAndBusyTimeout()
+    {
+        using var storage = new SqliteStudyStorage(DatabasePath, Clock, TimeSpan.FromSeconds(7));
+
+        for (int i = 0; i < 3; i++)
+        {
+            // Pooled connections are reused: the settings must hold on every one.
+            await using SqliteConnection connection = await storage.OpenConnectionAsync(CancellationToken.None);
+            Assert.Equal(2L, Scalar(connection, "PRAGMA synchronous;"));
+            Assert.Equal(1L, Scalar(connection, "PRAGMA foreign_keys;"));
+            Assert.Equal(7000L, Scalar(connection, "PRAGMA busy_timeout;"));
+            Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode;"));
+        }
+    }
+
+    [Fact]
+    public async Task Constructor_Version1Database_MigratesToVersion2KeepingData()
+    {
+        using (SqliteConnection raw = OpenRaw())
+        {
+            Execute(raw, Version1Schema);
+            Execute(raw, Version1Data);
+            Assert.DoesNotContain("worker_id", Columns(raw, "trials"));
+        }
+
+        using var storage = new SqliteStudyStorage(DatabasePath, Clock);
+
+        using (SqliteConnection raw = OpenRaw())
+        {
+            Assert.Equal(2L, Scalar(raw, "SELECT MAX(version) FROM schema_version;"));
+            Assert.Equal(Clock.UtcNow.ToString("O"), Scalar(raw, "SELECT applied_at_utc FROM schema_version WHERE version = 2;"));
+            Assert.Contains("worker_id", Columns(raw, "trials"));
+            Assert.Contains("retry_of", Columns(raw, "trials"));
+            Assert.Equal("ok", Scalar(raw, "PRAGMA integrity_check;"));
+            Assert.Equal(["schema_version", "studies", "study_attributes", "trial_intermediate_values", "trials"], Tables(raw));
+        }
+
+        StudyRecord? study = await storage.GetStudyAsync("legacy");
+        Assert.NotNull(study);
+        Assert.Equal(1, study.Id);
+        Assert.Equal("42", study.Attributes["seed"]);
+        Assert.Equal(new DateTime(2025, 1, 2, 3, 4, 5, DateTimeKind.Utc), study.CreatedAtUtc);
+        IReadOnlyList<TrialRecord> trials = await storage.GetTrialsAsync(study.Id);
+        Assert.Equal([TrialState.Complete, TrialState.Failed, TrialState.Running], trials.Select(t => t.State));
+        Assert.True(double.IsNaN(trials[0].Loss!.Value));
+        Assert.Equal(0.25, trials[0].Metric);
+        Assert.Equal(1500, trials[0].DurationMilliseconds);
+        Assert.Equal([new IntermediateValue(0, 0.75), new IntermediateValue(1, 0.5)], trials[0].IntermediateValues);
+        Assert.Equal("diverged", trials[1].Error);
+        Assert.True(double.IsNaN(trials[2].IntermediateValues.Single().Value));
+        Assert.All(trials, t => Assert.Null(t.WorkerId));
+        Assert.All(trials, t => Assert.Null(t.RetryOf));
+
+        // The migrated database takes the new columns and keeps its guarantees.
+        IReadOnlyList<TrialRecord> stale = await storage.FailStaleRunningTrialsAsync(study.Id, "killed");
+        TrialRecord retry = await storage.CreateTrialAsync(study.Id, stale[0].ParametersJson, workerId: "w", retryOf: stale[0].Number);
+        Assert.Equal(3, retry.Number);
+        Assert.Equal(retry, await storage.GetTrialAsync(study.Id, 3));
+        await Assert.ThrowsAsync<StorageException>(() => storage.CompleteTrialAsync(study.Id, 0, 1, 1, 1));
+    }
+
+    [Fact]
+    public void Constructor_Version1MigrationFails_ThrowsStorageExceptionAndLeavesVersion1()
+    {
+        using (SqliteConnection raw = OpenRaw())
+        {
+            Execute(raw, Version1Schema);
+            Execute(raw, Version1Data);
+
+            // An object the version-2 step will try to create: the step fails half-way.
+            Execute(raw, "CREATE INDEX ix_trials_study_worker_state ON studies (name);");
+        }
+
+        var ex = Assert.Throws<StorageException>(() => new SqliteStudyStorage(DatabasePath, Clock));
+
+        Assert.Contains("from schema version 1 to 2", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("left at version 1", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(Path.GetFullPath(DatabasePath), ex.Message, StringComparison.Ordinal);
+        using SqliteConnection check = OpenRaw();
+        Assert.Equal(1L, Scalar(check, "SELECT MAX(version) FROM schema_version;"));
+        Assert.DoesNotContain("worker_id", Columns(check, "trials"));
+        Assert.Equal(3L, Scalar(check, "SELECT COUNT(*) FROM trials;"));
+    }
+
+    [Fact]
+    public void Constructor_SeveralInstancesOpenVersion1DatabaseTogether_MigrateOnce()
+    {
+        using (SqliteConnection raw = OpenRaw())
+        {
+            Execute(raw, Version1Schema);
+            Execute(raw, Version1Data);
+        }
+
+        SqliteStudyStorage[] storages = Enumerable.Range(0, 4)
+            .AsParallel()
+            .Select(_ => new SqliteStudyStorage(DatabasePath, Clock))
+            .ToArray();
+        foreach (SqliteStudyStorage storage in storages)
+        {
+            storage.Dispose();
+        }
+
+        using SqliteConnection check = OpenRaw();
+        Assert.Equal(2L, Scalar(check, "SELECT COUNT(*) FROM schema_version;"));
+        Assert.Equal(3L, Scalar(check, "SELECT COUNT(*) FROM trials;"));
+    }
+
+    [Fact]
+    public void Constructor_NewerSchemaVersion_ThrowsStorageExceptionNamingBothVersionsAndPath()
+    {
+        new SqliteStudyStorage(DatabasePath, Clock).Dispose();
+        using (SqliteConnection raw = OpenRaw())
+        {
+            Execute(raw, "INSERT INTO schema_version VALUES (3, '2030-01-01T00:00:00.0000000Z', 'from the future');");
+        }
+
+        var ex = Assert.Throws<StorageException>(() => new SqliteStudyStorage(DatabasePath, Clock));
+
+        Assert.Contains("has schema version 3", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("supports schema versions up to 2", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(Path.GetFullPath(DatabasePath), ex.Message, StringComparison.Ordinal);
+        using SqliteConnection check = OpenRaw();
+        Assert.Equal(3L, Scalar(check, "SELECT MAX(version) FROM schema_version;"));
+    }
+
+    [Theory]
+    [InlineData("sepal_length,sepal_width,petal_length,petal_width,species\n5.1,3.5,1.4,0.2,setosa\n")]
+    [InlineData("x")]
+    public void Constructor_NotSqliteFile_ThrowsStorageExceptionNamingPathAndKeepsFile(string content)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        File.WriteAllText(DatabasePath, string.Concat(Enumerable.Repeat(content, 50)));
+
+        var ex = Assert.Throws<StorageException>(() => new SqliteStudyStorage(DatabasePath, Clock));
+
+        Assert.Contains($"'{Path.GetFullPath(DatabasePath)}' is not a SQLite database", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(string.Concat(Enumerable.Repeat(content, 50)), File.ReadAllText(DatabasePath));
+    }
+
+    [Fact]
+    public void Constructor_SqliteDatabaseOfAnotherProgram_ThrowsStorageExceptionListingItsTables()
+    {
+        using (SqliteConnection raw = OpenRaw())
+        {
+            Execute(raw, "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT);");
+        }
+
+        var ex = Assert.Throws<StorageException>(() => new SqliteStudyStorage(DatabasePath, Clock));
+
+        Assert.Contains("not an MLNet.HyperGrad study database", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("customers", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Constructor_PathIsFolder_ThrowsArgumentException()
+    {
+        Directory.CreateDirectory(folder);
+
+        var ex = Assert.Throws<ArgumentException>(() => new SqliteStudyStorage(folder, Clock));
+
+        Assert.Contains("is a folder", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Schema_UnknownTrialState_IsRejectedByCheckConstraint()
+    {
+        using var storage = new SqliteStudyStorage(DatabasePath, Clock);
+        StudyRecord study = await storage.CreateStudyAsync("s", "t", "{}", StudyDirection.Minimize);
+        using SqliteConnection raw = OpenRaw();
+
+        var ex = Assert.Throws<SqliteException>(() => Execute(
+            raw,
+            $"INSERT INTO trials (study_id, number, state, parameters_json, started_at_utc) VALUES ({study.Id}, 0, 'Paused', '{{}}', '2025-01-01T00:00:00.0000000Z');"));
+
+        Assert.Contains("CHECK constraint failed", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Schema_RawUpdateOfFinishedTrial_IsRejectedByTrigger()
+    {
+        using var storage = new SqliteStudyStorage(DatabasePath, Clock);
+        StudyRecord study = await storage.CreateStudyAsync("s", "t", "{}", StudyDirection.Minimize);
+        await storage.CreateTrialAsync(study.Id, "{}");
+        TrialRecord done = await storage.CompleteTrialAsync(study.Id, 0, 1, 1, 1);
+        using SqliteConnection raw = OpenRaw();
+
+        var update = Assert.Throws<SqliteException>(() => Execute(raw, "UPDATE trials SET loss = 0 WHERE number = 0;"));
+        var report = Assert.Throws<SqliteException>(() => Execute(raw, $"INSERT INTO trial_intermediate_values VALUES ({study.Id}, 0, 0, 1.0, NULL);"));
+
+        Assert.Contains("finished trials are immutable", update.Message, StringComparison.Ordinal);
+        Assert.Contains("immutable", report.Message, StringComparison.Ordinal);
+        Assert.Equal(done, await storage.GetTrialAsync(study.Id, 0));
+    }
+
+    [Fact]
+    public async Task CompleteTrialAsync_NanLossAndInfiniteMetric_StoresNanAsSpecialTextAndInfinityAsReal()
+    {
+        using var storage = new SqliteStudyStorage(DatabasePath, Clock);
+        StudyRecord study = await storage.CreateStudyAsync("s", "t", "{}", StudyDirection.Minimize);
+        await storage.CreateTrialAsync(study.Id, "{}");
+        await storage.CompleteTrialAsync(study.Id, 0, double.NaN, double.NegativeInfinity, 1);
+        using SqliteConnection raw = OpenRaw();
+
+        Assert.Equal(DBNull.Value, Scalar(raw, "SELECT loss FROM trials;"));
+        Assert.Equal("NaN", Scalar(raw, "SELECT loss_special FROM trials;"));
+        Assert.Equal(double.NegativeInfinity, Scalar(raw, "SELECT metric FROM trials;"));
+        Assert.Equal(DBNull.Value, Scalar(raw, "SELECT metric_special FROM trials;"));
+        Assert.Equal("real", Scalar(raw, "SELECT typeof(metric) FROM trials;"));
+    }
+
+    [Fact]
+    public async Task Storage_SecondInstanceWhileFirstHoldsWriteLock_WaitsThenWrites()
+    {
+        using var storage = new SqliteStudyStorage(DatabasePath, Clock, TimeSpan.FromSeconds(20));
+        StudyRecord study = await storage.CreateStudyAsync("s", "t", "{}", StudyDirection.Minimize);
+        using SqliteConnection blocker = OpenRaw();
+        Execute(blocker, "BEGIN IMMEDIATE;");
+
+        Task<TrialRecord> waiting = Task.Run(() => storage.CreateTrialAsync(study.Id, "{}"));
+        await Task.Delay(300);
+        Assert.False(waiting.IsCompleted);
+        Execute(blocker, "COMMIT;");
+
+        Assert.Equal(0, (await waiting).Number);
+    }
+
+    [Fact]
+    public async Task Storage_WriteLockHeldLongerThanBusyTimeout_ThrowsStorageExceptionNamingPath()
+    {
+        using var storage = new SqliteStudyStorage(DatabasePath, Clock, TimeSpan.FromSeconds(1));
+        StudyRecord study = await storage.CreateStudyAsync("s", "t", "{}", StudyDirection.Minimize);
+        using SqliteConnection blocker = OpenRaw();
+        Execute(blocker, "BEGIN IMMEDIATE;");
+
+        var ex = await Assert.ThrowsAsync<StorageException>(() => storage.CreateTrialAsync(study.Id, "{}"));
+
+        Execute(blocker, "ROLLBACK;");
+        Assert.Contains(Path.GetFullPath(DatabasePath), ex.Message, StringComparison.Ordinal);
+        Assert.IsType<SqliteException>(ex.InnerException);
+        Assert.Empty(await storage.GetTrialsAsync(study.Id));
+    }
+}

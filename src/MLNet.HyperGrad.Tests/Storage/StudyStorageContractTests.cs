@@ -1,0 +1,793 @@
+using MLNet.HyperGrad.Storage;
+
+namespace MLNet.HyperGrad.Tests.Storage;
+
+/// <summary>
+/// The guarantees of <see cref="IStudyStorage"/>, checked against any implementation. A storage's
+/// test class inherits this one, implements <see cref="OpenStorage"/>, and gets the whole suite.
+/// </summary>
+public abstract class StudyStorageContractTests : IDisposable
+{
+    protected const string SearchSpace = """{"learning_rate":{"type":"double","min":1e-5,"max":1,"log":true},"layers":{"type":"int","min":1,"max":4}}""";
+
+    protected static readonly DateTime Start = new(2025, 3, 14, 15, 9, 26, DateTimeKind.Utc);
+
+    private readonly List<IStudyStorage> opened = [];
+
+    protected ManualTimeProvider Clock { get; } = new(Start.AddTicks(5358979));
+
+    /// <summary>
+    /// Opens a storage on this test's store, which is empty the first time. Every call within
+    /// one test must open the same store: a second call stands for a second process, or for the
+    /// same program after a restart. The base class disposes what it returns.
+    /// </summary>
+    protected abstract IStudyStorage OpenStorage(TimeProvider timeProvider);
+
+    protected IStudyStorage Open()
+    {
+        IStudyStorage storage = OpenStorage(Clock);
+        opened.Add(storage);
+        return storage;
+    }
+
+    public void Dispose()
+    {
+        foreach (IStudyStorage storage in opened)
+        {
+            storage.Dispose();
+        }
+
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+    }
+
+    private static Task<StudyRecord> CreateStudy(IStudyStorage storage, string name = "mnist-mlp", StudyDirection direction = StudyDirection.Minimize) =>
+        storage.CreateStudyAsync(name, "MNIST, MLP 784-256-10", SearchSpace, direction);
+
+    private static string Parameters(int i) => $$"""{"learning_rate":{{0.001 * (i + 1)}},"layers":{{(i % 4) + 1}}}""";
+
+    // ---- studies ----
+
+    [Fact]
+    public async Task CreateStudyAsync_NewName_ReturnsStudyWithGivenFieldsAndClockTime()
+    {
+        IStudyStorage storage = Open();
+        var attributes = new Dictionary<string, string> { ["dataset"] = "mnist", ["seed"] = "42" };
+
+        StudyRecord study = await storage.CreateStudyAsync("s", "MNIST", SearchSpace, StudyDirection.Maximize, attributes);
+        attributes["seed"] = "changed afterwards";
+
+        Assert.Equal("s", study.Name);
+        Assert.Equal("MNIST", study.TaskDescription);
+        Assert.Equal(SearchSpace, study.SearchSpaceJson);
+        Assert.Equal(StudyDirection.Maximize, study.Direction);
+        Assert.Equal(Clock.UtcNow, study.CreatedAtUtc);
+        Assert.Equal(DateTimeKind.Utc, study.CreatedAtUtc.Kind);
+        Assert.Equal("42", study.Attributes["seed"]);
+        Assert.Equal(2, study.Attributes.Count);
+    }
+
+    [Fact]
+    public async Task GetStudyAsync_AfterCreate_ReturnsEqualRecord()
+    {
+        IStudyStorage storage = Open();
+        StudyRecord created = await storage.CreateStudyAsync("s", "task", SearchSpace, StudyDirection.Minimize, new Dictionary<string, string> { ["k"] = "v" });
+
+        StudyRecord? read = await storage.GetStudyAsync("s");
+
+        Assert.NotNull(read);
+        Assert.Equal(created, read);
+        Assert.Equal(DateTimeKind.Utc, read.CreatedAtUtc.Kind);
+    }
+
+    [Fact]
+    public async Task GetStudyAsync_UnknownName_ReturnsNull()
+    {
+        IStudyStorage storage = Open();
+        await CreateStudy(storage, "known");
+
+        Assert.Null(await storage.GetStudyAsync("unknown"));
+    }
+
+    [Fact]
+    public async Task CreateStudyAsync_ExistingName_ThrowsStorageExceptionAndKeepsTheFirst()
+    {
+        IStudyStorage storage = Open();
+        StudyRecord first = await CreateStudy(storage, "dup");
+
+        var ex = await Assert.ThrowsAsync<StorageException>(() => storage.CreateStudyAsync("dup", "other", "{}", StudyDirection.Maximize));
+
+        Assert.Contains("'dup' already exists", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(first, await storage.GetStudyAsync("dup"));
+        Assert.Single(await storage.ListStudiesAsync());
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("{\"a\":")]
+    [InlineData("not json")]
+    public async Task CreateStudyAsync_InvalidSearchSpaceJson_ThrowsArgumentException(string json)
+    {
+        IStudyStorage storage = Open();
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => storage.CreateStudyAsync("s", "t", json, StudyDirection.Minimize));
+
+        Assert.Equal("searchSpaceJson", ex.ParamName);
+        Assert.Empty(await storage.ListStudiesAsync());
+    }
+
+    [Fact]
+    public async Task CreateStudyAsync_EmptyName_ThrowsArgumentException()
+    {
+        IStudyStorage storage = Open();
+
+        await Assert.ThrowsAsync<ArgumentException>(() => storage.CreateStudyAsync(string.Empty, "t", SearchSpace, StudyDirection.Minimize));
+    }
+
+    [Fact]
+    public async Task GetOrCreateStudyAsync_NewName_CreatesStudy()
+    {
+        IStudyStorage storage = Open();
+
+        StudyRecord study = await storage.GetOrCreateStudyAsync("s", "t", SearchSpace, StudyDirection.Minimize);
+
+        Assert.Equal(study, await storage.GetStudyAsync("s"));
+    }
+
+    [Fact]
+    public async Task GetOrCreateStudyAsync_SameSpaceFormattedDifferently_ReturnsExistingStudy()
+    {
+        IStudyStorage storage = Open();
+        StudyRecord created = await CreateStudy(storage, "s");
+        Clock.Advance(TimeSpan.FromHours(1));
+        const string Reformatted = """
+            {
+              "layers": { "max": 4, "min": 1, "type": "int" },
+              "learning_rate": { "type": "double", "min": 0.00001, "max": 1.0, "log": true }
+            }
+            """;
+
+        StudyRecord resumed = await storage.GetOrCreateStudyAsync("s", "other description", Reformatted, StudyDirection.Minimize);
+
+        Assert.Equal(created, resumed);
+        Assert.Single(await storage.ListStudiesAsync());
+    }
+
+    [Fact]
+    public async Task GetOrCreateStudyAsync_DifferentSearchSpace_ThrowsStorageExceptionShowingBoth()
+    {
+        IStudyStorage storage = Open();
+        StudyRecord created = await CreateStudy(storage, "s");
+        const string Other = """{"learning_rate":{"type":"double","min":1e-5,"max":1,"log":true},"layers":{"type":"int","min":1,"max":8}}""";
+
+        var ex = await Assert.ThrowsAsync<StorageException>(() => storage.GetOrCreateStudyAsync("s", "t", Other, StudyDirection.Minimize));
+
+        Assert.Contains("'s'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("same search space", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(SearchSpace, ex.Message, StringComparison.Ordinal);
+        Assert.Contains(Other, ex.Message, StringComparison.Ordinal);
+        Assert.Equal(created, await storage.GetStudyAsync("s"));
+    }
+
+    [Fact]
+    public async Task GetOrCreateStudyAsync_DifferentDirection_ThrowsStorageExceptionNamingBoth()
+    {
+        IStudyStorage storage = Open();
+        await CreateStudy(storage, "s", StudyDirection.Minimize);
+
+        var ex = await Assert.ThrowsAsync<StorageException>(() => storage.GetOrCreateStudyAsync("s", "t", SearchSpace, StudyDirection.Maximize));
+
+        Assert.Contains("minimize", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("maximize", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetOrCreateStudyAsync_ConcurrentCallers_AllGetOneStudy()
+    {
+        IStudyStorage first = Open();
+        IStudyStorage second = Open();
+
+        StudyRecord[] studies = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() =>
+            (i % 2 == 0 ? first : second).GetOrCreateStudyAsync("shared", "t", SearchSpace, StudyDirection.Minimize))));
+
+        Assert.Single(studies.Select(s => s.Id).Distinct());
+        Assert.Single(await first.ListStudiesAsync());
+    }
+
+    [Fact]
+    public async Task ListStudiesAsync_SeveralStudies_ReturnsThemInCreationOrderWithAttributes()
+    {
+        IStudyStorage storage = Open();
+        StudyRecord b = await CreateStudy(storage, "b");
+        StudyRecord a = await storage.CreateStudyAsync("a", "t", "[1,2]", StudyDirection.Maximize, new Dictionary<string, string> { ["x"] = "1" });
+        StudyRecord c = await CreateStudy(storage, "c");
+
+        IReadOnlyList<StudyRecord> studies = await storage.ListStudiesAsync();
+
+        Assert.Equal([b, a, c], studies);
+        Assert.Equal("1", studies[1].Attributes["x"]);
+    }
+
+    [Fact]
+    public async Task DeleteStudyAsync_ExistingStudy_RemovesItWithItsTrialsAndReturnsTrue()
+    {
+        IStudyStorage storage = Open();
+        StudyRecord doomed = await CreateStudy(storage, "doomed");
+        StudyRecord kept = await CreateStudy(storage, "kept");
+        TrialRecord trial = await storage.CreateTrialAsync(doomed.Id, Parameters(0));
+        await storage.ReportIntermediateValueAsync(doomed.Id, trial.Number, 0, 1.0);
+        await storage.CompleteTrialAsync(doomed.Id, trial.Number, 0.5, 0.9, 10);
+        await storage.CreateTrialAsync(kept.Id, Parameters(1));
+
+        Assert.True(await storage.DeleteStudyAsync("doomed"));
+
+        Assert.Null(await storage.GetStudyAsync("doomed"));
+        await Assert.ThrowsAsync<StorageException>(() => storage.GetTrialsAsync(doomed.Id));
+        Assert.Single(await storage.GetTrialsAsync(kept.Id));
+        StudyRecord again = await CreateStudy(storage, "doomed");
+        Assert.NotEqual(doomed.Id, again.Id);
+        Assert.Empty(await storage.GetTrialsAsync(again.Id));
+    }
+
+    [Fact]
+    public async Task DeleteStudyAsync_UnknownName_ReturnsFalse()
+    {
+        IStudyStorage storage = Open();
+        await CreateStudy(storage, "s");
+
+        Assert.False(await storage.DeleteStudyAsync("other"));
+        Assert.Single(await storage.ListStudiesAsync());
+    }
+
+    [Fact]
+    public async Task SetStudyAttributeAsync_NewAndExistingKeys_AddsAndReplaces()
+    {
+        IStudyStorage storage = Open();
+        StudyRecord study = await storage.CreateStudyAsync("s", "t", SearchSpace, StudyDirection.Minimize, new Dictionary<string, string> { ["a"] = "1" });
+
+        await storage.SetStudyAttributeAsync(study.Id, "a", "2");
+        await storage.SetStudyAttributeAsync(study.Id, "b", string.Empty);
+
+        StudyRecord? read = await storage.GetStudyAsync("s");
+        Assert.NotNull(read);
+        Assert.Equal(new Dictionary<string, string> { ["a"] = "2", ["b"] = string.Empty }, read.Attributes);
+    }
+
+    [Fact]
+    public async Task SetStudyAttributeAsync_UnknownStudy_ThrowsStorageException()
+    {
+        IStudyStorage storage = Open();
+
+        var ex = await Assert.ThrowsAsync<StorageException>(() => storage.SetStudyAttributeAsync(12345, "a", "1"));
+
+        Assert.Contains("Study 12345 does not exist", ex.Message, StringComparison.Ordinal);
+    }
+
+    // ---- trials ----
+
+    [Fact]
+    public async Task CreateTrialAsync_NewTrial_IsRunningWithClockStartAndNoResults()
+    {
+        IStudyStorage storage = Open();
+        StudyRecord study = await CreateStudy(storage);
+        Clock.Advance(TimeSpan.FromSeconds(3));
+
+        TrialRecord trial = await storage.CreateTrialAsync(study.Id, Parameters(0), workerId: "host-1/pid-7");
+
+        Assert.Equal(study.Id, trial.StudyId);
+        Assert.Equal(0, trial.Number);
+        Assert.Equal(TrialState.Running, trial.State);
+        Assert.False(trial.IsFinished);
+        Assert.Equal(Parameters(0), trial.ParametersJson);
+        Assert.Equal(Clock.UtcNow, trial.StartedAtUtc);
+        Assert.Null(trial.EndedAtUtc);
+        Assert.Null(trial.Loss);
+        Assert.Null(trial.Metric);
+        Assert.Null(trial.DurationMilliseconds);
+        Assert.Null(trial.Error);
+        Assert.Null(trial.RetryOf);
+        Assert.Equal("host-1/pid-7", trial.WorkerId);
+        Assert.Empty(trial.IntermediateValues);
+        Assert.Equal(trial, await storage.GetTrialAsync(study.Id, 0));
+    }
+
+    [Fact]
+    public async Task CreateTrialAsync_TwoStudiesInterleaved_NumbersAreConsecutiveFromZeroPerStudy()
+    {
+        IStudyStorage storage = Open();
+        StudyRecord a = await CreateStudy(storage, "a");
+        StudyRecord b = await CreateStudy(storage, "b");
+
+        var numbersA = new List<int>();
+        var numbersB = new List<int>();
+        for (int i = 0; i < 5; i++)
+        {
+            numbersA.Add((await storage.CreateTrialAsync(a.Id, Parameters(i))).Number);
+            numbersB.Add((await storage.CreateTrialAsync(b.Id, Parameters(i))).Number);
+            numbersB.Add((await storage.CreateTrialAsync(b.Id, Parameters(i))).Number);
+        }
+
+        Assert.Equal([0, 1, 2, 3, 4], numbersA);
+        Assert.Equal(Enumerable.Range(0, 10), numbersB);
+        Assert.Equal(Enumerable.Range(0, 10), (await storage.GetTrialsAsync(b.Id)).Select(t => t.Number));
+    }
+
+    [Fact]
+    public async Task CreateTrialAsync_UnknownStudy_ThrowsStorageException()
+    {
+        IStudyStorage storage = Open();
+
+        var ex = await Assert.ThrowsAsync<StorageException>(() => storage.CreateTrialAsync(777, Parameters(0)));
+
+        Assert.Contains("Study 777 does not exist", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CreateTrialAsync_InvalidParametersJson_ThrowsArgumentExceptionAndCreatesNothing()
+    {
+        IStudyStorage storage = Open();
+        StudyRecord study = await CreateStudy(storage);
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => storage.CreateTrialAsync(study.Id, "{lr: 0.1}"));
+
+        Assert.Equal("parametersJson", ex.ParamName);
+        Assert.Empty(await storage.GetTrialsAsync(study.Id));
+    }
+
+    [Fact]
+    public async Task CreateTrialAsync_EightParallelTasksOf25_Numbers0To199EachOnceWithItsOwnParameters()
+    {
+        IStudyStorage storage = Open();
+        StudyRecord study = await CreateStudy(storage);
+
+        List<(int Number, string Parameters)>[] perTask = await Task.WhenAll(Enumerable.Range(0, 8).Select(task => Task.Run(async () =>
+        {
+            var created = new List<(int, string)>();
+            for (int i = 0; i < 25; i++)
+            {
+                string parameters = $$"""{"task":{{task}},"i":{{i}}}""";
+                TrialRecord trial = await storage.CreateTrialAsync(study.Id, parameters, workerId: $"worker-{task}");
+                created.Add((trial.Number, parameters));
+            }
+
+            return created;
+        })));
+
+        Assert.Equal(Enumerable.Range(0, 200), perTask.SelectMany(t => t).Select(t => t.Number).Order());
+        Assert.All(perTask, t => Assert.Equal(t.Select(x => x.Number).Order(), t.Select(x => x.Number)));
+        IReadOnlyList<TrialRecord> stored = await storage.GetTrialsAsync(study.Id);
+        Assert.Equal(Enumerable.Range(0, 200), stored.Select(t => t.Number));
+        var byNumber = perTask.SelectMany(t => t).ToDictionary(t => t.Number, t => t.Parameters);
+        Assert.All(stored, t => Assert.Equal(byNumber[t.Number], t.ParametersJson));
+    }
+
+    [Fact]
+    public async Task CreateTrialAsync_TwoInstancesOnOneStoreInParallel_Numbers0To199EachOnce()
+    {
+        IStudyStorage first = Open();
+        IStudyStorage second = Open();
+        StudyRecord study = await CreateStudy(first);
+
+        int[][] perTask = await Task.WhenAll(Enumerable.Range(0, 8).Select(task => Task.Run(async () =>
+        {
+            IStudyStorage storage = task % 2 == 0 ? first : second;
+            var numbers = new int[25];
+            for (int i = 0; i < 25; i++)
+            {
+                TrialRecord trial = await storage.CreateTrialAsync(study.Id, Parameters(i), workerId: $"process-{task % 2}");
+                numbers[i] = trial.Number;
+                await storage.CompleteTrialAsync(study.Id, trial.Number, i, -i, 1);
+            }
+
+            return numbers;
+        })));
+
+        Assert.Equal(Enumerable.Range(0, 200), perTask.SelectMany(n => n).Order());
+        IReadOnlyList<TrialRecord> stored = await second.GetTrialsAsync(study.Id);
+        Assert.Equal(Enumerable.Range(0, 200), stored.Select(t => t.Number));
+        Assert.All(stored, t => Assert.Equal(TrialState.Complete, t.State));
+    }
+
+    [Fact]
+    public async Task CompleteTrialAsync_RunningTrial_StoresLossMetricDurationAndEndTime()
+    {
+        IStudyStorage storage = Open();
+        StudyRecord study = await CreateStudy(storage);
+        TrialRecord running = await storage.CreateTrialAsync(study.Id, Parameters(0));
+        Clock.Advance(TimeSpan.FromSeconds(90));
+
+        TrialRecord done = await storage.CompleteTrialAsync(study.Id, running.Number, 0.125, 0.97, 90_000.5);
+
+        Assert.Equal(TrialState.Complete, done.State);
+        Assert.True(done.IsFinished);
+        Assert.Equal(0.125, done.Loss);
+        Assert.Equal(0.97, done.Metric);
+        Assert.Equal(90_000.5, done.DurationMilliseconds);
+        Assert.Equal(running.StartedAtUtc, done.StartedAtUtc);
+        Assert.Equal(Clock.UtcNow, done.EndedAtUtc);
+        Assert.Null(done.Error);
+        Assert.Equal(done, await storage.GetTrialAsync(study.Id, running.Number));
+    }
+
+    [Fact]
+    public async Task FailTrialAsync_RunningTrial_StoresErrorWithoutLoss()
+    {
+        IStudyStorage storage = Open();
+        StudyRecord study = await CreateStudy(storage);
+        TrialRecord running = await storage.CreateTrialAsync(study.Id, Parameters(0));
+        Clock.Advance(TimeSpan.FromSeconds(1));
+
+        TrialRecord failed = await storage.FailTrialAsync(study.Id, running.Number, "TorchException: CUDA out of memory", 1000);
+
+        Assert.Equal(TrialState.Failed, failed.State);
+        Assert.Equal("TorchException: CUDA out of memory", failed.Error);
+        Assert.Null(failed.Loss);
+        Assert.Null(failed.Metric);
+        Assert.Equal(1000, failed.DurationMilliseconds);
+        Assert.Equal(Clock.UtcNow, failed.EndedAtUtc);
+        Assert.Equal(failed, await storage.GetTrialAsync(study.Id, running.Number));
+    }
+
+    [Fact]
+    public async Task PruneTrialAsync_RunningTrial_StoresPrunedStateLastLossAndReason()
+    {
+        IStudyStorage storage = Open();
+        StudyRecord study = await CreateStudy(storage);
+        TrialRecord running = await storage.CreateTrialAsync(study.Id, Parameters(0));
+        await storage.ReportIntermediateValueAsync(study.Id, running.Number, 0, 2.5);
+        await storage.ReportIntermediateValueAsync(study.Id, running.Number, 1, 2.25);
+
+        TrialRecord pruned = await storage.PruneTrialAsync(study.Id, running.Number, loss: 2.25, reason: "median pruner at step 1");
+
+        Assert.Equal(TrialState.Pruned, pruned.State);
+        Assert.Equal(2.25, pruned.Loss);
+        Assert.Null(pruned.Metric);
+        Assert.Null(pruned.DurationMilliseconds);
+        Assert.Equal("median pruner at step 1", pruned.Error);
+        Assert.Equal([new IntermediateValue(0, 2.5), new IntermediateValue(1, 2.25)], pruned.IntermediateValues);
+        Assert.Equal(pruned, await storage.GetTrialAsync(study.Id, running.Number));
+    }
+
+    public enum Finish
+    {
+        Complete,
+        Fail,
+        Prune,
+    }
+
+    public enum Change
+    {
+        Complete,
+        Fail,
+        Prune,
+        ReportIntermediateValue,
+    }
+
+    public static TheoryData<Finish, Change> FinishedTrialChanges()
+    {
+        var data = new TheoryData<Finish, Change>();
+        foreach (Finish finish in Enum.GetValues<Finish>())
+        {
+            foreach (Change change in Enum.GetValues<Change>())
+            {
+                data.Add(finish, change);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(FinishedTrialChanges))]
+    public async Task AnyChange_FinishedTrial_ThrowsStorageExceptionAndKeepsTrial(Finish finish, Change change)
+    {
+        IStudyStorage storage = Open();
+        StudyRecord study = await CreateStudy(storage);
+        TrialRecord running = await storage.CreateTrialAsync(study.Id, Parameters(0));
+        await storage.ReportIntermediateValueAsync(study.Id, running.Number, 0, 3.0);
+        TrialRecord finished = finish switch
+        {
+            Finish.Complete => await storage.CompleteTrialAsync(study.Id, running.Number, 1, 2, 3),
+            Finish.Fail => await storage.FailTrialAsync(study.Id, running.Number, "boom", 3),
+            _ => await storage.PruneTrialAsync(study.Id, running.Number, 1, null, 3),
+        };
+        Clock.Advance(TimeSpan.FromMinutes(1));
+
+        var ex = await Assert.ThrowsAsync<StorageException>(() => change switch
+        {
+            Change.Complete => storage.CompleteTrialAsync(study.Id, running.Number, 0, 0, 0),
+            Change.Fail => storage.FailTrialAsync(study.Id, running.Number, "again"),
+            Change.Prune => storage.PruneTrialAsync(study.Id, running.Number),
+            _ => storage.ReportIntermediateValueAsync(study.Id, running.Number, 0, 99.0),
+        });
+
+        Assert.Contains("immutable", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("trial 0 of study 'mnist-mlp'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(finished.State.ToString(), ex.Message, StringComparison.Ordinal);
+        Assert.Equal(finished, await storage.GetTrialAsync(study.Id, running.Number));
+    }
+
+    [Fact]
+    public async Task CompleteTrialAsync_TwoConcurrentCallers_ExactlyOneWins()
+    {
+        IStudyStorage first = Open();
+        IStudyStorage second = Open();
+        StudyRecord study = await CreateStudy(first);
+        var trials = new List<TrialRecord>();
+        for (int i = 0; i < 20; i++)
+        {
+            trials.Add(await first.CreateTrialAsync(study.Id, Parameters(i)));
+        }
+
+        foreach (TrialRecord trial in trials)
+        {
+            Task<TrialRecord> a = Task.Run(() => first.CompleteTrialAsync(study.Id, trial.Number, 1, 1, 1));
+            Task<TrialRecord> b = Task.Run(() => second.FailTrialAsync(study.Id, trial.Number, "lost the race"));
+            await Task.WhenAll(a, b).ContinueWith(_ => { }, TaskScheduler.Default);
+
+            Assert.Equal(1, (a.IsCompletedSuccessfully ? 1 : 0) + (b.IsCompletedSuccessfully ? 1 : 0));
+            Task<TrialRecord> loser = a.IsCompletedSuccessfully ? b : a;
+            Assert.IsType<StorageException>(loser.Exception?.InnerException);
+            TrialRecord winner = await (a.IsCompletedSuccessfully ? a : b);
+            Assert.Equal(winner, await second.GetTrialAsync(study.Id, trial.Number));
+        }
+    }
+
+    [Fact]
+    public async Task CompleteTrialAsync_UnknownTrial_ThrowsStorageException()
+    {
+        IStudyStorage storage = Open();
+        StudyRecord study = await CreateStudy(storage);
+        await storage.CreateTrialAsync(study.Id, Parameters(0));
+
+        var ex = await Assert.ThrowsAsync<StorageException>(() => storage.CompleteTrialAsync(study.Id, 1, 0, 0, 0));
+
+        Assert.Contains("no trial with this number", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(-1.0)]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    public async Task CompleteTrialAsync_InvalidDuration_ThrowsArgumentOutOfRangeAndKeepsRunning(double duration)
+    {
+        IStudyStorage storage = Open();
+        StudyRecord study = await CreateStudy(storage);
+        TrialRecord trial = await storage.CreateTrialAsync(study.Id, Parameters(0));
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => storage.CompleteTrialAsync(study.Id, trial.Number, 0, 0, duration));
+
+        Assert.Equal(trial, await storage.GetTrialAsync(study.Id, trial.Number));
+    }
+
+    [Fact]
+    public async Task ReportIntermediateValueAsync_StepsOutOfOrder_ReturnsValuesOrderedByStep()
+    {
+        IStudyStorage storage = Open();
+        StudyRecord study = await CreateStudy(storage);
+        TrialRecord trial = await storage.CreateTrialAsync(study.Id, Parameters(0));
+        TrialRecord other = await storage.CreateTrialAsync(study.Id, Parameters(1));
+
+        foreach (int step in new[] { 3, 0, 10, 1, 2 })
+        {
+            await storage.ReportIntermediateValueAsync(study.Id, trial.Number, step, 1.0 / (step + 1));
+        }
+
+        await storage.ReportIntermediateValueAsync(study.Id, other.Number, 0, 42);
+
+        TrialRecord? read = await storage.GetTrialAsync(study.Id, trial.Number);
+        Assert.NotNull(read);
+        Assert.Equal(new[] { 0, 1, 2, 3, 10 }.Select(s => new IntermediateValue(s, 1.0 / (s + 1))), read.IntermediateValues);
+        Assert.Equal([new IntermediateValue(0, 42)], (await storage.GetTrialsAsync(study.Id))[1].IntermediateValues);
+    }
+
+    [Fact]
+    public async Task ReportIntermediateValueAsync_SameStepTwice_KeepsTheLastValue()
+    {
+        IStudyStorage storage = Open();
+        StudyRecord study = await CreateStudy(storage);
+        TrialRecord trial = await storage.CreateTrialAsync(study.Id, Parameters(0));
+
+        await storage.ReportIntermediateValueAsync(study.Id, trial.Number, 4, 1.5);
+        await storage.ReportIntermediateValueAsync(study.Id, trial.Number, 4, 0.5);
+
+        TrialRecord? read = await storage.GetTrialAsync(study.Id, trial.Number);
+        Assert.Equal([new IntermediateValue(4, 0.5)], read!.IntermediateValues);
+    }
+
+    [Fact]
+    public async Task ReportIntermediateValueAsync_NegativeStep_ThrowsArgumentOutOfRange()
+    {
+        IStudyStorage storage = Open();
+        StudyRecord study = await CreateStudy(storage);
+        TrialRecord trial = await storage.CreateTrialAsync(study.Id, Parameters(0));
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => storage.ReportIntermediateValueAsync(study.Id, trial.Number, -1, 0));
+    }
+
+    [Theory]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    [InlineData(double.NegativeInfinity)]
+    [InlineData(double.MaxValue)]
+    [InlineData(double.Epsilon)]
+    [InlineData(-0.0)]
+    [InlineData(0.1)]
+    public async Task CompleteTrialAsync_SpecialDoubles_RoundTripBitForBit(double value)
+    {
+        IStudyStorage storage = Open();
+        StudyRecord study = await CreateStudy(storage);
+        TrialRecord trial = await storage.CreateTrialAsync(study.Id, Parameters(0));
+        TrialRecord pruned = await storage.CreateTrialAsync(study.Id, Parameters(1));
+
+        await storage.ReportIntermediateValueAsync(study.Id, trial.Number, 0, value);
+        await storage.CompleteTrialAsync(study.Id, trial.Number, value, value, 0);
+        await storage.PruneTrialAsync(study.Id, pruned.Number, value, value);
+
+        IReadOnlyList<TrialRecord> read = await Open().GetTrialsAsync(study.Id);
+        foreach (double? stored in new[] { read[0].Loss, read[0].Metric, read[0].IntermediateValues[0].Value, read[1].Loss, read[1].Metric })
+        {
+            Assert.NotNull(stored);
+            Assert.Equal(BitConverter.DoubleToInt64Bits(value), BitConverter.DoubleToInt64Bits(stored.Value));
+        }
+    }
+
+    [Fact]
+    public async Task FailStaleRunningTrialsAsync_MixedStates_FailsOnlyRunningTrials()
+    {
+        IStudyStorage storage = Open();
+        StudyRecord study = await CreateStudy(storage);
+        StudyRecord otherStudy = await CreateStudy(storage, "other");
+        for (int i = 0; i < 6; i++)
+        {
+            await storage.CreateTrialAsync(study.Id, Parameters(i));
+        }
+
+        TrialRecord otherRunning = await storage.CreateTrialAsync(otherStudy.Id, Parameters(0));
+        TrialRecord complete = await storage.CompleteTrialAsync(study.Id, 0, 1, 1, 1);
+        TrialRecord failed = await storage.FailTrialAsync(study.Id, 2, "error");
+        TrialRecord pruned = await storage.PruneTrialAsync(study.Id, 4);
+        await storage.ReportIntermediateValueAsync(study.Id, 3, 0, 0.75);
+        Clock.Advance(TimeSpan.FromHours(2));
+
+        IReadOnlyList<TrialRecord> stale = await Open().FailStaleRunningTrialsAsync(study.Id, "the process running it ended before it finished");
+
+        Assert.Equal([1, 3, 5], stale.Select(t => t.Number));
+        Assert.All(stale, t =>
+        {
+            Assert.Equal(TrialState.Failed, t.State);
+            Assert.Equal("the process running it ended before it finished", t.Error);
+            Assert.Equal(Clock.UtcNow, t.EndedAtUtc);
+            Assert.Null(t.DurationMilliseconds);
+        });
+        Assert.Equal([new IntermediateValue(0, 0.75)], stale[1].IntermediateValues);
+        IReadOnlyList<TrialRecord> all = await storage.GetTrialsAsync(study.Id);
+        Assert.Equal(complete, all[0]);
+        Assert.Equal(failed, all[2]);
+        Assert.Equal(pruned, all[4]);
+        Assert.Equal(stale, new[] { all[1], all[3], all[5] });
+        Assert.Equal(otherRunning, await storage.GetTrialAsync(otherStudy.Id, 0));
+        Assert.Empty(await storage.FailStaleRunningTrialsAsync(study.Id, "again"));
+    }
+
+    [Fact]
+    public async Task FailStaleRunningTrialsAsync_WithWorkerId_FailsOnlyThatWorkersTrials()
+    {
+        IStudyStorage storage = Open();
+        StudyRecord study = await CreateStudy(storage);
+        await storage.CreateTrialAsync(study.Id, Parameters(0), workerId: "dead");
+        TrialRecord alive = await storage.CreateTrialAsync(study.Id, Parameters(1), workerId: "alive");
+        await storage.CreateTrialAsync(study.Id, Parameters(2), workerId: "dead");
+        TrialRecord anonymous = await storage.CreateTrialAsync(study.Id, Parameters(3));
+
+        IReadOnlyList<TrialRecord> stale = await storage.FailStaleRunningTrialsAsync(study.Id, "worker 'dead' restarted", workerId: "dead");
+
+        Assert.Equal([0, 2], stale.Select(t => t.Number));
+        Assert.Equal(alive, await storage.GetTrialAsync(study.Id, 1));
+        Assert.Equal(anonymous, await storage.GetTrialAsync(study.Id, 3));
+    }
+
+    [Fact]
+    public async Task CreateTrialAsync_RetryOfFailedTrial_RecordsWhichTrialItRetries()
+    {
+        IStudyStorage storage = Open();
+        StudyRecord study = await CreateStudy(storage);
+        TrialRecord original = await storage.CreateTrialAsync(study.Id, Parameters(0), workerId: "w");
+        await storage.FailStaleRunningTrialsAsync(study.Id, "killed");
+
+        TrialRecord retry = await storage.CreateTrialAsync(study.Id, original.ParametersJson, workerId: "w", retryOf: original.Number);
+
+        Assert.Equal(1, retry.Number);
+        Assert.Equal(0, retry.RetryOf);
+        Assert.Equal(retry, await storage.GetTrialAsync(study.Id, 1));
+    }
+
+    [Fact]
+    public async Task CreateTrialAsync_RetryOfMissingTrial_ThrowsStorageExceptionAndCreatesNothing()
+    {
+        IStudyStorage storage = Open();
+        StudyRecord study = await CreateStudy(storage);
+        await storage.CreateTrialAsync(study.Id, Parameters(0));
+
+        var ex = await Assert.ThrowsAsync<StorageException>(() => storage.CreateTrialAsync(study.Id, Parameters(1), retryOf: 5));
+
+        Assert.Contains("cannot retry trial 5", ex.Message, StringComparison.Ordinal);
+        Assert.Single(await storage.GetTrialsAsync(study.Id));
+    }
+
+    [Fact]
+    public async Task GetTrialsAsync_UnknownStudy_ThrowsStorageException()
+    {
+        IStudyStorage storage = Open();
+
+        await Assert.ThrowsAsync<StorageException>(() => storage.GetTrialsAsync(99));
+    }
+
+    [Fact]
+    public async Task GetTrialAsync_UnknownNumber_ReturnsNull()
+    {
+        IStudyStorage storage = Open();
+        StudyRecord study = await CreateStudy(storage);
+        await storage.CreateTrialAsync(study.Id, Parameters(0));
+
+        Assert.Null(await storage.GetTrialAsync(study.Id, 1));
+    }
+
+    [Fact]
+    public async Task Reopen_AfterDispose_KeepsStudiesTrialsAndValues()
+    {
+        IStudyStorage storage = Open();
+        StudyRecord study = await storage.CreateStudyAsync("s", "task", SearchSpace, StudyDirection.Maximize, new Dictionary<string, string> { ["seed"] = "7" });
+        await storage.SetStudyAttributeAsync(study.Id, "note", "résumé ✓");
+        for (int i = 0; i < 5; i++)
+        {
+            Clock.Advance(TimeSpan.FromMilliseconds(1.2345));
+            await storage.CreateTrialAsync(study.Id, Parameters(i), workerId: "w");
+            await storage.ReportIntermediateValueAsync(study.Id, i, 0, i + 0.5);
+        }
+
+        await storage.CompleteTrialAsync(study.Id, 0, double.NaN, 0.5, 12.25);
+        await storage.FailTrialAsync(study.Id, 1, "boom");
+        await storage.PruneTrialAsync(study.Id, 2, double.PositiveInfinity);
+        await storage.FailStaleRunningTrialsAsync(study.Id, "stale", workerId: "w");
+        await storage.CreateTrialAsync(study.Id, Parameters(9), retryOf: 1);
+        IReadOnlyList<StudyRecord> studiesBefore = await storage.ListStudiesAsync();
+        IReadOnlyList<TrialRecord> trialsBefore = await storage.GetTrialsAsync(study.Id);
+        storage.Dispose();
+
+        IStudyStorage reopened = Open();
+
+        Assert.Equal(studiesBefore, await reopened.ListStudiesAsync());
+        Assert.Equal(trialsBefore, await reopened.GetTrialsAsync(study.Id));
+        Assert.Equal(6, (await reopened.CreateTrialAsync(study.Id, Parameters(6))).Number);
+    }
+
+    [Fact]
+    public async Task AnyCall_AfterDispose_ThrowsObjectDisposedException()
+    {
+        IStudyStorage storage = Open();
+        StudyRecord study = await CreateStudy(storage);
+        storage.Dispose();
+        storage.Dispose();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => storage.ListStudiesAsync());
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => storage.CreateTrialAsync(study.Id, Parameters(0)));
+    }
+
+    [Fact]
+    public async Task CreateTrialAsync_CanceledToken_ThrowsAndCreatesNothing()
+    {
+        IStudyStorage storage = Open();
+        StudyRecord study = await CreateStudy(storage);
+        using var cancellation = new CancellationTokenSource();
+        await cancellation.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => storage.CreateTrialAsync(study.Id, Parameters(0), cancellationToken: cancellation.Token));
+
+        Assert.Empty(await storage.GetTrialsAsync(study.Id));
+    }
+}
