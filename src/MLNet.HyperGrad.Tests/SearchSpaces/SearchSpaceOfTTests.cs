@@ -86,6 +86,25 @@ public sealed class SearchSpaceOfTTests
     }
 
     [Fact]
+    public void SampledParameter_JsonRoundTrip_ConvertsToTheSameObject()
+    {
+        var space = new SearchSpace<TrainerOptions>();
+        double[] u = [.. Enumerable.Range(0, space.FeatureSpaceDim).Select(i => (i + 0.5) / space.FeatureSpaceDim)];
+        Parameter sampled = space.SampleFromFeatureSpace(u);
+
+        Parameter parsed = Parameter.FromJson(sampled.ToString());
+        TrainerOptions direct = sampled.AsType<TrainerOptions>();
+        TrainerOptions viaJson = parsed.AsType<TrainerOptions>();
+
+        Assert.Equal(sampled, parsed);
+        Assert.Equal(direct.LearningRate, viaJson.LearningRate);
+        Assert.Equal(direct.Scale, viaJson.Scale);
+        Assert.Equal(direct.Day, viaJson.Day);
+        Assert.Equal(direct.Optimizer.Momentum, viaJson.Optimizer.Momentum);
+        Assert.Equal(space.MappingToFeatureSpace(sampled), space.MappingToFeatureSpace(parsed));
+    }
+
+    [Fact]
     public void ConstructorWithDefaultValue_DefaultsAndUnsearchedMembersComeFromTheInstance()
     {
         var instance = new TrainerOptions { LearningRate = 0.1, Epochs = 20, Comment = "from instance" };

@@ -214,6 +214,32 @@ public sealed class SearchSpaceTests
     }
 
     [Fact]
+    public void SampleMapSample_TenThousandElementArrayOptionInASpace_RoundTripsThroughJson()
+    {
+        var space = new SearchSpace
+        {
+            ["lrPerStep"] = new UniformDoubleArrayOption(10_000, 1e-6, 1.0, logBase: true, defaultValue: 1e-3),
+            ["epochs"] = new UniformIntOption(1, 20),
+        };
+        var random = new Random(13);
+        double[] u = [.. Enumerable.Range(0, space.FeatureSpaceDim).Select(_ => random.NextDouble())];
+
+        Parameter first = space.SampleFromFeatureSpace(u);
+        Parameter fromJson = Parameter.FromJson(first.ToString());
+        double[] encoded = space.MappingToFeatureSpace(fromJson);
+
+        Assert.Equal(10_001, space.FeatureSpaceDim);
+        Assert.Equal(first, fromJson);
+        // "epochs" sorts before "lrPerStep", so it takes slot 0 and the array slots 1 to 10,000.
+        Assert.Equal(u.Skip(1), encoded.Skip(1), new ToleranceComparer(1e-12));
+        Assert.Equal(first["epochs"], space.SampleFromFeatureSpace(encoded)["epochs"]);
+        Assert.Equal("epochs", space.FeatureDimensions[0].KeyPath);
+        Assert.Equal("lrPerStep[0]", space.FeatureDimensions[1].KeyPath);
+        Assert.Equal("lrPerStep[9999]", space.FeatureDimensions[10_000].KeyPath);
+        Assert.Equal(1e-3, space.SampleFromFeatureSpace(space.Default)["lrPerStep"].AsDoubleArray()[42], 1e-15);
+    }
+
+    [Fact]
     public void DictionaryMembers_AddRemoveEnumerate_BehaveLikeAnOrdinalDictionary()
     {
         var space = new SearchSpace { ["b"] = new UniformDoubleOption(0, 1), ["A"] = new ChoiceOption("x", "y") };
