@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace MLNet.HyperGrad.SearchSpaces;
 
 /// <summary>Describes one slot of a search space's unit cube: which key it encodes and whether a gradient can pass through it.</summary>
@@ -60,7 +62,7 @@ public sealed class FeatureDimension
     public override string ToString()
     {
         string range = Min is double lo && Max is double hi ? $", [{Parameter.Format(lo)}, {Parameter.Format(hi)}]" : string.Empty;
-        string levels = Levels is int n ? $", {n} levels" : string.Empty;
-        return $"[{Index}] {KeyPath}: {Kind}{(IsLogScale ? ", log scale" : string.Empty)}{range}{levels}";
+        string levels = Levels is int n ? string.Create(CultureInfo.InvariantCulture, $", {n} levels") : string.Empty;
+        return string.Create(CultureInfo.InvariantCulture, $"[{Index}] {KeyPath}: {Kind}{(IsLogScale ? ", log scale" : string.Empty)}{range}{levels}");
     }
 }

@@ -153,7 +153,7 @@ public sealed partial class Parameter : IEquatable<Parameter>
             if ((uint)index >= (uint)count)
             {
                 throw new ArgumentOutOfRangeException(
-                    nameof(index), index, $"The array has {count} elements; valid positions are 0 to {count - 1}.");
+                    nameof(index), index, string.Create(CultureInfo.InvariantCulture, $"The array has {count} elements; valid positions are 0 to {count - 1}."));
             }
 
             return _dense is not null ? new Parameter(_dense[index]) : _items![index];
@@ -370,7 +370,7 @@ public sealed partial class Parameter : IEquatable<Parameter>
             if (!double.IsFinite(values[i]))
             {
                 throw new ArgumentException(
-                    $"Every element of '{paramName}' must be a finite number, got {Format(values[i])} at position {i}.", paramName);
+                    string.Create(CultureInfo.InvariantCulture, $"Every element of '{paramName}' must be a finite number, got {Format(values[i])} at position {i}."), paramName);
             }
         }
 
@@ -419,7 +419,7 @@ public sealed partial class Parameter : IEquatable<Parameter>
         ParameterType.String => _string!.Length <= 40 ? $"\"{_string}\"" : $"\"{_string[..40]}...\"",
         ParameterType.Object => _object!.Count <= 8
             ? $"object with keys [{string.Join(", ", _object.Keys)}]"
-            : $"object with {_object.Count} keys",
-        _ => $"array of {Count} elements",
+            : string.Create(CultureInfo.InvariantCulture, $"object with {_object.Count} keys"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"array of {Count} elements"),
     };
 }

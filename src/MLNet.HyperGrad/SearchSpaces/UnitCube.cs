@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace MLNet.HyperGrad.SearchSpaces;
 
 /// <summary>Checks on feature vectors and option definitions shared by every option.</summary>
@@ -10,7 +12,7 @@ internal static class UnitCube
         if (values.Length != expected)
         {
             throw new ArgumentException(
-                $"{owner} takes {expected} feature value{(expected == 1 ? string.Empty : "s")}, got {values.Length}.", paramName);
+                string.Create(CultureInfo.InvariantCulture, $"{owner} takes {expected} feature value{(expected == 1 ? string.Empty : "s")}, got {values.Length}."), paramName);
         }
 
         for (int i = 0; i < values.Length; i++)
@@ -18,7 +20,7 @@ internal static class UnitCube
             if (!IsUnit(values[i]))
             {
                 throw new ArgumentException(
-                    $"{owner}: feature value {i} is {Parameter.Format(values[i])}; every feature value must lie in [0, 1].", paramName);
+                    string.Create(CultureInfo.InvariantCulture, $"{owner}: feature value {i} is {Parameter.Format(values[i])}; every feature value must lie in [0, 1]."), paramName);
             }
         }
     }
