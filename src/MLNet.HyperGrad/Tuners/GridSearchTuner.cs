@@ -7,16 +7,18 @@ namespace MLNet.HyperGrad.Tuners;
 /// Integer and choice options contribute each of their values (the centre of each bin of the unit
 /// cube); continuous options contribute <c>stepsPerContinuousDimension</c> evenly spaced values from
 /// their minimum to their maximum (on the log scale for log options). Points are visited in
-/// row-major order, or in a seeded random order when a seed is given. A point whose result has been
+/// row-major order, or, when a seed is given, in the order of a seeded affine permutation of the
+/// indices (<c>i ↦ (a i + b) mod n</c> with <c>a</c> coprime to <c>n</c>), which needs no memory however
+/// large the grid. A point whose result has been
 /// received (also through the replay of a resumed study) is never proposed again.
 /// </remarks>
 public sealed class GridSearchTuner : IFiniteTuner
 {
-    private const long MaximumShuffledGrid = 1_000_000;
     private readonly SearchSpace searchSpace;
     private readonly double[][] axes;
     private readonly long size;
-    private readonly long[]? order;
+    private readonly long stride = 1;
+    private readonly long offset;
     private readonly HashSet<long> visited = [];
     private long cursor;
 
@@ -24,7 +26,7 @@ public sealed class GridSearchTuner : IFiniteTuner
     /// <param name="searchSpace">The space.</param>
     /// <param name="stepsPerContinuousDimension">Values per continuous dimension, at least 2; 5 by default.</param>
     /// <param name="seed">If set, visit the grid in a random order drawn from this seed.</param>
-    /// <exception cref="ArgumentException">Fewer than 2 steps, or a shuffled grid of more than a million points.</exception>
+    /// <exception cref="ArgumentException">Fewer than 2 steps.</exception>
     public GridSearchTuner(SearchSpace searchSpace, int stepsPerContinuousDimension = 5, int? seed = null)
     {
         ArgumentNullException.ThrowIfNull(searchSpace);
@@ -46,20 +48,15 @@ public sealed class GridSearchTuner : IFiniteTuner
             size = size > long.MaxValue / count ? long.MaxValue : size * count;
         }
 
-        if (seed is int s)
+        if (seed is int s && size > 1)
         {
-            if (size > MaximumShuffledGrid)
+            var random = new Random(s);
+            offset = random.NextInt64(size);
+            stride = random.NextInt64(1, size);
+            while (Gcd(stride, size) != 1)
             {
-                throw new ArgumentException($"The grid has {size} points; a shuffled grid is limited to {MaximumShuffledGrid}. Use fewer steps or no seed.", nameof(seed));
+                stride = (stride % (size - 1)) + 1;
             }
-
-            order = new long[size];
-            for (long i = 0; i < size; i++)
-            {
-                order[i] = i;
-            }
-
-            new Random(s).Shuffle(order);
         }
     }
 
@@ -123,7 +120,17 @@ public sealed class GridSearchTuner : IFiniteTuner
         }
     }
 
-    private long PointAt(long position) => order is null ? position : order[position];
+    private long PointAt(long position) => (long)((((UInt128)(ulong)stride * (ulong)position) + (ulong)offset) % (ulong)size);
+
+    private static long Gcd(long a, long b)
+    {
+        while (b != 0)
+        {
+            (a, b) = (b, a % b);
+        }
+
+        return a;
+    }
 
     private double[] Point(long index)
     {

@@ -1,0 +1,215 @@
+using MLNet.HyperGrad.Data;
+using MLNet.HyperGrad.SearchSpaces;
+using MLNet.HyperGrad.Storage;
+using MLNet.HyperGrad.Tuners;
+
+namespace MLNet.HyperGrad.Experiments;
+
+/// <summary>
+/// The tuning loop (ML.NET AutoML's <c>AutoMLExperiment</c>): the only place that knows the tuner,
+/// the trial runner and the study storage.
+/// </summary>
+/// <remarks>
+/// <para>Per trial: Propose → ReportRunningTrial → RunAsync → ReportCompletedTrial → Update → stop check
+/// → best check. <see cref="ITuner.Update"/> is called once per trial, failed trials included with
+/// <c>Loss = double.MaxValue</c>. A failure before any success is fatal (its exception is rethrown);
+/// later failures are reported and the loop goes on. A NaN loss never becomes the best.</para>
+/// <para>Stopping: the time budget (always enforced: <see cref="DefaultTrainingTimeInSeconds"/> unless
+/// set), <see cref="SetMaxModelToExplore"/> (failed trials count), an exhausted <see cref="IFiniteTuner"/>,
+/// or the caller's token. The running trials are cancelled through their token and recorded as
+/// interrupted; a later run of the same study retries them.</para>
+/// <para>With <see cref="SetStudy"/>, every trial is written to the storage as it starts and ends, and a
+/// re-run resumes the study: numbering continues, stored trials are replayed into the tuner, trials a
+/// killed process left running are marked failed and retried.</para>
+/// </remarks>
+public sealed partial class HyperGradExperiment
+{
+    /// <summary>The time budget when none is set: one hour.</summary>
+    public const uint DefaultTrainingTimeInSeconds = 3600;
+
+    private readonly SearchSpace searchSpace = new();
+    private Func<ExperimentContext, ITuner>? tunerFactory;
+    private Func<ExperimentContext, ITrialRunner>? runnerFactory;
+    private readonly List<IMonitor> monitors = [];
+    private TabularDataset? trainData;
+    private TabularDataset? validationData;
+    private uint trainingTimeInSeconds = DefaultTrainingTimeInSeconds;
+    private int? maxModels;
+    private IStudyStorage? storage;
+    private string? studyName;
+    private string taskDescription = "hyperparameter tuning";
+    private int parallelism = 1;
+    private int seed;
+    private TimeProvider timeProvider = TimeProvider.System;
+
+    /// <summary>Gets the experiment's search space (one entry per <see cref="AddSearchSpace"/> key).</summary>
+    public SearchSpace SearchSpace => searchSpace;
+
+    /// <summary>Sets the training and validation data that the default trial runner and factories receive.</summary>
+    /// <param name="train">The training data.</param>
+    /// <param name="validation">The validation data used to score trials.</param>
+    /// <returns>This experiment.</returns>
+    public HyperGradExperiment SetDataset(TabularDataset train, TabularDataset validation)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(validation);
+        if (train.Task != validation.Task || train.FeatureCount != validation.FeatureCount)
+        {
+            throw new ArgumentException($"The validation data ({validation.Task}, {validation.FeatureCount} features) does not match the training data ({train.Task}, {train.FeatureCount} features).", nameof(validation));
+        }
+
+        trainData = train;
+        validationData = validation;
+        return this;
+    }
+
+    /// <summary>Uses a tuner instance.</summary>
+    /// <param name="tuner">The tuner; it must cover the experiment's search space.</param>
+    /// <returns>This experiment.</returns>
+    public HyperGradExperiment SetTuner(ITuner tuner)
+    {
+        ArgumentNullException.ThrowIfNull(tuner);
+        tunerFactory = _ => tuner;
+        return this;
+    }
+
+    /// <summary>Uses a tuner built when the run starts, from the final search space and seed.</summary>
+    /// <param name="factory">Builds the tuner.</param>
+    /// <returns>This experiment.</returns>
+    public HyperGradExperiment SetTuner(Func<ExperimentContext, ITuner> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        tunerFactory = factory;
+        return this;
+    }
+
+    /// <summary>Uses a trial runner instance (disposed by the caller, not by the experiment).</summary>
+    /// <param name="runner">The runner.</param>
+    /// <returns>This experiment.</returns>
+    public HyperGradExperiment SetTrialRunner(ITrialRunner runner)
+    {
+        ArgumentNullException.ThrowIfNull(runner);
+        runnerFactory = _ => new NonDisposingRunner(runner);
+        return this;
+    }
+
+    /// <summary>Uses a trial runner built when the run starts; the experiment disposes it at the end of the run.</summary>
+    /// <param name="factory">Builds the runner.</param>
+    /// <returns>This experiment.</returns>
+    public HyperGradExperiment SetTrialRunner(Func<ExperimentContext, ITrialRunner> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        runnerFactory = factory;
+        return this;
+    }
+
+    /// <summary>Adds a monitor that hears about every trial.</summary>
+    /// <param name="monitor">The monitor.</param>
+    /// <returns>This experiment.</returns>
+    public HyperGradExperiment SetMonitor(IMonitor monitor)
+    {
+        ArgumentNullException.ThrowIfNull(monitor);
+        monitors.Add(monitor);
+        return this;
+    }
+
+    /// <summary>Adds a search space under a key; trials see its values at <c>Parameter[key]</c>.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="space">The space.</param>
+    /// <returns>This experiment.</returns>
+    /// <exception cref="ArgumentException">The key is already used.</exception>
+    public HyperGradExperiment AddSearchSpace(string key, SearchSpace space)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(key);
+        ArgumentNullException.ThrowIfNull(space);
+        if (searchSpace.ContainsKey(key))
+        {
+            throw new ArgumentException($"The experiment already has a search space under the key \"{key}\".", nameof(key));
+        }
+
+        searchSpace.Add(key, space);
+        return this;
+    }
+
+    /// <summary>Sets the time budget, counted from the start of <see cref="RunAsync"/>.</summary>
+    /// <param name="seconds">At least 1.</param>
+    /// <returns>This experiment.</returns>
+    public HyperGradExperiment SetTrainingTimeInSeconds(uint seconds)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(seconds);
+        trainingTimeInSeconds = seconds;
+        return this;
+    }
+
+    /// <summary>Stops after this many trials (failed ones count), as ML.NET does.</summary>
+    /// <param name="maxModels">At least 1.</param>
+    /// <returns>This experiment.</returns>
+    public HyperGradExperiment SetMaxModelToExplore(int maxModels)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxModels, 1);
+        this.maxModels = maxModels;
+        return this;
+    }
+
+    /// <summary>Persists every trial in a study, and resumes the study if it exists.</summary>
+    /// <param name="studyStorage">The storage (not disposed by the experiment).</param>
+    /// <param name="name">The study's name.</param>
+    /// <returns>This experiment.</returns>
+    public HyperGradExperiment SetStudy(IStudyStorage studyStorage, string name)
+    {
+        ArgumentNullException.ThrowIfNull(studyStorage);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        storage = studyStorage;
+        studyName = name;
+        return this;
+    }
+
+    /// <summary>Describes the task in the study (shown in reports).</summary>
+    /// <param name="description">For example "classification of data.csv by Species".</param>
+    /// <returns>This experiment.</returns>
+    public HyperGradExperiment SetTaskDescription(string description)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(description);
+        taskDescription = description;
+        return this;
+    }
+
+    /// <summary>Runs up to <paramref name="trials"/> trials at once; tuner calls stay serialized.</summary>
+    /// <param name="trials">At least 1.</param>
+    /// <returns>This experiment.</returns>
+    public HyperGradExperiment SetParallelism(int trials)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(trials, 1);
+        parallelism = trials;
+        return this;
+    }
+
+    /// <summary>Seeds the study: tuners and trial seeds derive from it, so a study is reproducible.</summary>
+    /// <param name="studySeed">The seed.</param>
+    /// <returns>This experiment.</returns>
+    public HyperGradExperiment SetSeed(int studySeed)
+    {
+        seed = studySeed;
+        return this;
+    }
+
+    /// <summary>Uses a clock other than the system's (tests).</summary>
+    /// <param name="provider">The clock.</param>
+    /// <returns>This experiment.</returns>
+    public HyperGradExperiment SetTimeProvider(TimeProvider provider)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        timeProvider = provider;
+        return this;
+    }
+
+    /// <summary>A runner passed as an instance: its owner disposes it, not the experiment.</summary>
+    private sealed class NonDisposingRunner(ITrialRunner inner) : ITrialRunner
+    {
+        public Task<TrialResult> RunAsync(TrialSettings settings, CancellationToken cancellationToken) => inner.RunAsync(settings, cancellationToken);
+
+        public void Dispose()
+        {
+        }
+    }
+}

@@ -1,0 +1,177 @@
+using MLNet.HyperGrad.Data;
+using MLNet.HyperGrad.Models;
+using MLNet.HyperGrad.SearchSpaces;
+using MLNet.HyperGrad.Torch;
+using MLNet.HyperGrad.Training;
+using MLNet.HyperGrad.Tuners;
+
+namespace MLNet.HyperGrad.Experiments;
+
+/// <summary>Trains an MLP per trial on tabular data (CSV or Fashion-MNIST) and scores it on validation data.</summary>
+/// <remarks>
+/// <para>Reads its hyperparameters at <c>Parameter["mlp"]</c> (<see cref="CreateSearchSpace"/>): learning rate
+/// (log), momentum, L2 (log), hidden width (log), depth, batch size, epochs. Trains with SGD with momentum,
+/// seeded by <see cref="TrialSettings.Seed"/>, and evaluates on the validation data after every epoch; the
+/// curve comes back in an <see cref="MlpTrialResult"/>.</para>
+/// <para>Classification: <see cref="TrialResult.Metric"/> is validation accuracy and <see cref="TrialResult.Loss"/>
+/// is minus it (ML.NET's convention for a maximized metric). Regression: the metric is R² and the loss minus R².
+/// A run whose training loss becomes NaN or infinite stops early and reports NaN (never the best).</para>
+/// <para>Thread-safe: trials may run in parallel; the data tensors are shared read-only. Cancellation is
+/// checked before every minibatch.</para>
+/// </remarks>
+public sealed class MlpTrialRunner : ITrialRunner
+{
+    /// <summary>The key of the MLP's search space in the experiment.</summary>
+    public const string SearchSpaceKey = "mlp";
+
+    private readonly TensorDataset train;
+    private readonly TensorDataset validation;
+    private readonly MlpTrialRunnerOptions options;
+    private readonly double validationTargetVariance;
+
+    /// <summary>Creates a runner; standardizes and moves the data to the device once.</summary>
+    /// <param name="trainData">The training data.</param>
+    /// <param name="validationData">The validation data.</param>
+    /// <param name="runnerOptions">Settings; defaults if null.</param>
+    public MlpTrialRunner(TabularDataset trainData, TabularDataset validationData, MlpTrialRunnerOptions? runnerOptions = null)
+    {
+        ArgumentNullException.ThrowIfNull(trainData);
+        ArgumentNullException.ThrowIfNull(validationData);
+        options = runnerOptions ?? new MlpTrialRunnerOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.ThreadsPerTrial, 1);
+        Task = trainData.Task;
+        FeatureCount = trainData.FeatureCount;
+        OutputCount = Task == TaskKind.Classification ? trainData.ClassCount : 1;
+        Standardizer = options.Standardize ? Standardizer.Fit(trainData) : null;
+        TabularDataset t = Standardizer?.Transform(trainData) ?? trainData;
+        TabularDataset v = Standardizer?.Transform(validationData) ?? validationData;
+        train = t.ToTensors(options.Device);
+        validation = v.ToTensors(options.Device);
+        if (Task == TaskKind.Regression)
+        {
+            float[] y = validationData.Targets.ToArray();
+            double mean = y.Average(x => (double)x);
+            validationTargetVariance = y.Average(x => (x - mean) * (x - mean));
+        }
+    }
+
+    /// <summary>Gets the task.</summary>
+    public TaskKind Task { get; }
+
+    /// <summary>Gets the number of input features.</summary>
+    public int FeatureCount { get; }
+
+    /// <summary>Gets the number of outputs (classes, or 1 for regression).</summary>
+    public int OutputCount { get; }
+
+    /// <summary>Gets the standardizer fitted on the training data, or null.</summary>
+    public Standardizer? Standardizer { get; }
+
+    /// <summary>The search space of the MLP's hyperparameters.</summary>
+    /// <param name="maxEpochs">The largest number of epochs a trial may train; 20 by default.</param>
+    /// <param name="maxHiddenWidth">The widest hidden layer; 512 by default.</param>
+    /// <returns>A new search space.</returns>
+    public static SearchSpace CreateSearchSpace(int maxEpochs = 20, int maxHiddenWidth = 512)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxEpochs, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxHiddenWidth, 16);
+        return new SearchSpace
+        {
+            ["learning_rate"] = new UniformDoubleOption(1e-4, 0.5, logBase: true, defaultValue: 0.05),
+            ["momentum"] = new UniformDoubleOption(0, 0.99, defaultValue: 0.9),
+            ["l2"] = new UniformDoubleOption(1e-7, 1e-2, logBase: true, defaultValue: 1e-5),
+            ["hidden_width"] = new UniformIntOption(16, maxHiddenWidth, logBase: true, defaultValue: Math.Min(128, maxHiddenWidth)),
+            ["depth"] = new UniformIntOption(1, 3, defaultValue: 2),
+            ["batch_size"] = new ChoiceOption([32, 64, 128, 256], 128),
+            ["epochs"] = new UniformIntOption(1, maxEpochs, defaultValue: Math.Min(10, maxEpochs)),
+        };
+    }
+
+    /// <inheritdoc />
+    public Task<TrialResult> RunAsync(TrialSettings settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return System.Threading.Tasks.Task.Factory.StartNew<TrialResult>(
+            () => Run(settings, cancellationToken),
+            cancellationToken,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        train.Dispose();
+        validation.Dispose();
+    }
+
+    private MlpTrialResult Run(TrialSettings settings, CancellationToken cancellationToken)
+    {
+        MlpHyperparameters h = MlpHyperparameters.From(settings.Parameter[SearchSpaceKey]);
+        TorchRuntime.Threads = options.ThreadsPerTrial;
+        int[] sizes = [FeatureCount, .. Enumerable.Repeat(h.HiddenWidth, h.Depth), OutputCount];
+        var mlp = new Mlp(sizes);
+        LossKind lossKind = Task == TaskKind.Classification ? LossKind.CrossEntropy : LossKind.MeanSquaredError;
+        var trainingOptions = new TrainingOptions
+        {
+            Epochs = h.Epochs,
+            BatchSize = (int)Math.Min(h.BatchSize, train.Features.Size(0)),
+            LearningRate = h.LearningRate,
+            Momentum = h.Momentum,
+            WeightDecay = h.L2,
+            Loss = lossKind,
+            Seed = (ulong)settings.Seed,
+        };
+        using var generator = new Generator((ulong)settings.Seed);
+        using ParameterSet weights = mlp.CreateParameters(generator, device: options.Device);
+        var curve = new List<EpochReport>();
+        using var diverged = new CancellationTokenSource();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, diverged.Token);
+        var progress = new CallbackProgress(p =>
+        {
+            options.OnProgress?.Invoke(settings, p);
+            if (p.CompletedEpoch is { } e)
+            {
+                curve.Add(e);
+                if (!double.IsFinite(e.TrainLoss))
+                {
+                    diverged.Cancel();
+                }
+            }
+        });
+        try
+        {
+            new Trainer(mlp, trainingOptions).Fit(weights, train.Features, train.Labels, (validation.Features, validation.Labels), progress, linked.Token);
+        }
+        catch (OperationCanceledException) when (diverged.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // Diverged: report what was measured, as NaN.
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        Evaluation last = curve.Count > 0 && curve[^1].Validation is { } v ? v : Trainer.Evaluate(mlp, weights, validation.Features, validation.Labels, lossKind);
+        double metric = diverged.IsCancellationRequested ? double.NaN : Metric(last);
+        return new MlpTrialResult
+        {
+            TrialSettings = settings,
+            Loss = -metric,
+            Metric = metric,
+            Hyperparameters = h,
+            LayerSizes = sizes,
+            Weights = diverged.IsCancellationRequested ? [] : weights.ToArrays(),
+            Standardizer = Standardizer,
+            ValidationLossCurve = curve.Select(e => e.Validation?.Loss ?? double.NaN).ToArray(),
+            ValidationMetricCurve = curve.Select(e => e.Validation is { } ev ? Metric(ev) : double.NaN).ToArray(),
+            TrainLossCurve = curve.Select(e => e.TrainLoss).ToArray(),
+        };
+    }
+
+    private double Metric(Evaluation evaluation) => Task == TaskKind.Classification
+        ? evaluation.Accuracy ?? double.NaN
+        : 1 - (evaluation.Loss / Math.Max(validationTargetVariance, double.Epsilon));
+
+    private sealed class CallbackProgress(Action<TrainingProgress> handler) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => handler(value);
+    }
+}

@@ -1,0 +1,25 @@
+using MLNet.HyperGrad.Torch;
+using MLNet.HyperGrad.Training;
+using MLNet.HyperGrad.Tuners;
+
+namespace MLNet.HyperGrad.Experiments;
+
+/// <summary>Settings of <see cref="MlpTrialRunner"/>.</summary>
+public sealed class MlpTrialRunnerOptions
+{
+    /// <summary>Gets the libtorch threads each trial uses (set process-wide when a trial starts).</summary>
+    /// <value>The default is the number of cores.</value>
+    public int ThreadsPerTrial { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Gets a value indicating whether features are standardized with statistics of the training data.</summary>
+    /// <value>The default is true.</value>
+    public bool Standardize { get; init; } = true;
+
+    /// <summary>Gets the device trials train on.</summary>
+    /// <value>The default is the CPU.</value>
+    public Device Device { get; init; } = Device.Cpu;
+
+    /// <summary>Gets a callback told after every minibatch of every trial (called on the trial's thread).</summary>
+    /// <value>The default is none.</value>
+    public Action<TrialSettings, TrainingProgress>? OnProgress { get; init; }
+}

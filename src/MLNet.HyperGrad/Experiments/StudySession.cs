@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Text.Json;
+using MLNet.HyperGrad.SearchSpaces;
+using MLNet.HyperGrad.Storage;
+using MLNet.HyperGrad.Tuners;
+
+namespace MLNet.HyperGrad.Experiments;
+
+/// <summary>The experiment's view of its study: trial numbers, persistence and resumption.</summary>
+/// <remarks>Without a storage it only numbers trials from 0.</remarks>
+internal sealed class StudySession
+{
+    /// <summary>The error text prefix of a trial that did not fail by itself and is retried on resume.</summary>
+    public const string InterruptedPrefix = "interrupted: ";
+
+    private readonly IStudyStorage? storage;
+    private long studyId;
+    private int nextNumber;
+
+    private StudySession(IStudyStorage? storage) => this.storage = storage;
+
+    /// <summary>Gets the trials stored before this run, in number order.</summary>
+    public IReadOnlyList<TrialRecord> PreviousTrials { get; private set; } = [];
+
+    /// <summary>Gets the interrupted trials to run again, oldest first.</summary>
+    public Queue<TrialRecord> Retries { get; } = new();
+
+    public static async Task<StudySession> OpenAsync(IStudyStorage? storage, string? name, string taskDescription, SearchSpace space, CancellationToken cancellationToken)
+    {
+        var session = new StudySession(storage);
+        if (storage is null || name is null)
+        {
+            return session;
+        }
+
+        StudyRecord study = await storage.GetOrCreateStudyAsync(name, taskDescription, Describe(space), StudyDirection.Minimize, null, cancellationToken);
+        session.studyId = study.Id;
+        await storage.FailStaleRunningTrialsAsync(study.Id, InterruptedPrefix + "the process running it stopped before it finished", null, cancellationToken);
+        IReadOnlyList<TrialRecord> trials = await storage.GetTrialsAsync(study.Id, cancellationToken);
+        session.PreviousTrials = trials;
+        session.nextNumber = trials.Count == 0 ? 0 : trials.Max(t => t.Number) + 1;
+        var retried = new HashSet<int>(trials.Where(t => t.RetryOf is not null).Select(t => t.RetryOf!.Value));
+        foreach (TrialRecord trial in trials)
+        {
+            if (trial.State == TrialState.Failed && trial.Error is not null && trial.Error.StartsWith(InterruptedPrefix, StringComparison.Ordinal) && !retried.Contains(trial.Number))
+            {
+                session.Retries.Enqueue(trial);
+            }
+        }
+
+        return session;
+    }
+
+    /// <summary>Gets the number the next trial will most likely get.</summary>
+    public int PeekNextNumber => nextNumber;
+
+    /// <summary>Records a new running trial and returns its number.</summary>
+    public async Task<int> StartTrialAsync(TrialSettings settings, CancellationToken cancellationToken)
+    {
+        if (storage is null)
+        {
+            return nextNumber++;
+        }
+
+        TrialRecord record = await storage.CreateTrialAsync(studyId, settings.Parameter.ToString(), Environment.MachineName, settings.RetryOf, cancellationToken);
+        nextNumber = Math.Max(nextNumber, record.Number + 1);
+        return record.Number;
+    }
+
+    public async Task CompleteAsync(TrialResult result)
+    {
+        if (storage is null)
+        {
+            return;
+        }
+
+        int number = result.TrialSettings.TrialId;
+        if (result is LearningCurveTrialResult curve)
+        {
+            for (int epoch = 0; epoch < curve.ValidationLossCurve.Count; epoch++)
+            {
+                await storage.ReportIntermediateValueAsync(studyId, number, epoch + 1, curve.ValidationLossCurve[epoch], CancellationToken.None);
+            }
+        }
+
+        await storage.CompleteTrialAsync(studyId, number, result.Loss, result.Metric, result.DurationInMilliseconds, CancellationToken.None);
+    }
+
+    public async Task FailAsync(TrialSettings settings, string error, double durationMilliseconds)
+    {
+        if (storage is null)
+        {
+            return;
+        }
+
+        await storage.FailTrialAsync(studyId, settings.TrialId, error, durationMilliseconds, CancellationToken.None);
+    }
+
+    /// <summary>The settings and tuner-visible result of a stored, finished trial.</summary>
+    public static TrialResult Replay(TrialRecord record)
+    {
+        var settings = new TrialSettings
+        {
+            TrialId = record.Number,
+            StartedAtUtc = record.StartedAtUtc,
+            EndedAtUtc = record.EndedAtUtc,
+            Parameter = Parameter.FromJson(record.ParametersJson),
+            RetryOf = record.RetryOf,
+        };
+        if (record.State == TrialState.Complete)
+        {
+            return new TrialResult
+            {
+                TrialSettings = settings,
+                Loss = record.Loss ?? double.NaN,
+                Metric = record.Metric ?? double.NaN,
+                DurationInMilliseconds = record.DurationMilliseconds ?? 0,
+            };
+        }
+
+        return TrialResult.Failed(settings, new HyperGradException(record.Error ?? record.State.ToString()), record.DurationMilliseconds ?? 0);
+    }
+
+    /// <summary>A JSON description of a search space's slots, stored with the study so a resumed study tunes the same space.</summary>
+    public static string Describe(SearchSpace space) => JsonSerializer.Serialize(space.FeatureDimensions.Select(d => new
+    {
+        key = d.KeyPath,
+        kind = d.Kind.ToString(),
+        levels = d.Levels,
+        log = d.IsLogScale,
+        min = d.Min?.ToString("R", CultureInfo.InvariantCulture),
+        max = d.Max?.ToString("R", CultureInfo.InvariantCulture),
+    }));
+}

@@ -1,0 +1,6 @@
+using MLNet.HyperGrad.Tuners;
+
+namespace MLNet.HyperGrad.Experiments;
+
+/// <summary>How a trial ended, as seen by the loop.</summary>
+internal sealed record TrialOutcome(TrialSettings Settings, TrialResult? Result, Exception? Error, bool Interrupted, double DurationMilliseconds);

@@ -1,0 +1,11 @@
+namespace MLNet.HyperGrad.Experiments;
+
+/// <summary>The tuners <see cref="HyperGradExperimentExtensions.WithHyperGrad"/> can select.</summary>
+public enum TunerKind
+{
+    /// <summary>Random search (<see cref="Tuners.RandomSearchTuner"/>).</summary>
+    Random,
+
+    /// <summary>Grid search (<see cref="Tuners.GridSearchTuner"/>), visited in a seeded random order.</summary>
+    Grid,
+}
