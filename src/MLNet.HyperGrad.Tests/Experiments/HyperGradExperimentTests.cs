@@ -1,0 +1,234 @@
+using System.Diagnostics;
+using MLNet.HyperGrad.Experiments;
+using MLNet.HyperGrad.Storage;
+using MLNet.HyperGrad.Tuners;
+
+namespace MLNet.HyperGrad.Tests.Experiments;
+
+public sealed class HyperGradExperimentTests : IDisposable
+{
+    private readonly string directory = Directory.CreateTempSubdirectory("hg-experiment-").FullName;
+
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+
+    private static HyperGradExperiment Branin(BraninRunner runner, ITuner? tuner = null, int seed = 0)
+    {
+        var experiment = new HyperGradExperiment().AddSearchSpace("branin", BraninRunner.Space()).SetTrialRunner(runner).SetSeed(seed);
+        return tuner is null ? experiment.WithHyperGrad() : experiment.SetTuner(tuner);
+    }
+
+    [Fact]
+    public async Task RunAsync_MaxModels_RunsExactlyThatManyAndReturnsTheBest()
+    {
+        var monitor = new RecordingMonitor();
+        using var runner = new BraninRunner();
+        TrialResult best = await Branin(runner).SetMaxModelToExplore(30).SetMonitor(monitor).RunAsync();
+        Assert.Equal(30, monitor.Completed.Count);
+        Assert.Equal(Enumerable.Range(0, 30), monitor.Running);
+        Assert.Equal(monitor.Completed.Min(r => r.Loss), best.Loss);
+        Assert.InRange(best.Loss, 0.397887, 5);
+        Assert.Equal(best, monitor.Best[^1]);
+        Assert.True(monitor.Best.Select(b => b.Loss).Zip(monitor.Best.Skip(1).Select(b => b.Loss)).All(p => p.Second < p.First));
+    }
+
+    [Fact]
+    public async Task RunAsync_FailureBeforeAnySuccess_IsFatalAndRethrown()
+    {
+        using var runner = new BraninRunner { FailOn = [0] };
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => Branin(runner).SetMaxModelToExplore(10).RunAsync());
+        Assert.Contains("trial 0 failed on purpose", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(1, runner.Runs);
+    }
+
+    [Fact]
+    public async Task RunAsync_FailuresAfterASuccess_AreReportedAndTheTunerSeesMaxValue()
+    {
+        var monitor = new RecordingMonitor();
+        var tuner = new CountingTuner(new RandomSearchTuner(BraninRunner.Space().Wrap("branin"), 0));
+        using var runner = new BraninRunner { FailOn = [2, 5] };
+        await Branin(runner, tuner).SetMaxModelToExplore(8).SetMonitor(monitor).RunAsync();
+        Assert.Equal(new[] { 2, 5 }, monitor.Failed.Select(f => f.Id));
+        Assert.Equal(8, tuner.Updates.Count);
+        Assert.Equal(double.MaxValue, tuner.Updates.Single(u => u.TrialSettings.TrialId == 2).Loss);
+        Assert.Equal(6, monitor.Completed.Count);
+    }
+
+    [Fact]
+    public async Task RunAsync_NaNLoss_NeverBecomesTheBest()
+    {
+        var monitor = new RecordingMonitor();
+        using var runner = new BraninRunner { NaNOn = [0, 1, 2] };
+        TrialResult best = await Branin(runner).SetMaxModelToExplore(5).SetMonitor(monitor).RunAsync();
+        Assert.False(double.IsNaN(best.Loss));
+        Assert.DoesNotContain(monitor.Best, b => double.IsNaN(b.Loss));
+        Assert.InRange(best.TrialSettings.TrialId, 3, 4);
+    }
+
+    [Fact]
+    public async Task RunAsync_TimeBudget_StopsAndCancelsTheRunningTrialWithinASecond()
+    {
+        var monitor = new RecordingMonitor();
+        using var runner = new BraninRunner { Delay = TimeSpan.FromMilliseconds(700) };
+        var clock = Stopwatch.StartNew();
+        TrialResult best = await Branin(runner).SetTrainingTimeInSeconds(2).SetMonitor(monitor).RunAsync();
+        clock.Stop();
+        Assert.InRange(clock.Elapsed.TotalSeconds, 1.9, 3.0);
+        Assert.InRange(monitor.Completed.Count, 2, 3);
+        Assert.Single(monitor.Failed);
+        Assert.IsAssignableFrom<OperationCanceledException>(monitor.Failed[0].Error);
+        Assert.False(best.IsFailed);
+    }
+
+    [Fact]
+    public async Task RunAsync_CallerCancels_RunningTrialStopsWithinASecondAndBestIsReturned()
+    {
+        using var runner = new BraninRunner { Delay = TimeSpan.FromMilliseconds(300) };
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(1.5));
+        var clock = Stopwatch.StartNew();
+        TrialResult best = await Branin(runner).RunAsync(cancel.Token);
+        Assert.InRange(clock.Elapsed.TotalSeconds, 1.4, 2.5);
+        Assert.False(best.IsFailed);
+    }
+
+    [Fact]
+    public async Task RunAsync_NoSuccessWithinBudget_ThrowsTimeoutException()
+    {
+        using var runner = new BraninRunner { Delay = TimeSpan.FromSeconds(10) };
+        var clock = Stopwatch.StartNew();
+        await Assert.ThrowsAsync<TimeoutException>(() => Branin(runner).SetTrainingTimeInSeconds(1).RunAsync());
+        Assert.True(clock.Elapsed.TotalSeconds < 2.5);
+    }
+
+    [Fact]
+    public async Task RunAsync_Parallelism_RunsTrialsConcurrentlyWithSerializedTunerCalls()
+    {
+        var tuner = new CountingTuner(new RandomSearchTuner(BraninRunner.Space().Wrap("branin"), 0));
+        using var runner = new BraninRunner { Delay = TimeSpan.FromMilliseconds(50) };
+        await Branin(runner, tuner).SetParallelism(4).SetMaxModelToExplore(24).RunAsync();
+        Assert.Equal(4, runner.MaxConcurrency);
+        Assert.Equal(24, tuner.Updates.Count);
+        Assert.Equal(24, tuner.Proposals);
+        Assert.False(tuner.Overlapped);
+    }
+
+    [Fact]
+    public async Task RunAsync_SameSeed_SameTrialsAndSameBest()
+    {
+        async Task<List<string>> Run(int seed)
+        {
+            var monitor = new RecordingMonitor();
+            using var runner = new BraninRunner();
+            await Branin(runner, seed: seed).SetMaxModelToExplore(12).SetMonitor(monitor).RunAsync();
+            return monitor.Completed.Select(r => $"{r.TrialSettings.Parameter}|{r.TrialSettings.Seed}|{r.Loss:R}").ToList();
+        }
+
+        Assert.Equal(await Run(4), await Run(4));
+        Assert.NotEqual(await Run(4), await Run(5));
+    }
+
+    [Fact]
+    public async Task RunAsync_GridTuner_StopsWhenTheGridIsExhausted()
+    {
+        var monitor = new RecordingMonitor();
+        using var runner = new BraninRunner();
+        await new HyperGradExperiment().AddSearchSpace("branin", BraninRunner.Space()).SetTrialRunner(runner)
+            .WithHyperGrad(o => { o.Tuner = TunerKind.Grid; o.GridStepsPerContinuousDimension = 3; })
+            .SetMonitor(monitor).RunAsync();
+        Assert.Equal(9, monitor.Completed.Count);
+    }
+
+    [Fact]
+    public async Task RunAsync_StudyResumed_NumberingContinuesAndTrialsAreReplayedIntoTheTuner()
+    {
+        string path = Path.Combine(directory, "study.db");
+        using (var storage = new SqliteStudyStorage(path))
+        using (var runner = new BraninRunner())
+        {
+            await Branin(runner).SetStudy(storage, "branin").SetMaxModelToExplore(5).RunAsync();
+        }
+
+        var tuner = new CountingTuner(new RandomSearchTuner(BraninRunner.Space().Wrap("branin"), 0));
+        var monitor = new RecordingMonitor();
+        using (var storage = new SqliteStudyStorage(path))
+        using (var runner = new BraninRunner())
+        {
+            await Branin(runner, tuner).SetStudy(storage, "branin").SetMaxModelToExplore(3).SetMonitor(monitor).RunAsync();
+            StudyRecord study = (await storage.GetStudyAsync("branin"))!;
+            IReadOnlyList<TrialRecord> trials = await storage.GetTrialsAsync(study.Id);
+            Assert.Equal(Enumerable.Range(0, 8), trials.Select(t => t.Number));
+            Assert.All(trials, t => Assert.Equal(TrialState.Complete, t.State));
+        }
+
+        Assert.Equal(new[] { 5, 6, 7 }, monitor.Running);
+        Assert.Equal(Enumerable.Range(0, 8), tuner.Updates.Select(u => u.TrialSettings.TrialId));
+    }
+
+    [Fact]
+    public async Task RunAsync_TrialLeftRunningByAKilledProcess_IsMarkedFailedAndRetried()
+    {
+        string path = Path.Combine(directory, "killed.db");
+        using (var storage = new SqliteStudyStorage(path))
+        using (var runner = new BraninRunner())
+        {
+            await Branin(runner).SetStudy(storage, "branin").SetMaxModelToExplore(2).RunAsync();
+            StudyRecord study = (await storage.GetStudyAsync("branin"))!;
+            await storage.CreateTrialAsync(study.Id, """{"branin":{"x1":3.0,"x2":2.5}}""");
+        }
+
+        var monitor = new RecordingMonitor();
+        using (var storage = new SqliteStudyStorage(path))
+        using (var runner = new BraninRunner())
+        {
+            await Branin(runner).SetStudy(storage, "branin").SetMaxModelToExplore(1).SetMonitor(monitor).RunAsync();
+            StudyRecord study = (await storage.GetStudyAsync("branin"))!;
+            IReadOnlyList<TrialRecord> trials = await storage.GetTrialsAsync(study.Id);
+            Assert.Equal(TrialState.Failed, trials[2].State);
+            Assert.StartsWith("interrupted", trials[2].Error, StringComparison.Ordinal);
+            Assert.Equal(2, trials[3].RetryOf);
+            Assert.Equal(TrialState.Complete, trials[3].State);
+            Assert.Equal(BraninRunner.Branin(3, 2.5), trials[3].Loss!.Value, 12);
+        }
+    }
+
+    [Fact]
+    public async Task RunAsync_StudyWithAnotherSearchSpace_ThrowsStorageException()
+    {
+        string path = Path.Combine(directory, "mismatch.db");
+        using var storage = new SqliteStudyStorage(path);
+        using var runner = new BraninRunner();
+        await Branin(runner).SetStudy(storage, "s").SetMaxModelToExplore(1).RunAsync();
+        var other = new HyperGradExperiment().AddSearchSpace("other", BraninRunner.Space()).SetTrialRunner(runner).SetStudy(storage, "s").SetMaxModelToExplore(1);
+        await Assert.ThrowsAsync<StorageException>(() => other.RunAsync());
+    }
+
+    [Fact]
+    public async Task RunAsync_NoSearchSpace_ThrowsInvalidOperation()
+    {
+        using var runner = new BraninRunner();
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => new HyperGradExperiment().SetTrialRunner(runner).RunAsync());
+        Assert.Contains("AddSearchSpace", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_RunnerFactory_IsDisposedAtTheEndNotAfterEveryTrial()
+    {
+        BraninRunner? created = null;
+        int disposedDuringRun = 0;
+        var monitor = new DisposalWatcher(() => created?.Disposed == true ? ++disposedDuringRun : 0);
+        await new HyperGradExperiment().AddSearchSpace("branin", BraninRunner.Space())
+            .SetTrialRunner(_ => created = new BraninRunner()).SetMonitor(monitor).SetMaxModelToExplore(4).RunAsync();
+        Assert.Equal(0, disposedDuringRun);
+        Assert.True(created!.Disposed);
+    }
+
+    private sealed class DisposalWatcher(Func<int> check) : IMonitor
+    {
+        public void ReportRunningTrial(TrialSettings settings) => check();
+
+        public void ReportCompletedTrial(TrialResult result) => check();
+
+        public void ReportBestTrial(TrialResult result) => check();
+
+        public void ReportFailTrial(TrialSettings settings, Exception? exception = null) => check();
+    }
+}

@@ -1,0 +1,95 @@
+using MLNet.HyperGrad.SearchSpaces;
+using MLNet.HyperGrad.Tuners;
+
+namespace MLNet.HyperGrad.Tests.Tuners;
+
+/// <summary>The contract every tuner must honour; a new tuner inherits this class to get the whole suite.</summary>
+public abstract class TunerContractTests
+{
+    /// <summary>Creates the tuner under test over a space, with a seed.</summary>
+    protected abstract ITuner CreateTuner(SearchSpace space, int seed);
+
+    /// <summary>A space with every kind of option, nested, as experiments build them.</summary>
+    protected static SearchSpace MixedSpace() => new()
+    {
+        ["model"] = new SearchSpace
+        {
+            ["learning_rate"] = new UniformDoubleOption(1e-4, 1, logBase: true),
+            ["momentum"] = new UniformDoubleOption(0, 0.99),
+            ["width"] = new UniformIntOption(8, 256, logBase: true),
+            ["depth"] = new UniformIntOption(1, 3),
+            ["batch"] = new ChoiceOption(32, 64, 128),
+            ["shuffle"] = new ChoiceOption(true, false),
+        },
+        ["x"] = new UniformSingleOption(-1f, 1f),
+    };
+
+    [Fact]
+    public void Propose_ManyTrials_StayInsideTheSearchSpace()
+    {
+        SearchSpace space = MixedSpace();
+        ITuner tuner = CreateTuner(space, seed: 3);
+        for (int id = 0; id < 40; id++)
+        {
+            Parameter p = tuner.Propose(new TrialSettings { TrialId = id });
+            double[] features = space.MappingToFeatureSpace(p);
+            Assert.All(features, f => Assert.InRange(f, 0.0, 1.0));
+            double lr = p["model"]["learning_rate"].AsType<double>();
+            Assert.InRange(lr, 1e-4, 1);
+            Assert.Contains(p["model"]["batch"].AsType<int>(), new[] { 32, 64, 128 });
+            tuner.Update(new TrialResult { TrialSettings = new TrialSettings { TrialId = id, Parameter = p }, Loss = features.Sum(), Metric = -features.Sum() });
+        }
+    }
+
+    [Fact]
+    public void Update_FailedTrialsWithMaxValueLoss_AreAcceptedAndTuningGoesOn()
+    {
+        SearchSpace space = MixedSpace();
+        ITuner tuner = CreateTuner(space, seed: 1);
+        for (int id = 0; id < 10; id++)
+        {
+            var settings = new TrialSettings { TrialId = id };
+            settings.Parameter = tuner.Propose(settings);
+            tuner.Update(TrialResult.Failed(settings, new InvalidOperationException("boom"), 1));
+        }
+
+        Parameter next = tuner.Propose(new TrialSettings { TrialId = 10 });
+        Assert.Equal(space.FeatureSpaceDim, space.MappingToFeatureSpace(next).Length);
+    }
+
+    [Fact]
+    public void Propose_SameSeedSameResults_SameProposals()
+    {
+        Assert.Equal(Sequence(seed: 7), Sequence(seed: 7));
+    }
+
+    [Fact]
+    public void Update_NaNLoss_DoesNotBreakProposals()
+    {
+        SearchSpace space = MixedSpace();
+        ITuner tuner = CreateTuner(space, seed: 2);
+        var settings = new TrialSettings { TrialId = 0 };
+        settings.Parameter = tuner.Propose(settings);
+        tuner.Update(new TrialResult { TrialSettings = settings, Loss = double.NaN, Metric = double.NaN });
+        Parameter next = tuner.Propose(new TrialSettings { TrialId = 1 });
+        Assert.All(space.MappingToFeatureSpace(next), f => Assert.InRange(f, 0.0, 1.0));
+    }
+
+    /// <summary>Proposals of a tuner fed a deterministic objective (the sphere around 0.3).</summary>
+    protected List<string> Sequence(int seed)
+    {
+        SearchSpace space = MixedSpace();
+        ITuner tuner = CreateTuner(space, seed);
+        var proposals = new List<string>();
+        for (int id = 0; id < 15; id++)
+        {
+            var settings = new TrialSettings { TrialId = id };
+            settings.Parameter = tuner.Propose(settings);
+            proposals.Add(settings.Parameter.ToString());
+            double loss = space.MappingToFeatureSpace(settings.Parameter).Sum(f => (f - 0.3) * (f - 0.3));
+            tuner.Update(new TrialResult { TrialSettings = settings, Loss = loss, Metric = -loss });
+        }
+
+        return proposals;
+    }
+}
