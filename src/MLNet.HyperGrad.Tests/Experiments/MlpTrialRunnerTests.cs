@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using MLNet.HyperGrad.Data;
+using MLNet.HyperGrad.Experiments;
+using MLNet.HyperGrad.SearchSpaces;
+using MLNet.HyperGrad.Tuners;
+
+namespace MLNet.HyperGrad.Tests.Experiments;
+
+public sealed class MlpTrialRunnerTests
+{
+    private static readonly Lazy<(TabularDataset Train, TabularDataset Validation)> FashionSubset = new(() =>
+    {
+        FashionMnistData data = FashionMnist.Load();
+        TabularDataset small = data.Train.Subset(Enumerable.Range(0, 4000).ToArray());
+        TrainValidationSplit split = DatasetSplit.TrainValidation(small, 0.25, seed: 1);
+        return (split.Train, split.Validation);
+    });
+
+    private static TrialSettings Trial(int id, double lr = 0.05, int width = 32, int depth = 1, int batch = 64, int epochs = 3) => new()
+    {
+        TrialId = id,
+        Seed = 100 + id,
+        Parameter = Parameter.CreateNestedParameter((MlpTrialRunner.SearchSpaceKey, Parameter.CreateNestedParameter(
+            ("learning_rate", Parameter.FromDouble(lr)),
+            ("momentum", Parameter.FromDouble(0.9)),
+            ("l2", Parameter.FromDouble(1e-5)),
+            ("hidden_width", Parameter.FromInt(width)),
+            ("depth", Parameter.FromInt(depth)),
+            ("batch_size", Parameter.FromInt(batch)),
+            ("epochs", Parameter.FromInt(epochs))))),
+    };
+
+    [Fact]
+    public async Task RunAsync_FashionMnistSubset_ReportsCurveAndAccuracyWellAboveChance()
+    {
+        var (train, validation) = FashionSubset.Value;
+        using var runner = new MlpTrialRunner(train, validation, new MlpTrialRunnerOptions { ThreadsPerTrial = 1 });
+        var result = (MlpTrialResult)await runner.RunAsync(Trial(0), CancellationToken.None);
+        Assert.Equal(3, result.ValidationLossCurve.Count);
+        Assert.Equal(3, result.ValidationMetricCurve.Count);
+        Assert.InRange(result.Metric, 0.7, 1.0);
+        Assert.Equal(-result.Metric, result.Loss);
+        Assert.Equal(result.ValidationMetricCurve[^1], result.Metric);
+        Assert.Equal(new[] { 784, 32, 10 }, result.LayerSizes);
+        Assert.Equal(4, result.Weights.Count);
+    }
+
+    [Fact]
+    public async Task RunAsync_SameTrialTwice_IdenticalResults()
+    {
+        var (train, validation) = FashionSubset.Value;
+        using var runner = new MlpTrialRunner(train, validation, new MlpTrialRunnerOptions { ThreadsPerTrial = 1 });
+        var a = (MlpTrialResult)await runner.RunAsync(Trial(3, epochs: 1), CancellationToken.None);
+        var b = (MlpTrialResult)await runner.RunAsync(Trial(3, epochs: 1), CancellationToken.None);
+        Assert.Equal(a.Metric, b.Metric);
+        Assert.Equal(a.Weights[0], b.Weights[0]);
+    }
+
+    [Fact]
+    public async Task RunAsync_Cancelled_StopsWithinASecond()
+    {
+        var (train, validation) = FashionSubset.Value;
+        using var runner = new MlpTrialRunner(train, validation, new MlpTrialRunnerOptions { ThreadsPerTrial = 1 });
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(400));
+        var clock = Stopwatch.StartNew();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => runner.RunAsync(Trial(1, width: 256, depth: 3, batch: 32, epochs: 50), cancel.Token));
+        Assert.True(clock.Elapsed.TotalSeconds < 1.4, $"took {clock.Elapsed.TotalSeconds:F2} s");
+    }
+
+    [Fact]
+    public async Task RunAsync_DivergingLearningRate_ReportsNaNInsteadOfFailing()
+    {
+        var (train, validation) = FashionSubset.Value;
+        using var runner = new MlpTrialRunner(train, validation, new MlpTrialRunnerOptions { ThreadsPerTrial = 1, Standardize = false });
+        TrialResult result = await runner.RunAsync(Trial(2, lr: 1e6, epochs: 4), CancellationToken.None);
+        Assert.True(double.IsNaN(result.Metric));
+        Assert.True(double.IsNaN(result.Loss));
+    }
+
+    [Fact]
+    public async Task Experiment_WithDefaultRunnerOnRealData_FindsAGoodModel()
+    {
+        var (train, validation) = FashionSubset.Value;
+        TrialResult best = await new HyperGradExperiment()
+            .SetDataset(train, validation)
+            .AddSearchSpace(MlpTrialRunner.SearchSpaceKey, MlpTrialRunner.CreateSearchSpace(maxEpochs: 2, maxHiddenWidth: 64))
+            .WithHyperGrad()
+            .SetMaxModelToExplore(4)
+            .SetSeed(3)
+            .RunAsync();
+        Assert.IsType<MlpTrialResult>(best);
+        Assert.InRange(best.Metric, 0.3, 1.0);
+    }
+}
