@@ -451,7 +451,33 @@ public sealed class SqliteStudyStorageTests : StudyStorageContractTests
 
         Execute(blocker, "ROLLBACK;");
         Assert.Contains(Path.GetFullPath(DatabasePath), ex.Message, StringComparison.Ordinal);
+        Assert.Contains("longer than the busy timeout (1 s)", ex.Message, StringComparison.Ordinal);
         Assert.IsType<SqliteException>(ex.InnerException);
         Assert.Empty(await storage.GetTrialsAsync(study.Id));
+    }
+
+    [Fact]
+    public async Task CompleteTrialAsync_FilesAsAKilledProcessLeavesThem_HoldTheResult()
+    {
+        // Not disposed until the end: the pooled connection stays open, as in a process killed
+        // right after the call returned. What is on disk then (the database and its write-ahead
+        // log; the shared-memory index is rebuilt) must be enough.
+        var storage = new SqliteStudyStorage(DatabasePath, Clock);
+        StudyRecord study = await storage.CreateStudyAsync("s", "t", "{}", StudyDirection.Minimize);
+        await storage.CreateTrialAsync(study.Id, "{}");
+        await storage.ReportIntermediateValueAsync(study.Id, 0, 0, 0.75);
+        TrialRecord done = await storage.CompleteTrialAsync(study.Id, 0, 0.5, 0.9, 10);
+        Assert.True(File.Exists(DatabasePath + "-wal"));
+        string copy = Path.Combine(folder, "after-kill", "studies.db");
+        Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+        File.Copy(DatabasePath, copy);
+        File.Copy(DatabasePath + "-wal", copy + "-wal");
+
+        using (var recovered = new SqliteStudyStorage(copy, Clock))
+        {
+            Assert.Equal(done, await recovered.GetTrialAsync(study.Id, 0));
+        }
+
+        storage.Dispose();
     }
 }

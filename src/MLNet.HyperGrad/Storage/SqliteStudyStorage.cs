@@ -34,6 +34,7 @@ namespace MLNet.HyperGrad.Storage;
 /// </remarks>
 public sealed partial class SqliteStudyStorage : IStudyStorage
 {
+    private const int SqliteBusy = 5;
     private const int SqliteCorrupt = 11;
     private const int SqliteNotADatabase = 26;
 
@@ -205,6 +206,14 @@ public sealed partial class SqliteStudyStorage : IStudyStorage
                 transaction.Commit();
                 return result;
             }
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteBusy)
+        {
+            throw new StorageException(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Could not {operation} in the study database '{Path}': another connection or process held its write lock for longer than the busy timeout ({BusyTimeout.TotalSeconds:0.###} s). {ex.Message}"),
+                ex);
         }
         catch (SqliteException ex)
         {
