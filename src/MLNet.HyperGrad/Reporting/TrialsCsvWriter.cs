@@ -78,16 +78,7 @@ public static class TrialsCsvWriter
         => field.AsSpan().IndexOfAny(",\"\r\n") < 0 ? field : "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>Formats a timestamp as ISO 8601 UTC; a local time is converted, an unspecified one is taken as UTC.</summary>
-    internal static string Timestamp(DateTime value)
-    {
-        DateTime utc = value.Kind switch
-        {
-            DateTimeKind.Local => value.ToUniversalTime(),
-            DateTimeKind.Unspecified => DateTime.SpecifyKind(value, DateTimeKind.Utc),
-            _ => value,
-        };
-        return utc.ToString("O", CultureInfo.InvariantCulture);
-    }
+    internal static string Timestamp(DateTime value) => Formatting.AsUtc(value).ToString("O", CultureInfo.InvariantCulture);
 
     private static string Number(double? value) => value?.ToString("R", CultureInfo.InvariantCulture) ?? string.Empty;
 
