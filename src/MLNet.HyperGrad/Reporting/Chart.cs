@@ -19,7 +19,7 @@ internal sealed class Chart
     {
         x = spec.X;
         y = spec.Y;
-        Svg = new SvgBuilder(spec.Width, spec.Height, spec.Id, spec.Title);
+        Svg = new SvgBuilder(spec.Width, spec.Height, spec.Id, spec.Description ?? spec.Title);
 
         double top = 10 + (spec.Title.Length > 0 ? 20 : 0) + (spec.Legend.Count > 0 ? 18 : 0);
         double roughPlotHeight = spec.Height - top - 48;

@@ -18,6 +18,9 @@ internal sealed record ChartSpec
     /// <summary>Gets the title (plain text; empty for none).</summary>
     public string Title { get; init; } = string.Empty;
 
+    /// <summary>Gets what the chart shows, for screen readers; null to use <see cref="Title"/>.</summary>
+    public string? Description { get; init; }
+
     /// <summary>Gets the x-axis label, or null.</summary>
     public string? XLabel { get; init; }
 

@@ -32,9 +32,9 @@ internal static class HistorySection
             Width = 1100,
             Height = 360,
             Id = ChartId,
+            Description = "Optimization history of " + model.MetricName,
             X = new LinearScale(model.Plotted.Select(t => (double)t.Number), 0.03, integerTicks: true),
             Y = new LinearScale(model.Plotted.Select(t => t.Metric!.Value)),
-            Title = "Optimization history",
             XLabel = "trial number",
             YLabel = model.MetricName,
             Legend =

@@ -37,9 +37,9 @@ internal static class LearningCurveSection
             Width = 1100,
             Height = 340,
             Id = ChartId,
+            Description = "Learning curves: " + curveName + " per epoch",
             X = new LinearScale([1, epochs], 0.02, integerTicks: true),
             Y = new LinearScale(trials.SelectMany(t => t.ValidationCurve)),
-            Title = "Learning curves",
             XLabel = "epoch",
             YLabel = curveName,
             Legend = [.. trials.Select((t, i) => new LegendItem(

@@ -1,13 +1,13 @@
 namespace MLNet.HyperGrad.Reporting;
 
 /// <summary>Tick values that people read easily: multiples of 1, 2 or 5 times a power of ten, and powers of ten on log axes.</summary>
-/// <remarks>The step rule is Heckbert's "nice numbers" (Graphics Gems, 1990), rounding the raw step up.</remarks>
+/// <remarks>The step rule is Heckbert's "nice numbers" (Graphics Gems, 1990), rounding the raw step to the nearest nice one.</remarks>
 internal static class NiceTicks
 {
     /// <summary>The most ticks an axis gets, whatever it asks for.</summary>
     public const int MaxCount = 24;
 
-    /// <summary>Gets the smallest step of the form {1, 2, 5} × 10^k that is at least <paramref name="span"/> / <paramref name="intervals"/>.</summary>
+    /// <summary>Gets the step of the form {1, 2, 5} × 10^k nearest to <paramref name="span"/> / <paramref name="intervals"/> (Heckbert's thresholds 1.5, 3, 7).</summary>
     /// <param name="span">The width of the range to cover; positive and finite.</param>
     /// <param name="intervals">How many intervals are wanted, at least 1.</param>
     /// <param name="mantissa">The leading digit of the step: 1, 2 or 5.</param>
@@ -20,9 +20,9 @@ internal static class NiceTicks
         double fraction = raw / Pow10(exponent);
         (mantissa, exponent) = fraction switch
         {
-            <= 1 + 1e-9 => (1, exponent),
-            <= 2 + 1e-9 => (2, exponent),
-            <= 5 + 1e-9 => (5, exponent),
+            < 1.5 => (1, exponent),
+            < 3 => (2, exponent),
+            < 7 => (5, exponent),
             _ => (1, exponent + 1),
         };
         return Scaled(mantissa, exponent);

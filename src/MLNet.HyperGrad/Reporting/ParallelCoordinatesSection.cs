@@ -8,7 +8,7 @@ internal static class ParallelCoordinatesSection
     /// <summary>The SVG id of the chart.</summary>
     public const string ChartId = "parallel-coordinates";
 
-    private const double AxisSpacingMin = 120;
+    private const double AxisSpacingMin = 90;
     private const double Top = 62;
     private const double Bottom = 24;
     private const double LeftMargin = 70;
@@ -28,8 +28,8 @@ internal static class ParallelCoordinatesSection
             return;
         }
 
-        html.Append("<p class=\"caption\">One line per complete trial, colored by ").Append(Markup.Escape(model.MetricName))
-            .Append(" (dark purple is best); the best trial is drawn in red. A trial without a parameter skips that axis. Hover a line for its values.</p>")
+        html.Append("<p class=\"caption\">One line per complete trial, colored by the rank of its ").Append(Markup.Escape(model.MetricName))
+            .Append(" (dark purple is best, green the worst); the best trial is drawn in red. A trial without a parameter skips that axis. Hover a line for its values.</p>")
             .Append("<div class=\"scroll\">").Append(Chart(model)).Append("</div></section>");
     }
 
@@ -70,7 +70,7 @@ internal static class ParallelCoordinatesSection
             }
 
             bool best = ReferenceEquals(trial, model.Best);
-            string color = best ? Palette.Best : Palette.Metric(model.Goodness(trial.Metric!.Value));
+            string color = best ? Palette.Best : Palette.Metric(model.Goodness(trial));
             svg.Path(path.ToString(), best ? "pc-line pc-best" : "pc-line", color, model.Tooltip(trial), trial.Number);
         }
 
@@ -92,9 +92,17 @@ internal static class ParallelCoordinatesSection
         double AxisY(double value) => Top + ((1 - scale.Fraction(value)) * plotHeight);
         if (metricAxis)
         {
-            var linear = (LinearScale)scale;
-            string[] colors = [.. Enumerable.Range(0, 9).Select(k => Palette.Metric(model.Goodness(linear.Min + ((linear.Max - linear.Min) * k / 8.0))))];
-            svg.VerticalGradient(GradientId, colors);
+            // The bar shows the lines' colors at their metrics: stops at a sample of the ranked trials, bottom to top.
+            int samples = Math.Min(model.Ranked.Count, 25);
+            var stops = new List<(double Offset, string Color)>();
+            for (int k = 0; k < samples; k++)
+            {
+                ReportTrial trial = model.Ranked[samples == 1 ? 0 : (int)Math.Round(k * (model.Ranked.Count - 1) / (double)(samples - 1))];
+                stops.Add((Math.Clamp(scale.Fraction(trial.Metric!.Value), 0, 1), Palette.Metric(model.Goodness(trial))));
+            }
+
+            stops.Sort((a, b) => a.Offset.CompareTo(b.Offset));
+            svg.VerticalGradient(GradientId, stops);
             svg.Rect(x - 4, Top, 8, plotHeight, "pc-colorbar", "url(#" + GradientId + ")");
         }
         else

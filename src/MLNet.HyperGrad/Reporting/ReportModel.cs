@@ -3,6 +3,8 @@ namespace MLNet.HyperGrad.Reporting;
 /// <summary>What the report derives from <see cref="ReportData"/>: trials in order, the plottable ones, the ranking, the best trial and the parameter axes.</summary>
 internal sealed class ReportModel
 {
+    private readonly Dictionary<ReportTrial, int> ranks = new(ReferenceEqualityComparer.Instance);
+
     /// <summary>Derives the model; never throws for odd data (no trials, all failed, NaN metrics).</summary>
     public ReportModel(ReportData data)
     {
@@ -18,6 +20,11 @@ internal sealed class ReportModel
         AllKeys = [.. Trials.SelectMany(t => t.Parameters.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
         Axes = [.. Plotted.SelectMany(t => t.Parameters.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
             .Select(key => ParameterAxis.Create(key, Plotted, data.LogScaleParameters.Contains(key)))];
+
+        for (int i = 0; i < Ranked.Count; i++)
+        {
+            ranks[Ranked[i]] = i;
+        }
 
         if (Plotted.Count > 0)
         {
@@ -65,17 +72,12 @@ internal sealed class ReportModel
     /// <summary>Reports whether a trial is drawn in charts: complete, with a finite metric.</summary>
     public static bool IsPlottable(ReportTrial trial) => IsComplete(trial) && trial.Metric is double m && double.IsFinite(m);
 
-    /// <summary>Maps a metric to 0 (the worst plotted) … 1 (the best plotted); 1 when all are equal.</summary>
-    public double Goodness(double metric)
+    /// <summary>Maps a plotted trial to its goodness by rank: 1 for the best, 0 for the worst, evenly spaced between (1 when it is alone or not plotted).</summary>
+    /// <remarks>Ranks rather than values, so that one very bad trial does not squeeze every other color together.</remarks>
+    public double Goodness(ReportTrial trial)
     {
-        double span = MetricMax - MetricMin;
-        if (!(span > 0) || !double.IsFinite(span))
-        {
-            return 1;
-        }
-
-        double t = (metric - MetricMin) / span;
-        return HigherIsBetter ? t : 1 - t;
+        int rank = ranks.TryGetValue(trial, out int r) ? r : 0;
+        return Ranked.Count <= 1 ? 1 : 1 - (rank / (double)(Ranked.Count - 1));
     }
 
     /// <summary>Reports whether <paramref name="candidate"/> is strictly better than <paramref name="incumbent"/>.</summary>

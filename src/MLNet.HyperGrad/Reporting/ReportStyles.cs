@@ -22,7 +22,8 @@ internal static class ReportStyles
         .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(210px, 1fr)); gap: 10px; margin: 10px 0 0; }
         .card { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; }
         .card dt { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .04em; }
-        .card dd { margin: 2px 0 0; font-size: 15px; font-weight: 600; overflow-wrap: anywhere; }
+        .card dd { margin: 2px 0 0; font-size: 17px; font-weight: 600; overflow-wrap: anywhere; }
+        .card .detail { display: block; margin-top: 2px; font-size: 12px; font-weight: 400; color: var(--muted); }
         .notes { margin-top: 12px; padding: 8px 12px; border-left: 3px solid var(--accent); background: var(--panel); }
         .notes p { margin: 4px 0; }
         .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(350px, 1fr)); gap: 12px; }
@@ -57,14 +58,15 @@ internal static class ReportStyles
         th, td { padding: 4px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; white-space: nowrap; }
         th { background: var(--panel); font-weight: 600; position: sticky; top: 0; }
         th.param, td.param { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 12px; }
-        tbody tr:nth-child(even) { background: #fafbfc; }
+        tbody tr:hover { background: #f0f4f8; }
+        tr.with-error td { border-bottom: none; }
         tr.best-row { background: #fdecea; }
-        tbody tr.best-row:nth-child(even) { background: #fdecea; }
         td.num { text-align: right; font-variant-numeric: tabular-nums; }
         td.metric { font-weight: 600; }
         td.bad { color: var(--best); }
         td.missing { color: #9aa5b1; text-align: center; }
-        td.error { white-space: pre-wrap; min-width: 220px; max-width: 420px; color: #8a1c1c; font-size: 12px; overflow-wrap: anywhere; }
+        tr.error-row td { border-top: none; padding-top: 0; }
+        div.error { position: sticky; left: 10px; max-width: 1060px; white-space: pre-wrap; overflow-wrap: anywhere; color: #8a1c1c; font-size: 12px; font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; }
         td.time { color: var(--muted); font-size: 12px; }
         .state { display: inline-block; padding: 0 7px; border-radius: 9px; font-size: 12px; background: #e4e7eb; }
         .state-complete { background: #e3f4e6; color: #1e6b2e; }

@@ -11,14 +11,21 @@ internal static class SummarySection
     {
         ReportData data = model.Data;
         html.Append("<section id=\"summary\"><h2>Summary</h2><dl class=\"cards\">");
-        Card(html, "Task", string.IsNullOrEmpty(data.TaskDescription) ? "\u2013" : data.TaskDescription);
-        Card(html, "Tuner", string.IsNullOrEmpty(data.Tuner) ? "\u2013" : data.Tuner);
-        Card(html, "Trials", TrialCounts(model));
-        Card(html, "Time", TimeSpan(model));
-        string best = model.Best is { } b
-            ? Formatting.Value(b.Metric) + " (trial " + b.Number.ToString(CultureInfo.InvariantCulture) + ")"
-            : "no complete trial";
-        Card(html, "Best " + model.MetricName + (model.HigherIsBetter ? " (higher is better)" : " (lower is better)"), best);
+        Card(html, "Task", string.IsNullOrEmpty(data.TaskDescription) ? "\u2013" : data.TaskDescription, null);
+        Card(html, "Tuner", string.IsNullOrEmpty(data.Tuner) ? "\u2013" : data.Tuner, null);
+        Card(html, "Trials", model.Trials.Count.ToString(CultureInfo.InvariantCulture), TrialCounts(model));
+        (string duration, string? span) = TimeSpan(model);
+        Card(html, "Time", duration, span);
+        string direction = model.HigherIsBetter ? "higher is better" : "lower is better";
+        if (model.Best is { } b)
+        {
+            Card(html, "Best " + model.MetricName, Formatting.Value(b.Metric), "trial " + b.Number.ToString(CultureInfo.InvariantCulture) + " \u00B7 " + direction);
+        }
+        else
+        {
+            Card(html, "Best " + model.MetricName, "\u2013", "no complete trial \u00B7 " + direction);
+        }
+
         html.Append("</dl>");
 
         if (data.Notes.Count > 0)
@@ -49,22 +56,29 @@ internal static class SummarySection
         html.Append("</section>");
     }
 
-    private static void Card(StringBuilder html, string term, string value)
-        => html.Append("<div class=\"card\"><dt>").Append(Markup.Escape(term)).Append("</dt><dd>").Append(Markup.Escape(value)).Append("</dd></div>");
-
-    private static string TrialCounts(ReportModel model)
+    private static void Card(StringBuilder html, string term, string value, string? detail)
     {
-        string total = model.Trials.Count.ToString(CultureInfo.InvariantCulture);
+        html.Append("<div class=\"card\"><dt>").Append(Markup.Escape(term)).Append("</dt><dd>").Append(Markup.Escape(value));
+        if (!string.IsNullOrEmpty(detail))
+        {
+            html.Append("<span class=\"detail\">").Append(Markup.Escape(detail)).Append("</span>");
+        }
+
+        html.Append("</dd></div>");
+    }
+
+    private static string? TrialCounts(ReportModel model)
+    {
         if (model.Trials.Count == 0)
         {
-            return "0";
+            return null;
         }
 
         IEnumerable<string> parts = model.Trials
             .GroupBy(t => string.IsNullOrEmpty(t.State) ? "unknown" : t.State.ToLowerInvariant(), StringComparer.Ordinal)
             .OrderBy(g => StateOrder(g.Key)).ThenBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => g.Count().ToString(CultureInfo.InvariantCulture) + " " + g.Key);
-        return total + " (" + string.Join(", ", parts) + ")";
+        return string.Join(", ", parts);
     }
 
     private static int StateOrder(string state) => state switch
@@ -76,7 +90,8 @@ internal static class SummarySection
         _ => 4,
     };
 
-    private static string TimeSpan(ReportModel model)
+    /// <summary>Gets the study's duration and its span in time, from the data or else from the trials.</summary>
+    private static (string Duration, string? Span) TimeSpan(ReportModel model)
     {
         DateTime? start = model.Data.StartedAtUtc;
         DateTime? end = model.Data.EndedAtUtc;
@@ -94,15 +109,20 @@ internal static class SummarySection
 
         if (start is not DateTime from)
         {
-            return end is DateTime only ? "until " + Formatting.Time(only) : "\u2013";
+            return end is DateTime only ? ("\u2013", "until " + Formatting.Time(only)) : ("\u2013", null);
         }
 
         if (end is not DateTime to)
         {
-            return "from " + Formatting.Time(from);
+            return ("\u2013", "from " + Formatting.Time(from));
         }
 
-        string span = to >= from ? " (" + Formatting.Duration((Formatting.AsUtc(to) - Formatting.AsUtc(from)).TotalMilliseconds) + ")" : string.Empty;
-        return Formatting.Time(from) + " \u2192 " + Formatting.Time(to) + span;
+        from = Formatting.AsUtc(from);
+        to = Formatting.AsUtc(to);
+        string duration = to >= from ? Formatting.Duration((to - from).TotalMilliseconds) : "\u2013";
+        string endText = to.Date == from.Date
+            ? to.ToString("HH:mm:ss", CultureInfo.InvariantCulture) + " UTC"
+            : Formatting.Time(to);
+        return (duration, from.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " \u2192 " + endText);
     }
 }

@@ -133,19 +133,19 @@ internal sealed class SvgBuilder
         builder.Append(Markup.Escape(text)).Append("</text>");
     }
 
-    /// <summary>Defines a linear gradient (for color bars) from stops at offsets 0 to 1.</summary>
+    /// <summary>Defines a vertical linear gradient (for color bars) running from the bottom (offset 0) to the top (offset 1).</summary>
     /// <param name="id">The gradient id, unique in the page.</param>
-    /// <param name="colors">The colors, evenly spaced; the first at the bottom.</param>
-    public void VerticalGradient(string id, IReadOnlyList<string> colors)
+    /// <param name="stops">The offsets, in [0, 1] and non-decreasing, and their CSS colors.</param>
+    public void VerticalGradient(string id, IReadOnlyList<(double Offset, string Color)> stops)
     {
         builder.Append("<defs><linearGradient");
         Attribute("id", id);
         builder.Append(" x1=\"0\" y1=\"1\" x2=\"0\" y2=\"0\">");
-        for (int i = 0; i < colors.Count; i++)
+        foreach ((double offset, string color) in stops)
         {
             builder.Append("<stop");
-            Attribute("offset", Formatting.Coordinate(colors.Count == 1 ? 0 : i / (double)(colors.Count - 1)));
-            Attribute("stop-color", colors[i]);
+            Attribute("offset", Formatting.Coordinate(offset));
+            Attribute("stop-color", color);
             builder.Append("/>");
         }
 

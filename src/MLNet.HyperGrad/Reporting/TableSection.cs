@@ -53,23 +53,35 @@ internal static class TableSection
         }
 
         html.Append("<p class=\"caption\">Every trial by number, including those the charts leave out (failed, pruned, running, non-finite ")
-            .Append(Markup.Escape(model.MetricName)).Append(").</p><div class=\"scroll\"><table id=\"all-trials\"><thead><tr><th>trial</th><th>state</th><th>")
+            .Append(Markup.Escape(model.MetricName)).Append("); a failed trial's error is shown under it.</p><div class=\"scroll\"><table id=\"all-trials\"><thead><tr><th>trial</th><th>state</th><th>")
             .Append(Markup.Escape(model.MetricName)).Append("</th><th>loss</th><th>duration</th><th>started (UTC)</th>");
         AppendKeyHeaders(html, model.AllKeys);
-        html.Append("<th>error</th></tr></thead><tbody>");
+        html.Append("</tr></thead><tbody>");
+        int columns = 6 + model.AllKeys.Count;
         foreach (ReportTrial trial in model.Trials)
         {
             string state = string.IsNullOrEmpty(trial.State) ? "unknown" : trial.State;
-            html.Append("<tr data-trial=\"").Append(trial.Number.ToString(CultureInfo.InvariantCulture)).Append('"')
-                .Append(ReferenceEquals(trial, model.Best) ? " class=\"best-row\"" : string.Empty).Append('>')
-                .Append("<td class=\"num\">").Append(trial.Number.ToString(CultureInfo.InvariantCulture)).Append("</td>")
+            string rowClass = (ReferenceEquals(trial, model.Best) ? "best-row " : string.Empty) + (string.IsNullOrEmpty(trial.Error) ? string.Empty : "with-error");
+            html.Append("<tr data-trial=\"").Append(trial.Number.ToString(CultureInfo.InvariantCulture)).Append('"');
+            if (rowClass.Length > 0)
+            {
+                html.Append(" class=\"").Append(rowClass.TrimEnd()).Append('"');
+            }
+
+            html.Append("><td class=\"num\">").Append(trial.Number.ToString(CultureInfo.InvariantCulture)).Append("</td>")
                 .Append("<td><span class=\"state state-").Append(StateClass(state)).Append("\">").Append(Markup.Escape(state)).Append("</span></td>");
             AppendNumber(html, trial.Metric, "metric");
             AppendNumber(html, trial.Loss, null);
             html.Append("<td class=\"num\">").Append(Markup.Escape(Formatting.Duration(trial.DurationMilliseconds))).Append("</td>")
-                .Append("<td class=\"time\">").Append(trial.StartedAtUtc == default ? "\u2013" : Markup.Escape(Formatting.Time(trial.StartedAtUtc))).Append("</td>");
+                .Append("<td class=\"time\">").Append(trial.StartedAtUtc == default ? "\u2013" : Markup.Escape(Formatting.AsUtc(trial.StartedAtUtc).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture))).Append("</td>");
             AppendParameters(html, trial, model.AllKeys);
-            html.Append("<td class=\"error\">").Append(Markup.Escape(trial.Error)).Append("</td></tr>");
+            html.Append("</tr>");
+            if (!string.IsNullOrEmpty(trial.Error))
+            {
+                // The error gets a row of its own under the trial, so that it reads without scrolling sideways.
+                html.Append("<tr class=\"error-row\"><td colspan=\"").Append(columns.ToString(CultureInfo.InvariantCulture))
+                    .Append("\"><div class=\"error\">").Append(Markup.Escape(trial.Error)).Append("</div></td></tr>");
+            }
         }
 
         html.Append("</tbody></table></div></section>");
