@@ -1,0 +1,81 @@
+using System.Text;
+
+namespace MLNet.HyperGrad.Reporting;
+
+/// <summary>Writes a study as one self-contained HTML page: a summary, charts drawn as inline SVG and trial tables.</summary>
+/// <remarks>
+/// <para>
+/// The page has no scripts and no external resources, so it opens offline and can be mailed or archived as
+/// one file. It shows the optimization history (each complete trial's metric and the best so far), slice
+/// plots (the metric against each parameter, on a log axis for <see cref="ReportData.LogScaleParameters"/>),
+/// parallel coordinates, the learning curves of the five best trials (when trials carry a curve), the five
+/// best trials and every trial. Charts follow the layout of Optuna's visualization module.
+/// </para>
+/// <para>
+/// Only complete trials with a finite metric are drawn; failed, pruned and running trials and NaN or
+/// infinite metrics appear in the tables only. Every user string is escaped, and the page is well-formed
+/// XML as well as HTML. Rendering never throws for odd data: no trials, all failed, constant parameters,
+/// extreme values.
+/// </para>
+/// </remarks>
+public static class HtmlReport
+{
+    /// <summary>Renders the report as an HTML document.</summary>
+    /// <param name="data">What to show.</param>
+    /// <returns>The document, starting with <c>&lt;!DOCTYPE html&gt;</c>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="data"/> is null.</exception>
+    public static string Render(ReportData data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var model = new ReportModel(data);
+        string title = string.IsNullOrEmpty(data.Title) ? "Hyperparameter tuning report" : data.Title;
+        var html = new StringBuilder(64 * 1024);
+        html.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/>")
+            .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>")
+            .Append("<meta name=\"generator\" content=\"MLNet.HyperGrad\"/>")
+            .Append("<title>").Append(Markup.Escape(title)).Append("</title>")
+            .Append("<style>").Append(ReportStyles.Css).Append("</style></head>\n<body><main>")
+            .Append("<header><h1>").Append(Markup.Escape(title)).Append("</h1>");
+        if (!string.IsNullOrEmpty(data.TaskDescription))
+        {
+            html.Append("<p class=\"task\">").Append(Markup.Escape(data.TaskDescription)).Append("</p>");
+        }
+
+        html.Append("</header><nav><a href=\"#summary\">Summary</a><a href=\"#history\">History</a><a href=\"#slices\">Slices</a>")
+            .Append("<a href=\"#parallel\">Parallel coordinates</a>");
+        if (model.Ranked.Any(t => t.ValidationCurve.Count > 0))
+        {
+            html.Append("<a href=\"#curves\">Learning curves</a>");
+        }
+
+        html.Append("<a href=\"#top\">Top trials</a><a href=\"#trials\">All trials</a></nav>\n");
+        SummarySection.Write(html, model);
+        html.Append('\n');
+        HistorySection.Write(html, model);
+        html.Append('\n');
+        SliceSection.Write(html, model);
+        html.Append('\n');
+        ParallelCoordinatesSection.Write(html, model);
+        html.Append('\n');
+        LearningCurveSection.Write(html, model);
+        html.Append('\n');
+        TableSection.WriteTop(html, model);
+        html.Append('\n');
+        TableSection.WriteAll(html, model);
+        html.Append("\n<footer>Made by MLNet.HyperGrad. This page is self-contained: no scripts, no external resources. Hover a point or line for its trial.</footer>")
+            .Append("</main></body></html>\n");
+        return html.ToString();
+    }
+
+    /// <summary>Renders the report and writes it to a UTF-8 file (without a byte-order mark), replacing it if it exists.</summary>
+    /// <param name="path">The file to write, usually ending in <c>.html</c>; its folder must exist.</param>
+    /// <param name="data">What to show.</param>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="IOException">The file cannot be written.</exception>
+    public static void Write(string path, ReportData data)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(data);
+        File.WriteAllText(path, Render(data), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+    }
+}

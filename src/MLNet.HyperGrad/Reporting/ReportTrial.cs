@@ -1,0 +1,100 @@
+using System.Collections.ObjectModel;
+using MLNet.HyperGrad.Tuners;
+
+namespace MLNet.HyperGrad.Reporting;
+
+/// <summary>One trial as a report shows it: its state, scores, flattened hyperparameters and learning curve.</summary>
+/// <remarks>
+/// Independent of storage: build it from a study's rows, from a <see cref="TrialResult"/>
+/// (<see cref="FromTrialResult"/>) or by hand. The collections are copied when set, so a trial does not
+/// change after it is built.
+/// </remarks>
+public sealed partial record ReportTrial
+{
+    private static readonly IReadOnlyDictionary<string, ReportValue> NoParameters =
+        new ReadOnlyDictionary<string, ReportValue>(new Dictionary<string, ReportValue>(StringComparer.Ordinal));
+
+    private readonly IReadOnlyDictionary<string, ReportValue> parameters = NoParameters;
+    private readonly IReadOnlyList<double> validationCurve = [];
+
+    /// <summary>Gets the trial's number in the study (from 0 or 1, as the study counts).</summary>
+    public required int Number { get; init; }
+
+    /// <summary>Gets the state: one of the <see cref="ReportTrialState"/> strings (compared without case).</summary>
+    /// <value>The default is <see cref="ReportTrialState.Complete"/>.</value>
+    public string State { get; init; } = ReportTrialState.Complete;
+
+    /// <summary>Gets the loss the tuner minimized, or null when unknown.</summary>
+    public double? Loss { get; init; }
+
+    /// <summary>Gets the metric reported to people (accuracy, R²), or null when unknown. NaN and infinities are listed but never plotted.</summary>
+    public double? Metric { get; init; }
+
+    /// <summary>Gets how long the trial ran, in milliseconds, or null when unknown.</summary>
+    public double? DurationMilliseconds { get; init; }
+
+    /// <summary>Gets when the trial started (UTC; a value of unspecified kind is taken as UTC).</summary>
+    public DateTime StartedAtUtc { get; init; }
+
+    /// <summary>Gets the hyperparameters, keyed by dotted path (<c>mlp.learning_rate</c>, <c>layers[0]</c>).</summary>
+    /// <value>The default is empty. <see cref="FlattenParameters"/> builds it from a <see cref="SearchSpaces.Parameter"/>.</value>
+    /// <exception cref="ArgumentNullException">Set to null, or a value in it is null.</exception>
+    public IReadOnlyDictionary<string, ReportValue> Parameters
+    {
+        get => parameters;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            var copy = new Dictionary<string, ReportValue>(value.Count, StringComparer.Ordinal);
+            foreach (KeyValuePair<string, ReportValue> kv in value)
+            {
+                copy[kv.Key] = kv.Value ?? throw new ArgumentNullException(
+                    nameof(value), $"Parameter \"{kv.Key}\" has a null value; a parameter needs a number or a string.");
+            }
+
+            parameters = new ReadOnlyDictionary<string, ReportValue>(copy);
+        }
+    }
+
+    /// <summary>Gets the error message of a failed trial, or null.</summary>
+    public string? Error { get; init; }
+
+    /// <summary>Gets the validation curve, one value per epoch (may be empty).</summary>
+    /// <value>The default is empty.</value>
+    /// <exception cref="ArgumentNullException">Set to null.</exception>
+    public IReadOnlyList<double> ValidationCurve
+    {
+        get => validationCurve;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            validationCurve = Array.AsReadOnly([.. value]);
+        }
+    }
+
+    /// <summary>Builds a report trial from what a trial runner returned.</summary>
+    /// <param name="result">The result; its <see cref="TrialResult.TrialSettings"/> give the number, start time and hyperparameters.</param>
+    /// <returns>
+    /// A <see cref="ReportTrialState.Failed"/> trial with the exception's message when the result failed,
+    /// otherwise a <see cref="ReportTrialState.Complete"/> one. A <see cref="LearningCurveTrialResult"/>
+    /// contributes its validation metric curve.
+    /// </returns>
+    /// <exception cref="ArgumentNullException"><paramref name="result"/> is null.</exception>
+    public static ReportTrial FromTrialResult(TrialResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        TrialSettings settings = result.TrialSettings;
+        return new ReportTrial
+        {
+            Number = settings.TrialId,
+            State = result.IsFailed ? ReportTrialState.Failed : ReportTrialState.Complete,
+            Loss = result.Loss,
+            Metric = result.Metric,
+            DurationMilliseconds = result.DurationInMilliseconds,
+            StartedAtUtc = settings.StartedAtUtc,
+            Parameters = FlattenParameters(settings.Parameter),
+            Error = result.Exception?.Message,
+            ValidationCurve = result is LearningCurveTrialResult curves ? curves.ValidationMetricCurve : [],
+        };
+    }
+}
