@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MLNet.HyperGrad.Cli.Commands;
+using MLNet.HyperGrad.Data;
 
 namespace MLNet.HyperGrad.Cli;
 
@@ -10,8 +11,18 @@ internal static class Program
     {
         var root = new RootCommand("MLNet.HyperGrad: tune and train models on libtorch.")
         {
+            TuneCommand.Create(TaskKind.Classification),
+            TuneCommand.Create(TaskKind.Regression),
             TrainCommand.Create(),
         };
-        return await root.Parse(args).InvokeAsync();
+        ParseResult parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            string command = parsed.CommandResult.Command == root ? "hypergrad" : $"hypergrad {parsed.CommandResult.Command.Name}";
+            Console.Error.WriteLine($"hypergrad: {parsed.Errors[0].Message} (see `{command} --help`)");
+            return CliErrors.BadInput;
+        }
+
+        return await parsed.InvokeAsync();
     }
 }

@@ -1,0 +1,61 @@
+using MLNet.HyperGrad.Data;
+
+namespace MLNet.HyperGrad.Cli.Commands;
+
+/// <summary>The data of a tuning run: train, validation, optional test, and how CSV rows were encoded.</summary>
+internal sealed record TuneData(TabularDataset Train, TabularDataset Validation, TabularDataset? Test, TabularSchema? Schema, string Description)
+{
+    /// <summary>Rows held out for validation when no validation file is given.</summary>
+    public const double ValidationFraction = 0.2;
+
+    public static TuneData Load(TuneSettings settings)
+    {
+        if (settings.IsFashionMnist)
+        {
+            if (settings.Task != TaskKind.Classification)
+            {
+                throw new ArgumentException("fashion-mnist is a classification data set: use `hypergrad classification`.");
+            }
+
+            FashionMnistData data = FashionMnist.Load();
+            TrainValidationSplit split = DatasetSplit.TrainValidation(data.Train, 1.0 / 6, settings.Seed);
+            return new TuneData(split.Train, split.Validation, data.Test, null, "Fashion-MNIST (10 classes, 28x28 images)");
+        }
+
+        if (!File.Exists(settings.Dataset))
+        {
+            throw new FileNotFoundException($"--dataset: no file \"{settings.Dataset}\" (give a CSV path, or fashion-mnist).");
+        }
+
+        if (string.IsNullOrWhiteSpace(settings.LabelColumn))
+        {
+            throw new ArgumentException("--label-col is required for a CSV data set: give the label column's name or 0-based index.");
+        }
+
+        var options = new CsvReadOptions
+        {
+            HasHeader = settings.HasHeader,
+            LabelColumn = settings.LabelColumn,
+            IgnoreColumns = settings.IgnoreColumns,
+            Task = settings.Task,
+            MissingValuePolicy = settings.MissingValues,
+        };
+        CsvDataset train = CsvReader.Read(settings.Dataset, options);
+        TabularDataset trainData = train.Dataset;
+        TabularDataset validation;
+        if (settings.ValidationDataset is { } validationPath)
+        {
+            validation = CsvReader.Read(validationPath, options, train.Schema).Dataset;
+        }
+        else
+        {
+            TrainValidationSplit split = DatasetSplit.TrainValidation(train.Dataset, ValidationFraction, settings.Seed, stratify: settings.Task == TaskKind.Classification);
+            trainData = split.Train;
+            validation = split.Validation;
+        }
+
+        TabularDataset? test = settings.TestDataset is { } testPath ? CsvReader.Read(testPath, options, train.Schema).Dataset : null;
+        string description = $"{Path.GetFileName(settings.Dataset)} ({train.Dataset.Rows} rows, {train.Dataset.FeatureCount} features, label \"{train.Schema.LabelColumn}\")";
+        return new TuneData(trainData, validation, test, train.Schema, description);
+    }
+}

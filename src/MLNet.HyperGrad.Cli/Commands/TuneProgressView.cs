@@ -1,0 +1,137 @@
+using System.Globalization;
+using MLNet.HyperGrad.Experiments;
+using MLNet.HyperGrad.Training;
+using MLNet.HyperGrad.Tuners;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace MLNet.HyperGrad.Cli.Commands;
+
+/// <summary>
+/// The live display of a tuning run: running trials with their epoch progress, the best so far, trial
+/// counts, time used and left. Fed by the experiment (as a monitor) and by the trials' threads.
+/// In a non-interactive terminal it prints one line per finished trial instead.
+/// </summary>
+internal sealed class TuneProgressView(string metricName, uint budgetSeconds, TimeProvider clock, bool interactive) : IMonitor
+{
+    private readonly object gate = new();
+    private readonly Dictionary<int, (TrialSettings Settings, TrainingProgress? Progress)> running = [];
+    private readonly long start = clock.GetTimestamp();
+    private TrialResult? best;
+    private int completed;
+    private int failed;
+
+    public void OnProgress(TrialSettings settings, TrainingProgress progress)
+    {
+        lock (gate)
+        {
+            running[settings.TrialId] = (settings, progress);
+        }
+    }
+
+    public void ReportRunningTrial(TrialSettings settings)
+    {
+        lock (gate)
+        {
+            running[settings.TrialId] = (settings, null);
+        }
+    }
+
+    public void ReportCompletedTrial(TrialResult result)
+    {
+        lock (gate)
+        {
+            running.Remove(result.TrialSettings.TrialId);
+            completed++;
+        }
+
+        if (!interactive)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trial {result.TrialSettings.TrialId,4}: {metricName} {Format(result.Metric)} in {result.DurationInMilliseconds / 1000:F1} s  {Describe(result.TrialSettings)}"));
+        }
+    }
+
+    public void ReportBestTrial(TrialResult result)
+    {
+        lock (gate)
+        {
+            best = result;
+        }
+
+        if (!interactive)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"           new best: trial {result.TrialSettings.TrialId} with {metricName} {Format(result.Metric)}"));
+        }
+    }
+
+    public void ReportFailTrial(TrialSettings settings, Exception? exception = null)
+    {
+        lock (gate)
+        {
+            running.Remove(settings.TrialId);
+            failed++;
+        }
+
+        if (!interactive)
+        {
+            Console.WriteLine($"trial {settings.TrialId,4}: stopped: {exception?.Message ?? "unknown reason"}");
+        }
+    }
+
+    /// <summary>Sets the best trial replayed from a resumed study.</summary>
+    public void SetPreviousBest(TrialResult? previous, int previousTrials)
+    {
+        lock (gate)
+        {
+            best = previous;
+            completed = previousTrials;
+        }
+    }
+
+    public IRenderable Render()
+    {
+        lock (gate)
+        {
+            double elapsed = clock.GetElapsedTime(start).TotalSeconds;
+            double left = Math.Max(0, budgetSeconds - elapsed);
+            var grid = new Grid().AddColumn();
+            grid.AddRow(new Markup(string.Create(CultureInfo.InvariantCulture,
+                $"[bold]time[/] {elapsed:F0} s of {budgetSeconds} s, [bold]{left:F0} s left[/]   [bold]trials[/] {completed} done, {failed} stopped, {running.Count} running")));
+            grid.AddRow(new ProgressBar { Value = Math.Min(elapsed, budgetSeconds), MaxValue = budgetSeconds, Width = 60 });
+            grid.AddRow(new Markup(best is null
+                ? "[bold]best[/] none yet"
+                : $"[bold green]best[/] trial {best.TrialSettings.TrialId}: {metricName} [bold]{Format(best.Metric)}[/]  {Markup.Escape(Describe(best.TrialSettings))}"));
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("trial", "hyperparameters", "epoch", "progress", "validation");
+            foreach (var (id, (settings, progress)) in running.OrderBy(r => r.Key))
+            {
+                string epoch = progress is null ? "-" : $"{progress.Epoch}/{progress.Epochs}";
+                string fraction = progress is null ? "starting" : progress.Fraction.ToString("P0", CultureInfo.InvariantCulture);
+                string validation = progress?.CompletedEpoch?.Validation is { } v ? $"loss {Format(v.Loss)}" : "";
+                table.AddRow(id.ToString(CultureInfo.InvariantCulture), Markup.Escape(Describe(settings)), epoch, fraction, validation);
+            }
+
+            grid.AddRow(table);
+            return grid;
+        }
+    }
+
+    internal static string Describe(TrialSettings settings)
+    {
+        if (!settings.Parameter.ContainsKey(MlpTrialRunner.SearchSpaceKey))
+        {
+            return settings.Parameter.ToString();
+        }
+
+        try
+        {
+            MlpHyperparameters h = MlpHyperparameters.From(settings.Parameter[MlpTrialRunner.SearchSpaceKey]);
+            return string.Create(CultureInfo.InvariantCulture, $"lr {h.LearningRate:G3}, momentum {h.Momentum:F2}, l2 {h.L2:G2}, {h.Depth}x{h.HiddenWidth}, batch {h.BatchSize}, {h.Epochs} epochs");
+        }
+        catch (ArgumentException)
+        {
+            return settings.Parameter.ToString();
+        }
+    }
+
+    internal static string Format(double value) => double.IsFinite(value) ? value.ToString("0.0000", CultureInfo.InvariantCulture) : value.ToString(CultureInfo.InvariantCulture);
+}

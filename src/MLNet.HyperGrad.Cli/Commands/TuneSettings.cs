@@ -1,0 +1,81 @@
+using MLNet.HyperGrad.Data;
+using MLNet.HyperGrad.Experiments;
+
+namespace MLNet.HyperGrad.Cli.Commands;
+
+/// <summary>The validated flags of <c>hypergrad classification|regression</c>.</summary>
+internal sealed record TuneSettings
+{
+    public required TaskKind Task { get; init; }
+
+    public required string Dataset { get; init; }
+
+    public string? LabelColumn { get; init; }
+
+    public bool HasHeader { get; init; } = true;
+
+    public IReadOnlyList<string> IgnoreColumns { get; init; } = [];
+
+    public string? ValidationDataset { get; init; }
+
+    public string? TestDataset { get; init; }
+
+    public uint TrainTimeSeconds { get; init; } = 120;
+
+    public int? MaxTrials { get; init; }
+
+    public TunerKind Tuner { get; init; } = TunerKind.Random;
+
+    public string? StoragePath { get; init; }
+
+    public string? StudyName { get; init; }
+
+    public int Seed { get; init; }
+
+    public string? OutputDirectory { get; init; }
+
+    public int Parallelism { get; init; } = 1;
+
+    public int MaxEpochs { get; init; } = 20;
+
+    public MissingValuePolicy MissingValues { get; init; } = MissingValuePolicy.Impute;
+
+    /// <summary>Checks the flags that the data cannot check, reporting every problem at once.</summary>
+    public void Validate()
+    {
+        var problems = new List<string>();
+        if (TrainTimeSeconds < 1)
+        {
+            problems.Add("--train-time must be at least 1 second");
+        }
+
+        if (MaxTrials is < 1)
+        {
+            problems.Add($"--max-trials must be at least 1, got {MaxTrials}");
+        }
+
+        if (Parallelism < 1)
+        {
+            problems.Add($"--parallelism must be at least 1, got {Parallelism}");
+        }
+
+        if (MaxEpochs < 1)
+        {
+            problems.Add($"--max-epochs must be at least 1, got {MaxEpochs}");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join("; ", problems) + ".");
+        }
+    }
+
+    public bool IsFashionMnist => string.Equals(Dataset, "fashion-mnist", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The study's name: given, or the task and the dataset's file name.</summary>
+    public string ResolvedStudyName => StudyName ?? $"{Task.ToString().ToLowerInvariant()}-{(IsFashionMnist ? "fashion-mnist" : Path.GetFileNameWithoutExtension(Dataset))}";
+
+    public string ResolvedOutputDirectory => Path.GetFullPath(OutputDirectory ?? Path.Combine("hypergrad-output", ResolvedStudyName));
+
+    public string ResolvedStoragePath => Path.GetFullPath(StoragePath ?? Path.Combine(ResolvedOutputDirectory, "study.db"));
+}

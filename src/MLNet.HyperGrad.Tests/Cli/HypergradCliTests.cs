@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using MLNet.HyperGrad.Storage;
+
+namespace MLNet.HyperGrad.Tests.Cli;
+
+[Collection(CliCollection.Name)]
+public sealed class HypergradCliTests : IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(4);
+    private readonly string directory = Directory.CreateTempSubdirectory("hg-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+
+    [Fact]
+    public void Classification_UnseenCsv_WritesModelTrialsReportAndTop5Table()
+    {
+        string csv = SklearnCsv.Export("breast_cancer", directory);
+        string output = Path.Combine(directory, "out");
+        var clock = Stopwatch.StartNew();
+        using HypergradProcess run = HypergradProcess.Run(directory, Timeout,
+            "classification", "--dataset", csv, "--label-col", "target", "--train-time", "60", "--max-trials", "5", "--max-epochs", "4", "-o", output);
+        Assert.True(run.ExitCode == 0, run.Output + run.Errors);
+        Assert.True(clock.Elapsed.TotalSeconds < 60 + 30, $"took {clock.Elapsed.TotalSeconds:F0} s");
+        Assert.Contains("top 5 models", run.Output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(output, "model", "model.json")));
+        Assert.True(File.Exists(Path.Combine(output, "model", "weights.bin")));
+        Assert.True(File.Exists(Path.Combine(output, "report.html")));
+        string[] csvLines = File.ReadAllLines(Path.Combine(output, "trials.csv"));
+        Assert.Equal(6, csvLines.Length);
+        Assert.StartsWith("number,state,loss,metric", csvLines[0], StringComparison.Ordinal);
+        string html = File.ReadAllText(Path.Combine(output, "report.html"));
+        Assert.Contains("<svg", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Classification_TrainTime_IsRespected()
+    {
+        string csv = SklearnCsv.Export("breast_cancer", directory);
+        var clock = Stopwatch.StartNew();
+        using HypergradProcess run = HypergradProcess.Run(directory, Timeout,
+            "classification", "--dataset", csv, "--label-col", "target", "--train-time", "8", "--max-epochs", "20", "-o", Path.Combine(directory, "timed"));
+        Assert.True(run.ExitCode == 0, run.Output + run.Errors);
+        Assert.True(clock.Elapsed.TotalSeconds < 8 + 20, $"took {clock.Elapsed.TotalSeconds:F0} s");
+    }
+
+    [Fact]
+    public void Regression_Diabetes_ReportsRSquared()
+    {
+        string csv = SklearnCsv.Export("diabetes", directory);
+        using HypergradProcess run = HypergradProcess.Run(directory, Timeout,
+            "regression", "--dataset", csv, "--label-col", "target", "--max-trials", "3", "--max-epochs", "5", "-o", Path.Combine(directory, "reg"));
+        Assert.True(run.ExitCode == 0, run.Output + run.Errors);
+        Assert.Contains("R²", run.Output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(directory, "reg", "model", "model.json")));
+    }
+
+    [Fact]
+    public async Task Classification_KilledMidStudyThenRerun_ResumesKeepingEveryCompletedTrial()
+    {
+        string csv = SklearnCsv.Export("breast_cancer", directory);
+        string output = Path.Combine(directory, "resume");
+        string[] args = ["classification", "--dataset", csv, "--label-col", "target", "--train-time", "120", "--max-trials", "8", "--max-epochs", "12", "-o", output];
+        string db = Path.Combine(output, "study.db");
+        List<TrialRecord> beforeKill;
+        using (HypergradProcess first = HypergradProcess.Start(directory, args))
+        {
+            var clock = Stopwatch.StartNew();
+            while (true)
+            {
+                await Task.Delay(200);
+                Assert.True(clock.Elapsed < Timeout, "no trial completed in time: " + first.Output + first.Errors);
+                if (File.Exists(db) && (await CompletedTrials(db)).Count >= 3)
+                {
+                    break;
+                }
+            }
+
+            first.Kill();
+            beforeKill = await CompletedTrials(db);
+        }
+
+        using HypergradProcess second = HypergradProcess.Run(directory, Timeout, args);
+        Assert.True(second.ExitCode == 0, second.Output + second.Errors);
+        Assert.Contains("resuming", second.Output, StringComparison.Ordinal);
+        using var storage = new SqliteStudyStorage(db);
+        StudyRecord study = (await storage.ListStudiesAsync()).Single();
+        IReadOnlyList<TrialRecord> all = await storage.GetTrialsAsync(study.Id);
+        foreach (TrialRecord kept in beforeKill)
+        {
+            TrialRecord now = all.Single(t => t.Number == kept.Number);
+            Assert.Equal(kept.ParametersJson, now.ParametersJson);
+            Assert.Equal(kept.Loss, now.Loss);
+        }
+
+        Assert.Equal(8, all.Count(t => t.State == TrialState.Complete));
+        Assert.All(all.Where(t => t.State == TrialState.Failed), t => Assert.StartsWith("interrupted", t.Error, StringComparison.Ordinal));
+        Assert.All(all.Where(t => t.State == TrialState.Failed), t => Assert.Contains(all, r => r.RetryOf == t.Number));
+    }
+
+    [Fact]
+    public void Classification_MissingLabelColumn_OneClearLineNoStackTrace()
+    {
+        string csv = SklearnCsv.Export("wine", directory);
+        using HypergradProcess run = HypergradProcess.Run(directory, Timeout, "classification", "--dataset", csv, "--label-col", "species", "-o", Path.Combine(directory, "bad"));
+        Assert.Equal(2, run.ExitCode);
+        string error = run.Errors.Trim();
+        Assert.Single(error.Split('\n'));
+        Assert.Contains("wine.csv", error, StringComparison.Ordinal);
+        Assert.Contains("species", error, StringComparison.Ordinal);
+        Assert.DoesNotContain(" at ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Regression_NonNumericLabel_NamesFileLineColumnAndValue()
+    {
+        string path = Path.Combine(directory, "bad.csv");
+        File.WriteAllText(path, "a,b,price\n1,2,3.5\n4,5,cheap\n6,7,8\n");
+        using HypergradProcess run = HypergradProcess.Run(directory, Timeout, "regression", "--dataset", path, "--label-col", "price", "-o", Path.Combine(directory, "bad"));
+        Assert.Equal(2, run.ExitCode);
+        string error = run.Errors.Trim();
+        Assert.Single(error.Split('\n'));
+        Assert.Contains("bad.csv line 3", error, StringComparison.Ordinal);
+        Assert.Contains("cheap", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("classification", "--dataset", "x.csv", "--bogus")]
+    [InlineData("classification", "--dataset", "x.csv", "--train-time", "soon")]
+    [InlineData("classification", "--dataset", "x.csv", "--label-col", "y", "--parallelism", "0")]
+    [InlineData("classification", "--label-col", "y")]
+    [InlineData("classification", "--dataset", "does-not-exist.csv", "--label-col", "y")]
+    public void BadFlags_OneClearLineAndExitCode2(params string[] args)
+    {
+        using HypergradProcess run = HypergradProcess.Run(directory, Timeout, args);
+        Assert.Equal(2, run.ExitCode);
+        string error = run.Errors.Trim();
+        Assert.Single(error.Split('\n'));
+        Assert.StartsWith("hypergrad:", error, StringComparison.Ordinal);
+    }
+
+    private static async Task<List<TrialRecord>> CompletedTrials(string db)
+    {
+        using var storage = new SqliteStudyStorage(db);
+        IReadOnlyList<StudyRecord> studies = await storage.ListStudiesAsync();
+        if (studies.Count == 0)
+        {
+            return [];
+        }
+
+        return (await storage.GetTrialsAsync(studies[0].Id)).Where(t => t.State == TrialState.Complete).ToList();
+    }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class CliCollection
+{
+    public const string Name = "hypergrad CLI processes";
+}

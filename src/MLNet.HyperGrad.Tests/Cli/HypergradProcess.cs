@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace MLNet.HyperGrad.Tests.Cli;
+
+/// <summary>Runs the built <c>hypergrad</c> command as a separate process, as a user would.</summary>
+internal sealed class HypergradProcess : IDisposable
+{
+    private readonly Process process;
+    private readonly StringBuilder output = new();
+    private readonly StringBuilder errors = new();
+
+    private HypergradProcess(string workingDirectory, IEnumerable<string> args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(CliPath);
+        foreach (string a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        start.Environment["NO_COLOR"] = "1";
+        process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (errors) { errors.AppendLine(e.Data); } } };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    /// <summary>The CLI built next to this test assembly's configuration.</summary>
+    public static string CliPath
+    {
+        get
+        {
+            string tests = AppContext.BaseDirectory;
+            string configuration = new DirectoryInfo(tests).Parent!.Name;
+            string path = Path.GetFullPath(Path.Combine(tests, "..", "..", "..", "..", "MLNet.HyperGrad.Cli", "bin", configuration, "net10.0", "hypergrad.dll"));
+            return File.Exists(path) ? path : throw new FileNotFoundException("The hypergrad CLI is not built: " + path);
+        }
+    }
+
+    public string Output
+    {
+        get
+        {
+            lock (output)
+            {
+                return output.ToString();
+            }
+        }
+    }
+
+    public string Errors
+    {
+        get
+        {
+            lock (errors)
+            {
+                return errors.ToString();
+            }
+        }
+    }
+
+    public int ExitCode => process.ExitCode;
+
+    public static HypergradProcess Start(string workingDirectory, params string[] args) => new(workingDirectory, args);
+
+    public static HypergradProcess Run(string workingDirectory, TimeSpan timeout, params string[] args)
+    {
+        var p = new HypergradProcess(workingDirectory, args);
+        if (!p.process.WaitForExit(timeout))
+        {
+            p.Kill();
+            throw new TimeoutException($"hypergrad {string.Join(' ', args)} did not finish in {timeout}: {p.Output}\n{p.Errors}");
+        }
+
+        p.process.WaitForExit();
+        return p;
+    }
+
+    /// <summary>SIGKILL, as kill -9 does: no handler in the process runs.</summary>
+    public void Kill()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+        }
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        process.Dispose();
+    }
+}
