@@ -10,7 +10,7 @@ internal static class CsvEncoder
         int label = Locate(table, schema.LabelColumn, schema.LabelIndex, "label column");
         IReadOnlyList<SchemaColumn> columns = schema.Columns;
         int[] sources = [.. columns.Select(c => Locate(table, c.Name, c.SourceIndex, "feature column"))];
-        Dictionary<string, int>[] vocabularies = [.. columns.Select(c => c.Categories.Select((v, i) => (v, i)).ToDictionary(p => p.v, p => p.i, StringComparer.Ordinal))];
+        Dictionary<string, int>[] vocabularies = Vocabularies(columns);
         var classes = schema.ClassNames.Select((v, i) => (v, i)).ToDictionary(p => p.v, p => (long)p.i, StringComparer.Ordinal);
 
         int d = schema.FeatureCount;
@@ -65,6 +65,45 @@ internal static class CsvEncoder
         return new CsvDataset(dataset, schema, dropped);
     }
 
+    /// <summary>Encodes the features of every row, never reading the label column (which may be absent).</summary>
+    /// <param name="table">The table.</param>
+    /// <param name="schema">The fitted schema.</param>
+    /// <param name="policy">What to do with a missing feature.</param>
+    /// <param name="labelColumnPresent">Without a header: whether the label still holds its fitted position.</param>
+    public static CsvFeatures EncodeFeatures(CsvTable table, TabularSchema schema, MissingValuePolicy policy, bool labelColumnPresent)
+    {
+        IReadOnlyList<SchemaColumn> columns = schema.Columns;
+        bool shifted = !table.HasHeader && !labelColumnPresent;
+        int[] sources = [.. columns.Select(c => Locate(table, c.Name, shifted && c.SourceIndex > schema.LabelIndex ? c.SourceIndex - 1 : c.SourceIndex, "feature column"))];
+        Dictionary<string, int>[] vocabularies = Vocabularies(columns);
+
+        int d = schema.FeatureCount;
+        var features = new List<float>(table.Records.Count * d);
+        var lines = new List<int>(table.Records.Count);
+        float[] row = new float[d];
+        int dropped = 0;
+        foreach (CsvRecord record in table.Records)
+        {
+            if (!EncodeRow(table, record, columns, sources, vocabularies, policy, row))
+            {
+                dropped++;
+                continue;
+            }
+
+            features.AddRange(row);
+            lines.Add(record.Line);
+        }
+
+        if (lines.Count == 0)
+        {
+            throw new DatasetFormatException(
+                string.Create(CultureInfo.InvariantCulture, $"expected at least one data row, found none left after dropping {dropped} rows with missing values"),
+                table.Path, null, null, null);
+        }
+
+        return new CsvFeatures(table.Path, schema, [.. features], [.. lines], dropped);
+    }
+
     public static DatasetFormatException MissingError(CsvTable table, CsvRecord record, int column) =>
         new(
             $"expected a value, found the missing value \"{record.Fields[column]}\"; choose MissingValuePolicy.DropRow or MissingValuePolicy.Impute to accept missing values",
@@ -117,6 +156,9 @@ internal static class CsvEncoder
 
         return true;
     }
+
+    private static Dictionary<string, int>[] Vocabularies(IReadOnlyList<SchemaColumn> columns) =>
+        [.. columns.Select(c => c.Categories.Select((v, i) => (v, i)).ToDictionary(p => p.v, p => p.i, StringComparer.Ordinal))];
 
     private static int Locate(CsvTable table, string name, int sourceIndex, string role)
     {

@@ -73,4 +73,43 @@ public static class CsvReader
         CsvTable table = CsvTable.Load(path, options);
         return CsvEncoder.Encode(table, schema, options.MissingValuePolicy);
     }
+
+    /// <summary>
+    /// Reads the features of a file to predict on with a schema fitted on the training file; the
+    /// label column may be absent.
+    /// </summary>
+    /// <param name="path">The CSV file.</param>
+    /// <param name="options">
+    /// The options; only <see cref="CsvReadOptions.HasHeader"/>, <see cref="CsvReadOptions.Delimiter"/>
+    /// and <see cref="CsvReadOptions.MissingValuePolicy"/> are used (imputation uses the schema's training values).
+    /// </param>
+    /// <param name="schema">The schema fitted on the training file.</param>
+    /// <param name="labelColumnPresent">
+    /// Used only for a file without a header, whose columns are found by position. False (the
+    /// default): the file is laid out like the training file with the label column removed, so a
+    /// feature fitted after the label is one position further left. True: the label column is still
+    /// at its fitted position and is skipped. A file with a header finds its columns by name and
+    /// ignores the label column whether it is there or not.
+    /// </param>
+    /// <returns>The encoded features, with the line of every row.</returns>
+    /// <remarks>
+    /// The label column is never read, so its cells may be anything, missing or a class the schema
+    /// does not know. Everything else is checked as in <see cref="Read(string, CsvReadOptions, TabularSchema)"/>.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="DatasetFormatException">
+    /// The file is malformed, a feature column of the schema is missing, a numeric column holds a
+    /// non-number, a value is missing under <see cref="MissingValuePolicy.Error"/>, or every row was
+    /// dropped for missing values.
+    /// </exception>
+    public static CsvFeatures ReadFeatures(string path, CsvReadOptions options, TabularSchema schema, bool labelColumnPresent = false)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(schema);
+        options.Validate(fitting: false, nameof(options));
+        CsvTable table = CsvTable.Load(path, options);
+        return CsvEncoder.EncodeFeatures(table, schema, options.MissingValuePolicy, labelColumnPresent);
+    }
 }

@@ -141,14 +141,32 @@ public sealed class Standardizer
 
         ReadOnlySpan<float> x = data.Features;
         float[] result = new float[x.Length];
-        for (int k = 0; k < x.Length; k++)
+        Apply(x, result);
+        return data.WithFeatures(result);
+    }
+
+    /// <summary>
+    /// Standardizes row-major features into <paramref name="destination"/>: the arithmetic of
+    /// <see cref="Transform"/>, for callers (a predictor) that hold features outside a dataset.
+    /// </summary>
+    /// <param name="source">Rows of <see cref="FeatureCount"/> features, row-major.</param>
+    /// <param name="destination">As long as <paramref name="source"/>; may not overlap it.</param>
+    internal void Apply(ReadOnlySpan<float> source, Span<float> destination)
+    {
+        int d = FeatureCount;
+        if (source.Length % d != 0 || destination.Length != source.Length)
+        {
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"Expected whole rows of {d} features and a destination of the same length; found {source.Length} values and a destination of {destination.Length}."),
+                nameof(source));
+        }
+
+        for (int k = 0; k < source.Length; k++)
         {
             int j = k % d;
             double scale = standardDeviations[j] == 0 ? 1 : standardDeviations[j];
-            result[k] = (float)((x[k] - means[j]) / scale);
+            destination[k] = (float)((source[k] - means[j]) / scale);
         }
-
-        return data.WithFeatures(result);
     }
 
     /// <summary>Serializes the statistics to JSON.</summary>
