@@ -14,7 +14,8 @@ internal static class TuneOutputs
     {
         List<ReportTrial> rows = trials.Select(ToReportTrial).ToList();
         TrialsCsvWriter.Write(Path.Combine(directory, "trials.csv"), rows);
-        TrialRecord? best = TuneSummary.Top(trials, 1).FirstOrDefault();
+        IReadOnlyList<TrialRecord> top = TuneSummary.Top(trials, 1);
+        TrialRecord? best = top.Count > 0 ? top[0] : null;
         var report = new ReportData
         {
             Title = $"hypergrad {settings.Task.ToString().ToLowerInvariant()}: {settings.ResolvedStudyName}",
@@ -27,7 +28,7 @@ internal static class TuneOutputs
             EndedAtUtc = trials.Where(t => t.EndedAtUtc is not null).Select(t => t.EndedAtUtc).Max(),
             Tuner = settings.Tuner.ToString(),
             LogScaleParameters = LogScale,
-            ValidationCurveName = settings.Task == TaskKind.Classification ? "validation cross-entropy" : "validation MSE",
+            ValidationCurveName = settings.Task == TaskKind.Classification ? "validation cross-entropy" : "validation MSE (standardized targets)",
             Notes =
             [
                 $"Data: {data.Description}; {data.Train.Rows} training rows, {data.Validation.Rows} validation rows.",

@@ -97,7 +97,7 @@ internal sealed class TuneProgressView(string metricName, uint budgetSeconds, Ti
             var grid = new Grid().AddColumn();
             grid.AddRow(new Markup(string.Create(CultureInfo.InvariantCulture,
                 $"[bold]time[/] {elapsed:F0} s of {budgetSeconds} s, [bold]{left:F0} s left[/]   [bold]trials[/] {completed} done, {failed} stopped, {running.Count} running")));
-            grid.AddRow(new ProgressBar { Value = Math.Min(elapsed, budgetSeconds), MaxValue = budgetSeconds, Width = 60 });
+            grid.AddRow(new Markup(Bar(Math.Min(1, elapsed / Math.Max(1, budgetSeconds)), 60)));
             grid.AddRow(new Markup(best is null
                 ? "[bold]best[/] none yet"
                 : $"[bold green]best[/] trial {best.TrialSettings.TrialId}: {metricName} [bold]{Format(best.Metric)}[/]  {Markup.Escape(Describe(best.TrialSettings))}"));
@@ -113,6 +113,12 @@ internal sealed class TuneProgressView(string metricName, uint budgetSeconds, Ti
             grid.AddRow(table);
             return grid;
         }
+    }
+
+    private static string Bar(double fraction, int width)
+    {
+        int filled = (int)Math.Round(fraction * width);
+        return $"[green]{new string('━', filled)}[/][grey]{new string('━', width - filled)}[/] {fraction.ToString("P0", CultureInfo.InvariantCulture)}";
     }
 
     internal static string Describe(TrialSettings settings)

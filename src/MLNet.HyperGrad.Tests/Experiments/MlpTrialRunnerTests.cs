@@ -92,3 +92,43 @@ public sealed class MlpTrialRunnerTests
         Assert.InRange(best.Metric, 0.3, 1.0);
     }
 }
+
+public sealed class MlpTrialRunnerRegressionTests : IDisposable
+{
+    private readonly string directory = Directory.CreateTempSubdirectory("hg-reg-").FullName;
+
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+
+    [Fact]
+    public async Task RunAsync_Diabetes_SavedWeightsPredictRawTargetsWithTheReportedRSquared()
+    {
+        string csv = SklearnCsv.Export("diabetes", directory);
+        TabularDataset data = CsvReader.Read(csv, new CsvReadOptions { LabelColumn = "target", Task = TaskKind.Regression }).Dataset;
+        TrainValidationSplit split = DatasetSplit.TrainValidation(data, 0.25, seed: 2, stratify: false);
+        using var runner = new MlpTrialRunner(split.Train, split.Validation, new MlpTrialRunnerOptions { ThreadsPerTrial = 1 });
+        Assert.InRange(runner.TargetMean, 100, 200);
+        var settings = new TrialSettings
+        {
+            TrialId = 0,
+            Seed = 5,
+            Parameter = Parameter.CreateNestedParameter((MlpTrialRunner.SearchSpaceKey, Parameter.CreateNestedParameter(
+                ("learning_rate", Parameter.FromDouble(0.01)), ("momentum", Parameter.FromDouble(0.9)), ("l2", Parameter.FromDouble(1e-4)),
+                ("hidden_width", Parameter.FromInt(32)), ("depth", Parameter.FromInt(1)), ("batch_size", Parameter.FromInt(32)), ("epochs", Parameter.FromInt(30))))),
+        };
+        var result = (MlpTrialResult)await runner.RunAsync(settings, CancellationToken.None);
+        Assert.InRange(result.Metric, 0.2, 1.0);
+
+        var model = new MLNet.HyperGrad.Models.TrainedModel(
+            TaskKind.Regression, result.LayerSizes, MLNet.HyperGrad.Models.Activation.Relu,
+            result.Weights.Select(w => w.Select(x => (float)x).ToArray()).ToArray(),
+            split.Train.FeatureNames, null, null, result.Standardizer,
+            new MLNet.HyperGrad.Models.TrainedModelMetadata(DateTimeOffset.UnixEpoch));
+        using var predictor = new MLNet.HyperGrad.Prediction.MlpPredictor(model);
+        var predictions = predictor.Predict(split.Validation);
+        float[] y = split.Validation.Targets.ToArray();
+        double mean = y.Average(v => (double)v);
+        double residual = y.Select((v, i) => Math.Pow(v - predictions[i].Value, 2)).Sum();
+        double total = y.Sum(v => Math.Pow(v - mean, 2));
+        Assert.Equal(result.Metric, 1 - (residual / total), 3);
+    }
+}

@@ -14,7 +14,9 @@ namespace MLNet.HyperGrad.Experiments;
 /// seeded by <see cref="TrialSettings.Seed"/>, and evaluates on the validation data after every epoch; the
 /// curve comes back in an <see cref="MlpTrialResult"/>.</para>
 /// <para>Classification: <see cref="TrialResult.Metric"/> is validation accuracy and <see cref="TrialResult.Loss"/>
-/// is minus it (ML.NET's convention for a maximized metric). Regression: the metric is R² and the loss minus R².
+/// is minus it (ML.NET's convention for a maximized metric). Regression: the network learns targets
+/// standardized with the training mean and deviation (folded back into the last layer of the returned
+/// weights); the metric is R² and the loss minus R².
 /// A run whose training loss becomes NaN or infinite stops early and reports NaN (never the best).</para>
 /// <para>Thread-safe: trials may run in parallel; the data tensors are shared read-only. Cancellation is
 /// checked before every minibatch.</para>
@@ -45,15 +47,28 @@ public sealed class MlpTrialRunner : ITrialRunner
         Standardizer = options.Standardize ? Standardizer.Fit(trainData) : null;
         TabularDataset t = Standardizer?.Transform(trainData) ?? trainData;
         TabularDataset v = Standardizer?.Transform(validationData) ?? validationData;
-        train = t.ToTensors(options.Device);
-        validation = v.ToTensors(options.Device);
         if (Task == TaskKind.Regression)
         {
-            float[] y = validationData.Targets.ToArray();
-            double mean = y.Average(x => (double)x);
-            validationTargetVariance = y.Average(x => (x - mean) * (x - mean));
+            float[] y = trainData.Targets.ToArray();
+            TargetMean = y.Average(x => (double)x);
+            double variance = y.Average(x => (x - TargetMean) * (x - TargetMean));
+            TargetScale = variance > 0 ? Math.Sqrt(variance) : 1;
+            t = ScaleTargets(t);
+            v = ScaleTargets(v);
+            float[] yv = v.Targets.ToArray();
+            double meanV = yv.Average(x => (double)x);
+            validationTargetVariance = yv.Average(x => (x - meanV) * (x - meanV));
         }
+
+        train = t.ToTensors(options.Device);
+        validation = v.ToTensors(options.Device);
     }
+
+    /// <summary>Gets the mean of the training targets (regression; the network learns standardized targets).</summary>
+    public double TargetMean { get; }
+
+    /// <summary>Gets the standard deviation of the training targets (regression), or 1.</summary>
+    public double TargetScale { get; } = 1;
 
     /// <summary>Gets the task.</summary>
     public TaskKind Task { get; }
@@ -158,12 +173,51 @@ public sealed class MlpTrialRunner : ITrialRunner
             Metric = metric,
             Hyperparameters = h,
             LayerSizes = sizes,
-            Weights = diverged.IsCancellationRequested ? [] : weights.ToArrays(),
+            Weights = diverged.IsCancellationRequested ? [] : UnscaleOutputs(weights.ToArrays()),
             Standardizer = Standardizer,
             ValidationLossCurve = curve.Select(e => e.Validation?.Loss ?? double.NaN).ToArray(),
             ValidationMetricCurve = curve.Select(e => e.Validation is { } ev ? Metric(ev) : double.NaN).ToArray(),
             TrainLossCurve = curve.Select(e => e.TrainLoss).ToArray(),
         };
+    }
+
+    /// <summary>Standardizes regression targets with the training mean and scale.</summary>
+    private TabularDataset ScaleTargets(TabularDataset data)
+    {
+        float[] y = data.Targets.ToArray();
+        for (int i = 0; i < y.Length; i++)
+        {
+            y[i] = (float)((y[i] - TargetMean) / TargetScale);
+        }
+
+        return TabularDataset.ForRegression(data.Features, y, data.FeatureNames);
+    }
+
+    /// <summary>
+    /// Folds the target standardization into the last layer (w ← s w, b ← s b + m), so the saved network
+    /// predicts targets in their own units.
+    /// </summary>
+    private IReadOnlyList<double[]> UnscaleOutputs(IReadOnlyList<double[]> weights)
+    {
+        if (Task != TaskKind.Regression)
+        {
+            return weights;
+        }
+
+        double[][] result = weights.Select(w => (double[])w.Clone()).ToArray();
+        double[] lastWeight = result[^2];
+        double[] lastBias = result[^1];
+        for (int i = 0; i < lastWeight.Length; i++)
+        {
+            lastWeight[i] *= TargetScale;
+        }
+
+        for (int i = 0; i < lastBias.Length; i++)
+        {
+            lastBias[i] = (lastBias[i] * TargetScale) + TargetMean;
+        }
+
+        return result;
     }
 
     private double Metric(Evaluation evaluation) => Task == TaskKind.Classification
