@@ -91,4 +91,25 @@ public sealed class StandardizerTests
     {
         Assert.Throws<ArgumentException>(() => new Standardizer([1, 2], [1]));
     }
+
+    [Fact]
+    public void Apply_Rows_MatchesTransformBitForBit()
+    {
+        var data = TabularDataset.ForRegression(new float[] { 0.1f, 7, 3.3f, 8, -2.7f, 7 }, new float[] { 0, 1, 2 }, ["x", "c"]);
+        Standardizer s = Standardizer.Fit(Train);
+        float[] applied = new float[data.Features.Length];
+
+        s.Apply(data.Features, applied);
+
+        Assert.Equal(s.Transform(data).Features.ToArray(), applied);
+    }
+
+    [Fact]
+    public void Apply_PartialRowOrWrongDestination_ThrowsArgumentException()
+    {
+        Standardizer s = Standardizer.Fit(Train);
+
+        Assert.Throws<ArgumentException>(() => s.Apply(new float[3], new float[3]));
+        Assert.Throws<ArgumentException>(() => s.Apply(new float[4], new float[2]));
+    }
 }
