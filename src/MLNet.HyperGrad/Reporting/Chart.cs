@@ -57,11 +57,11 @@ internal sealed class Chart
     /// <summary>Gets the height of the plot area in pixels.</summary>
     public double PlotHeight { get; }
 
-    /// <summary>Maps an x value to a horizontal pixel position.</summary>
-    public double X(double value) => Left + (x.Fraction(value) * PlotWidth);
+    /// <summary>Maps an x value to a horizontal pixel position; a value far outside the domain stops just beyond the plot.</summary>
+    public double X(double value) => Left + (Math.Clamp(x.Fraction(value), -0.05, 1.05) * PlotWidth);
 
-    /// <summary>Maps a y value to a vertical pixel position (SVG y grows downwards).</summary>
-    public double Y(double value) => Top + ((1 - y.Fraction(value)) * PlotHeight);
+    /// <summary>Maps a y value to a vertical pixel position (SVG y grows downwards); a value far outside the domain stops just beyond the plot.</summary>
+    public double Y(double value) => Top + ((1 - Math.Clamp(y.Fraction(value), -0.05, 1.05)) * PlotHeight);
 
     /// <summary>Reports whether a point can be drawn on both scales.</summary>
     public bool CanShow(double xValue, double yValue) => x.CanShow(xValue) && y.CanShow(yValue);
