@@ -30,6 +30,15 @@ internal sealed class Chart
         double plotWidth = spec.Width - left - right;
 
         XAxisLayout xLayout = LayOutX(plotWidth);
+        if (xLayout.Rotated && xLayout.Ticks.Count > 0)
+        {
+            // A turned label reaches left of its category by its width times cos 35°: keep the first one inside the chart.
+            double band = plotWidth / Math.Max(1, x.Ticks(0).Count);
+            double reach = (TextMetrics.Width(xLayout.Ticks[0].Label) * Math.Cos(RotatedAngle * Math.PI / 180)) - (band / 2) + 6;
+            left = Math.Max(left, reach);
+            plotWidth = spec.Width - left - right;
+        }
+
         right = Math.Max(right, xLayout.Rotated || xLayout.Ticks.Count == 0 ? 16 : (TextMetrics.Width(xLayout.Ticks[^1].Label) / 2) + 4);
         plotWidth = spec.Width - left - right;
         double bottom = 6 + TickLength + xLayout.LabelHeight + (spec.XLabel is null ? 0 : 20);
@@ -88,7 +97,7 @@ internal sealed class Chart
 
             // Turned labels need about a line's height of band each; keep every n-th when they are denser.
             int every = Math.Max(1, (int)Math.Ceiling(15 / band));
-            AxisTick[] kept = [.. all.Where((t, i) => i % every == 0).Select(t => t with { Label = TextMetrics.Fit(t.Label, MaxCategoryLabelWidth) })];
+            AxisTick[] kept = [.. all.Where((t, i) => i % every == 0).Select(t => t with { Label = TextMetrics.FitMiddle(t.Label, MaxCategoryLabelWidth) })];
             double longest = kept.Max(t => TextMetrics.Width(t.Label));
             double radians = RotatedAngle * Math.PI / 180;
             return new XAxisLayout(kept, true, 12 + (longest * Math.Sin(radians)) + (TextMetrics.SmallFont * Math.Cos(radians)));
