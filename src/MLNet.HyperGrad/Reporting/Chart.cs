@@ -30,6 +30,15 @@ internal sealed class Chart
         double plotWidth = spec.Width - left - right;
 
         XAxisLayout xLayout = LayOutX(plotWidth);
+        if (xLayout.Rotated && xLayout.Ticks.Count > 0)
+        {
+            // A turned label reaches left of its category by its width times cos 35°: keep the first one inside the chart.
+            double band = plotWidth / Math.Max(1, x.Ticks(0).Count);
+            double reach = (TextMetrics.Width(xLayout.Ticks[0].Label) * Math.Cos(RotatedAngle * Math.PI / 180)) - (band / 2) + 6;
+            left = Math.Max(left, reach);
+            plotWidth = spec.Width - left - right;
+        }
+
         right = Math.Max(right, xLayout.Rotated || xLayout.Ticks.Count == 0 ? 16 : (TextMetrics.Width(xLayout.Ticks[^1].Label) / 2) + 4);
         plotWidth = spec.Width - left - right;
         double bottom = 6 + TickLength + xLayout.LabelHeight + (spec.XLabel is null ? 0 : 20);
@@ -57,11 +66,11 @@ internal sealed class Chart
     /// <summary>Gets the height of the plot area in pixels.</summary>
     public double PlotHeight { get; }
 
-    /// <summary>Maps an x value to a horizontal pixel position.</summary>
-    public double X(double value) => Left + (x.Fraction(value) * PlotWidth);
+    /// <summary>Maps an x value to a horizontal pixel position; a value far outside the domain stops just beyond the plot.</summary>
+    public double X(double value) => Left + (Math.Clamp(x.Fraction(value), -0.05, 1.05) * PlotWidth);
 
-    /// <summary>Maps a y value to a vertical pixel position (SVG y grows downwards).</summary>
-    public double Y(double value) => Top + ((1 - y.Fraction(value)) * PlotHeight);
+    /// <summary>Maps a y value to a vertical pixel position (SVG y grows downwards); a value far outside the domain stops just beyond the plot.</summary>
+    public double Y(double value) => Top + ((1 - Math.Clamp(y.Fraction(value), -0.05, 1.05)) * PlotHeight);
 
     /// <summary>Reports whether a point can be drawn on both scales.</summary>
     public bool CanShow(double xValue, double yValue) => x.CanShow(xValue) && y.CanShow(yValue);
@@ -88,7 +97,7 @@ internal sealed class Chart
 
             // Turned labels need about a line's height of band each; keep every n-th when they are denser.
             int every = Math.Max(1, (int)Math.Ceiling(15 / band));
-            AxisTick[] kept = [.. all.Where((t, i) => i % every == 0).Select(t => t with { Label = TextMetrics.Fit(t.Label, MaxCategoryLabelWidth) })];
+            AxisTick[] kept = [.. all.Where((t, i) => i % every == 0).Select(t => t with { Label = TextMetrics.FitMiddle(t.Label, MaxCategoryLabelWidth) })];
             double longest = kept.Max(t => TextMetrics.Width(t.Label));
             double radians = RotatedAngle * Math.PI / 180;
             return new XAxisLayout(kept, true, 12 + (longest * Math.Sin(radians)) + (TextMetrics.SmallFont * Math.Cos(radians)));

@@ -27,7 +27,16 @@ internal static class Formatting
             return value > 0 ? "+\u221E" : "\u2212\u221E";
         }
 
-        return value == 0 ? "0" : value.ToString("G6", Invariant);
+        double magnitude = Math.Abs(value);
+        if (value == 0)
+        {
+            return "0";
+        }
+
+        // Scientific notation in the style of the tick labels (2.5e+6, 1.2e-11) outside [1e-4, 1e6).
+        return magnitude >= 1e6 || magnitude < 1e-4
+            ? value.ToString("0.#####e+0", Invariant)
+            : value.ToString("G6", Invariant);
     }
 
     /// <summary>Formats an optional value; null is an en dash.</summary>

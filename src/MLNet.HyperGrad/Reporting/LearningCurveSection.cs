@@ -23,9 +23,11 @@ internal static class LearningCurveSection
 
         string curveName = string.IsNullOrEmpty(model.Data.ValidationCurveName) ? "validation metric" : model.Data.ValidationCurveName;
         html.Append("<section id=\"curves\"><h2>Learning curves</h2><p class=\"caption\">")
-            .Append(Markup.Escape(curveName)).Append(" after each epoch for the ")
-            .Append(trials.Length.ToString(CultureInfo.InvariantCulture))
-            .Append(" best complete trials that recorded a curve.</p>")
+            .Append(Markup.Escape(curveName)).Append(" after each epoch for ")
+            .Append(trials.Length == 1
+                ? "the best complete trial that recorded a curve."
+                : "the " + trials.Length.ToString(CultureInfo.InvariantCulture) + " best complete trials that recorded a curve.")
+            .Append("</p>")
             .Append(Chart(model, trials, curveName)).Append("</section>");
     }
 

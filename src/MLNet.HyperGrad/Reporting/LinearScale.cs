@@ -56,7 +56,8 @@ internal sealed class LinearScale : Scale
     public double Max { get; }
 
     /// <inheritdoc />
-    public override double Fraction(double value) => (value - Min) / (Max - Min);
+    /// <remarks>Values beyond ±1e300 are drawn at ±1e300, so that the arithmetic cannot overflow.</remarks>
+    public override double Fraction(double value) => (Math.Clamp(value, -Limit, Limit) - Min) / (Max - Min);
 
     /// <inheritdoc />
     public override IReadOnlyList<AxisTick> Ticks(int targetCount)

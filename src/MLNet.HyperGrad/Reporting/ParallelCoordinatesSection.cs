@@ -11,8 +11,7 @@ internal static class ParallelCoordinatesSection
     private const double AxisSpacingMin = 90;
     private const double Top = 62;
     private const double Bottom = 24;
-    private const double LeftMargin = 70;
-    private const double RightMargin = 100;
+    private const double MaxTickLabelWidth = 96;
     private const double Height = 420;
     private const string GradientId = "hg-metric-gradient";
 
@@ -36,13 +35,17 @@ internal static class ParallelCoordinatesSection
     private static string Chart(ReportModel model)
     {
         int axisCount = model.Axes.Count + 1;
-        double width = Math.Max(1100, LeftMargin + RightMargin + (AxisSpacingMin * (axisCount - 1)));
-        double spacing = (width - LeftMargin - RightMargin) / (axisCount - 1);
         double plotHeight = Height - Top - Bottom;
-        var svg = new SvgBuilder(width, Height, ChartId, "Parallel coordinates of hyperparameters and " + model.MetricName);
-
         Scale[] scales = [.. model.Axes.Select(a => a.CreateScale(model.Plotted.Where(t => t.Parameters.ContainsKey(a.Key)))), new LinearScale(model.Plotted.Select(t => t.Metric!.Value))];
-        double AxisX(int i) => LeftMargin + (i * spacing);
+
+        // The first axis's labels sit left of it and the best metric's label right of the last: make room for both.
+        double leftMargin = Math.Max(60, 16 + AxisLabels(scales[0], plotHeight).Max(l => TextMetrics.Width(l.Label)));
+        string? bestLabel = model.Best is { } top && ReportModel.IsPlottable(top) ? "best " + Formatting.Value(top.Metric!.Value) : null;
+        double rightMargin = Math.Max(40, 20 + (bestLabel is null ? 0 : 1.1 * TextMetrics.Width(bestLabel)));
+        double width = Math.Max(1100, leftMargin + rightMargin + (AxisSpacingMin * (axisCount - 1)));
+        double spacing = (width - leftMargin - rightMargin) / (axisCount - 1);
+        var svg = new SvgBuilder(width, Height, ChartId, "Parallel coordinates of hyperparameters and " + model.MetricName);
+        double AxisX(int i) => leftMargin + (i * spacing);
         double AxisY(Scale scale, double value) => Top + ((1 - scale.Fraction(value)) * plotHeight);
 
         // Lines first, worst to best, so that good trials lie on top; the best one last of all.
@@ -77,9 +80,12 @@ internal static class ParallelCoordinatesSection
         for (int i = 0; i < axisCount; i++)
         {
             bool metricAxis = i == model.Axes.Count;
-            DrawAxis(svg, model, scales[i], AxisX(i), plotHeight, metricAxis);
+            DrawAxis(svg, model, scales[i], AxisX(i), plotHeight, metricAxis, metricAxis ? bestLabel : null);
             string title = metricAxis ? model.MetricName : model.Axes[i].Key + (model.Axes[i].IsLog ? " (log)" : string.Empty);
-            string shown = TextMetrics.Fit(title, (2 * spacing) - 16);
+
+            // Titles alternate between two rows, so each may be as wide as two gaps, but not past the edges.
+            double room = Math.Min((2 * spacing) - 16, 2 * Math.Min(AxisX(i), width - AxisX(i)) - 8);
+            string shown = TextMetrics.FitMiddle(title, room);
             double titleY = (i % 2 == 0) ? 22 : 40;
             svg.Text(AxisX(i), titleY, shown, metricAxis ? "pc-title pc-metric" : "pc-title", "middle", 0, shown == title ? null : title);
         }
@@ -87,7 +93,21 @@ internal static class ParallelCoordinatesSection
         return svg.ToString();
     }
 
-    private static void DrawAxis(SvgBuilder svg, ReportModel model, Scale scale, double x, double plotHeight, bool metricAxis)
+    /// <summary>Gets the ticks an axis labels: about one per 45 pixels for numbers, every category that fits for categories, labels shortened in the middle.</summary>
+    private static List<(double Value, string Label, string Full)> AxisLabels(Scale scale, double plotHeight)
+    {
+        IReadOnlyList<AxisTick> ticks = scale.Ticks(Math.Clamp((int)(plotHeight / 45), 2, 8));
+        int every = scale.IsCategorical ? Math.Max(1, (int)Math.Ceiling(ticks.Count * 14 / plotHeight)) : 1;
+        var labels = new List<(double, string, string)>();
+        for (int k = 0; k < ticks.Count; k += every)
+        {
+            labels.Add((ticks[k].Value, TextMetrics.FitMiddle(ticks[k].Label, MaxTickLabelWidth), ticks[k].Label));
+        }
+
+        return labels;
+    }
+
+    private static void DrawAxis(SvgBuilder svg, ReportModel model, Scale scale, double x, double plotHeight, bool metricAxis, string? bestLabel)
     {
         double AxisY(double value) => Top + ((1 - scale.Fraction(value)) * plotHeight);
         if (metricAxis)
@@ -110,21 +130,16 @@ internal static class ParallelCoordinatesSection
             svg.Line(x, Top, x, Top + plotHeight, "pc-axis");
         }
 
-        IReadOnlyList<AxisTick> ticks = scale.Ticks(Math.Clamp((int)(plotHeight / 45), 2, 8));
-        int every = scale.IsCategorical ? Math.Max(1, (int)Math.Ceiling(ticks.Count * 14 / plotHeight)) : 1;
-        for (int k = 0; k < ticks.Count; k += every)
+        foreach ((double value, string label, string full) in AxisLabels(scale, plotHeight))
         {
-            AxisTick tick = ticks[k];
-            double y = AxisY(tick.Value);
+            double y = AxisY(value);
             svg.Line(x - 4, y, x, y, "tick");
-            string label = TextMetrics.Fit(tick.Label, 84);
-            svg.Text(x - 7, y + 3.5, label, "pc-tick-label", "end", 0, label == tick.Label ? null : tick.Label);
+            svg.Text(x - 7, y + 3.5, label, "pc-tick-label", "end", 0, label == full ? null : full);
         }
 
-        if (metricAxis && model.Best is { } best && ReportModel.IsPlottable(best))
+        if (bestLabel is not null && model.Best is { } best)
         {
-            double y = AxisY(best.Metric!.Value);
-            svg.Text(x + 8, y + 3.5, "best " + Formatting.Value(best.Metric.Value), "pc-best-label");
+            svg.Text(x + 8, AxisY(best.Metric!.Value) + 3.5, bestLabel, "pc-best-label");
         }
     }
 }

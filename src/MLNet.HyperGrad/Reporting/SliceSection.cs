@@ -40,6 +40,7 @@ internal static class SliceSection
             X = x,
             Y = y,
             Title = axis.Key,
+            Description = "Slice plot of " + model.MetricName + " against " + axis.Key,
             XLabel = xLabel,
             YLabel = model.MetricName,
         });
