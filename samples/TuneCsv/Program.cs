@@ -1,0 +1,28 @@
+// Tunes an MLP on a CSV with the experiment API, persists the study, and predicts with the best model.
+// Run: dotnet run -c Release --project samples/TuneCsv -- data.csv LabelColumn [classification|regression]
+using MLNet.HyperGrad.Data;
+using MLNet.HyperGrad.Experiments;
+using MLNet.HyperGrad.Storage;
+using MLNet.HyperGrad.Tuners;
+
+if (args.Length < 2)
+{
+    Console.Error.WriteLine("usage: TuneCsv <data.csv> <label column> [classification|regression]");
+    return 2;
+}
+
+TaskKind task = args.Length > 2 && args[2] == "regression" ? TaskKind.Regression : TaskKind.Classification;
+CsvDataset csv = CsvReader.Read(args[0], new CsvReadOptions { LabelColumn = args[1], Task = task, MissingValuePolicy = MissingValuePolicy.Impute });
+TrainValidationSplit split = DatasetSplit.TrainValidation(csv.Dataset, 0.2, seed: 0, stratify: task == TaskKind.Classification);
+
+using var storage = new SqliteStudyStorage("tune-csv-study.db");
+TrialResult best = await new HyperGradExperiment()
+    .SetDataset(split.Train, split.Validation)
+    .SetStudy(storage, Path.GetFileNameWithoutExtension(args[0]))
+    .SetTrainingTimeInSeconds(60)
+    .SetMaxModelToExplore(20)
+    .WithHyperGrad()
+    .RunAsync();
+
+Console.WriteLine($"best trial {best.TrialSettings.TrialId}: metric {best.Metric:F4} with {best.TrialSettings.Parameter}");
+return 0;
