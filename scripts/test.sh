@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 log=$(mktemp)
-dotnet test MLNet.HyperGrad.sln -c Release --logger "console;verbosity=normal" 2>&1 | tee "$log"
+dotnet test MLNet.HyperGrad.slnx -c Release --logger "console;verbosity=minimal" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 summary=$(grep -E "^(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+" "$log" | tail -n 1)
 failed=$(sed -E 's/.*Failed: +([0-9]+),.*/\1/' <<<"$summary")
