@@ -3,6 +3,8 @@ using MLNet.HyperGrad.Data;
 using MLNet.HyperGrad.Experiments;
 using MLNet.HyperGrad.Models;
 using MLNet.HyperGrad.Prediction;
+using MLNet.HyperGrad.SearchSpaces;
+using MLNet.HyperGrad.Storage;
 using MLNet.HyperGrad.Tuners;
 using Spectre.Console;
 
@@ -39,6 +41,43 @@ internal sealed class BestModelWriter(string outputDirectory, TuneSettings setti
                 double.IsFinite(result.Metric) ? metricName : null,
                 double.IsFinite(result.Metric) ? result.Metric : null));
         model.Save(ModelDirectory);
+    }
+
+    /// <summary>
+    /// Makes sure <c>model/</c> holds the study's best trial. A run killed after the trial was stored
+    /// but before its model was written, or a deleted model folder, would otherwise lose it: the trial
+    /// is then trained again with its stored hyperparameters and seed, which reproduces its weights
+    /// bit for bit on the CPU when the thread count per trial is the same as in the original run.
+    /// </summary>
+    public async Task EnsureBestSavedAsync(TrialRecord? best, Func<MlpTrialRunner> createRunner)
+    {
+        if (best is null || SavedHyperparameters() is { } saved && saved.Equals(Parameter.FromJson(best.ParametersJson)))
+        {
+            return;
+        }
+
+        AnsiConsole.MarkupLine($"the best trial ({best.Number}) has no saved model (an earlier run was interrupted, or model/ was removed): training it again with its stored hyperparameters and seed");
+        using MlpTrialRunner runner = createRunner();
+        var trial = new TrialSettings
+        {
+            TrialId = best.Number,
+            Seed = SeedMixer.Mix(settings.Seed, best.Number),
+            Parameter = Parameter.FromJson(best.ParametersJson),
+        };
+        ReportBestTrial(await runner.RunAsync(trial, CancellationToken.None));
+    }
+
+    private Parameter? SavedHyperparameters()
+    {
+        try
+        {
+            string? json = TrainedModel.Load(ModelDirectory).Metadata.HyperparametersJson;
+            return json is null ? null : Parameter.FromJson(json);
+        }
+        catch (ModelFormatException)
+        {
+            return null;
+        }
     }
 
     public void ReportTestScore(TrialResult? best, string metricName)

@@ -126,6 +126,12 @@ internal static class TuneCommand
         StudyRecord studyRecord = (await storage.GetStudyAsync(settings.ResolvedStudyName, CancellationToken.None))!;
         IReadOnlyList<TrialRecord> trials = await storage.GetTrialsAsync(studyRecord.Id, CancellationToken.None);
         TuneSummary.Print(trials, metricName, settings);
+        IReadOnlyList<TrialRecord> top = TuneSummary.Top(trials, 1);
+        if (!cancelled)
+        {
+            await bestModel.EnsureBestSavedAsync(top.Count > 0 ? top[0] : null, () => new MlpTrialRunner(data.Train, data.Validation, new MlpTrialRunnerOptions { ThreadsPerTrial = threadsPerTrial }));
+        }
+
         bestModel.ReportTestScore(best, metricName);
         TuneOutputs.Write(outputDirectory, settings, data, trials, metricName, studyRecord);
         AnsiConsole.MarkupLine($"output: [bold]{Markup.Escape(outputDirectory)}[/] (model/, trials.csv, report.html, study.db)");

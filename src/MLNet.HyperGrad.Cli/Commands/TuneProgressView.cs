@@ -15,7 +15,7 @@ namespace MLNet.HyperGrad.Cli.Commands;
 internal sealed class TuneProgressView(string metricName, uint budgetSeconds, TimeProvider clock, bool interactive) : IMonitor
 {
     private readonly object gate = new();
-    private readonly Dictionary<int, (TrialSettings Settings, TrainingProgress? Progress)> running = [];
+    private readonly Dictionary<int, (TrialSettings Settings, TrainingProgress? Progress, EpochReport? LastEpoch)> running = [];
     private readonly long start = clock.GetTimestamp();
     private TrialResult? best;
     private int completed;
@@ -25,7 +25,8 @@ internal sealed class TuneProgressView(string metricName, uint budgetSeconds, Ti
     {
         lock (gate)
         {
-            running[settings.TrialId] = (settings, progress);
+            EpochReport? last = progress.CompletedEpoch ?? (running.TryGetValue(settings.TrialId, out var previous) ? previous.LastEpoch : null);
+            running[settings.TrialId] = (settings, progress, last);
         }
     }
 
@@ -33,7 +34,7 @@ internal sealed class TuneProgressView(string metricName, uint budgetSeconds, Ti
     {
         lock (gate)
         {
-            running[settings.TrialId] = (settings, null);
+            running[settings.TrialId] = (settings, null, null);
         }
     }
 
@@ -102,11 +103,11 @@ internal sealed class TuneProgressView(string metricName, uint budgetSeconds, Ti
                 ? "[bold]best[/] none yet"
                 : $"[bold green]best[/] trial {best.TrialSettings.TrialId}: {metricName} [bold]{Format(best.Metric)}[/]  {Markup.Escape(Describe(best.TrialSettings))}"));
             var table = new Table().Border(TableBorder.Rounded).AddColumns("trial", "hyperparameters", "epoch", "progress", "validation");
-            foreach (var (id, (settings, progress)) in running.OrderBy(r => r.Key))
+            foreach (var (id, (settings, progress, lastEpoch)) in running.OrderBy(r => r.Key))
             {
                 string epoch = progress is null ? "-" : $"{progress.Epoch}/{progress.Epochs}";
                 string fraction = progress is null ? "starting" : progress.Fraction.ToString("P0", CultureInfo.InvariantCulture);
-                string validation = progress?.CompletedEpoch?.Validation is { } v ? $"loss {Format(v.Loss)}" : "";
+                string validation = lastEpoch?.Validation is { } v ? $"epoch {lastEpoch.Epoch}: loss {Format(v.Loss)}" : "";
                 table.AddRow(id.ToString(CultureInfo.InvariantCulture), Markup.Escape(Describe(settings)), epoch, fraction, validation);
             }
 

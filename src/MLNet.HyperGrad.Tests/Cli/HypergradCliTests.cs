@@ -98,6 +98,32 @@ public sealed class HypergradCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Classification_ModelFolderLost_RerunRestoresTheBestTrialsModel()
+    {
+        string csv = SklearnCsv.Export("breast_cancer", directory);
+        string output = Path.Combine(directory, "restore");
+        string[] args = ["classification", "--dataset", csv, "--label-col", "target", "--max-trials", "3", "--max-epochs", "3", "-o", output];
+        using (HypergradProcess first = HypergradProcess.Run(directory, Timeout, args))
+        {
+            Assert.True(first.ExitCode == 0, first.Output + first.Errors);
+        }
+
+        string modelJson = Path.Combine(output, "model", "model.json");
+        string original = File.ReadAllText(modelJson);
+        byte[] originalWeights = File.ReadAllBytes(Path.Combine(output, "model", "weights.bin"));
+        Directory.Delete(Path.Combine(output, "model"), recursive: true);
+        using HypergradProcess second = HypergradProcess.Run(directory, Timeout, args);
+        Assert.True(second.ExitCode == 0, second.Output + second.Errors);
+        Assert.Contains("training it again", second.Output, StringComparison.Ordinal);
+        Assert.True(File.Exists(modelJson));
+        Assert.Equal(originalWeights, File.ReadAllBytes(Path.Combine(output, "model", "weights.bin")));
+        using var storage = new SqliteStudyStorage(Path.Combine(output, "study.db"));
+        StudyRecord study = (await storage.ListStudiesAsync()).Single();
+        Assert.Equal(3, (await storage.GetTrialsAsync(study.Id)).Count);
+        Assert.NotEqual(string.Empty, original);
+    }
+
+    [Fact]
     public void Classification_MissingLabelColumn_OneClearLineNoStackTrace()
     {
         string csv = SklearnCsv.Export("wine", directory);
