@@ -78,6 +78,25 @@ public sealed class MlpTrialRunnerTests
     }
 
     [Fact]
+    public async Task Experiment_ParallelTrialsInsideACallersDisposeScope_LeakNothing()
+    {
+        var (train, validation) = FashionSubset.Value;
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        long before = MLNet.HyperGrad.Torch.TorchRuntime.LiveTensorCount;
+        using (MLNet.HyperGrad.Torch.DisposeScope.Begin())
+        {
+            using var runner = new MlpTrialRunner(train, validation, new MlpTrialRunnerOptions { ThreadsPerTrial = 1 });
+            await new HyperGradExperiment()
+                .AddSearchSpace(MlpTrialRunner.SearchSpaceKey, MlpTrialRunner.CreateSearchSpace(maxEpochs: 1, maxHiddenWidth: 32))
+                .SetTrialRunner(runner).WithHyperGrad().SetParallelism(2).SetMaxModelToExplore(6).SetSeed(1)
+                .RunAsync();
+        }
+
+        Assert.Equal(before, MLNet.HyperGrad.Torch.TorchRuntime.LiveTensorCount);
+    }
+
+    [Fact]
     public async Task Experiment_WithDefaultRunnerOnRealData_FindsAGoodModel()
     {
         var (train, validation) = FashionSubset.Value;

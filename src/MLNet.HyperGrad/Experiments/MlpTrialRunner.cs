@@ -98,7 +98,7 @@ public sealed class MlpTrialRunner : ITrialRunner
             ["hidden_width"] = new UniformIntOption(16, maxHiddenWidth, logBase: true, defaultValue: Math.Min(128, maxHiddenWidth)),
             ["depth"] = new UniformIntOption(1, 3, defaultValue: 2),
             ["batch_size"] = new ChoiceOption([32, 64, 128, 256], 128),
-            ["epochs"] = new UniformIntOption(1, maxEpochs, defaultValue: Math.Min(10, maxEpochs)),
+            ["epochs"] = maxEpochs == 1 ? new ChoiceOption([1], 1) : new UniformIntOption(1, maxEpochs, defaultValue: Math.Min(10, maxEpochs)),
         };
     }
 
@@ -123,6 +123,7 @@ public sealed class MlpTrialRunner : ITrialRunner
     private MlpTrialResult Run(TrialSettings settings, CancellationToken cancellationToken)
     {
         MlpHyperparameters h = MlpHyperparameters.From(settings.Parameter[SearchSpaceKey]);
+        using var trialScope = DisposeScope.Begin();
         TorchRuntime.Threads = options.ThreadsPerTrial;
         int[] sizes = [FeatureCount, .. Enumerable.Repeat(h.HiddenWidth, h.Depth), OutputCount];
         var mlp = new Mlp(sizes);

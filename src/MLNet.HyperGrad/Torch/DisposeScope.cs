@@ -5,7 +5,8 @@ namespace MLNet.HyperGrad.Torch;
 /// </summary>
 /// <remarks>
 /// The current scope flows with the logical call (an <see cref="AsyncLocal{T}"/>), so it survives
-/// <c>await</c> and is separate for tasks that run in parallel. Scopes nest; dispose them in reverse
+/// <c>await</c> and is separate for tasks that run in parallel (a task started inside a scope inherits
+/// it; registration is thread-safe, but such a task should begin its own scope). Scopes nest; dispose them in reverse
 /// order of creation. Typical use, one per training step:
 /// <code>
 /// using (var scope = DisposeScope.Begin())
@@ -21,6 +22,7 @@ public sealed class DisposeScope : IDisposable
     private static readonly AsyncLocal<DisposeScope?> CurrentScope = new();
 
     private readonly List<Tensor> owned = [];
+    private readonly Lock gate = new();
     private bool disposed;
 
     private DisposeScope(DisposeScope? outer)
@@ -35,7 +37,16 @@ public sealed class DisposeScope : IDisposable
     public DisposeScope? Outer { get; }
 
     /// <summary>Gets the number of live tensors this scope will free.</summary>
-    public int Count => owned.Count(t => ReferenceEquals(t.OwnerScope, this) && !t.IsDisposed);
+    public int Count
+    {
+        get
+        {
+            lock (gate)
+            {
+                return owned.Count(t => ReferenceEquals(t.OwnerScope, this) && !t.IsDisposed);
+            }
+        }
+    }
 
     /// <summary>Opens a scope and makes it current.</summary>
     /// <returns>The scope; dispose it to free its tensors and restore the outer scope.</returns>
@@ -54,8 +65,15 @@ public sealed class DisposeScope : IDisposable
             return;
         }
 
-        disposed = true;
-        foreach (Tensor tensor in owned)
+        Tensor[] tensors;
+        lock (gate)
+        {
+            disposed = true;
+            tensors = [.. owned];
+            owned.Clear();
+        }
+
+        foreach (Tensor tensor in tensors)
         {
             if (ReferenceEquals(tensor.OwnerScope, this))
             {
@@ -63,8 +81,6 @@ public sealed class DisposeScope : IDisposable
                 tensor.Dispose();
             }
         }
-
-        owned.Clear();
         if (ReferenceEquals(CurrentScope.Value, this))
         {
             CurrentScope.Value = Outer;
@@ -93,7 +109,10 @@ public sealed class DisposeScope : IDisposable
 
     internal void Adopt(Tensor tensor)
     {
-        tensor.OwnerScope = this;
-        owned.Add(tensor);
+        lock (gate)
+        {
+            tensor.OwnerScope = this;
+            owned.Add(tensor);
+        }
     }
 }
