@@ -72,8 +72,8 @@ public sealed class HyperGradExperimentTests : IDisposable
         var clock = Stopwatch.StartNew();
         TrialResult best = await Branin(runner).SetTrainingTimeInSeconds(2).SetMonitor(monitor).RunAsync();
         clock.Stop();
-        Assert.InRange(clock.Elapsed.TotalSeconds, 1.9, 3.0);
-        Assert.InRange(monitor.Completed.Count, 2, 3);
+        Assert.InRange(clock.Elapsed.TotalSeconds, 1.9, 3.2);
+        Assert.InRange(monitor.Completed.Count, 1, 3);
         Assert.Single(monitor.Failed);
         Assert.IsAssignableFrom<OperationCanceledException>(monitor.Failed[0].Error);
         Assert.False(best.IsFailed);
@@ -86,7 +86,7 @@ public sealed class HyperGradExperimentTests : IDisposable
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(1.5));
         var clock = Stopwatch.StartNew();
         TrialResult best = await Branin(runner).RunAsync(cancel.Token);
-        Assert.InRange(clock.Elapsed.TotalSeconds, 1.4, 2.5);
+        Assert.InRange(clock.Elapsed.TotalSeconds, 1.4, 2.6);
         Assert.False(best.IsFailed);
     }
 
