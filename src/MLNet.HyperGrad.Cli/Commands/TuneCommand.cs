@@ -28,7 +28,7 @@ internal static class TuneCommand
         var study = new Option<string?>("--study") { Description = "The study's name (default: task and data set). Re-running resumes it." };
         var seed = new Option<int>("--seed") { Description = "Seed of the study.", DefaultValueFactory = _ => 0 };
         var output = new Option<string?>("--output", "-o") { Description = "Output folder (default: hypergrad-output/<study>)." };
-        var parallelism = new Option<int>("--parallelism") { Description = "Trials run at once.", DefaultValueFactory = _ => 1 };
+        var parallelism = new Option<int>("--parallelism") { Description = "Trials run at once, sharing the cores (default: one per core, at most 4).", DefaultValueFactory = _ => Math.Clamp(Environment.ProcessorCount, 1, 4) };
         var maxEpochs = new Option<int>("--max-epochs") { Description = "The most epochs a trial may train.", DefaultValueFactory = _ => 20 };
         var missing = new Option<MissingValuePolicy>("--missing") { Description = "Missing CSV cells: Error, DropRow or Impute (mean / most frequent, from the training data).", DefaultValueFactory = _ => MissingValuePolicy.Impute };
 

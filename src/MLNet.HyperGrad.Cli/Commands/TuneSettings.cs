@@ -34,7 +34,7 @@ internal sealed record TuneSettings
 
     public string? OutputDirectory { get; init; }
 
-    public int Parallelism { get; init; } = 1;
+    public int Parallelism { get; init; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
 
     public int MaxEpochs { get; init; } = 20;
 
