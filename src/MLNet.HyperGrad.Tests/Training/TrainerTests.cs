@@ -82,6 +82,43 @@ public sealed class TrainerTests
         }
     }
 
+    [Theory]
+    [InlineData(ScalarType.Float32, true)]
+    [InlineData(ScalarType.Float32, false)]
+    [InlineData(ScalarType.Float64, false)]
+    public void StepInPlace_FusedAndFallbackPaths_MatchTheComposedUpdate(ScalarType dtype, bool contiguous)
+    {
+        using var scope = DisposeScope.Begin();
+        using var generator = new Generator(9);
+        using var weights = new ParameterSet();
+        using var velocities = new ParameterSet();
+        var grads = new List<Tensor>();
+        var w0 = new List<Tensor>();
+        var v0 = new List<Tensor>();
+        foreach (long[] shape in new[] { new long[] { 40000, 3 }, new long[] { 7, 5 } })
+        {
+            Tensor Make() => contiguous ? Tensor.Randn(shape, generator, dtype) : Tensor.Randn([shape[1], shape[0]], generator, dtype).T;
+            Tensor w = Make();
+            Tensor v = Make();
+            w0.Add(w.Clone());
+            v0.Add(v.Clone());
+            grads.Add(Make());
+            weights.Add($"w{w0.Count}", w);
+            velocities.Add($"v{w0.Count}", v);
+        }
+
+        double tolerance = dtype == ScalarType.Float32 ? 1e-6 : 1e-14;
+        var (expectedW, expectedV) = SgdMomentum.Step(w0, v0, grads, Tensor.ScalarTensor(0.1, dtype), Tensor.ScalarTensor(0.9, dtype),
+            w0.Select(_ => Tensor.ScalarTensor(0.01, dtype)).ToArray());
+        SgdMomentum.StepInPlace(weights, velocities, grads, 0.1, 0.9, 0.01);
+        for (int i = 0; i < weights.Count; i++)
+        {
+            Assert.True(weights[i].AllClose(expectedW[i], tolerance, tolerance));
+            Assert.True(velocities[i].AllClose(expectedV[i], tolerance, tolerance));
+            Assert.False(weights[i].AllClose(w0[i], tolerance, tolerance));
+        }
+    }
+
     [Fact]
     public void Options_Invalid_ReportsEveryProblemAtOnce()
     {
