@@ -202,6 +202,21 @@ public sealed class HyperGradExperimentTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_StudyResumedWithAnotherSeed_ThrowsStorageExceptionNamingBothSeeds()
+    {
+        string path = Path.Combine(directory, "seed.db");
+        using var storage = new SqliteStudyStorage(path);
+        using var runner = new BraninRunner();
+        await Branin(runner, seed: 3).SetStudy(storage, "s").SetMaxModelToExplore(1).RunAsync();
+        StudyRecord study = (await storage.GetStudyAsync("s"))!;
+        Assert.Equal("3", study.Attributes["seed"]);
+        var ex = await Assert.ThrowsAsync<StorageException>(() => Branin(runner, seed: 4).SetStudy(storage, "s").SetMaxModelToExplore(1).RunAsync());
+        Assert.Contains("seed 3", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("seed 4", ex.Message, StringComparison.Ordinal);
+        Assert.Single(await storage.GetTrialsAsync(study.Id));
+    }
+
+    [Fact]
     public async Task RunAsync_NoSearchSpace_ThrowsInvalidOperation()
     {
         using var runner = new BraninRunner();

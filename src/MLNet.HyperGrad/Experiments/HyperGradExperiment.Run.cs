@@ -17,7 +17,7 @@ public sealed partial class HyperGradExperiment
         ExperimentContext context = BuildContext();
         ITuner tuner = (tunerFactory ?? (c => new RandomSearchTuner(c.SearchSpace, c.Seed)))(context);
         using ITrialRunner runner = CreateRunner(context);
-        StudySession session = await StudySession.OpenAsync(storage, studyName, taskDescription, searchSpace, cancellationToken);
+        StudySession session = await StudySession.OpenAsync(storage, studyName, taskDescription, searchSpace, seed, cancellationToken);
 
         TrialResult? best = null;
         bool anySuccess = false;

@@ -25,7 +25,10 @@ internal sealed class StudySession
     /// <summary>Gets the interrupted trials to run again, oldest first.</summary>
     public Queue<TrialRecord> Retries { get; } = new();
 
-    public static async Task<StudySession> OpenAsync(IStudyStorage? storage, string? name, string taskDescription, SearchSpace space, CancellationToken cancellationToken)
+    /// <summary>The study attribute that records the seed the study was created with.</summary>
+    public const string SeedAttribute = "seed";
+
+    public static async Task<StudySession> OpenAsync(IStudyStorage? storage, string? name, string taskDescription, SearchSpace space, int seed, CancellationToken cancellationToken)
     {
         var session = new StudySession(storage);
         if (storage is null || name is null)
@@ -33,7 +36,18 @@ internal sealed class StudySession
             return session;
         }
 
-        StudyRecord study = await storage.GetOrCreateStudyAsync(name, taskDescription, Describe(space), StudyDirection.Minimize, null, cancellationToken);
+        string seedText = seed.ToString(CultureInfo.InvariantCulture);
+        StudyRecord study = await storage.GetOrCreateStudyAsync(
+            name, taskDescription, Describe(space), StudyDirection.Minimize, new Dictionary<string, string> { [SeedAttribute] = seedText }, cancellationToken);
+        if (!study.Attributes.TryGetValue(SeedAttribute, out string? storedSeed))
+        {
+            await storage.SetStudyAttributeAsync(study.Id, SeedAttribute, seedText, cancellationToken);
+        }
+        else if (storedSeed != seedText)
+        {
+            throw new StorageException($"Cannot resume study '{name}': it was created with seed {storedSeed} and this run gives seed {seedText}. Trial seeds derive from the study's seed, so resume it with seed {storedSeed}, or use another study name.");
+        }
+
         session.studyId = study.Id;
         await storage.FailStaleRunningTrialsAsync(study.Id, InterruptedPrefix + "the process running it stopped before it finished", null, cancellationToken);
         IReadOnlyList<TrialRecord> trials = await storage.GetTrialsAsync(study.Id, cancellationToken);
