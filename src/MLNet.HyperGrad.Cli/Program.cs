@@ -23,6 +23,8 @@ internal static class Program
             return CliErrors.BadInput;
         }
 
-        return await parsed.InvokeAsync();
+        // Ctrl+C cancels the run's token; give it time to record interrupted trials and write the
+        // report before the process ends (System.CommandLine's default is 2 seconds).
+        return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(120) });
     }
 }

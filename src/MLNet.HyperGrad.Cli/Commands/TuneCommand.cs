@@ -83,6 +83,8 @@ internal static class TuneCommand
 
         bool interactive = AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
         var view = new TuneProgressView(metricName, settings.TrainTimeSeconds, TimeProvider.System, interactive);
+        IReadOnlyList<TrialRecord> previousTop = TuneSummary.Top(before, 1);
+        view.SetPreviousBest(previousTop.Count > 0 ? previousTop[0] : null, finishedBefore);
         var bestModel = new BestModelWriter(outputDirectory, settings, data);
         var experiment = new HyperGradExperiment()
             .AddSearchSpace(MlpTrialRunner.SearchSpaceKey, MlpTrialRunner.CreateSearchSpace(settings.MaxEpochs))
@@ -117,6 +119,8 @@ internal static class TuneCommand
             {
                 Console.Error.WriteLine($"hypergrad: {ex.Message}");
             }
+
+            cancelled |= cancellationToken.IsCancellationRequested;
         }
         else
         {

@@ -1,5 +1,7 @@
 using System.Globalization;
 using MLNet.HyperGrad.Experiments;
+using MLNet.HyperGrad.SearchSpaces;
+using MLNet.HyperGrad.Storage;
 using MLNet.HyperGrad.Training;
 using MLNet.HyperGrad.Tuners;
 using Spectre.Console;
@@ -79,12 +81,17 @@ internal sealed class TuneProgressView(string metricName, uint budgetSeconds, Ti
         }
     }
 
-    /// <summary>Sets the best trial replayed from a resumed study.</summary>
-    public void SetPreviousBest(TrialResult? previous, int previousTrials)
+    /// <summary>Shows the best trial and the trial count of a resumed study before its first new trial ends.</summary>
+    public void SetPreviousBest(TrialRecord? previous, int previousTrials)
     {
         lock (gate)
         {
-            best = previous;
+            best = previous is null ? null : new TrialResult
+            {
+                TrialSettings = new TrialSettings { TrialId = previous.Number, Parameter = Parameter.FromJson(previous.ParametersJson) },
+                Loss = previous.Loss ?? double.NaN,
+                Metric = previous.Metric ?? double.NaN,
+            };
             completed = previousTrials;
         }
     }

@@ -45,14 +45,20 @@ HG_API int hg_optim_sgd_momentum_(const hg_tensor* params, const hg_tensor* grad
     auto ps = hg::tensors(params, count);
     auto gs = hg::tensors(grads, count);
     auto bs = hg::tensors(buffers, count);
+    // Check every shape before changing anything, so a bad call leaves all parameters untouched.
     for (int64_t i = 0; i < count; ++i) {
-        auto& p = ps[static_cast<size_t>(i)];
-        auto& b = bs[static_cast<size_t>(i)];
+        const auto& p = ps[static_cast<size_t>(i)];
+        const auto& b = bs[static_cast<size_t>(i)];
         const auto& g = gs[static_cast<size_t>(i)];
         if (p.sizes() != g.sizes() || p.sizes() != b.sizes())
             throw std::invalid_argument("sgd: parameter " + std::to_string(i) + " has shape " +
                                         c10::str(p.sizes()) + " but its gradient has " + c10::str(g.sizes()) +
                                         " and its momentum buffer " + c10::str(b.sizes()));
+    }
+    for (int64_t i = 0; i < count; ++i) {
+        auto& p = ps[static_cast<size_t>(i)];
+        auto& b = bs[static_cast<size_t>(i)];
+        const auto& g = gs[static_cast<size_t>(i)];
         if (fusable(p, b, g)) {
             // Bump the version counters as in-place ATen ops do, so autograd still sees the change.
             p.unsafeGetTensorImpl()->bump_version();

@@ -124,6 +124,34 @@ public sealed class HypergradCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Classification_CtrlC_RecordsInterruptedTrialsWritesTheReportAndExits130()
+    {
+        string csv = SklearnCsv.Export("breast_cancer", directory);
+        string output = Path.Combine(directory, "interrupted");
+        string db = Path.Combine(output, "study.db");
+        using HypergradProcess run = HypergradProcess.Start(directory,
+            "classification", "--dataset", csv, "--label-col", "target", "--train-time", "120", "--max-epochs", "20", "-o", output);
+        var clock = Stopwatch.StartNew();
+        while ((await CompletedTrials(db)).Count < 2)
+        {
+            Assert.True(clock.Elapsed < Timeout, "no trial completed in time: " + run.Output + run.Errors);
+            await Task.Delay(200);
+        }
+
+        run.Interrupt();
+        Assert.True(run.WaitForExit(TimeSpan.FromSeconds(60)), "hypergrad did not stop after SIGINT");
+        Assert.Equal(130, run.ExitCode);
+        Assert.True(File.Exists(Path.Combine(output, "report.html")), run.Output + run.Errors);
+        Assert.True(File.Exists(Path.Combine(output, "trials.csv")));
+        Assert.True(File.Exists(Path.Combine(output, "model", "model.json")));
+        using var storage = new SqliteStudyStorage(db);
+        StudyRecord study = (await storage.ListStudiesAsync()).Single();
+        IReadOnlyList<TrialRecord> trials = await storage.GetTrialsAsync(study.Id);
+        Assert.DoesNotContain(trials, t => t.State == TrialState.Running);
+        Assert.All(trials.Where(t => t.State == TrialState.Failed), t => Assert.Contains("cancelled by the caller", t.Error, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Classification_MissingLabelColumn_OneClearLineNoStackTrace()
     {
         string csv = SklearnCsv.Export("wine", directory);

@@ -85,6 +85,25 @@ internal sealed class HypergradProcess : IDisposable
         return p;
     }
 
+    /// <summary>Sends SIGINT, as Ctrl+C does.</summary>
+    public void Interrupt()
+    {
+        using Process kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    /// <summary>Waits for the process to end.</summary>
+    public bool WaitForExit(TimeSpan timeout)
+    {
+        bool exited = process.WaitForExit(timeout);
+        if (exited)
+        {
+            process.WaitForExit();
+        }
+
+        return exited;
+    }
+
     /// <summary>SIGKILL, as kill -9 does: no handler in the process runs.</summary>
     public void Kill()
     {

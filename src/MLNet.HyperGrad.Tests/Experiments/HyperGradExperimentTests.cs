@@ -164,7 +164,7 @@ public sealed class HyperGradExperimentTests : IDisposable
     }
 
     [Fact]
-    public async Task RunAsync_TrialLeftRunningByAKilledProcess_IsMarkedFailedAndRetried()
+    public async Task RunAsync_TrialLeftRunningByAKilledProcess_IsMarkedFailedAndRetriedButLiveOrForeignWorkersAreLeftAlone()
     {
         string path = Path.Combine(directory, "killed.db");
         using (var storage = new SqliteStudyStorage(path))
@@ -172,7 +172,9 @@ public sealed class HyperGradExperimentTests : IDisposable
         {
             await Branin(runner).SetStudy(storage, "branin").SetMaxModelToExplore(2).RunAsync();
             StudyRecord study = (await storage.GetStudyAsync("branin"))!;
-            await storage.CreateTrialAsync(study.Id, """{"branin":{"x1":3.0,"x2":2.5}}""");
+            await storage.CreateTrialAsync(study.Id, """{"branin":{"x1":3.0,"x2":2.5}}""", $"{Environment.MachineName}:{int.MaxValue - 7}");
+            await storage.CreateTrialAsync(study.Id, """{"branin":{"x1":1.0,"x2":1.0}}""", $"{Environment.MachineName}:1");
+            await storage.CreateTrialAsync(study.Id, """{"branin":{"x1":2.0,"x2":2.0}}""", "another-host:1");
         }
 
         var monitor = new RecordingMonitor();
@@ -184,9 +186,11 @@ public sealed class HyperGradExperimentTests : IDisposable
             IReadOnlyList<TrialRecord> trials = await storage.GetTrialsAsync(study.Id);
             Assert.Equal(TrialState.Failed, trials[2].State);
             Assert.StartsWith("interrupted", trials[2].Error, StringComparison.Ordinal);
-            Assert.Equal(2, trials[3].RetryOf);
-            Assert.Equal(TrialState.Complete, trials[3].State);
-            Assert.Equal(BraninRunner.Branin(3, 2.5), trials[3].Loss!.Value, 12);
+            Assert.Equal(TrialState.Running, trials[3].State);
+            Assert.Equal(TrialState.Running, trials[4].State);
+            Assert.Equal(2, trials[5].RetryOf);
+            Assert.Equal(TrialState.Complete, trials[5].State);
+            Assert.Equal(BraninRunner.Branin(3, 2.5), trials[5].Loss!.Value, 12);
         }
     }
 
@@ -214,6 +218,63 @@ public sealed class HyperGradExperimentTests : IDisposable
         Assert.Contains("seed 3", ex.Message, StringComparison.Ordinal);
         Assert.Contains("seed 4", ex.Message, StringComparison.Ordinal);
         Assert.Single(await storage.GetTrialsAsync(study.Id));
+    }
+
+    [Fact]
+    public async Task RunAsync_TiedLossesFinishingOutOfOrder_BestIsTheLowestTrialNumber()
+    {
+        using var runner = new TiedRunner();
+        TrialResult best = await new HyperGradExperiment().AddSearchSpace("branin", BraninRunner.Space()).SetTrialRunner(runner)
+            .WithHyperGrad().SetParallelism(4).SetMaxModelToExplore(4).RunAsync();
+        Assert.Equal(0, best.TrialSettings.TrialId);
+    }
+
+    [Fact]
+    public async Task RunAsync_MonitorThrows_RunGoesOnAndTheErrorIsKept()
+    {
+        using var runner = new BraninRunner();
+        var experiment = Branin(runner).SetMaxModelToExplore(3).SetMonitor(new ThrowingMonitor());
+        TrialResult best = await experiment.RunAsync();
+        Assert.False(best.IsFailed);
+        Assert.Equal(3, runner.Runs);
+        Assert.NotEmpty(experiment.MonitorErrors);
+        Assert.IsType<IOException>(experiment.MonitorErrors[0]);
+    }
+
+    [Fact]
+    public async Task RunAsync_LargestTimeBudget_DoesNotOverflowTheTimer()
+    {
+        using var runner = new BraninRunner();
+        TrialResult best = await Branin(runner).SetTrainingTimeInSeconds(uint.MaxValue).SetMaxModelToExplore(2).RunAsync();
+        Assert.False(best.IsFailed);
+    }
+
+    private sealed class TiedRunner : ITrialRunner
+    {
+        public async Task<TrialResult> RunAsync(TrialSettings settings, CancellationToken cancellationToken)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50 * (4 - settings.TrialId)), cancellationToken);
+            return new TrialResult { TrialSettings = settings, Loss = 1, Metric = 1 };
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class ThrowingMonitor : IMonitor
+    {
+        public void ReportRunningTrial(TrialSettings settings)
+        {
+        }
+
+        public void ReportCompletedTrial(TrialResult result) => throw new IOException("disk full");
+
+        public void ReportBestTrial(TrialResult result) => throw new IOException("disk full");
+
+        public void ReportFailTrial(TrialSettings settings, Exception? exception = null)
+        {
+        }
     }
 
     [Fact]

@@ -64,6 +64,22 @@ public sealed class HandleLifetimeTests
     }
 
     [Fact]
+    public void MoveToOuter_WhenTheOuterScopeIsAlreadyDisposed_CallerOwnsTheTensor()
+    {
+        SettleFinalizers();
+        long before = TorchRuntime.LiveTensorCount;
+        DisposeScope outer = DisposeScope.Begin();
+        DisposeScope inner = DisposeScope.Begin();
+        outer.Dispose();
+        Tensor t = Tensor.Ones([2]).MoveToOuterDisposeScope();
+        inner.Dispose();
+        Assert.False(t.IsDisposed);
+        Assert.Null(DisposeScope.Current);
+        t.Dispose();
+        Assert.Equal(before, TorchRuntime.LiveTensorCount);
+    }
+
+    [Fact]
     public void Training1000Steps_LiveHandleCount_ReturnsToStart()
     {
         using var generator = new Generator(1);

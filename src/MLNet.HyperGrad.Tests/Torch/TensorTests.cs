@@ -47,6 +47,15 @@ public sealed class TensorTests
     }
 
     [Fact]
+    public void FloorDivide_Int64ByFractionalScalar_PromotesLikePyTorch()
+    {
+        using var scope = DisposeScope.Begin();
+        Tensor r = Tensor.FromArray(new long[] { 7, -7 }).FloorDivide(2.5);
+        Assert.Equal(ScalarType.Float64, r.Dtype is ScalarType.Float32 ? ScalarType.Float64 : r.Dtype);
+        Assert.Equal(new[] { 2.0, -3.0 }, r.To(ScalarType.Float64).ToArray<double>());
+    }
+
+    [Fact]
     public void MatMul_Broadcasting_GivesExpectedShapeAndValues()
     {
         using var scope = DisposeScope.Begin();

@@ -120,6 +120,38 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void StepInPlace_ShapeMismatchInALaterTensor_ChangesNothing()
+    {
+        using var scope = DisposeScope.Begin();
+        using var weights = new ParameterSet();
+        using var velocities = new ParameterSet();
+        weights.Add("a", Tensor.Ones([3]));
+        weights.Add("b", Tensor.Ones([2]));
+        velocities.Add("a", Tensor.Zeros([3]));
+        velocities.Add("b", Tensor.Zeros([2]));
+        Tensor[] grads = [Tensor.Ones([3]), Tensor.Ones([5])];
+        var ex = Assert.Throws<TorchException>(() => SgdMomentum.StepInPlace(weights, velocities, grads, 0.1, 0.9, 0));
+        Assert.Contains("parameter 1", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(new float[] { 1, 1, 1 }, weights[0].ToArray<float>());
+        Assert.Equal(new float[] { 0, 0, 0 }, velocities[0].ToArray<float>());
+    }
+
+    [Fact]
+    public void Evaluate_MeanSquaredErrorWithSeveralOutputs_AveragesOverEveryElement()
+    {
+        using var scope = DisposeScope.Begin();
+        var mlp = new Mlp([2, 2]);
+        using var weights = new ParameterSet();
+        weights.Add("w0", Tensor.FromArray(new float[] { 1, 0, 0, 1 }, 2, 2));
+        weights.Add("b0", Tensor.Zeros([2]));
+        Tensor x = Tensor.FromArray(new float[] { 1, 2, 3, 4 }, 2, 2);
+        Tensor y = Tensor.FromArray(new float[] { 1, 2, 3, 6 }, 2, 2);
+        Evaluation e = Trainer.Evaluate(mlp, weights, x, y, LossKind.MeanSquaredError);
+        Assert.Equal(4.0 / 4, e.Loss, 12);
+        Assert.Equal(Functional.MseLoss(mlp.Forward(weights, x), y).ToDouble(), e.Loss, 6);
+    }
+
+    [Fact]
     public void Options_Invalid_ReportsEveryProblemAtOnce()
     {
         var ex = Assert.Throws<ArgumentException>(() => new TrainingOptions { Epochs = 0, LearningRate = -1, Momentum = 1.5 }.Validate());

@@ -32,7 +32,7 @@ public sealed partial class HyperGradExperiment
             }
         }
 
-        using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(trainingTimeInSeconds), timeProvider);
+        using var budget = new CancellationTokenSource(BudgetDelay(trainingTimeInSeconds), timeProvider);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(budget.Token, cancellationToken);
         var running = new Dictionary<Task<TrialOutcome>, TrialSettings>();
         int started = 0;
@@ -73,7 +73,8 @@ public sealed partial class HyperGradExperiment
                 else
                 {
                     string reason = outcome.Interrupted
-                        ? StudySession.InterruptedPrefix + (cancellationToken.IsCancellationRequested ? "cancelled by the caller" : "the time budget ran out")
+                        ? StudySession.InterruptedPrefix + (fatal is not null ? "stopped because an earlier trial failed before any succeeded"
+                            : cancellationToken.IsCancellationRequested ? "cancelled by the caller" : "the time budget ran out")
                         : $"{outcome.Error!.GetType().Name}: {outcome.Error.Message}";
                     await session.FailAsync(outcome.Settings, reason, outcome.DurationMilliseconds);
                     ForEachMonitor(m => m.ReportFailTrial(outcome.Settings, outcome.Error));
@@ -183,14 +184,34 @@ public sealed partial class HyperGradExperiment
         }
     }
 
+    /// <summary>
+    /// Whether a result beats the best so far: not failed, not NaN, a smaller loss, and on a tie the
+    /// lower trial number (so the best does not depend on which of two parallel trials finished first).
+    /// </summary>
     private static bool IsBetter(TrialResult candidate, TrialResult? best) =>
-        !candidate.IsFailed && !double.IsNaN(candidate.Loss) && (best is null || candidate.Loss < best.Loss);
+        !candidate.IsFailed && !double.IsNaN(candidate.Loss)
+        && (best is null || candidate.Loss < best.Loss || (candidate.Loss == best.Loss && candidate.TrialSettings.TrialId < best.TrialSettings.TrialId));
 
+    /// <summary>The budget as a timer delay; beyond what a timer can wait (about 49 days) it never expires.</summary>
+    private static TimeSpan BudgetDelay(uint seconds)
+    {
+        TimeSpan delay = TimeSpan.FromSeconds(seconds);
+        return delay.TotalMilliseconds >= uint.MaxValue - 1 ? Timeout.InfiniteTimeSpan : delay;
+    }
+
+    /// <summary>Tells every monitor; a monitor that throws is isolated (its error goes to <see cref="MonitorErrors"/>) so that it cannot stop the run.</summary>
     private void ForEachMonitor(Action<IMonitor> report)
     {
         foreach (IMonitor monitor in monitors)
         {
-            report(monitor);
+            try
+            {
+                report(monitor);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                monitorErrors.Add(ex);
+            }
         }
     }
 }

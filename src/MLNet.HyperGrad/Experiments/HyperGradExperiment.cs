@@ -41,6 +41,10 @@ public sealed partial class HyperGradExperiment
     private int parallelism = 1;
     private int seed;
     private TimeProvider timeProvider = TimeProvider.System;
+    private readonly List<Exception> monitorErrors = [];
+
+    /// <summary>Gets the exceptions monitors threw during runs; a failing monitor never stops the experiment.</summary>
+    public IReadOnlyList<Exception> MonitorErrors => monitorErrors;
 
     /// <summary>Gets the experiment's search space (one entry per <see cref="AddSearchSpace"/> key).</summary>
     public SearchSpace SearchSpace => searchSpace;

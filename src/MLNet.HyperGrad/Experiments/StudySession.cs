@@ -49,7 +49,16 @@ internal sealed class StudySession
         }
 
         session.studyId = study.Id;
-        await storage.FailStaleRunningTrialsAsync(study.Id, InterruptedPrefix + "the process running it stopped before it finished", null, cancellationToken);
+        IEnumerable<string> staleWorkers = (await storage.GetTrialsAsync(study.Id, cancellationToken))
+            .Where(t => t.State == TrialState.Running && t.WorkerId is not null)
+            .Select(t => t.WorkerId!)
+            .Distinct(StringComparer.Ordinal)
+            .Where(IsGone);
+        foreach (string worker in staleWorkers)
+        {
+            await storage.FailStaleRunningTrialsAsync(study.Id, InterruptedPrefix + "the process running it stopped before it finished", worker, cancellationToken);
+        }
+
         IReadOnlyList<TrialRecord> trials = await storage.GetTrialsAsync(study.Id, cancellationToken);
         session.PreviousTrials = trials;
         session.nextNumber = trials.Count == 0 ? 0 : trials.Max(t => t.Number) + 1;
@@ -65,6 +74,39 @@ internal sealed class StudySession
         return session;
     }
 
+    /// <summary>Gets this process's worker id, <c>host:pid</c>, stored with every trial it runs.</summary>
+    public static string WorkerId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}";
+
+    /// <summary>
+    /// Whether the process that ran trials as <paramref name="worker"/> is gone: on this host, its pid no
+    /// longer runs (or is this process, which has not started any trial of this run yet). Workers on other
+    /// hosts are never judged: their running trials are left alone.
+    /// </summary>
+    internal static bool IsGone(string worker)
+    {
+        int colon = worker.LastIndexOf(':');
+        if (colon <= 0 || worker[..colon] != Environment.MachineName ||
+            !int.TryParse(worker.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
+        {
+            return false;
+        }
+
+        if (pid == Environment.ProcessId)
+        {
+            return true;
+        }
+
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return true;
+        }
+    }
+
     /// <summary>Gets the number the next trial will most likely get.</summary>
     public int PeekNextNumber => nextNumber;
 
@@ -76,7 +118,7 @@ internal sealed class StudySession
             return nextNumber++;
         }
 
-        TrialRecord record = await storage.CreateTrialAsync(studyId, settings.Parameter.ToString(), Environment.MachineName, settings.RetryOf, cancellationToken);
+        TrialRecord record = await storage.CreateTrialAsync(studyId, settings.Parameter.ToString(), WorkerId, settings.RetryOf, cancellationToken);
         nextNumber = Math.Max(nextNumber, record.Number + 1);
         return record.Number;
     }

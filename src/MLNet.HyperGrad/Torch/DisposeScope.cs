@@ -83,7 +83,13 @@ public sealed class DisposeScope : IDisposable
         }
         if (ReferenceEquals(CurrentScope.Value, this))
         {
-            CurrentScope.Value = Outer;
+            DisposeScope? next = Outer;
+            while (next is { disposed: true })
+            {
+                next = next.Outer;
+            }
+
+            CurrentScope.Value = next;
         }
     }
 
@@ -100,19 +106,23 @@ public sealed class DisposeScope : IDisposable
 
     internal static void Register(Tensor tensor)
     {
-        DisposeScope? scope = CurrentScope.Value;
-        if (scope is not null && !scope.disposed)
-        {
-            scope.Adopt(tensor);
-        }
+        CurrentScope.Value?.Adopt(tensor);
     }
 
     internal void Adopt(Tensor tensor)
     {
         lock (gate)
         {
-            tensor.OwnerScope = this;
-            owned.Add(tensor);
+            if (!disposed)
+            {
+                tensor.OwnerScope = this;
+                owned.Add(tensor);
+                return;
+            }
         }
+
+        // This scope is gone: hand the tensor to the next live scope out, or to the caller.
+        tensor.OwnerScope = null;
+        Outer?.Adopt(tensor);
     }
 }

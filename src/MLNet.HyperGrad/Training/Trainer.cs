@@ -123,6 +123,7 @@ public sealed class Trainer
         long n = features.Size(0);
         double lossSum = 0;
         long correct = 0;
+        long lossTerms = 0;
         using (Autograd.NoGrad())
         {
             for (long start = 0; start < n; start += batchSize)
@@ -133,6 +134,7 @@ public sealed class Trainer
                 Tensor y = labels.Narrow(0, start, count);
                 Tensor output = model.Forward(weights, x);
                 lossSum += Losses.Compute(loss, output, y, Reduction.Sum).ToDouble();
+                lossTerms += loss == LossKind.CrossEntropy ? count : Math.Max(y.NumberOfElements, count);
                 if (loss == LossKind.CrossEntropy)
                 {
                     correct += output.ArgMax(1).Eq(y).Sum().ToInt64();
@@ -140,6 +142,6 @@ public sealed class Trainer
             }
         }
 
-        return new Evaluation(lossSum / Math.Max(n, 1), loss == LossKind.CrossEntropy ? (double)correct / Math.Max(n, 1) : null, n);
+        return new Evaluation(lossSum / Math.Max(lossTerms, 1), loss == LossKind.CrossEntropy ? (double)correct / Math.Max(n, 1) : null, n);
     }
 }
