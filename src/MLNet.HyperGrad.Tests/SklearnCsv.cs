@@ -24,15 +24,24 @@ internal static class SklearnCsv
     public static string Export(string name, string directory)
     {
         string path = Path.Combine(directory, name + ".csv");
+        RunPython(Exporter, name, path);
+        return path;
+    }
+
+    /// <summary>Runs a Python script with scikit-learn available and fails the test with its errors if it fails.</summary>
+    public static void RunPython(string script, params string[] args)
+    {
         var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardError = true, RedirectStandardOutput = true };
         start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(Exporter);
-        start.ArgumentList.Add(name);
-        start.ArgumentList.Add(path);
+        start.ArgumentList.Add(script);
+        foreach (string a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
         using Process python = Process.Start(start) ?? throw new InvalidOperationException("Could not start /usr/bin/python3.");
         string errors = python.StandardError.ReadToEnd();
         python.WaitForExit();
-        Assert.True(python.ExitCode == 0, $"Exporting {name} with scikit-learn failed (is python3-sklearn installed?): {errors}");
-        return path;
+        Assert.True(python.ExitCode == 0, "Exporting with scikit-learn failed (is python3-sklearn installed?): " + errors);
     }
 }

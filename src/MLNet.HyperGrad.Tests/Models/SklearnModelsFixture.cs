@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MLNet.HyperGrad.Data;
 using MLNet.HyperGrad.Models;
 using MLNet.HyperGrad.Tests.Data;
@@ -48,16 +47,7 @@ public sealed class SklearnModelsFixture : IDisposable
 
     public SklearnModelsFixture()
     {
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardError = true, RedirectStandardOutput = true };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(Exporter);
-        start.ArgumentList.Add(temp.Path);
-        using (Process python = Process.Start(start) ?? throw new InvalidOperationException("Could not start /usr/bin/python3."))
-        {
-            string errors = python.StandardError.ReadToEnd();
-            python.WaitForExit();
-            Assert.True(python.ExitCode == 0, "Exporting with scikit-learn failed (is python3-sklearn installed?): " + errors);
-        }
+        SklearnCsv.RunPython(Exporter, temp.Path);
 
         Wine = Fit(
             CsvReader.Read(File("wine.csv"), new CsvReadOptions { LabelColumn = "cultivar" }),
