@@ -75,7 +75,7 @@ internal static class TuneCommand
         using var storage = new SqliteStudyStorage(settings.ResolvedStoragePath);
         StudyRecord? existing = await storage.GetStudyAsync(settings.ResolvedStudyName, cancellationToken);
         IReadOnlyList<TrialRecord> before = existing is null ? [] : await storage.GetTrialsAsync(existing.Id, cancellationToken);
-        int finishedBefore = before.Count(t => t.IsFinished && !(t.Error?.StartsWith("interrupted", StringComparison.Ordinal) ?? false));
+        int finishedBefore = before.Count(t => t.IsFinished && !(t.Error?.StartsWith(HyperGradExperiment.InterruptedErrorPrefix, StringComparison.Ordinal) ?? false));
         if (existing is not null)
         {
             AnsiConsole.MarkupLine($"resuming: {finishedBefore} trial(s) already in the study");

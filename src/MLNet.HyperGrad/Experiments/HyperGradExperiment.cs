@@ -24,6 +24,12 @@ namespace MLNet.HyperGrad.Experiments;
 /// </remarks>
 public sealed partial class HyperGradExperiment
 {
+    /// <summary>
+    /// How the error of a trial that did not fail by itself (time budget, cancellation, a killed process)
+    /// begins in the study; a later run of the study retries such trials.
+    /// </summary>
+    public const string InterruptedErrorPrefix = "interrupted: ";
+
     /// <summary>The time budget when none is set: one hour.</summary>
     public const uint DefaultTrainingTimeInSeconds = 3600;
 

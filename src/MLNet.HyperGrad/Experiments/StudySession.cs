@@ -11,7 +11,7 @@ namespace MLNet.HyperGrad.Experiments;
 internal sealed class StudySession
 {
     /// <summary>The error text prefix of a trial that did not fail by itself and is retried on resume.</summary>
-    public const string InterruptedPrefix = "interrupted: ";
+    public const string InterruptedPrefix = HyperGradExperiment.InterruptedErrorPrefix;
 
     private readonly IStudyStorage? storage;
     private long studyId;
