@@ -5,13 +5,15 @@ using MLNet.HyperGrad.Data;
 using MLNet.HyperGrad.Models;
 using MLNet.HyperGrad.Torch;
 using MLNet.HyperGrad.Training;
+using TorchSharp;
+using static TorchSharp.torch;
 
 FashionMnistData data = FashionMnist.Load();
 using TensorDataset train = data.Train.ToTensors();
 using TensorDataset test = data.Test.ToTensors();
 
 var mlp = new Mlp([784, 128, 10]);
-using var generator = new Generator(seed: 0);
+using var generator = new torch.Generator(seed: 0);
 using ParameterSet weights = mlp.CreateParameters(generator);
 var trainer = new Trainer(mlp, new TrainingOptions { Epochs = 3, BatchSize = 128, LearningRate = 0.05, Momentum = 0.9 });
 foreach (EpochReport epoch in trainer.Fit(weights, train.Features, train.Labels, (test.Features, test.Labels)))
@@ -20,22 +22,23 @@ foreach (EpochReport epoch in trainer.Fit(weights, train.Features, train.Labels,
 }
 
 // A hypergradient by reverse mode through 10 SGD steps: d(validation loss)/d(learning rate).
-using (DisposeScope.Begin())
+// Every step runs in one dispose scope on this thread (TorchSharp's scopes and grad mode are per thread).
+using (torch.NewDisposeScope())
 {
-    Tensor learningRate = Tensor.ScalarTensor(0.05).RequiresGrad_();
-    Tensor momentum = Tensor.ScalarTensor(0.9);
-    Tensor[] w = weights.Select(t => t.Detach().Clone().RequiresGrad_()).ToArray();
-    Tensor[] v = w.Select(t => Tensor.Zeros(t.Shape)).ToArray();
+    Tensor learningRate = torch.tensor(0.05f).requires_grad_();
+    Tensor momentum = torch.tensor(0.9f);
+    Tensor[] w = weights.Select(t => t.detach().clone().requires_grad_()).ToArray();
+    Tensor[] v = w.Select(t => torch.zeros_like(t)).ToArray();
     for (int step = 0; step < 10; step++)
     {
-        Tensor x = train.Features.Narrow(0, step * 128, 128);
-        Tensor y = train.Labels.Narrow(0, step * 128, 128);
-        Tensor loss = Functional.CrossEntropy(mlp.Forward(w, x), y);
-        Tensor[] g = Autograd.Grad([loss], w, createGraph: true);
+        Tensor x = train.Features.narrow(0, step * 128, 128);
+        Tensor y = train.Labels.narrow(0, step * 128, 128);
+        Tensor loss = torch.nn.functional.cross_entropy(mlp.Forward(w, x), y);
+        Tensor[] g = TorchAutograd.Grad([loss], w, createGraph: true);
         (w, v) = SgdMomentum.Step(w, v, g, learningRate, momentum);
     }
 
-    Tensor validationLoss = Functional.CrossEntropy(mlp.Forward(w, test.Features.Narrow(0, 0, 1000)), test.Labels.Narrow(0, 0, 1000));
-    Tensor hypergradient = Autograd.Grad(validationLoss, learningRate);
-    Console.WriteLine($"validation loss {validationLoss.ToDouble():F4}; d loss / d learning rate = {hypergradient.ToDouble():F4}");
+    Tensor validationLoss = torch.nn.functional.cross_entropy(mlp.Forward(w, test.Features.narrow(0, 0, 1000)), test.Labels.narrow(0, 0, 1000));
+    Tensor hypergradient = TorchAutograd.Grad(validationLoss, learningRate);
+    Console.WriteLine($"validation loss {validationLoss.item<float>():F4}; d loss / d learning rate = {hypergradient.item<float>():F4}");
 }

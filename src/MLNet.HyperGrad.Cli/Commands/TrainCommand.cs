@@ -56,7 +56,7 @@ internal static class TrainCommand
         using TensorDataset test = data.Test.ToTensors();
         int[] sizes = [data.Train.FeatureCount, .. hidden, data.Train.ClassCount];
         var mlp = new Mlp(sizes);
-        using var generator = new Generator(options.Seed);
+        using var generator = new TorchSharp.torch.Generator(options.Seed);
         using ParameterSet weights = mlp.CreateParameters(generator);
         AnsiConsole.MarkupLine($"Fashion-MNIST: {data.Train.Rows:N0} training and {data.Test.Rows:N0} test images; MLP {string.Join('-', sizes)}, {weights.ElementCount:N0} weights; {options.Optimizer}, lr {Fmt(options.LearningRate)}, batch {options.BatchSize}, {options.Epochs} epochs");
 

@@ -2,6 +2,9 @@ using System.Collections.ObjectModel;
 using System.Globalization;
 using MLNet.HyperGrad.Torch;
 
+using TorchSharp;
+using static TorchSharp.torch;
+
 namespace MLNet.HyperGrad.Data;
 
 /// <summary>
@@ -156,17 +159,17 @@ public sealed class TabularDataset
     /// <returns>
     /// Features, float32 [Rows, FeatureCount], and labels: int64 [Rows] for classification, float32
     /// [Rows] for regression. Dispose the result to free both tensors (inside a
-    /// <see cref="DisposeScope"/> the scope frees them too).
+    /// TorchSharp dispose scope the scope frees them too).
     /// </returns>
-    public TensorDataset ToTensors(Device? device = null)
+    public TensorDataset ToTensors(torch.Device? device = null)
     {
-        Device target = device ?? Device.Cpu;
-        Tensor x = Tensor.FromSpan<float>(features, [Rows, FeatureCount], target);
+        torch.Device target = TorchDevices.Prepare(device);
+        Tensor x = TensorData.FromSpan<float>(features, [Rows, FeatureCount], target);
         try
         {
             Tensor y = labels is not null
-                ? Tensor.FromSpan<long>(labels, [Rows], target)
-                : Tensor.FromSpan<float>(targets!, [Rows], target);
+                ? TensorData.FromSpan<long>(labels, [Rows], target)
+                : TensorData.FromSpan<float>(targets!, [Rows], target);
             return new TensorDataset(x, y, Task);
         }
         catch

@@ -1,4 +1,4 @@
-using MLNet.HyperGrad.Torch;
+using static TorchSharp.torch;
 
 namespace MLNet.HyperGrad.Data;
 

@@ -5,6 +5,9 @@ using MLNet.HyperGrad.Torch;
 using MLNet.HyperGrad.Training;
 using MLNet.HyperGrad.Tuners;
 
+using TorchSharp;
+using static TorchSharp.torch;
+
 namespace MLNet.HyperGrad.Experiments;
 
 /// <summary>Trains an MLP per trial on tabular data (CSV or Fashion-MNIST) and scores it on validation data.</summary>
@@ -123,7 +126,7 @@ public sealed class MlpTrialRunner : ITrialRunner
     private MlpTrialResult Run(TrialSettings settings, CancellationToken cancellationToken)
     {
         MlpHyperparameters h = MlpHyperparameters.From(settings.Parameter[SearchSpaceKey]);
-        using var trialScope = DisposeScope.Begin();
+        using var trialScope = torch.NewDisposeScope();
         TorchRuntime.Threads = options.ThreadsPerTrial;
         int[] sizes = [FeatureCount, .. Enumerable.Repeat(h.HiddenWidth, h.Depth), OutputCount];
         var mlp = new Mlp(sizes);
@@ -131,14 +134,14 @@ public sealed class MlpTrialRunner : ITrialRunner
         var trainingOptions = new TrainingOptions
         {
             Epochs = h.Epochs,
-            BatchSize = (int)Math.Min(h.BatchSize, train.Features.Size(0)),
+            BatchSize = (int)Math.Min(h.BatchSize, train.Features.shape[0]),
             LearningRate = h.LearningRate,
             Momentum = h.Momentum,
             WeightDecay = h.L2,
             Loss = lossKind,
             Seed = (ulong)settings.Seed,
         };
-        using var generator = new Generator((ulong)settings.Seed);
+        using var generator = new torch.Generator((ulong)settings.Seed);
         using ParameterSet weights = mlp.CreateParameters(generator, device: options.Device);
         var curve = new List<EpochReport>();
         using var diverged = new CancellationTokenSource();

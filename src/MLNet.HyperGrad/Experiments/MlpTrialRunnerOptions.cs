@@ -1,4 +1,4 @@
-using MLNet.HyperGrad.Torch;
+using TorchSharp;
 using MLNet.HyperGrad.Training;
 using MLNet.HyperGrad.Tuners;
 
@@ -17,7 +17,7 @@ public sealed class MlpTrialRunnerOptions
 
     /// <summary>Gets the device trials train on.</summary>
     /// <value>The default is the CPU.</value>
-    public Device Device { get; init; } = Device.Cpu;
+    public torch.Device Device { get; init; } = torch.CPU;
 
     /// <summary>Gets a callback told after every minibatch of every trial (called on the trial's thread).</summary>
     /// <value>The default is none.</value>

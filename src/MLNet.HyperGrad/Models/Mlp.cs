@@ -1,5 +1,7 @@
 using System.Globalization;
 using MLNet.HyperGrad.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace MLNet.HyperGrad.Models;
 
@@ -45,44 +47,47 @@ public sealed class Mlp
     public int LayerCount => LayerSizes.Count - 1;
 
     /// <summary>Creates weights with PyTorch's default initialization, U(-1/√in, 1/√in), from a seeded engine.</summary>
-    /// <param name="generator">The seeded engine: the same seed gives the same weights.</param>
+    /// <param name="generator">A seeded CPU generator: the same seed gives the same weights on every device (numbers are drawn on the CPU, then moved).</param>
     /// <param name="dtype">float32 or float64.</param>
     /// <param name="device">The device; the CPU by default.</param>
     /// <param name="initScale">A multiplier of the bound (an init-scale hyperparameter); 1 by default.</param>
     /// <returns>The weights, with requires-grad set.</returns>
-    public ParameterSet CreateParameters(Generator generator, ScalarType dtype = ScalarType.Float32, Device? device = null, double initScale = 1.0)
+    /// <exception cref="ArgumentException">The dtype is not float32 or float64, or the scale is not finite and positive.</exception>
+    public ParameterSet CreateParameters(torch.Generator generator, ScalarType dtype = ScalarType.Float32, torch.Device? device = null, double initScale = 1.0)
     {
         ArgumentNullException.ThrowIfNull(generator);
+        if (dtype is not (ScalarType.Float32 or ScalarType.Float64))
+        {
+            throw new ArgumentException($"Weights must be float32 or float64; got {dtype}.", nameof(dtype));
+        }
+
+        if (!double.IsFinite(initScale) || initScale <= 0)
+        {
+            throw new ArgumentException($"The init scale must be finite and positive; got {initScale}.", nameof(initScale));
+        }
+
+        device = TorchDevices.Prepare(device);
         var parameters = new ParameterSet();
+        using var scope = torch.NewDisposeScope();
         for (int i = 0; i < LayerCount; i++)
         {
             int fanIn = LayerSizes[i];
             int fanOut = LayerSizes[i + 1];
             double bound = initScale / Math.Sqrt(fanIn);
-            Tensor w = Tensor.Empty([fanOut, fanIn], dtype).Uniform_(-bound, bound, generator);
-            Tensor b = Tensor.Empty([fanOut], dtype).Uniform_(-bound, bound, generator);
-            if (device is { Type: not DeviceType.Cpu } d)
-            {
-                Tensor wd = w.To(d);
-                Tensor bd = b.To(d);
-                w.Dispose();
-                b.Dispose();
-                (w, b) = (wd, bd);
-            }
-
-            w.RequiresGrad = true;
-            b.RequiresGrad = true;
-            parameters.Add(WeightName(i), w);
-            parameters.Add(BiasName(i), b);
+            Tensor w = torch.empty([fanOut, fanIn], dtype).uniform_(-bound, bound, generator).to(device);
+            Tensor b = torch.empty([fanOut], dtype).uniform_(-bound, bound, generator).to(device);
+            parameters.Add(WeightName(i), w.requires_grad_(true));
+            parameters.Add(BiasName(i), b.requires_grad_(true));
         }
 
         return parameters;
     }
 
     /// <summary>Computes the outputs (logits or predictions) for a batch.</summary>
-    /// <param name="parameters">Weights from <see cref="CreateParameters"/> or any tensors of the same shapes.</param>
-    /// <param name="input">Shape [batch, inputs].</param>
-    /// <returns>Shape [batch, outputs]. Intermediate tensors belong to the current dispose scope.</returns>
+    /// <param name="parameters">Weights from <see cref="CreateParameters"/> or any tensors of the same shapes (layer i's weight [out, in] at 2i, bias [out] at 2i+1).</param>
+    /// <param name="input">Shape [batch, inputs], the weights' dtype and device.</param>
+    /// <returns>Shape [batch, outputs], in the caller's dispose scope; intermediate tensors are released here (autograd keeps what it needs).</returns>
+    /// <exception cref="ArgumentException">The parameter count or the input's shape does not fit this MLP.</exception>
     public Tensor Forward(IReadOnlyList<Tensor> parameters, Tensor input)
     {
         ArgumentNullException.ThrowIfNull(parameters);
@@ -92,32 +97,23 @@ public sealed class Mlp
             throw new ArgumentException($"This MLP has {LayerCount} layers and needs {2 * LayerCount} tensors; got {parameters.Count}.", nameof(parameters));
         }
 
+        if (input.dim() != 2 || input.shape[1] != LayerSizes[0])
+        {
+            throw new ArgumentException($"The input must have shape [batch, {LayerSizes[0]}]; got [{string.Join(", ", input.shape)}].", nameof(input));
+        }
+
+        using var scope = torch.NewDisposeScope();
         Tensor h = input;
         for (int i = 0; i < LayerCount; i++)
         {
-            Tensor z = Functional.Linear(h, parameters[2 * i], parameters[(2 * i) + 1]);
-            if (!ReferenceEquals(h, input) && DisposeScope.Current is null)
-            {
-                h.Dispose();
-            }
-
+            h = torch.nn.functional.linear(h, parameters[2 * i], parameters[(2 * i) + 1]);
             if (i < LayerCount - 1)
             {
-                Tensor a = Activate(z);
-                if (DisposeScope.Current is null)
-                {
-                    z.Dispose();
-                }
-
-                h = a;
-            }
-            else
-            {
-                h = z;
+                h = Activate(h);
             }
         }
 
-        return h;
+        return h.MoveToOuterDisposeScope();
     }
 
     /// <summary>The name of layer <paramref name="layer"/>'s weight.</summary>
@@ -132,9 +128,9 @@ public sealed class Mlp
 
     private Tensor Activate(Tensor z) => Activation switch
     {
-        Activation.Relu => z.Relu(),
-        Activation.Tanh => z.Tanh(),
-        Activation.Softplus => z.Softplus(),
+        Activation.Relu => torch.nn.functional.relu(z),
+        Activation.Tanh => torch.tanh(z),
+        Activation.Softplus => torch.nn.functional.softplus(z),
         _ => throw new InvalidOperationException($"Unknown activation {Activation}."),
     };
 }

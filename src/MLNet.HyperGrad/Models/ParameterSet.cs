@@ -1,12 +1,13 @@
 using System.Collections;
-using MLNet.HyperGrad.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace MLNet.HyperGrad.Models;
 
 /// <summary>An ordered set of named tensors: the weights of a functional model, or its optimizer state.</summary>
 /// <remarks>
 /// The set owns its tensors: <see cref="Dispose"/> frees them. Tensors added to a set are taken out
-/// of any <see cref="DisposeScope"/>, so a training step's scope never frees the model.
+/// of any TorchSharp dispose scope, so a training step's scope never frees the model.
 /// </remarks>
 public sealed class ParameterSet : IReadOnlyList<Tensor>, IDisposable
 {
@@ -20,7 +21,7 @@ public sealed class ParameterSet : IReadOnlyList<Tensor>, IDisposable
     public int Count => tensors.Count;
 
     /// <summary>Gets the total number of scalar elements over all tensors.</summary>
-    public long ElementCount => tensors.Sum(t => t.NumberOfElements);
+    public long ElementCount => tensors.Sum(t => t.numel());
 
     /// <inheritdoc />
     public Tensor this[int index] => tensors[index];
@@ -75,7 +76,7 @@ public sealed class ParameterSet : IReadOnlyList<Tensor>, IDisposable
         var result = new ParameterSet();
         for (int i = 0; i < Count; i++)
         {
-            result.Add(names[i], Tensor.Zeros(tensors[i].Shape, tensors[i].Dtype, tensors[i].Device));
+            result.Add(names[i], torch.zeros_like(tensors[i], requires_grad: false));
         }
 
         return result;
@@ -88,10 +89,8 @@ public sealed class ParameterSet : IReadOnlyList<Tensor>, IDisposable
         var result = new ParameterSet();
         for (int i = 0; i < Count; i++)
         {
-            using Tensor detached = tensors[i].Detach();
-            Tensor copy = detached.Clone();
-            copy.RequiresGrad = tensors[i].RequiresGrad;
-            result.Add(names[i], copy);
+            using Tensor detached = tensors[i].detach();
+            result.Add(names[i], detached.clone().requires_grad_(tensors[i].requires_grad));
         }
 
         return result;
@@ -104,9 +103,9 @@ public sealed class ParameterSet : IReadOnlyList<Tensor>, IDisposable
         var result = new List<double[]>(Count);
         foreach (Tensor t in tensors)
         {
-            using Tensor d = t.Detach();
-            using Tensor f = d.To(ScalarType.Float64);
-            result.Add(f.ToArray<double>());
+            using Tensor d = t.detach();
+            using Tensor f = d.to(ScalarType.Float64, torch.CPU);
+            result.Add(f.data<double>().ToArray());
         }
 
         return result;
@@ -118,7 +117,7 @@ public sealed class ParameterSet : IReadOnlyList<Tensor>, IDisposable
     {
         foreach (Tensor t in tensors)
         {
-            t.RequiresGrad = requiresGrad;
+            t.requires_grad_(requiresGrad);
         }
     }
 

@@ -3,6 +3,9 @@ using System.Globalization;
 using MLNet.HyperGrad.Data;
 using MLNet.HyperGrad.Torch;
 
+using TorchSharp;
+using static TorchSharp.torch;
+
 namespace MLNet.HyperGrad.Models;
 
 /// <summary>
@@ -204,7 +207,7 @@ public sealed partial class TrainedModel
         ArgumentNullException.ThrowIfNull(mlp);
         ArgumentNullException.ThrowIfNull(weights);
         var arrays = new float[2 * mlp.LayerCount][];
-        using (DisposeScope.Begin())
+        using (torch.NewDisposeScope())
         {
             for (int i = 0; i < mlp.LayerCount; i++)
             {
@@ -241,16 +244,16 @@ public sealed partial class TrainedModel
     /// <summary>Copies the weights into new float32 tensors (to predict, or to fine-tune).</summary>
     /// <param name="device">The device; the CPU by default.</param>
     /// <returns>A set named <c>w0</c>, <c>b0</c>, … that the caller owns and must dispose; requires-grad is off.</returns>
-    public ParameterSet CreateParameters(Device? device = null)
+    public ParameterSet CreateParameters(torch.Device? device = null)
     {
-        Device target = device ?? Device.Cpu;
+        torch.Device target = TorchDevices.Prepare(device);
         var set = new ParameterSet();
         try
         {
             for (int i = 0; i < weights.Length; i++)
             {
                 long[] shape = [.. ShapeOf(layerSizes, i).Select(s => (long)s)];
-                set.Add(parameterNames[i], Tensor.FromSpan<float>(weights[i], shape, target));
+                set.Add(parameterNames[i], TensorData.FromSpan<float>(weights[i], shape, target));
             }
         }
         catch
@@ -315,16 +318,13 @@ public sealed partial class TrainedModel
         }
 
         Tensor source = weights[name];
-        if (source.Dtype is not (ScalarType.Float32 or ScalarType.Float64))
+        if (source.dtype is not (ScalarType.Float32 or ScalarType.Float64))
         {
-            throw new ArgumentException($"Tensor \"{name}\" holds {source.Dtype} values; weights must be float32 or float64.", nameof(weights));
+            throw new ArgumentException($"Tensor \"{name}\" holds {source.dtype} values; weights must be float32 or float64.", nameof(weights));
         }
 
         // Inside the caller's dispose scope: every temporary here is freed when it ends.
-        Tensor detached = source.Detach();
-        Tensor cpu = detached.Device.Type == DeviceType.Cpu ? detached : detached.To(Device.Cpu);
-        Tensor single = cpu.Dtype == ScalarType.Float32 ? cpu : cpu.To(ScalarType.Float32);
-        return single.Contiguous().ToArray<float>();
+        return TensorData.ToArray<float>(source.detach().to(ScalarType.Float32, torch.CPU));
     }
 
     private static string[] CheckNames(IReadOnlyList<string> names, string parameter, string role)

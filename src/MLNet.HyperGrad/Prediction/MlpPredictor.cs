@@ -3,6 +3,9 @@ using MLNet.HyperGrad.Data;
 using MLNet.HyperGrad.Models;
 using MLNet.HyperGrad.Torch;
 
+using TorchSharp;
+using static TorchSharp.torch;
+
 namespace MLNet.HyperGrad.Prediction;
 
 /// <summary>
@@ -23,7 +26,7 @@ namespace MLNet.HyperGrad.Prediction;
 /// in as the model's <see cref="TrainedModel.Schema"/> encodes them, before standardization (or as
 /// raw features, Fashion-MNIST pixels divided by 255, when the model has no schema); the predictor
 /// applies <see cref="TrainedModel.Standardizer"/> itself, then runs the network with autograd off,
-/// each batch of at most 1,024 rows inside its own <see cref="DisposeScope"/>, so no native tensor
+/// each batch of at most 1,024 rows inside its own TorchSharp dispose scope, so no native tensor
 /// outlives a call. Outputs are bit for bit those of <see cref="Mlp.Forward"/> on the same rows with
 /// the same weights (batches of the same rows).
 /// </para>
@@ -47,7 +50,7 @@ public sealed class MlpPredictor : IDisposable
         ArgumentNullException.ThrowIfNull(model);
         Model = model;
         mlp = model.CreateMlp();
-        weights = model.CreateParameters(Device.Cpu);
+        weights = model.CreateParameters(torch.CPU);
     }
 
     /// <summary>Gets the model this predictor runs.</summary>
@@ -218,15 +221,15 @@ public sealed class MlpPredictor : IDisposable
 
                 float[] outputs;
                 float[]? probabilities = null;
-                using (Autograd.NoGrad())
-                using (DisposeScope.Begin())
+                using (torch.no_grad())
+                using (torch.NewDisposeScope())
                 {
-                    Tensor batch = Tensor.FromSpan<float>(x, [count, d], Device.Cpu);
+                    Tensor batch = TensorData.FromSpan<float>(x, [count, d], torch.CPU);
                     Tensor y = mlp.Forward(weights, batch);
-                    outputs = y.ToArray<float>();
+                    outputs = TensorData.ToArray<float>(y);
                     if (classification)
                     {
-                        probabilities = Functional.Softmax(y, 1).ToArray<float>();
+                        probabilities = TensorData.ToArray<float>(torch.nn.functional.softmax(y, 1));
                     }
                 }
 

@@ -1,46 +1,133 @@
 using System.Runtime.InteropServices;
-using MLNet.HyperGrad.Torch.Interop;
+using TorchSharp;
 
 namespace MLNet.HyperGrad.Torch;
 
-/// <summary>Process-wide libtorch settings and diagnostics.</summary>
+/// <summary>Process-wide facts about TorchSharp's libtorch: its version, threads, CUDA, live tensors, and a load check.</summary>
 public static class TorchRuntime
 {
-    /// <summary>Gets the version of the libtorch the shim was built against.</summary>
-    public static string Version => Marshal.PtrToStringUTF8(NativeMethods.hg_torch_version()) ?? "unknown";
+    private const string NativeLibraryName = "libLibTorchSharp.so";
+    private static readonly Lazy<TorchException?> LoadFailure = new(Probe, LazyThreadSafetyMode.ExecutionAndPublication);
 
-    /// <summary>Gets the number of native tensors alive in the process (every thread).</summary>
-    public static long LiveTensorCount => NativeMethods.hg_live_tensor_count();
+    /// <summary>Gets the version of the libtorch package TorchSharp was built for (for example 2.10.0).</summary>
+    public static string Version
+    {
+        get
+        {
+            EnsureLoaded();
+            return torch.__version__;
+        }
+    }
 
-    /// <summary>Gets the number of native random generators alive in the process.</summary>
-    public static long LiveGeneratorCount => NativeMethods.hg_live_generator_count();
+    /// <summary>Gets the number of TorchSharp tensors alive in the process (every thread): created and not yet disposed.</summary>
+    /// <remarks>Tests use it to prove that a loop releases every tensor it makes.</remarks>
+    public static long LiveTensorCount => torch.Tensor.TotalCount;
 
     /// <summary>Gets or sets the number of threads libtorch uses inside one operation.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
     public static int Threads
     {
         get
         {
-            NativeMethods.Check(NativeMethods.hg_get_num_threads(out int count));
-            return count;
+            EnsureLoaded();
+            return torch.get_num_threads();
         }
 
-        set => NativeMethods.Check(NativeMethods.hg_set_num_threads(value));
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            EnsureLoaded();
+            torch.set_num_threads(value);
+        }
     }
 
-    /// <summary>Gets the number of CUDA GPUs visible to libtorch (0 for a CPU-only build).</summary>
-    public static int CudaDeviceCount
+    /// <summary>Gets a value indicating whether a CUDA GPU can be used (a CUDA libtorch package and a GPU).</summary>
+    public static bool IsCudaAvailable
     {
         get
         {
-            NativeMethods.Check(NativeMethods.hg_cuda_device_count(out int count));
-            return count;
+            EnsureLoaded();
+            return torch.cuda.is_available();
         }
     }
 
-    /// <summary>Gets a value indicating whether a CUDA GPU can be used.</summary>
-    public static bool IsCudaAvailable => CudaDeviceCount > 0;
+    /// <summary>Checks once per process that TorchSharp's native libraries load, and throws a clear error if they do not.</summary>
+    /// <exception cref="TorchException">
+    /// The native library cannot be loaded; the message names the library, the missing version or file,
+    /// and what to do.
+    /// </exception>
+    public static void EnsureLoaded()
+    {
+        if (LoadFailure.Value is { } failure)
+        {
+            throw new TorchException(failure.Message, failure);
+        }
+    }
 
-    /// <summary>Seeds libtorch's default generator (used when no <see cref="Generator"/> is given).</summary>
-    /// <param name="seed">The seed.</param>
-    public static void ManualSeed(ulong seed) => NativeMethods.Check(NativeMethods.hg_manual_seed(seed));
+    /// <summary>Explains a loader message such as "version `GLIBCXX_3.4.32' not found (required by …)".</summary>
+    /// <param name="library">The library that failed to load.</param>
+    /// <param name="loaderMessage">What the dynamic loader said.</param>
+    /// <returns>One message: which library, which version was missing, and what to do.</returns>
+    internal static string DescribeLoadFailure(string library, string loaderMessage)
+    {
+        System.Text.RegularExpressions.Match version = System.Text.RegularExpressions.Regex.Match(loaderMessage, @"version [`']?(?<v>[A-Z]+_[0-9.]+)'? not found");
+        if (version.Success)
+        {
+            string missing = version.Groups["v"].Value;
+            string provider = missing.StartsWith("GLIBCXX", StringComparison.Ordinal) || missing.StartsWith("CXXABI", StringComparison.Ordinal) ? "libstdc++.so.6" : "the C library";
+            return $"TorchSharp's native library {library} cannot be loaded: it requires {missing} from {provider}, which this machine's {provider} does not provide. " +
+                (missing == "GLIBCXX_3.4.32"
+                    ? "MLNet.HyperGrad's build step marks that one requirement weak in the build output (the symbol that needs it is never called); rebuild the application that references MLNet.HyperGrad (dotnet build), and do not set HyperGradSkipLibTorchSharpPatch, or install GCC 13's libstdc++ or later. "
+                    : $"Install a {provider} that provides {missing}. ") +
+                $"The loader said: {loaderMessage.Trim()}";
+        }
+
+        return $"TorchSharp's native library {library} cannot be loaded. Reference a libtorch package beside TorchSharp (libtorch-cpu-linux-x64, or TorchSharp-cuda-linux for a GPU) and rebuild. The loader said: {loaderMessage.Trim()}";
+    }
+
+    private static TorchException? Probe()
+    {
+        if (OperatingSystem.IsLinux() && FindNativeLibrary() is { } path)
+        {
+            try
+            {
+                NativeLibrary.Free(NativeLibrary.Load(path));
+            }
+            catch (DllNotFoundException e)
+            {
+                return new TorchException(DescribeLoadFailure(path, e.Message), e);
+            }
+        }
+
+        try
+        {
+            torch.InitializeDeviceType(DeviceType.CPU);
+            return null;
+        }
+        catch (Exception e) when (e is TypeInitializationException or NotSupportedException or DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
+        {
+            Exception inner = e is TypeInitializationException { InnerException: { } cause } ? cause : e;
+            string first = inner.Message.Split('\n', 2)[0].Trim();
+            return new TorchException(DescribeLoadFailure("TorchSharp", first), e);
+        }
+    }
+
+    private static string? FindNativeLibrary()
+    {
+        string baseDirectory = AppContext.BaseDirectory;
+        string architecture = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? "linux-arm64" : "linux-x64";
+        foreach (string candidate in new[]
+        {
+            Path.Combine(baseDirectory, "runtimes", architecture, "native", NativeLibraryName),
+            Path.Combine(baseDirectory, NativeLibraryName),
+        })
+        {
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
 }

@@ -1,4 +1,5 @@
-using MLNet.HyperGrad.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace MLNet.HyperGrad.Training;
 
@@ -34,18 +35,18 @@ public static class Adam
         double epsilon = 1e-8,
         IReadOnlyList<Tensor>? weightDecay = null)
     {
-        OptimizerArguments.CheckLists(weights, gradients, firstMoments, weightDecay);
-        OptimizerArguments.CheckLists(weights, gradients, secondMoments, weightDecay);
+        OptimizerArguments.CheckLists(weights, gradients, firstMoments, weightDecay, nameof(firstMoments));
+        OptimizerArguments.CheckLists(weights, gradients, secondMoments, weightDecay, nameof(secondMoments));
         ArgumentOutOfRangeException.ThrowIfLessThan(step, 1);
-        ArgumentNullException.ThrowIfNull(learningRate);
-        ArgumentNullException.ThrowIfNull(beta1);
-        ArgumentNullException.ThrowIfNull(beta2);
+        OptimizerArguments.CheckScalar(learningRate, weights[0], nameof(learningRate));
+        OptimizerArguments.CheckScalar(beta1, weights[0], nameof(beta1));
+        OptimizerArguments.CheckScalar(beta2, weights[0], nameof(beta2));
         int n = weights.Count;
         var w = new Tensor[n];
         var m = new Tensor[n];
         var v = new Tensor[n];
-        Tensor correction1 = 1.0 - beta1.Pow(step);
-        Tensor correction2 = 1.0 - beta2.Pow(step);
+        Tensor correction1 = 1.0 - beta1.pow(step);
+        Tensor correction2 = 1.0 - beta2.pow(step);
         for (int i = 0; i < n; i++)
         {
             Tensor g = gradients[i];
@@ -55,10 +56,10 @@ public static class Adam
             }
 
             m[i] = (beta1 * firstMoments[i]) + ((1.0 - beta1) * g);
-            v[i] = (beta2 * secondMoments[i]) + ((1.0 - beta2) * g.Square());
+            v[i] = (beta2 * secondMoments[i]) + ((1.0 - beta2) * g.square());
             Tensor mHat = m[i] / correction1;
             Tensor vHat = v[i] / correction2;
-            w[i] = weights[i] - (learningRate * mHat / (vHat.Sqrt() + epsilon));
+            w[i] = weights[i] - (learningRate * mHat / (vHat.sqrt() + epsilon));
         }
 
         return (w, m, v);

@@ -1,5 +1,6 @@
 using MLNet.HyperGrad.Models;
-using MLNet.HyperGrad.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace MLNet.HyperGrad.Training;
 
@@ -17,17 +18,17 @@ internal sealed class AdamState(ParameterSet weights, TrainingOptions options) :
         double correction2 = 1 - Math.Pow(options.Beta2, step);
         for (int i = 0; i < weights.Count; i++)
         {
-            using var scope = DisposeScope.Begin();
+            using var scope = torch.NewDisposeScope();
             Tensor g = gradients[i];
             if (options.WeightDecay != 0)
             {
-                g = g.Add(weights[i], options.WeightDecay);
+                g = g.add(weights[i], options.WeightDecay);
             }
 
-            first[i].Mul_(options.Beta1).Add_(g, 1 - options.Beta1);
-            second[i].Mul_(options.Beta2).AddCMul_(g, g, 1 - options.Beta2);
-            Tensor denominator = (second[i] / correction2).Sqrt().Add(options.Epsilon);
-            weights[i].AddCDiv_(first[i], denominator, -options.LearningRate / correction1);
+            first[i].mul_(options.Beta1).add_(g, 1 - options.Beta1);
+            second[i].mul_(options.Beta2).addcmul_(g, g, 1 - options.Beta2);
+            Tensor denominator = second[i].div(correction2).sqrt_().add_(options.Epsilon);
+            weights[i].addcdiv_(first[i], denominator, -options.LearningRate / correction1);
         }
     }
 

@@ -1,5 +1,5 @@
 using MLNet.HyperGrad.Models;
-using MLNet.HyperGrad.Torch;
+using static TorchSharp.torch;
 
 namespace MLNet.HyperGrad.Training;
 

@@ -1,4 +1,6 @@
-using MLNet.HyperGrad.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
+using Reduction = TorchSharp.torch.nn.Reduction;
 
 namespace MLNet.HyperGrad.Training;
 
@@ -18,21 +20,25 @@ public static class Losses
         switch (kind)
         {
             case LossKind.CrossEntropy:
-                return Functional.CrossEntropy(output, target, reduction);
-            case LossKind.MeanSquaredError:
-                if (target.Dim == 1 && output.Dim == 2 && output.Size(1) == 1)
+                if (output.dim() != 2 || target.dim() != 1 || target.shape[0] != output.shape[0] || target.dtype != ScalarType.Int64)
                 {
-                    Tensor flat = output.Reshape(-1);
-                    Tensor result = Functional.MseLoss(flat, target, reduction);
-                    if (DisposeScope.Current is null)
-                    {
-                        flat.Dispose();
-                    }
-
-                    return result;
+                    throw new ArgumentException($"Cross-entropy needs outputs [batch, classes] and int64 class indices [batch]; got outputs [{string.Join(", ", output.shape)}] and targets [{string.Join(", ", target.shape)}] of {target.dtype}.", nameof(target));
                 }
 
-                return Functional.MseLoss(output, target, reduction);
+                return torch.nn.functional.cross_entropy(output, target, reduction: reduction);
+            case LossKind.MeanSquaredError:
+                if (target.dim() == 1 && output.dim() == 2 && output.shape[1] == 1 && target.shape[0] == output.shape[0])
+                {
+                    using Tensor flat = output.reshape(-1);
+                    return torch.nn.functional.mse_loss(flat, target, reduction);
+                }
+
+                if (!target.shape.SequenceEqual(output.shape))
+                {
+                    throw new ArgumentException($"Mean squared error needs targets of the outputs' shape [{string.Join(", ", output.shape)}] (or [batch] for one output); got [{string.Join(", ", target.shape)}].", nameof(target));
+                }
+
+                return torch.nn.functional.mse_loss(output, target, reduction);
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown loss.");
         }

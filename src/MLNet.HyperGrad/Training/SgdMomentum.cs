@@ -1,6 +1,6 @@
 using MLNet.HyperGrad.Models;
-using MLNet.HyperGrad.Torch;
-using MLNet.HyperGrad.Torch.Interop;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace MLNet.HyperGrad.Training;
 
@@ -10,8 +10,8 @@ namespace MLNet.HyperGrad.Training;
 /// <c>v ← μ v + g + λ ⊙ w</c>, <c>w ← w − η v</c>.
 /// <see cref="Step"/> is differentiable in everything, the hyperparameters η, μ and λ included,
 /// so a whole training run can be differentiated (reverse-mode hypergradients).
-/// <see cref="StepInPlace"/> is the fast path for plain training: same arithmetic, in place, one
-/// native call for all tensors.
+/// <see cref="StepInPlace"/> is the fast path for plain training: same arithmetic, in place, two or
+/// three libtorch calls per tensor.
 /// </remarks>
 public static class SgdMomentum
 {
@@ -31,9 +31,9 @@ public static class SgdMomentum
         Tensor momentum,
         IReadOnlyList<Tensor>? weightDecay = null)
     {
-        OptimizerArguments.CheckLists(weights, gradients, velocities, weightDecay);
-        ArgumentNullException.ThrowIfNull(learningRate);
-        ArgumentNullException.ThrowIfNull(momentum);
+        OptimizerArguments.CheckLists(weights, gradients, velocities, weightDecay, nameof(velocities));
+        OptimizerArguments.CheckScalar(learningRate, weights[0], nameof(learningRate));
+        OptimizerArguments.CheckScalar(momentum, weights[0], nameof(momentum));
         int n = weights.Count;
         var newWeights = new Tensor[n];
         var newVelocities = new Tensor[n];
@@ -55,11 +55,11 @@ public static class SgdMomentum
     /// <summary>One step in place, without recording autograd: the fast path for plain training.</summary>
     /// <param name="weights">The weights, updated in place.</param>
     /// <param name="velocities">The velocities, updated in place.</param>
-    /// <param name="gradients">The gradients.</param>
+    /// <param name="gradients">The gradients, shaped like the weights.</param>
     /// <param name="learningRate">η.</param>
     /// <param name="momentum">μ.</param>
     /// <param name="weightDecay">λ, the same for every weight.</param>
-    public static unsafe void StepInPlace(
+    public static void StepInPlace(
         ParameterSet weights,
         ParameterSet velocities,
         IReadOnlyList<Tensor> gradients,
@@ -67,22 +67,19 @@ public static class SgdMomentum
         double momentum,
         double weightDecay)
     {
-        OptimizerArguments.CheckLists(weights, gradients, velocities, null);
-        int n = weights.Count;
-        nint* w = stackalloc nint[n];
-        nint* v = stackalloc nint[n];
-        nint* g = stackalloc nint[n];
-        for (int i = 0; i < n; i++)
+        OptimizerArguments.CheckLists(weights, gradients, velocities, null, nameof(velocities));
+        using var noGrad = torch.no_grad();
+        for (int i = 0; i < weights.Count; i++)
         {
-            w[i] = weights[i].Handle.DangerousGetHandle();
-            v[i] = velocities[i].Handle.DangerousGetHandle();
-            g[i] = gradients[i].Handle.DangerousGetHandle();
-        }
+            Tensor v = velocities[i];
+            Tensor w = weights[i];
+            v.mul_(momentum).add_(gradients[i]);
+            if (weightDecay != 0)
+            {
+                v.add_(w, weightDecay);
+            }
 
-        int status = NativeMethods.hg_optim_sgd_momentum_(w, g, v, n, learningRate, momentum, weightDecay);
-        GC.KeepAlive(weights);
-        GC.KeepAlive(velocities);
-        GC.KeepAlive(gradients);
-        NativeMethods.Check(status);
+            w.add_(v, -learningRate);
+        }
     }
 }

@@ -1,16 +1,20 @@
 using System.Diagnostics;
 using MLNet.HyperGrad.Models;
 using MLNet.HyperGrad.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
+using Reduction = TorchSharp.torch.nn.Reduction;
 
 namespace MLNet.HyperGrad.Training;
 
 /// <summary>Minibatch training of an <see cref="Mlp"/>: seeded, reproducible, leak-free.</summary>
 /// <remarks>
-/// Each step runs inside its own <see cref="DisposeScope"/>, so the only native tensors that outlive
-/// a step are the weights and the optimizer state. Gradients come from <see cref="Autograd.Grad(IReadOnlyList{Tensor}, IReadOnlyList{Tensor}, IReadOnlyList{Tensor?}?, bool?, bool, bool)"/>
-/// (no accumulated <c>.grad</c> to zero). The minibatch order comes from a generator seeded with
+/// Each step runs inside its own TorchSharp dispose scope, so the only native tensors that outlive
+/// a step are the weights and the optimizer state. Gradients come from <see cref="TorchAutograd.Grad(IReadOnlyList{Tensor}, IReadOnlyList{Tensor}, IReadOnlyList{Tensor}?, bool?, bool, bool)"/>
+/// (no accumulated <c>.grad</c> to zero). The minibatch order comes from a CPU generator seeded with
 /// <see cref="TrainingOptions.Seed"/>; with the same seed, weights and thread count the run is
-/// bit-for-bit reproducible on the CPU.
+/// bit-for-bit reproducible on the CPU. TorchSharp's dispose scopes and grad mode belong to a thread,
+/// so <see cref="Fit"/> is synchronous: no step awaits inside a scope.
 /// </remarks>
 public sealed class Trainer
 {
@@ -49,11 +53,14 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(weights);
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(labels);
-        long n = features.Size(0);
-        if (labels.Size(0) != n)
+        TorchRuntime.EnsureLoaded();
+        CheckData(features, labels, weights, nameof(features), nameof(labels));
+        if (validation is { } checkedValidation)
         {
-            throw new ArgumentException($"There are {n} feature rows but {labels.Size(0)} labels.", nameof(labels));
+            CheckData(checkedValidation.Features, checkedValidation.Labels, weights, nameof(validation), nameof(validation));
         }
+
+        long n = features.shape[0];
 
         int batch = options.BatchSize;
         int batches = (int)(n / batch);
@@ -62,30 +69,31 @@ public sealed class Trainer
             throw new ArgumentException($"The training data has {n} rows, fewer than one minibatch of {batch}.", nameof(features));
         }
 
-        using var generator = new Generator(options.Seed);
+        using var generator = new torch.Generator(options.Seed);
         using IOptimizerState state = options.Optimizer == OptimizerKind.Adam ? new AdamState(weights, options) : new SgdState(weights, options);
         var reports = new List<EpochReport>(options.Epochs);
-        Device device = features.Device;
+        torch.Device device = features.device;
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            using Tensor order = Tensor.RandPerm(n, generator, device);
-            using Tensor lossSum = Tensor.Zeros([], ScalarType.Float64, device);
+            using Tensor cpuOrder = torch.randperm(n, generator: generator);
+            using Tensor order = cpuOrder.to(device);
+            using Tensor lossSum = torch.zeros([], ScalarType.Float64, device);
             var clock = Stopwatch.StartNew();
             for (int b = 0; b < batches; b++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                using (DisposeScope.Begin())
+                using (torch.NewDisposeScope())
                 {
-                    Tensor index = order.Narrow(0, (long)b * batch, batch);
-                    Tensor x = features.IndexSelect(0, index);
-                    Tensor y = labels.IndexSelect(0, index);
+                    Tensor index = order.narrow(0, (long)b * batch, batch);
+                    Tensor x = features.index_select(0, index);
+                    Tensor y = labels.index_select(0, index);
                     Tensor loss = Losses.Compute(options.Loss, model.Forward(weights, x), y);
-                    Tensor[] gradients = Autograd.Grad([loss], weights);
-                    using (Autograd.NoGrad())
+                    Tensor[] gradients = TorchAutograd.Grad([loss], weights);
+                    using (torch.no_grad())
                     {
                         state.Step(weights, gradients);
-                        lossSum.Add_(loss);
+                        lossSum.add_(loss);
                     }
                 }
 
@@ -96,7 +104,7 @@ public sealed class Trainer
             }
 
             clock.Stop();
-            double trainLoss = lossSum.ToDouble() / batches;
+            double trainLoss = lossSum.item<double>() / batches;
             Evaluation? evaluation = validation is { } v ? Evaluate(model, weights, v.Features, v.Labels, options.Loss) : null;
             var report = new EpochReport(epoch, trainLoss, evaluation, clock.Elapsed.TotalSeconds, (double)batches * batch / clock.Elapsed.TotalSeconds);
             reports.Add(report);
@@ -120,28 +128,46 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        long n = features.Size(0);
+        long n = features.shape[0];
         double lossSum = 0;
         long correct = 0;
         long lossTerms = 0;
-        using (Autograd.NoGrad())
+        using (torch.no_grad())
         {
             for (long start = 0; start < n; start += batchSize)
             {
-                using var scope = DisposeScope.Begin();
+                using var scope = torch.NewDisposeScope();
                 long count = Math.Min(batchSize, n - start);
-                Tensor x = features.Narrow(0, start, count);
-                Tensor y = labels.Narrow(0, start, count);
+                Tensor x = features.narrow(0, start, count);
+                Tensor y = labels.narrow(0, start, count);
                 Tensor output = model.Forward(weights, x);
-                lossSum += Losses.Compute(loss, output, y, Reduction.Sum).ToDouble();
-                lossTerms += loss == LossKind.CrossEntropy ? count : Math.Max(y.NumberOfElements, count);
+                lossSum += Losses.Compute(loss, output, y, Reduction.Sum).to(ScalarType.Float64).item<double>();
+                lossTerms += loss == LossKind.CrossEntropy ? count : Math.Max(y.numel(), count);
                 if (loss == LossKind.CrossEntropy)
                 {
-                    correct += output.ArgMax(1).Eq(y).Sum().ToInt64();
+                    correct += output.argmax(1).eq(y).sum().item<long>();
                 }
             }
         }
 
         return new Evaluation(lossSum / Math.Max(lossTerms, 1), loss == LossKind.CrossEntropy ? (double)correct / Math.Max(n, 1) : null, n);
+    }
+
+    private static void CheckData(Tensor features, Tensor labels, ParameterSet weights, string featuresName, string labelsName)
+    {
+        if (features.dim() != 2)
+        {
+            throw new ArgumentException($"Features must have shape [rows, inputs]; got [{string.Join(", ", features.shape)}].", featuresName);
+        }
+
+        if (labels.dim() < 1 || labels.shape[0] != features.shape[0])
+        {
+            throw new ArgumentException($"There are {features.shape[0]} feature rows but labels of shape [{string.Join(", ", labels.shape)}].", labelsName);
+        }
+
+        if (weights.Count > 0 && (features.dtype != weights[0].dtype || features.device_type != weights[0].device_type || features.device_index != weights[0].device_index))
+        {
+            throw new ArgumentException($"Features must have the weights' dtype and device ({weights[0].dtype} on {weights[0].device}); got {features.dtype} on {features.device}.", featuresName);
+        }
     }
 }
