@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The test command of the README: installs what is missing, builds everything (the libtorch shim
-# included) and runs the whole xunit suite. Ends with one line 'tests: N passed, N failed, N skipped'.
+# The test command of the README: installs what is missing, builds everything (TorchSharp and
+# libtorch come from NuGet) and runs the whole xunit suite. Ends with one line 'tests: N passed, N failed, N skipped'.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1
