@@ -1,5 +1,7 @@
 using MLNet.HyperGrad.Data;
 using MLNet.HyperGrad.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace MLNet.HyperGrad.Tests.Data;
 
@@ -91,12 +93,12 @@ public sealed class TabularDatasetTests
         using TensorDataset tensors = Classification().ToTensors();
 
         Assert.Equal(TaskKind.Classification, tensors.Task);
-        Assert.Equal(new long[] { 3, 2 }, tensors.Features.Shape);
-        Assert.Equal(ScalarType.Float32, tensors.Features.Dtype);
-        Assert.Equal(new float[] { 1, 2, 3, 4, 5, 6 }, tensors.Features.ToArray<float>());
-        Assert.Equal(new long[] { 3 }, tensors.Labels.Shape);
-        Assert.Equal(ScalarType.Int64, tensors.Labels.Dtype);
-        Assert.Equal(new long[] { 0, 2, 1 }, tensors.Labels.ToArray<long>());
+        Assert.Equal(new long[] { 3, 2 }, tensors.Features.shape);
+        Assert.Equal(ScalarType.Float32, tensors.Features.dtype);
+        Assert.Equal(new float[] { 1, 2, 3, 4, 5, 6 }, TensorData.ToArray<float>(tensors.Features));
+        Assert.Equal(new long[] { 3 }, tensors.Labels.shape);
+        Assert.Equal(ScalarType.Int64, tensors.Labels.dtype);
+        Assert.Equal(new long[] { 0, 2, 1 }, TensorData.ToArray<long>(tensors.Labels));
     }
 
     [Fact]
@@ -104,12 +106,12 @@ public sealed class TabularDatasetTests
     {
         TabularDataset data = TabularDataset.ForRegression(new float[] { 1, 2, 3, 4 }, new float[] { -1.5f, 2.25f }, ["a", "b"]);
 
-        using TensorDataset tensors = data.ToTensors(Device.Cpu);
+        using TensorDataset tensors = data.ToTensors(torch.CPU);
 
-        Assert.Equal(new long[] { 2, 2 }, tensors.Features.Shape);
-        Assert.Equal(ScalarType.Float32, tensors.Labels.Dtype);
-        Assert.Equal(new long[] { 2 }, tensors.Labels.Shape);
-        Assert.Equal(new float[] { -1.5f, 2.25f }, tensors.Labels.ToArray<float>());
+        Assert.Equal(new long[] { 2, 2 }, tensors.Features.shape);
+        Assert.Equal(ScalarType.Float32, tensors.Labels.dtype);
+        Assert.Equal(new long[] { 2 }, tensors.Labels.shape);
+        Assert.Equal(new float[] { -1.5f, 2.25f }, TensorData.ToArray<float>(tensors.Labels));
         Assert.Throws<InvalidOperationException>(() => data.Labels.Length);
     }
 
@@ -121,7 +123,7 @@ public sealed class TabularDatasetTests
         tensors.Dispose();
         tensors.Dispose();
 
-        Assert.True(tensors.Features.IsDisposed);
-        Assert.True(tensors.Labels.IsDisposed);
+        Assert.True(tensors.Features.IsInvalid);
+        Assert.True(tensors.Labels.IsInvalid);
     }
 }

@@ -84,7 +84,7 @@ public sealed class MlpTrialRunnerTests
         GC.Collect();
         GC.WaitForPendingFinalizers();
         long before = MLNet.HyperGrad.Torch.TorchRuntime.LiveTensorCount;
-        using (MLNet.HyperGrad.Torch.DisposeScope.Begin())
+        using (TorchSharp.torch.NewDisposeScope())
         {
             using var runner = new MlpTrialRunner(train, validation, new MlpTrialRunnerOptions { ThreadsPerTrial = 1 });
             await new HyperGradExperiment()

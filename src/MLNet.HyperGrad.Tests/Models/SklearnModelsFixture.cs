@@ -1,8 +1,8 @@
 using MLNet.HyperGrad.Data;
 using MLNet.HyperGrad.Models;
 using MLNet.HyperGrad.Tests.Data;
-using MLNet.HyperGrad.Torch;
 using MLNet.HyperGrad.Training;
+using TorchSharp;
 
 namespace MLNet.HyperGrad.Tests.Models;
 
@@ -80,7 +80,7 @@ public sealed class SklearnModelsFixture : IDisposable
         Standardizer standardizer = Standardizer.Fit(split.Train);
         TabularDataset train = standardizer.Transform(split.Train);
         var mlp = new Mlp([train.FeatureCount, hidden, Math.Max(train.ClassCount, 1)]);
-        using var generator = new Generator(11);
+        using var generator = new torch.Generator(11);
         ParameterSet weights = mlp.CreateParameters(generator);
         using (TensorDataset tensors = train.ToTensors())
         {

@@ -1,6 +1,8 @@
 using MLNet.HyperGrad.Data;
 using MLNet.HyperGrad.Models;
 using MLNet.HyperGrad.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace MLNet.HyperGrad.Tests.Models;
 
@@ -17,7 +19,7 @@ internal static class TestModels
     {
         int[] layers = sizes ?? [4, 5, 3];
         var mlp = new Mlp(layers, Activation.Tanh);
-        using var generator = new Generator(seed);
+        using var generator = new torch.Generator(seed);
         using ParameterSet weights = mlp.CreateParameters(generator);
         string[] features = [.. Enumerable.Range(0, layers[0]).Select(i => $"f{i}")];
         string[] classes = [.. Enumerable.Range(0, layers[^1]).Select(i => $"class {i}")];
@@ -33,12 +35,12 @@ internal static class TestModels
     /// </summary>
     public static (float[] Outputs, float[] Probabilities) Forward(Mlp mlp, IReadOnlyList<Tensor> weights, TabularDataset standardized)
     {
-        using (Autograd.NoGrad())
-        using (DisposeScope.Begin())
+        using (torch.no_grad())
+        using (torch.NewDisposeScope())
         {
-            Tensor x = Tensor.FromSpan<float>(standardized.Features, [standardized.Rows, standardized.FeatureCount], Device.Cpu);
+            Tensor x = TensorData.FromSpan<float>(standardized.Features, [standardized.Rows, standardized.FeatureCount], torch.CPU);
             Tensor y = mlp.Forward(weights, x);
-            return (y.ToArray<float>(), Functional.Softmax(y, 1).ToArray<float>());
+            return (TensorData.ToArray<float>(y), TensorData.ToArray<float>(torch.nn.functional.softmax(y, 1)));
         }
     }
 }

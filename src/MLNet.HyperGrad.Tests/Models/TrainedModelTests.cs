@@ -1,6 +1,8 @@
 using MLNet.HyperGrad.Data;
 using MLNet.HyperGrad.Models;
 using MLNet.HyperGrad.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace MLNet.HyperGrad.Tests.Models;
 
@@ -18,9 +20,9 @@ public sealed class TrainedModelTests(SklearnModelsFixture sklearn) : IClassFixt
         Assert.Equal(Activation.Relu, model.Activation);
         for (int i = 0; i < wine.Weights.Count; i++)
         {
-            using Tensor detached = wine.Weights[i].Detach();
-            Assert.Equal(detached.ToArray<float>(), model.Weights[i].ToArray());
-            Assert.Equal(detached.Shape.Select(s => (int)s), model.GetParameterShape(i));
+            using Tensor detached = wine.Weights[i].detach();
+            Assert.Equal(TensorData.ToArray<float>(detached), model.Weights[i].ToArray());
+            Assert.Equal(detached.shape.Select(s => (int)s), model.GetParameterShape(i));
         }
     }
 
@@ -43,8 +45,8 @@ public sealed class TrainedModelTests(SklearnModelsFixture sklearn) : IClassFixt
     {
         var mlp = new Mlp([2, 1]);
         using var weights = new ParameterSet();
-        weights.Add("w0", Tensor.FromArray(new double[] { 0.1, -1.0 / 3 }, 1, 2));
-        weights.Add("b0", Tensor.FromArray(new double[] { 2.0 / 3 }, 1));
+        weights.Add("w0", TensorData.FromSpan<double>(new double[] { 0.1, -1.0 / 3 }, [1, 2]));
+        weights.Add("b0", TensorData.FromSpan<double>(new double[] { 2.0 / 3 }, [1]));
 
         TrainedModel model = TrainedModel.FromParameters(mlp, weights, TaskKind.Regression, ["a", "b"], null, TestModels.Metadata);
 
@@ -57,9 +59,9 @@ public sealed class TrainedModelTests(SklearnModelsFixture sklearn) : IClassFixt
     {
         var mlp = new Mlp([2, 3, 2]);
         using var weights = new ParameterSet();
-        weights.Add("w0", Tensor.Zeros([3, 2]));
-        weights.Add("b0", Tensor.Zeros([3]));
-        weights.Add("w1", Tensor.Zeros([2, 3]));
+        weights.Add("w0", torch.zeros([3, 2]));
+        weights.Add("b0", torch.zeros([3]));
+        weights.Add("w1", torch.zeros([2, 3]));
 
         var e = Assert.Throws<ArgumentException>(() => TrainedModel.FromParameters(mlp, weights, TaskKind.Classification, ["a", "b"], ["x", "y"], TestModels.Metadata));
 
@@ -71,8 +73,8 @@ public sealed class TrainedModelTests(SklearnModelsFixture sklearn) : IClassFixt
     {
         var mlp = new Mlp([2, 2]);
         using var weights = new ParameterSet();
-        weights.Add("w0", Tensor.Zeros([2, 3]));
-        weights.Add("b0", Tensor.Zeros([2]));
+        weights.Add("w0", torch.zeros([2, 3]));
+        weights.Add("b0", torch.zeros([2]));
 
         var e = Assert.Throws<ArgumentException>(() => TrainedModel.FromParameters(mlp, weights, TaskKind.Classification, ["a", "b"], ["x", "y"], TestModels.Metadata));
 
@@ -189,10 +191,10 @@ public sealed class TrainedModelTests(SklearnModelsFixture sklearn) : IClassFixt
         Assert.Equal(model.ParameterNames, set.Names);
         for (int i = 0; i < set.Count; i++)
         {
-            Assert.False(set[i].RequiresGrad);
-            Assert.Equal(ScalarType.Float32, set[i].Dtype);
-            Assert.Equal(model.GetParameterShape(i).Select(s => (long)s), set[i].Shape);
-            Assert.Equal(model.Weights[i].ToArray(), set[i].ToArray<float>());
+            Assert.False(set[i].requires_grad);
+            Assert.Equal(ScalarType.Float32, set[i].dtype);
+            Assert.Equal(model.GetParameterShape(i).Select(s => (long)s), set[i].shape);
+            Assert.Equal(model.Weights[i].ToArray(), TensorData.ToArray<float>(set[i]));
         }
     }
 

@@ -3,8 +3,8 @@ using MLNet.HyperGrad.Models;
 using MLNet.HyperGrad.Prediction;
 using MLNet.HyperGrad.Tests.Data;
 using MLNet.HyperGrad.Tests.Models;
-using MLNet.HyperGrad.Torch;
 using MLNet.HyperGrad.Training;
+using TorchSharp;
 
 namespace MLNet.HyperGrad.Tests.Prediction;
 
@@ -21,7 +21,7 @@ public sealed class MlpPredictorFashionMnistTests(FashionMnistFixture fashion) :
         TabularDataset train = fashion.Data.Train.Subset([.. Enumerable.Range(0, 3000)]);
         TabularDataset test = fashion.Data.Test.Subset([.. Enumerable.Range(0, 1000)]);
         var mlp = new Mlp([784, 64, 10]);
-        using var generator = new Generator(5);
+        using var generator = new torch.Generator(5);
         using ParameterSet weights = mlp.CreateParameters(generator);
         using (TensorDataset tensors = train.ToTensors())
         {

@@ -238,6 +238,8 @@ namespace MLNet.HyperGrad.Build
     /// <summary>Finds the libstdc++ the dynamic loader would use on this machine.</summary>
     public static class SystemLibraries
     {
+        private static readonly char[] PathListSeparator = { ':' };
+
         /// <summary>The first existing path of a soname in the loader's usual folders, or null.</summary>
         public static string? Find(string soname)
         {
@@ -248,7 +250,7 @@ namespace MLNet.HyperGrad.Build
             };
             string? fromEnvironment = Environment.GetEnvironmentVariable("LD_LIBRARY_PATH");
             IEnumerable<string> candidates = (fromEnvironment ?? string.Empty)
-                .Split(new[] { ':' }, StringSplitOptions.RemoveEmptyEntries)
+                .Split(PathListSeparator, StringSplitOptions.RemoveEmptyEntries)
                 .Concat(folders);
             foreach (string folder in candidates)
             {
