@@ -158,8 +158,7 @@ public sealed class TabularDataset
     /// <param name="device">The device; the CPU by default.</param>
     /// <returns>
     /// Features, float32 [Rows, FeatureCount], and labels: int64 [Rows] for classification, float32
-    /// [Rows] for regression. Dispose the result to free both tensors (inside a
-    /// TorchSharp dispose scope the scope frees them too).
+    /// [Rows] for regression. The result owns both tensors (no dispose scope frees them): dispose it.
     /// </returns>
     public TensorDataset ToTensors(torch.Device? device = null)
     {

@@ -3,13 +3,16 @@ using static TorchSharp.torch;
 namespace MLNet.HyperGrad.Data;
 
 /// <summary>A dataset copied into tensors: features and labels on one device.</summary>
-/// <remarks>Disposing it frees both tensors; it owns them.</remarks>
+/// <remarks>
+/// Disposing it frees both tensors; it owns them: they are taken out of any TorchSharp dispose scope,
+/// so a scope that ends on the creating thread never frees data a trial runner or trainer still uses.
+/// </remarks>
 public sealed class TensorDataset : IDisposable
 {
     internal TensorDataset(Tensor features, Tensor labels, TaskKind task)
     {
-        Features = features;
-        Labels = labels;
+        Features = features.DetachFromDisposeScope();
+        Labels = labels.DetachFromDisposeScope();
         Task = task;
     }
 
