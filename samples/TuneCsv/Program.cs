@@ -1,9 +1,8 @@
 // Tunes an MLP on a CSV with the experiment API, persists the study, and predicts with the best model.
 // Run: dotnet run -c Release --project samples/TuneCsv -- data.csv LabelColumn [classification|regression]
+using MLNet.HyperGrad.AutoML;
 using MLNet.HyperGrad.Data;
-using MLNet.HyperGrad.Experiments;
 using MLNet.HyperGrad.Storage;
-using MLNet.HyperGrad.Tuners;
 
 if (args.Length < 2)
 {

@@ -1,12 +1,13 @@
 using System.Globalization;
 using MLNet.HyperGrad.Data;
-using MLNet.HyperGrad.Experiments;
 using MLNet.HyperGrad.Models;
 using MLNet.HyperGrad.Prediction;
 using MLNet.HyperGrad.SearchSpaces;
 using MLNet.HyperGrad.Storage;
 using MLNet.HyperGrad.Tuners;
 using Spectre.Console;
+using MLNet.HyperGrad.AutoML;
+using MLNet.HyperGrad.AutoML.Runners;
 
 namespace MLNet.HyperGrad.Cli.Commands;
 

@@ -1,11 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
 using MLNet.HyperGrad.Data;
-using MLNet.HyperGrad.Experiments;
 using MLNet.HyperGrad.Storage;
 using MLNet.HyperGrad.Torch;
-using MLNet.HyperGrad.Tuners;
 using Spectre.Console;
+using MLNet.HyperGrad.AutoML;
+using MLNet.HyperGrad.AutoML.Runners;
 
 namespace MLNet.HyperGrad.Cli.Commands;
 

@@ -1,11 +1,11 @@
 using System.Globalization;
-using MLNet.HyperGrad.Experiments;
 using MLNet.HyperGrad.SearchSpaces;
 using MLNet.HyperGrad.Storage;
 using MLNet.HyperGrad.Training;
-using MLNet.HyperGrad.Tuners;
 using Spectre.Console;
 using Spectre.Console.Rendering;
+using MLNet.HyperGrad.AutoML;
+using MLNet.HyperGrad.AutoML.Runners;
 
 namespace MLNet.HyperGrad.Cli.Commands;
 

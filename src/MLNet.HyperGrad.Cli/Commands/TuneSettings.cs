@@ -1,5 +1,5 @@
 using MLNet.HyperGrad.Data;
-using MLNet.HyperGrad.Experiments;
+using MLNet.HyperGrad.AutoML;
 
 namespace MLNet.HyperGrad.Cli.Commands;
 

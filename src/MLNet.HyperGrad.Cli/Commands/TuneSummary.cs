@@ -1,8 +1,8 @@
 using System.Globalization;
 using MLNet.HyperGrad.SearchSpaces;
 using MLNet.HyperGrad.Storage;
-using MLNet.HyperGrad.Tuners;
 using Spectre.Console;
+using MLNet.HyperGrad.AutoML;
 
 namespace MLNet.HyperGrad.Cli.Commands;
 

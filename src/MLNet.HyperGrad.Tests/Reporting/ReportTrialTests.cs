@@ -1,6 +1,6 @@
 using MLNet.HyperGrad.Reporting;
 using MLNet.HyperGrad.SearchSpaces;
-using MLNet.HyperGrad.Tuners;
+using MLNet.HyperGrad.AutoML;
 
 namespace MLNet.HyperGrad.Tests.Reporting;
 

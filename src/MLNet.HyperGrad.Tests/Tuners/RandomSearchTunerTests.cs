@@ -1,5 +1,6 @@
 using MLNet.HyperGrad.SearchSpaces;
 using MLNet.HyperGrad.Tuners;
+using MLNet.HyperGrad.AutoML;
 
 namespace MLNet.HyperGrad.Tests.Tuners;
 

@@ -1,5 +1,5 @@
 using MLNet.HyperGrad.SearchSpaces;
-using MLNet.HyperGrad.Tuners;
+using MLNet.HyperGrad.AutoML;
 
 namespace MLNet.HyperGrad.Tests.Tuners;
 

@@ -1,5 +1,5 @@
 using System.Collections.ObjectModel;
-using MLNet.HyperGrad.Tuners;
+using MLNet.HyperGrad.AutoML;
 
 namespace MLNet.HyperGrad.Reporting;
 

@@ -1,4 +1,5 @@
 using MLNet.HyperGrad.SearchSpaces;
+using MLNet.HyperGrad.AutoML;
 
 namespace MLNet.HyperGrad.Tuners;
 

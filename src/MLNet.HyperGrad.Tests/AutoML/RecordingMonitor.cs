@@ -1,6 +1,6 @@
-using MLNet.HyperGrad.Tuners;
+using MLNet.HyperGrad.AutoML;
 
-namespace MLNet.HyperGrad.Tests.Experiments;
+namespace MLNet.HyperGrad.Tests.AutoML;
 
 /// <summary>Records what the experiment reports.</summary>
 internal sealed class RecordingMonitor : IMonitor

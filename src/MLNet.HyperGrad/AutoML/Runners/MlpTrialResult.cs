@@ -1,7 +1,7 @@
 using MLNet.HyperGrad.Data;
-using MLNet.HyperGrad.Tuners;
+using MLNet.HyperGrad.AutoML;
 
-namespace MLNet.HyperGrad.Experiments;
+namespace MLNet.HyperGrad.AutoML.Runners;
 
 /// <summary>The result of an <see cref="MlpTrialRunner"/> trial: the learning curve and the trained weights.</summary>
 public sealed class MlpTrialResult : LearningCurveTrialResult

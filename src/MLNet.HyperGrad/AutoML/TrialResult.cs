@@ -1,4 +1,4 @@
-namespace MLNet.HyperGrad.Tuners;
+namespace MLNet.HyperGrad.AutoML;
 
 /// <summary>What a trial achieved (ML.NET AutoML's <c>TrialResult</c>).</summary>
 /// <remarks>

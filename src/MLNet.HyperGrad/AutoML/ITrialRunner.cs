@@ -1,4 +1,4 @@
-namespace MLNet.HyperGrad.Tuners;
+namespace MLNet.HyperGrad.AutoML;
 
 /// <summary>Trains and evaluates one trial (ML.NET AutoML's <c>ITrialRunner</c>).</summary>
 /// <remarks>

@@ -1,6 +1,6 @@
 using MLNet.HyperGrad.SearchSpaces;
 
-namespace MLNet.HyperGrad.Tuners;
+namespace MLNet.HyperGrad.AutoML;
 
 /// <summary>Decides which hyperparameters to try next (ML.NET AutoML's <c>ITuner</c>).</summary>
 /// <remarks>

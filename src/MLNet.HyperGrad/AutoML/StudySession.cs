@@ -2,9 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using MLNet.HyperGrad.SearchSpaces;
 using MLNet.HyperGrad.Storage;
-using MLNet.HyperGrad.Tuners;
 
-namespace MLNet.HyperGrad.Experiments;
+namespace MLNet.HyperGrad.AutoML;
 
 /// <summary>The experiment's view of its study: trial numbers, persistence and resumption.</summary>
 /// <remarks>Without a storage it only numbers trials from 0.</remarks>

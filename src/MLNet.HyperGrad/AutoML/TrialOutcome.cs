@@ -1,6 +1,5 @@
-using MLNet.HyperGrad.Tuners;
 
-namespace MLNet.HyperGrad.Experiments;
+namespace MLNet.HyperGrad.AutoML;
 
 /// <summary>How a trial ended, as seen by the loop.</summary>
 internal sealed record TrialOutcome(TrialSettings Settings, TrialResult? Result, Exception? Error, bool Interrupted, double DurationMilliseconds);

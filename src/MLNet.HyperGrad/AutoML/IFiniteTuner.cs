@@ -1,4 +1,4 @@
-namespace MLNet.HyperGrad.Tuners;
+namespace MLNet.HyperGrad.AutoML;
 
 /// <summary>A tuner with a finite set of candidates (a grid); the experiment stops once it is exhausted.</summary>
 public interface IFiniteTuner : ITuner

@@ -1,6 +1,6 @@
 using MLNet.HyperGrad.SearchSpaces;
 
-namespace MLNet.HyperGrad.Experiments;
+namespace MLNet.HyperGrad.AutoML.Runners;
 
 /// <summary>The hyperparameters <see cref="MlpTrialRunner"/> tunes, read from a trial's parameter.</summary>
 /// <param name="LearningRate">SGD's learning rate.</param>

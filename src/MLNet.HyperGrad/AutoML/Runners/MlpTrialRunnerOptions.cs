@@ -1,8 +1,8 @@
 using TorchSharp;
 using MLNet.HyperGrad.Training;
-using MLNet.HyperGrad.Tuners;
+using MLNet.HyperGrad.AutoML;
 
-namespace MLNet.HyperGrad.Experiments;
+namespace MLNet.HyperGrad.AutoML.Runners;
 
 /// <summary>Settings of <see cref="MlpTrialRunner"/>.</summary>
 public sealed class MlpTrialRunnerOptions

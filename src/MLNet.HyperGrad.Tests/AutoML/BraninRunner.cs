@@ -1,7 +1,7 @@
 using MLNet.HyperGrad.SearchSpaces;
-using MLNet.HyperGrad.Tuners;
+using MLNet.HyperGrad.AutoML;
 
-namespace MLNet.HyperGrad.Tests.Experiments;
+namespace MLNet.HyperGrad.Tests.AutoML;
 
 /// <summary>A trial runner that evaluates the Branin function (minimum 0.397887), with knobs to fail, stall or return NaN.</summary>
 internal sealed class BraninRunner : ITrialRunner

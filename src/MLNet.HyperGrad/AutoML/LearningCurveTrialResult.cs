@@ -1,4 +1,4 @@
-namespace MLNet.HyperGrad.Tuners;
+namespace MLNet.HyperGrad.AutoML;
 
 /// <summary>A trial result that also carries the validation curve, one value per epoch.</summary>
 public class LearningCurveTrialResult : TrialResult

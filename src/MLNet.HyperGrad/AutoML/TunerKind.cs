@@ -1,4 +1,4 @@
-namespace MLNet.HyperGrad.Experiments;
+namespace MLNet.HyperGrad.AutoML;
 
 /// <summary>The tuners <see cref="HyperGradExperimentExtensions.WithHyperGrad"/> can select.</summary>
 public enum TunerKind

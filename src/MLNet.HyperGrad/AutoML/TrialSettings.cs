@@ -1,6 +1,6 @@
 using MLNet.HyperGrad.SearchSpaces;
 
-namespace MLNet.HyperGrad.Tuners;
+namespace MLNet.HyperGrad.AutoML;
 
 /// <summary>One trial: its id, its hyperparameters and when it ran (ML.NET AutoML's <c>TrialSettings</c>).</summary>
 public sealed class TrialSettings

@@ -1,7 +1,7 @@
 using MLNet.HyperGrad.SearchSpaces;
-using MLNet.HyperGrad.Tuners;
+using MLNet.HyperGrad.AutoML;
 
-namespace MLNet.HyperGrad.Tests.Experiments;
+namespace MLNet.HyperGrad.Tests.AutoML;
 
 /// <summary>Wraps a tuner, records every call and fails the test if two calls ever overlap.</summary>
 internal sealed class CountingTuner(ITuner inner) : ITuner

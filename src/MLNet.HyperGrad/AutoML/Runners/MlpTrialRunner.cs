@@ -3,12 +3,12 @@ using MLNet.HyperGrad.Models;
 using MLNet.HyperGrad.SearchSpaces;
 using MLNet.HyperGrad.Torch;
 using MLNet.HyperGrad.Training;
-using MLNet.HyperGrad.Tuners;
 
 using TorchSharp;
 using static TorchSharp.torch;
+using MLNet.HyperGrad.AutoML;
 
-namespace MLNet.HyperGrad.Experiments;
+namespace MLNet.HyperGrad.AutoML.Runners;
 
 /// <summary>Trains an MLP per trial on tabular data (CSV or Fashion-MNIST) and scores it on validation data.</summary>
 /// <remarks>

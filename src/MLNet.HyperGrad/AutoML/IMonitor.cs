@@ -1,4 +1,4 @@
-namespace MLNet.HyperGrad.Tuners;
+namespace MLNet.HyperGrad.AutoML;
 
 /// <summary>Hears about trials as they run (ML.NET AutoML's <c>IMonitor</c>).</summary>
 /// <remarks>Calls are serialized by the experiment; a monitor must return quickly and must not throw.</remarks>

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using MLNet.HyperGrad.Data;
-using MLNet.HyperGrad.Experiments;
 using MLNet.HyperGrad.SearchSpaces;
-using MLNet.HyperGrad.Tuners;
+using MLNet.HyperGrad.AutoML;
+using MLNet.HyperGrad.AutoML.Runners;
 
-namespace MLNet.HyperGrad.Tests.Experiments;
+namespace MLNet.HyperGrad.Tests.AutoML;
 
 public sealed class MlpTrialRunnerTests
 {

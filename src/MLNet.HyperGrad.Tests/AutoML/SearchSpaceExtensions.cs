@@ -1,6 +1,7 @@
 using MLNet.HyperGrad.SearchSpaces;
+using MLNet.HyperGrad.AutoML;
 
-namespace MLNet.HyperGrad.Tests.Experiments;
+namespace MLNet.HyperGrad.Tests.AutoML;
 
 internal static class SearchSpaceExtensions
 {

@@ -2,7 +2,7 @@ using System.Runtime.ExceptionServices;
 using MLNet.HyperGrad.SearchSpaces;
 using MLNet.HyperGrad.Tuners;
 
-namespace MLNet.HyperGrad.Experiments;
+namespace MLNet.HyperGrad.AutoML;
 
 public sealed partial class HyperGradExperiment
 {
@@ -108,14 +108,9 @@ public sealed partial class HyperGradExperiment
 
     private ExperimentContext BuildContext()
     {
-        if (searchSpace.Count == 0 && runnerFactory is null && trainData is not null)
-        {
-            searchSpace.Add(MlpTrialRunner.SearchSpaceKey, MlpTrialRunner.CreateSearchSpace());
-        }
-
         if (searchSpace.Count == 0)
         {
-            throw new InvalidOperationException("The experiment has no search space: call AddSearchSpace, or SetDataset to tune the default MLP.");
+            throw new InvalidOperationException("The experiment has no search space: call AddSearchSpace, or WithHyperGrad() to tune the default MLP.");
         }
 
         return new ExperimentContext(searchSpace, seed, trainData, validationData, parallelism);
@@ -123,17 +118,12 @@ public sealed partial class HyperGradExperiment
 
     private ITrialRunner CreateRunner(ExperimentContext context)
     {
-        if (runnerFactory is not null)
+        if (runnerFactory is null)
         {
-            return runnerFactory(context);
+            throw new InvalidOperationException("The experiment has no trial runner: call SetTrialRunner, or WithHyperGrad() to train the default MLP on the dataset of SetDataset.");
         }
 
-        if (trainData is null || validationData is null)
-        {
-            throw new InvalidOperationException("The experiment has no trial runner: call SetTrialRunner, or SetDataset to train the default MLP.");
-        }
-
-        return new MlpTrialRunner(trainData, validationData, new MlpTrialRunnerOptions { ThreadsPerTrial = Math.Max(1, Environment.ProcessorCount / parallelism) });
+        return runnerFactory(context);
     }
 
     private async Task<TrialSettings> NextTrialAsync(ITuner tuner, StudySession session, CancellationToken cancellationToken)

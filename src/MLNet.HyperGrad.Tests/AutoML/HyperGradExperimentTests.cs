@@ -1,9 +1,9 @@
 using System.Diagnostics;
-using MLNet.HyperGrad.Experiments;
 using MLNet.HyperGrad.Storage;
 using MLNet.HyperGrad.Tuners;
+using MLNet.HyperGrad.AutoML;
 
-namespace MLNet.HyperGrad.Tests.Experiments;
+namespace MLNet.HyperGrad.Tests.AutoML;
 
 public sealed class HyperGradExperimentTests : IDisposable
 {
@@ -283,6 +283,39 @@ public sealed class HyperGradExperimentTests : IDisposable
         using var runner = new BraninRunner();
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => new HyperGradExperiment().SetTrialRunner(runner).RunAsync());
         Assert.Contains("AddSearchSpace", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_DatasetButNoRunner_ThrowsInsteadOfFallingBackToTheMlp()
+    {
+        var (train, validation) = TinyData();
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => new HyperGradExperiment()
+            .SetDataset(train, validation).AddSearchSpace("branin", BraninRunner.Space()).SetMaxModelToExplore(1).RunAsync());
+        Assert.Contains("SetTrialRunner", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("WithHyperGrad", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WithHyperGrad_NoDataset_SaysToCallSetDataset()
+    {
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => new HyperGradExperiment().WithHyperGrad().SetMaxModelToExplore(1).RunAsync());
+        Assert.Contains("SetDataset", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WithHyperGrad_RunnerAlreadyChosen_KeepsItAndAddsNoMlpSpace()
+    {
+        using var runner = new BraninRunner();
+        HyperGradExperiment experiment = new HyperGradExperiment().AddSearchSpace("branin", BraninRunner.Space()).SetTrialRunner(runner).WithHyperGrad();
+        Assert.True(experiment.HasTrialRunner);
+        Assert.Equal(["branin"], experiment.SearchSpace.Keys);
+    }
+
+    private static (MLNet.HyperGrad.Data.TabularDataset Train, MLNet.HyperGrad.Data.TabularDataset Validation) TinyData()
+    {
+        MLNet.HyperGrad.Data.TabularDataset Make(int rows) => MLNet.HyperGrad.Data.TabularDataset.ForClassification(
+            new float[rows * 2], Enumerable.Range(0, rows).Select(i => (long)(i % 2)).ToArray(), ["a", "b"], ["x", "y"]);
+        return (Make(8), Make(4));
     }
 
     [Fact]

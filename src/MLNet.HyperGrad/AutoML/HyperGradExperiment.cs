@@ -1,9 +1,8 @@
 using MLNet.HyperGrad.Data;
 using MLNet.HyperGrad.SearchSpaces;
 using MLNet.HyperGrad.Storage;
-using MLNet.HyperGrad.Tuners;
 
-namespace MLNet.HyperGrad.Experiments;
+namespace MLNet.HyperGrad.AutoML;
 
 /// <summary>
 /// The tuning loop (ML.NET AutoML's <c>AutoMLExperiment</c>): the only place that knows the tuner,
@@ -36,6 +35,9 @@ public sealed partial class HyperGradExperiment
     private readonly SearchSpace searchSpace = new();
     private Func<ExperimentContext, ITuner>? tunerFactory;
     private Func<ExperimentContext, ITrialRunner>? runnerFactory;
+
+    /// <summary>Gets a value indicating whether a trial runner was chosen (by <see cref="SetTrialRunner(ITrialRunner)"/> or an extension such as <c>WithHyperGrad</c>).</summary>
+    public bool HasTrialRunner => runnerFactory is not null;
     private readonly List<IMonitor> monitors = [];
     private TabularDataset? trainData;
     private TabularDataset? validationData;

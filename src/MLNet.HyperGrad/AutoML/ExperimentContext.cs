@@ -1,7 +1,7 @@
 using MLNet.HyperGrad.Data;
 using MLNet.HyperGrad.SearchSpaces;
 
-namespace MLNet.HyperGrad.Experiments;
+namespace MLNet.HyperGrad.AutoML;
 
 /// <summary>What an experiment hands to the factories of its tuner and trial runner.</summary>
 /// <param name="SearchSpace">The experiment's search space: one key per <see cref="HyperGradExperiment.AddSearchSpace"/>.</param>

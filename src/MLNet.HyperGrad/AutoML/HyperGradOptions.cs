@@ -1,4 +1,4 @@
-namespace MLNet.HyperGrad.Experiments;
+namespace MLNet.HyperGrad.AutoML;
 
 /// <summary>Settings of <see cref="HyperGradExperimentExtensions.WithHyperGrad"/>, the one entry point to MLNet.HyperGrad's tuners.</summary>
 public sealed class HyperGradOptions

@@ -1,0 +1,50 @@
+using MLNet.HyperGrad.AutoML.Runners;
+using MLNet.HyperGrad.Tuners;
+
+namespace MLNet.HyperGrad.AutoML;
+
+/// <summary>The fluent entry point that plugs MLNet.HyperGrad's tuners and its MLP runner into an experiment.</summary>
+public static class HyperGradExperimentExtensions
+{
+    /// <summary>
+    /// Uses an MLNet.HyperGrad tuner, as ML.NET's <c>SetSmacTuner</c> does for SMAC; if no trial runner
+    /// was chosen yet, also trains the MLP (<see cref="MlpTrialRunner"/>) on the dataset of
+    /// <see cref="HyperGradExperiment.SetDataset"/>, over its search space when no search space was added.
+    /// </summary>
+    /// <param name="experiment">The experiment. Call this after <c>SetTrialRunner</c> and <c>AddSearchSpace</c>, if you call them.</param>
+    /// <param name="configure">Changes to the default <see cref="HyperGradOptions"/>; null keeps them.</param>
+    /// <returns>The experiment.</returns>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    public static HyperGradExperiment WithHyperGrad(this HyperGradExperiment experiment, Action<HyperGradOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(experiment);
+        var options = new HyperGradOptions();
+        configure?.Invoke(options);
+        options.Validate();
+        if (!experiment.HasTrialRunner)
+        {
+            if (experiment.SearchSpace.Count == 0)
+            {
+                experiment.AddSearchSpace(MlpTrialRunner.SearchSpaceKey, MlpTrialRunner.CreateSearchSpace());
+            }
+
+            experiment.SetTrialRunner(CreateMlpRunner);
+        }
+
+        return experiment.SetTuner(context => options.Tuner switch
+        {
+            TunerKind.Grid => new GridSearchTuner(context.SearchSpace, options.GridStepsPerContinuousDimension, context.Seed),
+            _ => new RandomSearchTuner(context.SearchSpace, context.Seed),
+        });
+    }
+
+    private static MlpTrialRunner CreateMlpRunner(ExperimentContext context)
+    {
+        if (context.Train is null || context.Validation is null)
+        {
+            throw new InvalidOperationException("WithHyperGrad() trains an MLP on the experiment's dataset, and none was given: call SetDataset(train, validation), or SetTrialRunner with a runner of your own.");
+        }
+
+        return new MlpTrialRunner(context.Train, context.Validation, new MlpTrialRunnerOptions { ThreadsPerTrial = Math.Max(1, Environment.ProcessorCount / context.Parallelism) });
+    }
+}
