@@ -1,108 +1,90 @@
+using System.Runtime.InteropServices;
 using MLNet.HyperGrad.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace MLNet.HyperGrad.Tests.Torch;
 
+/// <summary>
+/// Errors only libtorch can see, in ordinary tensor operations, come back as a .NET exception carrying
+/// libtorch's own message, and the test process goes on (TorchSharp catches them in its native layer).
+/// </summary>
+/// <remarks>
+/// Not every entry point of TorchSharp 0.107's native layer catches: <c>torch.matmul</c> (THSTensor_matmul),
+/// like <c>torch.autograd.grad</c>, aborts the process on a libtorch error, so it is not called here with
+/// bad shapes; <c>mm</c> is.
+/// </remarks>
 public sealed class NativeErrorTests
 {
     [Fact]
-    public void MatMul_ShapeMismatch_ThrowsTorchExceptionWithLibtorchMessage()
+    public void Mm_IncompatibleShapes_ThrowsWithLibtorchsMessage()
     {
-        using var scope = DisposeScope.Begin();
-        Tensor a = Tensor.Ones([2, 3]);
-        Tensor b = Tensor.Ones([4, 5]);
-        var ex = Assert.Throws<TorchException>(() => a.MatMul(b));
-        Assert.Contains("2x3", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("4x5", ex.Message, StringComparison.Ordinal);
+        using var scope = torch.NewDisposeScope();
+        Tensor a = torch.ones(2, 3);
+        Tensor b = torch.ones(4, 5);
+        var ex = Assert.Throws<ExternalException>(() => a.mm(b));
+        Assert.Contains("cannot be multiplied (2x3 and 4x5)", ex.Message, StringComparison.Ordinal);
+        Assert.Equal([2L, 5], a.mm(torch.ones(3, 5)).shape);
     }
 
     [Fact]
-    public void Add_BroadcastImpossible_ThrowsTorchException()
+    public void Add_ShapesThatDoNotBroadcast_ThrowsWithLibtorchsMessage()
     {
-        using var scope = DisposeScope.Begin();
-        var ex = Assert.Throws<TorchException>(() => Tensor.Ones([3]) + Tensor.Ones([4]));
+        using var scope = torch.NewDisposeScope();
+        var ex = Assert.Throws<ExternalException>(() => torch.ones(3) + torch.ones(4));
         Assert.Contains("must match the size", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void IndexSelect_IndexOutOfRange_ThrowsTorchException()
+    public void IndexSelect_IndexOutOfRange_ThrowsWithLibtorchsMessage()
     {
-        using var scope = DisposeScope.Begin();
-        Tensor x = Tensor.Ones([3, 2]);
-        var ex = Assert.Throws<TorchException>(() => x.IndexSelect(0, Tensor.FromArray(new long[] { 0, 7 })));
+        using var scope = torch.NewDisposeScope();
+        Tensor index = TensorData.FromSpan<long>([0, 7], [2]);
+        var ex = Assert.Throws<ExternalException>(() => torch.ones(3, 2).index_select(0, index));
         Assert.Contains("out of range", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void IndexSelect_FloatIndex_ThrowsTorchExceptionAboutDtype()
+    public void CrossEntropy_ClassIndexOutOfRange_ThrowsWithLibtorchsMessage()
     {
-        using var scope = DisposeScope.Begin();
-        Tensor x = Tensor.Ones([3, 2]);
-        var ex = Assert.Throws<TorchException>(() => x.IndexSelect(0, Tensor.FromArray(new float[] { 0, 1 })));
-        Assert.Contains("Expected dtype int32 or int64", ex.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void CrossEntropy_FloatTargets_ThrowsClearError()
-    {
-        using var scope = DisposeScope.Begin();
-        var ex = Assert.Throws<TorchException>(() => Functional.CrossEntropy(Tensor.Ones([2, 3]), Tensor.Ones([2])));
-        Assert.Contains("int64 class indices", ex.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void CrossEntropy_ClassIndexOutOfRange_ThrowsTorchExceptionNotAbort()
-    {
-        using var scope = DisposeScope.Begin();
-        var ex = Assert.Throws<TorchException>(() => Functional.CrossEntropy(Tensor.Ones([2, 3]), Tensor.FromArray(new long[] { 0, 9 })));
+        using var scope = torch.NewDisposeScope();
+        Tensor target = TensorData.FromSpan<long>([0, 9], [2]);
+        var ex = Assert.Throws<ExternalException>(() => torch.nn.functional.cross_entropy(torch.ones(2, 3), target));
         Assert.Contains("out of bounds", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void ToArray_WrongElementType_ThrowsInvalidOperation()
+    public void Cholesky_NotPositiveDefinite_ThrowsWithLibtorchsMessage()
     {
-        using Tensor t = Tensor.Ones([2], ScalarType.Float64);
-        var ex = Assert.Throws<InvalidOperationException>(() => t.ToArray<float>());
-        Assert.Contains("Float64", ex.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Cholesky_NotPositiveDefinite_ThrowsTorchException()
-    {
-        using var scope = DisposeScope.Begin();
-        Tensor m = Tensor.FromArray(new double[] { 1, 2, 2, 1 }, 2, 2);
-        var ex = Assert.Throws<TorchException>(() => Linalg.Cholesky(m));
+        using var scope = torch.NewDisposeScope();
+        Tensor m = Float64.Of([1, 2, 2, 1], 2, 2);
+        var ex = Assert.Throws<ExternalException>(() => torch.linalg.cholesky(m));
         Assert.Contains("positive-definite", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Reshape_IncompatibleShape_ThrowsTorchException()
+    public void Reshape_IncompatibleShape_ThrowsWithLibtorchsMessage()
     {
-        using Tensor t = Tensor.Ones([6]);
-        var ex = Assert.Throws<TorchException>(() => t.Reshape(4, 2));
+        using var scope = torch.NewDisposeScope();
+        var ex = Assert.Throws<ExternalException>(() => torch.ones(6).reshape(4, 2));
         Assert.Contains("invalid for input of size 6", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void DisposedTensor_Used_ThrowsObjectDisposed()
+    public void InPlaceOnALeafRequiringGrad_ThrowsWithLibtorchsMessage()
     {
-        Tensor t = Tensor.Ones([2]);
-        t.Dispose();
-        t.Dispose();
-        Assert.Throws<ObjectDisposedException>(() => t.Sum());
-    }
-
-    [Fact]
-    public void InPlaceOnLeafRequiringGrad_ThrowsTorchException()
-    {
-        using Tensor t = Tensor.Ones([2]).RequiresGrad_();
-        var ex = Assert.Throws<TorchException>(() => t.Add_(1.0));
+        using var scope = torch.NewDisposeScope();
+        Tensor t = torch.ones(2).requires_grad_();
+        var ex = Assert.Throws<ExternalException>(() => t.add_(1.0));
         Assert.Contains("leaf Variable", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Threads_SetBelowOne_ThrowsTorchException()
+    public void RequiresGrad_OnAnIntegerTensor_ThrowsWithLibtorchsMessage()
     {
-        var ex = Assert.Throws<TorchException>(() => TorchRuntime.Threads = 0);
-        Assert.Contains("at least 1", ex.Message, StringComparison.Ordinal);
+        using var scope = torch.NewDisposeScope();
+        Tensor t = torch.ones([2], ScalarType.Int64);
+        var ex = Assert.Throws<ExternalException>(() => t.requires_grad_());
+        Assert.Contains("floating point", ex.Message, StringComparison.Ordinal);
     }
 }

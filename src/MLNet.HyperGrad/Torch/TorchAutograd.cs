@@ -13,24 +13,44 @@ namespace MLNet.HyperGrad.Torch;
 /// the process (exit 134) instead of throwing. Every call of ours goes through <see cref="Grad(IReadOnlyList{Tensor}, IReadOnlyList{Tensor}, IReadOnlyList{Tensor}?, bool?, bool, bool)"/>,
 /// which rejects disposed tensors, outputs or inputs that do not require grad, non-scalar outputs
 /// without gradient outputs, mismatched gradient-output shapes, dtypes and devices, and a second pass
-/// through a graph it has already freed, with an <see cref="ArgumentException"/> or an
+/// through an output differentiated without retainGraph, with an <see cref="ArgumentException"/> or an
 /// <see cref="InvalidOperationException"/>. Unused inputs are asked of libtorch as allowed and then
 /// reported here (or returned as zeros when the caller allows them).
+/// <para>
+/// libtorch itself is always asked to retain the graph: a later call on a tensor computed from an
+/// output whose graph libtorch had freed would abort the process, and TorchSharp cannot tell which
+/// tensors those are. Without <c>retainGraph</c> a second call on the same output is still refused,
+/// as in PyTorch; the graph's memory is released when its tensors are disposed (the end of their
+/// dispose scope), not by this call.
+/// </para>
+/// <para>
+/// Errors remain that no check here can foresee, and they still abort the process: for example a tensor
+/// the graph saved was modified in place (an optimizer step on the weights, say) before the call.
+/// Compute the gradients before changing anything they depend on.
+/// </para>
 /// </remarks>
 public static class TorchAutograd
 {
-    private static readonly ConditionalWeakTable<Tensor, object> FreedGraphs = new();
+    private static readonly ConditionalWeakTable<Tensor, object> DifferentiatedOutputs = new();
+    private static long emptyResults;
+
+    /// <summary>
+    /// Gets the number of empty results (unused inputs) libtorch has returned. TorchSharp counts each in
+    /// <c>torch.Tensor.TotalCount</c> when it wraps it and never uncounts it (disposing an empty handle
+    /// does nothing), so <see cref="TorchRuntime.LiveTensorCount"/> subtracts them.
+    /// </summary>
+    internal static long EmptyResultCount => Interlocked.Read(ref emptyResults);
 
     /// <summary>Gradients of <paramref name="outputs"/> with respect to <paramref name="inputs"/> (PyTorch's <c>torch.autograd.grad</c>).</summary>
     /// <param name="outputs">The differentiated tensors; each must require grad.</param>
     /// <param name="inputs">The tensors to differentiate with respect to; each must require grad.</param>
     /// <param name="gradOutputs">The vector of the vector-Jacobian product, one per output, each of its output's shape, dtype and device; null means ones, allowed only for one-element outputs.</param>
-    /// <param name="retainGraph">Keep the graph for another pass; defaults to <paramref name="createGraph"/>, as in PyTorch.</param>
+    /// <param name="retainGraph">Allow another pass through the outputs' graph; defaults to <paramref name="createGraph"/>, as in PyTorch.</param>
     /// <param name="createGraph">Record the computation of the gradients so they can be differentiated again (Hessian-vector products, hypergradients).</param>
     /// <param name="allowUnused">If an input does not affect the outputs, return zeros for it instead of failing.</param>
     /// <returns>One gradient per input, of the input's shape, in the current dispose scope.</returns>
     /// <exception cref="ArgumentException">An argument libtorch would reject; the message names it, the expected and the actual value.</exception>
-    /// <exception cref="InvalidOperationException">The graph of an output was freed by an earlier call without <paramref name="retainGraph"/>.</exception>
+    /// <exception cref="InvalidOperationException">An output was already differentiated by an earlier call without <paramref name="retainGraph"/>.</exception>
     public static Tensor[] Grad(
         IReadOnlyList<Tensor> outputs,
         IReadOnlyList<Tensor> inputs,
@@ -43,12 +63,13 @@ public static class TorchAutograd
         ArgumentNullException.ThrowIfNull(inputs);
         Validate(outputs, inputs, gradOutputs);
         bool retain = retainGraph ?? createGraph;
-        IList<Tensor> raw = torch.autograd.grad([.. outputs], [.. inputs], gradOutputs is null ? null : [.. gradOutputs], retain, createGraph, allow_unused: true);
+        IList<Tensor> raw = torch.autograd.grad([.. outputs], [.. inputs], gradOutputs is null ? null : [.. gradOutputs], retain_graph: true, createGraph, allow_unused: true);
+        Interlocked.Add(ref emptyResults, raw.Count(t => t.IsInvalid));
         if (!retain)
         {
             foreach (Tensor output in outputs)
             {
-                FreedGraphs.AddOrUpdate(output, FreedGraphs);
+                DifferentiatedOutputs.AddOrUpdate(output, DifferentiatedOutputs);
             }
         }
 
@@ -108,9 +129,9 @@ public static class TorchAutograd
                 throw new ArgumentException($"Output {i} (shape {Shape(output)}) does not require grad: it was not computed from any tensor that requires grad, or under no_grad.", nameof(outputs));
             }
 
-            if (FreedGraphs.TryGetValue(output, out _))
+            if (DifferentiatedOutputs.TryGetValue(output, out _))
             {
-                throw new InvalidOperationException($"Output {i} (shape {Shape(output)}) was already differentiated without retainGraph, so its graph is freed; pass retainGraph: true to the first call to differentiate it again.");
+                throw new InvalidOperationException($"Output {i} (shape {Shape(output)}) was already differentiated without retainGraph; pass retainGraph: true to the first call to differentiate it again.");
             }
 
             if (gradOutputs is null)

@@ -20,8 +20,12 @@ public static class TorchRuntime
     }
 
     /// <summary>Gets the number of TorchSharp tensors alive in the process (every thread): created and not yet disposed.</summary>
-    /// <remarks>Tests use it to prove that a loop releases every tensor it makes.</remarks>
-    public static long LiveTensorCount => torch.Tensor.TotalCount;
+    /// <remarks>
+    /// Tests use it to prove that a loop releases every tensor it makes. It is <c>torch.Tensor.TotalCount</c>
+    /// less the empty handles <see cref="TorchAutograd"/> received for unused inputs, which TorchSharp counts
+    /// but can never release.
+    /// </remarks>
+    public static long LiveTensorCount => torch.Tensor.TotalCount - TorchAutograd.EmptyResultCount;
 
     /// <summary>Gets or sets the number of threads libtorch uses inside one operation.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
@@ -78,7 +82,7 @@ public static class TorchRuntime
             return $"TorchSharp's native library {library} cannot be loaded: it requires {missing} from {provider}, which this machine's {provider} does not provide. " +
                 (missing == "GLIBCXX_3.4.32"
                     ? "MLNet.HyperGrad's build step marks that one requirement weak in the build output (the symbol that needs it is never called); rebuild the application that references MLNet.HyperGrad (dotnet build), and do not set HyperGradSkipLibTorchSharpPatch, or install GCC 13's libstdc++ or later. "
-                    : $"Install a {provider} that provides {missing}. ") +
+                    : $"Install a version of {provider} that provides {missing}. ") +
                 $"The loader said: {loaderMessage.Trim()}";
         }
 

@@ -13,7 +13,9 @@ internal static class OptimizerArguments
         ArgumentNullException.ThrowIfNull(state);
         if (gradients.Count != weights.Count || state.Count != weights.Count)
         {
-            throw new ArgumentException($"{weights.Count} weights need as many gradients and {stateName} tensors; got {gradients.Count} gradients and {state.Count} {stateName} tensors.", nameof(gradients));
+            throw new ArgumentException(
+                $"{weights.Count} weights need as many gradients and {stateName} tensors; got {gradients.Count} gradients and {state.Count} {stateName} tensors.",
+                gradients.Count != weights.Count ? nameof(gradients) : stateName);
         }
 
         if (weightDecay is not null && weightDecay.Count != weights.Count)

@@ -79,7 +79,7 @@ namespace MLNet.HyperGrad.Build
                     continue;
                 }
 
-                int offset = checked((int)ReadInt64(elf, header + 0x18, fileName));
+                int offset = ReadOffset(elf, header + 0x18, fileName);
                 int link = (int)ReadUInt32(elf, header + 0x28, fileName);
                 int needCount = (int)ReadUInt32(elf, header + 0x2C, fileName);
                 if (link >= count)
@@ -87,7 +87,7 @@ namespace MLNet.HyperGrad.Build
                     throw new InvalidDataException(fileName + ": .gnu.version_r links to a missing string table.");
                 }
 
-                int strings = checked((int)ReadInt64(elf, checked((int)(sectionTable + ((long)link * entrySize))) + 0x18, fileName));
+                int strings = ReadOffset(elf, sectionTable + ((long)link * entrySize) + 0x18, fileName);
                 return ReadNeeds(elf, offset, needCount, strings, fileName);
             }
 
@@ -221,6 +221,14 @@ namespace MLNet.HyperGrad.Build
         }
 
         private static long ReadInt64(byte[] b, long o, string f) => (long)(ReadUInt32(b, o, f) | ((ulong)ReadUInt32(b, o + 4, f) << 32));
+
+        /// <summary>Reads a 64-bit file offset and checks that it lies inside the file.</summary>
+        private static int ReadOffset(byte[] b, long o, string f)
+        {
+            long offset = ReadInt64(b, o, f);
+            CheckRange(b, offset, 1, f);
+            return (int)offset;
+        }
 
         private static string ReadString(byte[] b, int o, string f)
         {
