@@ -60,7 +60,8 @@ internal static class StepProfile
         {
             new TrainerBody(shape, train, null),
             new TrainerBody(shape, train, shuffledY),
-            new NnIdiomatic(shape, train),
+            new NnIdiomatic(shape, train, setToNone: false),
+            new NnIdiomatic(shape, train, setToNone: true),
             new RawGrad(shape, train, null, null),
             new RawGrad(shape, train, null, null, RawGrad.Use.Forward),
             new RawGrad(shape, train, null, null, RawGrad.Use.Loss),
@@ -185,15 +186,17 @@ internal static class StepProfile
         }
     }
 
-    /// <summary>Idiomatic TorchSharp, as in the benchmark's engine 2.</summary>
+    /// <summary>Idiomatic TorchSharp, as in the benchmark's engine 2; optionally with <c>model.zero_grad()</c> (set_to_none) instead of <c>optimizer.zero_grad()</c> (zero fill).</summary>
     private sealed class NnIdiomatic : IVariant
     {
         private readonly Sequential model;
         private readonly optim.Optimizer optimizer;
         private readonly TensorDataset train;
+        private readonly bool setToNone;
 
-        public NnIdiomatic(MlpShape shape, TensorDataset train)
+        public NnIdiomatic(MlpShape shape, TensorDataset train, bool setToNone)
         {
+            this.setToNone = setToNone;
             int[] sizes = shape.Sizes;
             var layers = new List<(string, nn.Module<Tensor, Tensor>)>();
             for (int i = 0; i + 1 < sizes.Length; i++)
@@ -210,7 +213,7 @@ internal static class StepProfile
             this.train = train;
         }
 
-        public string Name => "torchsharp nn + optim.SGD";
+        public string Name => setToNone ? "torchsharp nn, model.zero_grad()" : "torchsharp nn + optim.SGD";
 
         public void Step(Tensor index, long row)
         {
@@ -218,7 +221,15 @@ internal static class StepProfile
             {
                 Tensor x = train.Features.index_select(0, index);
                 Tensor y = train.Labels.index_select(0, index);
-                optimizer.zero_grad();
+                if (setToNone)
+                {
+                    model.zero_grad(); // set_to_none: backward then hands its gradient buffers over instead of adding into zeros
+                }
+                else
+                {
+                    optimizer.zero_grad();
+                }
+
                 Tensor output = model.call(x);
                 Tensor loss = nn.functional.cross_entropy(output, y);
                 loss.backward();
