@@ -1,17 +1,20 @@
 // Benchmarks of MLNet.HyperGrad against peers measured in the same run.
-//   mlp-epoch [--repeats 3] [--peer <path to pytorch_mlp_epoch.py>]
-// Prints one line per measurement and, last, `throughput ratio vs pytorch: <min ratio>`.
+//   mlp-epoch [--repeats 7] [--peer <path to pytorch_mlp_epoch.py>] [--quiet 0.15] [--max-wait 120] [--max-others 0.25]
+//   step-profile [--shape 0|1|tiny] [--chunks 30] [--steps 40] [--only <variant>]   (where a step's time goes)
+// Prints one line per measurement and, last, `throughput ratio vs torchsharp nn: <min ratio>` and
+// `throughput ratio vs pytorch: <min ratio>` (minimum over shapes of the median paired ratio).
 using MLNet.HyperGrad.Bench;
 
 string command = args.Length > 0 ? args[0] : "mlp-epoch";
 return command switch
 {
     "mlp-epoch" => MlpEpochBenchmark.Run(args.Skip(1).ToArray()),
+    "step-profile" => StepProfile.Run(args.Skip(1).ToArray()),
     _ => Usage(command),
 };
 
 static int Usage(string command)
 {
-    Console.Error.WriteLine($"unknown benchmark \"{command}\"; available: mlp-epoch");
+    Console.Error.WriteLine($"unknown benchmark \"{command}\"; available: mlp-epoch, step-profile");
     return 2;
 }

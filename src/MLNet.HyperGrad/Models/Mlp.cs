@@ -90,30 +90,9 @@ public sealed class Mlp
     /// <exception cref="ArgumentException">The parameter count or the input's shape does not fit this MLP.</exception>
     public Tensor Forward(IReadOnlyList<Tensor> parameters, Tensor input)
     {
-        ArgumentNullException.ThrowIfNull(parameters);
-        ArgumentNullException.ThrowIfNull(input);
-        if (parameters.Count != 2 * LayerCount)
-        {
-            throw new ArgumentException($"This MLP has {LayerCount} layers and needs {2 * LayerCount} tensors; got {parameters.Count}.", nameof(parameters));
-        }
-
-        if (input.dim() != 2 || input.shape[1] != LayerSizes[0])
-        {
-            throw new ArgumentException($"The input must have shape [batch, {LayerSizes[0]}]; got [{string.Join(", ", input.shape)}].", nameof(input));
-        }
-
+        CheckForwardArguments(parameters, input);
         using var scope = torch.NewDisposeScope();
-        Tensor h = input;
-        for (int i = 0; i < LayerCount; i++)
-        {
-            h = torch.nn.functional.linear(h, parameters[2 * i], parameters[(2 * i) + 1]);
-            if (i < LayerCount - 1)
-            {
-                h = Activate(h);
-            }
-        }
-
-        return h.MoveToOuterDisposeScope();
+        return ForwardUnchecked(parameters, input).MoveToOuterDisposeScope();
     }
 
     /// <summary>The name of layer <paramref name="layer"/>'s weight.</summary>
@@ -125,6 +104,48 @@ public sealed class Mlp
     /// <param name="layer">The layer, from 0.</param>
     /// <returns>The name.</returns>
     public static string BiasName(int layer) => string.Create(CultureInfo.InvariantCulture, $"b{layer}");
+
+    /// <summary>The checks of <see cref="Forward"/>, for callers that check once and then call <see cref="ForwardUnchecked"/> many times.</summary>
+    /// <param name="parameters">The weights.</param>
+    /// <param name="input">An input (or all inputs: only its second dimension is checked).</param>
+    /// <exception cref="ArgumentException">The parameter count or the input's shape does not fit this MLP.</exception>
+    internal void CheckForwardArguments(IReadOnlyList<Tensor> parameters, Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(input);
+        if (parameters.Count != 2 * LayerCount)
+        {
+            throw new ArgumentException($"This MLP has {LayerCount} layers and needs {2 * LayerCount} tensors; got {parameters.Count}.", nameof(parameters));
+        }
+
+        if (input.dim() != 2 || input.shape[1] != LayerSizes[0])
+        {
+            throw new ArgumentException($"The input must have shape [batch, {LayerSizes[0]}]; got [{string.Join(", ", input.shape)}].", nameof(input));
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Forward"/> without its checks and without its own dispose scope: every intermediate
+    /// tensor belongs to the caller's scope. For a training loop that ran <see cref="CheckForwardArguments"/>
+    /// once on the whole data set and runs each step in its own scope.
+    /// </summary>
+    /// <param name="parameters">The weights, already checked.</param>
+    /// <param name="input">Shape [batch, inputs], already checked.</param>
+    /// <returns>Shape [batch, outputs], in the caller's dispose scope.</returns>
+    internal Tensor ForwardUnchecked(IReadOnlyList<Tensor> parameters, Tensor input)
+    {
+        Tensor h = input;
+        for (int i = 0; i < LayerCount; i++)
+        {
+            h = torch.nn.functional.linear(h, parameters[2 * i], parameters[(2 * i) + 1]);
+            if (i < LayerCount - 1)
+            {
+                h = Activate(h);
+            }
+        }
+
+        return h;
+    }
 
     private Tensor Activate(Tensor z) => Activation switch
     {

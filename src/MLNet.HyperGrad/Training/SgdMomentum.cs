@@ -68,6 +68,28 @@ public static class SgdMomentum
         double weightDecay)
     {
         OptimizerArguments.CheckLists(weights, gradients, velocities, null, nameof(velocities));
+        StepInPlaceUnchecked(weights, velocities, gradients, learningRate, momentum, weightDecay);
+    }
+
+    /// <summary>
+    /// <see cref="StepInPlace"/> without its argument checks (about a dozen native calls per tensor):
+    /// for the trainer, whose velocities are made from the weights and whose gradients come from
+    /// autograd on those weights, so counts, shapes, dtypes and devices match by construction.
+    /// </summary>
+    /// <param name="weights">The weights, updated in place.</param>
+    /// <param name="velocities">The velocities, updated in place.</param>
+    /// <param name="gradients">The gradients, shaped like the weights.</param>
+    /// <param name="learningRate">η.</param>
+    /// <param name="momentum">μ.</param>
+    /// <param name="weightDecay">λ, the same for every weight.</param>
+    internal static void StepInPlaceUnchecked(
+        IReadOnlyList<Tensor> weights,
+        IReadOnlyList<Tensor> velocities,
+        IReadOnlyList<Tensor> gradients,
+        double learningRate,
+        double momentum,
+        double weightDecay)
+    {
         using var noGrad = torch.no_grad();
         for (int i = 0; i < weights.Count; i++)
         {

@@ -9,7 +9,7 @@ internal sealed class SgdState(ParameterSet weights, TrainingOptions options) : 
     private readonly ParameterSet velocities = weights.ZerosLike();
 
     public void Step(ParameterSet weights, IReadOnlyList<Tensor> gradients) =>
-        SgdMomentum.StepInPlace(weights, velocities, gradients, options.LearningRate, options.Momentum, options.WeightDecay);
+        SgdMomentum.StepInPlaceUnchecked(weights, velocities, gradients, options.LearningRate, options.Momentum, options.WeightDecay);
 
     public void Dispose() => velocities.Dispose();
 }

@@ -69,17 +69,29 @@ public sealed class Trainer
             throw new ArgumentException($"The training data has {n} rows, fewer than one minibatch of {batch}.", nameof(features));
         }
 
+        // Forward's checks, once for all minibatches (they are rows of these features); the steps then
+        // call the forward pass without re-checking.
+        model.CheckForwardArguments(weights, features);
         using var generator = new torch.Generator(options.Seed);
         using IOptimizerState state = options.Optimizer == OptimizerKind.Adam ? new AdamState(weights, options) : new SgdState(weights, options);
         var reports = new List<EpochReport>(options.Epochs);
         torch.Device device = features.device;
+
+        // On the CPU each step's loss is read into a double (no libtorch call per step); elsewhere it is
+        // summed on the device, so that a step never waits for the device. Either way the sum is the
+        // float64 sum of the same float losses in the same order.
+        bool hostLossSum = device.type == DeviceType.CPU && (features.dtype is ScalarType.Float32 or ScalarType.Float64);
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             using Tensor cpuOrder = torch.randperm(n, generator: generator);
             using Tensor order = cpuOrder.to(device);
-            using Tensor lossSum = torch.zeros([], ScalarType.Float64, device);
+            using Tensor? deviceLossSum = hostLossSum ? null : torch.zeros([], ScalarType.Float64, device);
+            double lossSum = 0;
             var clock = Stopwatch.StartNew();
+
+            // The epoch's labels in minibatch order, gathered once (they are small); a step's labels are a view.
+            using Tensor epochLabels = labels.index_select(0, order);
             for (int b = 0; b < batches; b++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -87,13 +99,20 @@ public sealed class Trainer
                 {
                     Tensor index = order.narrow(0, (long)b * batch, batch);
                     Tensor x = features.index_select(0, index);
-                    Tensor y = labels.index_select(0, index);
-                    Tensor loss = Losses.Compute(options.Loss, model.Forward(weights, x), y);
+                    Tensor y = epochLabels.narrow(0, (long)b * batch, batch);
+                    Tensor loss = Losses.Compute(options.Loss, model.ForwardUnchecked(weights, x), y);
                     Tensor[] gradients = TorchAutograd.Grad([loss], weights);
                     using (torch.no_grad())
                     {
                         state.Step(weights, gradients);
-                        lossSum.add_(loss);
+                        if (deviceLossSum is null)
+                        {
+                            lossSum += loss.dtype == ScalarType.Float64 ? loss.item<double>() : loss.item<float>();
+                        }
+                        else
+                        {
+                            deviceLossSum.add_(loss);
+                        }
                     }
                 }
 
@@ -104,7 +123,7 @@ public sealed class Trainer
             }
 
             clock.Stop();
-            double trainLoss = lossSum.item<double>() / batches;
+            double trainLoss = (deviceLossSum is null ? lossSum : deviceLossSum.item<double>()) / batches;
             Evaluation? evaluation = validation is { } v ? Evaluate(model, weights, v.Features, v.Labels, options.Loss) : null;
             var report = new EpochReport(epoch, trainLoss, evaluation, clock.Elapsed.TotalSeconds, (double)batches * batch / clock.Elapsed.TotalSeconds);
             reports.Add(report);
