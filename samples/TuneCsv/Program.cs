@@ -2,6 +2,7 @@
 // Run: dotnet run -c Release --project samples/TuneCsv -- data.csv LabelColumn [classification|regression]
 using MLNet.HyperGrad.AutoML;
 using MLNet.HyperGrad.Data;
+using MLNet.HyperGrad.Data.Csv;
 using MLNet.HyperGrad.Storage;
 
 if (args.Length < 2)

@@ -1,4 +1,6 @@
 using MLNet.HyperGrad.Data;
+using MLNet.HyperGrad.Data.Csv;
+using MLNet.HyperGrad.Data.Idx;
 
 namespace MLNet.HyperGrad.Cli.Commands;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace MLNet.HyperGrad.Data;
+namespace MLNet.HyperGrad.Data.Csv;
 
 /// <summary>How CSV cells are read: missing markers and invariant-culture numbers.</summary>
 internal static class CsvCells

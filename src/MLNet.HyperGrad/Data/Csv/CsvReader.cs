@@ -1,4 +1,4 @@
-namespace MLNet.HyperGrad.Data;
+namespace MLNet.HyperGrad.Data.Csv;
 
 /// <summary>
 /// Reads CSV files (RFC 4180) into <see cref="TabularDataset"/>s for classification or regression,

@@ -1,4 +1,4 @@
-namespace MLNet.HyperGrad.Data;
+namespace MLNet.HyperGrad.Data.Idx;
 
 /// <summary>An n-dimensional array of unsigned bytes read from an IDX file (the MNIST format).</summary>
 /// <remarks>Instances are immutable: <see cref="Shape"/> returns a copy and <see cref="Data"/> is read-only.</remarks>

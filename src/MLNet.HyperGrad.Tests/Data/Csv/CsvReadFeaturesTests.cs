@@ -1,6 +1,7 @@
 using MLNet.HyperGrad.Data;
+using MLNet.HyperGrad.Data.Csv;
 
-namespace MLNet.HyperGrad.Tests.Data;
+namespace MLNet.HyperGrad.Tests.Data.Csv;
 
 /// <summary>Label-optional reading of prediction files with a fitted schema.</summary>
 public sealed class CsvReadFeaturesTests : IDisposable

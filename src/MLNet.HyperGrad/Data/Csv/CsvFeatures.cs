@@ -1,6 +1,6 @@
 using System.Collections.ObjectModel;
 
-namespace MLNet.HyperGrad.Data;
+namespace MLNet.HyperGrad.Data.Csv;
 
 /// <summary>
 /// The features of a CSV file encoded with a fitted <see cref="TabularSchema"/>, without labels:

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace MLNet.HyperGrad.Data;
+namespace MLNet.HyperGrad.Data.Csv;
 
 /// <summary>Splits CSV text into records following RFC 4180, with a configurable delimiter.</summary>
 /// <remarks>

@@ -1,6 +1,7 @@
 using MLNet.HyperGrad.Data;
+using MLNet.HyperGrad.Data.Csv;
 
-namespace MLNet.HyperGrad.Tests.Data;
+namespace MLNet.HyperGrad.Tests.Data.Csv;
 
 /// <summary>Every CSV failure names the file, and the line, column and value where they apply.</summary>
 public sealed class CsvReaderErrorTests : IDisposable

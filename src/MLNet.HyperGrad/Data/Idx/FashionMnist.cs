@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace MLNet.HyperGrad.Data;
+namespace MLNet.HyperGrad.Data.Idx;
 
 /// <summary>
 /// Loads Fashion-MNIST (Xiao, Rasul and Vollgraf, 2017): 28x28 grey-scale images of clothing in

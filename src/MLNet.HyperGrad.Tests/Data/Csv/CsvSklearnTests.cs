@@ -1,7 +1,8 @@
 using System.Text.Json;
 using MLNet.HyperGrad.Data;
+using MLNet.HyperGrad.Data.Csv;
 
-namespace MLNet.HyperGrad.Tests.Data;
+namespace MLNet.HyperGrad.Tests.Data.Csv;
 
 /// <summary>
 /// Real data sets exported by scikit-learn (python3-sklearn at /usr/bin/python3); the expected counts

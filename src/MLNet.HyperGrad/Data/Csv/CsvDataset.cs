@@ -1,4 +1,4 @@
-namespace MLNet.HyperGrad.Data;
+namespace MLNet.HyperGrad.Data.Csv;
 
 /// <summary>A CSV file read into a dataset, with the schema that encoded it.</summary>
 public sealed class CsvDataset

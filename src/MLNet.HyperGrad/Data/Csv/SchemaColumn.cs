@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
 
-namespace MLNet.HyperGrad.Data;
+namespace MLNet.HyperGrad.Data.Csv;
 
 /// <summary>How one CSV feature column is encoded: part of a <see cref="TabularSchema"/>.</summary>
 /// <remarks>

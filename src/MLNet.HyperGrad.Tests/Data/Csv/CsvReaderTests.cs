@@ -1,6 +1,7 @@
 using MLNet.HyperGrad.Data;
+using MLNet.HyperGrad.Data.Csv;
 
-namespace MLNet.HyperGrad.Tests.Data;
+namespace MLNet.HyperGrad.Tests.Data.Csv;
 
 /// <summary>Parsing and encoding of hand-made CSV files.</summary>
 public sealed class CsvReaderTests : IDisposable

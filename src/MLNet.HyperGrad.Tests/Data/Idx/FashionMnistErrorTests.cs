@@ -1,6 +1,7 @@
 using MLNet.HyperGrad.Data;
+using MLNet.HyperGrad.Data.Idx;
 
-namespace MLNet.HyperGrad.Tests.Data;
+namespace MLNet.HyperGrad.Tests.Data.Idx;
 
 /// <summary>Fashion-MNIST loader failures, on small fake files in a temp directory.</summary>
 public sealed class FashionMnistErrorTests : IDisposable

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 
-namespace MLNet.HyperGrad.Tests.Data;
+namespace MLNet.HyperGrad.Tests.Data.Idx;
 
 /// <summary>Builds IDX files byte by byte, so tests do not depend on the reader they test.</summary>
 internal static class IdxFiles

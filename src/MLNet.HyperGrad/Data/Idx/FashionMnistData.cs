@@ -1,4 +1,4 @@
-namespace MLNet.HyperGrad.Data;
+namespace MLNet.HyperGrad.Data.Idx;
 
 /// <summary>The Fashion-MNIST training and test sets, as returned by <see cref="FashionMnist.Load"/>.</summary>
 public sealed class FashionMnistData

@@ -1,6 +1,7 @@
 using MLNet.HyperGrad.Data;
+using MLNet.HyperGrad.Data.Idx;
 
-namespace MLNet.HyperGrad.Tests.Data;
+namespace MLNet.HyperGrad.Tests.Data.Idx;
 
 public sealed class IdxReaderTests : IDisposable
 {

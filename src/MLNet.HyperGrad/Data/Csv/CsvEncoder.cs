@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace MLNet.HyperGrad.Data;
+namespace MLNet.HyperGrad.Data.Csv;
 
 /// <summary>Applies a <see cref="TabularSchema"/> to a CSV table, producing a <see cref="TabularDataset"/>.</summary>
 internal static class CsvEncoder

@@ -1,4 +1,4 @@
-namespace MLNet.HyperGrad.Data;
+namespace MLNet.HyperGrad.Data.Csv;
 
 /// <summary>What <see cref="CsvReader"/> does with a missing cell in a used column.</summary>
 /// <remarks>

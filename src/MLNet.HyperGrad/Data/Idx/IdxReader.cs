@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.IO.Compression;
 
-namespace MLNet.HyperGrad.Data;
+namespace MLNet.HyperGrad.Data.Idx;
 
 /// <summary>Reads IDX files, the format of MNIST and Fashion-MNIST, raw or gzip-compressed.</summary>
 /// <remarks>

@@ -1,6 +1,7 @@
 using MLNet.HyperGrad.Data;
+using MLNet.HyperGrad.Data.Idx;
 
-namespace MLNet.HyperGrad.Tests.Data;
+namespace MLNet.HyperGrad.Tests.Data.Idx;
 
 /// <summary>
 /// Reads the real files of Debian's dataset-fashion-mnist package (installed by scripts/setup.sh);

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace MLNet.HyperGrad.Data;
+namespace MLNet.HyperGrad.Data.Csv;
 
 /// <summary>A CSV file split into named columns and records, each with the same number of fields.</summary>
 internal sealed class CsvTable

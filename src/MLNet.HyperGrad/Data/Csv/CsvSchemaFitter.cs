@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace MLNet.HyperGrad.Data;
+namespace MLNet.HyperGrad.Data.Csv;
 
 /// <summary>Fits a <see cref="TabularSchema"/> on a training CSV table.</summary>
 internal static class CsvSchemaFitter

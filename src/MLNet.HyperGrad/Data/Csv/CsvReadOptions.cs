@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace MLNet.HyperGrad.Data;
+namespace MLNet.HyperGrad.Data.Csv;
 
 /// <summary>How <see cref="CsvReader"/> reads a CSV file; validated once when reading starts.</summary>
 /// <remarks>

@@ -1,6 +1,7 @@
 using MLNet.HyperGrad.Data;
+using MLNet.HyperGrad.Data.Csv;
 
-namespace MLNet.HyperGrad.Tests.Data;
+namespace MLNet.HyperGrad.Tests.Data.Csv;
 
 /// <summary>Fitting the encoding on a training file and applying it to validation files.</summary>
 public sealed class CsvSchemaTests : IDisposable
