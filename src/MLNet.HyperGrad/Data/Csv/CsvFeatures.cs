@@ -16,6 +16,7 @@ public sealed class CsvFeatures
     private readonly float[] features;
     private readonly ReadOnlyCollection<int> lines;
 
+    /// <summary>Takes ownership of the arrays; the features are the first lines.Length × FeatureCount elements of <paramref name="features"/>.</summary>
     internal CsvFeatures(string filePath, TabularSchema schema, float[] features, int[] lines, int droppedRows)
     {
         FilePath = filePath;
@@ -41,7 +42,7 @@ public sealed class CsvFeatures
     public IReadOnlyList<string> FeatureNames => Schema.FeatureNames;
 
     /// <summary>Gets the features, row-major, shape [<see cref="Rows"/>, <see cref="FeatureCount"/>].</summary>
-    public ReadOnlySpan<float> Features => features;
+    public ReadOnlySpan<float> Features => features.AsSpan(0, Rows * FeatureCount);
 
     /// <summary>Gets, for every encoded row, the 1-based line of the file its record starts on.</summary>
     /// <remarks>Rows dropped under <see cref="MissingValuePolicy.DropRow"/> have no entry, so this maps rows back to the file.</remarks>

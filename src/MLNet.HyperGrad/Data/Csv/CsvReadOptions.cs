@@ -16,7 +16,10 @@ public sealed class CsvReadOptions
     public bool HasHeader { get; init; } = true;
 
     /// <summary>Gets the character between fields.</summary>
-    /// <value>The default is a comma. It must not be a double quote, carriage return or line feed.</value>
+    /// <value>
+    /// The default is a comma. It must be a tab or a printable ASCII character other than a double
+    /// quote or <c>#</c> (the characters the Sep parser supports).
+    /// </value>
     public char Delimiter { get; init; } = ',';
 
     /// <summary>Gets the label column: its name, or its 0-based index as text.</summary>
@@ -53,9 +56,9 @@ public sealed class CsvReadOptions
     internal void Validate(bool fitting, string parameterName)
     {
         var failures = new List<string>();
-        if (Delimiter is '"' or '\r' or '\n')
+        if (!(Delimiter == '\t' || (Delimiter is >= ' ' and <= '~' and not '"' and not '#')))
         {
-            failures.Add($"Delimiter must not be a double quote, carriage return or line feed; found U+{(int)Delimiter:X4}");
+            failures.Add($"Delimiter must be a tab or a printable ASCII character other than a double quote or '#'; found U+{(int)Delimiter:X4}");
         }
 
         if (fitting && string.IsNullOrWhiteSpace(LabelColumn))

@@ -6,10 +6,14 @@ namespace MLNet.HyperGrad.Data.Csv;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Parsing: fields are separated by <see cref="CsvReadOptions.Delimiter"/>; a quoted field may hold
-/// delimiters, line breaks and doubled quotes. Empty lines are skipped. The file is read as UTF-8
-/// (a byte-order mark selects another Unicode encoding). Cells are trimmed of spaces before they are
-/// interpreted. Line numbers in errors are 1-based, the line a record starts on.
+/// Parsing: the file is streamed through the Sep parser (nietras), one record at a time, never held
+/// whole in memory. Fields are separated by <see cref="CsvReadOptions.Delimiter"/>; a quoted field
+/// (a double quote, optionally after spaces) may hold delimiters, line breaks and doubled quotes, and
+/// ends at its closing quote, followed only by spaces, a delimiter or the end of the line. A double
+/// quote inside an unquoted field is an error (RFC 4180: such a field must be quoted, its quotes
+/// doubled). Empty lines are skipped. The file is read as UTF-8 (a byte-order mark selects another
+/// Unicode encoding). Cells are trimmed of white space before they are interpreted. Line numbers in
+/// errors are 1-based, the line a record starts on.
 /// </para>
 /// <para>
 /// Encoding: a feature column is numeric when every non-missing cell is a finite number within
@@ -45,9 +49,16 @@ public static class CsvReader
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate(fitting: true, nameof(options));
-        CsvTable table = CsvTable.Load(path, options);
-        TabularSchema schema = CsvSchemaFitter.Fit(table, options);
-        return CsvEncoder.Encode(table, schema, options.MissingValuePolicy);
+        CsvScan scan;
+        using (CsvRowReader reader = CsvRowReader.Open(path, options))
+        {
+            scan = CsvScan.Run(reader, options);
+        }
+
+        CsvSchemaFitter.EnsureRows(scan);
+        (string[] classes, long[]? classIndices) = scan.Task == TaskKind.Classification ? CsvSchemaFitter.FitClasses(scan) : ([], null);
+        TabularSchema schema = CsvSchemaFitter.Fit(scan, classes, isValidation: null, options);
+        return new CsvDataset(CsvScanEncoder.Encode(scan, schema, classIndices), schema, scan.Dropped);
     }
 
     /// <summary>Reads a validation, test or prediction file with a schema fitted on the training file.</summary>
@@ -70,8 +81,8 @@ public static class CsvReader
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(schema);
         options.Validate(fitting: false, nameof(options));
-        CsvTable table = CsvTable.Load(path, options);
-        return CsvEncoder.Encode(table, schema, options.MissingValuePolicy);
+        using CsvRowReader reader = CsvRowReader.Open(path, options);
+        return CsvEncoder.Encode(reader, schema, options.MissingValuePolicy);
     }
 
     /// <summary>
@@ -109,7 +120,7 @@ public static class CsvReader
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(schema);
         options.Validate(fitting: false, nameof(options));
-        CsvTable table = CsvTable.Load(path, options);
-        return CsvEncoder.EncodeFeatures(table, schema, options.MissingValuePolicy, labelColumnPresent);
+        using CsvRowReader reader = CsvRowReader.Open(path, options);
+        return CsvEncoder.EncodeFeatures(reader, schema, options.MissingValuePolicy, labelColumnPresent);
     }
 }

@@ -1,143 +1,173 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace MLNet.HyperGrad.Data.Csv;
 
-/// <summary>Fits a <see cref="TabularSchema"/> on a training CSV table.</summary>
+/// <summary>Fits a <see cref="TabularSchema"/> on the training rows of a <see cref="CsvScan"/>.</summary>
 internal static class CsvSchemaFitter
 {
-    public static TabularSchema Fit(CsvTable table, CsvReadOptions options)
+    /// <summary>Checks that some row is left to fit on.</summary>
+    public static void EnsureRows(CsvScan scan)
     {
-        int label = table.Resolve(options.LabelColumn!, "label column");
-        var ignored = new HashSet<int>(options.IgnoreColumns.Select(c => table.Resolve(c, "ignored column")));
-        if (ignored.Contains(label))
-        {
-            throw new ArgumentException($"The label column \"{table.ColumnNames[label]}\" cannot also be ignored.", nameof(options));
-        }
-
-        int[] features = [.. Enumerable.Range(0, table.ColumnNames.Length).Where(c => c != label && !ignored.Contains(c))];
-        if (features.Length == 0)
+        if (scan.Rows == 0)
         {
             throw new DatasetFormatException(
-                $"expected at least one feature column besides the label \"{table.ColumnNames[label]}\" and the ignored columns, found none among {table.ListColumns()}",
-                table.Path, null, null, null);
+                string.Create(CultureInfo.InvariantCulture, $"expected at least one row without missing values to fit on, found none of {scan.Records}"),
+                scan.Header.Path, null, null, null);
         }
-
-        List<CsvRecord> rows = TrainingRows(table, label, features, options.MissingValuePolicy);
-        if (rows.Count == 0)
-        {
-            throw new DatasetFormatException(
-                string.Create(CultureInfo.InvariantCulture, $"expected at least one row without missing values to fit on, found none of {table.Records.Count}"),
-                table.Path, null, null, null);
-        }
-
-        SchemaColumn[] columns = [.. features.Select(c => FitColumn(table, rows, c, options.MaxCategories))];
-        string[] classes = options.Task == TaskKind.Classification ? FitClasses(table, rows, label) : [];
-        return new TabularSchema(TabularSchema.CurrentVersion, options.Task, table.ColumnNames[label], label, classes, columns);
     }
 
-    /// <summary>The rows the encoding is fitted on: those the encoder will keep.</summary>
-    private static List<CsvRecord> TrainingRows(CsvTable table, int label, int[] features, MissingValuePolicy policy)
+    /// <summary>The classes of every kept row (numeric order when every label is a number, ordinal otherwise) and each row's class index.</summary>
+    /// <exception cref="DatasetFormatException">There are fewer than two classes.</exception>
+    public static (string[] Classes, long[] Indices) FitClasses(CsvScan scan)
     {
-        var rows = new List<CsvRecord>(table.Records.Count);
-        foreach (CsvRecord record in table.Records)
-        {
-            bool labelMissing = CsvCells.IsMissing(record.Fields[label]);
-            int missingFeature = Array.FindIndex(features, c => CsvCells.IsMissing(record.Fields[c]));
-            if (policy == MissingValuePolicy.Error && (labelMissing || missingFeature >= 0))
-            {
-                int column = labelMissing && (missingFeature < 0 || label < features[missingFeature]) ? label : features[missingFeature];
-                throw CsvEncoder.MissingError(table, record, column);
-            }
-
-            bool drop = labelMissing || (policy == MissingValuePolicy.DropRow && missingFeature >= 0);
-            if (!drop)
-            {
-                rows.Add(record);
-            }
-        }
-
-        return rows;
-    }
-
-    private static SchemaColumn FitColumn(CsvTable table, List<CsvRecord> rows, int column, int maxCategories)
-    {
-        string name = table.ColumnNames[column];
-        var values = new List<(string Cell, int Line)>(rows.Count);
-        foreach (CsvRecord record in rows)
-        {
-            string cell = record.Fields[column].Trim();
-            if (!CsvCells.IsMissing(cell))
-            {
-                values.Add((cell, record.Line));
-            }
-        }
-
-        if (values.Count == 0)
-        {
-            throw new DatasetFormatException(
-                $"expected at least one value, found every cell missing; leave the column out with --ignore-cols \"{name}\" (CsvReadOptions.IgnoreColumns)",
-                table.Path, null, name, null);
-        }
-
-        double sum = 0;
+        CategoryTracker labels = scan.Labels!;
+        IReadOnlyList<string> distinct = labels.Values;
+        double[] numbers = new double[distinct.Count];
         bool numeric = true;
-        foreach ((string cell, _) in values)
-        {
-            if (!CsvCells.TryParseNumber(cell, out double v))
-            {
-                numeric = false;
-                break;
-            }
-
-            sum += v;
-        }
-
-        return numeric
-            ? new SchemaColumn(name, column, ColumnKind.Numeric, [], sum / values.Count, null)
-            : FitCategorical(table, name, column, values, maxCategories);
-    }
-
-    private static SchemaColumn FitCategorical(CsvTable table, string name, int column, List<(string Cell, int Line)> values, int maxCategories)
-    {
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach ((string cell, int line) in values)
-        {
-            if (!counts.TryGetValue(cell, out int n) && counts.Count == maxCategories)
-            {
-                int distinct = values.Select(v => v.Cell).Distinct(StringComparer.Ordinal).Count();
-                throw new DatasetFormatException(
-                    string.Create(CultureInfo.InvariantCulture, $"expected at most {maxCategories} categories (MaxCategories) in a non-numeric column, found {distinct}, the first extra being \"{CsvCells.Excerpt(cell)}\"; if the column is an identifier or free text leave it out with --ignore-cols \"{name}\" (CsvReadOptions.IgnoreColumns), otherwise raise MaxCategories"),
-                    table.Path, line, name, cell);
-            }
-
-            counts[cell] = n + 1;
-        }
-
-        string[] categories = [.. counts.Keys.Order(StringComparer.Ordinal)];
-        string mostFrequent = categories.OrderByDescending(c => counts[c]).ThenBy(c => c, StringComparer.Ordinal).First();
-        return new SchemaColumn(name, column, ColumnKind.Categorical, categories, 0, mostFrequent);
-    }
-
-    private static string[] FitClasses(CsvTable table, List<CsvRecord> rows, int label)
-    {
-        string[] distinct = [.. rows.Select(r => r.Fields[label].Trim()).Distinct(StringComparer.Ordinal)];
-        double[] numbers = new double[distinct.Length];
-        bool numeric = true;
-        for (int i = 0; i < distinct.Length && numeric; i++)
+        for (int i = 0; i < distinct.Count && numeric; i++)
         {
             numeric = CsvCells.TryParseNumber(distinct[i], out numbers[i]);
         }
 
-        string[] sorted = numeric
-            ? [.. distinct.Select((s, i) => (s, numbers[i])).OrderBy(p => p.Item2).ThenBy(p => p.s, StringComparer.Ordinal).Select(p => p.s)]
-            : [.. distinct.Order(StringComparer.Ordinal)];
-        if (sorted.Length < 2)
+        int[] order = numeric
+            ? [.. Enumerable.Range(0, distinct.Count).OrderBy(i => numbers[i]).ThenBy(i => distinct[i], StringComparer.Ordinal)]
+            : [.. Enumerable.Range(0, distinct.Count).OrderBy(i => distinct[i], StringComparer.Ordinal)];
+        if (order.Length < 2)
         {
             throw new DatasetFormatException(
-                $"expected at least two classes in the label column for classification, found only \"{sorted[0]}\"",
-                table.Path, null, table.ColumnNames[label], sorted[0]);
+                $"expected at least two classes in the label column for classification, found only \"{distinct[0]}\"",
+                scan.Header.Path, null, scan.Header.ColumnNames[scan.LabelColumn], distinct[0]);
         }
 
-        return sorted;
+        long[] rank = new long[order.Length];
+        for (int i = 0; i < order.Length; i++)
+        {
+            rank[order[i]] = i;
+        }
+
+        long[] indices = new long[scan.Rows];
+        for (int r = 0; r < indices.Length; r++)
+        {
+            indices[r] = rank[labels.Code(r)];
+        }
+
+        return ([.. order.Select(i => distinct[i])], indices);
     }
+
+    /// <summary>Fits every feature column on the training rows.</summary>
+    /// <param name="scan">The scanned file.</param>
+    /// <param name="classes">The class names (classification) or empty (regression).</param>
+    /// <param name="isValidation">Per kept row, whether it is held out for validation (never fitted on); null when every row trains.</param>
+    /// <param name="options">The options the file was read with.</param>
+    public static TabularSchema Fit(CsvScan scan, string[] classes, bool[]? isValidation, CsvReadOptions options)
+    {
+        ColumnCounts counts = Count(scan, isValidation);
+        SchemaColumn[] columns = [.. Enumerable.Range(0, scan.FeatureColumns.Length).Select(k => FitColumn(scan, k, counts, isValidation, options))];
+        return new TabularSchema(TabularSchema.CurrentVersion, scan.Task, scan.Header.ColumnNames[scan.LabelColumn], scan.LabelColumn, classes, columns);
+    }
+
+    /// <summary>Counts every column's numbers and non-numbers, and sums its numbers, over the training rows in one pass.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static ColumnCounts Count(CsvScan scan, bool[]? isValidation)
+    {
+        int width = scan.FeatureColumns.Length;
+        var counts = new ColumnCounts(new long[width], new long[width], new double[width]);
+        for (int r = 0; r < scan.Rows; r++)
+        {
+            if (isValidation is not null && isValidation[r])
+            {
+                continue;
+            }
+
+            ReadOnlySpan<float> row = scan.Values.Row(r);
+            for (int k = 0; k < row.Length; k++)
+            {
+                float v = row[k];
+                if (!float.IsNaN(v))
+                {
+                    counts.Numbers[k]++;
+                    counts.Sums[k] += v;
+                }
+                else if (CsvScan.IsNonNumber(v))
+                {
+                    counts.NonNumbers[k]++;
+                }
+            }
+        }
+
+        return counts;
+    }
+
+    private static SchemaColumn FitColumn(CsvScan scan, int k, ColumnCounts counts, bool[]? isValidation, CsvReadOptions options)
+    {
+        int source = scan.FeatureColumns[k];
+        string name = scan.Header.ColumnNames[source];
+        long numbers = counts.Numbers[k];
+        long others = counts.NonNumbers[k];
+        if (numbers + others == 0)
+        {
+            throw new DatasetFormatException(
+                $"expected at least one value, found every cell missing; leave the column out with --ignore-cols \"{name}\" (CsvReadOptions.IgnoreColumns)",
+                scan.Header.Path, null, name, null);
+        }
+
+        return others == 0
+            ? new SchemaColumn(name, source, ColumnKind.Numeric, [], counts.Sums[k] / numbers, null)
+            : FitCategorical(scan, k, isValidation, options);
+    }
+
+    private static SchemaColumn FitCategorical(CsvScan scan, int k, bool[]? isValidation, CsvReadOptions options)
+    {
+        int source = scan.FeatureColumns[k];
+        string name = scan.Header.ColumnNames[source];
+        CategoryTracker tracker = scan.Categories[k];
+        if (tracker.FirstExtra is { } extra)
+        {
+            int distinct = CountDistinct(scan.Header.Path, options, source);
+            throw new DatasetFormatException(
+                string.Create(CultureInfo.InvariantCulture, $"expected at most {options.MaxCategories} categories (MaxCategories) in a non-numeric column, found {distinct}, the first extra being \"{CsvCells.Excerpt(extra.Value)}\"; if the column is an identifier or free text leave it out with --ignore-cols \"{name}\" (CsvReadOptions.IgnoreColumns), otherwise raise MaxCategories"),
+                scan.Header.Path, extra.Line, name, extra.Value);
+        }
+
+        int[] counts = new int[tracker.Values.Count];
+        for (int r = 0; r < scan.Rows; r++)
+        {
+            int code = tracker.Code(r);
+            if (code >= 0 && (isValidation is null || !isValidation[r]))
+            {
+                counts[code]++;
+            }
+        }
+
+        string[] categories = [.. Enumerable.Range(0, counts.Length).Where(c => counts[c] > 0).Select(c => tracker.Values[c]).Order(StringComparer.Ordinal)];
+        string mostFrequent = Enumerable.Range(0, counts.Length)
+            .Where(c => counts[c] > 0)
+            .OrderByDescending(c => counts[c])
+            .ThenBy(c => tracker.Values[c], StringComparer.Ordinal)
+            .Select(c => tracker.Values[c])
+            .First();
+        return new SchemaColumn(name, source, ColumnKind.Categorical, categories, 0, mostFrequent);
+    }
+
+    /// <summary>Counts a column's distinct non-missing values over the whole file, for the too-many-categories message.</summary>
+    private static int CountDistinct(string path, CsvReadOptions options, int column)
+    {
+        using CsvRowReader reader = CsvRowReader.Open(path, options);
+        var distinct = new HashSet<string>(StringComparer.Ordinal);
+        var lookup = distinct.GetAlternateLookup<ReadOnlySpan<char>>();
+        while (reader.MoveNext())
+        {
+            ReadOnlySpan<char> cell = reader.Cell(column);
+            if (!CsvCells.IsMissing(cell))
+            {
+                lookup.Add(cell);
+            }
+        }
+
+        return distinct.Count;
+    }
+
+    /// <summary>Per feature column: the training cells that are finite numbers, those that are not (and not missing), and the sum of the numbers.</summary>
+    private sealed record ColumnCounts(long[] Numbers, long[] NonNumbers, double[] Sums);
 }
