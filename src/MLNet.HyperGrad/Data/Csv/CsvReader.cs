@@ -16,8 +16,11 @@ namespace MLNet.HyperGrad.Data.Csv;
 /// errors are 1-based, the line a record starts on.
 /// </para>
 /// <para>
-/// Encoding: a feature column is numeric when every non-missing cell is a finite number within
-/// float32 range, parsed with the invariant culture; otherwise it is categorical and one-hot encoded,
+/// Encoding: a feature column is numeric when at least 95% of its non-missing cells (in the rows
+/// the schema is fitted on) are numbers, parsed with the invariant culture; every other non-missing
+/// cell of a numeric column is then an error naming the file, line, column and value, and so is a
+/// number that is infinite or beyond float32 range (<c>inf</c>, <c>1e999</c>): a malformed cell never
+/// turns a numeric column categorical. A column under 95% numbers is categorical and one-hot encoded,
 /// categories sorted ordinally, features named <c>column=category</c>. A cell is missing when it is
 /// empty or one of <c>NA</c>, <c>N/A</c>, <c>NaN</c>, <c>?</c>, <c>null</c> (case-insensitive); see
 /// <see cref="MissingValuePolicy"/>. Classification labels become class indices in sorted order

@@ -11,12 +11,13 @@ namespace MLNet.HyperGrad.Data.Csv;
 /// <remarks>
 /// Rows dropped for a missing value (see <see cref="MissingValuePolicy"/>) are not kept, and nothing
 /// from them is recorded. A parsed number is always finite, so NaN bit patterns are free to mark
-/// cells: <see cref="MissingMarker"/>, <see cref="NonNumberMarker"/>.
+/// cells: <see cref="MissingMarker"/>, <see cref="TextMarker"/>, <see cref="NonFiniteMarker"/>.
 /// </remarks>
 internal sealed class CsvScan
 {
     private static readonly float MissingMarker = BitConverter.Int32BitsToSingle(0x7FC0_0001);
-    private static readonly float NonNumberMarker = BitConverter.Int32BitsToSingle(0x7FC0_0002);
+    private static readonly float TextMarker = BitConverter.Int32BitsToSingle(0x7FC0_0002);
+    private static readonly float NonFiniteMarker = BitConverter.Int32BitsToSingle(0x7FC0_0003);
 
     private CsvScan(CsvHeader header, int label, int[] features, CsvReadOptions options, long expectedRows)
     {
@@ -77,8 +78,11 @@ internal sealed class CsvScan
     /// <summary>Whether a scanned cell is missing.</summary>
     public static bool IsMissing(float cell) => BitConverter.SingleToInt32Bits(cell) == BitConverter.SingleToInt32Bits(MissingMarker);
 
-    /// <summary>Whether a scanned cell is present but not a finite float32 number.</summary>
-    public static bool IsNonNumber(float cell) => BitConverter.SingleToInt32Bits(cell) == BitConverter.SingleToInt32Bits(NonNumberMarker);
+    /// <summary>Whether a scanned cell is text, not a number.</summary>
+    public static bool IsText(float cell) => BitConverter.SingleToInt32Bits(cell) == BitConverter.SingleToInt32Bits(TextMarker);
+
+    /// <summary>Whether a scanned cell is a number that is infinite or beyond float32 range.</summary>
+    public static bool IsNonFinite(float cell) => BitConverter.SingleToInt32Bits(cell) == BitConverter.SingleToInt32Bits(NonFiniteMarker);
 
     /// <summary>Resolves the label and feature columns and reads every data record.</summary>
     /// <exception cref="ArgumentException">The label column is also ignored.</exception>
@@ -192,13 +196,14 @@ internal sealed class CsvScan
                 continue;
             }
 
-            if (CsvCells.Classify(cell, out float value) == CellKind.Number)
+            CellKind kind = CsvCells.Classify(cell, out float value);
+            if (kind == CellKind.Number)
             {
                 values[k] = value;
             }
             else
             {
-                values[k] = NonNumberMarker;
+                values[k] = kind == CellKind.Text ? TextMarker : NonFiniteMarker;
                 FirstNonNumber[k] ??= (line, cell.ToString());
             }
 

@@ -6,6 +6,9 @@ namespace MLNet.HyperGrad.Data.Csv;
 /// <summary>Fits a <see cref="TabularSchema"/> on the training rows of a <see cref="CsvScan"/>.</summary>
 internal static class CsvSchemaFitter
 {
+    /// <summary>The percentage of a column's non-missing training cells that must be numbers for it to be numeric: 95.</summary>
+    public const int NumericPercent = 95;
+
     /// <summary>Checks that some row is left to fit on.</summary>
     public static void EnsureRows(CsvScan scan)
     {
@@ -60,19 +63,30 @@ internal static class CsvSchemaFitter
     /// <param name="classes">The class names (classification) or empty (regression).</param>
     /// <param name="isValidation">Per kept row, whether it is held out for validation (never fitted on); null when every row trains.</param>
     /// <param name="options">The options the file was read with.</param>
+    /// <remarks>
+    /// A column is numeric when at least <see cref="NumericPercent"/>% of its non-missing training cells
+    /// are numbers (an infinity or a number beyond float32 range counts as a number here), and
+    /// categorical otherwise. Every kept cell of a numeric column, training or validation, that is
+    /// not a finite float32 number is then an error.
+    /// </remarks>
+    /// <exception cref="DatasetFormatException">
+    /// A column has no value in the training rows, a categorical column has too many categories, or
+    /// a numeric column holds a cell that is not a finite float32 number (the first in the file is named).
+    /// </exception>
     public static TabularSchema Fit(CsvScan scan, string[] classes, bool[]? isValidation, CsvReadOptions options)
     {
         ColumnCounts counts = Count(scan, isValidation);
         SchemaColumn[] columns = [.. Enumerable.Range(0, scan.FeatureColumns.Length).Select(k => FitColumn(scan, k, counts, isValidation, options))];
+        ThrowFirstNonNumber(scan, columns, counts);
         return new TabularSchema(TabularSchema.CurrentVersion, scan.Task, scan.Header.ColumnNames[scan.LabelColumn], scan.LabelColumn, classes, columns);
     }
 
-    /// <summary>Counts every column's numbers and non-numbers, and sums its numbers, over the training rows in one pass.</summary>
+    /// <summary>Counts every column's numbers, non-finite numbers and texts, and sums its numbers, over the training rows in one pass.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ColumnCounts Count(CsvScan scan, bool[]? isValidation)
     {
         int width = scan.FeatureColumns.Length;
-        var counts = new ColumnCounts(new long[width], new long[width], new double[width]);
+        var counts = new ColumnCounts(new long[width], new long[width], new long[width], new double[width]);
         for (int r = 0; r < scan.Rows; r++)
         {
             if (isValidation is not null && isValidation[r])
@@ -89,9 +103,13 @@ internal static class CsvSchemaFitter
                     counts.Numbers[k]++;
                     counts.Sums[k] += v;
                 }
-                else if (CsvScan.IsNonNumber(v))
+                else if (CsvScan.IsText(v))
                 {
-                    counts.NonNumbers[k]++;
+                    counts.Texts[k]++;
+                }
+                else if (CsvScan.IsNonFinite(v))
+                {
+                    counts.NonFinite[k]++;
                 }
             }
         }
@@ -103,21 +121,19 @@ internal static class CsvSchemaFitter
     {
         int source = scan.FeatureColumns[k];
         string name = scan.Header.ColumnNames[source];
-        long numbers = counts.Numbers[k];
-        long others = counts.NonNumbers[k];
-        if (numbers + others == 0)
+        if (counts.Values(k) == 0)
         {
             throw new DatasetFormatException(
                 $"expected at least one value, found every cell missing; leave the column out with --ignore-cols \"{name}\" (CsvReadOptions.IgnoreColumns)",
                 scan.Header.Path, null, name, null);
         }
 
-        return others == 0
-            ? new SchemaColumn(name, source, ColumnKind.Numeric, [], counts.Sums[k] / numbers, null)
-            : FitCategorical(scan, k, isValidation, options);
+        return counts.NumberLike(k) * 100 >= NumericPercent * counts.Values(k)
+            ? new SchemaColumn(name, source, ColumnKind.Numeric, [], counts.Numbers[k] == 0 ? 0 : counts.Sums[k] / counts.Numbers[k], null)
+            : FitCategorical(scan, k, counts, isValidation, options);
     }
 
-    private static SchemaColumn FitCategorical(CsvScan scan, int k, bool[]? isValidation, CsvReadOptions options)
+    private static SchemaColumn FitCategorical(CsvScan scan, int k, ColumnCounts numbers, bool[]? isValidation, CsvReadOptions options)
     {
         int source = scan.FeatureColumns[k];
         string name = scan.Header.ColumnNames[source];
@@ -125,8 +141,11 @@ internal static class CsvSchemaFitter
         if (tracker.FirstExtra is { } extra)
         {
             int distinct = CountDistinct(scan.Header.Path, options, source);
+            string mostlyNumbers = numbers.NumberLike(k) * 2 >= numbers.Values(k)
+                ? string.Create(CultureInfo.InvariantCulture, $"; {numbers.NumberLike(k)} of its {numbers.Values(k)} values in the training rows are numbers, fewer than the {NumericPercent}% that make a column numeric")
+                : string.Empty;
             throw new DatasetFormatException(
-                string.Create(CultureInfo.InvariantCulture, $"expected at most {options.MaxCategories} categories (MaxCategories) in a non-numeric column, found {distinct}, the first extra being \"{CsvCells.Excerpt(extra.Value)}\"; if the column is an identifier or free text leave it out with --ignore-cols \"{name}\" (CsvReadOptions.IgnoreColumns), otherwise raise MaxCategories"),
+                string.Create(CultureInfo.InvariantCulture, $"expected at most {options.MaxCategories} categories (MaxCategories) in a non-numeric column, found {distinct}, the first extra being \"{CsvCells.Excerpt(extra.Value)}\"{mostlyNumbers}; if the column is an identifier or free text leave it out with --ignore-cols \"{name}\" (CsvReadOptions.IgnoreColumns), otherwise raise MaxCategories"),
                 scan.Header.Path, extra.Line, name, extra.Value);
         }
 
@@ -150,6 +169,29 @@ internal static class CsvSchemaFitter
         return new SchemaColumn(name, source, ColumnKind.Categorical, categories, 0, mostFrequent);
     }
 
+    /// <summary>Throws for the first cell in the file (then the leftmost) of a numeric column that is not a finite float32 number.</summary>
+    private static void ThrowFirstNonNumber(CsvScan scan, SchemaColumn[] columns, ColumnCounts counts)
+    {
+        int first = -1;
+        for (int k = 0; k < columns.Length; k++)
+        {
+            if (columns[k].Kind == ColumnKind.Numeric && scan.FirstNonNumber[k] is { } bad && (first < 0 || bad.Line < scan.FirstNonNumber[first]!.Value.Line))
+            {
+                first = k;
+            }
+        }
+
+        if (first < 0)
+        {
+            return;
+        }
+
+        (int line, string value) = scan.FirstNonNumber[first]!.Value;
+        throw new DatasetFormatException(
+            string.Create(CultureInfo.InvariantCulture, $"{CsvCells.NotANumber(value)} (the column is numeric: {counts.NumberLike(first)} of its {counts.Values(first)} values in the training rows are numbers; an empty cell, NA, N/A, NaN, ? or null marks a missing value)"),
+            scan.Header.Path, line, columns[first].Name, value);
+    }
+
     /// <summary>Counts a column's distinct non-missing values over the whole file, for the too-many-categories message.</summary>
     private static int CountDistinct(string path, CsvReadOptions options, int column)
     {
@@ -168,6 +210,13 @@ internal static class CsvSchemaFitter
         return distinct.Count;
     }
 
-    /// <summary>Per feature column: the training cells that are finite numbers, those that are not (and not missing), and the sum of the numbers.</summary>
-    private sealed record ColumnCounts(long[] Numbers, long[] NonNumbers, double[] Sums);
+    /// <summary>Per feature column, over the training rows: cells that are finite float32 numbers, non-finite numbers and texts, and the sum of the numbers.</summary>
+    private sealed record ColumnCounts(long[] Numbers, long[] NonFinite, long[] Texts, double[] Sums)
+    {
+        /// <summary>The non-missing cells of column <paramref name="k"/>.</summary>
+        public long Values(int k) => Numbers[k] + NonFinite[k] + Texts[k];
+
+        /// <summary>The cells of column <paramref name="k"/> written as numbers, finite or not.</summary>
+        public long NumberLike(int k) => Numbers[k] + NonFinite[k];
+    }
 }

@@ -3,8 +3,9 @@ namespace MLNet.HyperGrad.Data.Csv;
 /// <summary>What <see cref="CsvReader"/> does with a missing cell in a used column.</summary>
 /// <remarks>
 /// A cell is missing when, after trimming spaces, it is empty or one of <c>NA</c>, <c>N/A</c>,
-/// <c>NaN</c>, <c>?</c>, <c>null</c> (case-insensitive), quoted or not. Cells of ignored columns are
-/// never looked at.
+/// <c>NaN</c>, <c>?</c>, <c>null</c> (case-insensitive), quoted or not. Any other cell of a numeric
+/// column that is not a finite float32 number (<c>n.a.</c>, <c>-</c>, <c>inf</c>, <c>1e999</c>) is an
+/// error under every policy, never a missing value. Cells of ignored columns are never looked at.
 /// </remarks>
 public enum MissingValuePolicy
 {
