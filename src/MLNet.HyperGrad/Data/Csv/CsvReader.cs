@@ -34,34 +34,71 @@ namespace MLNet.HyperGrad.Data.Csv;
 /// </remarks>
 public static class CsvReader
 {
-    /// <summary>Reads a training file, fitting the schema on it.</summary>
+    /// <summary>Reads a training file, fitting the schema on every row of it.</summary>
     /// <param name="path">The CSV file.</param>
     /// <param name="options">The options; <see cref="CsvReadOptions.LabelColumn"/> is required.</param>
     /// <returns>The dataset and the schema fitted on it.</returns>
+    /// <remarks>
+    /// Every row is fitted on (column kinds, categories, imputation values): use this when the whole
+    /// file is training data and validation rows come from another file. To hold validation rows out
+    /// of the same file, use <see cref="ReadSplit"/>, which fits on the training rows alone.
+    /// </remarks>
     /// <exception cref="ArgumentException">The options are invalid (every failure listed) or the label is also ignored.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="DatasetFormatException">
     /// The file is empty or has only a header, a quote is unterminated, a row has the wrong number of
     /// fields, the label or an ignored column does not exist, a value is missing under
-    /// <see cref="MissingValuePolicy.Error"/>, a column has more than
-    /// <see cref="CsvReadOptions.MaxCategories"/> categories, a regression label is not a number, or
-    /// there are fewer than two classes.
+    /// <see cref="MissingValuePolicy.Error"/>, a numeric column holds a cell that is not a finite
+    /// number, a column has more than <see cref="CsvReadOptions.MaxCategories"/> categories, a
+    /// regression label is not a number, or there are fewer than two classes.
     /// </exception>
     public static CsvDataset Read(string path, CsvReadOptions options)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate(fitting: true, nameof(options));
-        CsvScan scan;
-        using (CsvRowReader reader = CsvRowReader.Open(path, options))
+        Fitted fitted = Fit(path, options, split: null);
+        return new CsvDataset(fitted.Dataset, fitted.Schema, fitted.Dropped);
+    }
+
+    /// <summary>
+    /// Reads a training file and holds a seeded share of its rows out for validation, fitting the
+    /// schema (column kinds, categories, imputation means and most frequent categories) on the
+    /// training rows alone.
+    /// </summary>
+    /// <param name="path">The CSV file.</param>
+    /// <param name="options">The options; <see cref="CsvReadOptions.LabelColumn"/> is required.</param>
+    /// <param name="validationFraction">The share of the kept rows that go to validation, in (0, 1).</param>
+    /// <param name="seed">Seeds the split; the same seed gives the same rows.</param>
+    /// <param name="stratify">For classification, whether both parts keep the class proportions; ignored for regression. The default is true.</param>
+    /// <returns>The training and validation rows, encoded with the schema fitted on the training rows.</returns>
+    /// <remarks>
+    /// The rows are chosen exactly as <see cref="DatasetSplit.TrainValidation"/> chooses them on the
+    /// dataset <see cref="Read(string, CsvReadOptions)"/> returns, from the labels alone, after rows
+    /// are dropped for missing values. Classes come from every kept row (the split needs them).
+    /// Validation rows are encoded with the training schema: a category seen only in validation rows
+    /// encodes as all zeros, a missing cell gets the training mean or most frequent training
+    /// category, and a cell that is not a number in a numeric column is an error.
+    /// <see cref="CsvReadOptions.MaxCategories"/> counts the distinct values of every kept row, since
+    /// it guards against identifier and free-text columns.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="validationFraction"/> is not in (0, 1).</exception>
+    /// <exception cref="ArgumentException">The options are invalid, the label is also ignored, or one part would be empty.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="DatasetFormatException">As for <see cref="Read(string, CsvReadOptions)"/>.</exception>
+    public static CsvSplitDataset ReadSplit(string path, CsvReadOptions options, double validationFraction, int seed, bool stratify = true)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(options);
+        if (!(validationFraction > 0 && validationFraction < 1))
         {
-            scan = CsvScan.Run(reader, options);
+            throw new ArgumentOutOfRangeException(nameof(validationFraction), validationFraction, "The validation fraction must be strictly between 0 and 1.");
         }
 
-        CsvSchemaFitter.EnsureRows(scan);
-        (string[] classes, long[]? classIndices) = scan.Task == TaskKind.Classification ? CsvSchemaFitter.FitClasses(scan) : ([], null);
-        TabularSchema schema = CsvSchemaFitter.Fit(scan, classes, isValidation: null, options);
-        return new CsvDataset(CsvScanEncoder.Encode(scan, schema, classIndices), schema, scan.Dropped);
+        options.Validate(fitting: true, nameof(options));
+        bool stratified = stratify && options.Task == TaskKind.Classification;
+        Fitted fitted = Fit(path, options, (rows, labels, classes) => DatasetSplit.Assign(rows, labels, classes, validationFraction, seed, stratified));
+        return new CsvSplitDataset(DatasetSplit.Apply(fitted.Dataset, fitted.IsValidation!), fitted.Schema, fitted.Dropped);
     }
 
     /// <summary>Reads a validation, test or prediction file with a schema fitted on the training file.</summary>
@@ -126,4 +163,25 @@ public static class CsvReader
         using CsvRowReader reader = CsvRowReader.Open(path, options);
         return CsvEncoder.EncodeFeatures(reader, schema, options.MissingValuePolicy, labelColumnPresent);
     }
+
+    /// <summary>Scans a training file, splits its kept rows when asked, fits the schema on the training rows and encodes every kept row.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="options">The validated options.</param>
+    /// <param name="split">Given the kept rows, their class indices (empty for regression) and the class count, marks the validation rows; null to fit on every row.</param>
+    private static Fitted Fit(string path, CsvReadOptions options, Func<int, long[], int, bool[]>? split)
+    {
+        CsvScan scan;
+        using (CsvRowReader reader = CsvRowReader.Open(path, options))
+        {
+            scan = CsvScan.Run(reader, options);
+        }
+
+        CsvSchemaFitter.EnsureRows(scan);
+        (string[] classes, long[]? classIndices) = scan.Task == TaskKind.Classification ? CsvSchemaFitter.FitClasses(scan) : ([], null);
+        bool[]? isValidation = split?.Invoke(scan.Rows, classIndices ?? [], classes.Length);
+        TabularSchema schema = CsvSchemaFitter.Fit(scan, classes, isValidation, options);
+        return new Fitted(CsvScanEncoder.Encode(scan, schema, classIndices), schema, scan.Dropped, isValidation);
+    }
+
+    private sealed record Fitted(TabularDataset Dataset, TabularSchema Schema, int Dropped, bool[]? IsValidation);
 }

@@ -123,8 +123,9 @@ internal static class CsvSchemaFitter
         string name = scan.Header.ColumnNames[source];
         if (counts.Values(k) == 0)
         {
+            string where = isValidation is null ? string.Empty : " in the training rows";
             throw new DatasetFormatException(
-                $"expected at least one value, found every cell missing; leave the column out with --ignore-cols \"{name}\" (CsvReadOptions.IgnoreColumns)",
+                $"expected at least one value{where}, found every cell missing; leave the column out with --ignore-cols \"{name}\" (CsvReadOptions.IgnoreColumns)",
                 scan.Header.Path, null, name, null);
         }
 

@@ -17,8 +17,10 @@ public enum MissingValuePolicy
 
     /// <summary>
     /// Fill a missing feature with the training mean (numeric columns) or the most frequent training
-    /// category (categorical columns; ties go to the ordinally first). Both are fitted on the file the
-    /// schema is fitted on and reused for files the schema is applied to. A row whose label is
+    /// category (categorical columns; ties go to the ordinally first). Both are fitted on the training
+    /// rows alone: every row of the file <see cref="CsvReader.Read(string, CsvReadOptions)"/> reads, or
+    /// the training rows of <see cref="CsvReader.ReadSplit"/> (never its validation rows); they are
+    /// reused for the validation rows and for files the schema is applied to. A row whose label is
     /// missing is dropped, since a label cannot be imputed.
     /// </summary>
     Impute,
