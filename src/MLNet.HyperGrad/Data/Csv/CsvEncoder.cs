@@ -22,10 +22,8 @@ internal static class CsvEncoder
         int dropped = 0;
         while (reader.MoveNext())
         {
-            if (!encoder.Encode(reader, features.Append()))
+            if (!Keep(encoder, reader, features, ref dropped))
             {
-                features.RemoveLast();
-                dropped++;
                 continue;
             }
 
@@ -76,18 +74,27 @@ internal static class CsvEncoder
         int dropped = 0;
         while (reader.MoveNext())
         {
-            if (!encoder.Encode(reader, features.Append()))
+            if (Keep(encoder, reader, features, ref dropped))
             {
-                features.RemoveLast();
-                dropped++;
-                continue;
+                lines.Append()[0] = reader.Line;
             }
-
-            lines.Append()[0] = reader.Line;
         }
 
         EnsureRows(reader, features.Rows, dropped);
         return new CsvFeatures(header.Path, schema, features.Items, lines.ToArray(), dropped);
+    }
+
+    /// <summary>Encodes the current record's features as a new row, or counts it dropped for a missing value.</summary>
+    private static bool Keep(CsvRowEncoder encoder, CsvRowReader reader, RowBuffer<float> features, ref int dropped)
+    {
+        if (encoder.Encode(reader, features.Append()))
+        {
+            return true;
+        }
+
+        features.RemoveLast();
+        dropped++;
+        return false;
     }
 
     private static void EnsureRows(CsvRowReader reader, int rows, int dropped)

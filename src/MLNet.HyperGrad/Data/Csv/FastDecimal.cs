@@ -29,13 +29,7 @@ internal static class FastDecimal
     {
         value = 0;
         int i = 0;
-        bool negative = false;
-        if (i < text.Length && text[i] is '+' or '-')
-        {
-            negative = text[i] == '-';
-            i++;
-        }
-
+        bool negative = Sign(text, ref i);
         ulong significand = 0;
         int digits = 0;
         int significant = 0;
@@ -106,13 +100,7 @@ internal static class FastDecimal
     {
         exponent = 0;
         int i = 0;
-        bool negative = false;
-        if (i < text.Length && text[i] is '+' or '-')
-        {
-            negative = text[i] == '-';
-            i++;
-        }
-
+        bool negative = Sign(text, ref i);
         int start = i;
         for (; i < text.Length; i++)
         {
@@ -131,5 +119,18 @@ internal static class FastDecimal
 
         exponent = negative ? -exponent : exponent;
         return true;
+    }
+
+    /// <summary>Skips an optional leading sign.</summary>
+    /// <returns>Whether it is a minus.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Sign(ReadOnlySpan<char> text, ref int i)
+    {
+        if (i < text.Length && text[i] is '+' or '-')
+        {
+            return text[i++] == '-';
+        }
+
+        return false;
     }
 }
