@@ -48,7 +48,7 @@ internal static class CsvLoadBenchmark
     public static int Run(string[] args)
     {
         Dictionary<string, string> options = Options(args);
-        int repeats = Int(options, "--repeats", 5);
+        int repeats = Int(options, "--repeats", 7);
         int rows = Int(options, "--rows", 200_000);
         int columns = Int(options, "--columns", 50);
         string directory = Path.Combine(Path.GetTempPath(), "hg-csv-load-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));

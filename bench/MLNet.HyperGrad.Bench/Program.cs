@@ -1,7 +1,7 @@
 // Benchmarks of MLNet.HyperGrad against peers measured in the same run.
 //   mlp-epoch [--repeats 3] [--peer <path to pytorch_mlp_epoch.py>]
 // Prints one line per measurement and, last, `throughput ratio vs pytorch: <min ratio>`.
-//   csv-load [--repeats 5] [--rows 200000] [--columns 50] [--keep]
+//   csv-load [--repeats 7] [--rows 200000] [--columns 50] [--keep]
 // Prints one line per repeat and, last, `csv load ratio vs pandas: <our time / pandas time>`.
 using MLNet.HyperGrad.Bench;
 
