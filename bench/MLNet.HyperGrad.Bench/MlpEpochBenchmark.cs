@@ -1,5 +1,7 @@
 using System.Globalization;
 using MLNet.HyperGrad.Data;
+using MLNet.HyperGrad.Data.Idx;
+using MLNet.HyperGrad.Models;
 using MLNet.HyperGrad.Torch;
 
 namespace MLNet.HyperGrad.Bench;

@@ -3,6 +3,8 @@
 //   step-profile [--shape 0|1|tiny] [--chunks 30] [--steps 40] [--only <variant>]   (where a step's time goes)
 // Prints one line per measurement and, last, `throughput ratio vs torchsharp nn: <min ratio>` and
 // `throughput ratio vs pytorch: <min ratio>` (minimum over shapes of the median paired ratio).
+//   csv-load [--repeats 7] [--rows 200000] [--columns 50] [--keep]
+// Prints one line per repeat and, last, `csv load ratio vs pandas: <our time / pandas time>`.
 using MLNet.HyperGrad.Bench;
 
 string command = args.Length > 0 ? args[0] : "mlp-epoch";
@@ -10,11 +12,13 @@ return command switch
 {
     "mlp-epoch" => MlpEpochBenchmark.Run(args.Skip(1).ToArray()),
     "step-profile" => StepProfile.Run(args.Skip(1).ToArray()),
+    "csv-load" => CsvLoadBenchmark.Run(args.Skip(1).ToArray()),
+    "csv-load-child" => CsvLoadBenchmark.Child(args.Skip(1).ToArray()),
     _ => Usage(command),
 };
 
 static int Usage(string command)
 {
-    Console.Error.WriteLine($"unknown benchmark \"{command}\"; available: mlp-epoch, step-profile");
+    Console.Error.WriteLine($"unknown benchmark \"{command}\"; available: mlp-epoch, step-profile, csv-load");
     return 2;
 }

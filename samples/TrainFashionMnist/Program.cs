@@ -2,6 +2,7 @@
 // the derivative of the validation loss after a few SGD steps with respect to the learning rate.
 // Run: dotnet run -c Release --project samples/TrainFashionMnist
 using MLNet.HyperGrad.Data;
+using MLNet.HyperGrad.Data.Idx;
 using MLNet.HyperGrad.Models;
 using MLNet.HyperGrad.Torch;
 using MLNet.HyperGrad.Training;

@@ -2,6 +2,7 @@
 // Run: dotnet run -c Release --project samples/TuneCsv -- data.csv LabelColumn [classification|regression]
 using MLNet.HyperGrad.AutoML;
 using MLNet.HyperGrad.Data;
+using MLNet.HyperGrad.Data.Csv;
 using MLNet.HyperGrad.Storage;
 
 if (args.Length < 2)
@@ -11,8 +12,9 @@ if (args.Length < 2)
 }
 
 TaskKind task = args.Length > 2 && args[2] == "regression" ? TaskKind.Regression : TaskKind.Classification;
-CsvDataset csv = CsvReader.Read(args[0], new CsvReadOptions { LabelColumn = args[1], Task = task, MissingValuePolicy = MissingValuePolicy.Impute });
-TrainValidationSplit split = DatasetSplit.TrainValidation(csv.Dataset, 0.2, seed: 0, stratify: task == TaskKind.Classification);
+// ReadSplit holds 20% of the rows out before fitting, so imputation values come from the training rows only.
+CsvSplitDataset csv = CsvReader.ReadSplit(args[0], new CsvReadOptions { LabelColumn = args[1], Task = task, MissingValuePolicy = MissingValuePolicy.Impute }, 0.2, seed: 0);
+TrainValidationSplit split = csv.Split;
 
 using var storage = new SqliteStudyStorage("tune-csv-study.db");
 TrialResult best = await new HyperGradExperiment()

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using MLNet.HyperGrad.Data;
+using MLNet.HyperGrad.Data.Idx;
 using MLNet.HyperGrad.Models;
 using MLNet.HyperGrad.Torch;
 using MLNet.HyperGrad.Training;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using MLNet.HyperGrad.Data;
+using MLNet.HyperGrad.Data.Csv;
 using MLNet.HyperGrad.Storage;
 using MLNet.HyperGrad.Torch;
 using Spectre.Console;

@@ -1,4 +1,6 @@
 using MLNet.HyperGrad.Data;
+using MLNet.HyperGrad.Data.Csv;
+using MLNet.HyperGrad.Data.Idx;
 
 namespace MLNet.HyperGrad.Cli.Commands;
 
@@ -40,22 +42,25 @@ internal sealed record TuneData(TabularDataset Train, TabularDataset Validation,
             Task = settings.Task,
             MissingValuePolicy = settings.MissingValues,
         };
-        CsvDataset train = CsvReader.Read(settings.Dataset, options);
-        TabularDataset trainData = train.Dataset;
+        TabularDataset trainData;
         TabularDataset validation;
+        TabularSchema schema;
         if (settings.ValidationDataset is { } validationPath)
         {
-            validation = CsvReader.Read(validationPath, options, train.Schema).Dataset;
+            CsvDataset train = CsvReader.Read(settings.Dataset, options);
+            (trainData, schema) = (train.Dataset, train.Schema);
+            validation = CsvReader.Read(validationPath, options, schema).Dataset;
         }
         else
         {
-            TrainValidationSplit split = DatasetSplit.TrainValidation(train.Dataset, ValidationFraction, settings.Seed, stratify: settings.Task == TaskKind.Classification);
-            trainData = split.Train;
-            validation = split.Validation;
+            // Split before fitting: imputation values and categories come from the training rows only.
+            CsvSplitDataset split = CsvReader.ReadSplit(settings.Dataset, options, ValidationFraction, settings.Seed, stratify: settings.Task == TaskKind.Classification);
+            (trainData, validation, schema) = (split.Split.Train, split.Split.Validation, split.Schema);
         }
 
-        TabularDataset? test = settings.TestDataset is { } testPath ? CsvReader.Read(testPath, options, train.Schema).Dataset : null;
-        string description = $"{Path.GetFileName(settings.Dataset)} ({train.Dataset.Rows} rows, {train.Dataset.FeatureCount} features, label \"{train.Schema.LabelColumn}\")";
-        return new TuneData(trainData, validation, test, train.Schema, description);
+        TabularDataset? test = settings.TestDataset is { } testPath ? CsvReader.Read(testPath, options, schema).Dataset : null;
+        int rows = trainData.Rows + (settings.ValidationDataset is null ? validation.Rows : 0);
+        string description = $"{Path.GetFileName(settings.Dataset)} ({rows} rows, {trainData.FeatureCount} features, label \"{schema.LabelColumn}\")";
+        return new TuneData(trainData, validation, test, schema, description);
     }
 }

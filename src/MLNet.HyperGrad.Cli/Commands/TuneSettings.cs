@@ -1,4 +1,5 @@
 using MLNet.HyperGrad.Data;
+using MLNet.HyperGrad.Data.Csv;
 using MLNet.HyperGrad.AutoML;
 
 namespace MLNet.HyperGrad.Cli.Commands;

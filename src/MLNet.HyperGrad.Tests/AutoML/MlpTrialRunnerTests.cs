@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using MLNet.HyperGrad.Data;
+using MLNet.HyperGrad.Data.Csv;
+using MLNet.HyperGrad.Data.Idx;
 using MLNet.HyperGrad.SearchSpaces;
 using MLNet.HyperGrad.AutoML;
 using MLNet.HyperGrad.AutoML.Runners;

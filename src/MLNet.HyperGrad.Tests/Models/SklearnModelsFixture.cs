@@ -1,4 +1,5 @@
 using MLNet.HyperGrad.Data;
+using MLNet.HyperGrad.Data.Csv;
 using MLNet.HyperGrad.Models;
 using MLNet.HyperGrad.Tests.Data;
 using MLNet.HyperGrad.Training;

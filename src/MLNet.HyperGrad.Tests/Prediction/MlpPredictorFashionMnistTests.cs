@@ -1,4 +1,6 @@
 using MLNet.HyperGrad.Data;
+using MLNet.HyperGrad.Data.Idx;
+using MLNet.HyperGrad.Tests.Data.Idx;
 using MLNet.HyperGrad.Models;
 using MLNet.HyperGrad.Prediction;
 using MLNet.HyperGrad.Tests.Data;

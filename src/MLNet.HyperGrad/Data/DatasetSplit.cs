@@ -24,28 +24,49 @@ public static class DatasetSplit
     public static TrainValidationSplit TrainValidation(TabularDataset data, double validationFraction, int seed, bool stratify = true)
     {
         ArgumentNullException.ThrowIfNull(data);
+        bool stratified = stratify && data.Task == TaskKind.Classification;
+        bool[] isValidation = Assign(data.Rows, stratified ? data.Labels : [], data.ClassCount, validationFraction, seed, stratified);
+        return Apply(data, isValidation);
+    }
+
+    /// <summary>
+    /// Chooses the validation rows exactly as <see cref="TrainValidation"/> does, from the labels
+    /// alone: a reader uses it to split rows before it fits anything on them.
+    /// </summary>
+    /// <param name="rows">The number of rows.</param>
+    /// <param name="labels">Every row's class index when <paramref name="stratify"/>; otherwise ignored.</param>
+    /// <param name="classCount">The number of classes when <paramref name="stratify"/>.</param>
+    /// <param name="validationFraction">The share of rows that go to validation, in (0, 1).</param>
+    /// <param name="seed">Seeds the shuffle.</param>
+    /// <param name="stratify">Whether to split every class separately.</param>
+    /// <returns>Per row, whether it goes to validation.</returns>
+    internal static bool[] Assign(int rows, ReadOnlySpan<long> labels, int classCount, double validationFraction, int seed, bool stratify)
+    {
         if (!(validationFraction > 0 && validationFraction < 1))
         {
             throw new ArgumentOutOfRangeException(
                 nameof(validationFraction), validationFraction, "The validation fraction must be strictly between 0 and 1.");
         }
 
-        int n = data.Rows;
-        int validationCount = (int)Math.Round(n * validationFraction, MidpointRounding.AwayFromZero);
-        if (validationCount == 0 || validationCount == n)
+        int validationCount = (int)Math.Round(rows * validationFraction, MidpointRounding.AwayFromZero);
+        if (validationCount == 0 || validationCount == rows)
         {
             throw new ArgumentException(
-                string.Create(CultureInfo.InvariantCulture, $"A validation fraction of {validationFraction} of {n} rows gives {validationCount} validation and {n - validationCount} training rows; both parts must be non-empty."),
+                string.Create(CultureInfo.InvariantCulture, $"A validation fraction of {validationFraction} of {rows} rows gives {validationCount} validation and {rows - validationCount} training rows; both parts must be non-empty."),
                 nameof(validationFraction));
         }
 
         var random = new Random(seed);
-        bool[] isValidation = stratify && data.Task == TaskKind.Classification
-            ? Stratified(data, validationFraction, validationCount, random)
-            : Plain(n, validationCount, random);
+        return stratify
+            ? Stratified(labels, classCount, validationFraction, validationCount, random)
+            : Plain(rows, validationCount, random);
+    }
 
-        int[] trainRows = [.. Enumerable.Range(0, n).Where(i => !isValidation[i])];
-        int[] validationRows = [.. Enumerable.Range(0, n).Where(i => isValidation[i])];
+    /// <summary>Splits a dataset by a row assignment, keeping each part's rows in their original order.</summary>
+    internal static TrainValidationSplit Apply(TabularDataset data, bool[] isValidation)
+    {
+        int[] trainRows = [.. Enumerable.Range(0, data.Rows).Where(i => !isValidation[i])];
+        int[] validationRows = [.. Enumerable.Range(0, data.Rows).Where(i => isValidation[i])];
         return new TrainValidationSplit(data.Subset(trainRows), data.Subset(validationRows), trainRows, validationRows);
     }
 
@@ -62,10 +83,9 @@ public static class DatasetSplit
         return isValidation;
     }
 
-    private static bool[] Stratified(TabularDataset data, double fraction, int validationCount, Random random)
+    private static bool[] Stratified(ReadOnlySpan<long> labels, int classCount, double fraction, int validationCount, Random random)
     {
-        ReadOnlySpan<long> labels = data.Labels;
-        var byClass = new List<int>[data.ClassCount];
+        var byClass = new List<int>[classCount];
         for (int c = 0; c < byClass.Length; c++)
         {
             byClass[c] = [];

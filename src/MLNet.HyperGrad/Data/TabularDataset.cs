@@ -44,7 +44,7 @@ public sealed class TabularDataset
     public int FeatureCount => featureNames.Count;
 
     /// <summary>Gets the features, row-major, shape [<see cref="Rows"/>, <see cref="FeatureCount"/>].</summary>
-    public ReadOnlySpan<float> Features => features;
+    public ReadOnlySpan<float> Features => features.AsSpan(0, Rows * FeatureCount);
 
     /// <summary>Gets the class index of every row, each in [0, <see cref="ClassCount"/>), shape [<see cref="Rows"/>].</summary>
     /// <exception cref="InvalidOperationException">The dataset is a regression dataset; use <see cref="Targets"/>.</exception>
@@ -163,7 +163,7 @@ public sealed class TabularDataset
     public TensorDataset ToTensors(torch.Device? device = null)
     {
         torch.Device target = TorchDevices.Prepare(device);
-        Tensor x = TensorData.FromSpan<float>(features, [Rows, FeatureCount], target);
+        Tensor x = TensorData.FromSpan<float>(Features, [Rows, FeatureCount], target);
         try
         {
             Tensor y = labels is not null
@@ -178,11 +178,15 @@ public sealed class TabularDataset
         }
     }
 
-    /// <summary>Creates a classification dataset that takes ownership of already-checked arrays.</summary>
+    /// <summary>
+    /// Creates a classification dataset that takes ownership of already-checked arrays; the features
+    /// are the first labels.Length × featureNames.Length elements of <paramref name="features"/>
+    /// (a reader's buffer may be longer), and the rest is never read.
+    /// </summary>
     internal static TabularDataset OwnClassification(float[] features, long[] labels, string[] featureNames, string[] classNames) =>
         new(features, labels, null, featureNames, classNames);
 
-    /// <summary>Creates a regression dataset that takes ownership of already-checked arrays.</summary>
+    /// <summary>Creates a regression dataset that takes ownership of already-checked arrays; the features may be longer, as for classification.</summary>
     internal static TabularDataset OwnRegression(float[] features, float[] targets, string[] featureNames) =>
         new(features, null, targets, featureNames, []);
 

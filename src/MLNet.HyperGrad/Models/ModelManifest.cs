@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using MLNet.HyperGrad.Data;
+using MLNet.HyperGrad.Data.Csv;
 
 namespace MLNet.HyperGrad.Models;
 

@@ -1,6 +1,7 @@
 using System.Collections.ObjectModel;
 using System.Globalization;
 using MLNet.HyperGrad.Data;
+using MLNet.HyperGrad.Data.Csv;
 using MLNet.HyperGrad.Torch;
 
 using TorchSharp;

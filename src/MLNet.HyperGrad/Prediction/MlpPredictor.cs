@@ -1,5 +1,6 @@
 using System.Globalization;
 using MLNet.HyperGrad.Data;
+using MLNet.HyperGrad.Data.Csv;
 using MLNet.HyperGrad.Models;
 using MLNet.HyperGrad.Torch;
 
