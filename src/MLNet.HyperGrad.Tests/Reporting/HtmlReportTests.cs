@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Xml.Linq;
 using MLNet.HyperGrad.Reporting;
+using MLNet.HyperGrad.Storage;
 using static MLNet.HyperGrad.Tests.Reporting.ReportFixtures;
 
 namespace MLNet.HyperGrad.Tests.Reporting;
@@ -43,7 +44,7 @@ public sealed class HtmlReportTests
         ReportTrial[] trials =
         [
             Complete(0, 0.5), Complete(1, 0.7), Failed(2, "boom"), Complete(3, double.NaN), Complete(4, 0.6),
-            Complete(5, 0.4) with { State = ReportTrialState.Pruned }, Complete(6, 0.9),
+            Complete(5, 0.4) with { State = TrialState.Pruned }, Complete(6, 0.9),
         ];
 
         XElement history = ById(Parse(HtmlReport.Render(Study(trials))), "optimization-history");
@@ -82,7 +83,7 @@ public sealed class HtmlReportTests
         [
             Complete(0, 0.5), Complete(1, 0.7), Complete(2, 0.6),
             Complete(3, double.NaN), Complete(4, double.PositiveInfinity), Failed(5, "CUDA out of memory"),
-            Complete(6, 0.8) with { State = ReportTrialState.Running, Metric = null },
+            Complete(6, 0.8) with { State = TrialState.Running, Metric = null },
         ];
 
         XDocument document = Parse(HtmlReport.Render(Study(trials)));

@@ -1,4 +1,5 @@
 using MLNet.HyperGrad.Reporting;
+using MLNet.HyperGrad.Storage;
 using MLNet.HyperGrad.SearchSpaces;
 using MLNet.HyperGrad.AutoML;
 
@@ -97,7 +98,7 @@ public sealed class ReportTrialTests
         ReportTrial trial = ReportTrial.FromTrialResult(TrialResult.Failed(settings, new InvalidOperationException("diverged"), 12.5));
 
         Assert.Equal(9, trial.Number);
-        Assert.Equal(ReportTrialState.Failed, trial.State);
+        Assert.Equal(TrialState.Failed, trial.State);
         Assert.Equal("diverged", trial.Error);
         Assert.Equal(12.5, trial.DurationMilliseconds);
         Assert.Equal(0.1, trial.Parameters["lr"].Number);
@@ -118,7 +119,7 @@ public sealed class ReportTrialTests
 
         ReportTrial trial = ReportTrial.FromTrialResult(result);
 
-        Assert.Equal(ReportTrialState.Complete, trial.State);
+        Assert.Equal(TrialState.Complete, trial.State);
         Assert.Equal([0.5, 0.8, 0.9], trial.ValidationCurve);
         Assert.Null(trial.Error);
     }

@@ -1,5 +1,6 @@
 using System.Text;
 using MLNet.HyperGrad.Reporting;
+using MLNet.HyperGrad.Storage;
 
 namespace MLNet.HyperGrad.Tests.Reporting;
 
@@ -32,7 +33,7 @@ public sealed class TrialsCsvWriterTests
         ReportTrial trial = new()
         {
             Number = 7,
-            State = ReportTrialState.Failed,
+            State = TrialState.Failed,
             StartedAtUtc = Noon,
             Parameters = new Dictionary<string, ReportValue> { ["name,with \"quote\""] = Value },
             Error = Error,

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MLNet.HyperGrad.Models;
 using MLNet.HyperGrad.Torch;
 using TorchSharp;
@@ -79,7 +78,7 @@ public sealed class Trainer
             using Tensor cpuOrder = torch.randperm(n, generator: generator);
             using Tensor order = cpuOrder.to(device);
             using Tensor lossSum = torch.zeros([], ScalarType.Float64, device);
-            var clock = Stopwatch.StartNew();
+            long epochStart = options.TimeProvider.GetTimestamp();
             for (int b = 0; b < batches; b++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -103,10 +102,10 @@ public sealed class Trainer
                 }
             }
 
-            clock.Stop();
+            TimeSpan elapsed = options.TimeProvider.GetElapsedTime(epochStart);
             double trainLoss = lossSum.item<double>() / batches;
             Evaluation? evaluation = validation is { } v ? Evaluate(model, weights, v.Features, v.Labels, options.Loss) : null;
-            var report = new EpochReport(epoch, trainLoss, evaluation, clock.Elapsed.TotalSeconds, (double)batches * batch / clock.Elapsed.TotalSeconds);
+            var report = new EpochReport(epoch, trainLoss, evaluation, elapsed.TotalSeconds, (double)batches * batch / elapsed.TotalSeconds);
             reports.Add(report);
             progress?.Report(new TrainingProgress(epoch, options.Epochs, batches, batches, report));
         }
