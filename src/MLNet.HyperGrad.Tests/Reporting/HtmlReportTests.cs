@@ -98,6 +98,24 @@ public sealed class HtmlReportTests
     }
 
     [Fact]
+    public void Render_InterruptedAndFailedTrials_AreCountedApartAndLabelledByTheirState()
+    {
+        ReportTrial[] trials =
+        [
+            Complete(0, 0.5), Failed(1, "CUDA out of memory"),
+            Failed(2, "the time budget ran out") with { State = TrialState.Interrupted },
+            Failed(3, "interrupted: a failure whose message only looks like an interruption"),
+        ];
+
+        XDocument document = Parse(HtmlReport.Render(Study(trials)));
+
+        Assert.Contains("1 complete, 1 interrupted, 2 failed", document.Root!.Value, StringComparison.Ordinal);
+        XElement table = ById(document, "all-trials");
+        string[] labels = [.. Elements(table, "span").Select(e => (string?)e.Attribute("class") ?? string.Empty).Where(c => c.StartsWith("state ", StringComparison.Ordinal))];
+        Assert.Equal(["state state-complete", "state state-failed", "state state-interrupted", "state state-failed"], labels);
+    }
+
+    [Fact]
     public void Render_MarkupInUserStrings_IsEscapedEverywhere()
     {
         ReportTrial trial = Complete(0, 0.9) with

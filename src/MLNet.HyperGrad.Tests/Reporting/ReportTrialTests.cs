@@ -106,6 +106,18 @@ public sealed class ReportTrialTests
     }
 
     [Fact]
+    public void FromTrialResult_InterruptedResult_IsInterruptedWithTheReason()
+    {
+        var settings = new TrialSettings { TrialId = 4, Parameter = Parameter.CreateNestedParameter(("lr", Parameter.FromDouble(0.1))) };
+
+        ReportTrial trial = ReportTrial.FromTrialResult(TrialResult.Interrupted(settings, "the time budget ran out", 30_000));
+
+        Assert.Equal(TrialState.Interrupted, trial.State);
+        Assert.Equal("the time budget ran out", trial.Error);
+        Assert.Equal(30_000, trial.DurationMilliseconds);
+    }
+
+    [Fact]
     public void FromTrialResult_LearningCurveResult_TakesValidationMetricCurve()
     {
         var result = new LearningCurveTrialResult

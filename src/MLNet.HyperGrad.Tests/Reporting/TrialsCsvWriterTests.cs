@@ -49,6 +49,22 @@ public sealed class TrialsCsvWriterTests
         Assert.Equal(Error, rows[1][7]);
     }
 
+    [Theory]
+    [InlineData(TrialState.Complete, "complete")]
+    [InlineData(TrialState.Failed, "failed")]
+    [InlineData(TrialState.Interrupted, "interrupted")]
+    [InlineData(TrialState.Pruned, "pruned")]
+    [InlineData(TrialState.Running, "running")]
+    public void Write_EachState_StateColumnIsItsNameWhateverTheError(TrialState state, string expected)
+    {
+        ReportTrial trial = new() { Number = 3, State = state, StartedAtUtc = Noon, Error = "interrupted: not a state" };
+
+        string[][] rows = ParseCsv(WriteToString([trial]));
+
+        Assert.Equal(expected, rows[1][1]);
+        Assert.Equal("interrupted: not a state", rows[1][^1]);
+    }
+
     [Fact]
     public void Write_PlainFields_AreNotQuotedAndRecordsEndWithCrLf()
     {
