@@ -17,12 +17,16 @@ internal static class TuneSummary
     {
         var earlier = new HashSet<int>(before.Select(t => t.Number));
         int stoppedNow = trials.Count(t => t.State == TrialState.Interrupted && !earlier.Contains(t.Number));
+        var retried = new HashSet<int>(trials.Where(t => t.RetryOf is not null).Select(t => t.RetryOf!.Value));
         int stoppedEarlier = trials.Count(t => t.State == TrialState.Interrupted && earlier.Contains(t.Number));
+        int retriedEarlier = trials.Count(t => t.State == TrialState.Interrupted && earlier.Contains(t.Number) && retried.Contains(t.Number));
         var parts = new List<string> { $"{trials.Count(t => t.State == TrialState.Complete)} complete" };
         AddCount(parts, trials.Count(t => t.State == TrialState.Failed), "failed");
         AddCount(parts, trials.Count(t => t.State == TrialState.Pruned), "pruned");
         AddCount(parts, stoppedNow, cancelled ? "interrupted by Ctrl+C" : "stopped by the time budget");
-        AddCount(parts, stoppedEarlier, "interrupted in earlier runs");
+        AddCount(parts, stoppedEarlier, retriedEarlier == 0 ? "interrupted in earlier runs"
+            : retriedEarlier == stoppedEarlier ? "interrupted in earlier runs and retried"
+            : string.Create(CultureInfo.InvariantCulture, $"interrupted in earlier runs ({retriedEarlier} retried)"));
         AddCount(parts, trials.Count(t => t.State == TrialState.Running), "running in other processes");
         return string.Join(", ", parts);
     }
