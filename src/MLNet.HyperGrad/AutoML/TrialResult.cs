@@ -48,15 +48,8 @@ public record TrialResult
     /// <param name="exception">Why it failed.</param>
     /// <param name="durationInMilliseconds">How long it ran.</param>
     /// <returns>The result, in state <see cref="TrialState.Failed"/>.</returns>
-    public static TrialResult Failed(TrialSettings settings, Exception exception, double durationInMilliseconds) => new()
-    {
-        TrialSettings = settings,
-        State = TrialState.Failed,
-        Loss = double.MaxValue,
-        Metric = double.NaN,
-        DurationInMilliseconds = durationInMilliseconds,
-        Exception = exception,
-    };
+    public static TrialResult Failed(TrialSettings settings, Exception exception, double durationInMilliseconds) =>
+        NotCompleted(settings, TrialState.Failed, exception, durationInMilliseconds);
 
     /// <summary>
     /// The result the tuner sees for a trial stopped from outside (the time budget, the caller's
@@ -67,13 +60,16 @@ public record TrialResult
     /// <param name="reason">What stopped it, such as "the time budget ran out".</param>
     /// <param name="durationInMilliseconds">How long it ran.</param>
     /// <returns>The result, in state <see cref="TrialState.Interrupted"/>, with an <see cref="OperationCanceledException"/> carrying the reason.</returns>
-    public static TrialResult Interrupted(TrialSettings settings, string reason, double durationInMilliseconds) => new()
+    public static TrialResult Interrupted(TrialSettings settings, string reason, double durationInMilliseconds) =>
+        NotCompleted(settings, TrialState.Interrupted, new OperationCanceledException(reason), durationInMilliseconds);
+
+    private static TrialResult NotCompleted(TrialSettings settings, TrialState state, Exception exception, double durationInMilliseconds) => new()
     {
         TrialSettings = settings,
-        State = TrialState.Interrupted,
+        State = state,
         Loss = double.MaxValue,
         Metric = double.NaN,
         DurationInMilliseconds = durationInMilliseconds,
-        Exception = new OperationCanceledException(reason),
+        Exception = exception,
     };
 }
