@@ -20,6 +20,59 @@ namespace MLNet.HyperGrad.Storage;
 /// </remarks>
 internal static class SchemaMigrations
 {
+    // Statements that more than one step runs (step 3 rebuilds the trials table and recreates its
+    // indices and triggers exactly as steps 1 and 2 made them). Released text: never edit.
+    private const string TrialsFinishedAreImmutable =
+        """
+        CREATE TRIGGER trials_finished_are_immutable
+        BEFORE UPDATE ON trials
+        WHEN OLD.state <> 'Running'
+        BEGIN
+            SELECT RAISE(ABORT, 'finished trials are immutable');
+        END;
+        """;
+
+    private const string IntermediateValuesInsertOnlyWhileRunning =
+        """
+        CREATE TRIGGER intermediate_values_insert_only_while_running
+        BEFORE INSERT ON trial_intermediate_values
+        WHEN (SELECT state FROM trials WHERE study_id = NEW.study_id AND number = NEW.trial_number) <> 'Running'
+        BEGIN
+            SELECT RAISE(ABORT, 'intermediate values of finished trials are immutable');
+        END;
+        """;
+
+    private const string IntermediateValuesUpdateOnlyWhileRunning =
+        """
+        CREATE TRIGGER intermediate_values_update_only_while_running
+        BEFORE UPDATE ON trial_intermediate_values
+        WHEN (SELECT state FROM trials WHERE study_id = OLD.study_id AND number = OLD.trial_number) <> 'Running'
+        BEGIN
+            SELECT RAISE(ABORT, 'intermediate values of finished trials are immutable');
+        END;
+        """;
+
+    private const string TrialsRetryOfMustExist =
+        """
+        CREATE TRIGGER trials_retry_of_must_exist
+        BEFORE INSERT ON trials
+        WHEN NEW.retry_of IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM trials WHERE study_id = NEW.study_id AND number = NEW.retry_of)
+        BEGIN
+            SELECT RAISE(ABORT, 'retry_of must name an existing trial of the same study');
+        END;
+        """;
+
+    private const string TrialsStudyStateIndex =
+        """
+        CREATE INDEX ix_trials_study_state ON trials (study_id, state);
+        """;
+
+    private const string TrialsStudyWorkerStateIndex =
+        """
+        CREATE INDEX ix_trials_study_worker_state ON trials (study_id, worker_id, state) WHERE worker_id IS NOT NULL;
+        """;
+
     /// <summary>Version 1: studies, their attributes, trials and intermediate values.</summary>
     internal static readonly string[] Version1Statements =
     [
@@ -68,9 +121,7 @@ internal static class SchemaMigrations
             CHECK (state <> 'Failed' OR error IS NOT NULL)
         );
         """,
-        """
-        CREATE INDEX ix_trials_study_state ON trials (study_id, state);
-        """,
+        TrialsStudyStateIndex,
         """
         CREATE TABLE trial_intermediate_values (
             study_id      INTEGER NOT NULL,
@@ -83,30 +134,9 @@ internal static class SchemaMigrations
             FOREIGN KEY (study_id, trial_number) REFERENCES trials (study_id, number) ON DELETE CASCADE
         ) WITHOUT ROWID;
         """,
-        """
-        CREATE TRIGGER trials_finished_are_immutable
-        BEFORE UPDATE ON trials
-        WHEN OLD.state <> 'Running'
-        BEGIN
-            SELECT RAISE(ABORT, 'finished trials are immutable');
-        END;
-        """,
-        """
-        CREATE TRIGGER intermediate_values_insert_only_while_running
-        BEFORE INSERT ON trial_intermediate_values
-        WHEN (SELECT state FROM trials WHERE study_id = NEW.study_id AND number = NEW.trial_number) <> 'Running'
-        BEGIN
-            SELECT RAISE(ABORT, 'intermediate values of finished trials are immutable');
-        END;
-        """,
-        """
-        CREATE TRIGGER intermediate_values_update_only_while_running
-        BEFORE UPDATE ON trial_intermediate_values
-        WHEN (SELECT state FROM trials WHERE study_id = OLD.study_id AND number = OLD.trial_number) <> 'Running'
-        BEGIN
-            SELECT RAISE(ABORT, 'intermediate values of finished trials are immutable');
-        END;
-        """,
+        TrialsFinishedAreImmutable,
+        IntermediateValuesInsertOnlyWhileRunning,
+        IntermediateValuesUpdateOnlyWhileRunning,
     ];
 
     /// <summary>Version 2: which worker ran a trial, and which earlier trial it retries.</summary>
@@ -118,18 +148,8 @@ internal static class SchemaMigrations
         """
         ALTER TABLE trials ADD COLUMN retry_of INTEGER CHECK (retry_of IS NULL OR (retry_of >= 0 AND retry_of < number));
         """,
-        """
-        CREATE INDEX ix_trials_study_worker_state ON trials (study_id, worker_id, state) WHERE worker_id IS NOT NULL;
-        """,
-        """
-        CREATE TRIGGER trials_retry_of_must_exist
-        BEFORE INSERT ON trials
-        WHEN NEW.retry_of IS NOT NULL
-            AND NOT EXISTS (SELECT 1 FROM trials WHERE study_id = NEW.study_id AND number = NEW.retry_of)
-        BEGIN
-            SELECT RAISE(ABORT, 'retry_of must name an existing trial of the same study');
-        END;
-        """,
+        TrialsStudyWorkerStateIndex,
+        TrialsRetryOfMustExist,
     ];
 
     /// <summary>
@@ -185,32 +205,13 @@ internal static class SchemaMigrations
         """
         ALTER TABLE trials_v3 RENAME TO trials;
         """,
-        """
-        CREATE INDEX ix_trials_study_state ON trials (study_id, state);
-        """,
-        """
-        CREATE INDEX ix_trials_study_worker_state ON trials (study_id, worker_id, state) WHERE worker_id IS NOT NULL;
-        """,
+        TrialsStudyStateIndex,
+        TrialsStudyWorkerStateIndex,
         """
         CREATE INDEX ix_trials_study_retry_of ON trials (study_id, retry_of) WHERE retry_of IS NOT NULL;
         """,
-        """
-        CREATE TRIGGER trials_finished_are_immutable
-        BEFORE UPDATE ON trials
-        WHEN OLD.state <> 'Running'
-        BEGIN
-            SELECT RAISE(ABORT, 'finished trials are immutable');
-        END;
-        """,
-        """
-        CREATE TRIGGER trials_retry_of_must_exist
-        BEFORE INSERT ON trials
-        WHEN NEW.retry_of IS NOT NULL
-            AND NOT EXISTS (SELECT 1 FROM trials WHERE study_id = NEW.study_id AND number = NEW.retry_of)
-        BEGIN
-            SELECT RAISE(ABORT, 'retry_of must name an existing trial of the same study');
-        END;
-        """,
+        TrialsFinishedAreImmutable,
+        TrialsRetryOfMustExist,
         """
         CREATE TRIGGER trials_retried_at_most_once
         BEFORE INSERT ON trials
@@ -220,22 +221,8 @@ internal static class SchemaMigrations
             SELECT RAISE(ABORT, 'a trial is retried at most once');
         END;
         """,
-        """
-        CREATE TRIGGER intermediate_values_insert_only_while_running
-        BEFORE INSERT ON trial_intermediate_values
-        WHEN (SELECT state FROM trials WHERE study_id = NEW.study_id AND number = NEW.trial_number) <> 'Running'
-        BEGIN
-            SELECT RAISE(ABORT, 'intermediate values of finished trials are immutable');
-        END;
-        """,
-        """
-        CREATE TRIGGER intermediate_values_update_only_while_running
-        BEFORE UPDATE ON trial_intermediate_values
-        WHEN (SELECT state FROM trials WHERE study_id = OLD.study_id AND number = OLD.trial_number) <> 'Running'
-        BEGIN
-            SELECT RAISE(ABORT, 'intermediate values of finished trials are immutable');
-        END;
-        """,
+        IntermediateValuesInsertOnlyWhileRunning,
+        IntermediateValuesUpdateOnlyWhileRunning,
     ];
 
     /// <summary>Gets every step, in order; step <c>i</c> takes a database to version <c>i + 1</c>.</summary>
