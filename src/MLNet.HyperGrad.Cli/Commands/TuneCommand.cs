@@ -76,7 +76,7 @@ internal static class TuneCommand
         using var storage = new SqliteStudyStorage(settings.ResolvedStoragePath);
         StudyRecord? existing = await storage.GetStudyAsync(settings.ResolvedStudyName, cancellationToken);
         IReadOnlyList<TrialRecord> before = existing is null ? [] : await storage.GetTrialsAsync(existing.Id, cancellationToken);
-        int finishedBefore = before.Count(t => t.IsFinished && !(t.Error?.StartsWith(HyperGradExperiment.InterruptedErrorPrefix, StringComparison.Ordinal) ?? false));
+        int finishedBefore = before.Count(t => t.IsFinished && t.State != TrialState.Interrupted);
         if (existing is not null)
         {
             AnsiConsole.MarkupLine($"resuming: {finishedBefore} trial(s) already in the study");
@@ -130,7 +130,7 @@ internal static class TuneCommand
 
         StudyRecord studyRecord = (await storage.GetStudyAsync(settings.ResolvedStudyName, CancellationToken.None))!;
         IReadOnlyList<TrialRecord> trials = await storage.GetTrialsAsync(studyRecord.Id, CancellationToken.None);
-        TuneSummary.Print(trials, metricName, settings);
+        TuneSummary.Print(trials, before, cancelled, metricName, settings);
         IReadOnlyList<TrialRecord> top = TuneSummary.Top(trials, 1);
         if (!cancelled)
         {

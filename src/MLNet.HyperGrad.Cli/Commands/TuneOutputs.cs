@@ -44,7 +44,7 @@ internal static class TuneOutputs
     private static ReportTrial ToReportTrial(TrialRecord t) => new()
     {
         Number = t.Number,
-        State = t.State.ToString().ToLowerInvariant(),
+        State = t.State,
         Loss = t.Loss,
         Metric = t.Metric,
         DurationMilliseconds = t.DurationMilliseconds,

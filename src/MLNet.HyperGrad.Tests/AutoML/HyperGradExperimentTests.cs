@@ -164,7 +164,7 @@ public sealed class HyperGradExperimentTests : IDisposable
     }
 
     [Fact]
-    public async Task RunAsync_TrialLeftRunningByAKilledProcess_IsMarkedFailedAndRetriedButLiveOrForeignWorkersAreLeftAlone()
+    public async Task RunAsync_TrialLeftRunningByAKilledProcess_IsMarkedInterruptedAndRetriedButLiveOrForeignWorkersAreLeftAlone()
     {
         string path = Path.Combine(directory, "killed.db");
         using (var storage = new SqliteStudyStorage(path))
@@ -184,8 +184,8 @@ public sealed class HyperGradExperimentTests : IDisposable
             await Branin(runner).SetStudy(storage, "branin").SetMaxModelToExplore(1).SetMonitor(monitor).RunAsync();
             StudyRecord study = (await storage.GetStudyAsync("branin"))!;
             IReadOnlyList<TrialRecord> trials = await storage.GetTrialsAsync(study.Id);
-            Assert.Equal(TrialState.Failed, trials[2].State);
-            Assert.StartsWith("interrupted", trials[2].Error, StringComparison.Ordinal);
+            Assert.Equal(TrialState.Interrupted, trials[2].State);
+            Assert.Equal("the process running it stopped before it finished", trials[2].Error);
             Assert.Equal(TrialState.Running, trials[3].State);
             Assert.Equal(TrialState.Running, trials[4].State);
             Assert.Equal(2, trials[5].RetryOf);

@@ -48,6 +48,60 @@ public sealed class MlpTrialRunnerTests
     }
 
     [Fact]
+    public async Task RunAsync_WithAReporter_ReportsEachEpochsValidationLossBeforeTheNextEpochStarts()
+    {
+        var (train, validation) = FashionSubset.Value;
+        int progressEpoch = 0;
+        var reporter = new RecordingReporter(() => Volatile.Read(ref progressEpoch));
+        using var runner = new MlpTrialRunner(train, validation, new MlpTrialRunnerOptions
+        {
+            ThreadsPerTrial = 1,
+            OnProgress = (_, p) => Volatile.Write(ref progressEpoch, p.Epoch),
+        });
+
+        var result = (MlpTrialResult)await runner.RunAsync(Trial(5, epochs: 3) with { Reporter = reporter }, CancellationToken.None);
+
+        Assert.Equal([1, 2, 3], reporter.Reports.Select(r => r.Step));
+        Assert.Equal(result.ValidationLossCurve, reporter.Reports.Select(r => r.Value));
+        Assert.Equal([1, 2, 3], reporter.Reports.Select(r => r.ProgressEpochWhenReported));
+    }
+
+    [Fact]
+    public async Task RunAsync_FrozenClock_EpochTimesComeFromTheRunnersTimeProvider()
+    {
+        var (train, validation) = FashionSubset.Value;
+        var epochs = new List<MLNet.HyperGrad.Training.EpochReport>();
+        using var runner = new MlpTrialRunner(train, validation, new MlpTrialRunnerOptions
+        {
+            ThreadsPerTrial = 1,
+            TimeProvider = new MLNet.HyperGrad.Tests.Storage.ManualTimeProvider(new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc)),
+            OnProgress = (_, p) =>
+            {
+                if (p.CompletedEpoch is { } e)
+                {
+                    epochs.Add(e);
+                }
+            },
+        });
+
+        await runner.RunAsync(Trial(6, epochs: 2), CancellationToken.None);
+
+        Assert.Equal(2, epochs.Count);
+        Assert.All(epochs, e => Assert.Equal(0, e.Seconds));
+    }
+
+    private sealed class RecordingReporter(Func<int> progressEpoch) : ITrialReporter
+    {
+        public List<(int Step, double Value, int ProgressEpochWhenReported)> Reports { get; } = [];
+
+        public Task ReportAsync(int step, double value, CancellationToken cancellationToken = default)
+        {
+            Reports.Add((step, value, progressEpoch()));
+            return Task.CompletedTask;
+        }
+    }
+
+    [Fact]
     public async Task RunAsync_SameTrialTwice_IdenticalResults()
     {
         var (train, validation) = FashionSubset.Value;

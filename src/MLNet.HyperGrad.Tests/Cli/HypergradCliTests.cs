@@ -33,7 +33,7 @@ public sealed class HypergradCliTests : IDisposable
     }
 
     [Fact]
-    public void Classification_TrainTime_IsRespected()
+    public async Task Classification_TrainTime_IsRespectedAndTrialsItStoppedAreNotCalledFailed()
     {
         string csv = SklearnCsv.Export("breast_cancer", directory);
         var clock = Stopwatch.StartNew();
@@ -41,6 +41,14 @@ public sealed class HypergradCliTests : IDisposable
             "classification", "--dataset", csv, "--label-col", "target", "--train-time", "8", "--max-epochs", "20", "-o", Path.Combine(directory, "timed"));
         Assert.True(run.ExitCode == 0, run.Output + run.Errors);
         Assert.True(clock.Elapsed.TotalSeconds < 8 + 20, $"took {clock.Elapsed.TotalSeconds:F0} s");
+        using var storage = new SqliteStudyStorage(Path.Combine(directory, "timed", "study.db"));
+        IReadOnlyList<TrialRecord> trials = await storage.GetTrialsAsync((await storage.ListStudiesAsync()).Single().Id);
+        int stopped = trials.Count(t => t.State == TrialState.Interrupted);
+        Assert.True(stopped > 0, "no trial was running when the budget ran out: " + run.Output);
+        Assert.DoesNotContain(trials, t => t.State == TrialState.Failed);
+        Assert.All(trials.Where(t => t.State == TrialState.Interrupted), t => Assert.Equal("the time budget ran out", t.Error));
+        Assert.Contains($"{trials.Count(t => t.State == TrialState.Complete)} complete, {stopped} stopped by the time budget", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("failed", run.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -93,8 +101,9 @@ public sealed class HypergradCliTests : IDisposable
         }
 
         Assert.Equal(8, all.Count(t => t.State == TrialState.Complete));
-        Assert.All(all.Where(t => t.State == TrialState.Failed), t => Assert.StartsWith("interrupted", t.Error, StringComparison.Ordinal));
-        Assert.All(all.Where(t => t.State == TrialState.Failed), t => Assert.Contains(all, r => r.RetryOf == t.Number));
+        Assert.DoesNotContain(all, t => t.State == TrialState.Failed);
+        Assert.All(all.Where(t => t.State == TrialState.Interrupted), t => Assert.Equal("the process running it stopped before it finished", t.Error));
+        Assert.All(all.Where(t => t.State == TrialState.Interrupted), t => Assert.Single(all, r => r.RetryOf == t.Number));
     }
 
     [Fact]
@@ -148,7 +157,11 @@ public sealed class HypergradCliTests : IDisposable
         StudyRecord study = (await storage.ListStudiesAsync()).Single();
         IReadOnlyList<TrialRecord> trials = await storage.GetTrialsAsync(study.Id);
         Assert.DoesNotContain(trials, t => t.State == TrialState.Running);
-        Assert.All(trials.Where(t => t.State == TrialState.Failed), t => Assert.Contains("cancelled by the caller", t.Error, StringComparison.Ordinal));
+        Assert.DoesNotContain(trials, t => t.State == TrialState.Failed);
+        Assert.All(trials.Where(t => t.State == TrialState.Interrupted), t => Assert.Equal("cancelled by the caller", t.Error));
+        Assert.Contains("rerun the same command to resume study", run.Output, StringComparison.Ordinal);
+        int interrupted = trials.Count(t => t.State == TrialState.Interrupted);
+        Assert.True(interrupted == 0 || run.Output.Contains($"{interrupted} interrupted by Ctrl+C", StringComparison.Ordinal), run.Output);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Xml.Linq;
 using MLNet.HyperGrad.Reporting;
+using MLNet.HyperGrad.Storage;
 using static MLNet.HyperGrad.Tests.Reporting.ReportFixtures;
 
 namespace MLNet.HyperGrad.Tests.Reporting;
@@ -43,7 +44,7 @@ public sealed class HtmlReportTests
         ReportTrial[] trials =
         [
             Complete(0, 0.5), Complete(1, 0.7), Failed(2, "boom"), Complete(3, double.NaN), Complete(4, 0.6),
-            Complete(5, 0.4) with { State = ReportTrialState.Pruned }, Complete(6, 0.9),
+            Complete(5, 0.4) with { State = TrialState.Pruned }, Complete(6, 0.9),
         ];
 
         XElement history = ById(Parse(HtmlReport.Render(Study(trials))), "optimization-history");
@@ -82,7 +83,7 @@ public sealed class HtmlReportTests
         [
             Complete(0, 0.5), Complete(1, 0.7), Complete(2, 0.6),
             Complete(3, double.NaN), Complete(4, double.PositiveInfinity), Failed(5, "CUDA out of memory"),
-            Complete(6, 0.8) with { State = ReportTrialState.Running, Metric = null },
+            Complete(6, 0.8) with { State = TrialState.Running, Metric = null },
         ];
 
         XDocument document = Parse(HtmlReport.Render(Study(trials)));
@@ -94,6 +95,24 @@ public sealed class HtmlReportTests
         Assert.Contains("CUDA out of memory", table.Value, StringComparison.Ordinal);
         Assert.Contains("NaN", table.Value, StringComparison.Ordinal);
         AssertFiniteGeometry(document);
+    }
+
+    [Fact]
+    public void Render_InterruptedAndFailedTrials_AreCountedApartAndLabelledByTheirState()
+    {
+        ReportTrial[] trials =
+        [
+            Complete(0, 0.5), Failed(1, "CUDA out of memory"),
+            Failed(2, "the time budget ran out") with { State = TrialState.Interrupted },
+            Failed(3, "interrupted: a failure whose message only looks like an interruption"),
+        ];
+
+        XDocument document = Parse(HtmlReport.Render(Study(trials)));
+
+        Assert.Contains("1 complete, 1 interrupted, 2 failed", document.Root!.Value, StringComparison.Ordinal);
+        XElement table = ById(document, "all-trials");
+        string[] labels = [.. Elements(table, "span").Select(e => (string?)e.Attribute("class") ?? string.Empty).Where(c => c.StartsWith("state ", StringComparison.Ordinal))];
+        Assert.Equal(["state state-complete", "state state-failed", "state state-interrupted", "state state-failed"], labels);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using MLNet.HyperGrad.Reporting;
+using MLNet.HyperGrad.Storage;
 
 namespace MLNet.HyperGrad.Tests.Reporting;
 
@@ -15,7 +16,7 @@ internal static partial class ReportFixtures
         => new()
         {
             Number = number,
-            State = ReportTrialState.Complete,
+            State = TrialState.Complete,
             Metric = metric,
             Loss = 1 - metric,
             DurationMilliseconds = 1000 + number,
@@ -32,7 +33,7 @@ internal static partial class ReportFixtures
     /// <summary>A failed trial with an error message.</summary>
     public static ReportTrial Failed(int number, string error) => Complete(number, double.NaN) with
     {
-        State = ReportTrialState.Failed,
+        State = TrialState.Failed,
         Metric = null,
         Loss = null,
         Error = error,

@@ -1,4 +1,5 @@
 using MLNet.HyperGrad.Reporting;
+using MLNet.HyperGrad.Storage;
 using MLNet.HyperGrad.SearchSpaces;
 using MLNet.HyperGrad.AutoML;
 
@@ -97,11 +98,23 @@ public sealed class ReportTrialTests
         ReportTrial trial = ReportTrial.FromTrialResult(TrialResult.Failed(settings, new InvalidOperationException("diverged"), 12.5));
 
         Assert.Equal(9, trial.Number);
-        Assert.Equal(ReportTrialState.Failed, trial.State);
+        Assert.Equal(TrialState.Failed, trial.State);
         Assert.Equal("diverged", trial.Error);
         Assert.Equal(12.5, trial.DurationMilliseconds);
         Assert.Equal(0.1, trial.Parameters["lr"].Number);
         Assert.Equal(settings.StartedAtUtc, trial.StartedAtUtc);
+    }
+
+    [Fact]
+    public void FromTrialResult_InterruptedResult_IsInterruptedWithTheReason()
+    {
+        var settings = new TrialSettings { TrialId = 4, Parameter = Parameter.CreateNestedParameter(("lr", Parameter.FromDouble(0.1))) };
+
+        ReportTrial trial = ReportTrial.FromTrialResult(TrialResult.Interrupted(settings, "the time budget ran out", 30_000));
+
+        Assert.Equal(TrialState.Interrupted, trial.State);
+        Assert.Equal("the time budget ran out", trial.Error);
+        Assert.Equal(30_000, trial.DurationMilliseconds);
     }
 
     [Fact]
@@ -118,7 +131,7 @@ public sealed class ReportTrialTests
 
         ReportTrial trial = ReportTrial.FromTrialResult(result);
 
-        Assert.Equal(ReportTrialState.Complete, trial.State);
+        Assert.Equal(TrialState.Complete, trial.State);
         Assert.Equal([0.5, 0.8, 0.9], trial.ValidationCurve);
         Assert.Null(trial.Error);
     }

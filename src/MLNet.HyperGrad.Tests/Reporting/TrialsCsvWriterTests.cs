@@ -1,5 +1,6 @@
 using System.Text;
 using MLNet.HyperGrad.Reporting;
+using MLNet.HyperGrad.Storage;
 
 namespace MLNet.HyperGrad.Tests.Reporting;
 
@@ -32,7 +33,7 @@ public sealed class TrialsCsvWriterTests
         ReportTrial trial = new()
         {
             Number = 7,
-            State = ReportTrialState.Failed,
+            State = TrialState.Failed,
             StartedAtUtc = Noon,
             Parameters = new Dictionary<string, ReportValue> { ["name,with \"quote\""] = Value },
             Error = Error,
@@ -46,6 +47,22 @@ public sealed class TrialsCsvWriterTests
         Assert.Equal("name,with \"quote\"", rows[0][6]);
         Assert.Equal(Value, rows[1][6]);
         Assert.Equal(Error, rows[1][7]);
+    }
+
+    [Theory]
+    [InlineData(TrialState.Complete, "complete")]
+    [InlineData(TrialState.Failed, "failed")]
+    [InlineData(TrialState.Interrupted, "interrupted")]
+    [InlineData(TrialState.Pruned, "pruned")]
+    [InlineData(TrialState.Running, "running")]
+    public void Write_EachState_StateColumnIsItsNameWhateverTheError(TrialState state, string expected)
+    {
+        ReportTrial trial = new() { Number = 3, State = state, StartedAtUtc = Noon, Error = "interrupted: not a state" };
+
+        string[][] rows = ParseCsv(WriteToString([trial]));
+
+        Assert.Equal(expected, rows[1][1]);
+        Assert.Equal("interrupted: not a state", rows[1][^1]);
     }
 
     [Fact]

@@ -207,7 +207,7 @@ public sealed class SqliteStudyStorageTests : StudyStorageContractTests
         using SqliteConnection raw = OpenRaw();
         Assert.Equal("wal", Scalar(raw, "PRAGMA journal_mode;"));
         Assert.Equal((long)SchemaMigrations.CurrentVersion, Scalar(raw, "SELECT MAX(version) FROM schema_version;"));
-        Assert.Equal(2L, Scalar(raw, "SELECT COUNT(*) FROM schema_version;"));
+        Assert.Equal(3L, Scalar(raw, "SELECT COUNT(*) FROM schema_version;"));
         Assert.Equal(["schema_version", "studies", "study_attributes", "trial_intermediate_values", "trials"], Tables(raw));
         Assert.Contains("retry_of", Columns(raw, "trials"));
     }
@@ -229,7 +229,7 @@ public sealed class SqliteStudyStorageTests : StudyStorageContractTests
     }
 
     [Fact]
-    public async Task Constructor_Version1Database_MigratesToVersion2KeepingData()
+    public async Task Constructor_Version1Database_MigratesToCurrentVersionKeepingData()
     {
         using (SqliteConnection raw = OpenRaw())
         {
@@ -242,8 +242,9 @@ public sealed class SqliteStudyStorageTests : StudyStorageContractTests
 
         using (SqliteConnection raw = OpenRaw())
         {
-            Assert.Equal(2L, Scalar(raw, "SELECT MAX(version) FROM schema_version;"));
+            Assert.Equal(3L, Scalar(raw, "SELECT MAX(version) FROM schema_version;"));
             Assert.Equal(Clock.UtcNow.ToString("O"), Scalar(raw, "SELECT applied_at_utc FROM schema_version WHERE version = 2;"));
+            Assert.Equal(Clock.UtcNow.ToString("O"), Scalar(raw, "SELECT applied_at_utc FROM schema_version WHERE version = 3;"));
             Assert.Contains("worker_id", Columns(raw, "trials"));
             Assert.Contains("retry_of", Columns(raw, "trials"));
             Assert.Equal("ok", Scalar(raw, "PRAGMA integrity_check;"));
@@ -267,11 +268,109 @@ public sealed class SqliteStudyStorageTests : StudyStorageContractTests
         Assert.All(trials, t => Assert.Null(t.RetryOf));
 
         // The migrated database takes the new columns and keeps its guarantees.
-        IReadOnlyList<TrialRecord> stale = await storage.FailStaleRunningTrialsAsync(study.Id, "killed");
+        IReadOnlyList<TrialRecord> stale = await storage.InterruptStaleRunningTrialsAsync(study.Id, "killed");
         TrialRecord retry = await storage.CreateTrialAsync(study.Id, stale[0].ParametersJson, workerId: "w", retryOf: stale[0].Number);
         Assert.Equal(3, retry.Number);
         Assert.Equal(retry, await storage.GetTrialAsync(study.Id, 3));
         await Assert.ThrowsAsync<StorageException>(() => storage.CompleteTrialAsync(study.Id, 0, 1, 1, 1));
+    }
+
+    /// <summary>
+    /// Copies <c>Fixtures/study-schema-v2.db</c> to the test's database path. The file was written by the
+    /// library at commit d2e929d (schema version 2), by two runs of an experiment on the Branin function
+    /// (seed 7): trials 0, 1, 3 complete with 3-step curves; 2 failed ("InvalidOperationException:
+    /// diverged on purpose"); 4 stopped by the time budget; 5 left running by a process that did not
+    /// exist and marked interrupted by the second run; 6 the retry of 4, cancelled by the caller. Version
+    /// 2 stored interruptions as Failed with errors starting "interrupted: ". Never regenerate it.
+    /// </summary>
+    private void CopyVersion2Fixture()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Storage", "Fixtures", "study-schema-v2.db"), DatabasePath);
+    }
+
+    [Fact]
+    public async Task Constructor_Version2DatabaseOfTheLibrary_MigratesInterruptedErrorsToTheInterruptedState()
+    {
+        CopyVersion2Fixture();
+        using (SqliteConnection raw = OpenRaw())
+        {
+            Assert.Equal(2L, Scalar(raw, "SELECT MAX(version) FROM schema_version;"));
+            Assert.Equal(3L, Scalar(raw, "SELECT COUNT(*) FROM trials WHERE state = 'Failed' AND error LIKE 'interrupted: %';"));
+        }
+
+        using var storage = new SqliteStudyStorage(DatabasePath, Clock);
+
+        using (SqliteConnection raw = OpenRaw())
+        {
+            Assert.Equal(3L, Scalar(raw, "SELECT MAX(version) FROM schema_version;"));
+            Assert.Equal("ok", Scalar(raw, "PRAGMA integrity_check;"));
+            Assert.Equal(0L, Scalar(raw, "SELECT COUNT(*) FROM pragma_foreign_key_check;"));
+            Assert.Equal(0L, Scalar(raw, "SELECT COUNT(*) FROM trials WHERE error LIKE 'interrupted:%';"));
+        }
+
+        StudyRecord study = (await storage.GetStudyAsync("branin"))!;
+        Assert.Equal("7", study.Attributes["seed"]);
+        IReadOnlyList<TrialRecord> trials = await storage.GetTrialsAsync(study.Id);
+        Assert.Equal(
+            [TrialState.Complete, TrialState.Complete, TrialState.Failed, TrialState.Complete, TrialState.Interrupted, TrialState.Interrupted, TrialState.Interrupted],
+            trials.Select(t => t.State));
+        Assert.Equal("InvalidOperationException: diverged on purpose", trials[2].Error);
+        Assert.Equal(["the time budget ran out", "the process running it stopped before it finished", "cancelled by the caller"], trials.Skip(4).Select(t => t.Error));
+        Assert.Equal(4, trials[6].RetryOf);
+        Assert.Equal(3, trials[0].IntermediateValues.Count);
+        Assert.Equal(trials[0].Loss!.Value, trials[0].IntermediateValues[^1].Value, 12);
+        Assert.All(trials.Where(t => t.State == TrialState.Complete), t => Assert.NotNull(t.Loss));
+        Assert.Equal(1931.0679, trials[4].DurationMilliseconds);
+
+        // Interrupted trials that no trial retries yet (5 and 6; 4 is retried by 6) are claimed once each.
+        TrialRecord? first = await storage.ClaimRetryAsync(study.Id, "w");
+        TrialRecord? second = await storage.ClaimRetryAsync(study.Id, "w");
+        Assert.Equal((7, 5), (first!.Number, first.RetryOf!.Value));
+        Assert.Equal((8, 6), (second!.Number, second.RetryOf!.Value));
+        Assert.Equal(trials[5].ParametersJson, first.ParametersJson);
+        Assert.Null(await storage.ClaimRetryAsync(study.Id, "w"));
+        await Assert.ThrowsAsync<StorageException>(() => storage.CreateTrialAsync(study.Id, "{}", retryOf: 4));
+        await Assert.ThrowsAsync<StorageException>(() => storage.CompleteTrialAsync(study.Id, 4, 1, 1, 1));
+    }
+
+    [Fact]
+    public void Constructor_Version2MigrationFails_ThrowsStorageExceptionAndLeavesVersion2WithItsTrials()
+    {
+        CopyVersion2Fixture();
+        using (SqliteConnection raw = OpenRaw())
+        {
+            // An object the version-3 step will try to create: the step fails after it rebuilt the trials table.
+            Execute(raw, "CREATE INDEX ix_trials_study_retry_of ON studies (name);");
+        }
+
+        var ex = Assert.Throws<StorageException>(() => new SqliteStudyStorage(DatabasePath, Clock));
+
+        Assert.Contains("from schema version 2 to 3: step 3", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("left at version 2", ex.Message, StringComparison.Ordinal);
+        using SqliteConnection check = OpenRaw();
+        Assert.Equal(2L, Scalar(check, "SELECT MAX(version) FROM schema_version;"));
+        Assert.Equal(3L, Scalar(check, "SELECT COUNT(*) FROM trials WHERE state = 'Failed' AND error LIKE 'interrupted: %';"));
+        Assert.Equal(7L, Scalar(check, "SELECT COUNT(*) FROM trials;"));
+        Assert.Equal(9L, Scalar(check, "SELECT COUNT(*) FROM trial_intermediate_values;"));
+        Assert.Equal(4L, Scalar(check, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger';"));
+    }
+
+    [Fact]
+    public async Task Schema_RawSecondRetryOfOneTrial_IsRejectedByTrigger()
+    {
+        using var storage = new SqliteStudyStorage(DatabasePath, Clock);
+        StudyRecord study = await storage.CreateStudyAsync("s", "t", "{}", StudyDirection.Minimize);
+        await storage.CreateTrialAsync(study.Id, "{}");
+        await storage.InterruptTrialAsync(study.Id, 0, "cancelled by the caller");
+        await storage.ClaimRetryAsync(study.Id);
+        using SqliteConnection raw = OpenRaw();
+
+        var ex = Assert.Throws<SqliteException>(() => Execute(
+            raw,
+            $"INSERT INTO trials (study_id, number, state, parameters_json, started_at_utc, retry_of) VALUES ({study.Id}, 2, 'Running', '{{}}', '2025-01-01T00:00:00.0000000Z', 0);"));
+
+        Assert.Contains("a trial is retried at most once", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -288,7 +387,7 @@ public sealed class SqliteStudyStorageTests : StudyStorageContractTests
 
         var ex = Assert.Throws<StorageException>(() => new SqliteStudyStorage(DatabasePath, Clock));
 
-        Assert.Contains("from schema version 1 to 2", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("from schema version 1 to 3: step 2", ex.Message, StringComparison.Ordinal);
         Assert.Contains("left at version 1", ex.Message, StringComparison.Ordinal);
         Assert.Contains(Path.GetFullPath(DatabasePath), ex.Message, StringComparison.Ordinal);
         using SqliteConnection check = OpenRaw();
@@ -316,7 +415,7 @@ public sealed class SqliteStudyStorageTests : StudyStorageContractTests
         }
 
         using SqliteConnection check = OpenRaw();
-        Assert.Equal(2L, Scalar(check, "SELECT COUNT(*) FROM schema_version;"));
+        Assert.Equal(3L, Scalar(check, "SELECT COUNT(*) FROM schema_version;"));
         Assert.Equal(3L, Scalar(check, "SELECT COUNT(*) FROM trials;"));
     }
 
@@ -326,16 +425,16 @@ public sealed class SqliteStudyStorageTests : StudyStorageContractTests
         new SqliteStudyStorage(DatabasePath, Clock).Dispose();
         using (SqliteConnection raw = OpenRaw())
         {
-            Execute(raw, "INSERT INTO schema_version VALUES (3, '2030-01-01T00:00:00.0000000Z', 'from the future');");
+            Execute(raw, "INSERT INTO schema_version VALUES (4, '2030-01-01T00:00:00.0000000Z', 'from the future');");
         }
 
         var ex = Assert.Throws<StorageException>(() => new SqliteStudyStorage(DatabasePath, Clock));
 
-        Assert.Contains("has schema version 3", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("supports schema versions up to 2", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("has schema version 4", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("supports schema versions up to 3", ex.Message, StringComparison.Ordinal);
         Assert.Contains(Path.GetFullPath(DatabasePath), ex.Message, StringComparison.Ordinal);
         using SqliteConnection check = OpenRaw();
-        Assert.Equal(3L, Scalar(check, "SELECT MAX(version) FROM schema_version;"));
+        Assert.Equal(4L, Scalar(check, "SELECT MAX(version) FROM schema_version;"));
     }
 
     [Theory]

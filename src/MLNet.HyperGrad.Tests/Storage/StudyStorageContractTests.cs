@@ -452,11 +452,35 @@ public abstract class StudyStorageContractTests : IDisposable
         Assert.Equal(pruned, await storage.GetTrialAsync(study.Id, running.Number));
     }
 
+    [Fact]
+    public async Task InterruptTrialAsync_RunningTrialWithTwoReportedSteps_IsInterruptedKeepingBothValuesAndReason()
+    {
+        IStudyStorage storage = Open();
+        StudyRecord study = await CreateStudy(storage);
+        TrialRecord running = await storage.CreateTrialAsync(study.Id, Parameters(0));
+        await storage.ReportIntermediateValueAsync(study.Id, running.Number, 1, 0.75);
+        await storage.ReportIntermediateValueAsync(study.Id, running.Number, 2, 0.5);
+        Clock.Advance(TimeSpan.FromSeconds(2));
+
+        TrialRecord interrupted = await storage.InterruptTrialAsync(study.Id, running.Number, "the time budget ran out", 2000);
+
+        Assert.Equal(TrialState.Interrupted, interrupted.State);
+        Assert.True(interrupted.IsFinished);
+        Assert.Equal("the time budget ran out", interrupted.Error);
+        Assert.Null(interrupted.Loss);
+        Assert.Null(interrupted.Metric);
+        Assert.Equal(2000, interrupted.DurationMilliseconds);
+        Assert.Equal(Clock.UtcNow, interrupted.EndedAtUtc);
+        Assert.Equal([new IntermediateValue(1, 0.75), new IntermediateValue(2, 0.5)], interrupted.IntermediateValues);
+        Assert.Equal(interrupted, await Open().GetTrialAsync(study.Id, running.Number));
+    }
+
     public enum Finish
     {
         Complete,
         Fail,
         Prune,
+        Interrupt,
     }
 
     public enum Change
@@ -464,6 +488,7 @@ public abstract class StudyStorageContractTests : IDisposable
         Complete,
         Fail,
         Prune,
+        Interrupt,
         ReportIntermediateValue,
     }
 
@@ -493,6 +518,7 @@ public abstract class StudyStorageContractTests : IDisposable
         {
             Finish.Complete => await storage.CompleteTrialAsync(study.Id, running.Number, 1, 2, 3),
             Finish.Fail => await storage.FailTrialAsync(study.Id, running.Number, "boom", 3),
+            Finish.Interrupt => await storage.InterruptTrialAsync(study.Id, running.Number, "the time budget ran out", 3),
             _ => await storage.PruneTrialAsync(study.Id, running.Number, 1, null, 3),
         };
         Clock.Advance(TimeSpan.FromMinutes(1));
@@ -502,6 +528,7 @@ public abstract class StudyStorageContractTests : IDisposable
             Change.Complete => storage.CompleteTrialAsync(study.Id, running.Number, 0, 0, 0),
             Change.Fail => storage.FailTrialAsync(study.Id, running.Number, "again"),
             Change.Prune => storage.PruneTrialAsync(study.Id, running.Number),
+            Change.Interrupt => storage.InterruptTrialAsync(study.Id, running.Number, "cancelled by the caller"),
             _ => storage.ReportIntermediateValueAsync(study.Id, running.Number, 0, 99.0),
         });
 
@@ -637,7 +664,7 @@ public abstract class StudyStorageContractTests : IDisposable
     }
 
     [Fact]
-    public async Task FailStaleRunningTrialsAsync_MixedStates_FailsOnlyRunningTrials()
+    public async Task InterruptStaleRunningTrialsAsync_MixedStates_InterruptsOnlyRunningTrials()
     {
         IStudyStorage storage = Open();
         StudyRecord study = await CreateStudy(storage);
@@ -654,12 +681,12 @@ public abstract class StudyStorageContractTests : IDisposable
         await storage.ReportIntermediateValueAsync(study.Id, 3, 0, 0.75);
         Clock.Advance(TimeSpan.FromHours(2));
 
-        IReadOnlyList<TrialRecord> stale = await Open().FailStaleRunningTrialsAsync(study.Id, "the process running it ended before it finished");
+        IReadOnlyList<TrialRecord> stale = await Open().InterruptStaleRunningTrialsAsync(study.Id, "the process running it ended before it finished");
 
         Assert.Equal([1, 3, 5], stale.Select(t => t.Number));
         Assert.All(stale, t =>
         {
-            Assert.Equal(TrialState.Failed, t.State);
+            Assert.Equal(TrialState.Interrupted, t.State);
             Assert.Equal("the process running it ended before it finished", t.Error);
             Assert.Equal(Clock.UtcNow, t.EndedAtUtc);
             Assert.Null(t.DurationMilliseconds);
@@ -671,11 +698,11 @@ public abstract class StudyStorageContractTests : IDisposable
         Assert.Equal(pruned, all[4]);
         Assert.Equal(stale, new[] { all[1], all[3], all[5] });
         Assert.Equal(otherRunning, await storage.GetTrialAsync(otherStudy.Id, 0));
-        Assert.Empty(await storage.FailStaleRunningTrialsAsync(study.Id, "again"));
+        Assert.Empty(await storage.InterruptStaleRunningTrialsAsync(study.Id, "again"));
     }
 
     [Fact]
-    public async Task FailStaleRunningTrialsAsync_WithWorkerId_FailsOnlyThatWorkersTrials()
+    public async Task InterruptStaleRunningTrialsAsync_WithWorkerId_InterruptsOnlyThatWorkersTrials()
     {
         IStudyStorage storage = Open();
         StudyRecord study = await CreateStudy(storage);
@@ -684,7 +711,7 @@ public abstract class StudyStorageContractTests : IDisposable
         await storage.CreateTrialAsync(study.Id, Parameters(2), workerId: "dead");
         TrialRecord anonymous = await storage.CreateTrialAsync(study.Id, Parameters(3));
 
-        IReadOnlyList<TrialRecord> stale = await storage.FailStaleRunningTrialsAsync(study.Id, "worker 'dead' restarted", workerId: "dead");
+        IReadOnlyList<TrialRecord> stale = await storage.InterruptStaleRunningTrialsAsync(study.Id, "worker 'dead' restarted", workerId: "dead");
 
         Assert.Equal([0, 2], stale.Select(t => t.Number));
         Assert.Equal(alive, await storage.GetTrialAsync(study.Id, 1));
@@ -692,18 +719,185 @@ public abstract class StudyStorageContractTests : IDisposable
     }
 
     [Fact]
-    public async Task CreateTrialAsync_RetryOfFailedTrial_RecordsWhichTrialItRetries()
+    public async Task CreateTrialAsync_RetryOfInterruptedTrial_RecordsWhichTrialItRetries()
     {
         IStudyStorage storage = Open();
         StudyRecord study = await CreateStudy(storage);
         TrialRecord original = await storage.CreateTrialAsync(study.Id, Parameters(0), workerId: "w");
-        await storage.FailStaleRunningTrialsAsync(study.Id, "killed");
+        await storage.InterruptStaleRunningTrialsAsync(study.Id, "killed");
 
         TrialRecord retry = await storage.CreateTrialAsync(study.Id, original.ParametersJson, workerId: "w", retryOf: original.Number);
 
         Assert.Equal(1, retry.Number);
         Assert.Equal(0, retry.RetryOf);
         Assert.Equal(retry, await storage.GetTrialAsync(study.Id, 1));
+    }
+
+    [Fact]
+    public async Task CreateTrialAsync_RetryOfTrialAlreadyRetried_ThrowsStorageExceptionAndCreatesNothing()
+    {
+        IStudyStorage storage = Open();
+        StudyRecord study = await CreateStudy(storage);
+        TrialRecord original = await storage.CreateTrialAsync(study.Id, Parameters(0));
+        await storage.InterruptTrialAsync(study.Id, original.Number, "cancelled by the caller");
+        await storage.CreateTrialAsync(study.Id, original.ParametersJson, retryOf: original.Number);
+
+        var ex = await Assert.ThrowsAsync<StorageException>(() => storage.CreateTrialAsync(study.Id, original.ParametersJson, retryOf: original.Number));
+
+        Assert.Contains("trial 1 already retries it", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(2, (await storage.GetTrialsAsync(study.Id)).Count);
+    }
+
+    [Fact]
+    public async Task ClaimRetryAsync_InterruptedFailedAndCompleteTrials_RetriesOnlyInterruptedOnesOldestFirstEachOnce()
+    {
+        IStudyStorage storage = Open();
+        StudyRecord study = await CreateStudy(storage);
+        for (int i = 0; i < 5; i++)
+        {
+            await storage.CreateTrialAsync(study.Id, Parameters(i));
+        }
+
+        await storage.CompleteTrialAsync(study.Id, 0, 1, 1, 1);
+        await storage.InterruptTrialAsync(study.Id, 1, "the time budget ran out");
+        await storage.FailTrialAsync(study.Id, 2, "diverged");
+        await storage.InterruptTrialAsync(study.Id, 3, "cancelled by the caller");
+        await storage.PruneTrialAsync(study.Id, 4);
+        Clock.Advance(TimeSpan.FromMinutes(5));
+
+        TrialRecord? first = await storage.ClaimRetryAsync(study.Id, "worker-a");
+        TrialRecord? second = await Open().ClaimRetryAsync(study.Id, "worker-b");
+        TrialRecord? none = await storage.ClaimRetryAsync(study.Id, "worker-a");
+
+        Assert.NotNull(first);
+        Assert.NotNull(second);
+        Assert.Null(none);
+        Assert.Equal((5, 1, Parameters(1), "worker-a"), (first.Number, first.RetryOf!.Value, first.ParametersJson, first.WorkerId!));
+        Assert.Equal((6, 3, Parameters(3), "worker-b"), (second.Number, second.RetryOf!.Value, second.ParametersJson, second.WorkerId!));
+        Assert.Equal(TrialState.Running, first.State);
+        Assert.Equal(Clock.UtcNow, first.StartedAtUtc);
+        Assert.Equal(first, await storage.GetTrialAsync(study.Id, 5));
+        Assert.Equal(7, (await storage.GetTrialsAsync(study.Id)).Count);
+    }
+
+    [Fact]
+    public async Task ClaimRetryAsync_RetryInterruptedAgain_IsItselfRetried()
+    {
+        IStudyStorage storage = Open();
+        StudyRecord study = await CreateStudy(storage);
+        await storage.CreateTrialAsync(study.Id, Parameters(0));
+        await storage.InterruptTrialAsync(study.Id, 0, "the time budget ran out");
+        TrialRecord retry = (await storage.ClaimRetryAsync(study.Id))!;
+        await storage.InterruptTrialAsync(study.Id, retry.Number, "cancelled by the caller");
+
+        TrialRecord? again = await storage.ClaimRetryAsync(study.Id);
+
+        Assert.NotNull(again);
+        Assert.Equal(retry.Number, again.RetryOf);
+        Assert.Equal(Parameters(0), again.ParametersJson);
+    }
+
+    [Fact]
+    public async Task ClaimRetryAsync_TwoInstancesRacingOverTwentyInterruptedTrials_EachIsRetriedExactlyOnce()
+    {
+        IStudyStorage first = Open();
+        IStudyStorage second = Open();
+        StudyRecord study = await CreateStudy(first);
+        for (int i = 0; i < 20; i++)
+        {
+            await first.CreateTrialAsync(study.Id, Parameters(i), workerId: "killed");
+        }
+
+        await first.InterruptStaleRunningTrialsAsync(study.Id, "the process running it stopped before it finished");
+
+        List<TrialRecord>[] claimed = await Task.WhenAll(Enumerable.Range(0, 6).Select(task => Task.Run(async () =>
+        {
+            IStudyStorage storage = task % 2 == 0 ? first : second;
+            var mine = new List<TrialRecord>();
+            while (await storage.ClaimRetryAsync(study.Id, $"worker-{task}") is { } retry)
+            {
+                mine.Add(retry);
+            }
+
+            return mine;
+        })));
+
+        Assert.Equal(Enumerable.Range(0, 20), claimed.SelectMany(c => c).Select(r => r.RetryOf!.Value).Order());
+        Assert.Equal(Enumerable.Range(20, 20), claimed.SelectMany(c => c).Select(r => r.Number).Order());
+        Assert.All(claimed.SelectMany(c => c), r => Assert.Equal(Parameters(r.RetryOf!.Value), r.ParametersJson));
+    }
+
+    [Fact]
+    public async Task ClaimRetryAsync_UnknownStudy_ThrowsStorageException()
+    {
+        IStudyStorage storage = Open();
+
+        await Assert.ThrowsAsync<StorageException>(() => storage.ClaimRetryAsync(4242));
+    }
+
+    [Fact]
+    public async Task TryCreateTrialAsync_NewParameters_CreatesRunningTrialWithNextNumber()
+    {
+        IStudyStorage storage = Open();
+        StudyRecord study = await CreateStudy(storage);
+        await storage.CreateTrialAsync(study.Id, Parameters(0));
+
+        TrialCreation creation = await storage.TryCreateTrialAsync(study.Id, Parameters(1), workerId: "w");
+
+        Assert.True(creation.IsCreated);
+        Assert.Null(creation.DuplicateOf);
+        Assert.Equal(2, creation.NextNumber);
+        Assert.Equal((1, TrialState.Running, "w"), (creation.Trial!.Number, creation.Trial.State, creation.Trial.WorkerId!));
+        Assert.Equal(creation.Trial, await storage.GetTrialAsync(study.Id, 1));
+    }
+
+    [Fact]
+    public async Task TryCreateTrialAsync_ParametersOfAnExistingTrial_CreatesNothingAndNamesTheTrial()
+    {
+        IStudyStorage storage = Open();
+        StudyRecord study = await CreateStudy(storage);
+        StudyRecord other = await CreateStudy(storage, "other");
+        for (int i = 0; i < 3; i++)
+        {
+            await storage.CreateTrialAsync(study.Id, Parameters(i));
+        }
+
+        await storage.FailTrialAsync(study.Id, 1, "diverged");
+
+        TrialCreation duplicate = await storage.TryCreateTrialAsync(study.Id, Parameters(1));
+        TrialCreation elsewhere = await storage.TryCreateTrialAsync(other.Id, Parameters(1));
+
+        Assert.False(duplicate.IsCreated);
+        Assert.Equal(1, duplicate.DuplicateOf);
+        Assert.Equal(3, duplicate.NextNumber);
+        Assert.Equal(3, (await storage.GetTrialsAsync(study.Id)).Count);
+        Assert.True(elsewhere.IsCreated);
+        Assert.Equal(0, elsewhere.Trial!.Number);
+    }
+
+    [Fact]
+    public async Task TryCreateTrialAsync_TwoInstancesRacingWithTheSameTenProposals_EachProposalIsCreatedOnce()
+    {
+        IStudyStorage first = Open();
+        IStudyStorage second = Open();
+        StudyRecord study = await CreateStudy(first);
+
+        TrialCreation[][] results = await Task.WhenAll(Enumerable.Range(0, 4).Select(task => Task.Run(async () =>
+        {
+            IStudyStorage storage = task % 2 == 0 ? first : second;
+            var mine = new TrialCreation[10];
+            for (int i = 0; i < 10; i++)
+            {
+                mine[i] = await storage.TryCreateTrialAsync(study.Id, Parameters(i), $"worker-{task}");
+            }
+
+            return mine;
+        })));
+
+        Assert.Equal(10, results.SelectMany(r => r).Count(c => c.IsCreated));
+        IReadOnlyList<TrialRecord> stored = await first.GetTrialsAsync(study.Id);
+        Assert.Equal(Enumerable.Range(0, 10).Select(Parameters).Order(StringComparer.Ordinal), stored.Select(t => t.ParametersJson).Order(StringComparer.Ordinal));
+        Assert.Equal(Enumerable.Range(0, 10), stored.Select(t => t.Number));
     }
 
     [Fact]
@@ -753,7 +947,7 @@ public abstract class StudyStorageContractTests : IDisposable
         await storage.CompleteTrialAsync(study.Id, 0, double.NaN, 0.5, 12.25);
         await storage.FailTrialAsync(study.Id, 1, "boom");
         await storage.PruneTrialAsync(study.Id, 2, double.PositiveInfinity);
-        await storage.FailStaleRunningTrialsAsync(study.Id, "stale", workerId: "w");
+        await storage.InterruptStaleRunningTrialsAsync(study.Id, "stale", workerId: "w");
         await storage.CreateTrialAsync(study.Id, Parameters(9), retryOf: 1);
         IReadOnlyList<StudyRecord> studiesBefore = await storage.ListStudiesAsync();
         IReadOnlyList<TrialRecord> trialsBefore = await storage.GetTrialsAsync(study.Id);

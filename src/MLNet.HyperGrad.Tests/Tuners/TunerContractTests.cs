@@ -49,7 +49,7 @@ public abstract class TunerContractTests
         for (int id = 0; id < 10; id++)
         {
             var settings = new TrialSettings { TrialId = id };
-            settings.Parameter = tuner.Propose(settings);
+            settings = settings with { Parameter = tuner.Propose(settings) };
             tuner.Update(TrialResult.Failed(settings, new InvalidOperationException("boom"), 1));
         }
 
@@ -69,7 +69,7 @@ public abstract class TunerContractTests
         SearchSpace space = MixedSpace();
         ITuner tuner = CreateTuner(space, seed: 2);
         var settings = new TrialSettings { TrialId = 0 };
-        settings.Parameter = tuner.Propose(settings);
+        settings = settings with { Parameter = tuner.Propose(settings) };
         tuner.Update(new TrialResult { TrialSettings = settings, Loss = double.NaN, Metric = double.NaN });
         Parameter next = tuner.Propose(new TrialSettings { TrialId = 1 });
         Assert.All(space.MappingToFeatureSpace(next), f => Assert.InRange(f, 0.0, 1.0));
@@ -84,7 +84,7 @@ public abstract class TunerContractTests
         for (int id = 0; id < 15; id++)
         {
             var settings = new TrialSettings { TrialId = id };
-            settings.Parameter = tuner.Propose(settings);
+            settings = settings with { Parameter = tuner.Propose(settings) };
             proposals.Add(settings.Parameter.ToString());
             double loss = space.MappingToFeatureSpace(settings.Parameter).Sum(f => (f - 0.3) * (f - 0.3));
             tuner.Update(new TrialResult { TrialSettings = settings, Loss = loss, Metric = -loss });

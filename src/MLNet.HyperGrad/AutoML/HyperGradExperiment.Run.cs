@@ -1,11 +1,15 @@
 using System.Runtime.ExceptionServices;
 using MLNet.HyperGrad.SearchSpaces;
+using MLNet.HyperGrad.Storage;
 using MLNet.HyperGrad.Tuners;
 
 namespace MLNet.HyperGrad.AutoML;
 
 public sealed partial class HyperGradExperiment
 {
+    /// <summary>How many proposals in a row that some trial of the study already has the experiment discards before it runs a duplicate.</summary>
+    private const int MaxDuplicateProposals = 16;
+
     /// <summary>Runs the experiment until a stop condition holds.</summary>
     /// <param name="cancellationToken">Stops the run: running trials are cancelled and recorded as interrupted.</param>
     /// <returns>The best trial (smallest loss); its <see cref="TrialResult.Model"/> is kept if it ran in this call.</returns>
@@ -17,7 +21,7 @@ public sealed partial class HyperGradExperiment
         ExperimentContext context = BuildContext();
         ITuner tuner = (tunerFactory ?? (c => new RandomSearchTuner(c.SearchSpace, c.Seed)))(context);
         using ITrialRunner runner = CreateRunner(context);
-        StudySession session = await StudySession.OpenAsync(storage, studyName, taskDescription, searchSpace, seed, cancellationToken);
+        using StudySession session = await StudySession.OpenAsync(storage, studyName, taskDescription, searchSpace, seed, cancellationToken);
 
         TrialResult? best = null;
         bool anySuccess = false;
@@ -36,15 +40,20 @@ public sealed partial class HyperGradExperiment
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(budget.Token, cancellationToken);
         var running = new Dictionary<Task<TrialOutcome>, TrialSettings>();
         int started = 0;
+        bool nothingLeft = false;
         ExceptionDispatchInfo? fatal = null;
         try
         {
             while (true)
             {
-                while (fatal is null && running.Count < parallelism && !stop.IsCancellationRequested && (maxModels is null || started < maxModels)
-                       && (session.Retries.Count > 0 || tuner is not IFiniteTuner { IsExhausted: true }))
+                while (fatal is null && !nothingLeft && running.Count < parallelism && !stop.IsCancellationRequested && (maxModels is null || started < maxModels))
                 {
-                    TrialSettings settings = await NextTrialAsync(tuner, session, stop.Token);
+                    if (await NextTrialAsync(tuner, session) is not { } settings)
+                    {
+                        nothingLeft = true;
+                        break;
+                    }
+
                     started++;
                     ForEachMonitor(m => m.ReportRunningTrial(settings));
                     running.Add(RunTrialAsync(runner, settings, stop.Token), settings);
@@ -70,18 +79,23 @@ public sealed partial class HyperGradExperiment
                         ForEachMonitor(m => m.ReportBestTrial(result));
                     }
                 }
+                else if (outcome.Interrupted)
+                {
+                    string reason = fatal is not null ? "stopped because an earlier trial failed before any succeeded"
+                        : cancellationToken.IsCancellationRequested ? "cancelled by the caller" : "the time budget ran out";
+                    await session.InterruptAsync(outcome.Settings, reason, outcome.DurationMilliseconds);
+                    ForEachMonitor(m => m.ReportFailTrial(outcome.Settings, outcome.Error));
+                    tuner.Update(TrialResult.Interrupted(outcome.Settings, reason, outcome.DurationMilliseconds));
+                }
                 else
                 {
-                    string reason = outcome.Interrupted
-                        ? StudySession.InterruptedPrefix + (fatal is not null ? "stopped because an earlier trial failed before any succeeded"
-                            : cancellationToken.IsCancellationRequested ? "cancelled by the caller" : "the time budget ran out")
-                        : $"{outcome.Error!.GetType().Name}: {outcome.Error.Message}";
-                    await session.FailAsync(outcome.Settings, reason, outcome.DurationMilliseconds);
-                    ForEachMonitor(m => m.ReportFailTrial(outcome.Settings, outcome.Error));
-                    tuner.Update(TrialResult.Failed(outcome.Settings, outcome.Error ?? new OperationCanceledException(reason), outcome.DurationMilliseconds));
-                    if (!outcome.Interrupted && !anySuccess && fatal is null)
+                    Exception error = outcome.Error!;
+                    await session.FailAsync(outcome.Settings, $"{error.GetType().Name}: {error.Message}", outcome.DurationMilliseconds);
+                    ForEachMonitor(m => m.ReportFailTrial(outcome.Settings, error));
+                    tuner.Update(TrialResult.Failed(outcome.Settings, error, outcome.DurationMilliseconds));
+                    if (!anySuccess && fatal is null)
                     {
-                        fatal = ExceptionDispatchInfo.Capture(outcome.Error!);
+                        fatal = ExceptionDispatchInfo.Capture(error);
                         await stop.CancelAsync();
                     }
                 }
@@ -126,51 +140,79 @@ public sealed partial class HyperGradExperiment
         return runnerFactory(context);
     }
 
-    private async Task<TrialSettings> NextTrialAsync(ITuner tuner, StudySession session, CancellationToken cancellationToken)
+    /// <summary>
+    /// The next trial to run, recorded in the study: the retry of an interrupted trial if one is left
+    /// (claimed atomically, so two processes never retry the same trial), otherwise the tuner's
+    /// proposal. A proposal some trial of the study already has (another process made it first) is
+    /// discarded and the tuner asked again with the study's next free number; after
+    /// <see cref="MaxDuplicateProposals"/> duplicates in a row, or when the tuner repeats itself, the
+    /// space is taken as exhausted for this tuner and the duplicate runs. Null when an
+    /// <see cref="IFiniteTuner"/> has nothing left.
+    /// </summary>
+    private async Task<TrialSettings?> NextTrialAsync(ITuner tuner, StudySession session)
     {
-        var settings = new TrialSettings { StartedAtUtc = timeProvider.GetUtcNow().UtcDateTime };
-        if (session.Retries.TryDequeue(out var retry))
+        DateTime startedAt = timeProvider.GetUtcNow().UtcDateTime;
+        if (await session.ClaimRetryAsync() is { } retry)
         {
-            settings.Parameter = Parameter.FromJson(retry.ParametersJson);
-            settings.RetryOf = retry.Number;
-        }
-        else
-        {
-            settings.TrialId = session.PeekNextNumber;
-            settings.Parameter = tuner.Propose(settings);
+            return Start(retry.Number, Parameter.FromJson(retry.ParametersJson), retry.RetryOf);
         }
 
-        settings.TrialId = await session.StartTrialAsync(settings, CancellationToken.None);
-        settings.Seed = SeedMixer.Mix(seed, settings.TrialId);
-        return settings;
+        Parameter? previous = null;
+        for (int proposals = 1; ; proposals++)
+        {
+            if (tuner is IFiniteTuner { IsExhausted: true })
+            {
+                return null;
+            }
+
+            Parameter parameter = tuner.Propose(new TrialSettings { TrialId = session.NextNumber, StartedAtUtc = startedAt });
+            bool acceptDuplicate = proposals >= MaxDuplicateProposals || parameter.Equals(previous);
+            if (await session.TryStartTrialAsync(parameter, acceptDuplicate) is int number)
+            {
+                return Start(number, parameter, null);
+            }
+
+            previous = parameter;
+        }
+
+        TrialSettings Start(int number, Parameter parameter, int? retryOf) => new()
+        {
+            TrialId = number,
+            StartedAtUtc = startedAt,
+            Parameter = parameter,
+            RetryOf = retryOf,
+            Seed = SeedMixer.Mix(seed, number),
+            Reporter = session.ReporterFor(number),
+        };
     }
 
     private async Task<TrialOutcome> RunTrialAsync(ITrialRunner runner, TrialSettings settings, CancellationToken cancellationToken)
     {
         long start = timeProvider.GetTimestamp();
         double Elapsed() => timeProvider.GetElapsedTime(start).TotalMilliseconds;
+        TrialSettings Ended() => settings with { EndedAtUtc = timeProvider.GetUtcNow().UtcDateTime };
         try
         {
             await Task.Yield();
             TrialResult result = await runner.RunAsync(settings, cancellationToken);
-            settings.EndedAtUtc = timeProvider.GetUtcNow().UtcDateTime;
-            result.TrialSettings = settings;
-            if (result.DurationInMilliseconds <= 0)
+            TrialSettings ended = Ended();
+            double duration = result.DurationInMilliseconds > 0 ? result.DurationInMilliseconds : Elapsed();
+            if (result.IsFailed)
             {
-                result.DurationInMilliseconds = Elapsed();
+                // A runner that returns a failed or interrupted result instead of throwing.
+                Exception error = result.Exception ?? new HyperGradException($"The trial runner returned a result in state {result.State} without an exception.");
+                return new TrialOutcome(ended, null, error, result.State == TrialState.Interrupted, duration);
             }
 
-            return new TrialOutcome(settings, result, null, false, result.DurationInMilliseconds);
+            return new TrialOutcome(ended, result with { TrialSettings = ended, DurationInMilliseconds = duration }, null, false, duration);
         }
         catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
         {
-            settings.EndedAtUtc = timeProvider.GetUtcNow().UtcDateTime;
-            return new TrialOutcome(settings, null, ex, true, Elapsed());
+            return new TrialOutcome(Ended(), null, ex, true, Elapsed());
         }
         catch (Exception ex)
         {
-            settings.EndedAtUtc = timeProvider.GetUtcNow().UtcDateTime;
-            return new TrialOutcome(settings, null, ex, false, Elapsed());
+            return new TrialOutcome(Ended(), null, ex, false, Elapsed());
         }
     }
 

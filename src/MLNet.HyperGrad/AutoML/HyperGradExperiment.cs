@@ -16,19 +16,18 @@ namespace MLNet.HyperGrad.AutoML;
 /// <para>Stopping: the time budget (always enforced: <see cref="DefaultTrainingTimeInSeconds"/> unless
 /// set), <see cref="SetMaxModelToExplore"/> (failed trials count), an exhausted <see cref="IFiniteTuner"/>,
 /// or the caller's token. The running trials are cancelled through their token and recorded as
-/// interrupted; a later run of the same study retries them.</para>
-/// <para>With <see cref="SetStudy"/>, every trial is written to the storage as it starts and ends, and a
-/// re-run resumes the study: numbering continues, stored trials are replayed into the tuner, trials a
-/// killed process left running are marked failed and retried.</para>
+/// <see cref="Storage.TrialState.Interrupted"/>, with the intermediate values they reported; a later
+/// run of the same study retries them.</para>
+/// <para>With <see cref="SetStudy"/>, every trial is written to the storage as it starts and ends, and
+/// each value a runner reports through <see cref="TrialSettings.Reporter"/> as it trains. A re-run
+/// resumes the study: numbering continues, stored trials are replayed into the tuner, trials a killed
+/// process left running are marked interrupted, and interrupted trials are retried first. Several
+/// processes may run one study together: each retry is claimed atomically in the storage, and a
+/// proposal another process already made is replaced by a new one, so no two trials get the same
+/// hyperparameters while the tuner has others to give.</para>
 /// </remarks>
 public sealed partial class HyperGradExperiment
 {
-    /// <summary>
-    /// How the error of a trial that did not fail by itself (time budget, cancellation, a killed process)
-    /// begins in the study; a later run of the study retries such trials.
-    /// </summary>
-    public const string InterruptedErrorPrefix = "interrupted: ";
-
     /// <summary>The time budget when none is set: one hour.</summary>
     public const uint DefaultTrainingTimeInSeconds = 3600;
 

@@ -10,6 +10,12 @@ namespace MLNet.HyperGrad.AutoML;
 /// and, when a study is resumed, once for every trial already stored, in trial order, before the first
 /// new proposal. Calls are serialized by the experiment, even when trials run in parallel, so an
 /// implementation need not be thread-safe. A tuner never trains.
+/// When several processes share a study, a proposal that some trial of the study already has (another
+/// process proposed it first) is discarded with no <see cref="Update"/>, and <see cref="Propose"/> is
+/// called again with the study's next free trial number; so a tuner that derives its proposal from
+/// the trial id (as <c>RandomSearchTuner</c> does) gives a new one, and one that remembers what it
+/// proposed (as <c>GridSearchTuner</c> does) moves on. The trial may then run under another id than
+/// the one proposed for.
 /// </remarks>
 public interface ITuner
 {

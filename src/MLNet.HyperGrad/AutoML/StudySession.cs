@@ -5,24 +5,29 @@ using MLNet.HyperGrad.Storage;
 
 namespace MLNet.HyperGrad.AutoML;
 
-/// <summary>The experiment's view of its study: trial numbers, persistence and resumption.</summary>
+/// <summary>The experiment's view of its study: trial numbers, persistence, retries and resumption.</summary>
 /// <remarks>Without a storage it only numbers trials from 0.</remarks>
-internal sealed class StudySession
+internal sealed class StudySession : IDisposable
 {
-    /// <summary>The error text prefix of a trial that did not fail by itself and is retried on resume.</summary>
-    public const string InterruptedPrefix = HyperGradExperiment.InterruptedErrorPrefix;
+    /// <summary>The reason stored for a trial whose process died while it ran.</summary>
+    public const string ProcessStoppedReason = "the process running it stopped before it finished";
 
     private readonly IStudyStorage? storage;
     private long studyId;
     private int nextNumber;
+    private bool mayHaveRetries;
+    private string? workerId;
 
     private StudySession(IStudyStorage? storage) => this.storage = storage;
 
     /// <summary>Gets the trials stored before this run, in number order.</summary>
     public IReadOnlyList<TrialRecord> PreviousTrials { get; private set; } = [];
 
-    /// <summary>Gets the interrupted trials to run again, oldest first.</summary>
-    public Queue<TrialRecord> Retries { get; } = new();
+    /// <summary>Gets a value indicating whether the study may still hold interrupted trials that no trial retries.</summary>
+    public bool MayHaveRetries => mayHaveRetries;
+
+    /// <summary>Gets the number the next new trial will most likely get (another process may take it first).</summary>
+    public int NextNumber => nextNumber;
 
     /// <summary>The study attribute that records the seed the study was created with.</summary>
     public const string SeedAttribute = "seed";
@@ -52,76 +57,83 @@ internal sealed class StudySession
             .Where(t => t.State == TrialState.Running && t.WorkerId is not null)
             .Select(t => t.WorkerId!)
             .Distinct(StringComparer.Ordinal)
-            .Where(IsGone);
+            .Where(TrialWorkers.IsGone);
         foreach (string worker in staleWorkers)
         {
-            await storage.FailStaleRunningTrialsAsync(study.Id, InterruptedPrefix + "the process running it stopped before it finished", worker, cancellationToken);
+            await storage.InterruptStaleRunningTrialsAsync(study.Id, ProcessStoppedReason, worker, cancellationToken);
         }
 
         IReadOnlyList<TrialRecord> trials = await storage.GetTrialsAsync(study.Id, cancellationToken);
         session.PreviousTrials = trials;
         session.nextNumber = trials.Count == 0 ? 0 : trials.Max(t => t.Number) + 1;
         var retried = new HashSet<int>(trials.Where(t => t.RetryOf is not null).Select(t => t.RetryOf!.Value));
-        foreach (TrialRecord trial in trials)
-        {
-            if (trial.State == TrialState.Failed && trial.Error is not null && trial.Error.StartsWith(InterruptedPrefix, StringComparison.Ordinal) && !retried.Contains(trial.Number))
-            {
-                session.Retries.Enqueue(trial);
-            }
-        }
-
+        session.mayHaveRetries = trials.Any(t => t.State == TrialState.Interrupted && !retried.Contains(t.Number));
+        session.workerId = TrialWorkers.Register();
         return session;
     }
 
-    /// <summary>Gets this process's worker id, <c>host:pid</c>, stored with every trial it runs.</summary>
-    public static string WorkerId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}";
+    /// <summary>Gets this run's worker id (<see cref="TrialWorkers"/>), stored with every trial it runs; registered once the study is open.</summary>
+    public string WorkerId => workerId ?? throw new InvalidOperationException("The study session has no storage.");
 
-    /// <summary>
-    /// Whether the process that ran trials as <paramref name="worker"/> is gone: on this host, its pid no
-    /// longer runs (or is this process, which has not started any trial of this run yet). Workers on other
-    /// hosts are never judged: their running trials are left alone.
-    /// </summary>
-    internal static bool IsGone(string worker)
+    /// <summary>Marks this run's worker id as no longer live: trials it left running may be taken as interrupted.</summary>
+    public void Dispose()
     {
-        int colon = worker.LastIndexOf(':');
-        if (colon <= 0 || worker[..colon] != Environment.MachineName ||
-            !int.TryParse(worker.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
+        if (workerId is not null)
         {
-            return false;
-        }
-
-        if (pid == Environment.ProcessId)
-        {
-            return true;
-        }
-
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return true;
+            TrialWorkers.Release(workerId);
         }
     }
 
-    /// <summary>Gets the number the next trial will most likely get.</summary>
-    public int PeekNextNumber => nextNumber;
+    /// <summary>
+    /// Claims the oldest interrupted trial that no trial retries yet and records its retry, atomically
+    /// in the storage, so that two processes resuming one study never retry the same trial.
+    /// </summary>
+    /// <returns>The retry (running, with its own number), or null when none is left.</returns>
+    public async Task<TrialRecord?> ClaimRetryAsync()
+    {
+        if (storage is null || !mayHaveRetries)
+        {
+            return null;
+        }
 
-    /// <summary>Records a new running trial and returns its number.</summary>
-    public async Task<int> StartTrialAsync(TrialSettings settings, CancellationToken cancellationToken)
+        TrialRecord? retry = await storage.ClaimRetryAsync(studyId, WorkerId, CancellationToken.None);
+        if (retry is null)
+        {
+            mayHaveRetries = false;
+            return null;
+        }
+
+        nextNumber = Math.Max(nextNumber, retry.Number + 1);
+        return retry;
+    }
+
+    /// <summary>Records a new running trial with these parameters, unless a trial of the study already has them.</summary>
+    /// <param name="parameter">The tuner's proposal.</param>
+    /// <param name="acceptDuplicate">Record it even when another trial has the same parameters.</param>
+    /// <returns>The trial's number, or null when the parameters were taken (then <see cref="NextNumber"/> is up to date).</returns>
+    public async Task<int?> TryStartTrialAsync(Parameter parameter, bool acceptDuplicate)
     {
         if (storage is null)
         {
             return nextNumber++;
         }
 
-        TrialRecord record = await storage.CreateTrialAsync(studyId, settings.Parameter.ToString(), WorkerId, settings.RetryOf, cancellationToken);
-        nextNumber = Math.Max(nextNumber, record.Number + 1);
-        return record.Number;
+        if (acceptDuplicate)
+        {
+            TrialRecord record = await storage.CreateTrialAsync(studyId, parameter.ToString(), WorkerId, retryOf: null, CancellationToken.None);
+            nextNumber = Math.Max(nextNumber, record.Number + 1);
+            return record.Number;
+        }
+
+        TrialCreation creation = await storage.TryCreateTrialAsync(studyId, parameter.ToString(), WorkerId, CancellationToken.None);
+        nextNumber = creation.NextNumber;
+        return creation.Trial?.Number;
     }
 
+    /// <summary>The reporter a runner uses to store the intermediate values of trial <paramref name="number"/> as it trains.</summary>
+    public ITrialReporter ReporterFor(int number) => storage is null ? NoTrialReporter.Instance : new StudyTrialReporter(storage, studyId, number);
+
+    /// <summary>Records a complete trial; a learning curve its runner did not report while training is stored now.</summary>
     public async Task CompleteAsync(TrialResult result)
     {
         if (storage is null)
@@ -130,7 +142,7 @@ internal sealed class StudySession
         }
 
         int number = result.TrialSettings.TrialId;
-        if (result is LearningCurveTrialResult curve)
+        if (result is LearningCurveTrialResult curve && result.TrialSettings.Reporter is StudyTrialReporter { HasReported: false })
         {
             for (int epoch = 0; epoch < curve.ValidationLossCurve.Count; epoch++)
             {
@@ -141,14 +153,22 @@ internal sealed class StudySession
         await storage.CompleteTrialAsync(studyId, number, result.Loss, result.Metric, result.DurationInMilliseconds, CancellationToken.None);
     }
 
+    /// <summary>Records a trial that failed by itself.</summary>
     public async Task FailAsync(TrialSettings settings, string error, double durationMilliseconds)
     {
-        if (storage is null)
+        if (storage is not null)
         {
-            return;
+            await storage.FailTrialAsync(studyId, settings.TrialId, error, durationMilliseconds, CancellationToken.None);
         }
+    }
 
-        await storage.FailTrialAsync(studyId, settings.TrialId, error, durationMilliseconds, CancellationToken.None);
+    /// <summary>Records a trial stopped from outside; it keeps the values it reported, and a later run retries it.</summary>
+    public async Task InterruptAsync(TrialSettings settings, string reason, double durationMilliseconds)
+    {
+        if (storage is not null)
+        {
+            await storage.InterruptTrialAsync(studyId, settings.TrialId, reason, durationMilliseconds, CancellationToken.None);
+        }
     }
 
     /// <summary>The settings and tuner-visible result of a stored, finished trial.</summary>
@@ -173,7 +193,10 @@ internal sealed class StudySession
             };
         }
 
-        return TrialResult.Failed(settings, new HyperGradException(record.Error ?? record.State.ToString()), record.DurationMilliseconds ?? 0);
+        double duration = record.DurationMilliseconds ?? 0;
+        return record.State == TrialState.Interrupted
+            ? TrialResult.Interrupted(settings, record.Error ?? "interrupted", duration)
+            : TrialResult.Failed(settings, new HyperGradException(record.Error ?? record.State.ToString()), duration) with { State = record.State };
     }
 
     /// <summary>A JSON description of a search space's slots, stored with the study so a resumed study tunes the same space.</summary>

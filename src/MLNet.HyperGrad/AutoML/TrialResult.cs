@@ -1,47 +1,72 @@
+using MLNet.HyperGrad.Storage;
+
 namespace MLNet.HyperGrad.AutoML;
 
 /// <summary>What a trial achieved (ML.NET AutoML's <c>TrialResult</c>).</summary>
 /// <remarks>
-/// Not sealed: a runner may return a subclass carrying more (a learning curve, a hypergradient), and a
-/// tuner may downcast it in <see cref="ITuner.Update"/>.
+/// <para>Immutable once built: a runner sets everything in its initializer, and the experiment makes a
+/// copy with <c>with</c> to add what only it knows (the trial's end time, the duration); a copy keeps
+/// the runtime type.</para>
+/// <para>Not sealed: a runner may return a derived record carrying more (a learning curve, a
+/// hypergradient), and a tuner may downcast it in <see cref="ITuner.Update"/>.</para>
 /// </remarks>
-public class TrialResult
+public record TrialResult
 {
-    /// <summary>Gets or sets the trial this result belongs to.</summary>
-    public TrialSettings TrialSettings { get; set; } = new();
+    /// <summary>Gets the trial this result belongs to.</summary>
+    public TrialSettings TrialSettings { get; init; } = new();
 
-    /// <summary>Gets or sets the trained model, if the runner keeps it (the experiment keeps the best one only).</summary>
-    public object? Model { get; set; }
+    /// <summary>Gets how the trial ended.</summary>
+    /// <value>The default is <see cref="TrialState.Complete"/>; <see cref="Failed"/> and <see cref="Interrupted"/> build the others.</value>
+    public TrialState State { get; init; } = TrialState.Complete;
 
-    /// <summary>Gets or sets the loss to minimize: the validation loss, or minus a maximized metric. NaN never wins.</summary>
-    public double Loss { get; set; }
+    /// <summary>Gets the trained model, if the runner keeps it (the experiment keeps the best one only).</summary>
+    public object? Model { get; init; }
 
-    /// <summary>Gets or sets the metric reported to people (validation accuracy, R²).</summary>
-    public double Metric { get; set; }
+    /// <summary>Gets the loss to minimize: the validation loss, or minus a maximized metric. NaN never wins.</summary>
+    public double Loss { get; init; }
 
-    /// <summary>Gets or sets the trial's duration in milliseconds.</summary>
-    public double DurationInMilliseconds { get; set; }
+    /// <summary>Gets the metric reported to people (validation accuracy, R²).</summary>
+    public double Metric { get; init; }
 
-    /// <summary>Gets or sets the peak CPU use, if measured.</summary>
-    public double? PeakCpu { get; set; }
+    /// <summary>Gets the trial's duration in milliseconds.</summary>
+    public double DurationInMilliseconds { get; init; }
 
-    /// <summary>Gets or sets the peak memory in megabytes, if measured.</summary>
-    public double? PeakMemoryInMegaByte { get; set; }
+    /// <summary>Gets the peak CPU use, if measured.</summary>
+    public double? PeakCpu { get; init; }
 
-    /// <summary>Gets or sets the error of a failed trial; null for a successful one.</summary>
-    public Exception? Exception { get; set; }
+    /// <summary>Gets the peak memory in megabytes, if measured.</summary>
+    public double? PeakMemoryInMegaByte { get; init; }
 
-    /// <summary>Gets a value indicating whether the trial failed.</summary>
-    public bool IsFailed => Exception is not null;
+    /// <summary>Gets why the trial failed or was interrupted (an <see cref="OperationCanceledException"/> then); null for a complete one.</summary>
+    public Exception? Exception { get; init; }
 
-    /// <summary>The result the tuner sees for a failed trial: <see cref="Loss"/> is <see cref="double.MaxValue"/>.</summary>
+    /// <summary>Gets a value indicating whether the trial did not complete: it failed, or was interrupted (<see cref="State"/> says which).</summary>
+    public bool IsFailed => State != TrialState.Complete || Exception is not null;
+
+    /// <summary>The result the tuner sees for a trial that failed by itself: <see cref="Loss"/> is <see cref="double.MaxValue"/>.</summary>
     /// <param name="settings">The trial.</param>
     /// <param name="exception">Why it failed.</param>
     /// <param name="durationInMilliseconds">How long it ran.</param>
-    /// <returns>The result.</returns>
-    public static TrialResult Failed(TrialSettings settings, Exception exception, double durationInMilliseconds) => new()
+    /// <returns>The result, in state <see cref="TrialState.Failed"/>.</returns>
+    public static TrialResult Failed(TrialSettings settings, Exception exception, double durationInMilliseconds) =>
+        NotCompleted(settings, TrialState.Failed, exception, durationInMilliseconds);
+
+    /// <summary>
+    /// The result the tuner sees for a trial stopped from outside (the time budget, the caller's
+    /// cancellation, a process that died): <see cref="Loss"/> is <see cref="double.MaxValue"/>, as for a
+    /// failure, and a resumed study runs the trial again.
+    /// </summary>
+    /// <param name="settings">The trial.</param>
+    /// <param name="reason">What stopped it, such as "the time budget ran out".</param>
+    /// <param name="durationInMilliseconds">How long it ran.</param>
+    /// <returns>The result, in state <see cref="TrialState.Interrupted"/>, with an <see cref="OperationCanceledException"/> carrying the reason.</returns>
+    public static TrialResult Interrupted(TrialSettings settings, string reason, double durationInMilliseconds) =>
+        NotCompleted(settings, TrialState.Interrupted, new OperationCanceledException(reason), durationInMilliseconds);
+
+    private static TrialResult NotCompleted(TrialSettings settings, TrialState state, Exception exception, double durationInMilliseconds) => new()
     {
         TrialSettings = settings,
+        State = state,
         Loss = double.MaxValue,
         Metric = double.NaN,
         DurationInMilliseconds = durationInMilliseconds,

@@ -1,3 +1,5 @@
+using MLNet.HyperGrad.Storage;
+
 namespace MLNet.HyperGrad.Reporting;
 
 /// <summary>What the report derives from <see cref="ReportData"/>: trials in order, the plottable ones, the ranking, the best trial and the parameter axes.</summary>
@@ -66,8 +68,8 @@ internal sealed class ReportModel
     /// <summary>Gets the largest plotted metric (0 when none).</summary>
     public double MetricMax { get; }
 
-    /// <summary>Reports whether a trial's state is complete (ignoring case).</summary>
-    public static bool IsComplete(ReportTrial trial) => string.Equals(trial.State, ReportTrialState.Complete, StringComparison.OrdinalIgnoreCase);
+    /// <summary>Reports whether a trial's state is <see cref="TrialState.Complete"/>.</summary>
+    public static bool IsComplete(ReportTrial trial) => trial.State == TrialState.Complete;
 
     /// <summary>Reports whether a trial is drawn in charts: complete, with a finite metric.</summary>
     public static bool IsPlottable(ReportTrial trial) => IsComplete(trial) && trial.Metric is double m && double.IsFinite(m);

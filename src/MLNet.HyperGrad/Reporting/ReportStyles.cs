@@ -72,6 +72,7 @@ internal static class ReportStyles
         .state-complete { background: #e3f4e6; color: #1e6b2e; }
         .state-failed { background: #fde2e1; color: #a61b1b; }
         .state-pruned { background: #fff3c4; color: #8d6708; }
+        .state-interrupted { background: #ede4fb; color: #5b2a9c; }
         .state-running { background: #dbeafe; color: #1e4e8c; }
         table.kv td { white-space: normal; overflow-wrap: anywhere; }
         footer { margin-top: 36px; color: var(--muted); font-size: 12px; }

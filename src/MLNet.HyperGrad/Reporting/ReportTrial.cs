@@ -1,5 +1,6 @@
 using System.Collections.ObjectModel;
 using MLNet.HyperGrad.AutoML;
+using MLNet.HyperGrad.Storage;
 
 namespace MLNet.HyperGrad.Reporting;
 
@@ -20,9 +21,9 @@ public sealed partial record ReportTrial
     /// <summary>Gets the trial's number in the study (from 0 or 1, as the study counts).</summary>
     public required int Number { get; init; }
 
-    /// <summary>Gets the state: one of the <see cref="ReportTrialState"/> strings (compared without case).</summary>
-    /// <value>The default is <see cref="ReportTrialState.Complete"/>.</value>
-    public string State { get; init; } = ReportTrialState.Complete;
+    /// <summary>Gets how the trial ended, or that it is still running.</summary>
+    /// <value>The default is <see cref="TrialState.Complete"/>.</value>
+    public TrialState State { get; init; } = TrialState.Complete;
 
     /// <summary>Gets the loss the tuner minimized, or null when unknown.</summary>
     public double? Loss { get; init; }
@@ -56,7 +57,8 @@ public sealed partial record ReportTrial
         }
     }
 
-    /// <summary>Gets the error message of a failed trial, or null.</summary>
+    /// <summary>Gets the error message of a failed trial, or what stopped an interrupted one; otherwise null.</summary>
+    /// <remarks>Shown to people only: <see cref="State"/> says what happened.</remarks>
     public string? Error { get; init; }
 
     /// <summary>Gets the validation curve, one value per epoch (may be empty).</summary>
@@ -75,9 +77,8 @@ public sealed partial record ReportTrial
     /// <summary>Builds a report trial from what a trial runner returned.</summary>
     /// <param name="result">The result; its <see cref="TrialResult.TrialSettings"/> give the number, start time and hyperparameters.</param>
     /// <returns>
-    /// A <see cref="ReportTrialState.Failed"/> trial with the exception's message when the result failed,
-    /// otherwise a <see cref="ReportTrialState.Complete"/> one. A <see cref="LearningCurveTrialResult"/>
-    /// contributes its validation metric curve.
+    /// A trial in the result's <see cref="TrialResult.State"/>, with the exception's message when it failed
+    /// or was interrupted. A <see cref="LearningCurveTrialResult"/> contributes its validation metric curve.
     /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="result"/> is null.</exception>
     public static ReportTrial FromTrialResult(TrialResult result)
@@ -87,7 +88,7 @@ public sealed partial record ReportTrial
         return new ReportTrial
         {
             Number = settings.TrialId,
-            State = result.IsFailed ? ReportTrialState.Failed : ReportTrialState.Complete,
+            State = result.IsFailed && result.State == TrialState.Complete ? TrialState.Failed : result.State,
             Loss = result.Loss,
             Metric = result.Metric,
             DurationMilliseconds = result.DurationInMilliseconds,

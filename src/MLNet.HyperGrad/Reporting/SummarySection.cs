@@ -75,20 +75,11 @@ internal static class SummarySection
         }
 
         IEnumerable<string> parts = model.Trials
-            .GroupBy(t => string.IsNullOrEmpty(t.State) ? "unknown" : t.State.ToLowerInvariant(), StringComparer.Ordinal)
-            .OrderBy(g => StateOrder(g.Key)).ThenBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => g.Count().ToString(CultureInfo.InvariantCulture) + " " + g.Key);
+            .GroupBy(t => t.State)
+            .OrderBy(g => TrialStateNames.Order(g.Key))
+            .Select(g => g.Count().ToString(CultureInfo.InvariantCulture) + " " + TrialStateNames.Name(g.Key));
         return string.Join(", ", parts);
     }
-
-    private static int StateOrder(string state) => state switch
-    {
-        ReportTrialState.Complete => 0,
-        ReportTrialState.Pruned => 1,
-        ReportTrialState.Failed => 2,
-        ReportTrialState.Running => 3,
-        _ => 4,
-    };
 
     /// <summary>Gets the study's duration and its span in time, from the data or else from the trials.</summary>
     private static (string Duration, string? Span) TimeSpan(ReportModel model)

@@ -52,15 +52,15 @@ internal static class TableSection
             return;
         }
 
-        html.Append("<p class=\"caption\">Every trial by number, including those the charts leave out (failed, pruned, running, non-finite ")
-            .Append(Markup.Escape(model.MetricName)).Append("); a failed trial's error is shown under it.</p><div class=\"scroll\"><table id=\"all-trials\"><thead><tr><th>trial</th><th>state</th><th>")
+        html.Append("<p class=\"caption\">Every trial by number, including those the charts leave out (failed, interrupted, pruned, running, non-finite ")
+            .Append(Markup.Escape(model.MetricName)).Append("); the error of a failed trial, or what stopped an interrupted one, is shown under it.</p><div class=\"scroll\"><table id=\"all-trials\"><thead><tr><th>trial</th><th>state</th><th>")
             .Append(Markup.Escape(model.MetricName)).Append("</th><th>loss</th><th>duration</th><th>started (UTC)</th>");
         AppendKeyHeaders(html, model.AllKeys);
         html.Append("</tr></thead><tbody>");
         int columns = 6 + model.AllKeys.Count;
         foreach (ReportTrial trial in model.Trials)
         {
-            string state = string.IsNullOrEmpty(trial.State) ? "unknown" : trial.State;
+            string state = TrialStateNames.Name(trial.State);
             string rowClass = (ReferenceEquals(trial, model.Best) ? "best-row " : string.Empty) + (string.IsNullOrEmpty(trial.Error) ? string.Empty : "with-error");
             html.Append("<tr data-trial=\"").Append(trial.Number.ToString(CultureInfo.InvariantCulture)).Append('"');
             if (rowClass.Length > 0)
@@ -69,7 +69,7 @@ internal static class TableSection
             }
 
             html.Append("><td class=\"num\">").Append(trial.Number.ToString(CultureInfo.InvariantCulture)).Append("</td>")
-                .Append("<td><span class=\"state state-").Append(StateClass(state)).Append("\">").Append(Markup.Escape(state)).Append("</span></td>");
+                .Append("<td><span class=\"state state-").Append(state).Append("\">").Append(Markup.Escape(state)).Append("</span></td>");
             AppendNumber(html, trial.Metric, "metric");
             AppendNumber(html, trial.Loss, null);
             html.Append("<td class=\"num\">").Append(Markup.Escape(Formatting.Duration(trial.DurationMilliseconds))).Append("</td>")
@@ -86,16 +86,6 @@ internal static class TableSection
 
         html.Append("</tbody></table></div></section>");
     }
-
-    /// <summary>Gets a CSS class suffix for a state: the known states by name, anything else <c>other</c>.</summary>
-    private static string StateClass(string state) => state.ToLowerInvariant() switch
-    {
-        ReportTrialState.Complete => "complete",
-        ReportTrialState.Failed => "failed",
-        ReportTrialState.Pruned => "pruned",
-        ReportTrialState.Running => "running",
-        _ => "other",
-    };
 
     private static void AppendKeyHeaders(StringBuilder html, IReadOnlyList<string> keys)
     {

@@ -7,7 +7,9 @@ namespace MLNet.HyperGrad.Reporting;
 /// <remarks>
 /// <para>
 /// The header is <c>number,state,loss,metric,duration_ms,started_at_utc</c>, then one column per
-/// parameter key (the union over all trials, in ordinal order), then <c>error</c>. Fields follow
+/// parameter key (the union over all trials, in ordinal order), then <c>error</c>. The state is the
+/// <see cref="Storage.TrialState"/> in lower case (<c>complete</c>, <c>failed</c>, <c>interrupted</c>,
+/// <c>pruned</c>, <c>running</c>); <c>error</c> says why a trial failed or what interrupted it. Fields follow
 /// RFC 4180: a field holding a comma, a double quote, a carriage return or a line feed is quoted, and
 /// quotes inside it are doubled; records end with CRLF.
 /// </para>
@@ -44,7 +46,7 @@ public static class TrialsCsvWriter
             var fields = new List<string>(FixedColumns.Length + keys.Length + 1)
             {
                 trial.Number.ToString(CultureInfo.InvariantCulture),
-                trial.State ?? string.Empty,
+                TrialStateNames.Name(trial.State),
                 Number(trial.Loss),
                 Number(trial.Metric),
                 Number(trial.DurationMilliseconds),

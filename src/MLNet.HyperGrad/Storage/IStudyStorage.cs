@@ -17,21 +17,29 @@ namespace MLNet.HyperGrad.Storage;
 /// gap, even when callers race.</description></item>
 /// <item><description><b>Finished trials are immutable.</b> A trial is created
 /// <see cref="TrialState.Running"/> and moves exactly once to <see cref="TrialState.Complete"/>,
-/// <see cref="TrialState.Failed"/> or <see cref="TrialState.Pruned"/>. Any later attempt to change
-/// it (complete, fail, prune, report an intermediate value) throws <see cref="StorageException"/>
-/// and changes nothing. Only <see cref="DeleteStudyAsync"/> removes finished trials, with their study.</description></item>
+/// <see cref="TrialState.Failed"/>, <see cref="TrialState.Pruned"/> or <see cref="TrialState.Interrupted"/>.
+/// Any later attempt to change it (complete, fail, prune, interrupt, report an intermediate value)
+/// throws <see cref="StorageException"/> and changes nothing. Only <see cref="DeleteStudyAsync"/>
+/// removes finished trials, with their study.</description></item>
+/// <item><description><b>A trial is retried at most once.</b> Creating a second trial with the same
+/// <c>retryOf</c> throws <see cref="StorageException"/>; <see cref="ClaimRetryAsync"/> claims an
+/// interrupted trial and creates its retry in one atomic step, so that workers resuming one study
+/// together never retry the same trial twice.</description></item>
+/// <item><description><b>No two trials with the same parameters</b> are created by
+/// <see cref="TryCreateTrialAsync"/>: it checks and creates atomically.</description></item>
 /// <item><description><b>Durability.</b> When a writing call returns, its change is on stable
 /// storage: killing the process (<c>kill -9</c>) right after loses nothing. A call that throws
 /// changes nothing.</description></item>
 /// <item><description><b>Snapshots.</b> Records returned are immutable copies; they do not follow
 /// later changes.</description></item>
 /// </list>
-/// <para>Life cycle of a trial, as the experiment drives it: <see cref="CreateTrialAsync"/> when
-/// the tuner proposes parameters; any number of <see cref="ReportIntermediateValueAsync"/> while it
-/// trains; then exactly one of <see cref="CompleteTrialAsync"/>, <see cref="FailTrialAsync"/> or
-/// <see cref="PruneTrialAsync"/>. On resume, <see cref="FailStaleRunningTrialsAsync"/> fails the
-/// trials a killed process left running, and the experiment retries them with
-/// <c>retryOf</c> set.</para>
+/// <para>Life cycle of a trial, as the experiment drives it: <see cref="TryCreateTrialAsync"/> when
+/// the tuner proposes parameters, or <see cref="ClaimRetryAsync"/> to run an interrupted trial
+/// again; any number of <see cref="ReportIntermediateValueAsync"/> while it trains (Optuna's
+/// <c>trial.report(value, step)</c>), each durable at once; then exactly one of
+/// <see cref="CompleteTrialAsync"/>, <see cref="FailTrialAsync"/>, <see cref="PruneTrialAsync"/> or
+/// <see cref="InterruptTrialAsync"/>. On resume, <see cref="InterruptStaleRunningTrialsAsync"/>
+/// interrupts the trials a killed process left running, so that they are retried too.</para>
 /// <para>Arguments that are malformed (null, empty names, invalid JSON, negative steps or
 /// durations) throw the <see cref="ArgumentException"/> family; everything about the stored state
 /// throws <see cref="StorageException"/>. Using a disposed storage throws
@@ -112,7 +120,7 @@ public interface IStudyStorage : IDisposable
     /// <param name="retryOf">The number of an earlier trial of the same study that this one retries, or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the call before it writes.</param>
     /// <returns>The new trial, numbered one past the highest number of the study (0 for the first).</returns>
-    /// <exception cref="StorageException">The study, or the trial named by <paramref name="retryOf"/>, does not exist, or the store failed.</exception>
+    /// <exception cref="StorageException">The study, or the trial named by <paramref name="retryOf"/>, does not exist, that trial is already retried by another, or the store failed.</exception>
     /// <exception cref="ArgumentException">The parameters are not valid JSON, the worker id is empty, or <paramref name="retryOf"/> is negative.</exception>
     Task<TrialRecord> CreateTrialAsync(
         long studyId,
@@ -120,6 +128,41 @@ public interface IStudyStorage : IDisposable
         string? workerId = null,
         int? retryOf = null,
         CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Creates a <see cref="TrialState.Running"/> trial with the next number of its study, unless a
+    /// trial of the study already has these parameters: the check and the creation are one atomic step.
+    /// </summary>
+    /// <param name="studyId">The identifier of the study.</param>
+    /// <param name="parametersJson">The parameters of the trial as JSON text; must be valid JSON. Parameters are equal when their texts are equal (ordinal).</param>
+    /// <param name="workerId">The worker (process or machine) running the trial, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the call before it writes.</param>
+    /// <returns>The new trial, or the number of the trial that already has the parameters; both with the study's next free number.</returns>
+    /// <remarks>
+    /// Workers sharing a study propose from what they know, and may propose what another worker is
+    /// already running; this is where the second proposal is refused, so that it can be replaced.
+    /// </remarks>
+    /// <exception cref="StorageException">The study does not exist, or the store failed.</exception>
+    /// <exception cref="ArgumentException">The parameters are not valid JSON, or the worker id is empty.</exception>
+    Task<TrialCreation> TryCreateTrialAsync(
+        long studyId,
+        string parametersJson,
+        string? workerId = null,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Claims the oldest <see cref="TrialState.Interrupted"/> trial of a study that no trial retries
+    /// yet, and creates its retry: a <see cref="TrialState.Running"/> trial with the same parameters,
+    /// the next number and <see cref="TrialRecord.RetryOf"/> set, in one atomic step.
+    /// </summary>
+    /// <param name="studyId">The identifier of the study.</param>
+    /// <param name="workerId">The worker that will run the retry, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the call before it writes.</param>
+    /// <returns>The retry, or <see langword="null"/> when no interrupted trial is left to retry.</returns>
+    /// <remarks>Two workers calling this together never get retries of the same trial.</remarks>
+    /// <exception cref="StorageException">The study does not exist, or the store failed.</exception>
+    /// <exception cref="ArgumentException">The worker id is empty.</exception>
+    Task<TrialRecord?> ClaimRetryAsync(long studyId, string? workerId = null, CancellationToken cancellationToken = default);
 
     /// <summary>Records a value that a running trial reached at one step (for example the validation loss after an epoch).</summary>
     /// <param name="studyId">The identifier of the study.</param>
@@ -186,6 +229,26 @@ public interface IStudyStorage : IDisposable
         string? reason = null,
         CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Finishes a running trial as <see cref="TrialState.Interrupted"/>: stopped from outside (the
+    /// time budget, the caller's cancellation) before it finished. Its intermediate values are kept,
+    /// and a resumed study retries it (<see cref="ClaimRetryAsync"/>).
+    /// </summary>
+    /// <param name="studyId">The identifier of the study.</param>
+    /// <param name="number">The number of the trial.</param>
+    /// <param name="reason">What stopped it (for example "the time budget ran out"), stored in <see cref="TrialRecord.Error"/>.</param>
+    /// <param name="durationMilliseconds">How long the trial ran, in milliseconds, or <see langword="null"/> when unknown.</param>
+    /// <param name="cancellationToken">Cancels the call before it writes.</param>
+    /// <returns>The finished trial.</returns>
+    /// <exception cref="StorageException">The trial does not exist or has already finished, or the store failed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The duration is negative or not finite.</exception>
+    Task<TrialRecord> InterruptTrialAsync(
+        long studyId,
+        int number,
+        string reason,
+        double? durationMilliseconds = null,
+        CancellationToken cancellationToken = default);
+
     /// <summary>Gets every trial of a study, with its intermediate values, as one consistent snapshot.</summary>
     /// <param name="studyId">The identifier of the study.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -202,21 +265,21 @@ public interface IStudyStorage : IDisposable
     Task<TrialRecord?> GetTrialAsync(long studyId, int number, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Marks as <see cref="TrialState.Failed"/> the trials of a study that are still
+    /// Marks as <see cref="TrialState.Interrupted"/> the trials of a study that are still
     /// <see cref="TrialState.Running"/> because the process running them was killed, atomically.
     /// </summary>
     /// <param name="studyId">The identifier of the study.</param>
-    /// <param name="reason">Stored as the trials' <see cref="TrialRecord.Error"/> (for example "the process running it ended before it finished").</param>
+    /// <param name="reason">Stored as the trials' <see cref="TrialRecord.Error"/> (for example "the process running it stopped before it finished").</param>
     /// <param name="workerId">Only trials of this worker, or <see langword="null"/> for all running trials of the study.</param>
     /// <param name="cancellationToken">Cancels the call before it writes.</param>
-    /// <returns>The trials it failed, ordered by number; their duration is <see langword="null"/> (unknown).</returns>
+    /// <returns>The trials it interrupted, ordered by number; their duration is <see langword="null"/> (unknown).</returns>
     /// <remarks>
     /// Called when a study is resumed, before new trials start. With several workers on one
     /// study, pass <paramref name="workerId"/> so that trials other workers are running now are
     /// left alone. Finished trials are never touched.
     /// </remarks>
     /// <exception cref="StorageException">The study does not exist, or the store failed.</exception>
-    Task<IReadOnlyList<TrialRecord>> FailStaleRunningTrialsAsync(
+    Task<IReadOnlyList<TrialRecord>> InterruptStaleRunningTrialsAsync(
         long studyId,
         string reason,
         string? workerId = null,

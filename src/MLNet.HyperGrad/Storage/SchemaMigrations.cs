@@ -20,6 +20,59 @@ namespace MLNet.HyperGrad.Storage;
 /// </remarks>
 internal static class SchemaMigrations
 {
+    // Statements that more than one step runs (step 3 rebuilds the trials table and recreates its
+    // indices and triggers exactly as steps 1 and 2 made them). Released text: never edit.
+    private const string TrialsFinishedAreImmutable =
+        """
+        CREATE TRIGGER trials_finished_are_immutable
+        BEFORE UPDATE ON trials
+        WHEN OLD.state <> 'Running'
+        BEGIN
+            SELECT RAISE(ABORT, 'finished trials are immutable');
+        END;
+        """;
+
+    private const string IntermediateValuesInsertOnlyWhileRunning =
+        """
+        CREATE TRIGGER intermediate_values_insert_only_while_running
+        BEFORE INSERT ON trial_intermediate_values
+        WHEN (SELECT state FROM trials WHERE study_id = NEW.study_id AND number = NEW.trial_number) <> 'Running'
+        BEGIN
+            SELECT RAISE(ABORT, 'intermediate values of finished trials are immutable');
+        END;
+        """;
+
+    private const string IntermediateValuesUpdateOnlyWhileRunning =
+        """
+        CREATE TRIGGER intermediate_values_update_only_while_running
+        BEFORE UPDATE ON trial_intermediate_values
+        WHEN (SELECT state FROM trials WHERE study_id = OLD.study_id AND number = OLD.trial_number) <> 'Running'
+        BEGIN
+            SELECT RAISE(ABORT, 'intermediate values of finished trials are immutable');
+        END;
+        """;
+
+    private const string TrialsRetryOfMustExist =
+        """
+        CREATE TRIGGER trials_retry_of_must_exist
+        BEFORE INSERT ON trials
+        WHEN NEW.retry_of IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM trials WHERE study_id = NEW.study_id AND number = NEW.retry_of)
+        BEGIN
+            SELECT RAISE(ABORT, 'retry_of must name an existing trial of the same study');
+        END;
+        """;
+
+    private const string TrialsStudyStateIndex =
+        """
+        CREATE INDEX ix_trials_study_state ON trials (study_id, state);
+        """;
+
+    private const string TrialsStudyWorkerStateIndex =
+        """
+        CREATE INDEX ix_trials_study_worker_state ON trials (study_id, worker_id, state) WHERE worker_id IS NOT NULL;
+        """;
+
     /// <summary>Version 1: studies, their attributes, trials and intermediate values.</summary>
     internal static readonly string[] Version1Statements =
     [
@@ -68,9 +121,7 @@ internal static class SchemaMigrations
             CHECK (state <> 'Failed' OR error IS NOT NULL)
         );
         """,
-        """
-        CREATE INDEX ix_trials_study_state ON trials (study_id, state);
-        """,
+        TrialsStudyStateIndex,
         """
         CREATE TABLE trial_intermediate_values (
             study_id      INTEGER NOT NULL,
@@ -83,30 +134,9 @@ internal static class SchemaMigrations
             FOREIGN KEY (study_id, trial_number) REFERENCES trials (study_id, number) ON DELETE CASCADE
         ) WITHOUT ROWID;
         """,
-        """
-        CREATE TRIGGER trials_finished_are_immutable
-        BEFORE UPDATE ON trials
-        WHEN OLD.state <> 'Running'
-        BEGIN
-            SELECT RAISE(ABORT, 'finished trials are immutable');
-        END;
-        """,
-        """
-        CREATE TRIGGER intermediate_values_insert_only_while_running
-        BEFORE INSERT ON trial_intermediate_values
-        WHEN (SELECT state FROM trials WHERE study_id = NEW.study_id AND number = NEW.trial_number) <> 'Running'
-        BEGIN
-            SELECT RAISE(ABORT, 'intermediate values of finished trials are immutable');
-        END;
-        """,
-        """
-        CREATE TRIGGER intermediate_values_update_only_while_running
-        BEFORE UPDATE ON trial_intermediate_values
-        WHEN (SELECT state FROM trials WHERE study_id = OLD.study_id AND number = OLD.trial_number) <> 'Running'
-        BEGIN
-            SELECT RAISE(ABORT, 'intermediate values of finished trials are immutable');
-        END;
-        """,
+        TrialsFinishedAreImmutable,
+        IntermediateValuesInsertOnlyWhileRunning,
+        IntermediateValuesUpdateOnlyWhileRunning,
     ];
 
     /// <summary>Version 2: which worker ran a trial, and which earlier trial it retries.</summary>
@@ -118,18 +148,81 @@ internal static class SchemaMigrations
         """
         ALTER TABLE trials ADD COLUMN retry_of INTEGER CHECK (retry_of IS NULL OR (retry_of >= 0 AND retry_of < number));
         """,
+        TrialsStudyWorkerStateIndex,
+        TrialsRetryOfMustExist,
+    ];
+
+    /// <summary>
+    /// Version 3: the <c>Interrupted</c> state, and a trial retried at most once. Version 2 recorded an
+    /// interrupted trial as <c>Failed</c> with an error starting <c>"interrupted: "</c>; those rows
+    /// become <c>Interrupted</c>, their error the text after the prefix. SQLite cannot change a CHECK
+    /// constraint, so the trials table is rebuilt (create, copy, drop, rename), with the triggers that
+    /// name it.
+    /// </summary>
+    internal static readonly string[] Version3Statements =
+    [
         """
-        CREATE INDEX ix_trials_study_worker_state ON trials (study_id, worker_id, state) WHERE worker_id IS NOT NULL;
+        DROP TRIGGER intermediate_values_insert_only_while_running;
         """,
         """
-        CREATE TRIGGER trials_retry_of_must_exist
+        DROP TRIGGER intermediate_values_update_only_while_running;
+        """,
+        """
+        CREATE TABLE trials_v3 (
+            study_id        INTEGER NOT NULL REFERENCES studies (id) ON DELETE CASCADE,
+            number          INTEGER NOT NULL CHECK (number >= 0),
+            state           TEXT    NOT NULL CHECK (state IN ('Running', 'Complete', 'Failed', 'Pruned', 'Interrupted')),
+            parameters_json TEXT    NOT NULL,
+            loss            REAL,
+            loss_special    TEXT    CHECK (loss_special IS NULL OR (loss_special IN ('NaN', '-0') AND loss IS NULL)),
+            metric          REAL,
+            metric_special  TEXT    CHECK (metric_special IS NULL OR (metric_special IN ('NaN', '-0') AND metric IS NULL)),
+            duration_ms     REAL    CHECK (duration_ms IS NULL OR duration_ms >= 0),
+            started_at_utc  TEXT    NOT NULL,
+            ended_at_utc    TEXT,
+            error           TEXT,
+            worker_id       TEXT    CHECK (worker_id IS NULL OR length(worker_id) > 0),
+            retry_of        INTEGER CHECK (retry_of IS NULL OR (retry_of >= 0 AND retry_of < number)),
+            PRIMARY KEY (study_id, number),
+            CHECK ((state = 'Running') = (ended_at_utc IS NULL)),
+            CHECK (state <> 'Complete' OR loss IS NOT NULL OR loss_special IS NOT NULL),
+            CHECK (state NOT IN ('Failed', 'Interrupted') OR error IS NOT NULL)
+        );
+        """,
+        """
+        INSERT INTO trials_v3 (study_id, number, state, parameters_json, loss, loss_special, metric, metric_special, duration_ms,
+                               started_at_utc, ended_at_utc, error, worker_id, retry_of)
+        SELECT study_id, number,
+               CASE WHEN state = 'Failed' AND substr(error, 1, 13) = 'interrupted: ' THEN 'Interrupted' ELSE state END,
+               parameters_json, loss, loss_special, metric, metric_special, duration_ms, started_at_utc, ended_at_utc,
+               CASE WHEN state = 'Failed' AND substr(error, 1, 13) = 'interrupted: ' THEN substr(error, 14) ELSE error END,
+               worker_id, retry_of
+        FROM trials;
+        """,
+        """
+        DROP TABLE trials;
+        """,
+        """
+        ALTER TABLE trials_v3 RENAME TO trials;
+        """,
+        TrialsStudyStateIndex,
+        TrialsStudyWorkerStateIndex,
+        """
+        CREATE INDEX ix_trials_study_retry_of ON trials (study_id, retry_of) WHERE retry_of IS NOT NULL;
+        """,
+        TrialsFinishedAreImmutable,
+        TrialsRetryOfMustExist,
+        """
+        CREATE TRIGGER trials_retried_at_most_once
         BEFORE INSERT ON trials
         WHEN NEW.retry_of IS NOT NULL
-            AND NOT EXISTS (SELECT 1 FROM trials WHERE study_id = NEW.study_id AND number = NEW.retry_of)
+            AND EXISTS (SELECT 1 FROM trials WHERE study_id = NEW.study_id AND retry_of = NEW.retry_of)
         BEGIN
-            SELECT RAISE(ABORT, 'retry_of must name an existing trial of the same study');
+            SELECT RAISE(ABORT, 'a trial is retried at most once');
         END;
         """,
+        IntermediateValuesInsertOnlyWhileRunning,
+        IntermediateValuesUpdateOnlyWhileRunning,
     ];
 
     /// <summary>Gets every step, in order; step <c>i</c> takes a database to version <c>i + 1</c>.</summary>
@@ -137,6 +230,7 @@ internal static class SchemaMigrations
     [
         new(1, "initial schema: studies, study attributes, trials, intermediate values", Version1Statements),
         new(2, "trials.worker_id and trials.retry_of", Version2Statements),
+        new(3, "the Interrupted trial state (from errors starting 'interrupted: '); a trial retried at most once", Version3Statements),
     ];
 
     /// <summary>Gets the schema version this library writes, and the newest it can open.</summary>

@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 
 namespace MLNet.HyperGrad.Storage;
 
-/// <content>Trials: numbering, state transitions, intermediate values.</content>
+/// <content>Trials: numbering, creation without duplicates, state transitions, intermediate values.</content>
 public sealed partial class SqliteStudyStorage
 {
     private const string TrialColumns =
@@ -18,11 +18,7 @@ public sealed partial class SqliteStudyStorage
         CancellationToken cancellationToken = default)
     {
         StudyArguments.CheckJson(parametersJson, nameof(parametersJson));
-        if (workerId is not null && workerId.Length == 0)
-        {
-            throw new ArgumentException("A worker id must not be empty; pass null when there is none.", nameof(workerId));
-        }
-
+        CheckWorkerId(workerId);
         if (retryOf is < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(retryOf), retryOf, "Trial numbers start at 0.");
@@ -32,55 +28,117 @@ public sealed partial class SqliteStudyStorage
             string.Create(CultureInfo.InvariantCulture, $"create a trial of study {studyId}"),
             (connection, transaction) =>
             {
-                string studyName = RequireStudyName(connection, transaction, studyId);
-
-                // BEGIN IMMEDIATE holds the write lock from here to the commit, so no other
-                // connection or process can take the same number.
-                int number;
-                using (SqliteCommand next = Command(connection, transaction, "SELECT COALESCE(MAX(number) + 1, 0) FROM trials WHERE study_id = $study;"))
-                {
-                    next.Parameters.AddWithValue("$study", studyId);
-                    number = checked((int)(long)next.ExecuteScalar()!);
-                }
-
-                if (retryOf is int retried && retried >= number)
-                {
-                    throw new StorageException(
-                        string.Create(
-                            CultureInfo.InvariantCulture,
-                            $"Trial {number} of study '{studyName}' (id {studyId}) in '{Path}' cannot retry trial {retried}: the study has only trials 0 to {number - 1}."));
-                }
-
-                DateTime now = UtcNow();
-                using (SqliteCommand insert = Command(
-                    connection,
-                    transaction,
-                    """
-                    INSERT INTO trials (study_id, number, state, parameters_json, started_at_utc, worker_id, retry_of)
-                    VALUES ($study, $number, 'Running', $parameters, $started, $worker, $retry);
-                    """))
-                {
-                    insert.Parameters.AddWithValue("$study", studyId);
-                    insert.Parameters.AddWithValue("$number", number);
-                    insert.Parameters.AddWithValue("$parameters", parametersJson);
-                    insert.Parameters.AddWithValue("$started", SqliteValues.FormatUtc(now));
-                    insert.Parameters.AddWithValue("$worker", (object?)workerId ?? DBNull.Value);
-                    insert.Parameters.AddWithValue("$retry", retryOf is int r ? r : DBNull.Value);
-                    insert.ExecuteNonQuery();
-                }
-
-                return new TrialRecord
-                {
-                    StudyId = studyId,
-                    Number = number,
-                    State = TrialState.Running,
-                    ParametersJson = parametersJson,
-                    StartedAtUtc = now,
-                    WorkerId = workerId,
-                    RetryOf = retryOf,
-                };
+                RequireStudyName(connection, transaction, studyId);
+                return InsertTrial(connection, transaction, studyId, parametersJson, workerId, retryOf);
             },
             cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<TrialCreation> TryCreateTrialAsync(
+        long studyId,
+        string parametersJson,
+        string? workerId = null,
+        CancellationToken cancellationToken = default)
+    {
+        StudyArguments.CheckJson(parametersJson, nameof(parametersJson));
+        CheckWorkerId(workerId);
+        return WriteAsync(
+            string.Create(CultureInfo.InvariantCulture, $"create a trial of study {studyId}"),
+            (connection, transaction) =>
+            {
+                RequireStudyName(connection, transaction, studyId);
+                using (SqliteCommand same = Command(connection, transaction, "SELECT MIN(number) FROM trials WHERE study_id = $study AND parameters_json = $parameters;"))
+                {
+                    same.Parameters.AddWithValue("$study", studyId);
+                    same.Parameters.AddWithValue("$parameters", parametersJson);
+                    if (same.ExecuteScalar() is long duplicateOf)
+                    {
+                        return new TrialCreation(null, checked((int)duplicateOf), NextNumber(connection, transaction, studyId));
+                    }
+                }
+
+                TrialRecord trial = InsertTrial(connection, transaction, studyId, parametersJson, workerId, retryOf: null);
+                return new TrialCreation(trial, null, trial.Number + 1);
+            },
+            cancellationToken);
+    }
+
+    /// <summary>Inserts a running trial with the study's next number, inside a write transaction (which holds the write lock, so no other connection or process can take the same number).</summary>
+    private TrialRecord InsertTrial(SqliteConnection connection, SqliteTransaction transaction, long studyId, string parametersJson, string? workerId, int? retryOf)
+    {
+        int number = NextNumber(connection, transaction, studyId);
+        if (retryOf is int retried)
+        {
+            CheckRetryable(connection, transaction, studyId, number, retried);
+        }
+
+        DateTime now = UtcNow();
+        using (SqliteCommand insert = Command(
+            connection,
+            transaction,
+            """
+            INSERT INTO trials (study_id, number, state, parameters_json, started_at_utc, worker_id, retry_of)
+            VALUES ($study, $number, 'Running', $parameters, $started, $worker, $retry);
+            """))
+        {
+            insert.Parameters.AddWithValue("$study", studyId);
+            insert.Parameters.AddWithValue("$number", number);
+            insert.Parameters.AddWithValue("$parameters", parametersJson);
+            insert.Parameters.AddWithValue("$started", SqliteValues.FormatUtc(now));
+            insert.Parameters.AddWithValue("$worker", (object?)workerId ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$retry", retryOf is int r ? r : DBNull.Value);
+            insert.ExecuteNonQuery();
+        }
+
+        return new TrialRecord
+        {
+            StudyId = studyId,
+            Number = number,
+            State = TrialState.Running,
+            ParametersJson = parametersJson,
+            StartedAtUtc = now,
+            WorkerId = workerId,
+            RetryOf = retryOf,
+        };
+    }
+
+    private static int NextNumber(SqliteConnection connection, SqliteTransaction transaction, long studyId)
+    {
+        using SqliteCommand next = Command(connection, transaction, "SELECT COALESCE(MAX(number) + 1, 0) FROM trials WHERE study_id = $study;");
+        next.Parameters.AddWithValue("$study", studyId);
+        return checked((int)(long)next.ExecuteScalar()!);
+    }
+
+    /// <summary>Checks that trial <paramref name="retried"/> exists and that no trial retries it yet.</summary>
+    private void CheckRetryable(SqliteConnection connection, SqliteTransaction transaction, long studyId, int number, int retried)
+    {
+        if (retried >= number)
+        {
+            throw new StorageException(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Trial {number} of study '{RequireStudyName(connection, transaction, studyId)}' (id {studyId}) in '{Path}' cannot retry trial {retried}: the study has only trials 0 to {number - 1}."));
+        }
+
+        using SqliteCommand existing = Command(connection, transaction, "SELECT MIN(number) FROM trials WHERE study_id = $study AND retry_of = $retried;");
+        existing.Parameters.AddWithValue("$study", studyId);
+        existing.Parameters.AddWithValue("$retried", retried);
+        if (existing.ExecuteScalar() is long retry)
+        {
+            throw new StorageException(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Trial {number} of study '{RequireStudyName(connection, transaction, studyId)}' (id {studyId}) in '{Path}' cannot retry trial {retried}: trial {retry} already retries it, and a trial is retried at most once."));
+        }
+    }
+
+    private static void CheckWorkerId(string? workerId)
+    {
+        if (workerId is not null && workerId.Length == 0)
+        {
+            throw new ArgumentException("A worker id must not be empty; pass null when there is none.", nameof(workerId));
+        }
     }
 
     /// <inheritdoc/>
@@ -151,6 +209,19 @@ public sealed partial class SqliteStudyStorage
     }
 
     /// <inheritdoc/>
+    public Task<TrialRecord> InterruptTrialAsync(
+        long studyId,
+        int number,
+        string reason,
+        double? durationMilliseconds = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        StudyArguments.CheckDuration(durationMilliseconds, nameof(durationMilliseconds));
+        return FinishAsync(studyId, number, TrialState.Interrupted, loss: null, metric: null, durationMilliseconds, reason, "interrupt", cancellationToken);
+    }
+
+    /// <inheritdoc/>
     public Task<IReadOnlyList<TrialRecord>> GetTrialsAsync(long studyId, CancellationToken cancellationToken = default) =>
         ReadAsync<IReadOnlyList<TrialRecord>>(
             string.Create(CultureInfo.InvariantCulture, $"read the trials of study {studyId}"),
@@ -171,51 +242,6 @@ public sealed partial class SqliteStudyStorage
                 return ReadTrials(connection, transaction, studyId, number, runningOnly: false, workerId: null).FirstOrDefault();
             },
             cancellationToken);
-
-    /// <inheritdoc/>
-    public Task<IReadOnlyList<TrialRecord>> FailStaleRunningTrialsAsync(
-        long studyId,
-        string reason,
-        string? workerId = null,
-        CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(reason);
-        return WriteAsync<IReadOnlyList<TrialRecord>>(
-            string.Create(CultureInfo.InvariantCulture, $"fail the stale running trials of study {studyId}"),
-            (connection, transaction) =>
-            {
-                RequireStudyName(connection, transaction, studyId);
-                List<TrialRecord> stale = ReadTrials(connection, transaction, studyId, number: null, runningOnly: true, workerId);
-                if (stale.Count == 0)
-                {
-                    return stale;
-                }
-
-                DateTime now = UtcNow();
-                using SqliteCommand update = Command(
-                    connection,
-                    transaction,
-                    """
-                    UPDATE trials SET state = 'Failed', ended_at_utc = $ended, error = $reason, duration_ms = NULL
-                    WHERE study_id = $study AND state = 'Running' AND ($worker IS NULL OR worker_id = $worker);
-                    """);
-                update.Parameters.AddWithValue("$study", studyId);
-                update.Parameters.AddWithValue("$ended", SqliteValues.FormatUtc(now));
-                update.Parameters.AddWithValue("$reason", reason);
-                update.Parameters.AddWithValue("$worker", (object?)workerId ?? DBNull.Value);
-                int changed = update.ExecuteNonQuery();
-                if (changed != stale.Count)
-                {
-                    throw new StorageException(
-                        string.Create(
-                            CultureInfo.InvariantCulture,
-                            $"Expected to fail {stale.Count} running trials of study {studyId} in '{Path}' but {changed} changed; nothing was written."));
-                }
-
-                return stale.ConvertAll(t => t with { State = TrialState.Failed, EndedAtUtc = now, Error = reason, DurationMilliseconds = null });
-            },
-            cancellationToken);
-    }
 
     private Task<TrialRecord> FinishAsync(
         long studyId,

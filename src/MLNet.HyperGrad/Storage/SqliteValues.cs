@@ -91,6 +91,7 @@ internal static class SqliteValues
         "Complete" => TrialState.Complete,
         "Failed" => TrialState.Failed,
         "Pruned" => TrialState.Pruned,
+        "Interrupted" => TrialState.Interrupted,
         _ => throw new StorageException($"Unknown trial state '{text}' in the database."),
     };
 
@@ -103,6 +104,7 @@ internal static class SqliteValues
         TrialState.Complete => "Complete",
         TrialState.Failed => "Failed",
         TrialState.Pruned => "Pruned",
+        TrialState.Interrupted => "Interrupted",
         _ => throw new ArgumentOutOfRangeException(nameof(state), state, "Unknown trial state."),
     };
 

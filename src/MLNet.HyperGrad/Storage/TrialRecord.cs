@@ -19,7 +19,7 @@ public sealed record TrialRecord
     /// <summary>Gets the parameters the trial was run with, as JSON text.</summary>
     public required string ParametersJson { get; init; }
 
-    /// <summary>Gets the loss (smaller is better), or <see langword="null"/> while running, after a failure, or when a pruned trial gave none.</summary>
+    /// <summary>Gets the loss (smaller is better), or <see langword="null"/> while running, after a failure or an interruption, or when a pruned trial gave none.</summary>
     public double? Loss { get; init; }
 
     /// <summary>Gets the metric the trial reported, or <see langword="null"/> when it reported none.</summary>
@@ -42,7 +42,8 @@ public sealed record TrialRecord
         init => field = [.. value ?? throw new ArgumentNullException(nameof(value))];
     } = [];
 
-    /// <summary>Gets why the trial failed (or was pruned, when a reason was given), or <see langword="null"/>.</summary>
+    /// <summary>Gets why the trial failed or was interrupted (or was pruned, when a reason was given), or <see langword="null"/>.</summary>
+    /// <remarks>Free text for people; the state says what happened, never this text.</remarks>
     public string? Error { get; init; }
 
     /// <summary>Gets the worker (process or machine) that ran the trial, or <see langword="null"/> when not recorded.</summary>
@@ -51,7 +52,7 @@ public sealed record TrialRecord
     /// <summary>Gets the number of the earlier trial of the same study that this trial retries, or <see langword="null"/>.</summary>
     public int? RetryOf { get; init; }
 
-    /// <summary>Gets whether the trial has finished (<see cref="TrialState.Complete"/>, <see cref="TrialState.Failed"/> or <see cref="TrialState.Pruned"/>) and so can no longer change.</summary>
+    /// <summary>Gets whether the trial has finished (<see cref="TrialState.Complete"/>, <see cref="TrialState.Failed"/>, <see cref="TrialState.Pruned"/> or <see cref="TrialState.Interrupted"/>) and so can no longer change.</summary>
     public bool IsFinished => State != TrialState.Running;
 
     /// <summary>Compares every property, the intermediate values in order.</summary>

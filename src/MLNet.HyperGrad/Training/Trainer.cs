@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MLNet.HyperGrad.Models;
 using MLNet.HyperGrad.Torch;
 using TorchSharp;
@@ -88,7 +87,7 @@ public sealed class Trainer
             using Tensor order = cpuOrder.to(device);
             using Tensor? deviceLossSum = hostLossSum ? null : torch.zeros([], ScalarType.Float64, device);
             double lossSum = 0;
-            var clock = Stopwatch.StartNew();
+            long epochStart = options.TimeProvider.GetTimestamp();
 
             // The epoch's labels in minibatch order, gathered once (they are small); a step's labels are a view.
             using Tensor epochLabels = labels.index_select(0, order);
@@ -122,10 +121,10 @@ public sealed class Trainer
                 }
             }
 
-            clock.Stop();
+            TimeSpan elapsed = options.TimeProvider.GetElapsedTime(epochStart);
             double trainLoss = (deviceLossSum is null ? lossSum : deviceLossSum.item<double>()) / batches;
             Evaluation? evaluation = validation is { } v ? Evaluate(model, weights, v.Features, v.Labels, options.Loss) : null;
-            var report = new EpochReport(epoch, trainLoss, evaluation, clock.Elapsed.TotalSeconds, (double)batches * batch / clock.Elapsed.TotalSeconds);
+            var report = new EpochReport(epoch, trainLoss, evaluation, elapsed.TotalSeconds, (double)batches * batch / elapsed.TotalSeconds);
             reports.Add(report);
             progress?.Report(new TrainingProgress(epoch, options.Epochs, batches, batches, report));
         }

@@ -49,6 +49,10 @@ public sealed class TrainingOptions
     /// <value>The default is 0.</value>
     public ulong Seed { get; init; }
 
+    /// <summary>Gets the clock that times each epoch (<see cref="EpochReport.Seconds"/>).</summary>
+    /// <value>The default is <see cref="TimeProvider.System"/>.</value>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
     /// <summary>Checks every setting and reports all problems at once.</summary>
     /// <exception cref="ArgumentException">One or more settings are out of range; the message lists each.</exception>
     public void Validate()
@@ -71,6 +75,7 @@ public sealed class TrainingOptions
         Require(double.IsFinite(Beta1) && Beta1 >= 0 && Beta1 < 1, $"Beta1 must be in [0, 1), got {F(Beta1)}.");
         Require(double.IsFinite(Beta2) && Beta2 >= 0 && Beta2 < 1, $"Beta2 must be in [0, 1), got {F(Beta2)}.");
         Require(double.IsFinite(Epsilon) && Epsilon > 0, $"Epsilon must be a positive number, got {F(Epsilon)}.");
+        Require(TimeProvider is not null, "TimeProvider must not be null.");
         if (problems.Count > 0)
         {
             throw new ArgumentException("Invalid training options: " + string.Join(" ", problems));

@@ -1,20 +1,19 @@
 using MLNet.HyperGrad.Data;
-using MLNet.HyperGrad.AutoML;
 
 namespace MLNet.HyperGrad.AutoML.Runners;
 
 /// <summary>The result of an <see cref="MlpTrialRunner"/> trial: the learning curve and the trained weights.</summary>
-public sealed class MlpTrialResult : LearningCurveTrialResult
+public sealed record MlpTrialResult : LearningCurveTrialResult
 {
-    /// <summary>Gets or sets the hyperparameters the trial trained with.</summary>
-    public MlpHyperparameters? Hyperparameters { get; set; }
+    /// <summary>Gets the hyperparameters the trial trained with.</summary>
+    public MlpHyperparameters? Hyperparameters { get; init; }
 
-    /// <summary>Gets or sets the MLP's layer sizes, input to output.</summary>
-    public IReadOnlyList<int> LayerSizes { get; set; } = [];
+    /// <summary>Gets the MLP's layer sizes, input to output (copied when set).</summary>
+    public IReadOnlyList<int> LayerSizes { get; init => field = Array.AsReadOnly([.. value ?? throw new ArgumentNullException(nameof(value))]); } = [];
 
-    /// <summary>Gets or sets the trained weights (w0, b0, w1, b1, …) as float64 arrays; empty if training diverged.</summary>
-    public IReadOnlyList<double[]> Weights { get; set; } = [];
+    /// <summary>Gets the trained weights (w0, b0, w1, b1, …) as float64 arrays; empty if training diverged.</summary>
+    public IReadOnlyList<double[]> Weights { get; init; } = [];
 
-    /// <summary>Gets or sets the standardizer applied to the features before the MLP, or null.</summary>
-    public Standardizer? Standardizer { get; set; }
+    /// <summary>Gets the standardizer applied to the features before the MLP, or null.</summary>
+    public Standardizer? Standardizer { get; init; }
 }

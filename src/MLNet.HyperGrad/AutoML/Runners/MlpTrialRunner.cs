@@ -6,7 +6,6 @@ using MLNet.HyperGrad.Training;
 
 using TorchSharp;
 using static TorchSharp.torch;
-using MLNet.HyperGrad.AutoML;
 
 namespace MLNet.HyperGrad.AutoML.Runners;
 
@@ -14,8 +13,9 @@ namespace MLNet.HyperGrad.AutoML.Runners;
 /// <remarks>
 /// <para>Reads its hyperparameters at <c>Parameter["mlp"]</c> (<see cref="CreateSearchSpace"/>): learning rate
 /// (log), momentum, L2 (log), hidden width (log), depth, batch size, epochs. Trains with SGD with momentum,
-/// seeded by <see cref="TrialSettings.Seed"/>, and evaluates on the validation data after every epoch; the
-/// curve comes back in an <see cref="MlpTrialResult"/>.</para>
+/// seeded by <see cref="TrialSettings.Seed"/>, and evaluates on the validation data after every epoch: it
+/// reports the validation loss of epoch <c>e</c> (from 1) as step <c>e</c> to <see cref="TrialSettings.Reporter"/>
+/// as soon as the epoch ends, and the whole curve comes back in an <see cref="MlpTrialResult"/>.</para>
 /// <para>Classification: <see cref="TrialResult.Metric"/> is validation accuracy and <see cref="TrialResult.Loss"/>
 /// is minus it (ML.NET's convention for a maximized metric). Regression: the network learns targets
 /// standardized with the training mean and deviation (folded back into the last layer of the returned
@@ -44,6 +44,7 @@ public sealed class MlpTrialRunner : ITrialRunner
         ArgumentNullException.ThrowIfNull(validationData);
         options = runnerOptions ?? new MlpTrialRunnerOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ThreadsPerTrial, 1);
+        ArgumentNullException.ThrowIfNull(options.TimeProvider, nameof(runnerOptions));
         Task = trainData.Task;
         FeatureCount = trainData.FeatureCount;
         OutputCount = Task == TaskKind.Classification ? trainData.ClassCount : 1;
@@ -140,6 +141,7 @@ public sealed class MlpTrialRunner : ITrialRunner
             WeightDecay = h.L2,
             Loss = lossKind,
             Seed = (ulong)settings.Seed,
+            TimeProvider = options.TimeProvider,
         };
         using var generator = new torch.Generator((ulong)settings.Seed);
         using ParameterSet weights = mlp.CreateParameters(generator, device: options.Device);
@@ -152,6 +154,9 @@ public sealed class MlpTrialRunner : ITrialRunner
             if (p.CompletedEpoch is { } e)
             {
                 curve.Add(e);
+
+                // Stored before the next epoch starts: a trial cut off later keeps this epoch.
+                settings.Reporter.ReportAsync(e.Epoch, e.Validation?.Loss ?? double.NaN, CancellationToken.None).GetAwaiter().GetResult();
                 if (!double.IsFinite(e.TrainLoss))
                 {
                     diverged.Cancel();

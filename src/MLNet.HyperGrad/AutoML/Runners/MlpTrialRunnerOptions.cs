@@ -1,6 +1,5 @@
 using TorchSharp;
 using MLNet.HyperGrad.Training;
-using MLNet.HyperGrad.AutoML;
 
 namespace MLNet.HyperGrad.AutoML.Runners;
 
@@ -18,6 +17,10 @@ public sealed class MlpTrialRunnerOptions
     /// <summary>Gets the device trials train on.</summary>
     /// <value>The default is the CPU.</value>
     public torch.Device Device { get; init; } = torch.CPU;
+
+    /// <summary>Gets the clock that times the epochs of every trial.</summary>
+    /// <value>The default is <see cref="TimeProvider.System"/>.</value>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>Gets a callback told after every minibatch of every trial (called on the trial's thread).</summary>
     /// <value>The default is none.</value>
