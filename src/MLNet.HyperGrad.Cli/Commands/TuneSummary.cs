@@ -2,23 +2,20 @@ using System.Globalization;
 using MLNet.HyperGrad.SearchSpaces;
 using MLNet.HyperGrad.Storage;
 using Spectre.Console;
-using MLNet.HyperGrad.AutoML;
+using MLNet.HyperGrad.Outputs;
+using MLNet.HyperGrad.Reporting;
 
 namespace MLNet.HyperGrad.Cli.Commands;
 
 /// <summary>The end-of-run summary: trial counts and the top-5 table, as the <c>mlnet</c> CLI prints it.</summary>
 internal static class TuneSummary
 {
-    public static IReadOnlyList<TrialRecord> Top(IReadOnlyList<TrialRecord> trials, int count) =>
-        trials.Where(t => t.State == TrialState.Complete && t.Loss is double l && !double.IsNaN(l))
-              .OrderBy(t => t.Loss!.Value).ThenBy(t => t.Number).Take(count).ToList();
-
-    public static void Print(IReadOnlyList<TrialRecord> trials, string metricName, TuneSettings settings)
+    public static void Print(IReadOnlyList<TrialRecord> trials, string metricName, SearchSpace space)
     {
         int complete = trials.Count(t => t.State == TrialState.Complete);
         int failed = trials.Count(t => t.State == TrialState.Failed);
         AnsiConsole.MarkupLine($"\n[bold]{trials.Count}[/] trial(s) in the study: {complete} complete, {failed} failed or interrupted");
-        IReadOnlyList<TrialRecord> top = Top(trials, 5);
+        IReadOnlyList<TrialRecord> top = TrialRanking.Top(trials, 5);
         if (top.Count == 0)
         {
             AnsiConsole.MarkupLine("[yellow]no trial completed[/]");
@@ -30,13 +27,12 @@ internal static class TuneSummary
         for (int i = 0; i < top.Count; i++)
         {
             TrialRecord t = top[i];
-            var settingsOfTrial = new TrialSettings { TrialId = t.Number, Parameter = Parameter.FromJson(t.ParametersJson) };
             table.AddRow(
                 (i + 1).ToString(CultureInfo.InvariantCulture),
                 t.Number.ToString(CultureInfo.InvariantCulture),
-                TuneCommand.Format(t.Metric),
+                TuneProgressView.Format(t.Metric),
                 string.Create(CultureInfo.InvariantCulture, $"{(t.DurationMilliseconds ?? 0) / 1000:F1} s"),
-                Markup.Escape(TuneProgressView.Describe(settingsOfTrial)));
+                Markup.Escape(HyperparameterText.Describe(space, Parameter.FromJson(t.ParametersJson))));
         }
 
         AnsiConsole.Write(table);
