@@ -33,6 +33,24 @@ internal static class CliParsers
         CustomParser = result => ParseWhole(result) is long value && value is >= int.MinValue and <= int.MaxValue ? (int)value : Fail<int?>(result, "a whole number"),
     };
 
+    /// <summary>An option holding a whole number of 0 or more as a 64-bit seed.</summary>
+    public static Option<ulong> Seed(string name, string description) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => 0UL,
+        CustomParser = result => ulong.TryParse(Token(result), NumberStyles.None, CultureInfo.InvariantCulture, out ulong value) ? value : Fail<ulong>(result, "a whole number of 0 or more"),
+    };
+
+    /// <summary>An option holding a finite real number, written with a dot (<c>0.05</c>, <c>1e-4</c>).</summary>
+    public static Option<double> RealNumber(string name, string description, double defaultValue) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = result => double.TryParse(Token(result), NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value)
+            ? value
+            : Fail<double>(result, "a number such as 0.05 or 1e-4"),
+    };
+
     /// <summary>An option holding one of an enum's names, without regard to case.</summary>
     public static Option<T> OneOf<T>(string name, string description, T defaultValue)
         where T : struct, Enum => new(name)

@@ -137,9 +137,9 @@ internal static class TuneCommand
             {
                 Console.Error.WriteLine($"hypergrad: {ex.Message}");
             }
-            catch (SearchSpaceMismatchException ex)
+            catch (StorageException ex) when (ex.InnerException is SearchSpaceMismatchException mismatch)
             {
-                throw new ArgumentException(ExplainMismatch(ex, settings), ex);
+                throw new ArgumentException(ExplainMismatch(mismatch, settings), ex);
             }
 
             cancelled |= cancellationToken.IsCancellationRequested;

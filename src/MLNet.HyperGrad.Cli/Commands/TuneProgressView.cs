@@ -82,7 +82,13 @@ internal sealed class TuneProgressView(string metricName, uint budgetSeconds, Se
 
         if (!interactive)
         {
-            Console.WriteLine($"trial {settings.TrialId,4}: stopped: {exception?.Message ?? "unknown reason"}");
+            string reason = exception switch
+            {
+                null => "unknown reason",
+                OperationCanceledException => "interrupted before it finished (a later run of the study retries it)",
+                _ => CliErrors.UserMessage(exception),
+            };
+            Console.WriteLine($"trial {settings.TrialId,4}: stopped: {reason}");
         }
     }
 

@@ -40,10 +40,7 @@ public sealed class BestModelWriterTests : IDisposable
     [Fact]
     public async Task EnsureSavedAsync_ModelFolderDeleted_TrainsTheTrialAgainBitForBit()
     {
-        (TabularDataset train, TabularDataset validation) = Blobs(TaskKind.Classification);
-        var writer = new BestModelWriter(directory.Path, train);
-        TrialResult result = await Run(train, validation, number: 5);
-        writer.ReportBestTrial(result);
+        (BestModelWriter writer, TrialResult result, TabularDataset train, TabularDataset validation) = await SaveBest(TaskKind.Classification, number: 5);
         string weights = Path.Combine(writer.ModelDirectory, TrainedModel.WeightsFileName);
         byte[] original = File.ReadAllBytes(weights);
         Directory.Delete(writer.ModelDirectory, recursive: true);
@@ -59,10 +56,7 @@ public sealed class BestModelWriterTests : IDisposable
     [Fact]
     public async Task EnsureSavedAsync_ModelOfTheBestTrialPresent_DoesNotTrain()
     {
-        (TabularDataset train, TabularDataset validation) = Blobs(TaskKind.Classification);
-        var writer = new BestModelWriter(directory.Path, train);
-        TrialResult result = await Run(train, validation, number: 0);
-        writer.ReportBestTrial(result);
+        (BestModelWriter writer, TrialResult result, _, _) = await SaveBest(TaskKind.Classification, number: 0);
 
         bool retrained = await writer.EnsureSavedAsync(Record(result), StudySeed, () => throw new InvalidOperationException("no runner needed"));
 
@@ -75,10 +69,7 @@ public sealed class BestModelWriterTests : IDisposable
     [InlineData(TaskKind.Regression)]
     public async Task ScoreOnTest_ValidationRows_IsTheMetricTheRunnerMeasured(TaskKind task)
     {
-        (TabularDataset train, TabularDataset validation) = Blobs(task);
-        var writer = new BestModelWriter(directory.Path, train);
-        TrialResult result = await Run(train, validation, number: 1);
-        writer.ReportBestTrial(result);
+        (BestModelWriter writer, TrialResult result, _, TabularDataset validation) = await SaveBest(task, number: 1);
 
         TestScore score = writer.ScoreOnTest(validation)!;
 
@@ -119,6 +110,16 @@ public sealed class BestModelWriterTests : IDisposable
             : TabularDataset.ForRegression(x, targets, names);
         TrainValidationSplit split = DatasetSplit.TrainValidation(data, 0.25, seed: 2);
         return (split.Train, split.Validation);
+    }
+
+    /// <summary>Trains trial <paramref name="number"/> on the blobs and saves it as the best model of the temporary folder.</summary>
+    private async Task<(BestModelWriter Writer, TrialResult Result, TabularDataset Train, TabularDataset Validation)> SaveBest(TaskKind task, int number)
+    {
+        (TabularDataset train, TabularDataset validation) = Blobs(task);
+        var writer = new BestModelWriter(directory.Path, train);
+        TrialResult result = await Run(train, validation, number);
+        writer.ReportBestTrial(result);
+        return (writer, result, train, validation);
     }
 
     private static MlpTrialRunner Runner(TabularDataset train, TabularDataset validation) => new(train, validation, new MlpTrialRunnerOptions { ThreadsPerTrial = 1 });

@@ -35,9 +35,11 @@ internal sealed class StudySession
         }
 
         string seedText = seed.ToString(CultureInfo.InvariantCulture);
-        if (await storage.GetStudyAsync(name, cancellationToken) is { } stored)
+        if (await storage.GetStudyAsync(name, cancellationToken) is { } stored
+            && SearchSpaceDescription.Compare(stored.SearchSpaceJson, space) is { Count: > 0 } differences)
         {
-            SearchSpaceDescription.CheckResumable(name, stored.SearchSpaceJson, space);
+            var mismatch = new SearchSpaceMismatchException(name, differences);
+            throw new StorageException(mismatch.Message, mismatch);
         }
 
         StudyRecord study = await storage.GetOrCreateStudyAsync(

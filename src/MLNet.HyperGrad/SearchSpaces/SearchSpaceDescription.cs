@@ -76,21 +76,6 @@ public static class SearchSpaceDescription
         return differences;
     }
 
-    /// <summary>Checks that a study can be resumed with a search space.</summary>
-    /// <param name="studyName">The study's name, for the message.</param>
-    /// <param name="storedJson">The study's stored description.</param>
-    /// <param name="space">The space of this run.</param>
-    /// <exception cref="SearchSpaceMismatchException">The space differs from the stored one; the message names each changed option.</exception>
-    public static void CheckResumable(string studyName, string storedJson, SearchSpace space)
-    {
-        ArgumentNullException.ThrowIfNull(studyName);
-        IReadOnlyList<SearchSpaceDifference> differences = Compare(storedJson, space);
-        if (differences.Count > 0)
-        {
-            throw new SearchSpaceMismatchException(studyName, differences);
-        }
-    }
-
     private static void Add(List<SearchSpaceDifference> differences, string key, string property, string? study, string? run)
     {
         if (!string.Equals(study, run, StringComparison.Ordinal))

@@ -1,7 +1,11 @@
 namespace MLNet.HyperGrad.SearchSpaces;
 
 /// <summary>A study cannot be resumed because this run tunes another search space.</summary>
-/// <remarks>The message names each changed option with both values; <see cref="Differences"/> lists them for callers that explain them in their own terms (a command line names its flag).</remarks>
+/// <remarks>
+/// The message names each changed option with both values; <see cref="Differences"/> lists them for callers
+/// that explain them in their own terms (a command line names its flag). The experiment reports a study it
+/// cannot resume as a storage failure, with this exception as its <see cref="Exception.InnerException"/>.
+/// </remarks>
 public sealed class SearchSpaceMismatchException : HyperGradException
 {
     /// <summary>Creates an exception with no message.</summary>
