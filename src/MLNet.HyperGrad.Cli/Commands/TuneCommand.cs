@@ -104,7 +104,6 @@ internal static class TuneCommand
         var bestModel = new BestModelWriter(outputDirectory, data.Train, data.Schema);
         TimeSpan setup = clock.GetElapsedTime(started);
         uint tuningSeconds = TuningSeconds(settings.TrainTimeSeconds, setup);
-        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"setup took {setup.TotalSeconds:F1} s of --train-time {settings.TrainTimeSeconds} s: tuning for {tuningSeconds} s"));
         experiment
             .SetTrialRunner(runner)
             .SetStudy(storage, settings.ResolvedStudyName)
@@ -125,6 +124,8 @@ internal static class TuneCommand
                 experiment.SetMaxModelToExplore(remaining);
             }
 
+            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"setup took {setup.TotalSeconds:F1} s of --train-time {settings.TrainTimeSeconds} s: tuning for {tuningSeconds} s"));
+
             try
             {
                 best = await RunWithDisplayAsync(experiment, view, interactive, cancellationToken);
@@ -133,9 +134,9 @@ internal static class TuneCommand
             {
                 cancelled = true;
             }
-            catch (TimeoutException ex)
+            catch (TimeoutException)
             {
-                Console.Error.WriteLine($"hypergrad: {ex.Message}");
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"hypergrad: no trial finished within --train-time {settings.TrainTimeSeconds} s (setup took {setup.TotalSeconds:F1} s, tuning {tuningSeconds} s); raise --train-time."));
             }
             catch (StorageException ex) when (ex.InnerException is SearchSpaceMismatchException mismatch)
             {

@@ -76,6 +76,26 @@ public sealed partial class HypergradCliOutputsTests : IDisposable
         Assert.True(clock.Elapsed.TotalSeconds < 6 + 20, $"took {clock.Elapsed.TotalSeconds:F0} s");
     }
 
+    [Fact]
+    public void TrainTime_NoTrialFinishes_SaysSoInTermsOfTheFlag()
+    {
+        // 30,000 rows: the seed's first two trials (13 and 10 epochs at batch 32) cannot finish in the second left for tuning.
+        var text = new System.Text.StringBuilder("a,b,c,d,label\n");
+        for (int i = 0; i < 30_000; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{i % 7},{i % 11},{i % 13},{i % 17},{(i % 7) + (i % 11) > 8}\n");
+        }
+
+        string csv = Path.Combine(directory, "long.csv");
+        File.WriteAllText(csv, text.ToString());
+
+        using HypergradProcess run = HypergradProcess.Run(directory, Timeout,
+            "classification", "--dataset", csv, "--label-col", "label", "--train-time", "1", "-o", Path.Combine(directory, "none"));
+
+        Assert.Contains("hypergrad: no trial finished within --train-time 1 s", run.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("SetTrainingTimeInSeconds", run.Output + run.Errors, StringComparison.Ordinal);
+    }
+
     /// <summary>The lines of trials.csv without the duration and start-time columns, which differ between any two runs.</summary>
     private static string[] WithoutTimes(string path)
     {
