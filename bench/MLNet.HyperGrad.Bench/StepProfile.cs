@@ -1,3 +1,5 @@
+using MLNet.HyperGrad.Data.Idx;
+using MLNet.HyperGrad.Data.Csv;
 using System.Diagnostics;
 using System.Globalization;
 using MLNet.HyperGrad.Data;

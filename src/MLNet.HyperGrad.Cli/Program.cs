@@ -1,6 +1,7 @@
 using System.CommandLine;
 using MLNet.HyperGrad.Cli.Commands;
 using MLNet.HyperGrad.Data;
+using Spectre.Console;
 
 namespace MLNet.HyperGrad.Cli;
 
@@ -9,6 +10,7 @@ internal static class Program
 {
     private static async Task<int> Main(string[] args)
     {
+        UsePlainTextWhenRedirected();
         var root = new RootCommand("MLNet.HyperGrad: tune and train models on libtorch.")
         {
             TuneCommand.Create(TaskKind.Classification),
@@ -19,12 +21,33 @@ internal static class Program
         if (parsed.Errors.Count > 0)
         {
             string command = parsed.CommandResult.Command == root ? "hypergrad" : $"hypergrad {parsed.CommandResult.Command.Name}";
-            Console.Error.WriteLine($"hypergrad: {parsed.Errors[0].Message} (see `{command} --help`)");
+            Console.Error.WriteLine($"hypergrad: error: {parsed.Errors[0].Message} (see `{command} --help`)");
             return CliErrors.BadInput;
         }
 
         // Ctrl+C cancels the run's token; give it time to record interrupted trials and write the
         // report before the process ends (System.CommandLine's default is 2 seconds).
         return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(120) });
+    }
+
+    /// <summary>
+    /// When standard output is a file or a pipe, writes plain text: no ANSI escape codes (colours, bold,
+    /// cursor moves), no live display, and lines as wide as they are rather than wrapped at 80 columns.
+    /// </summary>
+    private static void UsePlainTextWhenRedirected()
+    {
+        if (!Console.IsOutputRedirected)
+        {
+            return;
+        }
+
+        AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(Console.Out),
+        });
+        AnsiConsole.Profile.Width = 200;
     }
 }

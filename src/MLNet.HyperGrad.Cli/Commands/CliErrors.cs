@@ -29,8 +29,30 @@ internal static class CliErrors
         catch (Exception ex) when (ex is ArgumentException or HyperGradException or FileNotFoundException or DirectoryNotFoundException or DllNotFoundException)
         {
             string kind = ex is TorchException ? "libtorch error" : "error";
-            Console.Error.WriteLine($"hypergrad: {kind}: {ex.Message}");
+            Console.Error.WriteLine($"hypergrad: {kind}: {UserMessage(ex)}");
             return ex is TorchException ? Failure : BadInput;
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"hypergrad: error: {UserMessage(ex)}");
+            return Failure;
+        }
+    }
+
+    /// <summary>
+    /// An exception's message for people, without .NET's decorations: the <c>(Parameter 'options')</c> that
+    /// an <see cref="ArgumentException"/> appends, and line breaks.
+    /// </summary>
+    public static string UserMessage(Exception exception)
+    {
+        string message = exception.Message;
+        if (exception is ArgumentException { ParamName: { } name })
+        {
+            string suffix = $" (Parameter '{name}')";
+            int at = message.IndexOf(suffix, StringComparison.Ordinal);
+            message = at < 0 ? message : message.Remove(at, suffix.Length);
+        }
+
+        return message.ReplaceLineEndings(" ").Trim();
     }
 }

@@ -15,14 +15,14 @@ internal static class TrainCommand
     public static Command Create()
     {
         var hidden = new Option<string>("--hidden") { Description = "Hidden layer widths, comma-separated.", DefaultValueFactory = _ => "256,256" };
-        var epochs = new Option<int>("--epochs") { Description = "Passes over the training data.", DefaultValueFactory = _ => 10 };
-        var batch = new Option<int>("--batch-size") { Description = "Minibatch size.", DefaultValueFactory = _ => 128 };
-        var optimizer = new Option<OptimizerKind>("--optimizer") { Description = "SgdMomentum or Adam.", DefaultValueFactory = _ => OptimizerKind.SgdMomentum };
-        var learningRate = new Option<double>("--learning-rate") { Description = "Learning rate.", DefaultValueFactory = _ => 0.05 };
-        var momentum = new Option<double>("--momentum") { Description = "SGD momentum.", DefaultValueFactory = _ => 0.9 };
-        var weightDecay = new Option<double>("--weight-decay") { Description = "L2 coefficient.", DefaultValueFactory = _ => 0.0 };
-        var seed = new Option<ulong>("--seed") { Description = "Seed of initialization and minibatch order.", DefaultValueFactory = _ => 0UL };
-        var threads = new Option<int>("--threads") { Description = "libtorch threads (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var epochs = CliParsers.WholeNumber("--epochs", "Passes over the training data.", 10);
+        var batch = CliParsers.WholeNumber("--batch-size", "Minibatch size.", 128);
+        var optimizer = CliParsers.OneOf("--optimizer", "SgdMomentum or Adam.", OptimizerKind.SgdMomentum);
+        var learningRate = CliParsers.RealNumber("--learning-rate", "Learning rate.", 0.05);
+        var momentum = CliParsers.RealNumber("--momentum", "SGD momentum.", 0.9);
+        var weightDecay = CliParsers.RealNumber("--weight-decay", "L2 coefficient.", 0.0);
+        var seed = CliParsers.Seed("--seed", "Seed of initialization and minibatch order.");
+        var threads = CliParsers.WholeNumber("--threads", "libtorch threads (default: all cores).", Environment.ProcessorCount);
         var dataDir = new Option<string?>("--data-dir") { Description = $"Fashion-MNIST IDX folder (default {FashionMnist.DefaultDirectory})." };
 
         var command = new Command("train", "Train one MLP on Fashion-MNIST and print its test accuracy.")
@@ -50,6 +50,11 @@ internal static class TrainCommand
     private static int Run(int[] hidden, TrainingOptions options, int threads, string? dataDirectory, CancellationToken cancellationToken)
     {
         options.Validate();
+        if (threads < 1)
+        {
+            throw new ArgumentException($"--threads must be at least 1, got {threads}.");
+        }
+
         TorchRuntime.Threads = threads;
         AnsiConsole.MarkupLine($"[bold]hypergrad train[/]: libtorch {TorchRuntime.Version}, {threads} thread(s)");
         FashionMnistData data = FashionMnist.Load(dataDirectory);

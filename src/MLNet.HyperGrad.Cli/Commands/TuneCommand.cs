@@ -1,16 +1,19 @@
 using System.CommandLine;
 using System.Globalization;
+using MLNet.HyperGrad.AutoML;
+using MLNet.HyperGrad.AutoML.Runners;
 using MLNet.HyperGrad.Data;
 using MLNet.HyperGrad.Data.Csv;
+using MLNet.HyperGrad.Outputs;
+using MLNet.HyperGrad.SearchSpaces;
 using MLNet.HyperGrad.Storage;
 using MLNet.HyperGrad.Torch;
 using Spectre.Console;
-using MLNet.HyperGrad.AutoML;
-using MLNet.HyperGrad.AutoML.Runners;
 
 namespace MLNet.HyperGrad.Cli.Commands;
 
 /// <summary><c>hypergrad classification|regression</c>: tunes an MLP on a CSV or Fashion-MNIST, as ML.NET's <c>mlnet</c> CLI does.</summary>
+/// <remarks>It parses flags, shows progress and calls the library; the outputs (model/, trials.csv, report.html) come from <see cref="BestModelWriter"/> and <see cref="StudyOutputs"/>, as in any program that uses the library.</remarks>
 internal static class TuneCommand
 {
     public static Command Create(TaskKind task)
@@ -18,20 +21,20 @@ internal static class TuneCommand
         string name = task == TaskKind.Classification ? "classification" : "regression";
         var dataset = new Option<string>("--dataset", "-d") { Description = "A CSV file, or fashion-mnist.", Required = true };
         var label = new Option<string?>("--label-col") { Description = "The label column: its name, or its 0-based index." };
-        var hasHeader = new Option<bool>("--has-header") { Description = "Whether the CSV's first line names the columns.", DefaultValueFactory = _ => true };
+        var hasHeader = CliParsers.Switch("--has-header", "Whether the CSV's first line names the columns.", true);
         var ignore = new Option<string?>("--ignore-cols") { Description = "Columns to leave out, comma-separated names or indices." };
         var validation = new Option<string?>("--validation-dataset") { Description = "A CSV to score trials on (default: 20% of the data, seeded)." };
         var test = new Option<string?>("--test-dataset") { Description = "A CSV to report the best model's final score on." };
-        var trainTime = new Option<uint>("--train-time") { Description = "Seconds this run may tune for.", DefaultValueFactory = _ => 120u };
-        var maxTrials = new Option<int?>("--max-trials") { Description = "Trials in the whole study, earlier runs of it included." };
-        var tuner = new Option<TunerKind>("--tuner") { Description = "Random or Grid.", DefaultValueFactory = _ => TunerKind.Random };
+        var trainTime = CliParsers.Seconds("--train-time", "Seconds this run may tune for.", 120u);
+        var maxTrials = CliParsers.OptionalWholeNumber("--max-trials", "Trials in the whole study, earlier runs of it included.");
+        var tuner = CliParsers.OneOf("--tuner", "Random or Grid.", TunerKind.Random);
         var storage = new Option<string?>("--storage") { Description = "The SQLite file of the study (default: <output>/study.db)." };
         var study = new Option<string?>("--study") { Description = "The study's name (default: task and data set). Re-running resumes it." };
-        var seed = new Option<int>("--seed") { Description = "Seed of the study.", DefaultValueFactory = _ => 0 };
+        var seed = CliParsers.WholeNumber("--seed", "Seed of the study.", 0);
         var output = new Option<string?>("--output", "-o") { Description = "Output folder (default: hypergrad-output/<study>)." };
-        var parallelism = new Option<int>("--parallelism") { Description = "Trials run at once, sharing the cores (default: one per core, at most 4).", DefaultValueFactory = _ => Math.Clamp(Environment.ProcessorCount, 1, 4) };
-        var maxEpochs = new Option<int>("--max-epochs") { Description = "The most epochs a trial may train.", DefaultValueFactory = _ => 20 };
-        var missing = new Option<MissingValuePolicy>("--missing") { Description = "Missing CSV cells: Error, DropRow or Impute (mean / most frequent, from the training data).", DefaultValueFactory = _ => MissingValuePolicy.Impute };
+        var parallelism = CliParsers.WholeNumber("--parallelism", $"Trials run at once, sharing the cores (default: one per core, at most 4; at most {TuneSettings.MaxParallelism}).", TuneSettings.DefaultParallelism);
+        var maxEpochs = CliParsers.WholeNumber("--max-epochs", "The most epochs a trial may train.", 20);
+        var missing = CliParsers.OneOf("--missing", "Missing CSV cells: Error, DropRow or Impute (mean / most frequent, from the training data).", MissingValuePolicy.Impute);
 
         var command = new Command(name, $"Tune an MLP for {name} on a CSV or Fashion-MNIST, save the best model and a report.")
         {
@@ -64,13 +67,22 @@ internal static class TuneCommand
 
     private static async Task<int> RunAsync(TuneSettings settings, CancellationToken cancellationToken)
     {
+        // --train-time counts from here: reading the data, loading libtorch and preparing the trials' tensors
+        // are part of the run, so the tuning loop gets what is left of the budget (see TuningSeconds).
+        TimeProvider clock = TimeProvider.System;
+        long started = clock.GetTimestamp();
         settings.Validate();
+        TuneData.CheckArguments(settings);
+        string outputDirectory = StudyOutputs.PrepareDirectory(settings.ResolvedOutputDirectory);
         TuneData data = TuneData.Load(settings);
-        string outputDirectory = settings.ResolvedOutputDirectory;
-        Directory.CreateDirectory(outputDirectory);
-        string metricName = settings.Task == TaskKind.Classification ? "accuracy" : "R²";
+        string metricName = TaskMetric.Name(settings.Task);
         int threadsPerTrial = Math.Max(1, Environment.ProcessorCount / settings.Parallelism);
         AnsiConsole.MarkupLine($"[bold]hypergrad {settings.Task.ToString().ToLowerInvariant()}[/] on {Markup.Escape(data.Description)}: {data.Train.Rows:N0} training and {data.Validation.Rows:N0} validation rows");
+        foreach (string warning in data.Warnings)
+        {
+            AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(warning)}");
+        }
+
         AnsiConsole.MarkupLine($"study [bold]{Markup.Escape(settings.ResolvedStudyName)}[/] in {Markup.Escape(settings.ResolvedStoragePath)}; tuner {settings.Tuner}; libtorch {TorchRuntime.Version}, {threadsPerTrial} thread(s) per trial");
 
         using var storage = new SqliteStudyStorage(settings.ResolvedStoragePath);
@@ -83,16 +95,21 @@ internal static class TuneCommand
         }
 
         bool interactive = AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
-        var view = new TuneProgressView(metricName, settings.TrainTimeSeconds, TimeProvider.System, interactive);
-        IReadOnlyList<TrialRecord> previousTop = TuneSummary.Top(before, 1);
-        view.SetPreviousBest(previousTop.Count > 0 ? previousTop[0] : null, finishedBefore);
-        var bestModel = new BestModelWriter(outputDirectory, settings, data);
+        MlpTrialRunner CreateRunner(Action<TrialSettings, Training.TrainingProgress>? onProgress) =>
+            new(data.Train, data.Validation, new MlpTrialRunnerOptions { ThreadsPerTrial = threadsPerTrial, OnProgress = onProgress });
         var experiment = new HyperGradExperiment()
-            .AddSearchSpace(MlpTrialRunner.SearchSpaceKey, MlpTrialRunner.CreateSearchSpace(settings.MaxEpochs))
-            .SetTrialRunner(_ => new MlpTrialRunner(data.Train, data.Validation, new MlpTrialRunnerOptions { ThreadsPerTrial = threadsPerTrial, OnProgress = view.OnProgress }))
+            .AddSearchSpace(MlpTrialRunner.SearchSpaceKey, MlpTrialRunner.CreateSearchSpace(settings.MaxEpochs));
+        var view = new TuneProgressView(metricName, settings.TrainTimeSeconds, experiment.SearchSpace, clock, started, interactive);
+        view.SetPreviousBest(TrialRanking.Best(before), finishedBefore);
+        using MlpTrialRunner runner = CreateRunner(view.OnProgress);
+        var bestModel = new BestModelWriter(outputDirectory, data.Train, data.Schema);
+        TimeSpan setup = clock.GetElapsedTime(started);
+        uint tuningSeconds = TuningSeconds(settings.TrainTimeSeconds, setup);
+        experiment
+            .SetTrialRunner(runner)
             .SetStudy(storage, settings.ResolvedStudyName)
             .SetTaskDescription($"{settings.Task.ToString().ToLowerInvariant()} of {data.Description}")
-            .SetTrainingTimeInSeconds(settings.TrainTimeSeconds)
+            .SetTrainingTimeInSeconds(tuningSeconds)
             .SetSeed(settings.Seed)
             .SetParallelism(settings.Parallelism)
             .WithHyperGrad(o => o.Tuner = settings.Tuner)
@@ -108,6 +125,8 @@ internal static class TuneCommand
                 experiment.SetMaxModelToExplore(remaining);
             }
 
+            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"setup took {setup.TotalSeconds:F1} s of --train-time {settings.TrainTimeSeconds} s: tuning for {tuningSeconds} s"));
+
             try
             {
                 best = await RunWithDisplayAsync(experiment, view, interactive, cancellationToken);
@@ -116,9 +135,13 @@ internal static class TuneCommand
             {
                 cancelled = true;
             }
-            catch (TimeoutException ex)
+            catch (TimeoutException)
             {
-                Console.Error.WriteLine($"hypergrad: {ex.Message}");
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"hypergrad: no trial finished within --train-time {settings.TrainTimeSeconds} s (setup took {setup.TotalSeconds:F1} s, tuning {tuningSeconds} s); raise --train-time."));
+            }
+            catch (StorageException ex) when (ex.InnerException is SearchSpaceMismatchException mismatch)
+            {
+                throw new ArgumentException(ExplainMismatch(mismatch, settings), ex);
             }
 
             cancelled |= cancellationToken.IsCancellationRequested;
@@ -130,18 +153,76 @@ internal static class TuneCommand
 
         StudyRecord studyRecord = (await storage.GetStudyAsync(settings.ResolvedStudyName, CancellationToken.None))!;
         IReadOnlyList<TrialRecord> trials = await storage.GetTrialsAsync(studyRecord.Id, CancellationToken.None);
-        TuneSummary.Print(trials, before, cancelled, metricName, settings);
-        IReadOnlyList<TrialRecord> top = TuneSummary.Top(trials, 1);
+        TuneSummary.Print(trials, before, cancelled, metricName, experiment.SearchSpace, settings);
         if (!cancelled)
         {
-            await bestModel.EnsureBestSavedAsync(top.Count > 0 ? top[0] : null, () => new MlpTrialRunner(data.Train, data.Validation, new MlpTrialRunnerOptions { ThreadsPerTrial = threadsPerTrial }));
+            await bestModel.EnsureSavedAsync(
+                TrialRanking.Best(trials),
+                settings.Seed,
+                () => CreateRunner(null),
+                retrained => AnsiConsole.MarkupLine($"the best trial ({retrained.Number}) has no saved model (an earlier run was interrupted, or model/ was removed): training it again with its stored hyperparameters and seed"),
+                CancellationToken.None);
         }
 
-        bestModel.ReportTestScore(best, metricName);
-        TuneOutputs.Write(outputDirectory, settings, data, trials, metricName, studyRecord);
-        AnsiConsole.MarkupLine($"output: [bold]{Markup.Escape(outputDirectory)}[/] (model/, trials.csv, report.html, study.db)");
+        if (data.Test is not null && bestModel.ScoreOnTest(data.Test) is { } score)
+        {
+            string source = best is null ? "the saved model" : $"the best model (trial {best.TrialSettings.TrialId})";
+            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[bold green]test {score.MetricName} of {source}: {score.Value:0.0000}[/] on {score.Rows:N0} test rows"));
+        }
+
+        var outputOptions = new StudyOutputOptions
+        {
+            Task = settings.Task,
+            Tuner = settings.Tuner.ToString(),
+            Seed = settings.Seed,
+            StoragePath = settings.ResolvedStoragePath,
+            DataDescription = data.Description,
+            TrainRows = data.Train.Rows,
+            ValidationRows = data.Validation.Rows,
+        };
+        IReadOnlyList<string> written = StudyOutputs.Write(outputDirectory, studyRecord, trials, experiment.SearchSpace, outputOptions);
+        IEnumerable<string> listed = (bestModel.HasModel ? [BestModelWriter.ModelFolderName + "/"] : Array.Empty<string>())
+            .Concat(written.Select(Path.GetFileName).OfType<string>())
+            .Append(Path.GetFileName(settings.ResolvedStoragePath) + (Path.GetDirectoryName(settings.ResolvedStoragePath) == outputDirectory ? string.Empty : $" in {Path.GetDirectoryName(settings.ResolvedStoragePath)}"));
+        AnsiConsole.MarkupLine($"output: [bold]{Markup.Escape(outputDirectory)}[/] ({Markup.Escape(string.Join(", ", listed))})");
         return cancelled ? CliErrors.Cancelled : 0;
     }
+
+    /// <summary>
+    /// The seconds the tuning loop gets: what is left of --train-time after the setup, less
+    /// <see cref="EndOfRunSeconds"/>, rounded down (at least 1, so that a run whose setup took the whole
+    /// budget still tries a trial).
+    /// </summary>
+    internal static uint TuningSeconds(uint trainTimeSeconds, TimeSpan setup)
+        => (uint)Math.Max(1, Math.Floor(trainTimeSeconds - setup.TotalSeconds - EndOfRunSeconds));
+
+    /// <summary>
+    /// The time kept for the end of the run, measured on a small CSV: running trials notice the budget at
+    /// their next minibatch, then the summary, trials.csv and report.html are written and the process exits
+    /// (0.3 to 0.6 s on two cores), so that the whole command ends within about a second of --train-time.
+    /// </summary>
+    private const double EndOfRunSeconds = 0.5;
+
+    /// <summary>Says in the command's own terms why a study cannot be resumed: the flag that changed the search space, with both values.</summary>
+    private static string ExplainMismatch(SearchSpaceMismatchException mismatch, TuneSettings settings)
+    {
+        const string Fresh = "To tune the new space, start a new study with --study <name> (or another -o).";
+        HashSet<string> setByMaxEpochs = [.. SearchSpaceDescription.Compare(SearchSpaceDescription.ToJson(ExperimentSpace(settings.MaxEpochs)), ExperimentSpace(settings.MaxEpochs + 1)).Select(d => d.KeyPath)];
+        if (mismatch.Differences.All(d => setByMaxEpochs.Contains(d.KeyPath)) && StudyMaxEpochs(mismatch.Differences) is string studyMaxEpochs)
+        {
+            return $"cannot resume study \"{settings.ResolvedStudyName}\" with --max-epochs {settings.MaxEpochs}: the study was created with --max-epochs {studyMaxEpochs}. Rerun with --max-epochs {studyMaxEpochs} to resume it. {Fresh}";
+        }
+
+        return $"cannot resume study \"{settings.ResolvedStudyName}\": this run tunes another search space ({string.Join("; ", mismatch.Differences)}). {Fresh}";
+    }
+
+    /// <summary>The experiment's search space for a --max-epochs.</summary>
+    private static SearchSpace ExperimentSpace(int maxEpochs) => new() { [MlpTrialRunner.SearchSpaceKey] = MlpTrialRunner.CreateSearchSpace(maxEpochs) };
+
+    /// <summary>The largest epochs of the study's space, read from the differences: its max, or 1 when the study has no epochs slot (one fixed value).</summary>
+    private static string? StudyMaxEpochs(IReadOnlyList<SearchSpaceDifference> differences) =>
+        differences.FirstOrDefault(d => d.Property == "max")?.Study
+        ?? (differences.Any(d => d.Property == "presence" && d.Study is null) ? "1" : null);
 
     private static async Task<TrialResult> RunWithDisplayAsync(HyperGradExperiment experiment, TuneProgressView view, bool interactive, CancellationToken cancellationToken)
     {
@@ -165,6 +246,4 @@ internal static class TuneCommand
         });
         return best!;
     }
-
-    internal static string Format(double? value) => value is double v && double.IsFinite(v) ? v.ToString("0.0000", CultureInfo.InvariantCulture) : "-";
 }

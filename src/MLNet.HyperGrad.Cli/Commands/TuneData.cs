@@ -10,7 +10,19 @@ internal sealed record TuneData(TabularDataset Train, TabularDataset Validation,
     /// <summary>Rows held out for validation when no validation file is given.</summary>
     public const double ValidationFraction = 0.2;
 
-    public static TuneData Load(TuneSettings settings)
+    /// <summary>The fewest data rows a CSV must have to be tuned on: fewer is refused with an error.</summary>
+    public const int MinimumRows = 10;
+
+    /// <summary>Below this many validation rows a warning says that scores are coarse (one row moves accuracy by more than 3 %).</summary>
+    public const int FewValidationRows = 30;
+
+    /// <summary>Gets what the user should know about the data before tuning starts (too few validation rows).</summary>
+    public IReadOnlyList<string> Warnings => Validation.Rows < FewValidationRows
+        ? [$"only {Validation.Rows} validation row(s): each one moves the validation score by {100.0 / Validation.Rows:0.#} %, so trials will tie or rank by chance; give more data or a --validation-dataset with at least {FewValidationRows} rows"]
+        : [];
+
+    /// <summary>Checks what can be checked before reading the data: the file exists and a label is named.</summary>
+    public static void CheckArguments(TuneSettings settings)
     {
         if (settings.IsFashionMnist)
         {
@@ -19,9 +31,7 @@ internal sealed record TuneData(TabularDataset Train, TabularDataset Validation,
                 throw new ArgumentException("fashion-mnist is a classification data set: use `hypergrad classification`.");
             }
 
-            FashionMnistData data = FashionMnist.Load();
-            TrainValidationSplit split = DatasetSplit.TrainValidation(data.Train, 1.0 / 6, settings.Seed);
-            return new TuneData(split.Train, split.Validation, data.Test, null, "Fashion-MNIST (10 classes, 28x28 images)");
+            return;
         }
 
         if (!File.Exists(settings.Dataset))
@@ -32,6 +42,18 @@ internal sealed record TuneData(TabularDataset Train, TabularDataset Validation,
         if (string.IsNullOrWhiteSpace(settings.LabelColumn))
         {
             throw new ArgumentException("--label-col is required for a CSV data set: give the label column's name or 0-based index.");
+        }
+    }
+
+    /// <summary>Reads the data set and splits off validation rows, refusing a CSV with fewer than <see cref="MinimumRows"/> rows.</summary>
+    public static TuneData Load(TuneSettings settings)
+    {
+        CheckArguments(settings);
+        if (settings.IsFashionMnist)
+        {
+            FashionMnistData data = FashionMnist.Load();
+            TrainValidationSplit split = DatasetSplit.TrainValidation(data.Train, 1.0 / 6, settings.Seed);
+            return new TuneData(split.Train, split.Validation, data.Test, null, "Fashion-MNIST (10 classes, 28x28 images)");
         }
 
         var options = new CsvReadOptions
@@ -58,8 +80,13 @@ internal sealed record TuneData(TabularDataset Train, TabularDataset Validation,
             (trainData, validation, schema) = (split.Split.Train, split.Split.Validation, split.Schema);
         }
 
-        TabularDataset? test = settings.TestDataset is { } testPath ? CsvReader.Read(testPath, options, schema).Dataset : null;
         int rows = trainData.Rows + (settings.ValidationDataset is null ? validation.Rows : 0);
+        if (rows < MinimumRows)
+        {
+            throw new ArgumentException($"--dataset {Path.GetFileName(settings.Dataset)} has {rows} data row(s); tuning needs at least {MinimumRows} (without --validation-dataset, {ValidationFraction * 100:0}% of them are held out to score the trials).");
+        }
+
+        TabularDataset? test = settings.TestDataset is { } testPath ? CsvReader.Read(testPath, options, schema).Dataset : null;
         string description = $"{Path.GetFileName(settings.Dataset)} ({rows} rows, {trainData.FeatureCount} features, label \"{schema.LabelColumn}\")";
         return new TuneData(trainData, validation, test, schema, description);
     }

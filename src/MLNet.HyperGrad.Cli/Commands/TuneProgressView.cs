@@ -5,7 +5,7 @@ using MLNet.HyperGrad.Training;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 using MLNet.HyperGrad.AutoML;
-using MLNet.HyperGrad.AutoML.Runners;
+using MLNet.HyperGrad.Reporting;
 
 namespace MLNet.HyperGrad.Cli.Commands;
 
@@ -14,11 +14,16 @@ namespace MLNet.HyperGrad.Cli.Commands;
 /// counts, time used and left. Fed by the experiment (as a monitor) and by the trials' threads.
 /// In a non-interactive terminal it prints one line per finished trial instead.
 /// </summary>
-internal sealed class TuneProgressView(string metricName, uint budgetSeconds, TimeProvider clock, bool interactive) : IMonitor
+/// <param name="metricName">The metric shown.</param>
+/// <param name="budgetSeconds">The --train-time.</param>
+/// <param name="space">The search space, which formats hyperparameters.</param>
+/// <param name="clock">The clock.</param>
+/// <param name="start">When the --train-time started (a <paramref name="clock"/> timestamp).</param>
+/// <param name="interactive">Whether to draw a live display rather than one line per trial.</param>
+internal sealed class TuneProgressView(string metricName, uint budgetSeconds, SearchSpace space, TimeProvider clock, long start, bool interactive) : IMonitor
 {
     private readonly object gate = new();
     private readonly Dictionary<int, (TrialSettings Settings, TrainingProgress? Progress, EpochReport? LastEpoch)> running = [];
-    private readonly long start = clock.GetTimestamp();
     private TrialResult? best;
     private int completed;
     private int failed;
@@ -77,7 +82,13 @@ internal sealed class TuneProgressView(string metricName, uint budgetSeconds, Ti
 
         if (!interactive)
         {
-            Console.WriteLine($"trial {settings.TrialId,4}: stopped: {exception?.Message ?? "unknown reason"}");
+            string reason = exception switch
+            {
+                null => "unknown reason",
+                OperationCanceledException => "interrupted before it finished (a later run of the study retries it)",
+                _ => CliErrors.UserMessage(exception),
+            };
+            Console.WriteLine($"trial {settings.TrialId,4}: stopped: {reason}");
         }
     }
 
@@ -129,23 +140,10 @@ internal sealed class TuneProgressView(string metricName, uint budgetSeconds, Ti
         return $"[green]{new string('━', filled)}[/][grey]{new string('━', width - filled)}[/] {fraction.ToString("P0", CultureInfo.InvariantCulture)}";
     }
 
-    internal static string Describe(TrialSettings settings)
-    {
-        if (!settings.Parameter.ContainsKey(MlpTrialRunner.SearchSpaceKey))
-        {
-            return settings.Parameter.ToString();
-        }
-
-        try
-        {
-            MlpHyperparameters h = MlpHyperparameters.From(settings.Parameter[MlpTrialRunner.SearchSpaceKey]);
-            return string.Create(CultureInfo.InvariantCulture, $"lr {h.LearningRate:G3}, momentum {h.Momentum:F2}, l2 {h.L2:G2}, {h.Depth}x{h.HiddenWidth}, batch {h.BatchSize}, {h.Epochs} epochs");
-        }
-        catch (ArgumentException)
-        {
-            return settings.Parameter.ToString();
-        }
-    }
+    /// <summary>The trial's hyperparameters on one line, formatted as the search space declares them.</summary>
+    private string Describe(TrialSettings settings) => HyperparameterText.Describe(space, settings.Parameter);
 
     internal static string Format(double value) => double.IsFinite(value) ? value.ToString("0.0000", CultureInfo.InvariantCulture) : value.ToString(CultureInfo.InvariantCulture);
+
+    internal static string Format(double? value) => value is double v && double.IsFinite(v) ? Format(v) : "-";
 }

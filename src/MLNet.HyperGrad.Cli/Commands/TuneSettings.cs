@@ -35,7 +35,13 @@ internal sealed record TuneSettings
 
     public string? OutputDirectory { get; init; }
 
-    public int Parallelism { get; init; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
+    public int Parallelism { get; init; } = DefaultParallelism;
+
+    /// <summary>The default parallelism: one trial per core, at most 4.</summary>
+    public static int DefaultParallelism => Math.Clamp(Environment.ProcessorCount, 1, 4);
+
+    /// <summary>The most trials at once: 4 per core (more only makes trials fight over the cores).</summary>
+    public static int MaxParallelism => 4 * Environment.ProcessorCount;
 
     public int MaxEpochs { get; init; } = 20;
 
@@ -55,9 +61,9 @@ internal sealed record TuneSettings
             problems.Add($"--max-trials must be at least 1, got {MaxTrials}");
         }
 
-        if (Parallelism < 1)
+        if (Parallelism < 1 || Parallelism > MaxParallelism)
         {
-            problems.Add($"--parallelism must be at least 1, got {Parallelism}");
+            problems.Add($"--parallelism must be between 1 and {MaxParallelism} (4 per core, {Environment.ProcessorCount} cores), got {Parallelism}");
         }
 
         if (MaxEpochs < 1)

@@ -2,7 +2,8 @@ using System.Globalization;
 using MLNet.HyperGrad.SearchSpaces;
 using MLNet.HyperGrad.Storage;
 using Spectre.Console;
-using MLNet.HyperGrad.AutoML;
+using MLNet.HyperGrad.Outputs;
+using MLNet.HyperGrad.Reporting;
 
 namespace MLNet.HyperGrad.Cli.Commands;
 
@@ -39,17 +40,14 @@ internal static class TuneSummary
         }
     }
 
-    public static IReadOnlyList<TrialRecord> Top(IReadOnlyList<TrialRecord> trials, int count) =>
-        trials.Where(t => t.State == TrialState.Complete && t.Loss is double l && !double.IsNaN(l))
-              .OrderBy(t => t.Loss!.Value).ThenBy(t => t.Number).Take(count).ToList();
-
     /// <summary>Prints the trial counts by state, the top-5 table and, after Ctrl+C, how to resume.</summary>
     /// <param name="trials">Every trial of the study now.</param>
     /// <param name="before">The trials the study held before this run.</param>
     /// <param name="cancelled">Whether the user stopped this run (Ctrl+C).</param>
     /// <param name="metricName">The metric's name.</param>
+    /// <param name="space">The search space, which formats the hyperparameters.</param>
     /// <param name="settings">The run's settings.</param>
-    public static void Print(IReadOnlyList<TrialRecord> trials, IReadOnlyList<TrialRecord> before, bool cancelled, string metricName, TuneSettings settings)
+    public static void Print(IReadOnlyList<TrialRecord> trials, IReadOnlyList<TrialRecord> before, bool cancelled, string metricName, SearchSpace space, TuneSettings settings)
     {
         AnsiConsole.MarkupLine($"\n[bold]{trials.Count}[/] trial(s) in the study: {Markup.Escape(Counts(trials, before, cancelled))}");
         if (cancelled)
@@ -57,7 +55,7 @@ internal static class TuneSummary
             AnsiConsole.MarkupLine($"[yellow]interrupted[/]: rerun the same command to resume study [bold]{Markup.Escape(settings.ResolvedStudyName)}[/]; its interrupted trials run first");
         }
 
-        IReadOnlyList<TrialRecord> top = Top(trials, 5);
+        IReadOnlyList<TrialRecord> top = TrialRanking.Top(trials, 5);
         if (top.Count == 0)
         {
             AnsiConsole.MarkupLine("[yellow]no trial completed[/]");
@@ -69,13 +67,12 @@ internal static class TuneSummary
         for (int i = 0; i < top.Count; i++)
         {
             TrialRecord t = top[i];
-            var settingsOfTrial = new TrialSettings { TrialId = t.Number, Parameter = Parameter.FromJson(t.ParametersJson) };
             table.AddRow(
                 (i + 1).ToString(CultureInfo.InvariantCulture),
                 t.Number.ToString(CultureInfo.InvariantCulture),
-                TuneCommand.Format(t.Metric),
+                TuneProgressView.Format(t.Metric),
                 string.Create(CultureInfo.InvariantCulture, $"{(t.DurationMilliseconds ?? 0) / 1000:F1} s"),
-                Markup.Escape(TuneProgressView.Describe(settingsOfTrial)));
+                Markup.Escape(HyperparameterText.Describe(space, Parameter.FromJson(t.ParametersJson))));
         }
 
         AnsiConsole.Write(table);

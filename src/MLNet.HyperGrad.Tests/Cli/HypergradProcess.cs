@@ -10,7 +10,7 @@ internal sealed class HypergradProcess : IDisposable
     private readonly StringBuilder output = new();
     private readonly StringBuilder errors = new();
 
-    private HypergradProcess(string workingDirectory, IEnumerable<string> args)
+    private HypergradProcess(string workingDirectory, IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -26,6 +26,18 @@ internal sealed class HypergradProcess : IDisposable
         }
 
         start.Environment["NO_COLOR"] = "1";
+        foreach ((string name, string? value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
+        }
+
         process = new Process { StartInfo = start };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (errors) { errors.AppendLine(e.Data); } } };
@@ -73,8 +85,12 @@ internal sealed class HypergradProcess : IDisposable
     public static HypergradProcess Start(string workingDirectory, params string[] args) => new(workingDirectory, args);
 
     public static HypergradProcess Run(string workingDirectory, TimeSpan timeout, params string[] args)
+        => RunWithEnvironment(workingDirectory, timeout, new Dictionary<string, string?>(), args);
+
+    /// <summary>Runs with environment variables set (a null value removes one, such as the NO_COLOR every run sets).</summary>
+    public static HypergradProcess RunWithEnvironment(string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
-        var p = new HypergradProcess(workingDirectory, args);
+        var p = new HypergradProcess(workingDirectory, args, environment);
         if (!p.process.WaitForExit(timeout))
         {
             p.Kill();

@@ -1,3 +1,5 @@
+using MLNet.HyperGrad.Data.Idx;
+using MLNet.HyperGrad.Data.Csv;
 using MLNet.HyperGrad.Data;
 using MLNet.HyperGrad.Models;
 using MLNet.HyperGrad.Torch;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using MLNet.HyperGrad.SearchSpaces;
 using MLNet.HyperGrad.Storage;
 
@@ -41,6 +40,13 @@ internal sealed class StudySession : IDisposable
         }
 
         string seedText = seed.ToString(CultureInfo.InvariantCulture);
+        if (await storage.GetStudyAsync(name, cancellationToken) is { } stored
+            && SearchSpaceDescription.Compare(stored.SearchSpaceJson, space) is { Count: > 0 } differences)
+        {
+            var mismatch = new SearchSpaceMismatchException(name, differences);
+            throw new StorageException(mismatch.Message, mismatch);
+        }
+
         StudyRecord study = await storage.GetOrCreateStudyAsync(
             name, taskDescription, Describe(space), StudyDirection.Minimize, new Dictionary<string, string> { [SeedAttribute] = seedText }, cancellationToken);
         if (!study.Attributes.TryGetValue(SeedAttribute, out string? storedSeed))
@@ -200,13 +206,5 @@ internal sealed class StudySession : IDisposable
     }
 
     /// <summary>A JSON description of a search space's slots, stored with the study so a resumed study tunes the same space.</summary>
-    public static string Describe(SearchSpace space) => JsonSerializer.Serialize(space.FeatureDimensions.Select(d => new
-    {
-        key = d.KeyPath,
-        kind = d.Kind.ToString(),
-        levels = d.Levels,
-        log = d.IsLogScale,
-        min = d.Min?.ToString("R", CultureInfo.InvariantCulture),
-        max = d.Max?.ToString("R", CultureInfo.InvariantCulture),
-    }));
+    public static string Describe(SearchSpace space) => SearchSpaceDescription.ToJson(space);
 }

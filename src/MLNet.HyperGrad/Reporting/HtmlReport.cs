@@ -1,4 +1,5 @@
 using System.Text;
+using MLNet.HyperGrad.IO;
 
 namespace MLNet.HyperGrad.Reporting;
 
@@ -68,6 +69,7 @@ public static class HtmlReport
     }
 
     /// <summary>Renders the report and writes it to a UTF-8 file (without a byte-order mark), replacing it if it exists.</summary>
+    /// <remarks>The file is written under a temporary name and renamed into place, so a failure or a kill while writing leaves the previous report intact.</remarks>
     /// <param name="path">The file to write, usually ending in <c>.html</c>; its folder must exist.</param>
     /// <param name="data">What to show.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
@@ -76,6 +78,6 @@ public static class HtmlReport
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(data);
-        File.WriteAllText(path, Render(data), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        AtomicFile.WriteAllText(path, Render(data));
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.ObjectModel;
 using MLNet.HyperGrad.AutoML;
+using MLNet.HyperGrad.SearchSpaces;
 using MLNet.HyperGrad.Storage;
 
 namespace MLNet.HyperGrad.Reporting;
@@ -72,6 +73,30 @@ public sealed partial record ReportTrial
             ArgumentNullException.ThrowIfNull(value);
             validationCurve = Array.AsReadOnly([.. value]);
         }
+    }
+
+    /// <summary>Builds a report trial from a trial as a study stores it.</summary>
+    /// <param name="record">The stored trial.</param>
+    /// <returns>
+    /// The trial with its <see cref="TrialState"/>, scores, duration, start, flattened hyperparameters, error, and its intermediate values
+    /// (in step order) as the validation curve.
+    /// </returns>
+    /// <exception cref="ArgumentNullException"><paramref name="record"/> is null.</exception>
+    public static ReportTrial FromRecord(TrialRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return new ReportTrial
+        {
+            Number = record.Number,
+            State = record.State,
+            Loss = record.Loss,
+            Metric = record.Metric,
+            DurationMilliseconds = record.DurationMilliseconds,
+            StartedAtUtc = record.StartedAtUtc,
+            Parameters = FlattenParameters(Parameter.FromJson(record.ParametersJson)),
+            Error = record.Error,
+            ValidationCurve = [.. record.IntermediateValues.OrderBy(v => v.Step).Select(v => v.Value)],
+        };
     }
 
     /// <summary>Builds a report trial from what a trial runner returned.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using MLNet.HyperGrad.IO;
 
 namespace MLNet.HyperGrad.Reporting;
 
@@ -63,6 +64,7 @@ public static class TrialsCsvWriter
     }
 
     /// <summary>Writes the trials to a UTF-8 file (without a byte-order mark), replacing it if it exists.</summary>
+    /// <remarks>The file is written under a temporary name and renamed into place, so a failure or a kill while writing leaves the previous file intact.</remarks>
     /// <param name="path">The file to write; its folder must exist.</param>
     /// <param name="trials">The trials.</param>
     /// <exception cref="ArgumentNullException">An argument is null, or a trial is null.</exception>
@@ -71,8 +73,8 @@ public static class TrialsCsvWriter
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(trials);
-        using var writer = new StreamWriter(path, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-        Write(writer, trials);
+        ReportTrial[] rows = [.. trials];
+        AtomicFile.WriteText(path, writer => Write(writer, rows));
     }
 
     /// <summary>Quotes a field when RFC 4180 requires it.</summary>

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using System.Reflection;
+using System.Text.Json.Serialization;
 
 namespace MLNet.HyperGrad.SearchSpaces;
 
@@ -14,7 +15,8 @@ public sealed partial class Parameter
     /// <see cref="bool"/>, <see cref="string"/>, an enum (from a member name), a nullable of those,
     /// a one-dimensional array, <see cref="List{T}"/> or one of its read-only interfaces, a dictionary
     /// with string keys, a class or struct with a public parameterless constructor whose public
-    /// settable properties or fields are named by the keys, <see cref="Parameter"/> itself, or
+    /// settable properties or fields are named by the keys (a member's
+    /// <see cref="JsonPropertyNameAttribute"/> name when it has one), <see cref="Parameter"/> itself, or
     /// <see cref="object"/> (long, double, bool, string, object[] or a dictionary).
     /// </typeparam>
     /// <returns>The converted value. An integer converts to a floating-point type; a number converts to an integer type only when it is whole and in range.</returns>
@@ -219,7 +221,8 @@ public sealed partial class Parameter
             if (property.GetIndexParameters().Length == 0 && property.GetGetMethod() is not null && property.GetSetMethod() is not null
                 && property.GetValue(value) is { } member)
             {
-                map[property.Name] = FromValue(member, ChildPath(path, property.Name), depth + 1);
+                string key = KeyOf(property);
+                map[key] = FromValue(member, ChildPath(path, key), depth + 1);
             }
         }
 
@@ -227,12 +230,20 @@ public sealed partial class Parameter
         {
             if (!field.IsInitOnly && !field.IsLiteral && field.GetValue(value) is { } member)
             {
-                map[field.Name] = FromValue(member, ChildPath(path, field.Name), depth + 1);
+                string key = KeyOf(field);
+                map[key] = FromValue(member, ChildPath(path, key), depth + 1);
             }
         }
 
         return new Parameter(map);
     }
+
+    /// <summary>
+    /// The key of a property or field in an object parameter: the name its
+    /// <see cref="JsonPropertyNameAttribute"/> gives (as System.Text.Json, which ML.NET's <c>AsType</c>
+    /// goes through, would use), else the member's own name.
+    /// </summary>
+    internal static string KeyOf(MemberInfo member) => member.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? member.Name;
 
     private static bool IsIntegerType(Type type)
         => type == typeof(int) || type == typeof(long) || type == typeof(short) || type == typeof(byte)
@@ -401,14 +412,14 @@ public sealed partial class Parameter
         {
             string childPath = ChildPath(path, kv.Key);
             PropertyInfo? property = target.GetProperties(PublicInstance)
-                .FirstOrDefault(p => p.Name == kv.Key && p.GetIndexParameters().Length == 0 && p.GetSetMethod() is not null);
+                .FirstOrDefault(p => KeyOf(p) == kv.Key && p.GetIndexParameters().Length == 0 && p.GetSetMethod() is not null);
             if (property is not null)
             {
                 property.SetValue(instance, kv.Value.ConvertTo(property.PropertyType, childPath, depth + 1));
                 continue;
             }
 
-            FieldInfo? field = target.GetField(kv.Key, PublicInstance);
+            FieldInfo? field = target.GetFields(PublicInstance).FirstOrDefault(f => KeyOf(f) == kv.Key);
             if (field is not null && !field.IsInitOnly && !field.IsLiteral)
             {
                 field.SetValue(instance, kv.Value.ConvertTo(field.FieldType, childPath, depth + 1));

@@ -242,7 +242,8 @@ public sealed partial class Parameter : IEquatable<Parameter>
     /// <typeparam name="T">The declared type of <paramref name="value"/>.</typeparam>
     /// <param name="value">
     /// The value. For a class or struct, every public instance property with a public getter and setter
-    /// and every public writable field becomes a key (null members are left out); dictionaries with
+    /// and every public writable field becomes a key, named by its
+    /// <see cref="System.Text.Json.Serialization.JsonPropertyNameAttribute"/> if it has one (null members are left out); dictionaries with
     /// string keys become objects; a <see cref="Parameter"/> is returned as it is.
     /// </param>
     /// <returns>The parameter.</returns>

@@ -30,7 +30,12 @@ public partial class SearchSpace
         {
             if (OptionFromMember(type, member, visiting) is OptionBase option)
             {
-                _options[member.Name] = option;
+                string key = Parameter.KeyOf(member);
+                if (!_options.TryAdd(key, option))
+                {
+                    throw new ArgumentException(
+                        $"Two members of {Parameter.TypeName(type)} have the key '{key}' (check their [JsonPropertyName] attributes); every option needs its own key.");
+                }
             }
         }
     }

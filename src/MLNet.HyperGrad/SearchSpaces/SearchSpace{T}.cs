@@ -3,7 +3,9 @@ namespace MLNet.HyperGrad.SearchSpaces;
 /// <summary>A search space built by reflection from the option attributes on <typeparamref name="T"/>'s public properties and fields.</summary>
 /// <typeparam name="T">A class whose members carry <see cref="RangeAttribute"/>, <see cref="ChoiceAttribute"/>, <see cref="BooleanChoiceAttribute"/> or <see cref="NestOptionAttribute"/>.</typeparam>
 /// <remarks>
-/// Each attributed member becomes a key named after it; members without one of these attributes are
+/// Each attributed member becomes a key named after it, or after its
+/// <see cref="System.Text.Json.Serialization.JsonPropertyNameAttribute"/> when it has one (so a
+/// property <c>LearningRate</c> can be the key <c>learning_rate</c>); members without one of these attributes are
 /// ignored. <see cref="SearchSpace.SampleFromFeatureSpace"/> returns a parameter whose
 /// <c>AsType&lt;T&gt;()</c> is the decoded object.
 /// <code>

@@ -1,30 +1,89 @@
+using System.Text.Json.Serialization;
 using MLNet.HyperGrad.SearchSpaces;
 
 namespace MLNet.HyperGrad.AutoML.Runners;
 
-/// <summary>The hyperparameters <see cref="MlpTrialRunner"/> tunes, read from a trial's parameter.</summary>
-/// <param name="LearningRate">SGD's learning rate.</param>
-/// <param name="Momentum">SGD's momentum.</param>
-/// <param name="L2">The L2 coefficient (weight decay).</param>
-/// <param name="HiddenWidth">Units per hidden layer.</param>
-/// <param name="Depth">Number of hidden layers.</param>
-/// <param name="BatchSize">Minibatch size.</param>
-/// <param name="Epochs">Passes over the training data.</param>
-public sealed record MlpHyperparameters(double LearningRate, double Momentum, double L2, int HiddenWidth, int Depth, int BatchSize, int Epochs)
+/// <summary>The hyperparameters <see cref="MlpTrialRunner"/> tunes, each described once by its search-space attribute.</summary>
+/// <remarks>
+/// <para>This class is the MLP's search space, as ML.NET's option classes are: <c>new SearchSpace&lt;MlpHyperparameters&gt;()</c>
+/// builds it from the attributes, a trial's parameter converts back with
+/// <c>parameter.AsType&lt;MlpHyperparameters&gt;()</c>, and the study's description of the space, the report's
+/// axes (log or linear) and the command line's formatting all derive from the attributes. Adding a
+/// hyperparameter is one attributed property here (and its use in the runner).</para>
+/// <para>Keys are the <see cref="JsonPropertyNameAttribute"/> names (<c>learning_rate</c>), which studies
+/// store. <see cref="MlpTrialRunner.CreateSearchSpace"/> narrows epochs and hidden width to a caller's limits.</para>
+/// </remarks>
+public sealed record MlpHyperparameters
 {
+    private static readonly SearchSpace<MlpHyperparameters> Space = new();
+
+    /// <summary>Gets or sets SGD's learning rate.</summary>
+    [JsonPropertyName("learning_rate")]
+    [Range(1e-4, 0.5, init: 0.05, logBase: true)]
+    public double LearningRate { get; set; }
+
+    /// <summary>Gets or sets SGD's momentum.</summary>
+    [JsonPropertyName("momentum")]
+    [Range(0.0, 0.99, init: 0.9)]
+    public double Momentum { get; set; }
+
+    /// <summary>Gets or sets the L2 coefficient (weight decay).</summary>
+    [JsonPropertyName("l2")]
+    [Range(1e-7, 1e-2, init: 1e-5, logBase: true)]
+    public double L2 { get; set; }
+
+    /// <summary>Gets or sets the units per hidden layer.</summary>
+    [JsonPropertyName("hidden_width")]
+    [Range(16, 512, init: 128, logBase: true)]
+    public int HiddenWidth { get; set; }
+
+    /// <summary>Gets or sets the number of hidden layers.</summary>
+    [JsonPropertyName("depth")]
+    [Range(1, 3, init: 2)]
+    public int Depth { get; set; }
+
+    /// <summary>Gets or sets the minibatch size.</summary>
+    [JsonPropertyName("batch_size")]
+    [Choice([32, 64, 128, 256], 128)]
+    public int BatchSize { get; set; }
+
+    /// <summary>Gets or sets the passes over the training data.</summary>
+    [JsonPropertyName("epochs")]
+    [Range(1, 20, init: 10)]
+    public int Epochs { get; set; }
+
+    /// <summary>Gets the defaults the attributes declare.</summary>
+    /// <value>A new instance on every call: learning rate 0.05, momentum 0.9, L2 1e-5, 2 hidden layers of 128, batch 128, 10 epochs.</value>
+    public static MlpHyperparameters Default => Space.SampleFromFeatureSpace(Space.Default).AsType<MlpHyperparameters>();
+
     /// <summary>Reads the hyperparameters from the object a search space from <see cref="MlpTrialRunner.CreateSearchSpace"/> samples.</summary>
-    /// <param name="parameter">The object with keys learning_rate, momentum, l2, hidden_width, depth, batch_size, epochs.</param>
+    /// <param name="parameter">An object with every key of <c>SearchSpace&lt;MlpHyperparameters&gt;</c> (learning_rate, momentum, l2, hidden_width, depth, batch_size, epochs).</param>
     /// <returns>The hyperparameters.</returns>
-    /// <exception cref="ArgumentException">A key is missing or a value is out of range.</exception>
+    /// <exception cref="ArgumentException">A key is missing or unknown, a value has the wrong kind, or a value is out of the range the runner can train with.</exception>
     public static MlpHyperparameters From(Parameter parameter)
     {
         ArgumentNullException.ThrowIfNull(parameter);
-        double Number(string key) => parameter.ContainsKey(key)
-            ? parameter[key].AsType<double>()
-            : throw new ArgumentException($"The MLP trial's parameter has no \"{key}\"; it has {string.Join(", ", parameter.Keys)}.", nameof(parameter));
-        int Integer(string key) => (int)Math.Round(Number(key));
-        var h = new MlpHyperparameters(Number("learning_rate"), Number("momentum"), Number("l2"), Integer("hidden_width"), Integer("depth"), Integer("batch_size"), Integer("epochs"));
-        if (!(h.LearningRate > 0) || h.Momentum < 0 || h.Momentum >= 1 || h.L2 < 0 || h.HiddenWidth < 1 || h.Depth < 0 || h.BatchSize < 1 || h.Epochs < 1)
+        if (parameter.ParameterType != ParameterType.Object)
+        {
+            throw new ArgumentException($"The MLP trial's parameter must be an object with keys {string.Join(", ", Space.Keys)}; got {parameter}.", nameof(parameter));
+        }
+
+        if (Space.Keys.FirstOrDefault(key => !parameter.ContainsKey(key)) is { } missing)
+        {
+            throw new ArgumentException($"The MLP trial's parameter has no \"{missing}\"; it has {string.Join(", ", parameter.Keys)}.", nameof(parameter));
+        }
+
+        MlpHyperparameters h;
+        try
+        {
+            h = parameter.AsType<MlpHyperparameters>();
+        }
+        catch (InvalidCastException ex)
+        {
+            throw new ArgumentException($"The MLP trial's parameter does not fit its hyperparameters: {ex.Message}", nameof(parameter), ex);
+        }
+
+        if (!(h.LearningRate > 0) || !(h.Momentum >= 0 && h.Momentum < 1) || !(h.L2 >= 0) || h.HiddenWidth < 1 || h.Depth < 0 || h.BatchSize < 1 || h.Epochs < 1)
         {
             throw new ArgumentException($"MLP hyperparameters out of range: {h}.", nameof(parameter));
         }

@@ -11,7 +11,8 @@ namespace MLNet.HyperGrad.AutoML.Runners;
 
 /// <summary>Trains an MLP per trial on tabular data (CSV or Fashion-MNIST) and scores it on validation data.</summary>
 /// <remarks>
-/// <para>Reads its hyperparameters at <c>Parameter["mlp"]</c> (<see cref="CreateSearchSpace"/>): learning rate
+/// <para>Reads its hyperparameters at <c>Parameter["mlp"]</c> as <see cref="MlpHyperparameters"/>
+/// (<c>AsType&lt;MlpHyperparameters&gt;()</c>; the space is <see cref="CreateSearchSpace"/>): learning rate
 /// (log), momentum, L2 (log), hidden width (log), depth, batch size, epochs. Trains with SGD with momentum,
 /// seeded by <see cref="TrialSettings.Seed"/>, and evaluates on the validation data after every epoch: it
 /// reports the validation loss of epoch <c>e</c> (from 1) as step <c>e</c> to <see cref="TrialSettings.Reporter"/>
@@ -86,24 +87,28 @@ public sealed class MlpTrialRunner : ITrialRunner
     /// <summary>Gets the standardizer fitted on the training data, or null.</summary>
     public Standardizer? Standardizer { get; }
 
-    /// <summary>The search space of the MLP's hyperparameters.</summary>
-    /// <param name="maxEpochs">The largest number of epochs a trial may train; 20 by default.</param>
-    /// <param name="maxHiddenWidth">The widest hidden layer; 512 by default.</param>
-    /// <returns>A new search space.</returns>
-    public static SearchSpace CreateSearchSpace(int maxEpochs = 20, int maxHiddenWidth = 512)
+    /// <summary>The search space of the MLP's hyperparameters: <c>SearchSpace&lt;MlpHyperparameters&gt;</c>, with the largest epochs and hidden width set to the limits given.</summary>
+    /// <param name="maxEpochs">The largest number of epochs a trial may train, at least 1 (then epochs are fixed at 1); 20 by default.</param>
+    /// <param name="maxHiddenWidth">The widest hidden layer, at least 16 (the narrowest); 512 by default.</param>
+    /// <returns>A new search space; its options other than epochs and hidden width are the attributes' of <see cref="MlpHyperparameters"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A limit is below the option's smallest value.</exception>
+    public static SearchSpace<MlpHyperparameters> CreateSearchSpace(int maxEpochs = 20, int maxHiddenWidth = 512)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxEpochs, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxHiddenWidth, 16);
-        return new SearchSpace
-        {
-            ["learning_rate"] = new UniformDoubleOption(1e-4, 0.5, logBase: true, defaultValue: 0.05),
-            ["momentum"] = new UniformDoubleOption(0, 0.99, defaultValue: 0.9),
-            ["l2"] = new UniformDoubleOption(1e-7, 1e-2, logBase: true, defaultValue: 1e-5),
-            ["hidden_width"] = new UniformIntOption(16, maxHiddenWidth, logBase: true, defaultValue: Math.Min(128, maxHiddenWidth)),
-            ["depth"] = new UniformIntOption(1, 3, defaultValue: 2),
-            ["batch_size"] = new ChoiceOption([32, 64, 128, 256], 128),
-            ["epochs"] = maxEpochs == 1 ? new ChoiceOption([1], 1) : new UniformIntOption(1, maxEpochs, defaultValue: Math.Min(10, maxEpochs)),
-        };
+        var space = new SearchSpace<MlpHyperparameters>();
+        SetMax(space, nameof(MlpHyperparameters.Epochs), maxEpochs, nameof(maxEpochs));
+        SetMax(space, nameof(MlpHyperparameters.HiddenWidth), maxHiddenWidth, nameof(maxHiddenWidth));
+        return space;
+    }
+
+    /// <summary>Sets the largest value of an integer option declared by <see cref="MlpHyperparameters"/>, keeping its smallest value, scale and (clamped) default; a range of one value becomes a fixed choice.</summary>
+    private static void SetMax(SearchSpace space, string property, int max, string paramName)
+    {
+        string key = Parameter.KeyOf(typeof(MlpHyperparameters).GetProperty(property)!);
+        var declared = (UniformIntOption)space[key];
+        int min = (int)declared.Min;
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, min, paramName);
+        int defaultValue = Math.Min(declared.SampleFromFeatureSpace(declared.Default).AsType<int>(), max);
+        space[key] = max == min ? new ChoiceOption([min], min) : new UniformIntOption(min, max, declared.LogBase, defaultValue);
     }
 
     /// <inheritdoc />

@@ -1,0 +1,111 @@
+using MLNet.HyperGrad.Data.Csv;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using MLNet.HyperGrad.AutoML;
+using MLNet.HyperGrad.AutoML.Runners;
+using MLNet.HyperGrad.Data;
+using MLNet.HyperGrad.Outputs;
+using MLNet.HyperGrad.Storage;
+
+namespace MLNet.HyperGrad.Tests.Cli;
+
+/// <summary>What a run leaves and how long it takes: the same outputs from the library as from the command, within --train-time.</summary>
+[Collection(CliCollection.Name)]
+public sealed partial class HypergradCliOutputsTests : IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(4);
+    private readonly string directory = Directory.CreateTempSubdirectory("hg-cli-outputs-").FullName;
+
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+
+    [Fact]
+    public async Task Library_SameStudyAsTheCommand_SameTrialsAndSameModel()
+    {
+        string csv = SklearnCsv.Export("wine", directory);
+        const int Seed = 5;
+        string cliOutput = Path.Combine(directory, "cli");
+        using (HypergradProcess run = HypergradProcess.Run(directory, Timeout,
+            "classification", "--dataset", csv, "--label-col", "target", "--max-trials", "3", "--max-epochs", "3", "--parallelism", "1", "--seed", "5", "-o", cliOutput))
+        {
+            Assert.True(run.ExitCode == 0, run.Output + run.Errors);
+        }
+
+        // The same run with the library alone, as samples/TuneToFolder does it.
+        string libraryOutput = StudyOutputs.PrepareDirectory(Path.Combine(directory, "library"));
+        CsvDataset data = CsvReader.Read(csv, new CsvReadOptions { LabelColumn = "target", Task = TaskKind.Classification, MissingValuePolicy = MissingValuePolicy.Impute });
+        TrainValidationSplit split = DatasetSplit.TrainValidation(data.Dataset, 0.2, Seed, stratify: true);
+        using var storage = new SqliteStudyStorage(Path.Combine(libraryOutput, "study.db"));
+        var bestModel = new BestModelWriter(libraryOutput, split.Train, data.Schema);
+        var experiment = new HyperGradExperiment()
+            .AddSearchSpace(MlpTrialRunner.SearchSpaceKey, MlpTrialRunner.CreateSearchSpace(maxEpochs: 3))
+            .SetTrialRunner(_ => new MlpTrialRunner(split.Train, split.Validation))
+            .SetStudy(storage, "wine")
+            .SetMaxModelToExplore(3)
+            .SetSeed(Seed)
+            .WithHyperGrad()
+            .SetMonitor(bestModel);
+        await experiment.RunAsync();
+        StudyRecord study = (await storage.GetStudyAsync("wine"))!;
+        IReadOnlyList<TrialRecord> trials = await storage.GetTrialsAsync(study.Id);
+        await bestModel.EnsureSavedAsync(TrialRanking.Best(trials), Seed, () => new MlpTrialRunner(split.Train, split.Validation));
+        StudyOutputs.Write(libraryOutput, study, trials, experiment.SearchSpace, new StudyOutputOptions { Task = TaskKind.Classification });
+
+        Assert.Equal(WithoutTimes(Path.Combine(cliOutput, "trials.csv")), WithoutTimes(Path.Combine(libraryOutput, "trials.csv")));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(cliOutput, "model", "weights.bin")), File.ReadAllBytes(Path.Combine(libraryOutput, "model", "weights.bin")));
+        Assert.True(File.Exists(Path.Combine(libraryOutput, "report.html")));
+    }
+
+    [Fact]
+    public void TrainTime_CountsTheSetupAndKeepsTimeForTheEnd()
+    {
+        string csv = SklearnCsv.Export("breast_cancer", directory);
+        var clock = Stopwatch.StartNew();
+
+        using HypergradProcess run = HypergradProcess.Run(directory, Timeout,
+            "classification", "--dataset", csv, "--label-col", "target", "--train-time", "6", "-o", Path.Combine(directory, "timed"));
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Errors);
+        Match setup = SetupLine().Match(run.Output);
+        Assert.True(setup.Success, run.Output);
+        double setupSeconds = double.Parse(setup.Groups["setup"].Value, CultureInfo.InvariantCulture);
+        int tuningSeconds = int.Parse(setup.Groups["tuning"].Value, CultureInfo.InvariantCulture);
+
+        // The tuning loop gets what the setup left of the budget, less half a second for the end of the run.
+        Assert.Equal(Math.Max(1, (int)Math.Floor(6 - setupSeconds - 0.5)), tuningSeconds, tolerance: 1);
+        Assert.True(setupSeconds + tuningSeconds <= 6, run.Output);
+        Assert.True(clock.Elapsed.TotalSeconds < 6 + 20, $"took {clock.Elapsed.TotalSeconds:F0} s");
+    }
+
+    [Fact]
+    public void TrainTime_NoTrialFinishes_SaysSoInTermsOfTheFlag()
+    {
+        // 30,000 rows: the seed's first two trials (13 and 10 epochs at batch 32) cannot finish in the second left for tuning.
+        var text = new System.Text.StringBuilder("a,b,c,d,label\n");
+        for (int i = 0; i < 30_000; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{i % 7},{i % 11},{i % 13},{i % 17},{(i % 7) + (i % 11) > 8}\n");
+        }
+
+        string csv = Path.Combine(directory, "long.csv");
+        File.WriteAllText(csv, text.ToString());
+
+        using HypergradProcess run = HypergradProcess.Run(directory, Timeout,
+            "classification", "--dataset", csv, "--label-col", "label", "--train-time", "1", "-o", Path.Combine(directory, "none"));
+
+        Assert.Contains("hypergrad: no trial finished within --train-time 1 s", run.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("SetTrainingTimeInSeconds", run.Output + run.Errors, StringComparison.Ordinal);
+    }
+
+    /// <summary>The lines of trials.csv without the duration and start-time columns, which differ between any two runs.</summary>
+    private static string[] WithoutTimes(string path)
+    {
+        string[][] rows = [.. File.ReadAllLines(path).Select(l => l.Split(','))];
+        int duration = Array.IndexOf(rows[0], "duration_ms");
+        int started = Array.IndexOf(rows[0], "started_at_utc");
+        return [.. rows.Select(r => string.Join(',', r.Where((_, i) => i != duration && i != started)))];
+    }
+
+    [GeneratedRegex(@"setup took (?<setup>[0-9.]+) s of --train-time 6 s: tuning for (?<tuning>[0-9]+) s")]
+    private static partial Regex SetupLine();
+}
