@@ -6,7 +6,12 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 log=$(mktemp)
-dotnet test MLNet.HyperGrad.slnx -c Release --logger "console;verbosity=minimal" 2>&1 | tee "$log"
+# Build the whole solution first, so that the samples and benchmarks must compile too.
+if ! dotnet build MLNet.HyperGrad.slnx -c Release -v quiet -nologo; then
+  echo "tests: the build failed"
+  exit 1
+fi
+dotnet test MLNet.HyperGrad.slnx -c Release --no-build --logger "console;verbosity=minimal" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 summary=$(grep -E "^(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+" "$log" | tail -n 1)
 failed=$(sed -E 's/.*Failed: +([0-9]+),.*/\1/' <<<"$summary")
