@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using MLNet.HyperGrad.Data;
 using MLNet.HyperGrad.Data.Csv;
 
 namespace MLNet.HyperGrad.Bench;

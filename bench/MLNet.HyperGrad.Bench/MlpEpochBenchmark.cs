@@ -1,7 +1,6 @@
 using System.Globalization;
 using MLNet.HyperGrad.Data;
 using MLNet.HyperGrad.Data.Idx;
-using MLNet.HyperGrad.Models;
 using MLNet.HyperGrad.Torch;
 
 namespace MLNet.HyperGrad.Bench;
@@ -27,7 +26,7 @@ internal static class MlpEpochBenchmark
         double maxOthers = double.Parse(StringOption(args, "--max-others", "0.25"), CultureInfo.InvariantCulture);
         const int maxAttemptsFactor = 4;
         string loadAtStart = MachineLoad.LoadAverage();
-        Console.WriteLine(Invariant($"# mlp-epoch {DateTime.Now:yyyy-MM-dd HH:mm}: TorchSharp libtorch {TorchRuntime.Version}, {Environment.ProcessorCount} cores, {repeats} interleaved repeats after one warm-up round; load average at start {loadAtStart}; before each repeat it waits up to {maxWait.TotalSeconds:F0} s until other processes use at most {quiet:P0} of the CPUs, and discards (and runs again, up to {maxAttemptsFactor}x) a repeat during which they took more than {maxOthers:P0} while one engine ran"));
+        Console.WriteLine(Invariant($"# mlp-epoch {TimeProvider.System.GetLocalNow():yyyy-MM-dd HH:mm}: TorchSharp libtorch {TorchRuntime.Version}, {Environment.ProcessorCount} cores, {repeats} interleaved repeats after one warm-up round; load average at start {loadAtStart}; before each repeat it waits up to {maxWait.TotalSeconds:F0} s until other processes use at most {quiet:P0} of the CPUs, and discards (and runs again, up to {maxAttemptsFactor}x) a repeat during which they took more than {maxOthers:P0} while one engine ran"));
         Console.WriteLine($"# engines: hypergrad = MLNet.HyperGrad Trainer; torchsharp-nn = nn.Sequential + optim.SGD on the same libtorch; pytorch-1.13 = {peer} under /usr/bin/python3");
         Console.WriteLine(Invariant($"# SGD lr {Hyper.LearningRate}, momentum {Hyper.Momentum}, one epoch (last partial batch dropped); the .NET engines share seed r (initial weights and randperm order) in repeat r"));
         Console.WriteLine("# FLOPs counted: the GEMMs a step runs, 2·batch·(2·Σ in·out + Σ over layers but the first of in·out) (forward, weight gradient, input gradient except the first layer); [in brackets: the 6·batch·Σ in·out rule of thumb]");

@@ -1,8 +1,6 @@
 using MLNet.HyperGrad.Data.Idx;
-using MLNet.HyperGrad.Data.Csv;
 using System.Diagnostics;
 using System.Globalization;
-using MLNet.HyperGrad.Data;
 using MLNet.HyperGrad.Models;
 using MLNet.HyperGrad.Torch;
 using MLNet.HyperGrad.Training;
@@ -17,7 +15,7 @@ namespace MLNet.HyperGrad.Bench;
 /// Where a training step's time goes: variants of one minibatch step timed in alternating chunks of
 /// steps in one process (the minimum and median chunk resist a noisy machine), with the number of
 /// TorchSharp tensors each step creates (about one per libtorch call that returns a tensor).
-///   step-profile [--chunks 30] [--steps 40] [--shape 0|1|tiny] [--only <part of a variant's name>]
+///   step-profile [--chunks 30] [--steps 40] [--shape 0|1|tiny] [--only &lt;part of a variant's name&gt;]
 /// </summary>
 internal static class StepProfile
 {

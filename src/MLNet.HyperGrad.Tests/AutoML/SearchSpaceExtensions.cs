@@ -1,5 +1,4 @@
 using MLNet.HyperGrad.SearchSpaces;
-using MLNet.HyperGrad.AutoML;
 
 namespace MLNet.HyperGrad.Tests.AutoML;
 

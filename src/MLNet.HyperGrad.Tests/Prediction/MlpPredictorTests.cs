@@ -1,6 +1,5 @@
 using MLNet.HyperGrad.Data;
 using MLNet.HyperGrad.Data.Csv;
-using MLNet.HyperGrad.Models;
 using MLNet.HyperGrad.Prediction;
 using MLNet.HyperGrad.Tests.Data;
 using MLNet.HyperGrad.Tests.Models;

@@ -1,6 +1,5 @@
 using MLNet.HyperGrad.Tests.Torch;
 using MLNet.HyperGrad.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MLNet.HyperGrad.Tests.Training;

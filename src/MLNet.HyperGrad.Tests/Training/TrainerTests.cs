@@ -1,11 +1,8 @@
 using MLNet.HyperGrad.Data.Idx;
-using MLNet.HyperGrad.Data.Csv;
 using MLNet.HyperGrad.Data;
 using MLNet.HyperGrad.Models;
-using MLNet.HyperGrad.Torch;
 using MLNet.HyperGrad.Training;
 using TorchSharp;
-using static TorchSharp.torch;
 
 namespace MLNet.HyperGrad.Tests.Training;
 

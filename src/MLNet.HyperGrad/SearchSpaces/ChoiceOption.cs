@@ -19,9 +19,9 @@ namespace MLNet.HyperGrad.SearchSpaces;
 /// </remarks>
 public sealed class ChoiceOption : OptionBase
 {
-    private readonly ReadOnlyCollection<object> _choices;
-    private readonly Parameter[] _encoded;
-    private readonly double _default;
+    private readonly ReadOnlyCollection<object> choices;
+    private readonly Parameter[] encoded;
+    private readonly double defaultValue;
 
     /// <summary>Creates the option with no explicit default (the default is the choice at the slot's mid-point).</summary>
     /// <param name="choices">The choices, at least one, all distinct.</param>
@@ -46,23 +46,23 @@ public sealed class ChoiceOption : OptionBase
             throw new ArgumentException($"{nameof(ChoiceOption)} needs at least one choice, got none.", nameof(choices));
         }
 
-        _encoded = new Parameter[choices.Length];
+        encoded = new Parameter[choices.Length];
         for (int i = 0; i < choices.Length; i++)
         {
-            _encoded[i] = Encode(choices[i], i, nameof(choices));
+            encoded[i] = Encode(choices[i], i, nameof(choices));
             for (int j = 0; j < i; j++)
             {
-                if (_encoded[j].Equals(_encoded[i]))
+                if (encoded[j].Equals(encoded[i]))
                 {
                     throw new ArgumentException(
-                        string.Create(CultureInfo.InvariantCulture, $"{nameof(ChoiceOption)}: choice {_encoded[i].Preview()} appears at positions {j} and {i}; choices must be distinct."),
+                        string.Create(CultureInfo.InvariantCulture, $"{nameof(ChoiceOption)}: choice {encoded[i].Preview()} appears at positions {j} and {i}; choices must be distinct."),
                         nameof(choices));
                 }
             }
         }
 
-        _choices = new ReadOnlyCollection<object>([.. choices]);
-        _default = 0.5;
+        this.choices = new ReadOnlyCollection<object>([.. choices]);
+        defaultValue = 0.5;
         if (defaultChoice is not null)
         {
             Parameter encodedDefault = Encode(defaultChoice, -1, nameof(defaultChoice));
@@ -74,26 +74,26 @@ public sealed class ChoiceOption : OptionBase
                     nameof(defaultChoice));
             }
 
-            _default = BinCentre(index);
+            defaultValue = BinCentre(index);
         }
     }
 
     /// <summary>Gets the choices in slot order.</summary>
-    public IReadOnlyList<object> Choices => _choices;
+    public IReadOnlyList<object> Choices => this.choices;
 
     /// <summary>Gets the choices as the parameters they decode to, in slot order.</summary>
-    internal IReadOnlyList<Parameter> EncodedChoices => _encoded;
+    internal IReadOnlyList<Parameter> EncodedChoices => encoded;
 
     /// <inheritdoc />
     /// <value>1, or 0 when there is a single choice.</value>
-    public override int FeatureSpaceDim => _encoded.Length == 1 ? 0 : 1;
+    public override int FeatureSpaceDim => encoded.Length == 1 ? 0 : 1;
 
     /// <inheritdoc />
-    public override double[] Default => FeatureSpaceDim == 0 ? [] : [_default];
+    public override double[] Default => FeatureSpaceDim == 0 ? [] : [defaultValue];
 
     /// <inheritdoc />
     /// <value>The number of choices (empty when there is a single choice).</value>
-    public override int?[] Step => FeatureSpaceDim == 0 ? [] : [_encoded.Length];
+    public override int?[] Step => FeatureSpaceDim == 0 ? [] : [encoded.Length];
 
     /// <inheritdoc />
     public override Parameter SampleFromFeatureSpace(double[] values)
@@ -101,12 +101,12 @@ public sealed class ChoiceOption : OptionBase
         UnitCube.CheckFeatures(values, FeatureSpaceDim, ToString(), nameof(values));
         if (FeatureSpaceDim == 0)
         {
-            return _encoded[0];
+            return encoded[0];
         }
 
-        int n = _encoded.Length;
+        int n = encoded.Length;
         double bin = Math.Floor(values[0] * n);
-        return _encoded[bin >= n ? n - 1 : (int)bin];
+        return encoded[bin >= n ? n - 1 : (int)bin];
     }
 
     /// <inheritdoc />
@@ -131,7 +131,7 @@ public sealed class ChoiceOption : OptionBase
     protected internal override IEnumerable<FeatureDimension> DescribeFeatureSpace(string keyPath, int offset)
         => FeatureSpaceDim == 0
             ? []
-            : [new FeatureDimension(offset, keyPath, FeatureDimensionKind.Categorical, _encoded.Length, false, null, null)];
+            : [new FeatureDimension(offset, keyPath, FeatureDimensionKind.Categorical, encoded.Length, false, null, null)];
 
     private static Parameter Encode(object? choice, int position, string paramName)
     {
@@ -161,24 +161,24 @@ public sealed class ChoiceOption : OptionBase
 
     private int IndexOf(Parameter value)
     {
-        int index = Array.IndexOf(_encoded, value);
+        int index = Array.IndexOf(encoded, value);
         if (index >= 0 || value.ParameterType is not (ParameterType.Integer or ParameterType.Number))
         {
             return index;
         }
 
         double x = value.AsType<double>();
-        return Array.FindIndex(_encoded, c => c.ParameterType is ParameterType.Integer or ParameterType.Number && c.AsType<double>() == x);
+        return Array.FindIndex(encoded, c => c.ParameterType is ParameterType.Integer or ParameterType.Number && c.AsType<double>() == x);
     }
 
-    private double BinCentre(int index) => (index + 0.5) / _encoded.Length;
+    private double BinCentre(int index) => (index + 0.5) / encoded.Length;
 
     private string ListChoices()
     {
         const int Shown = 10;
-        string head = string.Join(", ", _encoded.Take(Shown).Select(c => c.Preview()));
-        return _encoded.Length <= Shown
+        string head = string.Join(", ", encoded.Take(Shown).Select(c => c.Preview()));
+        return encoded.Length <= Shown
             ? $"[{head}]"
-            : string.Create(CultureInfo.InvariantCulture, $"[{head}, ... ({_encoded.Length} in all)]");
+            : string.Create(CultureInfo.InvariantCulture, $"[{head}, ... ({encoded.Length} in all)]");
     }
 }

@@ -4,16 +4,16 @@ namespace MLNet.HyperGrad.SearchSpaces;
 /// <remarks>Linear: u = (x - min) / (max - min). Log: u = (ln x - ln min) / (ln max - ln min).</remarks>
 internal readonly struct ContinuousScale
 {
-    private readonly double _lo;
-    private readonly double _hi;
+    private readonly double lo;
+    private readonly double hi;
 
     public ContinuousScale(double min, double max, bool logBase)
     {
         Min = min;
         Max = max;
         LogBase = logBase;
-        _lo = logBase ? Math.Log(min) : min;
-        _hi = logBase ? Math.Log(max) : max;
+        lo = logBase ? Math.Log(min) : min;
+        hi = logBase ? Math.Log(max) : max;
     }
 
     public double Min { get; }
@@ -74,14 +74,14 @@ internal readonly struct ContinuousScale
             return Max;
         }
 
-        double value = LogBase ? Math.Exp(_lo + (u * (_hi - _lo))) : Min + (u * (Max - Min));
+        double value = LogBase ? Math.Exp(lo + (u * (hi - lo))) : Min + (u * (Max - Min));
         return Math.Clamp(value, Min, Max);
     }
 
     /// <summary>Encodes x in [min, max].</summary>
     public double ToUnit(double x)
     {
-        double u = LogBase ? (Math.Log(x) - _lo) / (_hi - _lo) : (x - Min) / (Max - Min);
+        double u = LogBase ? (Math.Log(x) - lo) / (hi - lo) : (x - Min) / (Max - Min);
         return Math.Clamp(u, 0.0, 1.0);
     }
 

@@ -30,7 +30,7 @@ public sealed partial class Parameter
     /// <returns>The elements.</returns>
     /// <exception cref="InvalidCastException">The parameter is not an array, or an element is not a number.</exception>
     public double[] AsDoubleArray()
-        => _dense is not null ? (double[])_dense.Clone() : (double[])ConvertTo(typeof(double[]), string.Empty, 0);
+        => this.dense is not null ? (double[])this.dense.Clone() : (double[])ConvertTo(typeof(double[]), string.Empty, 0);
 
     /// <summary>Builds a parameter from a .NET value; <paramref name="path"/> names the value in messages.</summary>
     internal static Parameter FromValue(object? value, string path, int depth)
@@ -144,18 +144,18 @@ public sealed partial class Parameter
 
         if (target == typeof(bool))
         {
-            return ParameterType == ParameterType.Bool ? _bool : throw CastError(target, path);
+            return ParameterType == ParameterType.Bool ? boolValue : throw CastError(target, path);
         }
 
         if (target == typeof(string))
         {
-            return ParameterType == ParameterType.String ? _string! : throw CastError(target, path);
+            return ParameterType == ParameterType.String ? stringValue! : throw CastError(target, path);
         }
 
         if (target == typeof(char))
         {
-            return ParameterType == ParameterType.String && _string!.Length == 1
-                ? _string[0]
+            return ParameterType == ParameterType.String && stringValue!.Length == 1
+                ? stringValue[0]
                 : throw CastError(target, path, "a Char needs a string of length 1");
         }
 
@@ -251,8 +251,8 @@ public sealed partial class Parameter
 
     private double RequireReal(Type target, string path) => ParameterType switch
     {
-        ParameterType.Number => _number,
-        ParameterType.Integer => _integer,
+        ParameterType.Number => numberValue,
+        ParameterType.Integer => integerValue,
         _ => throw CastError(target, path),
     };
 
@@ -261,12 +261,12 @@ public sealed partial class Parameter
         long whole;
         if (ParameterType == ParameterType.Integer)
         {
-            whole = _integer;
+            whole = integerValue;
         }
-        else if (ParameterType == ParameterType.Number && Math.Floor(_number) == _number
-            && _number >= -9.2233720368547758E18 && _number < 9.2233720368547758E18)
+        else if (ParameterType == ParameterType.Number && Math.Floor(numberValue) == numberValue
+            && numberValue >= -9.2233720368547758E18 && numberValue < 9.2233720368547758E18)
         {
-            whole = (long)_number;
+            whole = (long)numberValue;
         }
         else
         {
@@ -293,7 +293,7 @@ public sealed partial class Parameter
     {
         if (ParameterType == ParameterType.String)
         {
-            if (Enum.TryParse(target, _string, ignoreCase: false, out object? parsed)
+            if (Enum.TryParse(target, stringValue, ignoreCase: false, out object? parsed)
                 && (Enum.IsDefined(target, parsed) || target.IsDefined(typeof(FlagsAttribute), inherit: false)))
             {
                 return parsed;
@@ -304,7 +304,7 @@ public sealed partial class Parameter
 
         if (ParameterType == ParameterType.Integer)
         {
-            object value = Enum.ToObject(target, _integer);
+            object value = Enum.ToObject(target, integerValue);
             return Enum.IsDefined(target, value)
                 ? value
                 : throw CastError(target, path, $"the members are [{string.Join(", ", Enum.GetNames(target))}]");
@@ -321,9 +321,9 @@ public sealed partial class Parameter
         }
 
         Type element = target.GetElementType()!;
-        if (element == typeof(double) && _dense is not null)
+        if (element == typeof(double) && this.dense is not null)
         {
-            return _dense.Clone();
+            return this.dense.Clone();
         }
 
         int count = Count;
@@ -348,9 +348,9 @@ public sealed partial class Parameter
                 throw CastError(target, path);
             }
 
-            if (arguments[0] == typeof(double) && _dense is not null)
+            if (arguments[0] == typeof(double) && this.dense is not null)
             {
-                result = new List<double>(_dense);
+                result = new List<double>(this.dense);
                 return true;
             }
 
@@ -373,7 +373,7 @@ public sealed partial class Parameter
             }
 
             var dictionary = (IDictionary)Activator.CreateInstance(typeof(Dictionary<,>).MakeGenericType(arguments))!;
-            foreach (KeyValuePair<string, Parameter> kv in _object!)
+            foreach (KeyValuePair<string, Parameter> kv in objectValue!)
             {
                 dictionary.Add(kv.Key, kv.Value.ConvertTo(arguments[1], ChildPath(path, kv.Key), depth + 1));
             }
@@ -408,7 +408,7 @@ public sealed partial class Parameter
             throw CastError(target, path, "the target type has no public parameterless constructor");
         }
 
-        foreach (KeyValuePair<string, Parameter> kv in _object!)
+        foreach (KeyValuePair<string, Parameter> kv in objectValue!)
         {
             string childPath = ChildPath(path, kv.Key);
             PropertyInfo? property = target.GetProperties(PublicInstance)
@@ -435,15 +435,15 @@ public sealed partial class Parameter
 
     private object ToNatural() => ParameterType switch
     {
-        ParameterType.Integer => _integer,
-        ParameterType.Number => _number,
-        ParameterType.Bool => _bool,
-        ParameterType.String => _string!,
-        ParameterType.Object => _object!.ToDictionary(kv => kv.Key, kv => kv.Value.ToNatural(), StringComparer.Ordinal),
+        ParameterType.Integer => integerValue,
+        ParameterType.Number => numberValue,
+        ParameterType.Bool => boolValue,
+        ParameterType.String => stringValue!,
+        ParameterType.Object => objectValue!.ToDictionary(kv => kv.Key, kv => kv.Value.ToNatural(), StringComparer.Ordinal),
         _ => Enumerable.Range(0, Count).Select(i => ElementAt(i).ToNatural()).ToArray(),
     };
 
-    private Parameter ElementAt(int index) => _dense is not null ? new Parameter(_dense[index]) : _items![index];
+    private Parameter ElementAt(int index) => this.dense is not null ? new Parameter(this.dense[index]) : this.items![index];
 
     private InvalidCastException CastError(Type target, string path, string? reason = null)
         => new($"Cannot convert {Describe(path)} ({ParameterType} {Preview()}) to {TypeName(target)}{(reason is null ? string.Empty : ": " + reason)}.");

@@ -28,22 +28,22 @@ public sealed partial class Parameter
         switch (ParameterType)
         {
             case ParameterType.Integer:
-                return _integer == other._integer;
+                return integerValue == other.integerValue;
             case ParameterType.Number:
-                return _number.Equals(other._number);
+                return numberValue.Equals(other.numberValue);
             case ParameterType.Bool:
-                return _bool == other._bool;
+                return boolValue == other.boolValue;
             case ParameterType.String:
-                return string.Equals(_string, other._string, StringComparison.Ordinal);
+                return string.Equals(stringValue, other.stringValue, StringComparison.Ordinal);
             case ParameterType.Object:
-                if (_object!.Count != other._object!.Count)
+                if (objectValue!.Count != other.objectValue!.Count)
                 {
                     return false;
                 }
 
                 // Both maps are sorted ordinally, so equal maps enumerate in the same order.
-                using (SortedDictionary<string, Parameter>.Enumerator mine = _object.GetEnumerator())
-                using (SortedDictionary<string, Parameter>.Enumerator theirs = other._object.GetEnumerator())
+                using (SortedDictionary<string, Parameter>.Enumerator mine = objectValue.GetEnumerator())
+                using (SortedDictionary<string, Parameter>.Enumerator theirs = other.objectValue.GetEnumerator())
                 {
                     while (mine.MoveNext() && theirs.MoveNext())
                     {
@@ -71,17 +71,17 @@ public sealed partial class Parameter
         switch (ParameterType)
         {
             case ParameterType.Integer:
-                return HashCode.Combine(ParameterType, _integer);
+                return HashCode.Combine(ParameterType, integerValue);
             case ParameterType.Number:
-                return NumberHash(_number);
+                return NumberHash(numberValue);
             case ParameterType.Bool:
-                return HashCode.Combine(ParameterType, _bool);
+                return HashCode.Combine(ParameterType, boolValue);
             case ParameterType.String:
-                return HashCode.Combine(ParameterType, StringComparer.Ordinal.GetHashCode(_string!));
+                return HashCode.Combine(ParameterType, StringComparer.Ordinal.GetHashCode(stringValue!));
             case ParameterType.Object:
                 var objectHash = default(HashCode);
                 objectHash.Add(ParameterType);
-                foreach (KeyValuePair<string, Parameter> kv in _object!)
+                foreach (KeyValuePair<string, Parameter> kv in objectValue!)
                 {
                     objectHash.Add(kv.Key, StringComparer.Ordinal);
                     objectHash.Add(kv.Value.GetHashCode());
@@ -91,18 +91,18 @@ public sealed partial class Parameter
             default:
                 var arrayHash = default(HashCode);
                 arrayHash.Add(ParameterType);
-                if (_dense is not null)
+                if (this.dense is not null)
                 {
-                    arrayHash.Add(_dense.Length);
-                    foreach (double value in _dense)
+                    arrayHash.Add(this.dense.Length);
+                    foreach (double value in this.dense)
                     {
                         arrayHash.Add(NumberHash(value));
                     }
                 }
                 else
                 {
-                    arrayHash.Add(_items!.Length);
-                    foreach (Parameter item in _items)
+                    arrayHash.Add(items!.Length);
+                    foreach (Parameter item in items)
                     {
                         arrayHash.Add(item.GetHashCode());
                     }
@@ -121,22 +121,22 @@ public sealed partial class Parameter
             return false;
         }
 
-        if (_dense is not null && other._dense is not null)
+        if (this.dense is not null && other.dense is not null)
         {
-            return _dense.AsSpan().SequenceEqual(other._dense);
+            return this.dense.AsSpan().SequenceEqual(other.dense);
         }
 
-        for (int i = 0; i < _dense?.Length; i++)
+        for (int i = 0; i < this.dense?.Length; i++)
         {
-            if (!other._items![i].IsNumber(_dense[i]))
+            if (!other.items![i].IsNumber(this.dense[i]))
             {
                 return false;
             }
         }
 
-        for (int i = 0; i < _items?.Length; i++)
+        for (int i = 0; i < items?.Length; i++)
         {
-            if (other._dense is not null ? !_items[i].IsNumber(other._dense[i]) : !_items[i].Equals(other._items![i]))
+            if (other.dense is not null ? !items[i].IsNumber(other.dense[i]) : !items[i].Equals(other.items![i]))
             {
                 return false;
             }
@@ -145,5 +145,5 @@ public sealed partial class Parameter
         return true;
     }
 
-    private bool IsNumber(double value) => ParameterType == ParameterType.Number && _number.Equals(value);
+    private bool IsNumber(double value) => ParameterType == ParameterType.Number && numberValue.Equals(value);
 }

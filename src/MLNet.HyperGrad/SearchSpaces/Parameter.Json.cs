@@ -66,20 +66,20 @@ public sealed partial class Parameter
         switch (ParameterType)
         {
             case ParameterType.Integer:
-                writer.WriteNumberValue(_integer);
+                writer.WriteNumberValue(integerValue);
                 break;
             case ParameterType.Number:
-                WriteNumber(writer, _number);
+                WriteNumber(writer, numberValue);
                 break;
             case ParameterType.Bool:
-                writer.WriteBooleanValue(_bool);
+                writer.WriteBooleanValue(boolValue);
                 break;
             case ParameterType.String:
-                writer.WriteStringValue(_string);
+                writer.WriteStringValue(stringValue);
                 break;
             case ParameterType.Object:
                 writer.WriteStartObject();
-                foreach (KeyValuePair<string, Parameter> kv in _object!)
+                foreach (KeyValuePair<string, Parameter> kv in objectValue!)
                 {
                     writer.WritePropertyName(kv.Key);
                     kv.Value.WriteTo(writer);
@@ -89,16 +89,16 @@ public sealed partial class Parameter
                 break;
             default:
                 writer.WriteStartArray();
-                if (_dense is not null)
+                if (this.dense is not null)
                 {
-                    foreach (double value in _dense)
+                    foreach (double value in this.dense)
                     {
                         WriteNumber(writer, value);
                     }
                 }
                 else
                 {
-                    foreach (Parameter item in _items!)
+                    foreach (Parameter item in this.items!)
                     {
                         item.WriteTo(writer);
                     }

@@ -31,54 +31,54 @@ public sealed partial class Parameter : IEquatable<Parameter>
     /// <summary>The deepest nesting accepted when converting objects, as a guard against cycles.</summary>
     internal const int MaxDepth = 64;
 
-    private readonly long _integer;
-    private readonly double _number;
-    private readonly bool _bool;
-    private readonly string? _string;
-    private readonly SortedDictionary<string, Parameter>? _object;
-    private readonly Parameter[]? _items;
-    private readonly double[]? _dense;
+    private readonly long integerValue;
+    private readonly double numberValue;
+    private readonly bool boolValue;
+    private readonly string? stringValue;
+    private readonly SortedDictionary<string, Parameter>? objectValue;
+    private readonly Parameter[]? items;
+    private readonly double[]? dense;
 
     private Parameter(long value)
     {
         ParameterType = ParameterType.Integer;
-        _integer = value;
+        integerValue = value;
     }
 
     private Parameter(double value)
     {
         ParameterType = ParameterType.Number;
-        _number = value;
+        numberValue = value;
     }
 
     private Parameter(bool value)
     {
         ParameterType = ParameterType.Bool;
-        _bool = value;
+        boolValue = value;
     }
 
     private Parameter(string value)
     {
         ParameterType = ParameterType.String;
-        _string = value;
+        stringValue = value;
     }
 
     private Parameter(SortedDictionary<string, Parameter> value)
     {
         ParameterType = ParameterType.Object;
-        _object = value;
+        objectValue = value;
     }
 
     private Parameter(Parameter[] items)
     {
         ParameterType = ParameterType.Array;
-        _items = items;
+        this.items = items;
     }
 
     private Parameter(double[] dense)
     {
         ParameterType = ParameterType.Array;
-        _dense = dense;
+        this.dense = dense;
     }
 
     /// <summary>Gets the kind of this parameter.</summary>
@@ -88,8 +88,8 @@ public sealed partial class Parameter : IEquatable<Parameter>
     /// <exception cref="InvalidOperationException">The parameter is a scalar.</exception>
     public int Count => ParameterType switch
     {
-        ParameterType.Object => _object!.Count,
-        ParameterType.Array => _dense?.Length ?? _items!.Length,
+        ParameterType.Object => objectValue!.Count,
+        ParameterType.Array => this.dense?.Length ?? this.items!.Length,
         _ => throw new InvalidOperationException(
             $"Count is defined for Object and Array parameters; this parameter is {ParameterType} ({Preview()})."),
     };
@@ -156,7 +156,7 @@ public sealed partial class Parameter : IEquatable<Parameter>
                     nameof(index), index, string.Create(CultureInfo.InvariantCulture, $"The array has {count} elements; valid positions are 0 to {count - 1}."));
             }
 
-            return _dense is not null ? new Parameter(_dense[index]) : _items![index];
+            return this.dense is not null ? new Parameter(this.dense[index]) : this.items![index];
         }
     }
 
@@ -307,7 +307,7 @@ public sealed partial class Parameter : IEquatable<Parameter>
     internal static Parameter NumberUnchecked(double value) => new(value);
 
     /// <summary>Gets the dense storage of an array parameter without copying, or null if it has none.</summary>
-    internal double[]? DenseStorage => _dense;
+    internal double[]? DenseStorage => this.dense;
 
     /// <summary>Gets the enumeration of an object's children in ordinal key order.</summary>
     internal IEnumerable<KeyValuePair<string, Parameter>> Children => RequireObject("Enumeration");
@@ -316,9 +316,9 @@ public sealed partial class Parameter : IEquatable<Parameter>
     internal Parameter DeepClone() => ParameterType switch
     {
         ParameterType.Object => new Parameter(new SortedDictionary<string, Parameter>(
-            _object!.ToDictionary(kv => kv.Key, kv => kv.Value.DeepClone(), StringComparer.Ordinal), StringComparer.Ordinal)),
-        ParameterType.Array when _dense is not null => WrapDense((double[])_dense.Clone()),
-        ParameterType.Array => new Parameter(Array.ConvertAll(_items!, p => p.DeepClone())),
+            objectValue!.ToDictionary(kv => kv.Key, kv => kv.Value.DeepClone(), StringComparer.Ordinal), StringComparer.Ordinal)),
+        ParameterType.Array when this.dense is not null => WrapDense((double[])this.dense.Clone()),
+        ParameterType.Array => new Parameter(Array.ConvertAll(this.items!, p => p.DeepClone())),
         _ => this,
     };
 
@@ -332,10 +332,10 @@ public sealed partial class Parameter : IEquatable<Parameter>
         }
 
         Parameter result = baseline.DeepClone();
-        foreach (KeyValuePair<string, Parameter> kv in overlay._object!)
+        foreach (KeyValuePair<string, Parameter> kv in overlay.objectValue!)
         {
-            result._object!.TryGetValue(kv.Key, out Parameter? existing);
-            result._object[kv.Key] = Merge(existing, kv.Value);
+            result.objectValue!.TryGetValue(kv.Key, out Parameter? existing);
+            result.objectValue[kv.Key] = Merge(existing, kv.Value);
         }
 
         return result;
@@ -379,14 +379,14 @@ public sealed partial class Parameter : IEquatable<Parameter>
     }
 
     private SortedDictionary<string, Parameter> RequireObject(string member)
-        => _object ?? throw new InvalidOperationException(
+        => objectValue ?? throw new InvalidOperationException(
             $"{member} is defined for Object parameters; this parameter is {ParameterType} ({Preview()}).");
 
     private bool ContainsReference(Parameter target)
     {
-        if (_object is not null)
+        if (objectValue is not null)
         {
-            foreach (Parameter child in _object.Values)
+            foreach (Parameter child in objectValue.Values)
             {
                 if (ReferenceEquals(child, target) || child.ContainsReference(target))
                 {
@@ -394,9 +394,9 @@ public sealed partial class Parameter : IEquatable<Parameter>
                 }
             }
         }
-        else if (_items is not null)
+        else if (this.items is not null)
         {
-            foreach (Parameter child in _items)
+            foreach (Parameter child in this.items)
             {
                 if (ReferenceEquals(child, target) || child.ContainsReference(target))
                 {
@@ -414,13 +414,13 @@ public sealed partial class Parameter : IEquatable<Parameter>
     /// <summary>A short description of this parameter for messages.</summary>
     internal string Preview() => ParameterType switch
     {
-        ParameterType.Integer => _integer.ToString(CultureInfo.InvariantCulture),
-        ParameterType.Number => FormatNumber(_number),
-        ParameterType.Bool => _bool ? "true" : "false",
-        ParameterType.String => _string!.Length <= 40 ? $"\"{_string}\"" : $"\"{_string[..40]}...\"",
-        ParameterType.Object => _object!.Count <= 8
-            ? $"object with keys [{string.Join(", ", _object.Keys)}]"
-            : string.Create(CultureInfo.InvariantCulture, $"object with {_object.Count} keys"),
+        ParameterType.Integer => integerValue.ToString(CultureInfo.InvariantCulture),
+        ParameterType.Number => FormatNumber(numberValue),
+        ParameterType.Bool => boolValue ? "true" : "false",
+        ParameterType.String => stringValue!.Length <= 40 ? $"\"{stringValue}\"" : $"\"{stringValue[..40]}...\"",
+        ParameterType.Object => objectValue!.Count <= 8
+            ? $"object with keys [{string.Join(", ", objectValue.Keys)}]"
+            : string.Create(CultureInfo.InvariantCulture, $"object with {objectValue.Count} keys"),
         _ => string.Create(CultureInfo.InvariantCulture, $"array of {Count} elements"),
     };
 }

@@ -13,7 +13,7 @@ namespace MLNet.HyperGrad.SearchSpaces;
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field, Inherited = false, AllowMultiple = false)]
 public sealed class RangeAttribute : Attribute
 {
-    private readonly RangeKind _kind;
+    private readonly RangeKind kind;
 
     /// <summary>Marks a <see cref="double"/> member.</summary>
     /// <param name="min">The smallest value.</param>
@@ -93,7 +93,7 @@ public sealed class RangeAttribute : Attribute
 
     private RangeAttribute(RangeKind kind, object min, object max, object? init, bool logBase)
     {
-        _kind = kind;
+        this.kind = kind;
         Min = min;
         Max = max;
         Init = init;
@@ -124,7 +124,7 @@ public sealed class RangeAttribute : Attribute
     internal OptionBase CreateOption(Type memberType, string where)
     {
         Type type = Nullable.GetUnderlyingType(memberType) ?? memberType;
-        bool matches = _kind switch
+        bool matches = this.kind switch
         {
             RangeKind.Double => type == typeof(double),
             RangeKind.Single => type == typeof(float),
@@ -133,7 +133,7 @@ public sealed class RangeAttribute : Attribute
         };
         if (!matches)
         {
-            string bounds = _kind switch
+            string bounds = this.kind switch
             {
                 RangeKind.Double => "Double",
                 RangeKind.Single => "Single",
@@ -147,7 +147,7 @@ public sealed class RangeAttribute : Attribute
 
         try
         {
-            return _kind switch
+            return this.kind switch
             {
                 RangeKind.Double => new UniformDoubleOption((double)Min, (double)Max, LogBase, (double?)Init),
                 RangeKind.Single => new UniformSingleOption((float)Min, (float)Max, LogBase, (float?)Init),

@@ -7,7 +7,7 @@ public partial class SearchSpace
     private const BindingFlags PublicInstance = BindingFlags.Public | BindingFlags.Instance;
 
     /// <summary>Values that fill keys the options do not produce, and override the options' defaults (from <c>SearchSpace&lt;T&gt;(T)</c>).</summary>
-    private readonly Parameter? _defaults;
+    private readonly Parameter? defaults;
 
     /// <summary>Builds a search space from the option attributes on <paramref name="type"/>'s public properties and fields.</summary>
     /// <param name="type">The class to reflect.</param>
@@ -20,7 +20,7 @@ public partial class SearchSpace
         {
             // Checked once here, so that Default never throws later.
             _ = DefaultFrom(defaults, string.Empty, nameof(defaults));
-            _defaults = defaults.DeepClone();
+            this.defaults = defaults.DeepClone();
         }
     }
 
@@ -31,7 +31,7 @@ public partial class SearchSpace
             if (OptionFromMember(type, member, visiting) is OptionBase option)
             {
                 string key = Parameter.KeyOf(member);
-                if (!_options.TryAdd(key, option))
+                if (!this.options.TryAdd(key, option))
                 {
                     throw new ArgumentException(
                         $"Two members of {Parameter.TypeName(type)} have the key '{key}' (check their [JsonPropertyName] attributes); every option needs its own key.");

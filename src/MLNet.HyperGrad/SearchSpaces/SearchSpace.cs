@@ -25,7 +25,7 @@ namespace MLNet.HyperGrad.SearchSpaces;
 [SuppressMessage("Naming", "CA1710:Identifiers should have correct suffix", Justification = "The name mirrors ML.NET's SearchSpace, which users of AutoML know.")]
 public partial class SearchSpace : OptionBase, IDictionary<string, OptionBase>
 {
-    private readonly SortedDictionary<string, OptionBase> _options = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, OptionBase> options = new(StringComparer.Ordinal);
 
     /// <summary>Creates an empty search space.</summary>
     public SearchSpace()
@@ -54,14 +54,14 @@ public partial class SearchSpace : OptionBase, IDictionary<string, OptionBase>
 
     /// <inheritdoc />
     /// <value>The sum of the options' dimensions.</value>
-    public sealed override int FeatureSpaceDim => _options.Values.Sum(o => o.FeatureSpaceDim);
+    public sealed override int FeatureSpaceDim => this.options.Values.Sum(o => o.FeatureSpaceDim);
 
     /// <inheritdoc />
     /// <value>The options' defaults in slot order (each option's default, or the mid-point of its slots).</value>
     public sealed override double[] Default => DefaultFrom(null, string.Empty, "Default");
 
     /// <inheritdoc />
-    public sealed override int?[] Step => [.. _options.Values.SelectMany(o => o.Step)];
+    public sealed override int?[] Step => [.. this.options.Values.SelectMany(o => o.Step)];
 
     /// <summary>Gets one description per slot, in slot order: key path, kind, and whether it is differentiable.</summary>
     /// <remarks>
@@ -73,13 +73,13 @@ public partial class SearchSpace : OptionBase, IDictionary<string, OptionBase>
         => new ReadOnlyCollection<FeatureDimension>([.. DescribeFeatureSpace(string.Empty, 0)]);
 
     /// <summary>Gets the keys in ordinal order, which is the slot order.</summary>
-    public ICollection<string> Keys => _options.Keys;
+    public ICollection<string> Keys => this.options.Keys;
 
     /// <summary>Gets the options in key (slot) order.</summary>
-    public ICollection<OptionBase> Values => _options.Values;
+    public ICollection<OptionBase> Values => this.options.Values;
 
     /// <summary>Gets the number of keys.</summary>
-    public int Count => _options.Count;
+    public int Count => this.options.Count;
 
     /// <summary>Gets a value indicating whether the search space is read-only (it is not).</summary>
     public bool IsReadOnly => false;
@@ -94,15 +94,15 @@ public partial class SearchSpace : OptionBase, IDictionary<string, OptionBase>
         get
         {
             ArgumentNullException.ThrowIfNull(key);
-            return _options.TryGetValue(key, out OptionBase? option)
+            return this.options.TryGetValue(key, out OptionBase? option)
                 ? option
-                : throw new KeyNotFoundException($"The search space has no key \"{key}\"; its keys are [{string.Join(", ", _options.Keys)}].");
+                : throw new KeyNotFoundException($"The search space has no key \"{key}\"; its keys are [{string.Join(", ", this.options.Keys)}].");
         }
 
         set
         {
             CheckEntry(key, value);
-            _options[key] = value;
+            this.options[key] = value;
         }
     }
 
@@ -115,14 +115,14 @@ public partial class SearchSpace : OptionBase, IDictionary<string, OptionBase>
         CheckFeatureVector(values, nameof(values));
         var result = Parameter.CreateNestedParameter();
         int offset = 0;
-        foreach (KeyValuePair<string, OptionBase> kv in _options)
+        foreach (KeyValuePair<string, OptionBase> kv in this.options)
         {
             int dim = kv.Value.FeatureSpaceDim;
             result[kv.Key] = kv.Value.SampleFromFeatureSpace(values.AsSpan(offset, dim).ToArray());
             offset += dim;
         }
 
-        return _defaults is null ? result : Parameter.Merge(_defaults, result);
+        return this.defaults is null ? result : Parameter.Merge(this.defaults, result);
     }
 
     /// <inheritdoc />
@@ -143,10 +143,10 @@ public partial class SearchSpace : OptionBase, IDictionary<string, OptionBase>
     public void Add(string key, OptionBase value)
     {
         CheckEntry(key, value);
-        if (!_options.TryAdd(key, value))
+        if (!this.options.TryAdd(key, value))
         {
             throw new ArgumentException(
-                $"The search space already has an option with key \"{key}\" ({_options[key]}); keys must be distinct.", nameof(key));
+                $"The search space already has an option with key \"{key}\" ({this.options[key]}); keys must be distinct.", nameof(key));
         }
     }
 
@@ -161,14 +161,14 @@ public partial class SearchSpace : OptionBase, IDictionary<string, OptionBase>
     public bool ContainsKey(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return _options.ContainsKey(key);
+        return this.options.ContainsKey(key);
     }
 
     /// <summary>Reports whether a key is present with this very option.</summary>
     /// <param name="item">The key and option.</param>
     /// <returns><see langword="true"/> when present.</returns>
     public bool Contains(KeyValuePair<string, OptionBase> item)
-        => ((ICollection<KeyValuePair<string, OptionBase>>)_options).Contains(item);
+        => ((ICollection<KeyValuePair<string, OptionBase>>)this.options).Contains(item);
 
     /// <summary>Gets the option stored under a key, if any.</summary>
     /// <param name="key">The key.</param>
@@ -177,7 +177,7 @@ public partial class SearchSpace : OptionBase, IDictionary<string, OptionBase>
     public bool TryGetValue(string key, [MaybeNullWhen(false)] out OptionBase value)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return _options.TryGetValue(key, out value);
+        return this.options.TryGetValue(key, out value);
     }
 
     /// <summary>Removes a key.</summary>
@@ -186,26 +186,26 @@ public partial class SearchSpace : OptionBase, IDictionary<string, OptionBase>
     public bool Remove(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return _options.Remove(key);
+        return this.options.Remove(key);
     }
 
     /// <summary>Removes a key if it holds this very option.</summary>
     /// <param name="item">The key and option.</param>
     /// <returns><see langword="true"/> when removed.</returns>
     public bool Remove(KeyValuePair<string, OptionBase> item)
-        => ((ICollection<KeyValuePair<string, OptionBase>>)_options).Remove(item);
+        => ((ICollection<KeyValuePair<string, OptionBase>>)this.options).Remove(item);
 
     /// <summary>Removes every key.</summary>
-    public void Clear() => _options.Clear();
+    public void Clear() => this.options.Clear();
 
     /// <summary>Copies the entries, in key order, to an array.</summary>
     /// <param name="array">The destination.</param>
     /// <param name="arrayIndex">The first position written.</param>
-    public void CopyTo(KeyValuePair<string, OptionBase>[] array, int arrayIndex) => _options.CopyTo(array, arrayIndex);
+    public void CopyTo(KeyValuePair<string, OptionBase>[] array, int arrayIndex) => this.options.CopyTo(array, arrayIndex);
 
     /// <summary>Enumerates the entries in key (slot) order.</summary>
     /// <returns>The enumerator.</returns>
-    public IEnumerator<KeyValuePair<string, OptionBase>> GetEnumerator() => _options.GetEnumerator();
+    public IEnumerator<KeyValuePair<string, OptionBase>> GetEnumerator() => this.options.GetEnumerator();
 
     /// <inheritdoc />
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
@@ -213,12 +213,12 @@ public partial class SearchSpace : OptionBase, IDictionary<string, OptionBase>
     /// <summary>Describes the search space: its keys and options in slot order.</summary>
     /// <returns>For example <c>SearchSpace(lr: UniformDoubleOption(min: 1E-05, max: 1, logBase: true), layers: UniformIntOption(...))</c>.</returns>
     public override string ToString()
-        => $"{nameof(SearchSpace)}({string.Join(", ", _options.Select(kv => $"{kv.Key}: {kv.Value}"))})";
+        => $"{nameof(SearchSpace)}({string.Join(", ", this.options.Select(kv => $"{kv.Key}: {kv.Value}"))})";
 
     /// <inheritdoc />
     protected internal sealed override IEnumerable<FeatureDimension> DescribeFeatureSpace(string keyPath, int offset)
     {
-        foreach (KeyValuePair<string, OptionBase> kv in _options)
+        foreach (KeyValuePair<string, OptionBase> kv in this.options)
         {
             foreach (FeatureDimension dimension in kv.Value.DescribeFeatureSpace(Parameter.ChildPath(keyPath, kv.Key), offset))
             {
@@ -245,7 +245,7 @@ public partial class SearchSpace : OptionBase, IDictionary<string, OptionBase>
     }
 
     private bool Nests(SearchSpace target)
-        => _options.Values.OfType<SearchSpace>().Any(s => ReferenceEquals(s, target) || s.Nests(target));
+        => this.options.Values.OfType<SearchSpace>().Any(s => ReferenceEquals(s, target) || s.Nests(target));
 
     private void CheckFeatureVector(double[] values, string paramName)
     {
@@ -254,7 +254,7 @@ public partial class SearchSpace : OptionBase, IDictionary<string, OptionBase>
         if (values.Length != dim)
         {
             throw new ArgumentException(
-                string.Create(CultureInfo.InvariantCulture, $"The search space has {dim} feature dimensions (keys [{string.Join(", ", _options.Keys)}]), got a feature vector of length {values.Length}."),
+                string.Create(CultureInfo.InvariantCulture, $"The search space has {dim} feature dimensions (keys [{string.Join(", ", this.options.Keys)}]), got a feature vector of length {values.Length}."),
                 paramName);
         }
 
@@ -275,11 +275,11 @@ public partial class SearchSpace : OptionBase, IDictionary<string, OptionBase>
         if (value.ParameterType != ParameterType.Object)
         {
             throw new ArgumentException(
-                $"{(path.Length == 0 ? "The parameter" : $"Parameter '{path}'")} must be an Object with keys [{string.Join(", ", _options.Keys)}], got {value.ParameterType} {value.Preview()}.",
+                $"{(path.Length == 0 ? "The parameter" : $"Parameter '{path}'")} must be an Object with keys [{string.Join(", ", this.options.Keys)}], got {value.ParameterType} {value.Preview()}.",
                 paramName);
         }
 
-        foreach (KeyValuePair<string, OptionBase> kv in _options)
+        foreach (KeyValuePair<string, OptionBase> kv in this.options)
         {
             string childPath = Parameter.ChildPath(path, kv.Key);
             if (!value.TryGetValue(kv.Key, out Parameter? child))
@@ -322,10 +322,10 @@ public partial class SearchSpace : OptionBase, IDictionary<string, OptionBase>
     /// <summary>The default feature vector, with values from <paramref name="defaults"/> (an object parameter) overriding the options' defaults.</summary>
     private double[] DefaultFrom(Parameter? defaults, string path, string paramName)
     {
-        defaults ??= _defaults;
+        defaults ??= this.defaults;
         double[] result = new double[FeatureSpaceDim];
         int offset = 0;
-        foreach (KeyValuePair<string, OptionBase> kv in _options)
+        foreach (KeyValuePair<string, OptionBase> kv in this.options)
         {
             string childPath = Parameter.ChildPath(path, kv.Key);
             Parameter? child = null;

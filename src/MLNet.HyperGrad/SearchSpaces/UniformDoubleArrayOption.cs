@@ -11,8 +11,8 @@ namespace MLNet.HyperGrad.SearchSpaces;
 /// </remarks>
 public sealed class UniformDoubleArrayOption : OptionBase
 {
-    private readonly ContinuousScale _scale;
-    private readonly double _default;
+    private readonly ContinuousScale scale;
+    private readonly double defaultValue;
 
     /// <summary>Creates the option.</summary>
     /// <param name="length">The number of elements (and slots), at least 1.</param>
@@ -31,28 +31,28 @@ public sealed class UniformDoubleArrayOption : OptionBase
 
         ContinuousScale.Validate(nameof(UniformDoubleArrayOption), min, max, logBase, defaultValue);
         Length = length;
-        _scale = new ContinuousScale(min, max, logBase);
-        _default = defaultValue is double d ? _scale.ToUnit(d) : 0.5;
+        this.scale = new ContinuousScale(min, max, logBase);
+        this.defaultValue = defaultValue is double d ? this.scale.ToUnit(d) : 0.5;
     }
 
     /// <summary>Gets the number of elements.</summary>
     public int Length { get; }
 
     /// <summary>Gets the smallest element value.</summary>
-    public double Min => _scale.Min;
+    public double Min => this.scale.Min;
 
     /// <summary>Gets the largest element value.</summary>
-    public double Max => _scale.Max;
+    public double Max => this.scale.Max;
 
     /// <summary>Gets a value indicating whether element values are spread on a log scale.</summary>
-    public bool LogBase => _scale.LogBase;
+    public bool LogBase => this.scale.LogBase;
 
     /// <inheritdoc />
     /// <value><see cref="Length"/>.</value>
     public override int FeatureSpaceDim => Length;
 
     /// <inheritdoc />
-    public override double[] Default => UnitCube.Repeat(_default, Length);
+    public override double[] Default => UnitCube.Repeat(this.defaultValue, Length);
 
     /// <inheritdoc />
     /// <value>null in every slot: all slots are continuous.</value>
@@ -66,7 +66,7 @@ public sealed class UniformDoubleArrayOption : OptionBase
         double[] decoded = new double[Length];
         for (int i = 0; i < decoded.Length; i++)
         {
-            decoded[i] = _scale.FromUnit(values[i]);
+            decoded[i] = this.scale.FromUnit(values[i]);
         }
 
         return Parameter.WrapDense(decoded);
@@ -102,14 +102,14 @@ public sealed class UniformDoubleArrayOption : OptionBase
         double[] encoded = new double[Length];
         for (int i = 0; i < encoded.Length; i++)
         {
-            if (!_scale.Contains(elements[i]))
+            if (!this.scale.Contains(elements[i]))
             {
                 throw new ArgumentException(
                     string.Create(CultureInfo.InvariantCulture, $"{this}: element {i} is {Parameter.Format(elements[i])}, outside [{Parameter.Format(Min)}, {Parameter.Format(Max)}]."),
                     nameof(value));
             }
 
-            encoded[i] = _scale.ToUnit(elements[i]);
+            encoded[i] = this.scale.ToUnit(elements[i]);
         }
 
         return encoded;

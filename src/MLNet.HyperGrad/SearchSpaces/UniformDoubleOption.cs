@@ -3,8 +3,8 @@ namespace MLNet.HyperGrad.SearchSpaces;
 /// <summary>A <see cref="double"/> hyperparameter uniform on [min, max] (linear or log scale); decodes to a <see cref="ParameterType.Number"/>.</summary>
 public sealed class UniformDoubleOption : UniformNumericOption
 {
-    private readonly ContinuousScale _scale;
-    private readonly double _default;
+    private readonly ContinuousScale scale;
+    private readonly double defaultValue;
 
     /// <summary>Creates the option.</summary>
     /// <param name="min">The smallest value, finite.</param>
@@ -16,12 +16,12 @@ public sealed class UniformDoubleOption : UniformNumericOption
         : base(min, max, logBase)
     {
         ContinuousScale.Validate(nameof(UniformDoubleOption), min, max, logBase, defaultValue);
-        _scale = new ContinuousScale(min, max, logBase);
-        _default = defaultValue is double d ? _scale.ToUnit(d) : 0.5;
+        this.scale = new ContinuousScale(min, max, logBase);
+        this.defaultValue = defaultValue is double d ? this.scale.ToUnit(d) : 0.5;
     }
 
     /// <inheritdoc />
-    public override double[] Default => [_default];
+    public override double[] Default => [this.defaultValue];
 
     /// <inheritdoc />
     /// <value>Always <c>[null]</c>: the slot is continuous.</value>
@@ -31,15 +31,15 @@ public sealed class UniformDoubleOption : UniformNumericOption
     public override Parameter SampleFromFeatureSpace(double[] values)
     {
         UnitCube.CheckFeatures(values, 1, ToString(), nameof(values));
-        return Parameter.NumberUnchecked(_scale.FromUnit(values[0]));
+        return Parameter.NumberUnchecked(this.scale.FromUnit(values[0]));
     }
 
     /// <inheritdoc />
     public override double[] MappingToFeatureSpace(Parameter value)
     {
         double x = NumericMapping.ReadDouble(value, this, nameof(value));
-        NumericMapping.CheckInRange(x, _scale, this, nameof(value));
-        return [_scale.ToUnit(x)];
+        NumericMapping.CheckInRange(x, this.scale, this, nameof(value));
+        return [this.scale.ToUnit(x)];
     }
 
     /// <inheritdoc />

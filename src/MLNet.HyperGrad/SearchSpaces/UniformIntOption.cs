@@ -9,9 +9,9 @@ namespace MLNet.HyperGrad.SearchSpaces;
 /// </remarks>
 public sealed class UniformIntOption : UniformNumericOption
 {
-    private readonly int _min;
-    private readonly int _max;
-    private readonly double _default;
+    private readonly int min;
+    private readonly int max;
+    private readonly double defaultValue;
 
     /// <summary>Creates the option.</summary>
     /// <param name="min">The smallest value.</param>
@@ -23,34 +23,34 @@ public sealed class UniformIntOption : UniformNumericOption
         : base(min, max, logBase)
     {
         IntegerBins.Validate(nameof(UniformIntOption), min, max, logBase, defaultValue);
-        _min = min;
-        _max = max;
-        _default = defaultValue is int d ? IntegerBins.ToUnit(min, max, logBase, d) : 0.5;
+        this.min = min;
+        this.max = max;
+        this.defaultValue = defaultValue is int d ? IntegerBins.ToUnit(min, max, logBase, d) : 0.5;
     }
 
     /// <inheritdoc />
-    public override double[] Default => [_default];
+    public override double[] Default => [this.defaultValue];
 
     /// <inheritdoc />
     /// <value>The number of integers in [min, max], or null when it exceeds <see cref="int.MaxValue"/>.</value>
-    public override int?[] Step => [IntegerBins.Levels(_min, _max)];
+    public override int?[] Step => [IntegerBins.Levels(this.min, this.max)];
 
     /// <inheritdoc />
     public override Parameter SampleFromFeatureSpace(double[] values)
     {
         UnitCube.CheckFeatures(values, 1, ToString(), nameof(values));
-        return Parameter.FromInt((int)IntegerBins.Sample(_min, _max, LogBase, values[0]));
+        return Parameter.FromInt((int)IntegerBins.Sample(this.min, this.max, LogBase, values[0]));
     }
 
     /// <inheritdoc />
     public override double[] MappingToFeatureSpace(Parameter value)
     {
         long k = NumericMapping.ReadInteger(value, this, nameof(value));
-        NumericMapping.CheckInRange(k, _min, _max, this, nameof(value));
-        return [IntegerBins.ToUnit(_min, _max, LogBase, k)];
+        NumericMapping.CheckInRange(k, this.min, this.max, this, nameof(value));
+        return [IntegerBins.ToUnit(this.min, this.max, LogBase, k)];
     }
 
     /// <inheritdoc />
     protected internal override IEnumerable<FeatureDimension> DescribeFeatureSpace(string keyPath, int offset)
-        => [new FeatureDimension(offset, keyPath, FeatureDimensionKind.Integer, IntegerBins.Levels(_min, _max), LogBase, Min, Max)];
+        => [new FeatureDimension(offset, keyPath, FeatureDimensionKind.Integer, IntegerBins.Levels(this.min, this.max), LogBase, Min, Max)];
 }

@@ -6,7 +6,7 @@ namespace MLNet.HyperGrad.SearchSpaces;
 /// <remarks>The bins are computed in <see cref="double"/>: in a range wider than 2^53 not every integer can be reached.</remarks>
 public sealed class UniformLongOption : OptionBase
 {
-    private readonly double _default;
+    private readonly double defaultValue;
 
     /// <summary>Creates the option.</summary>
     /// <param name="min">The smallest value.</param>
@@ -20,7 +20,7 @@ public sealed class UniformLongOption : OptionBase
         Min = min;
         Max = max;
         LogBase = logBase;
-        _default = defaultValue is long d ? IntegerBins.ToUnit(min, max, logBase, d) : 0.5;
+        this.defaultValue = defaultValue is long d ? IntegerBins.ToUnit(min, max, logBase, d) : 0.5;
     }
 
     /// <summary>Gets the smallest value.</summary>
@@ -37,7 +37,7 @@ public sealed class UniformLongOption : OptionBase
     public override int FeatureSpaceDim => 1;
 
     /// <inheritdoc />
-    public override double[] Default => [_default];
+    public override double[] Default => [this.defaultValue];
 
     /// <inheritdoc />
     /// <value>The number of integers in [min, max], or null when it exceeds <see cref="int.MaxValue"/>.</value>

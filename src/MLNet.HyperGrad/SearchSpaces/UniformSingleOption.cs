@@ -3,8 +3,8 @@ namespace MLNet.HyperGrad.SearchSpaces;
 /// <summary>A <see cref="float"/> hyperparameter uniform on [min, max] (linear or log scale); decodes to a <see cref="ParameterType.Number"/> that reads back as a <see cref="float"/> exactly.</summary>
 public sealed class UniformSingleOption : UniformNumericOption
 {
-    private readonly ContinuousScale _scale;
-    private readonly double _default;
+    private readonly ContinuousScale scale;
+    private readonly double defaultValue;
 
     /// <summary>Creates the option.</summary>
     /// <param name="min">The smallest value, finite.</param>
@@ -16,12 +16,12 @@ public sealed class UniformSingleOption : UniformNumericOption
         : base(min, max, logBase)
     {
         ContinuousScale.Validate(nameof(UniformSingleOption), min, max, logBase, defaultValue);
-        _scale = new ContinuousScale(min, max, logBase);
-        _default = defaultValue is float d ? _scale.ToUnit(d) : 0.5;
+        this.scale = new ContinuousScale(min, max, logBase);
+        this.defaultValue = defaultValue is float d ? this.scale.ToUnit(d) : 0.5;
     }
 
     /// <inheritdoc />
-    public override double[] Default => [_default];
+    public override double[] Default => [this.defaultValue];
 
     /// <inheritdoc />
     /// <value>Always <c>[null]</c>: the slot is continuous.</value>
@@ -33,15 +33,15 @@ public sealed class UniformSingleOption : UniformNumericOption
         UnitCube.CheckFeatures(values, 1, ToString(), nameof(values));
 
         // Min and Max are floats, so rounding a value between them to float stays between them.
-        return Parameter.FromFloat((float)_scale.FromUnit(values[0]));
+        return Parameter.FromFloat((float)this.scale.FromUnit(values[0]));
     }
 
     /// <inheritdoc />
     public override double[] MappingToFeatureSpace(Parameter value)
     {
         double x = NumericMapping.ReadSingle(value, this, nameof(value));
-        NumericMapping.CheckInRange(x, _scale, this, nameof(value));
-        return [_scale.ToUnit(x)];
+        NumericMapping.CheckInRange(x, this.scale, this, nameof(value));
+        return [this.scale.ToUnit(x)];
     }
 
     /// <inheritdoc />

@@ -1,4 +1,3 @@
-using MLNet.HyperGrad.AutoML;
 namespace MLNet.HyperGrad.Tuners;
 
 /// <summary>Derives independent, reproducible seeds from a study seed and a trial number (SplitMix64).</summary>

@@ -5,7 +5,6 @@ using MLNet.HyperGrad.Torch;
 using MLNet.HyperGrad.Training;
 
 using TorchSharp;
-using static TorchSharp.torch;
 
 namespace MLNet.HyperGrad.AutoML.Runners;
 
