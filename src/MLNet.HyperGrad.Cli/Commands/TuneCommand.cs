@@ -118,6 +118,7 @@ internal static class TuneCommand
         int remaining = settings.MaxTrials is int max ? max - finishedBefore : int.MaxValue;
         TrialResult? best = null;
         bool cancelled = false;
+        bool noTrialFinished = false;
         if (remaining > 0)
         {
             if (settings.MaxTrials is not null)
@@ -137,7 +138,7 @@ internal static class TuneCommand
             }
             catch (TimeoutException)
             {
-                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"hypergrad: no trial finished within --train-time {settings.TrainTimeSeconds} s (setup took {setup.TotalSeconds:F1} s, tuning {tuningSeconds} s); raise --train-time."));
+                noTrialFinished = true;
             }
             catch (StorageException ex) when (ex.InnerException is SearchSpaceMismatchException mismatch)
             {
@@ -154,6 +155,11 @@ internal static class TuneCommand
         StudyRecord studyRecord = (await storage.GetStudyAsync(settings.ResolvedStudyName, CancellationToken.None))!;
         IReadOnlyList<TrialRecord> trials = await storage.GetTrialsAsync(studyRecord.Id, CancellationToken.None);
         TuneSummary.Print(trials, before, cancelled, metricName, experiment.SearchSpace, settings);
+        if (noTrialFinished)
+        {
+            Console.Error.WriteLine(NoTrialFinishedMessage.Create(settings.TrainTimeSeconds, setup, tuningSeconds, trials, before));
+        }
+
         if (!cancelled)
         {
             await bestModel.EnsureSavedAsync(
@@ -185,7 +191,7 @@ internal static class TuneCommand
             .Concat(written.Select(Path.GetFileName).OfType<string>())
             .Append(Path.GetFileName(settings.ResolvedStoragePath) + (Path.GetDirectoryName(settings.ResolvedStoragePath) == outputDirectory ? string.Empty : $" in {Path.GetDirectoryName(settings.ResolvedStoragePath)}"));
         AnsiConsole.MarkupLine($"output: [bold]{Markup.Escape(outputDirectory)}[/] ({Markup.Escape(string.Join(", ", listed))})");
-        return cancelled ? CliErrors.Cancelled : 0;
+        return cancelled ? CliErrors.Cancelled : noTrialFinished ? CliErrors.Failure : 0;
     }
 
     /// <summary>

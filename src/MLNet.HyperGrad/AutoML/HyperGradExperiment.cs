@@ -13,6 +13,10 @@ namespace MLNet.HyperGrad.AutoML;
 /// → best check. <see cref="ITuner.Update"/> is called once per trial, failed trials included with
 /// <c>Loss = double.MaxValue</c>. A failure before any success is fatal (its exception is rethrown);
 /// later failures are reported and the loop goes on. A NaN loss never becomes the best.</para>
+/// <para>The first trial of a new study is not proposed: it runs at the search space's declared defaults
+/// (<see cref="SearchSpace.Default"/>; the MLP declares a cheap one, one epoch at a large batch), so that
+/// a budget that fits one cheap trial yields a model, and its result reaches the tuner through
+/// <see cref="ITuner.Update"/> like any other.</para>
 /// <para>Stopping: the time budget (always enforced: <see cref="DefaultTrainingTimeInSeconds"/> unless
 /// set), <see cref="SetMaxModelToExplore"/> (failed trials count), an exhausted <see cref="IFiniteTuner"/>,
 /// or the caller's token. The running trials are cancelled through their token and recorded as
