@@ -88,6 +88,13 @@ internal static class TuneCommand
         using var storage = new SqliteStudyStorage(settings.ResolvedStoragePath);
         StudyRecord? existing = await storage.GetStudyAsync(settings.ResolvedStudyName, cancellationToken);
         IReadOnlyList<TrialRecord> before = existing is null ? [] : await storage.GetTrialsAsync(existing.Id, cancellationToken);
+        IReadOnlyDictionary<string, string> identity = TuneIdentity.Create(settings, data, metricName);
+        if (existing is not null && StudyIdentity.Compare(existing, identity) is { Count: > 0 } changed)
+        {
+            // Checked here too, not only when the experiment opens the study: a run that only writes the report must not mix data either.
+            throw new ArgumentException(TuneIdentity.Explain(new StudyIdentityMismatchException(existing.Name, changed)));
+        }
+
         int finishedBefore = before.Count(t => t.IsFinished && t.State != TrialState.Interrupted);
         if (existing is not null)
         {
@@ -109,6 +116,7 @@ internal static class TuneCommand
             .SetTrialRunner(runner)
             .SetStudy(storage, settings.ResolvedStudyName)
             .SetTaskDescription($"{settings.Task.ToString().ToLowerInvariant()} of {data.Description}")
+            .SetStudyIdentity(identity)
             .SetTrainingTimeInSeconds(tuningSeconds)
             .SetSeed(settings.Seed)
             .SetParallelism(settings.Parallelism)
@@ -139,6 +147,10 @@ internal static class TuneCommand
             catch (TimeoutException)
             {
                 noTrialFinished = true;
+            }
+            catch (StudyIdentityMismatchException mismatch)
+            {
+                throw new ArgumentException(TuneIdentity.Explain(mismatch), mismatch);
             }
             catch (StorageException ex) when (ex.InnerException is SearchSpaceMismatchException mismatch)
             {

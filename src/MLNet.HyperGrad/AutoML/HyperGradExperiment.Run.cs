@@ -24,7 +24,7 @@ public sealed partial class HyperGradExperiment
         ExperimentContext context = BuildContext();
         ITuner tuner = (tunerFactory ?? (c => new RandomSearchTuner(c.SearchSpace, c.Seed)))(context);
         using ITrialRunner runner = CreateRunner(context);
-        using StudySession session = await StudySession.OpenAsync(storage, studyName, taskDescription, searchSpace, seed, cancellationToken);
+        using StudySession session = await StudySession.OpenAsync(storage, studyName, taskDescription, searchSpace, seed, studyIdentity, cancellationToken);
 
         TrialResult? best = null;
         bool anySuccess = false;

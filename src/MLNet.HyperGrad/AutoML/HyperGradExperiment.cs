@@ -49,6 +49,7 @@ public sealed partial class HyperGradExperiment
     private IStudyStorage? storage;
     private string? studyName;
     private string taskDescription = "hyperparameter tuning";
+    private IReadOnlyDictionary<string, string> studyIdentity = new Dictionary<string, string>();
     private int parallelism = 1;
     private int seed;
     private TimeProvider timeProvider = TimeProvider.System;
@@ -186,6 +187,21 @@ public sealed partial class HyperGradExperiment
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(description);
         taskDescription = description;
+        return this;
+    }
+
+    /// <summary>
+    /// Declares what the study is about: its data's fingerprint (for example <see cref="DataFingerprint.OfFile"/>,
+    /// the columns and the row count), its task, label and metric. A new study records it; a study created
+    /// without it records it on its next run; resuming a study with any recorded value changed throws
+    /// <see cref="StudyIdentityMismatchException"/> from <see cref="RunAsync"/> before any trial runs.
+    /// </summary>
+    /// <param name="identity">Names (shown in the error, for example "task") and values.</param>
+    /// <returns>This experiment.</returns>
+    public HyperGradExperiment SetStudyIdentity(IReadOnlyDictionary<string, string> identity)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        studyIdentity = new Dictionary<string, string>(identity, StringComparer.Ordinal);
         return this;
     }
 
