@@ -88,6 +88,13 @@ internal static class TuneCommand
         using var storage = new SqliteStudyStorage(settings.ResolvedStoragePath);
         StudyRecord? existing = await storage.GetStudyAsync(settings.ResolvedStudyName, cancellationToken);
         IReadOnlyList<TrialRecord> before = existing is null ? [] : await storage.GetTrialsAsync(existing.Id, cancellationToken);
+        IReadOnlyDictionary<string, string> identity = TuneIdentity.Create(settings, data, metricName);
+        if (existing is not null && StudyIdentity.Compare(existing, identity) is { Count: > 0 } changed)
+        {
+            // Checked here too, not only when the experiment opens the study: a run that only writes the report must not mix data either.
+            throw new ArgumentException(TuneIdentity.Explain(new StudyIdentityMismatchException(existing.Name, changed)));
+        }
+
         int finishedBefore = before.Count(t => t.IsFinished && t.State != TrialState.Interrupted);
         if (existing is not null)
         {
@@ -109,6 +116,7 @@ internal static class TuneCommand
             .SetTrialRunner(runner)
             .SetStudy(storage, settings.ResolvedStudyName)
             .SetTaskDescription($"{settings.Task.ToString().ToLowerInvariant()} of {data.Description}")
+            .SetStudyIdentity(identity)
             .SetTrainingTimeInSeconds(tuningSeconds)
             .SetSeed(settings.Seed)
             .SetParallelism(settings.Parallelism)
@@ -118,6 +126,7 @@ internal static class TuneCommand
         int remaining = settings.MaxTrials is int max ? max - finishedBefore : int.MaxValue;
         TrialResult? best = null;
         bool cancelled = false;
+        bool noTrialFinished = false;
         if (remaining > 0)
         {
             if (settings.MaxTrials is not null)
@@ -137,7 +146,11 @@ internal static class TuneCommand
             }
             catch (TimeoutException)
             {
-                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"hypergrad: no trial finished within --train-time {settings.TrainTimeSeconds} s (setup took {setup.TotalSeconds:F1} s, tuning {tuningSeconds} s); raise --train-time."));
+                noTrialFinished = true;
+            }
+            catch (StudyIdentityMismatchException mismatch)
+            {
+                throw new ArgumentException(TuneIdentity.Explain(mismatch), mismatch);
             }
             catch (StorageException ex) when (ex.InnerException is SearchSpaceMismatchException mismatch)
             {
@@ -154,6 +167,11 @@ internal static class TuneCommand
         StudyRecord studyRecord = (await storage.GetStudyAsync(settings.ResolvedStudyName, CancellationToken.None))!;
         IReadOnlyList<TrialRecord> trials = await storage.GetTrialsAsync(studyRecord.Id, CancellationToken.None);
         TuneSummary.Print(trials, before, cancelled, metricName, experiment.SearchSpace, settings);
+        if (noTrialFinished)
+        {
+            Console.Error.WriteLine(NoTrialFinishedMessage.Create(settings.TrainTimeSeconds, setup, tuningSeconds, trials, before));
+        }
+
         if (!cancelled)
         {
             await bestModel.EnsureSavedAsync(
@@ -185,7 +203,7 @@ internal static class TuneCommand
             .Concat(written.Select(Path.GetFileName).OfType<string>())
             .Append(Path.GetFileName(settings.ResolvedStoragePath) + (Path.GetDirectoryName(settings.ResolvedStoragePath) == outputDirectory ? string.Empty : $" in {Path.GetDirectoryName(settings.ResolvedStoragePath)}"));
         AnsiConsole.MarkupLine($"output: [bold]{Markup.Escape(outputDirectory)}[/] ({Markup.Escape(string.Join(", ", listed))})");
-        return cancelled ? CliErrors.Cancelled : 0;
+        return cancelled ? CliErrors.Cancelled : noTrialFinished ? CliErrors.Failure : 0;
     }
 
     /// <summary>

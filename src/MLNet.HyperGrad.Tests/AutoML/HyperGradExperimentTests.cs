@@ -1,3 +1,4 @@
+using MLNet.HyperGrad.SearchSpaces;
 using System.Diagnostics;
 using MLNet.HyperGrad.Storage;
 using MLNet.HyperGrad.Tuners;
@@ -29,6 +30,36 @@ public sealed class HyperGradExperimentTests : IDisposable
         Assert.InRange(best.Loss, 0.397887, 5);
         Assert.Equal(best, monitor.Best[^1]);
         Assert.True(monitor.Best.Select(b => b.Loss).Zip(monitor.Best.Skip(1).Select(b => b.Loss)).All(p => p.Second < p.First));
+    }
+
+    [Fact]
+    public async Task RunAsync_NewStudy_TrialZeroRunsAtTheDeclaredStartPointAndTheTunerIsUpdatedWithIt()
+    {
+        var monitor = new RecordingMonitor();
+        var space = BraninRunner.Space().Wrap("branin");
+        var tuner = new CountingTuner(new RandomSearchTuner(space, 0));
+        using var runner = new BraninRunner();
+        await Branin(runner, tuner).SetMaxModelToExplore(3).SetMonitor(monitor).RunAsync();
+
+        TrialResult first = monitor.Completed.Single(r => r.TrialSettings.TrialId == 0);
+        Assert.Equal(space.SampleFromFeatureSpace(space.Default).ToString(), first.TrialSettings.Parameter.ToString());
+        Assert.Equal(2, tuner.Proposals);
+        Assert.Contains(tuner.Updates, u => u.TrialSettings.TrialId == 0 && u.TrialSettings.Parameter.ToString() == first.TrialSettings.Parameter.ToString());
+    }
+
+    [Fact]
+    public async Task RunAsync_ResumedStudy_DoesNotRunTheStartPointAgain()
+    {
+        using var storage = new SqliteStudyStorage(Path.Combine(directory, "resume.db"));
+        var space = BraninRunner.Space().Wrap("branin");
+        string start = space.SampleFromFeatureSpace(space.Default).ToString();
+        using var runner = new BraninRunner();
+        await Branin(runner).SetStudy(storage, "s").SetMaxModelToExplore(2).RunAsync();
+        await Branin(runner).SetStudy(storage, "s").SetMaxModelToExplore(3).RunAsync();
+
+        IReadOnlyList<TrialRecord> trials = await storage.GetTrialsAsync((await storage.GetStudyAsync("s"))!.Id);
+        Assert.Equal(5, trials.Count);
+        Assert.Single(trials, t => Parameter.FromJson(t.ParametersJson).ToString() == start);
     }
 
     [Fact]
@@ -107,7 +138,7 @@ public sealed class HyperGradExperimentTests : IDisposable
         await Branin(runner, tuner).SetParallelism(4).SetMaxModelToExplore(24).RunAsync();
         Assert.Equal(4, runner.MaxConcurrency);
         Assert.Equal(24, tuner.Updates.Count);
-        Assert.Equal(24, tuner.Proposals);
+        Assert.Equal(23, tuner.Proposals); // trial 0 of the new study runs at the space's defaults, unproposed
         Assert.False(tuner.Overlapped);
     }
 

@@ -13,8 +13,8 @@ public sealed class MlpHyperparametersTests
         ["l2"] = new UniformDoubleOption(1e-7, 1e-2, logBase: true, defaultValue: 1e-5),
         ["hidden_width"] = new UniformIntOption(16, maxHiddenWidth, logBase: true, defaultValue: Math.Min(128, maxHiddenWidth)),
         ["depth"] = new UniformIntOption(1, 3, defaultValue: 2),
-        ["batch_size"] = new ChoiceOption([32, 64, 128, 256], 128),
-        ["epochs"] = maxEpochs == 1 ? new ChoiceOption([1], 1) : new UniformIntOption(1, maxEpochs, defaultValue: Math.Min(10, maxEpochs)),
+        ["batch_size"] = new ChoiceOption([32, 64, 128, 256], 256),
+        ["epochs"] = maxEpochs == 1 ? new ChoiceOption([1], 1) : new UniformIntOption(1, maxEpochs, defaultValue: 1),
     };
 
     [Theory]
@@ -57,7 +57,7 @@ public sealed class MlpHyperparametersTests
         Assert.Equal(0.05, h.LearningRate, 1e-12);
         Assert.Equal(0.9, h.Momentum, 1e-12);
         Assert.Equal(1e-5, h.L2, 1e-15);
-        Assert.Equal((128, 2, 128, 10), (h.HiddenWidth, h.Depth, h.BatchSize, h.Epochs));
+        Assert.Equal((128, 2, 256, 1), (h.HiddenWidth, h.Depth, h.BatchSize, h.Epochs));
     }
 
     [Fact]

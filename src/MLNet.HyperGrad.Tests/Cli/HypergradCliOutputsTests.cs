@@ -78,23 +78,37 @@ public sealed partial class HypergradCliOutputsTests : IDisposable
     }
 
     [Fact]
-    public void TrainTime_NoTrialFinishes_SaysSoInTermsOfTheFlag()
+    public void TrainTime_NoTrialFinishes_ExitCode1SaysHowLongATrialTookAndWhatFitsListsOnlyWhatWasWritten()
     {
-        // 30,000 rows: the seed's first two trials (13 and 10 epochs at batch 32) cannot finish in the second left for tuning.
-        var text = new System.Text.StringBuilder("a,b,c,d,label\n");
-        for (int i = 0; i < 30_000; i++)
+        // 200,000 rows of 20 columns: even the study's cheap first trial (one epoch at batch 256) takes
+        // seconds on two cores, more than the second left for tuning.
+        var text = new System.Text.StringBuilder(string.Join(',', Enumerable.Range(0, 20).Select(j => $"x{j}")) + ",label\n");
+        for (int i = 0; i < 200_000; i++)
         {
-            text.Append(CultureInfo.InvariantCulture, $"{i % 7},{i % 11},{i % 13},{i % 17},{(i % 7) + (i % 11) > 8}\n");
+            for (int j = 0; j < 20; j++)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"{i * (j + 3) % 97},");
+            }
+
+            text.Append(CultureInfo.InvariantCulture, $"{(i % 7) + (i % 11) > 8}\n");
         }
 
         string csv = Path.Combine(directory, "long.csv");
         File.WriteAllText(csv, text.ToString());
+        string output = Path.Combine(directory, "none");
 
         using HypergradProcess run = HypergradProcess.Run(directory, Timeout,
-            "classification", "--dataset", csv, "--label-col", "label", "--train-time", "1", "-o", Path.Combine(directory, "none"));
+            "classification", "--dataset", csv, "--label-col", "label", "--train-time", "1", "-o", output);
 
-        Assert.Contains("hypergrad: no trial finished within --train-time 1 s", run.Errors, StringComparison.Ordinal);
+        Assert.True(run.ExitCode == 1, $"exit {run.ExitCode}: {run.Output}{run.Errors}");
+        Match message = NoTrialLine().Match(run.Errors);
+        Assert.True(message.Success, run.Errors);
+        Assert.True(int.Parse(message.Groups["fits"].Value, CultureInfo.InvariantCulture) > 1, message.Value);
         Assert.DoesNotContain("SetTrainingTimeInSeconds", run.Output + run.Errors, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(output, "model")));
+        string listed = run.Output.Split('\n').Single(l => l.StartsWith("output: ", StringComparison.Ordinal));
+        Assert.DoesNotContain("model/", listed, StringComparison.Ordinal);
+        Assert.All(new[] { "trials.csv", "report.html", "study.db" }, f => Assert.True(File.Exists(Path.Combine(output, f)) && listed.Contains(f, StringComparison.Ordinal), f));
     }
 
     /// <summary>The lines of trials.csv without the duration and start-time columns, which differ between any two runs.</summary>
@@ -105,6 +119,9 @@ public sealed partial class HypergradCliOutputsTests : IDisposable
         int started = Array.IndexOf(rows[0], "started_at_utc");
         return [.. rows.Select(r => string.Join(',', r.Where((_, i) => i != duration && i != started)))];
     }
+
+    [GeneratedRegex(@"hypergrad: no trial finished within --train-time 1 s \(setup took [0-9.]+ s, tuning 1 s\): trial 0 (was taking [0-9.]+ s per epoch|ran [0-9.]+ s without finishing the first of its 1 epoch\(s\)).*rerun with --train-time (well above )?(?<fits>[0-9]+)")]
+    private static partial Regex NoTrialLine();
 
     [GeneratedRegex(@"setup took (?<setup>[0-9.]+) s of --train-time 6 s: tuning for (?<tuning>[0-9]+) s")]
     private static partial Regex SetupLine();

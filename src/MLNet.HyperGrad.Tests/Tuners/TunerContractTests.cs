@@ -58,6 +58,23 @@ public abstract class TunerContractTests
     }
 
     [Fact]
+    public void Update_ATrialTheTunerDidNotPropose_IsAcceptedAndProposalsStayInsideTheSpace()
+    {
+        // The experiment runs a new study's trial 0 at the space's defaults and tells the tuner through Update only.
+        SearchSpace space = MixedSpace();
+        ITuner tuner = CreateTuner(space, seed: 4);
+        Parameter start = space.SampleFromFeatureSpace(space.Default);
+        tuner.Update(new TrialResult { TrialSettings = new TrialSettings { TrialId = 0, Parameter = start }, Loss = 0.5, Metric = -0.5 });
+        for (int id = 1; id < 6; id++)
+        {
+            var settings = new TrialSettings { TrialId = id };
+            settings = settings with { Parameter = tuner.Propose(settings) };
+            Assert.All(space.MappingToFeatureSpace(settings.Parameter), f => Assert.InRange(f, 0.0, 1.0));
+            tuner.Update(new TrialResult { TrialSettings = settings, Loss = id, Metric = -id });
+        }
+    }
+
+    [Fact]
     public void Propose_SameSeedSameResults_SameProposals()
     {
         Assert.Equal(Sequence(seed: 7), Sequence(seed: 7));

@@ -10,6 +10,9 @@ public sealed partial class HyperGradExperiment
     /// <summary>How many proposals in a row that some trial of the study already has the experiment discards before it runs a duplicate.</summary>
     private const int MaxDuplicateProposals = 16;
 
+    /// <summary>Whether the next trial of this run is the study's first, at the search space's declared defaults (see <see cref="NextTrialAsync"/>).</summary>
+    private bool startPointPending;
+
     /// <summary>Runs the experiment until a stop condition holds.</summary>
     /// <param name="cancellationToken">Stops the run: running trials are cancelled and recorded as interrupted.</param>
     /// <returns>The best trial (smallest loss); its <see cref="TrialResult.Model"/> is kept if it ran in this call.</returns>
@@ -21,10 +24,11 @@ public sealed partial class HyperGradExperiment
         ExperimentContext context = BuildContext();
         ITuner tuner = (tunerFactory ?? (c => new RandomSearchTuner(c.SearchSpace, c.Seed)))(context);
         using ITrialRunner runner = CreateRunner(context);
-        using StudySession session = await StudySession.OpenAsync(storage, studyName, taskDescription, searchSpace, seed, cancellationToken);
+        using StudySession session = await StudySession.OpenAsync(storage, studyName, taskDescription, searchSpace, seed, studyIdentity, cancellationToken);
 
         TrialResult? best = null;
         bool anySuccess = false;
+        startPointPending = session.PreviousTrials.Count == 0;
         foreach (var record in session.PreviousTrials.Where(t => t.IsFinished))
         {
             TrialResult replayed = StudySession.Replay(record);
@@ -142,7 +146,9 @@ public sealed partial class HyperGradExperiment
 
     /// <summary>
     /// The next trial to run, recorded in the study: the retry of an interrupted trial if one is left
-    /// (claimed atomically, so two processes never retry the same trial), otherwise the tuner's
+    /// (claimed atomically, so two processes never retry the same trial); in a new study, first the
+    /// search space's declared defaults (<see cref="SearchSpace.Default"/>), whose result reaches the
+    /// tuner through <see cref="ITuner.Update"/> like any other; otherwise the tuner's
     /// proposal. A proposal some trial of the study already has (another process made it first) is
     /// discarded and the tuner asked again with the study's next free number; after
     /// <see cref="MaxDuplicateProposals"/> duplicates in a row, or when the tuner repeats itself, the
@@ -155,6 +161,19 @@ public sealed partial class HyperGradExperiment
         if (await session.ClaimRetryAsync() is { } retry)
         {
             return Start(retry.Number, Parameter.FromJson(retry.ParametersJson), retry.RetryOf);
+        }
+
+        if (startPointPending)
+        {
+            // A new study starts at the space's declared defaults (for the MLP: one epoch at a large batch),
+            // so that any budget that fits one cheap trial yields a model. Another process that started the
+            // study first took it; then this one goes on with the tuner.
+            startPointPending = false;
+            Parameter start = searchSpace.SampleFromFeatureSpace(searchSpace.Default);
+            if (await session.TryStartTrialAsync(start, acceptDuplicate: false) is int startNumber)
+            {
+                return Start(startNumber, start, null);
+            }
         }
 
         Parameter? previous = null;

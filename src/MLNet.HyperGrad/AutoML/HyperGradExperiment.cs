@@ -13,6 +13,10 @@ namespace MLNet.HyperGrad.AutoML;
 /// → best check. <see cref="ITuner.Update"/> is called once per trial, failed trials included with
 /// <c>Loss = double.MaxValue</c>. A failure before any success is fatal (its exception is rethrown);
 /// later failures are reported and the loop goes on. A NaN loss never becomes the best.</para>
+/// <para>The first trial of a new study is not proposed: it runs at the search space's declared defaults
+/// (<see cref="SearchSpace.Default"/>; the MLP declares a cheap one, one epoch at a large batch), so that
+/// a budget that fits one cheap trial yields a model, and its result reaches the tuner through
+/// <see cref="ITuner.Update"/> like any other.</para>
 /// <para>Stopping: the time budget (always enforced: <see cref="DefaultTrainingTimeInSeconds"/> unless
 /// set), <see cref="SetMaxModelToExplore"/> (failed trials count), an exhausted <see cref="IFiniteTuner"/>,
 /// or the caller's token. The running trials are cancelled through their token and recorded as
@@ -45,6 +49,7 @@ public sealed partial class HyperGradExperiment
     private IStudyStorage? storage;
     private string? studyName;
     private string taskDescription = "hyperparameter tuning";
+    private IReadOnlyDictionary<string, string> studyIdentity = new Dictionary<string, string>();
     private int parallelism = 1;
     private int seed;
     private TimeProvider timeProvider = TimeProvider.System;
@@ -182,6 +187,21 @@ public sealed partial class HyperGradExperiment
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(description);
         taskDescription = description;
+        return this;
+    }
+
+    /// <summary>
+    /// Declares what the study is about: its data's fingerprint (for example <see cref="DataFingerprint.OfFile"/>,
+    /// the columns and the row count), its task, label and metric. A new study records it; a study created
+    /// without it records it on its next run; resuming a study with any recorded value changed throws
+    /// <see cref="StudyIdentityMismatchException"/> from <see cref="RunAsync"/> before any trial runs.
+    /// </summary>
+    /// <param name="identity">Names (shown in the error, for example "task") and values.</param>
+    /// <returns>This experiment.</returns>
+    public HyperGradExperiment SetStudyIdentity(IReadOnlyDictionary<string, string> identity)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        studyIdentity = new Dictionary<string, string>(identity, StringComparer.Ordinal);
         return this;
     }
 

@@ -31,7 +31,7 @@ internal sealed class StudySession : IDisposable
     /// <summary>The study attribute that records the seed the study was created with.</summary>
     public const string SeedAttribute = "seed";
 
-    public static async Task<StudySession> OpenAsync(IStudyStorage? storage, string? name, string taskDescription, SearchSpace space, int seed, CancellationToken cancellationToken)
+    public static async Task<StudySession> OpenAsync(IStudyStorage? storage, string? name, string taskDescription, SearchSpace space, int seed, IReadOnlyDictionary<string, string> identity, CancellationToken cancellationToken)
     {
         var session = new StudySession(storage);
         if (storage is null || name is null)
@@ -47,8 +47,10 @@ internal sealed class StudySession : IDisposable
             throw new StorageException(mismatch.Message, mismatch);
         }
 
-        StudyRecord study = await storage.GetOrCreateStudyAsync(
-            name, taskDescription, Describe(space), StudyDirection.Minimize, new Dictionary<string, string> { [SeedAttribute] = seedText }, cancellationToken);
+        var attributes = identity.ToDictionary(kv => StudyIdentity.AttributePrefix + kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        attributes[SeedAttribute] = seedText;
+        StudyRecord study = await storage.GetOrCreateStudyAsync(name, taskDescription, Describe(space), StudyDirection.Minimize, attributes, cancellationToken);
+        await CheckIdentityAsync(storage, study, identity, cancellationToken);
         if (!study.Attributes.TryGetValue(SeedAttribute, out string? storedSeed))
         {
             await storage.SetStudyAttributeAsync(study.Id, SeedAttribute, seedText, cancellationToken);
@@ -76,6 +78,20 @@ internal sealed class StudySession : IDisposable
         session.mayHaveRetries = trials.Any(t => t.State == TrialState.Interrupted && !retried.Contains(t.Number));
         session.workerId = TrialWorkers.Register();
         return session;
+    }
+
+    /// <summary>Refuses a run whose identity differs from the one the study records; records the parts the study lacks (a study created before identities were recorded).</summary>
+    private static async Task CheckIdentityAsync(IStudyStorage storage, StudyRecord study, IReadOnlyDictionary<string, string> identity, CancellationToken cancellationToken)
+    {
+        if (StudyIdentity.Compare(study, identity) is { Count: > 0 } differences)
+        {
+            throw new StudyIdentityMismatchException(study.Name, differences);
+        }
+
+        foreach ((string key, string value) in identity.Where(kv => !study.Attributes.ContainsKey(StudyIdentity.AttributePrefix + kv.Key)))
+        {
+            await storage.SetStudyAttributeAsync(study.Id, StudyIdentity.AttributePrefix + key, value, cancellationToken);
+        }
     }
 
     /// <summary>Gets this run's worker id (<see cref="TrialWorkers"/>), stored with every trial it runs; registered once the study is open.</summary>
