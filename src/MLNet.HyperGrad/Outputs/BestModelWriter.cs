@@ -131,7 +131,8 @@ public sealed class BestModelWriter : IMonitor
             throw new HyperGradException($"Training trial {best.Number} again gave no weights to save (its metric was {result.Metric}); the model folder {ModelDirectory} is unchanged.");
         }
 
-        ReportBestTrial(result);
+        // The model records the trial's stored metric (for a cross-validated trial, the mean over its folds), not the score of this training.
+        ReportBestTrial(result with { Metric = best.Metric ?? result.Metric });
         return true;
     }
 
