@@ -34,11 +34,12 @@ internal static class TuneCommand
         var output = new Option<string?>("--output", "-o") { Description = "Output folder (default: hypergrad-output/<study>)." };
         var parallelism = CliParsers.WholeNumber("--parallelism", $"Trials run at once, sharing the cores (default: one per core, at most 4; at most {TuneSettings.MaxParallelism}).", TuneSettings.DefaultParallelism);
         var maxEpochs = CliParsers.WholeNumber("--max-epochs", "The most epochs a trial may train.", 20);
+        var cvFolds = CliParsers.OptionalWholeNumber("--cv-folds", $"Score trials by k-fold cross-validation: 0 or 1 for a holdout split, k >= 2 for k folds (default: {CrossValidation.DefaultFolds} folds below {CrossValidation.SmallDataRows} rows, else a holdout split).");
         var missing = CliParsers.OneOf("--missing", "Missing CSV cells: Error, DropRow or Impute (mean / most frequent, from the training data).", MissingValuePolicy.Impute);
 
         var command = new Command(name, $"Tune an MLP for {name} on a CSV or Fashion-MNIST, save the best model and a report.")
         {
-            dataset, label, hasHeader, ignore, validation, test, trainTime, maxTrials, tuner, storage, study, seed, output, parallelism, maxEpochs, missing,
+            dataset, label, hasHeader, ignore, validation, test, trainTime, maxTrials, tuner, storage, study, seed, output, parallelism, maxEpochs, missing, cvFolds,
         };
         command.SetAction((result, cancellationToken) => CliErrors.Guard(() => RunAsync(
             new TuneSettings
@@ -60,6 +61,7 @@ internal static class TuneCommand
                 Parallelism = result.GetValue(parallelism),
                 MaxEpochs = result.GetValue(maxEpochs),
                 MissingValues = result.GetValue(missing),
+                CvFolds = result.GetValue(cvFolds),
             },
             cancellationToken)));
         return command;
@@ -77,7 +79,7 @@ internal static class TuneCommand
         TuneData data = TuneData.Load(settings);
         string metricName = TaskMetric.Name(settings.Task);
         int threadsPerTrial = Math.Max(1, Environment.ProcessorCount / settings.Parallelism);
-        AnsiConsole.MarkupLine($"[bold]hypergrad {settings.Task.ToString().ToLowerInvariant()}[/] on {Markup.Escape(data.Description)}: {data.Train.Rows:N0} training and {data.Validation.Rows:N0} validation rows");
+        AnsiConsole.MarkupLine($"[bold]hypergrad {settings.Task.ToString().ToLowerInvariant()}[/] on {Markup.Escape(data.Description)}; {Markup.Escape(data.Scheme)}");
         foreach (string warning in data.Warnings)
         {
             AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(warning)}");
@@ -102,13 +104,16 @@ internal static class TuneCommand
         }
 
         bool interactive = AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
-        MlpTrialRunner CreateRunner(Action<TrialSettings, Training.TrainingProgress>? onProgress) =>
-            new(data.Train, data.Validation, new MlpTrialRunnerOptions { ThreadsPerTrial = threadsPerTrial, OnProgress = onProgress });
+        MlpTrialRunner CreateMlpRunner(TabularDataset train, TabularDataset validation, Action<TrialSettings, Training.TrainingProgress>? onProgress) =>
+            new(train, validation, new MlpTrialRunnerOptions { ThreadsPerTrial = threadsPerTrial, OnProgress = onProgress });
+        ITrialRunner CreateRunner(Action<TrialSettings, Training.TrainingProgress>? onProgress) => data.Folds >= 2
+            ? new CrossValidationRunner(data.Train, data.Folds, settings.Seed, (t, v) => CreateMlpRunner(t, v, onProgress))
+            : CreateMlpRunner(data.Train, data.Validation, onProgress);
         var experiment = new HyperGradExperiment()
             .AddSearchSpace(MlpTrialRunner.SearchSpaceKey, MlpTrialRunner.CreateSearchSpace(settings.MaxEpochs));
         var view = new TuneProgressView(metricName, settings.TrainTimeSeconds, experiment.SearchSpace, clock, started, interactive);
         view.SetPreviousBest(TrialRanking.Best(before), finishedBefore);
-        using MlpTrialRunner runner = CreateRunner(view.OnProgress);
+        using ITrialRunner runner = CreateRunner(view.OnProgress);
         var bestModel = new BestModelWriter(outputDirectory, data.Train, data.Schema);
         TimeSpan setup = clock.GetElapsedTime(started);
         uint tuningSeconds = TuningSeconds(settings.TrainTimeSeconds, setup);
@@ -172,13 +177,21 @@ internal static class TuneCommand
             Console.Error.WriteLine(NoTrialFinishedMessage.Create(settings.TrainTimeSeconds, setup, tuningSeconds, trials, before));
         }
 
+        if (best is CrossValidationTrialResult folds)
+        {
+            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"best trial {folds.TrialSettings.TrialId}: {metricName} {folds.Metric:0.0000} ± {folds.MetricStandardDeviation:0.0000} (mean ± std over {folds.Folds.Count} folds: {string.Join(", ", folds.FoldMetrics.Select(m => m.ToString("0.0000", CultureInfo.InvariantCulture)))})"));
+        }
+
         if (!cancelled)
         {
             await bestModel.EnsureSavedAsync(
                 TrialRanking.Best(trials),
                 settings.Seed,
-                () => CreateRunner(null),
-                retrained => AnsiConsole.MarkupLine($"the best trial ({retrained.Number}) has no saved model (an earlier run was interrupted, or model/ was removed): training it again with its stored hyperparameters and seed"),
+                // Cross-validation keeps no fold's model: the best hyperparameters are trained on all the rows.
+                () => data.Folds >= 2 ? CreateMlpRunner(data.Train, data.Train, null) : CreateRunner(null),
+                retrained => AnsiConsole.MarkupLine(data.Folds >= 2
+                    ? $"training the best trial's ({retrained.Number}) hyperparameters on all {data.Train.Rows:N0} rows for the saved model (cross-validation keeps no fold's model)"
+                    : $"the best trial ({retrained.Number}) has no saved model (an earlier run was interrupted, or model/ was removed): training it again with its stored hyperparameters and seed"),
                 CancellationToken.None);
         }
 
@@ -196,7 +209,7 @@ internal static class TuneCommand
             StoragePath = settings.ResolvedStoragePath,
             DataDescription = data.Description,
             TrainRows = data.Train.Rows,
-            ValidationRows = data.Validation.Rows,
+            ValidationRows = data.Folds >= 2 ? null : data.Validation.Rows,
         };
         IReadOnlyList<string> written = StudyOutputs.Write(outputDirectory, studyRecord, trials, experiment.SearchSpace, outputOptions);
         IEnumerable<string> listed = (bestModel.HasModel ? [BestModelWriter.ModelFolderName + "/"] : Array.Empty<string>())

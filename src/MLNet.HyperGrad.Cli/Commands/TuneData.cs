@@ -1,3 +1,4 @@
+using MLNet.HyperGrad.AutoML.Runners;
 using MLNet.HyperGrad.Data;
 using MLNet.HyperGrad.Data.Csv;
 using MLNet.HyperGrad.Data.Idx;
@@ -5,8 +6,19 @@ using MLNet.HyperGrad.Data.Idx;
 namespace MLNet.HyperGrad.Cli.Commands;
 
 /// <summary>The data of a tuning run: train, validation, optional test, and how CSV rows were encoded.</summary>
+/// <remarks>
+/// Cross-validated (<see cref="Folds"/> ≥ 2), <see cref="Train"/> holds every row (the runner folds it) and
+/// <see cref="Validation"/> none; the CSV's imputation values and categories then come from all the rows,
+/// while the runner standardizes each fold with its own training rows.
+/// </remarks>
 internal sealed record TuneData(TabularDataset Train, TabularDataset Validation, TabularDataset? Test, TabularSchema? Schema, string Description)
 {
+    /// <summary>Gets the number of cross-validation folds, or 0 for a holdout split.</summary>
+    public int Folds { get; init; }
+
+    /// <summary>Gets how trials are scored, in words, with why when it was chosen by the data's size.</summary>
+    public string Scheme { get; init; } = string.Empty;
+
     /// <summary>Rows held out for validation when no validation file is given.</summary>
     public const double ValidationFraction = 0.2;
 
@@ -17,7 +29,7 @@ internal sealed record TuneData(TabularDataset Train, TabularDataset Validation,
     public const int FewValidationRows = 30;
 
     /// <summary>Gets what the user should know about the data before tuning starts (too few validation rows).</summary>
-    public IReadOnlyList<string> Warnings => Validation.Rows < FewValidationRows
+    public IReadOnlyList<string> Warnings => Folds < 2 && Validation.Rows < FewValidationRows
         ? [$"only {Validation.Rows} validation row(s): each one moves the validation score by {100.0 / Validation.Rows:0.#} %, so trials will tie or rank by chance; give more data or a --validation-dataset with at least {FewValidationRows} rows"]
         : [];
 
@@ -52,8 +64,15 @@ internal sealed record TuneData(TabularDataset Train, TabularDataset Validation,
         if (settings.IsFashionMnist)
         {
             FashionMnistData data = FashionMnist.Load();
+            const string Mnist = "Fashion-MNIST (10 classes, 28x28 images)";
+            int mnistFolds = FoldsFor(settings, data.Train.Rows);
+            if (mnistFolds >= 2)
+            {
+                return CrossValidated(settings, data.Train, data.Test, null, Mnist, mnistFolds);
+            }
+
             TrainValidationSplit split = DatasetSplit.TrainValidation(data.Train, 1.0 / 6, settings.Seed);
-            return new TuneData(split.Train, split.Validation, data.Test, null, "Fashion-MNIST (10 classes, 28x28 images)");
+            return Holdout(split.Train, split.Validation, data.Test, null, Mnist);
         }
 
         var options = new CsvReadOptions
@@ -86,8 +105,37 @@ internal sealed record TuneData(TabularDataset Train, TabularDataset Validation,
             throw new ArgumentException($"--dataset {Path.GetFileName(settings.Dataset)} has {rows} data row(s); tuning needs at least {MinimumRows} (without --validation-dataset, {ValidationFraction * 100:0}% of them are held out to score the trials).");
         }
 
+        int folds = settings.ValidationDataset is null ? FoldsFor(settings, rows) : 0;
+        if (folds >= 2)
+        {
+            // The holdout read fitted imputation on 80 % of the rows; cross-validation reads every row as training data.
+            CsvDataset all = CsvReader.Read(settings.Dataset, options);
+            (trainData, schema) = (all.Dataset, all.Schema);
+        }
+
         TabularDataset? test = settings.TestDataset is { } testPath ? CsvReader.Read(testPath, options, schema).Dataset : null;
         string description = $"{Path.GetFileName(settings.Dataset)} ({rows} rows, {trainData.FeatureCount} features, label \"{schema.LabelColumn}\")";
-        return new TuneData(trainData, validation, test, schema, description);
+        return folds >= 2
+            ? CrossValidated(settings, trainData, test, schema, description, folds)
+            : Holdout(trainData, validation, test, schema, description);
+    }
+
+    /// <summary>The folds for the data's rows (<see cref="CrossValidation.FoldsFor"/>), with the flag's name in the error.</summary>
+    private static int FoldsFor(TuneSettings settings, int rows) => settings.CvFolds > rows
+        ? throw new ArgumentException($"--cv-folds {settings.CvFolds}: the data has {rows} rows, and each fold needs at least one; give at most {rows} folds, or 0 for a holdout split.")
+        : CrossValidation.FoldsFor(rows, settings.CvFolds);
+
+    private static TuneData Holdout(TabularDataset train, TabularDataset validation, TabularDataset? test, TabularSchema? schema, string description) =>
+        new(train, validation, test, schema, description) { Scheme = $"holdout: {train.Rows:N0} training and {validation.Rows:N0} validation rows" };
+
+    private static TuneData CrossValidated(TuneSettings settings, TabularDataset all, TabularDataset? test, TabularSchema? schema, string description, int folds)
+    {
+        string why = settings.CvFolds is null ? $" (fewer than {CrossValidation.SmallDataRows} rows; --cv-folds 0 for a holdout split)" : string.Empty;
+        string stratified = all.Task == TaskKind.Classification ? "stratified, " : string.Empty;
+        return new TuneData(all, all.Subset([]), test, schema, description)
+        {
+            Folds = folds,
+            Scheme = $"{folds}-fold cross-validation ({stratified}seeded) on {all.Rows:N0} rows{why}",
+        };
     }
 }

@@ -1,6 +1,7 @@
+using MLNet.HyperGrad.AutoML;
+using MLNet.HyperGrad.AutoML.Runners;
 using MLNet.HyperGrad.Data;
 using MLNet.HyperGrad.Data.Csv;
-using MLNet.HyperGrad.AutoML;
 
 namespace MLNet.HyperGrad.Cli.Commands;
 
@@ -47,6 +48,9 @@ internal sealed record TuneSettings
 
     public MissingValuePolicy MissingValues { get; init; } = MissingValuePolicy.Impute;
 
+    /// <summary>Gets the cross-validation folds asked for: null chooses by the data's size (<see cref="CrossValidation.FoldsFor"/>), 0 or 1 is a holdout split, k ≥ 2 is k folds.</summary>
+    public int? CvFolds { get; init; }
+
     /// <summary>Checks the flags that the data cannot check, reporting every problem at once.</summary>
     public void Validate()
     {
@@ -69,6 +73,16 @@ internal sealed record TuneSettings
         if (MaxEpochs < 1)
         {
             problems.Add($"--max-epochs must be at least 1, got {MaxEpochs}");
+        }
+
+        if (CvFolds is < 0)
+        {
+            problems.Add($"--cv-folds must be 0 or 1 (a holdout split) or at least 2 (that many folds), got {CvFolds}");
+        }
+
+        if (CvFolds is >= 2 && ValidationDataset is not null)
+        {
+            problems.Add($"--cv-folds {CvFolds} and --validation-dataset both say how to score trials: give one of them");
         }
 
         if (problems.Count > 0)

@@ -107,7 +107,7 @@ public sealed class HypergradCliInputTests : IDisposable
         string csv = WriteCsv("small.csv", 40);
 
         using HypergradProcess run = HypergradProcess.Run(directory, Timeout,
-            "classification", "--dataset", csv, "--label-col", "label", "--max-trials", "1", "--max-epochs", "1", "-o", Path.Combine(directory, "out"));
+            "classification", "--dataset", csv, "--label-col", "label", "--max-trials", "1", "--max-epochs", "1", "--cv-folds", "0", "-o", Path.Combine(directory, "out"));
 
         Assert.True(run.ExitCode == 0, run.Output + run.Errors);
         Assert.Contains("warning: only 8 validation row(s)", run.Output, StringComparison.Ordinal);

@@ -31,15 +31,16 @@ public sealed partial class HypergradCliOutputsTests : IDisposable
             Assert.True(run.ExitCode == 0, run.Output + run.Errors);
         }
 
-        // The same run with the library alone, as samples/TuneToFolder does it.
+        // The same run with the library alone, as samples/TuneToFolder does it; wine's 178 rows are cross-validated
+        // (CrossValidation.FoldsFor), and the saved model is the best hyperparameters trained on all of them.
+        Assert.Equal(5, CrossValidation.FoldsFor(178, null));
         string libraryOutput = StudyOutputs.PrepareDirectory(Path.Combine(directory, "library"));
         CsvDataset data = CsvReader.Read(csv, new CsvReadOptions { LabelColumn = "target", Task = TaskKind.Classification, MissingValuePolicy = MissingValuePolicy.Impute });
-        TrainValidationSplit split = DatasetSplit.TrainValidation(data.Dataset, 0.2, Seed, stratify: true);
         using var storage = new SqliteStudyStorage(Path.Combine(libraryOutput, "study.db"));
-        var bestModel = new BestModelWriter(libraryOutput, split.Train, data.Schema);
+        var bestModel = new BestModelWriter(libraryOutput, data.Dataset, data.Schema);
         var experiment = new HyperGradExperiment()
             .AddSearchSpace(MlpTrialRunner.SearchSpaceKey, MlpTrialRunner.CreateSearchSpace(maxEpochs: 3))
-            .SetTrialRunner(_ => new MlpTrialRunner(split.Train, split.Validation))
+            .SetTrialRunner(_ => new CrossValidationRunner(data.Dataset, 5, Seed, (train, validation) => new MlpTrialRunner(train, validation)))
             .SetStudy(storage, "wine")
             .SetMaxModelToExplore(3)
             .SetSeed(Seed)
@@ -48,7 +49,7 @@ public sealed partial class HypergradCliOutputsTests : IDisposable
         await experiment.RunAsync();
         StudyRecord study = (await storage.GetStudyAsync("wine"))!;
         IReadOnlyList<TrialRecord> trials = await storage.GetTrialsAsync(study.Id);
-        await bestModel.EnsureSavedAsync(TrialRanking.Best(trials), Seed, () => new MlpTrialRunner(split.Train, split.Validation));
+        await bestModel.EnsureSavedAsync(TrialRanking.Best(trials), Seed, () => new MlpTrialRunner(data.Dataset, data.Dataset));
         StudyOutputs.Write(libraryOutput, study, trials, experiment.SearchSpace, new StudyOutputOptions { Task = TaskKind.Classification });
 
         Assert.Equal(WithoutTimes(Path.Combine(cliOutput, "trials.csv")), WithoutTimes(Path.Combine(libraryOutput, "trials.csv")));

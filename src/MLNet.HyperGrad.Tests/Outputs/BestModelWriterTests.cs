@@ -54,6 +54,25 @@ public sealed class BestModelWriterTests : IDisposable
     }
 
     [Fact]
+    public async Task EnsureSavedAsync_CrossValidatedBestTrial_TrainsOnAllRowsAndRecordsTheFoldMeanMetric()
+    {
+        (TabularDataset train, TabularDataset validation) = Blobs(TaskKind.Classification);
+        var writer = new BestModelWriter(directory.Path, train);
+        using var cv = new CrossValidationRunner(train, 3, seed: 1, Runner);
+        TrialResult folds = await cv.RunAsync(Settings(4), CancellationToken.None);
+        writer.ReportBestTrial(folds);
+        Assert.False(writer.HasModel);
+        TrialRecord stored = Record(folds) with { Metric = 0.625 };
+
+        bool retrained = await writer.EnsureSavedAsync(stored, StudySeed, () => Runner(train, train));
+
+        Assert.True(retrained);
+        TrainedModel saved = TrainedModel.Load(writer.ModelDirectory);
+        Assert.Equal(0.625, saved.Metadata.ValidationMetric);
+        Assert.True(writer.HoldsModelOf(stored));
+    }
+
+    [Fact]
     public async Task EnsureSavedAsync_ModelOfTheBestTrialPresent_DoesNotTrain()
     {
         (BestModelWriter writer, TrialResult result, _, _) = await SaveBest(TaskKind.Classification, number: 0);
@@ -127,14 +146,15 @@ public sealed class BestModelWriterTests : IDisposable
     private static async Task<TrialResult> Run(TabularDataset train, TabularDataset validation, int number)
     {
         using MlpTrialRunner runner = Runner(train, validation);
-        var settings = new TrialSettings
-        {
-            TrialId = number,
-            Seed = SeedMixer.Mix(StudySeed, number),
-            Parameter = Parameter.CreateNestedParameter((MlpTrialRunner.SearchSpaceKey, Parameter.FromObject(MlpHyperparameters.Default with { HiddenWidth = 16, Depth = 1, BatchSize = 32, Epochs = 3 }))),
-        };
-        return await runner.RunAsync(settings, CancellationToken.None);
+        return await runner.RunAsync(Settings(number), CancellationToken.None);
     }
+
+    private static TrialSettings Settings(int number) => new()
+    {
+        TrialId = number,
+        Seed = SeedMixer.Mix(StudySeed, number),
+        Parameter = Parameter.CreateNestedParameter((MlpTrialRunner.SearchSpaceKey, Parameter.FromObject(MlpHyperparameters.Default with { HiddenWidth = 16, Depth = 1, BatchSize = 32, Epochs = 3 }))),
+    };
 
     private static TrialRecord Record(TrialResult result) => new()
     {

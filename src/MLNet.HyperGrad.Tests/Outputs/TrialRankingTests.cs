@@ -31,6 +31,20 @@ public sealed class TrialRankingTests
     }
 
     [Fact]
+    public void Top_TieInLoss_SmallerFinalValidationLossFirstThenNumber()
+    {
+        static TrialRecord Tied(int number, params double[] curve) => Trial(number, TrialState.Complete, -1.0) with
+        {
+            IntermediateValues = [.. curve.Select((v, i) => new IntermediateValue(i + 1, v))],
+        };
+
+        TrialRecord[] trials = [Tied(0, 0.3, 0.5), Tied(1), Tied(2, 0.9, 0.2), Tied(3, 0.4), Tied(4, 0.4)];
+
+        Assert.Equal([2, 3, 4, 0, 1], TrialRanking.Top(trials, 5).Select(t => t.Number));
+        Assert.Equal(2, TrialRanking.Best(trials)!.Number);
+    }
+
+    [Fact]
     public void Best_NoCompleteTrial_Null()
         => Assert.Null(TrialRanking.Best([Trial(0, TrialState.Failed, null)]));
 }

@@ -236,12 +236,15 @@ public sealed partial class HyperGradExperiment
     }
 
     /// <summary>
-    /// Whether a result beats the best so far: not failed, not NaN, a smaller loss, and on a tie the
-    /// lower trial number (so the best does not depend on which of two parallel trials finished first).
+    /// Whether a result beats the best so far: not failed, not NaN, and first in <see cref="TrialOrder"/> (a smaller
+    /// loss; on a tie the smaller validation loss, then the lower trial number, so the best does not depend on which
+    /// of two parallel trials finished first).
     /// </summary>
     private static bool IsBetter(TrialResult candidate, TrialResult? best) =>
         !candidate.IsFailed && !double.IsNaN(candidate.Loss)
-        && (best is null || candidate.Loss < best.Loss || (candidate.Loss == best.Loss && candidate.TrialSettings.TrialId < best.TrialSettings.TrialId));
+        && (best is null || TrialOrder.Compare(
+            candidate.Loss, TrialOrder.ValidationLoss(candidate), candidate.TrialSettings.TrialId,
+            best.Loss, TrialOrder.ValidationLoss(best), best.TrialSettings.TrialId) < 0);
 
     /// <summary>The budget as a timer delay; beyond what a timer can wait (about 49 days) it never expires.</summary>
     private static TimeSpan BudgetDelay(uint seconds)

@@ -206,9 +206,11 @@ internal sealed class StudySession : IDisposable
         };
         if (record.State == TrialState.Complete)
         {
-            return new TrialResult
+            // The curve stored while it trained: its last value breaks ties in loss (TrialOrder).
+            return new LearningCurveTrialResult
             {
                 TrialSettings = settings,
+                ValidationLossCurve = [.. record.IntermediateValues.OrderBy(v => v.Step).Select(v => v.Value)],
                 Loss = record.Loss ?? double.NaN,
                 Metric = record.Metric ?? double.NaN,
                 DurationInMilliseconds = record.DurationMilliseconds ?? 0,

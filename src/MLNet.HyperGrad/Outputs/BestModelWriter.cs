@@ -98,7 +98,9 @@ public sealed class BestModelWriter : IMonitor
     /// Makes sure the model folder holds the best trial's model. A run killed after the trial was stored but
     /// before its model was written, or a deleted model folder, would otherwise lose it: the trial is then
     /// trained again with its stored hyperparameters and seed, which reproduces its weights bit for bit on the
-    /// CPU when the thread count per trial is the same as in the original run.
+    /// CPU when the thread count per trial is the same as in the original run. A cross-validated study keeps no
+    /// fold's model: its best hyperparameters are trained on all the rows <paramref name="createRunner"/>'s runner
+    /// is given. Either way the model records the trial's stored metric.
     /// </summary>
     /// <param name="best">The study's best trial (<see cref="TrialRanking.Best"/>), or null when none completed (then nothing is done).</param>
     /// <param name="studySeed">The study's seed, from which the trial's seed derives.</param>
@@ -131,7 +133,8 @@ public sealed class BestModelWriter : IMonitor
             throw new HyperGradException($"Training trial {best.Number} again gave no weights to save (its metric was {result.Metric}); the model folder {ModelDirectory} is unchanged.");
         }
 
-        ReportBestTrial(result);
+        // The model records the trial's stored metric (for a cross-validated trial, the mean over its folds), not the score of this training.
+        ReportBestTrial(result with { Metric = best.Metric ?? result.Metric });
         return true;
     }
 
