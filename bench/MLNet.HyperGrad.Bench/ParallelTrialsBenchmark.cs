@@ -7,7 +7,7 @@ namespace MLNet.HyperGrad.Bench;
 /// <summary>
 /// Trials per minute of the built <c>hypergrad</c> CLI on scikit-learn's digits table (1,797 rows, 64
 /// features): one process with the default parallelism, with 1, 2 and 4 parallel trials, and two
-/// processes with one trial each on one study; settings interleaved, repeated. A rate is the trials the
+/// processes with one trial each on one study; settings interleaved, each round starting with the next one. A rate is the trials the
 /// process(es) finished over the wall time from start to the last exit (the CLI's start and data
 /// loading included, as a user waits for them). Last line: the default's median rate and the best
 /// setting's.
@@ -21,7 +21,7 @@ internal static partial class ParallelTrialsBenchmark
         Dictionary<string, string> options = CsvLoadBenchmark.Options(args);
         int repeats = CsvLoadBenchmark.Int(options, "--repeats", 2);
         int seconds = CsvLoadBenchmark.Int(options, "--train-time", 20);
-        int maxEpochs = CsvLoadBenchmark.Int(options, "--max-epochs", 3);
+        int? maxEpochs = options.ContainsKey("--max-epochs") ? CsvLoadBenchmark.Int(options, "--max-epochs", 20) : null;
         bool withActive = options.ContainsKey("--with-active");
         string cli = options.TryGetValue("--cli", out string? path) ? path : Path.GetFullPath(Path.Combine("src", "MLNet.HyperGrad.Cli", "bin", "Release", "net10.0", "hypergrad.dll"));
         if (!File.Exists(cli))
@@ -47,12 +47,13 @@ internal static partial class ParallelTrialsBenchmark
                 settings.Add(new("2 processes, --parallelism 1 each, OMP_WAIT_POLICY=ACTIVE (spinning, the old behaviour)", 2, 1, "ACTIVE"));
             }
 
-            Console.WriteLine(Invariant($"# parallel-trials: digits {csv} (1,797 rows x 64 features, 10 classes), --train-time {seconds} s, --max-epochs {maxEpochs}, {Environment.ProcessorCount} cores, {repeats} interleaved repeats; load average at start {MachineLoad.LoadAverage()}"));
+            Console.WriteLine(Invariant($"# parallel-trials: digits {csv} (1,797 rows x 64 features, 10 classes), --train-time {seconds} s, --max-epochs {(maxEpochs is { } m ? m.ToString(CultureInfo.InvariantCulture) : "the CLI's default")}, {Environment.ProcessorCount} cores, {repeats} interleaved repeats; load average at start {MachineLoad.LoadAverage()}"));
             var rates = settings.ToDictionary(s => s.Name, _ => new List<double>());
             int run = 0;
             for (int r = 0; r < repeats; r++)
             {
-                foreach (Setting setting in settings)
+                // Each round starts with a different setting, so that no setting always follows the same one.
+                foreach (Setting setting in settings.Skip(r % settings.Count).Concat(settings.Take(r % settings.Count)))
                 {
                     MachineLoad.Mark mark = MachineLoad.Now();
                     (int trials, double wall) = Measure(cli, csv, Path.Combine(directory, Invariant($"run{run++}")), setting, seconds, maxEpochs);
@@ -81,7 +82,7 @@ internal static partial class ParallelTrialsBenchmark
         }
     }
 
-    private static (int Trials, double Seconds) Measure(string cli, string csv, string output, Setting setting, int seconds, int maxEpochs)
+    private static (int Trials, double Seconds) Measure(string cli, string csv, string output, Setting setting, int seconds, int? maxEpochs)
     {
         var clock = Stopwatch.StartNew();
         var processes = Enumerable.Range(0, setting.Processes).Select(_ => Start(cli, csv, output, setting, seconds, maxEpochs)).ToList();
@@ -102,12 +103,18 @@ internal static partial class ParallelTrialsBenchmark
         return (trials, clock.Elapsed.TotalSeconds);
     }
 
-    private static Process Start(string cli, string csv, string output, Setting setting, int seconds, int maxEpochs)
+    private static Process Start(string cli, string csv, string output, Setting setting, int seconds, int? maxEpochs)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in (string[])[cli, "classification", "--dataset", csv, "--label-col", "target", "--train-time", Invariant($"{seconds}"), "--max-epochs", Invariant($"{maxEpochs}"), "-o", output, "--storage", Path.Combine(output + ".db")])
+        foreach (string a in (string[])[cli, "classification", "--dataset", csv, "--label-col", "target", "--train-time", Invariant($"{seconds}"), "-o", output, "--storage", Path.Combine(output + ".db")])
         {
             start.ArgumentList.Add(a);
+        }
+
+        if (maxEpochs is { } epochs)
+        {
+            start.ArgumentList.Add("--max-epochs");
+            start.ArgumentList.Add(Invariant($"{epochs}"));
         }
 
         if (setting.Parallelism is { } parallelism)

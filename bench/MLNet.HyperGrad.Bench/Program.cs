@@ -5,7 +5,7 @@
 // `throughput ratio vs pytorch: <min ratio>` (minimum over shapes of the median paired ratio).
 //   csv-load [--repeats 7] [--rows 200000] [--columns 50] [--keep]
 // Prints one line per repeat and, last, `csv load ratio vs pandas: <our time / pandas time>`.
-//   parallel-trials [--repeats 2] [--train-time 20] [--max-epochs 3] [--with-active] [--cli <hypergrad.dll>]
+//   parallel-trials [--repeats 2] [--train-time 20] [--max-epochs N (default: the CLI's)] [--with-active] [--cli <hypergrad.dll>]
 // Prints one line per run and, last, `default parallelism trials per minute: <x> (best setting <name>: <y>)`.
 using MLNet.HyperGrad.Bench;
 
