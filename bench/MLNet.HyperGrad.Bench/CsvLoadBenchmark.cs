@@ -180,14 +180,14 @@ internal static class CsvLoadBenchmark
     private static string Summary(string name, List<Load> loads) => string.Create(CultureInfo.InvariantCulture,
         $"{name}: median {Median([.. loads.Select(l => l.Seconds)]):F3} s (range {loads.Min(l => l.Seconds):F3}-{loads.Max(l => l.Seconds):F3}); peak RSS growth median {Median([.. loads.Select(l => l.RssGrowthMb)]):F1} MB (range {loads.Min(l => l.RssGrowthMb):F1}-{loads.Max(l => l.RssGrowthMb):F1})");
 
-    private static double Median(List<double> values)
+    internal static double Median(List<double> values)
     {
         values.Sort();
         int n = values.Count;
         return n % 2 == 1 ? values[n / 2] : (values[(n / 2) - 1] + values[n / 2]) / 2;
     }
 
-    private static Dictionary<string, string> Options(string[] args)
+    internal static Dictionary<string, string> Options(string[] args)
     {
         var options = new Dictionary<string, string>(StringComparer.Ordinal);
         for (int i = 0; i < args.Length; i++)
@@ -199,7 +199,7 @@ internal static class CsvLoadBenchmark
         return options;
     }
 
-    private static int Int(Dictionary<string, string> options, string name, int fallback) =>
+    internal static int Int(Dictionary<string, string> options, string name, int fallback) =>
         options.TryGetValue(name, out string? text) ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
 
     private sealed record Load(double Seconds, double RssGrowthMb);

@@ -5,6 +5,8 @@
 // `throughput ratio vs pytorch: <min ratio>` (minimum over shapes of the median paired ratio).
 //   csv-load [--repeats 7] [--rows 200000] [--columns 50] [--keep]
 // Prints one line per repeat and, last, `csv load ratio vs pandas: <our time / pandas time>`.
+//   parallel-trials [--repeats 2] [--train-time 20] [--max-epochs N (default: the CLI's)] [--with-active] [--cli <hypergrad.dll>]
+// Prints one line per run and, last, `default parallelism trials per minute: <x> (best setting <name>: <y>)`.
 using MLNet.HyperGrad.Bench;
 
 string command = args.Length > 0 ? args[0] : "mlp-epoch";
@@ -14,11 +16,12 @@ return command switch
     "step-profile" => StepProfile.Run(args.Skip(1).ToArray()),
     "csv-load" => CsvLoadBenchmark.Run(args.Skip(1).ToArray()),
     "csv-load-child" => CsvLoadBenchmark.Child(args.Skip(1).ToArray()),
+    "parallel-trials" => ParallelTrialsBenchmark.Run(args.Skip(1).ToArray()),
     _ => Usage(command),
 };
 
 static int Usage(string command)
 {
-    Console.Error.WriteLine($"unknown benchmark \"{command}\"; available: mlp-epoch, step-profile, csv-load");
+    Console.Error.WriteLine($"unknown benchmark \"{command}\"; available: mlp-epoch, step-profile, csv-load, parallel-trials");
     return 2;
 }

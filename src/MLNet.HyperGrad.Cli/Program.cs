@@ -10,6 +10,8 @@ internal static class Program
 {
     private static async Task<int> Main(string[] args)
     {
+        // Before any TorchSharp call: libgomp reads its wait policy once, when libtorch loads.
+        MLNet.HyperGrad.Torch.OpenMpEnvironment.UsePassiveWaitUnlessSet();
         UsePlainTextWhenRedirected();
         var root = new RootCommand("MLNet.HyperGrad: tune and train models on libtorch.")
         {
