@@ -120,7 +120,7 @@ public sealed class Mlp
 
         if (input.dim() != 2 || input.shape[1] != LayerSizes[0])
         {
-            throw new ArgumentException($"The input must have shape [batch, {LayerSizes[0]}]; got [{string.Join(", ", input.shape)}].", nameof(input));
+            throw new ArgumentException($"The input must have shape [batch, {LayerSizes[0]}]; got {TensorChecks.Shape(input)}.", nameof(input));
         }
     }
 

@@ -87,7 +87,7 @@ public static class TorchAutograd
             {
                 DisposeAll(result);
                 DisposeAll(raw.Skip(i + 1));
-                throw new ArgumentException($"Input {i} (shape {Shape(inputs[i])}) was not used to compute the outputs, so it has no gradient; pass allowUnused: true to get zeros for it.", nameof(inputs));
+                throw new ArgumentException($"Input {i} (shape {TensorChecks.Shape(inputs[i])}) was not used to compute the outputs, so it has no gradient; pass allowUnused: true to get zeros for it.", nameof(inputs));
             }
 
             result[i] = torch.zeros_like(inputs[i]);
@@ -126,19 +126,19 @@ public static class TorchAutograd
             Tensor output = CheckLive(outputs[i], nameof(outputs), i);
             if (!output.requires_grad)
             {
-                throw new ArgumentException($"Output {i} (shape {Shape(output)}) does not require grad: it was not computed from any tensor that requires grad, or under no_grad.", nameof(outputs));
+                throw new ArgumentException($"Output {i} (shape {TensorChecks.Shape(output)}) does not require grad: it was not computed from any tensor that requires grad, or under no_grad.", nameof(outputs));
             }
 
             if (DifferentiatedOutputs.TryGetValue(output, out _))
             {
-                throw new InvalidOperationException($"Output {i} (shape {Shape(output)}) was already differentiated without retainGraph; pass retainGraph: true to the first call to differentiate it again.");
+                throw new InvalidOperationException($"Output {i} (shape {TensorChecks.Shape(output)}) was already differentiated without retainGraph; pass retainGraph: true to the first call to differentiate it again.");
             }
 
             if (gradOutputs is null)
             {
                 if (output.numel() != 1)
                 {
-                    throw new ArgumentException($"Output {i} has shape {Shape(output)}; without gradient outputs only one-element outputs can be differentiated. Pass gradOutputs.", nameof(gradOutputs));
+                    throw new ArgumentException($"Output {i} has shape {TensorChecks.Shape(output)}; without gradient outputs only one-element outputs can be differentiated. Pass gradOutputs.", nameof(gradOutputs));
                 }
 
                 continue;
@@ -147,7 +147,7 @@ public static class TorchAutograd
             Tensor g = CheckLive(gradOutputs[i], nameof(gradOutputs), i);
             if (!g.shape.SequenceEqual(output.shape))
             {
-                throw new ArgumentException($"Gradient output {i} has shape {Shape(g)}; expected its output's shape {Shape(output)}.", nameof(gradOutputs));
+                throw new ArgumentException($"Gradient output {i} has shape {TensorChecks.Shape(g)}; expected its output's shape {TensorChecks.Shape(output)}.", nameof(gradOutputs));
             }
 
             if (g.dtype != output.dtype)
@@ -155,7 +155,7 @@ public static class TorchAutograd
                 throw new ArgumentException($"Gradient output {i} has dtype {g.dtype}; expected its output's dtype {output.dtype}.", nameof(gradOutputs));
             }
 
-            if (g.device_type != output.device_type || g.device_index != output.device_index)
+            if (!TensorChecks.SameDevice(g, output))
             {
                 throw new ArgumentException($"Gradient output {i} is on {g.device}; expected its output's device {output.device}.", nameof(gradOutputs));
             }
@@ -166,7 +166,7 @@ public static class TorchAutograd
             Tensor input = CheckLive(inputs[i], nameof(inputs), i);
             if (!input.requires_grad)
             {
-                throw new ArgumentException($"Input {i} (shape {Shape(input)}, {input.dtype}) does not require grad; set requires_grad on it before computing the outputs.", nameof(inputs));
+                throw new ArgumentException($"Input {i} (shape {TensorChecks.Shape(input)}, {input.dtype}) does not require grad; set requires_grad on it before computing the outputs.", nameof(inputs));
             }
 
             if (!input.is_floating_point() && !input.is_complex())
@@ -190,8 +190,6 @@ public static class TorchAutograd
 
         return tensor;
     }
-
-    private static string Shape(Tensor t) => "[" + string.Join(", ", t.shape) + "]";
 
     private static void DisposeAll(IEnumerable<Tensor?> tensors)
     {

@@ -1,3 +1,4 @@
+using MLNet.HyperGrad.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 using Reduction = TorchSharp.torch.nn.Reduction;
@@ -22,7 +23,7 @@ public static class Losses
             case LossKind.CrossEntropy:
                 if (output.dim() != 2 || target.dim() != 1 || target.shape[0] != output.shape[0] || target.dtype != ScalarType.Int64)
                 {
-                    throw new ArgumentException($"Cross-entropy needs outputs [batch, classes] and int64 class indices [batch]; got outputs [{string.Join(", ", output.shape)}] and targets [{string.Join(", ", target.shape)}] of {target.dtype}.", nameof(target));
+                    throw new ArgumentException($"Cross-entropy needs outputs [batch, classes] and int64 class indices [batch]; got outputs {TensorChecks.Shape(output)} and targets {TensorChecks.Shape(target)} of {target.dtype}.", nameof(target));
                 }
 
                 return torch.nn.functional.cross_entropy(output, target, reduction: reduction);
@@ -35,7 +36,7 @@ public static class Losses
 
                 if (!target.shape.SequenceEqual(output.shape))
                 {
-                    throw new ArgumentException($"Mean squared error needs targets of the outputs' shape [{string.Join(", ", output.shape)}] (or [batch] for one output); got [{string.Join(", ", target.shape)}].", nameof(target));
+                    throw new ArgumentException($"Mean squared error needs targets of the outputs' shape {TensorChecks.Shape(output)} (or [batch] for one output); got {TensorChecks.Shape(target)}.", nameof(target));
                 }
 
                 return torch.nn.functional.mse_loss(output, target, reduction);

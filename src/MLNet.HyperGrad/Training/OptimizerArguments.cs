@@ -1,3 +1,4 @@
+using MLNet.HyperGrad.Torch;
 using static TorchSharp.torch;
 
 namespace MLNet.HyperGrad.Training;
@@ -32,7 +33,7 @@ internal static class OptimizerArguments
                 Tensor d = weightDecay[i] ?? throw new ArgumentNullException(nameof(weightDecay), $"Weight decay {i} is null.");
                 if (d.numel() != 1 && !d.shape.SequenceEqual(w.shape))
                 {
-                    throw new ArgumentException($"Weight decay {i} must be a scalar or of its weight's shape {Shape(w)}; got {Shape(d)}.", nameof(weightDecay));
+                    throw new ArgumentException($"Weight decay {i} must be a scalar or of its weight's shape {TensorChecks.Shape(w)}; got {TensorChecks.Shape(d)}.", nameof(weightDecay));
                 }
 
                 CheckDtypeDevice(w, d, "weightDecay", i);
@@ -45,7 +46,7 @@ internal static class OptimizerArguments
         ArgumentNullException.ThrowIfNull(value, name);
         if (value.numel() != 1)
         {
-            throw new ArgumentException($"{name} must be a one-element tensor; got shape {Shape(value)}.", name);
+            throw new ArgumentException($"{name} must be a one-element tensor; got shape {TensorChecks.Shape(value)}.", name);
         }
 
         CheckDtypeDevice(weight, value, name, 0);
@@ -60,7 +61,7 @@ internal static class OptimizerArguments
 
         if (!other.shape.SequenceEqual(weight.shape))
         {
-            throw new ArgumentException($"Entry {i} of {name} must have its weight's shape {Shape(weight)}; got {Shape(other)}.", name);
+            throw new ArgumentException($"Entry {i} of {name} must have its weight's shape {TensorChecks.Shape(weight)}; got {TensorChecks.Shape(other)}.", name);
         }
 
         CheckDtypeDevice(weight, other, name, i);
@@ -73,11 +74,9 @@ internal static class OptimizerArguments
             throw new ArgumentException($"Entry {i} of {name} must have its weight's dtype {weight.dtype}; got {other.dtype}.", name);
         }
 
-        if (other.device_type != weight.device_type || other.device_index != weight.device_index)
+        if (!TensorChecks.SameDevice(other, weight))
         {
             throw new ArgumentException($"Entry {i} of {name} must be on its weight's device {weight.device}; got {other.device}.", name);
         }
     }
-
-    private static string Shape(Tensor t) => "[" + string.Join(", ", t.shape) + "]";
 }

@@ -175,15 +175,15 @@ public sealed class Trainer
     {
         if (features.dim() != 2)
         {
-            throw new ArgumentException($"Features must have shape [rows, inputs]; got [{string.Join(", ", features.shape)}].", featuresName);
+            throw new ArgumentException($"Features must have shape [rows, inputs]; got {TensorChecks.Shape(features)}.", featuresName);
         }
 
         if (labels.dim() < 1 || labels.shape[0] != features.shape[0])
         {
-            throw new ArgumentException($"There are {features.shape[0]} feature rows but labels of shape [{string.Join(", ", labels.shape)}].", labelsName);
+            throw new ArgumentException($"There are {features.shape[0]} feature rows but labels of shape {TensorChecks.Shape(labels)}.", labelsName);
         }
 
-        if (weights.Count > 0 && (features.dtype != weights[0].dtype || features.device_type != weights[0].device_type || features.device_index != weights[0].device_index))
+        if (weights.Count > 0 && (features.dtype != weights[0].dtype || !TensorChecks.SameDevice(features, weights[0])))
         {
             throw new ArgumentException($"Features must have the weights' dtype and device ({weights[0].dtype} on {weights[0].device}); got {features.dtype} on {features.device}.", featuresName);
         }
