@@ -170,6 +170,16 @@ public static class CsvReader
     /// <param name="split">Given the kept rows, their class indices (empty for regression) and the class count, marks the validation rows; null to fit on every row.</param>
     private static Fitted Fit(string path, CsvReadOptions options, Func<int, long[], int, bool[]>? split)
     {
+        ScannedFile scanned = ScanAndFit(path, options, split);
+        return new Fitted(CsvScanEncoder.Encode(scanned.Scan, scanned.Schema, scanned.ClassIndices), scanned.Schema, scanned.Scan.Dropped, scanned.IsValidation);
+    }
+
+    /// <summary>Scans a training file, splits its kept rows when asked and fits the schema on the training rows, without encoding them.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="options">The validated options.</param>
+    /// <param name="split">As for <see cref="Fit"/>.</param>
+    internal static ScannedFile ScanAndFit(string path, CsvReadOptions options, Func<int, long[], int, bool[]>? split)
+    {
         CsvScan scan;
         using (CsvRowReader reader = CsvRowReader.Open(path, options))
         {
@@ -180,8 +190,15 @@ public static class CsvReader
         (string[] classes, long[]? classIndices) = scan.Task == TaskKind.Classification ? CsvSchemaFitter.FitClasses(scan) : ([], null);
         bool[]? isValidation = split?.Invoke(scan.Rows, classIndices ?? [], classes.Length);
         TabularSchema schema = CsvSchemaFitter.Fit(scan, classes, isValidation, options);
-        return new Fitted(CsvScanEncoder.Encode(scan, schema, classIndices), schema, scan.Dropped, isValidation);
+        return new ScannedFile(scan, schema, classIndices, isValidation);
     }
+
+    /// <summary>A scanned training file with the schema fitted on its training rows.</summary>
+    /// <param name="Scan">The kept rows.</param>
+    /// <param name="Schema">The schema.</param>
+    /// <param name="ClassIndices">Every kept row's class index (classification), or null.</param>
+    /// <param name="IsValidation">Per kept row, whether it is held out; null when every row trains.</param>
+    internal sealed record ScannedFile(CsvScan Scan, TabularSchema Schema, long[]? ClassIndices, bool[]? IsValidation);
 
     private sealed record Fitted(TabularDataset Dataset, TabularSchema Schema, int Dropped, bool[]? IsValidation);
 }
