@@ -18,6 +18,7 @@ internal static class Program
             TuneCommand.Create(TaskKind.Classification),
             TuneCommand.Create(TaskKind.Regression),
             TrainCommand.Create(),
+            RunCommand.Create(),
         };
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -35,11 +35,14 @@ internal static class TuneCommand
         var parallelism = CliParsers.WholeNumber("--parallelism", $"Trials run at once, sharing the cores (default: one per core, at most 4; at most {TuneSettings.MaxParallelism}).", TuneSettings.DefaultParallelism);
         var maxEpochs = CliParsers.WholeNumber("--max-epochs", "The most epochs a trial may train.", 20);
         var cvFolds = CliParsers.OptionalWholeNumber("--cv-folds", $"Score trials by k-fold cross-validation: 0 or 1 for a holdout split, k >= 2 for k folds (default: {CrossValidation.DefaultFolds} folds below {CrossValidation.SmallDataRows} rows, else a holdout split).");
+        var trainers = new Option<string?>("--trainers") { Description = "Trainers to choose among, comma-separated: mlp, lightgbm, fasttree, fastforest, sdca, lbfgs (default: all that suit the task)." };
+        var metric = new Option<string?>("--metric") { Description = "The metric trials are scored by (default: accuracy for classification, R² for regression)." };
+        var packageSource = new Option<string?>("--package-source") { Description = "The folder holding the MLNet.HyperGrad package, named in the generated project's nuget.config (default: <output>/packages)." };
         var missing = CliParsers.OneOf("--missing", "Missing CSV cells: Error, DropRow or Impute (mean / most frequent, from the training data).", MissingValuePolicy.Impute);
 
         var command = new Command(name, $"Tune an MLP for {name} on a CSV or Fashion-MNIST, save the best model and a report.")
         {
-            dataset, label, hasHeader, ignore, validation, test, trainTime, maxTrials, tuner, storage, study, seed, output, parallelism, maxEpochs, missing, cvFolds,
+            dataset, label, hasHeader, ignore, validation, test, trainTime, maxTrials, tuner, storage, study, seed, output, parallelism, maxEpochs, missing, cvFolds, trainers, metric, packageSource,
         };
         command.SetAction((result, cancellationToken) => CliErrors.Guard(() => RunAsync(
             new TuneSettings
@@ -62,12 +65,16 @@ internal static class TuneCommand
                 MaxEpochs = result.GetValue(maxEpochs),
                 MissingValues = result.GetValue(missing),
                 CvFolds = result.GetValue(cvFolds),
+                Trainers = (result.GetValue(trainers) ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(t => t.ToLowerInvariant()).ToArray(),
+                Metric = result.GetValue(metric),
+                PackageSource = result.GetValue(packageSource),
             },
             cancellationToken)));
         return command;
     }
 
-    private static async Task<int> RunAsync(TuneSettings settings, CancellationToken cancellationToken)
+    /// <summary>Runs a tuning study with validated settings: from the flags, or from a config (<c>hypergrad run</c>).</summary>
+    internal static async Task<int> RunAsync(TuneSettings settings, CancellationToken cancellationToken)
     {
         // --train-time counts from here: reading the data, loading libtorch and preparing the trials' tensors
         // are part of the run, so the tuning loop gets what is left of the budget (see TuningSeconds).
@@ -77,6 +84,13 @@ internal static class TuneCommand
         TuneData.CheckArguments(settings);
         string outputDirectory = StudyOutputs.PrepareDirectory(settings.ResolvedOutputDirectory);
         TuneData data = TuneData.Load(settings);
+        if (data.Schema is { } csvSchema)
+        {
+            string configPath = Path.Combine(outputDirectory, RunConfig.FileName);
+            settings.ToConfig(csvSchema).Save(configPath);
+            AnsiConsole.MarkupLine($"config {Markup.Escape(configPath)} (`hypergrad run` with it runs this again: it resumes the study, or starts it anew without one)");
+        }
+
         string metricName = TaskMetric.Name(settings.Task);
         int threadsPerTrial = Math.Max(1, Environment.ProcessorCount / settings.Parallelism);
         AnsiConsole.MarkupLine($"[bold]hypergrad {settings.Task.ToString().ToLowerInvariant()}[/] on {Markup.Escape(data.Description)}; {Markup.Escape(data.Scheme)}");

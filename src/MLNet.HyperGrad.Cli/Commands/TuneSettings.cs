@@ -2,6 +2,7 @@ using MLNet.HyperGrad.AutoML;
 using MLNet.HyperGrad.AutoML.Runners;
 using MLNet.HyperGrad.Data;
 using MLNet.HyperGrad.Data.Csv;
+using MLNet.HyperGrad.Outputs;
 
 namespace MLNet.HyperGrad.Cli.Commands;
 
@@ -51,6 +52,83 @@ internal sealed record TuneSettings
     /// <summary>Gets the cross-validation folds asked for: null chooses by the data's size (<see cref="CrossValidation.FoldsFor"/>), 0 or 1 is a holdout split, k ≥ 2 is k folds.</summary>
     public int? CvFolds { get; init; }
 
+    /// <summary>The trainers --trainers may name.</summary>
+    public static IReadOnlyList<string> KnownTrainers { get; } = ["mlp", "lightgbm", "fasttree", "fastforest", "sdca", "lbfgs"];
+
+    /// <summary>Gets the trainers asked for with --trainers (lowercase names); empty for every trainer that suits the task.</summary>
+    public IReadOnlyList<string> Trainers { get; init; } = [];
+
+    /// <summary>Gets the metric asked for with --metric, or null for the task's default.</summary>
+    public string? Metric { get; init; }
+
+    /// <summary>Gets the folder named in the consumer project's nuget.config, or null for &lt;output&gt;/packages.</summary>
+    public string? PackageSource { get; init; }
+
+    /// <summary>Gets the folder the consumer project's nuget.config names: --package-source, or &lt;output&gt;/packages.</summary>
+    public string ResolvedPackageSource => Path.GetFullPath(PackageSource ?? Path.Combine(ResolvedOutputDirectory, "packages"));
+
+    /// <summary>The config that runs these settings again (<c>hypergrad run</c>), with the columns of the data as read.</summary>
+    public RunConfig ToConfig(TabularSchema schema) => new()
+    {
+        Task = Task.ToString().ToLowerInvariant(),
+        Dataset = Path.GetFullPath(Dataset),
+        HasHeader = HasHeader,
+        LabelColumn = schema.LabelColumn,
+        IgnoreColumns = IgnoreColumns,
+        Columns = [.. schema.Columns.Select(c => new RunConfigColumn(c.Name, c.Kind.ToString().ToLowerInvariant())), new RunConfigColumn(schema.LabelColumn, "label")],
+        MissingValues = MissingValues.ToString(),
+        ValidationDataset = ValidationDataset is null ? null : Path.GetFullPath(ValidationDataset),
+        TestDataset = TestDataset is null ? null : Path.GetFullPath(TestDataset),
+        Trainers = Trainers,
+        Metric = Metric,
+        TrainTimeSeconds = TrainTimeSeconds,
+        MaxTrials = MaxTrials,
+        Tuner = Tuner.ToString(),
+        Seed = Seed,
+        Study = ResolvedStudyName,
+        Storage = ResolvedStoragePath,
+        Output = ResolvedOutputDirectory,
+        Parallelism = Parallelism,
+        MaxEpochs = MaxEpochs,
+        CvFolds = CvFolds,
+        PackageSource = ResolvedPackageSource,
+    };
+
+    /// <summary>The settings a config records, checked: the task, tuner and missing-value policy must be names this command knows.</summary>
+    /// <exception cref="ArgumentException">A value is not one this command knows; the message names the file, the field and the values allowed.</exception>
+    public static TuneSettings FromConfig(RunConfig config, string path)
+    {
+        T Parse<T>(string field, string value)
+            where T : struct, Enum =>
+            Enum.TryParse(value, ignoreCase: true, out T parsed) && Enum.IsDefined(parsed)
+                ? parsed
+                : throw new ArgumentException($"{path}: \"{field}\" is \"{value}\"; expected one of {string.Join(", ", Enum.GetNames<T>())}.");
+        return new TuneSettings
+        {
+            Task = Parse<TaskKind>("task", config.Task),
+            Dataset = config.Dataset,
+            LabelColumn = config.LabelColumn,
+            HasHeader = config.HasHeader,
+            IgnoreColumns = config.IgnoreColumns,
+            ValidationDataset = config.ValidationDataset,
+            TestDataset = config.TestDataset,
+            TrainTimeSeconds = config.TrainTimeSeconds,
+            MaxTrials = config.MaxTrials,
+            Tuner = Parse<TunerKind>("tuner", config.Tuner),
+            StoragePath = config.Storage,
+            StudyName = config.Study,
+            Seed = config.Seed,
+            OutputDirectory = config.Output,
+            Parallelism = config.Parallelism,
+            MaxEpochs = config.MaxEpochs,
+            MissingValues = Parse<MissingValuePolicy>("missingValues", config.MissingValues),
+            CvFolds = config.CvFolds,
+            Trainers = config.Trainers,
+            Metric = config.Metric,
+            PackageSource = config.PackageSource,
+        };
+    }
+
     /// <summary>Checks the flags that the data cannot check, reporting every problem at once.</summary>
     public void Validate()
     {
@@ -83,6 +161,11 @@ internal sealed record TuneSettings
         if (CvFolds is >= 2 && ValidationDataset is not null)
         {
             problems.Add($"--cv-folds {CvFolds} and --validation-dataset both say how to score trials: give one of them");
+        }
+
+        if (Trainers.FirstOrDefault(t => !KnownTrainers.Contains(t)) is { } unknown)
+        {
+            problems.Add($"--trainers: no trainer is named \"{unknown}\"; the trainers are {string.Join(", ", KnownTrainers)}");
         }
 
         if (problems.Count > 0)
