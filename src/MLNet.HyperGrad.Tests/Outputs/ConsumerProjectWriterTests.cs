@@ -50,13 +50,10 @@ public sealed class ConsumerProjectWriterTests
         string csv = SklearnCsv.Export("wine", dir.Path);
         CsvDataViewSplit data = CsvDataViewReader.Read(csv, new CsvReadOptions { LabelColumn = "target" });
         var ml = new MLContext(seed: 1);
-        var model = TabularFeaturizer.Create(ml, data.Schema)
-            .Append(ml.MulticlassClassification.Trainers.LightGbm(numberOfIterations: 20))
-            .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"))
-            .Fit(data.Train);
+        ITransformer model = PipelineModel.Fit(ml, TabularFeaturizer.Create(ml, data.Schema).Append(ml.MulticlassClassification.Trainers.LightGbm(numberOfIterations: 20)), data.Train, data.Schema);
         string output = Path.Combine(dir.Path, "output");
         Directory.CreateDirectory(output);
-        ml.Model.Save(model, data.Train.Schema, Path.Combine(output, "model.zip"));
+        PipelineModel.Save(ml, model, data.Train.Schema, Path.Combine(output, PipelineModel.FileName));
         string[] expected = [.. model.Transform(data.Train).GetColumn<string>("PredictedLabel")];
 
         string project = ConsumerProjectWriter.Write(Path.Combine(output, "Wine.ConsoleApp"), data.Schema, new ConsumerProjectOptions { ProjectName = "Wine.ConsoleApp", PackageSource = ConsumerProjectBuild.Packages });
