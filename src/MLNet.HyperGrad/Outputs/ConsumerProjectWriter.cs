@@ -30,6 +30,15 @@ public static class ConsumerProjectWriter
     /// <summary>Gets this library's version, as its package is packed by default (<c>1.0.0</c> unless set at build time).</summary>
     public static string LibraryVersion { get; } = ReadLibraryVersion();
 
+    /// <summary>A project name for a study: its name as a C# identifier (capitalized, other characters as underscores) followed by <c>.ConsoleApp</c>.</summary>
+    /// <param name="studyName">The study's name, such as <c>classification-iris</c>.</param>
+    /// <returns>A name such as <c>Classification_iris.ConsoleApp</c>.</returns>
+    public static string ProjectNameFor(string studyName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(studyName);
+        return CSharpNames.Property(studyName, []) + ".ConsoleApp";
+    }
+
     /// <summary>Writes the project.</summary>
     /// <param name="directory">The project folder; created if missing, files in it replaced.</param>
     /// <param name="schema">The data's columns, label included, as fitted on the training file.</param>

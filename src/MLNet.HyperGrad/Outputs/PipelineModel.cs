@@ -33,7 +33,23 @@ public static class PipelineModel
         ArgumentNullException.ThrowIfNull(pipeline);
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(schema);
-        ITransformer fitted = pipeline.Fit(train);
+        return WithClassNames(mlContext, pipeline.Fit(train), train, schema);
+    }
+
+    /// <summary>Appends to a fitted classification pipeline the mapping of its predictions to class names; a regression model is returned as it is.</summary>
+    /// <param name="mlContext">The ML.NET context.</param>
+    /// <param name="fitted">The fitted pipeline, whose <see cref="PredictedLabelColumn"/> is a key (multiclass) or a Boolean (binary).</param>
+    /// <param name="train">Rows the pipeline transforms (the mapping is fitted on their output schema).</param>
+    /// <param name="schema">The data's schema.</param>
+    /// <returns>The model whose <see cref="PredictedLabelColumn"/> is the class name.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="InvalidOperationException">A classification pipeline's output has no <see cref="PredictedLabelColumn"/>.</exception>
+    public static ITransformer WithClassNames(MLContext mlContext, ITransformer fitted, IDataView train, TabularSchema schema)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentNullException.ThrowIfNull(fitted);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(schema);
         if (schema.Task == TaskKind.Regression)
         {
             return fitted;
