@@ -62,19 +62,41 @@ internal static class TuneSummary
             return;
         }
 
-        var table = new Table().Border(TableBorder.Rounded).Title("[bold]top 5 models[/]")
-            .AddColumns("rank", "trial", metricName, "duration", "hyperparameters");
+        // A study over a choice of trainers names each trial's trainer, as mlnet's table does.
+        string?[] trainers = [.. top.Select(t => TrainerOf(Parameter.FromJson(t.ParametersJson)))];
+        bool withTrainer = trainers.Any(t => t is not null);
+        var table = new Table().Border(TableBorder.Rounded).Title("[bold]top 5 models[/]").AddColumns("rank", "trial");
+        if (withTrainer)
+        {
+            table.AddColumn("trainer");
+        }
+
+        table.AddColumns(metricName, "duration", "hyperparameters");
         for (int i = 0; i < top.Count; i++)
         {
             TrialRecord t = top[i];
-            table.AddRow(
-                (i + 1).ToString(CultureInfo.InvariantCulture),
-                t.Number.ToString(CultureInfo.InvariantCulture),
-                TuneProgressView.Format(t.Metric),
-                string.Create(CultureInfo.InvariantCulture, $"{(t.DurationMilliseconds ?? 0) / 1000:F1} s"),
-                Markup.Escape(HyperparameterText.Describe(space, Parameter.FromJson(t.ParametersJson))));
+            var cells = new List<string> { (i + 1).ToString(CultureInfo.InvariantCulture), t.Number.ToString(CultureInfo.InvariantCulture) };
+            if (withTrainer)
+            {
+                cells.Add(Markup.Escape(trainers[i] ?? "-"));
+            }
+
+            cells.Add(TuneProgressView.Format(t.Metric));
+            cells.Add(string.Create(CultureInfo.InvariantCulture, $"{(t.DurationMilliseconds ?? 0) / 1000:F1} s"));
+            cells.Add(Markup.Escape(HyperparameterText.Describe(space, Parameter.FromJson(t.ParametersJson))));
+            table.AddRow([.. cells]);
         }
 
         AnsiConsole.Write(table);
+    }
+
+    /// <summary>The trainer a trial chose in a study over a choice of trainers (<c>{"pipeline": {"trainer": "lightgbm", ...}}</c>), or null.</summary>
+    internal static string? TrainerOf(Parameter parameter)
+    {
+        const string Space = "pipeline", Selector = "trainer";
+        return parameter.ParameterType == ParameterType.Object && parameter.ContainsKey(Space)
+            && parameter[Space] is { ParameterType: ParameterType.Object } choice && choice.ContainsKey(Selector)
+            ? choice[Selector].AsType<string>()
+            : null;
     }
 }
