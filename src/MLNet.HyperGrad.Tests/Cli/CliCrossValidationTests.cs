@@ -16,7 +16,7 @@ public sealed partial class CliCrossValidationTests : IDisposable
         string csv = SklearnCsv.Export(dataset, directory);
         string output = Path.Combine(directory, "out-" + string.Join("-", more.Prepend(dataset)).Replace("--", string.Empty, StringComparison.Ordinal));
         return HypergradProcess.Run(directory, Timeout, [
-            "classification", "--dataset", csv, "--label-col", "target", "--max-trials", "2", "--max-epochs", "1", "-o", output, .. more]);
+            "classification", "--dataset", csv, "--label-col", "target", "--trainers", "mlp", "--max-trials", "2", "--max-epochs", "1", "-o", output, .. more]);
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed class CliImputationTests : IDisposable
         string output = Path.Combine(directory, "out");
 
         using HypergradProcess run = HypergradProcess.Run(directory, TimeSpan.FromMinutes(4),
-            "classification", "--dataset", csv, "--label-col", "target", "--missing", "Impute", "--max-trials", "1", "--max-epochs", "1", "-o", output);
+            "classification", "--dataset", csv, "--label-col", "target", "--trainers", "mlp", "--missing", "Impute", "--max-trials", "1", "--max-epochs", "1", "-o", output);
 
         Assert.True(run.ExitCode == 0, run.Output + run.Errors);
         TabularSchema schema = TrainedModel.Load(Path.Combine(output, "model")).Schema!;

@@ -35,7 +35,7 @@ public sealed class CliOpenMpWaitPolicyTests : IDisposable
         string csv = SklearnCsv.Export("iris", directory);
         var environment = new Dictionary<string, string?> { ["OMP_WAIT_POLICY"] = waitPolicy, ["OMP_DISPLAY_ENV"] = "VERBOSE", ["GOMP_SPINCOUNT"] = null };
         using HypergradProcess run = HypergradProcess.RunWithEnvironment(directory, TimeSpan.FromMinutes(4), environment,
-            "classification", "--dataset", csv, "--label-col", "target", "--max-trials", "1", "--max-epochs", "1", "-o", Path.Combine(directory, "out"));
+            "classification", "--dataset", csv, "--label-col", "target", "--trainers", "mlp", "--max-trials", "1", "--max-epochs", "1", "-o", Path.Combine(directory, "out"));
 
         Assert.True(run.ExitCode == 0, run.Output + run.Errors);
         return run.Errors + run.Output;

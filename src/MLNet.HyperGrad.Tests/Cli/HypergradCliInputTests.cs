@@ -19,7 +19,7 @@ public sealed class HypergradCliInputTests : IDisposable
         string file = Path.Combine(directory, "out.txt");
         File.WriteAllText(file, "not a folder");
 
-        string error = AssertBadInput("classification", "--dataset", csv, "--label-col", "label", "-o", file);
+        string error = AssertBadInput("classification", "--dataset", csv, "--label-col", "label", "--trainers", "mlp", "-o", file);
 
         Assert.Contains($"\"{file}\" is a file", error, StringComparison.Ordinal);
         Assert.Equal("not a folder", File.ReadAllText(file));
@@ -34,7 +34,7 @@ public sealed class HypergradCliInputTests : IDisposable
         string csv = WriteCsv("data.csv", 40);
         File.WriteAllText(Path.Combine(directory, "existing-file"), "x");
 
-        string error = AssertBadInput("classification", "--dataset", csv, "--label-col", "label", "-o", output);
+        string error = AssertBadInput("classification", "--dataset", csv, "--label-col", "label", "--trainers", "mlp", "-o", output);
 
         Assert.Contains("output folder", error, StringComparison.Ordinal);
     }
@@ -44,7 +44,7 @@ public sealed class HypergradCliInputTests : IDisposable
     {
         string csv = WriteCsv("data.csv", 40);
 
-        string error = AssertBadInput("classification", "--dataset", csv, "--label-col", "label", "--parallelism", "1000", "-o", Path.Combine(directory, "out"));
+        string error = AssertBadInput("classification", "--dataset", csv, "--label-col", "label", "--trainers", "mlp", "--parallelism", "1000", "-o", Path.Combine(directory, "out"));
 
         Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"--parallelism must be between 1 and {4 * Environment.ProcessorCount}"), error, StringComparison.Ordinal);
         Assert.Contains("got 1000", error, StringComparison.Ordinal);
@@ -85,7 +85,7 @@ public sealed class HypergradCliInputTests : IDisposable
     {
         string csv = WriteCsv("data.csv", 40);
 
-        string error = AssertBadInput("classification", "--dataset", csv, "--label-col", "label", "--ignore-cols", "label", "-o", Path.Combine(directory, "out"));
+        string error = AssertBadInput("classification", "--dataset", csv, "--label-col", "label", "--trainers", "mlp", "--ignore-cols", "label", "-o", Path.Combine(directory, "out"));
 
         Assert.Contains("cannot also be ignored", error, StringComparison.Ordinal);
         Assert.DoesNotContain("(Parameter", error, StringComparison.Ordinal);
@@ -96,7 +96,7 @@ public sealed class HypergradCliInputTests : IDisposable
     {
         string csv = WriteCsv("tiny.csv", 3);
 
-        string error = AssertBadInput("classification", "--dataset", csv, "--label-col", "label", "-o", Path.Combine(directory, "out"));
+        string error = AssertBadInput("classification", "--dataset", csv, "--label-col", "label", "--trainers", "mlp", "-o", Path.Combine(directory, "out"));
 
         Assert.Contains("tiny.csv has 3 data row(s); tuning needs at least 10", error, StringComparison.Ordinal);
     }
@@ -107,7 +107,7 @@ public sealed class HypergradCliInputTests : IDisposable
         string csv = WriteCsv("small.csv", 40);
 
         using HypergradProcess run = HypergradProcess.Run(directory, Timeout,
-            "classification", "--dataset", csv, "--label-col", "label", "--max-trials", "1", "--max-epochs", "1", "--cv-folds", "0", "-o", Path.Combine(directory, "out"));
+            "classification", "--dataset", csv, "--label-col", "label", "--trainers", "mlp", "--max-trials", "1", "--max-epochs", "1", "--cv-folds", "0", "-o", Path.Combine(directory, "out"));
 
         Assert.True(run.ExitCode == 0, run.Output + run.Errors);
         Assert.Contains("warning: only 8 validation row(s)", run.Output, StringComparison.Ordinal);
@@ -119,12 +119,12 @@ public sealed class HypergradCliInputTests : IDisposable
         string csv = WriteCsv("data.csv", 60);
         string output = Path.Combine(directory, "out");
         using (HypergradProcess first = HypergradProcess.Run(directory, Timeout,
-            "classification", "--dataset", csv, "--label-col", "label", "--max-trials", "1", "--max-epochs", "3", "-o", output))
+            "classification", "--dataset", csv, "--label-col", "label", "--trainers", "mlp", "--max-trials", "1", "--max-epochs", "3", "-o", output))
         {
             Assert.True(first.ExitCode == 0, first.Output + first.Errors);
         }
 
-        string error = AssertBadInput("classification", "--dataset", csv, "--label-col", "label", "--max-trials", "2", "--max-epochs", "20", "-o", output);
+        string error = AssertBadInput("classification", "--dataset", csv, "--label-col", "label", "--trainers", "mlp", "--max-trials", "2", "--max-epochs", "20", "-o", output);
 
         Assert.Contains("with --max-epochs 20: the study was created with --max-epochs 3", error, StringComparison.Ordinal);
         Assert.Contains("--study", error, StringComparison.Ordinal);
@@ -139,7 +139,7 @@ public sealed class HypergradCliInputTests : IDisposable
         var colourTerminal = new Dictionary<string, string?> { ["NO_COLOR"] = null, ["TERM"] = "xterm-256color", ["COLORTERM"] = "truecolor" };
 
         using HypergradProcess run = HypergradProcess.RunWithEnvironment(directory, Timeout, colourTerminal,
-            "classification", "--dataset", csv, "--label-col", "label", "--max-trials", "2", "--max-epochs", "1", "-o", Path.Combine(directory, "out"));
+            "classification", "--dataset", csv, "--label-col", "label", "--trainers", "mlp", "--max-trials", "2", "--max-epochs", "1", "-o", Path.Combine(directory, "out"));
 
         Assert.True(run.ExitCode == 0, run.Output + run.Errors);
         Assert.Contains("top 5 models", run.Output, StringComparison.Ordinal);

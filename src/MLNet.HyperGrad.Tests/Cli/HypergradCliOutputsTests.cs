@@ -26,7 +26,7 @@ public sealed partial class HypergradCliOutputsTests : IDisposable
         const int Seed = 5;
         string cliOutput = Path.Combine(directory, "cli");
         using (HypergradProcess run = HypergradProcess.Run(directory, Timeout,
-            "classification", "--dataset", csv, "--label-col", "target", "--max-trials", "3", "--max-epochs", "3", "--parallelism", "1", "--seed", "5", "-o", cliOutput))
+            "classification", "--dataset", csv, "--label-col", "target", "--trainers", "mlp", "--max-trials", "3", "--max-epochs", "3", "--parallelism", "1", "--seed", "5", "-o", cliOutput))
         {
             Assert.True(run.ExitCode == 0, run.Output + run.Errors);
         }
@@ -64,7 +64,7 @@ public sealed partial class HypergradCliOutputsTests : IDisposable
         var clock = Stopwatch.StartNew();
 
         using HypergradProcess run = HypergradProcess.Run(directory, Timeout,
-            "classification", "--dataset", csv, "--label-col", "target", "--train-time", "6", "-o", Path.Combine(directory, "timed"));
+            "classification", "--dataset", csv, "--label-col", "target", "--trainers", "mlp", "--train-time", "6", "-o", Path.Combine(directory, "timed"));
 
         Assert.True(run.ExitCode == 0, run.Output + run.Errors);
         Match setup = SetupLine().Match(run.Output);
@@ -100,7 +100,7 @@ public sealed partial class HypergradCliOutputsTests : IDisposable
         string output = Path.Combine(directory, "none");
 
         using HypergradProcess run = HypergradProcess.Run(directory, Timeout,
-            "classification", "--dataset", csv, "--label-col", "label", "--train-time", "1", "-o", output);
+            "classification", "--dataset", csv, "--label-col", "label", "--trainers", "mlp", "--train-time", "1", "-o", output);
 
         Assert.True(run.ExitCode == 1, $"exit {run.ExitCode}: {run.Output}{run.Errors}");
         Match message = NoTrialLine().Match(run.Errors);

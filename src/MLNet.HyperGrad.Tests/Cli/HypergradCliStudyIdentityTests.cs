@@ -26,7 +26,7 @@ public sealed class HypergradCliStudyIdentityTests : IDisposable
     }
 
     private HypergradProcess Tune(string task, string csv) => HypergradProcess.Run(directory, Timeout,
-        task, "--dataset", csv, "--label-col", "target", "--study", "shared", "--max-trials", "1", "--max-epochs", "2", "--train-time", "60", "-o", Path.Combine(directory, "out"));
+        task, "--dataset", csv, "--label-col", "target", "--trainers", "mlp", "--study", "shared", "--max-trials", "1", "--max-epochs", "2", "--train-time", "60", "-o", Path.Combine(directory, "out"));
 
     [Fact]
     public void Resume_WithADifferentCsv_ExitCode2AndOneLineNamingTheDataAndStudyFlag()

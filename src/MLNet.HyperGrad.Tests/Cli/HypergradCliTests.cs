@@ -18,7 +18,7 @@ public sealed class HypergradCliTests : IDisposable
         string output = Path.Combine(directory, "out");
         var clock = Stopwatch.StartNew();
         using HypergradProcess run = HypergradProcess.Run(directory, Timeout,
-            "classification", "--dataset", csv, "--label-col", "target", "--train-time", "60", "--max-trials", "5", "--max-epochs", "4", "-o", output);
+            "classification", "--dataset", csv, "--label-col", "target", "--trainers", "mlp", "--train-time", "60", "--max-trials", "5", "--max-epochs", "4", "-o", output);
         Assert.True(run.ExitCode == 0, run.Output + run.Errors);
         Assert.True(clock.Elapsed.TotalSeconds < 60 + 30, $"took {clock.Elapsed.TotalSeconds:F0} s");
         Assert.Contains("top 5 models", run.Output, StringComparison.Ordinal);
@@ -38,7 +38,7 @@ public sealed class HypergradCliTests : IDisposable
         string csv = SklearnCsv.Export("breast_cancer", directory);
         var clock = Stopwatch.StartNew();
         using HypergradProcess run = HypergradProcess.Run(directory, Timeout,
-            "classification", "--dataset", csv, "--label-col", "target", "--train-time", "8", "--max-epochs", "20", "-o", Path.Combine(directory, "timed"));
+            "classification", "--dataset", csv, "--label-col", "target", "--trainers", "mlp", "--train-time", "8", "--max-epochs", "20", "-o", Path.Combine(directory, "timed"));
         Assert.True(run.ExitCode == 0, run.Output + run.Errors);
         Assert.True(clock.Elapsed.TotalSeconds < 8 + 20, $"took {clock.Elapsed.TotalSeconds:F0} s");
         using var storage = new SqliteStudyStorage(Path.Combine(directory, "timed", "study.db"));
@@ -56,7 +56,7 @@ public sealed class HypergradCliTests : IDisposable
     {
         string csv = SklearnCsv.Export("diabetes", directory);
         using HypergradProcess run = HypergradProcess.Run(directory, Timeout,
-            "regression", "--dataset", csv, "--label-col", "target", "--max-trials", "3", "--max-epochs", "5", "-o", Path.Combine(directory, "reg"));
+            "regression", "--dataset", csv, "--label-col", "target", "--trainers", "mlp", "--max-trials", "3", "--max-epochs", "5", "-o", Path.Combine(directory, "reg"));
         Assert.True(run.ExitCode == 0, run.Output + run.Errors);
         Assert.Contains("R²", run.Output, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(directory, "reg", "model", "model.json")));
@@ -67,7 +67,7 @@ public sealed class HypergradCliTests : IDisposable
     {
         string csv = SklearnCsv.Export("breast_cancer", directory);
         string output = Path.Combine(directory, "resume");
-        string[] args = ["classification", "--dataset", csv, "--label-col", "target", "--train-time", "120", "--max-trials", "8", "--max-epochs", "12", "-o", output];
+        string[] args = ["classification", "--dataset", csv, "--label-col", "target", "--trainers", "mlp", "--train-time", "120", "--max-trials", "8", "--max-epochs", "12", "-o", output];
         string db = Path.Combine(output, "study.db");
         List<TrialRecord> beforeKill;
         using (HypergradProcess first = HypergradProcess.Start(directory, args))
@@ -111,7 +111,7 @@ public sealed class HypergradCliTests : IDisposable
     {
         string csv = SklearnCsv.Export("breast_cancer", directory);
         string output = Path.Combine(directory, "restore");
-        string[] args = ["classification", "--dataset", csv, "--label-col", "target", "--max-trials", "3", "--max-epochs", "3", "-o", output];
+        string[] args = ["classification", "--dataset", csv, "--label-col", "target", "--trainers", "mlp", "--max-trials", "3", "--max-epochs", "3", "-o", output];
         using (HypergradProcess first = HypergradProcess.Run(directory, Timeout, args))
         {
             Assert.True(first.ExitCode == 0, first.Output + first.Errors);
@@ -139,7 +139,7 @@ public sealed class HypergradCliTests : IDisposable
         string output = Path.Combine(directory, "interrupted");
         string db = Path.Combine(output, "study.db");
         using HypergradProcess run = HypergradProcess.Start(directory,
-            "classification", "--dataset", csv, "--label-col", "target", "--train-time", "120", "--max-epochs", "20", "-o", output);
+            "classification", "--dataset", csv, "--label-col", "target", "--trainers", "mlp", "--train-time", "120", "--max-epochs", "20", "-o", output);
         var clock = Stopwatch.StartNew();
         while ((await CompletedTrials(db)).Count < 2)
         {
@@ -168,7 +168,7 @@ public sealed class HypergradCliTests : IDisposable
     public void Classification_MissingLabelColumn_OneClearLineNoStackTrace()
     {
         string csv = SklearnCsv.Export("wine", directory);
-        using HypergradProcess run = HypergradProcess.Run(directory, Timeout, "classification", "--dataset", csv, "--label-col", "species", "-o", Path.Combine(directory, "bad"));
+        using HypergradProcess run = HypergradProcess.Run(directory, Timeout, "classification", "--dataset", csv, "--label-col", "species", "--trainers", "mlp", "-o", Path.Combine(directory, "bad"));
         Assert.Equal(2, run.ExitCode);
         string error = run.Errors.Trim();
         Assert.Single(error.Split('\n'));
@@ -182,7 +182,7 @@ public sealed class HypergradCliTests : IDisposable
     {
         string path = Path.Combine(directory, "bad.csv");
         File.WriteAllText(path, "a,b,price\n1,2,3.5\n4,5,cheap\n6,7,8\n");
-        using HypergradProcess run = HypergradProcess.Run(directory, Timeout, "regression", "--dataset", path, "--label-col", "price", "-o", Path.Combine(directory, "bad"));
+        using HypergradProcess run = HypergradProcess.Run(directory, Timeout, "regression", "--dataset", path, "--label-col", "price", "--trainers", "mlp", "-o", Path.Combine(directory, "bad"));
         Assert.Equal(2, run.ExitCode);
         string error = run.Errors.Trim();
         Assert.Single(error.Split('\n'));
