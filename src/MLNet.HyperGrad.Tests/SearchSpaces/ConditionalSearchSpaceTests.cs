@@ -240,4 +240,16 @@ public sealed class ConditionalSearchSpaceTests
         var ex = Assert.Throws<ArgumentException>(() => Trainers().SampleFromFeatureSpace([0.5]));
         Assert.StartsWith("ConditionalSearchSpace(trainer: [lightgbm, mlp, sdca]) takes 12 feature values, got 1.", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Add_ConditionalIntoItsOwnBranch_ThrowsInsteadOfACycle()
+    {
+        var branch = new SearchSpace { ["l2"] = new UniformDoubleOption(0, 1) };
+        var space = new ConditionalSearchSpace([new("sdca", branch), new("other", new SearchSpace())]);
+        var outer = new SearchSpace { ["pipeline"] = space };
+
+        Assert.Contains("contain itself", Assert.Throws<ArgumentException>(() => branch.Add("again", space)).Message, StringComparison.Ordinal);
+        Assert.Contains("contain itself", Assert.Throws<ArgumentException>(() => branch.Add("outer", outer)).Message, StringComparison.Ordinal);
+        Assert.Equal(2, outer.FeatureSpaceDim);
+    }
 }

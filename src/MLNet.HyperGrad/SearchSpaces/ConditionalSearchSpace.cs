@@ -288,6 +288,9 @@ public sealed class ConditionalSearchSpace : OptionBase
         }
     }
 
+    /// <summary>Whether <paramref name="target"/> is a branch or lies inside one.</summary>
+    internal bool Nests(SearchSpace target) => this.branches.Values.Any(b => ReferenceEquals(b, target) || b.Nests(target));
+
     private string Describe() => string.Create(CultureInfo.InvariantCulture, $"{nameof(ConditionalSearchSpace)}({SelectorKey}: [{string.Join(", ", names)}])");
 
     private int LevelOf(double[] selector)
