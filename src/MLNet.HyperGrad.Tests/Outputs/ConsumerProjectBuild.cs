@@ -43,6 +43,7 @@ internal static class ConsumerProjectBuild
     private static string Pack()
     {
         string folder = Directory.CreateTempSubdirectory("hg-packages-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(folder, recursive: true);
         string project = Path.Combine(RepositoryRoot, "src", "MLNet.HyperGrad", "MLNet.HyperGrad.csproj");
         (int code, string output) = Run("dotnet", ["pack", project, "-c", Configuration, "--no-build", "-nologo", "-o", folder], RepositoryRoot, new Dictionary<string, string>(), TimeSpan.FromMinutes(4));
         Assert.True(code == 0, "dotnet pack of the library failed:\n" + output);

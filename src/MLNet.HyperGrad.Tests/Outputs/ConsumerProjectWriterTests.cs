@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.HyperGrad.Data;
 using MLNet.HyperGrad.Data.Csv;
+using MLNet.HyperGrad.Estimators;
 using MLNet.HyperGrad.Outputs;
 using MLNet.HyperGrad.Tests.Data;
 
@@ -63,5 +64,28 @@ public sealed class ConsumerProjectWriterTests
         Assert.Equal(178, predicted.Length);
         Assert.Equal(expected, predicted);
         Assert.Contains("class_1", predicted);
+    }
+
+    /// <summary>HyperGrad's MLP on wine: the project references libtorch, the package's loader patch runs in its build, and a fresh process predicts what the model predicts here.</summary>
+    [Fact]
+    public void Write_HyperGradMlpModelOnWine_ProjectWithLibTorchBuildsAndPredictsTheSameLabels()
+    {
+        using var dir = new TempDirectory();
+        string csv = SklearnCsv.Export("wine", dir.Path);
+        CsvDataViewSplit data = CsvDataViewReader.Read(csv, new CsvReadOptions { LabelColumn = "target" });
+        var ml = new MLContext(seed: 1);
+        ITransformer model = PipelineModel.Fit(ml, TabularFeaturizer.Create(ml, data.Schema).Append(ml.MulticlassClassification.Trainers.HyperGradMlp(new HyperGradMlpOptions { Epochs = 5, Seed = 1 })), data.Train, data.Schema);
+        string output = Path.Combine(dir.Path, "output");
+        Directory.CreateDirectory(output);
+        PipelineModel.Save(ml, model, data.Train.Schema, Path.Combine(output, PipelineModel.FileName));
+        string[] expected = [.. model.Transform(data.Train).GetColumn<string>("PredictedLabel")];
+
+        string project = ConsumerProjectWriter.Write(Path.Combine(output, "WineMlp.ConsoleApp"), data.Schema, new ConsumerProjectOptions { ProjectName = "WineMlp.ConsoleApp", PackageSource = ConsumerProjectBuild.Packages, NeedsLibTorch = true });
+        ConsumerProjectBuild.Build(project, Path.Combine(dir.Path, "nuget-cache"));
+        string[] predicted = ConsumerProjectBuild.RunProgram(Path.Combine(output, "WineMlp.ConsoleApp", "bin", "Release", $"net{Environment.Version.Major}.0", "WineMlp.ConsoleApp.dll"), csv);
+
+        Assert.Contains("libtorch-cpu-linux-x64", File.ReadAllText(project), StringComparison.Ordinal);
+        Assert.Equal(expected, predicted);
+        Assert.True(predicted.Zip(data.Train.GetColumn<string>("target")).Count(p => p.First == p.Second) > 150, string.Join(",", predicted));
     }
 }

@@ -23,8 +23,8 @@ public sealed record ConsumerProjectOptions
     public bool NeedsLibTorch { get; init; }
 
     /// <summary>Gets the C# expression that loads the model, with <c>mlContext</c> (an MLContext) and <c>modelPath</c> in scope, giving an ITransformer.</summary>
-    /// <value>The default is <c>mlContext.Model.Load(modelPath, out _)</c>.</value>
-    public string LoadExpression { get; init; } = "mlContext.Model.Load(modelPath, out _)";
+    /// <value>The default is <c>MLNet.HyperGrad.Estimators.HyperGradModel.Load(mlContext, modelPath, out _)</c>, which loads any model.zip, with or without HyperGrad's MLP.</value>
+    public string LoadExpression { get; init; } = "MLNet.HyperGrad.Estimators.HyperGradModel.Load(mlContext, modelPath, out _)";
 
     /// <summary>Gets the character between the CSV's fields.</summary>
     /// <value>The default is a comma.</value>

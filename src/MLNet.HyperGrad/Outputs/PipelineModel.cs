@@ -2,7 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.HyperGrad.Data;
 using MLNet.HyperGrad.Data.Csv;
-using MLNet.HyperGrad.IO;
+using MLNet.HyperGrad.Estimators;
 
 namespace MLNet.HyperGrad.Outputs;
 
@@ -64,7 +64,8 @@ public static class PipelineModel
         return new TransformerChain<ITransformer>(fitted, toNames.Fit(scored));
     }
 
-    /// <summary>Saves a model to a file, replacing it whole: a failure leaves the previous file.</summary>
+    /// <summary>Saves a model to a file with <see cref="HyperGradModel.Save"/> (the pipeline and any HyperGradMlp network's weights), replacing the file whole: a failure leaves the previous file.</summary>
+    /// <remarks>Load it with <see cref="HyperGradModel.Load"/>.</remarks>
     /// <param name="mlContext">The ML.NET context.</param>
     /// <param name="model">The model (<see cref="Fit"/>).</param>
     /// <param name="inputSchema">The raw columns' schema.</param>
@@ -75,6 +76,16 @@ public static class PipelineModel
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        AtomicFile.Write(path, stream => mlContext.Model.Save(model, inputSchema, stream));
+        string full = Path.GetFullPath(path);
+        string temporary = full + ".saving";
+        try
+        {
+            HyperGradModel.Save(mlContext, model, inputSchema, temporary);
+            File.Move(temporary, full, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
     }
 }
