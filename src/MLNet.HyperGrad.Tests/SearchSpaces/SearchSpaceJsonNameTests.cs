@@ -1,3 +1,4 @@
+using Microsoft.ML.SearchSpace;
 using System.Text.Json.Serialization;
 using MLNet.HyperGrad.SearchSpaces;
 

@@ -1,3 +1,4 @@
+using Microsoft.ML.SearchSpace;
 using MLNet.HyperGrad.SearchSpaces;
 
 namespace MLNet.HyperGrad.Tests.SearchSpaces;
@@ -151,6 +152,14 @@ public sealed class SearchSpaceOfTTests
         => AssertBuildFails<IntRangeOnDouble>("Property 'Rate' of IntRangeOnDouble has type Double, but its [Range] has Int32 bounds (1, 10)");
 
     [Fact]
+    public void Constructor_LongLiteralBoundsOnLong_ThrowsSayingMlNetReadThemAsSingle()
+        => AssertBuildFails<LongLiteralBounds>("Property 'Batch' of LongLiteralBounds has type Int64, but its [Range] has Single bounds (16.0, 4096.0)");
+
+    [Fact]
+    public void Constructor_MlNetAttributesFromMicrosoftMlCore_AreTheOnesRead()
+        => Assert.Equal("Microsoft.ML.Core", typeof(RangeAttribute).Assembly.GetName().Name);
+
+    [Fact]
     public void Constructor_BooleanChoiceOnString_ThrowsNamingTheProperty()
         => AssertBuildFails<BooleanOnString>("Property 'Mode' of BooleanOnString has type String, but [BooleanChoice] applies only to Boolean members");
 
@@ -206,7 +215,7 @@ public sealed class SearchSpaceOfTTests
         [Range(0.5f, 2f, 1f)]
         public float Scale { get; set; } = 1f;
 
-        [Range(16L, 4096L, logBase: true)]
+        [Range(16, 4096, logBase: true)]
         public long Batch { get; set; } = 64;
 
         [Choice(new object[] { "relu", "tanh", "gelu" }, "tanh")]
@@ -249,6 +258,13 @@ public sealed class SearchSpaceOfTTests
     {
         [Range(1, 10)]
         public double Rate { get; set; }
+    }
+
+    // ML.NET's RangeAttribute has no Int64 constructor: long literals bind to its Single overload.
+    private sealed class LongLiteralBounds
+    {
+        [Range(16L, 4096L)]
+        public long Batch { get; set; }
     }
 
     private sealed class BooleanOnString

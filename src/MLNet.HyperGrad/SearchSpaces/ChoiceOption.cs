@@ -14,7 +14,7 @@ namespace MLNet.HyperGrad.SearchSpaces;
 /// <para>
 /// Choices are numbers, Booleans, strings, characters or enum members; they decode to the
 /// corresponding <see cref="Parameter"/> kind (an enum member to its name). For Booleans use
-/// <c>new ChoiceOption(true, false)</c>, which is what <see cref="BooleanChoiceAttribute"/> builds.
+/// <c>new ChoiceOption(true, false)</c>, which is what <see cref="Microsoft.ML.SearchSpace.BooleanChoiceAttribute"/> builds.
 /// </para>
 /// </remarks>
 public sealed class ChoiceOption : OptionBase

@@ -1,4 +1,5 @@
 using System.Reflection;
+using Microsoft.ML.SearchSpace;
 
 namespace MLNet.HyperGrad.SearchSpaces;
 
@@ -43,7 +44,7 @@ public partial class SearchSpace
     private static OptionBase? OptionFromMember(Type owner, MemberInfo member, HashSet<Type> visiting)
     {
         Attribute[] attributes = [.. member.GetCustomAttributes(inherit: true).OfType<Attribute>()
-            .Where(a => a is RangeAttribute or ChoiceAttribute or BooleanChoiceAttribute or NestOptionAttribute)];
+            .Where(OptionAttributes.IsOptionAttribute)];
         if (attributes.Length == 0)
         {
             return null;
@@ -70,9 +71,9 @@ public partial class SearchSpace
 
         return attributes[0] switch
         {
-            RangeAttribute range => range.CreateOption(memberType, where),
-            ChoiceAttribute choice => choice.CreateOption(memberType, where),
-            BooleanChoiceAttribute boolean => boolean.CreateOption(memberType, where),
+            RangeAttribute range => OptionAttributes.FromRange(range, memberType, where),
+            ChoiceAttribute choice => OptionAttributes.FromChoice(choice, memberType, where),
+            BooleanChoiceAttribute boolean => OptionAttributes.FromBooleanChoice(boolean, memberType, where),
             _ => NestedFromMember(memberType, where, visiting),
         };
     }

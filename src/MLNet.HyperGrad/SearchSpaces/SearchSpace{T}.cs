@@ -1,7 +1,7 @@
 namespace MLNet.HyperGrad.SearchSpaces;
 
 /// <summary>A search space built by reflection from the option attributes on <typeparamref name="T"/>'s public properties and fields.</summary>
-/// <typeparam name="T">A class whose members carry <see cref="RangeAttribute"/>, <see cref="ChoiceAttribute"/>, <see cref="BooleanChoiceAttribute"/> or <see cref="NestOptionAttribute"/>.</typeparam>
+/// <typeparam name="T">A class whose members carry ML.NET's search-space attributes (namespace <c>Microsoft.ML.SearchSpace</c>, in Microsoft.ML.Core.dll): <see cref="Microsoft.ML.SearchSpace.RangeAttribute"/>, <see cref="Microsoft.ML.SearchSpace.ChoiceAttribute"/>, <see cref="Microsoft.ML.SearchSpace.BooleanChoiceAttribute"/> or <see cref="Microsoft.ML.SearchSpace.NestOptionAttribute"/>.</typeparam>
 /// <remarks>
 /// Each attributed member becomes a key named after it, or after its
 /// <see cref="System.Text.Json.Serialization.JsonPropertyNameAttribute"/> when it has one (so a

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Microsoft.ML.SearchSpace;
 using MLNet.HyperGrad.SearchSpaces;
 
 namespace MLNet.HyperGrad.AutoML.Runners;
