@@ -55,6 +55,7 @@ public sealed class PipelineTrialRunnerTests
 
         var result = (PipelineTrialResult)await runner.RunAsync(Settings(), CancellationToken.None);
 
+        Assert.Equal(PredictionTask.MulticlassClassification, result.Task);
         Assert.Equal(3, result.Folds.Count);
         Assert.Equal(3, runner.FitsPerTrial);
         Assert.Null(result.Transformer);
@@ -119,9 +120,37 @@ public sealed class PipelineTrialRunnerTests
     {
         IDataView wine = SklearnDataView.Load(Loader, "wine");
 
-        var error = Assert.Throws<ArgumentException>(() => new PipelineTrialRunner(wine, WinePipeline, new PipelineTrialRunnerOptions { Metric = EvaluationMetric.AreaUnderRocCurve }));
+        var error = Assert.Throws<ArgumentException>(() => new PipelineTrialRunner(wine, WinePipeline, new PipelineTrialRunnerOptions { Task = PredictionTask.MulticlassClassification, Metric = EvaluationMetric.AreaUnderRocCurve }));
 
         Assert.Contains("The metric AreaUnderRocCurve does not suit MulticlassClassification: it can be scored by MicroAccuracy, MacroAccuracy, LogLoss.", error.Message);
+    }
+
+    [Fact]
+    public async Task RunAsync_MetricThatDoesNotSuitTheInferredTask_ThrowsNamingTheMetricsThatDo()
+    {
+        IDataView wine = SklearnDataView.Load(Loader, "wine");
+        using var runner = new PipelineTrialRunner(wine, WinePipeline, new PipelineTrialRunnerOptions { Metric = EvaluationMetric.RSquared });
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => runner.RunAsync(Settings(), CancellationToken.None));
+
+        Assert.StartsWith("The metric RSquared does not suit MulticlassClassification: it can be scored by MicroAccuracy, MacroAccuracy, LogLoss.", error.Message);
+    }
+
+    [Fact]
+    public async Task RunAsync_NoTaskGiven_TellsEachTaskFromTheTrainersColumns()
+    {
+        foreach (PredictionTask task in Enum.GetValues<PredictionTask>())
+        {
+            IDataView data = SklearnDataView.Load(Loader, SklearnDataView.DataSetFor(task), numericTarget: task == PredictionTask.Regression);
+            IEstimator<ITransformer> Pipeline(MLContext c, Parameter p) => SklearnDataView.LabelFor(c, task).Append(TunableTrainers.LightGbm.CreateEstimator(c, task, p["lightgbm"]));
+            using var runner = new PipelineTrialRunner(data, Pipeline);
+            var settings = new TrialSettings { Parameter = Parameter.CreateNestedParameter(("lightgbm", Parameter.FromObject(new LightGbmHyperparameters()))) };
+
+            var result = (PipelineTrialResult)await runner.RunAsync(settings, CancellationToken.None);
+
+            Assert.Equal(task, result.Task);
+            Assert.Equal(EvaluationMetricExtensions.DefaultFor(task), result.ScoredBy);
+        }
     }
 
     [Fact]

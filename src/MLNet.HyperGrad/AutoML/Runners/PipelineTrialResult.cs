@@ -13,6 +13,9 @@ namespace MLNet.HyperGrad.AutoML.Runners;
 /// </remarks>
 public sealed record PipelineTrialResult : TrialResult
 {
+    /// <summary>Gets the task the trial was evaluated as.</summary>
+    public PredictionTask Task { get; init; }
+
     /// <summary>Gets the metric that scored the trial.</summary>
     public EvaluationMetric ScoredBy { get; init; }
 

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using MLNet.HyperGrad.Estimators;
 using MLNet.HyperGrad.SearchSpaces;
 
@@ -24,7 +25,6 @@ public sealed class PipelineTrialRunner : ITrialRunner
 {
     private readonly Func<MLContext, Parameter, IEstimator<ITransformer>> pipelineFactory;
     private readonly PipelineTrialRunnerOptions options;
-    private readonly EvaluationMetric metric;
     private readonly (IDataView Train, IDataView Validation)[] splits;
 
     /// <summary>Creates a runner and splits the data once.</summary>
@@ -40,7 +40,6 @@ public sealed class PipelineTrialRunner : ITrialRunner
         options = runnerOptions ?? new PipelineTrialRunnerOptions();
         options.Validate();
         this.pipelineFactory = pipelineFactory;
-        metric = options.ChosenMetric;
         var splitContext = new MLContext(seed: options.SplitSeed);
         if (options.ValidationData is { } validation)
         {
@@ -56,9 +55,6 @@ public sealed class PipelineTrialRunner : ITrialRunner
             splits = [(split.TrainSet, split.TestSet)];
         }
     }
-
-    /// <summary>Gets the metric that scores trials.</summary>
-    public EvaluationMetric Metric => metric;
 
     /// <summary>Gets the number of fits per trial: the number of folds, or 1.</summary>
     public int FitsPerTrial => splits.Length;
@@ -105,11 +101,13 @@ public sealed class PipelineTrialRunner : ITrialRunner
             return folds[0];
         }
 
+        EvaluationMetric metric = folds[0].ScoredBy;
         var means = folds[0].Metrics.Keys.ToDictionary(k => k, k => folds.Average(f => f.Metrics[k]));
         double mean = means[metric];
         return new PipelineTrialResult
         {
             TrialSettings = settings,
+            Task = folds[0].Task,
             ScoredBy = metric,
             Metric = mean,
             Loss = metric.ToLoss(mean),
@@ -125,11 +123,15 @@ public sealed class PipelineTrialRunner : ITrialRunner
             ?? throw new InvalidOperationException($"The pipeline factory returned null for {settings}.");
         ITransformer model = pipeline.Fit(train);
         IDataView scored = model.Transform(validation);
-        Dictionary<EvaluationMetric, double> metrics = MetricEvaluator.Evaluate(mlContext, scored, options.Task, options.LabelColumnName);
-        double value = MetricEvaluator.Pick(metrics, metric, options.Task);
+        PredictionTask task = options.Task ?? InferTask(scored.Schema);
+        EvaluationMetric metric = options.Metric ?? EvaluationMetricExtensions.DefaultFor(task);
+        metric.ThrowIfUnsuited(task, nameof(PipelineTrialRunnerOptions.Metric));
+        Dictionary<EvaluationMetric, double> metrics = MetricEvaluator.Evaluate(mlContext, scored, task, options.LabelColumnName);
+        double value = MetricEvaluator.Pick(metrics, metric, task);
         return new PipelineTrialResult
         {
             TrialSettings = settings,
+            Task = task,
             ScoredBy = metric,
             Metric = value,
             Loss = metric.ToLoss(value),
@@ -137,5 +139,21 @@ public sealed class PipelineTrialRunner : ITrialRunner
             Model = model,
             Transformer = model,
         };
+    }
+
+    /// <summary>Tells the task from scored rows' columns, as ML.NET's trainers name them.</summary>
+    /// <exception cref="InvalidOperationException">There is no <c>Score</c> column.</exception>
+    internal static PredictionTask InferTask(DataViewSchema scored)
+    {
+        DataViewSchema.Column score = scored.GetColumnOrNull("Score")
+            ?? throw new InvalidOperationException($"The pipeline's output has no \"Score\" column (it has {string.Join(", ", scored.Select(c => c.Name))}), so its task cannot be told: end it with a trainer, or set the task.");
+        if (score.Type is VectorDataViewType)
+        {
+            return PredictionTask.MulticlassClassification;
+        }
+
+        return scored.GetColumnOrNull("PredictedLabel") is { Type: BooleanDataViewType }
+            ? PredictionTask.BinaryClassification
+            : PredictionTask.Regression;
     }
 }

@@ -11,9 +11,9 @@ namespace MLNet.HyperGrad.AutoML.Runners;
 /// </remarks>
 public sealed class PipelineTrialRunnerOptions
 {
-    /// <summary>Gets or sets the task, which picks ML.NET's evaluator.</summary>
-    /// <value>The default is <see cref="PredictionTask.MulticlassClassification"/>.</value>
-    public PredictionTask Task { get; set; } = PredictionTask.MulticlassClassification;
+    /// <summary>Gets or sets the task, which picks ML.NET's evaluator; null tells it from the scored rows' columns, as ML.NET's trainers name them (a <c>Score</c> vector: multiclass; a Boolean <c>PredictedLabel</c>: binary; a scalar <c>Score</c> alone: regression).</summary>
+    /// <value>The default is null.</value>
+    public PredictionTask? Task { get; set; }
 
     /// <summary>Gets or sets the metric that scores trials; null picks <see cref="EvaluationMetricExtensions.DefaultFor"/> the task.</summary>
     /// <value>The default is null (micro accuracy for classification, R² for regression).</value>
@@ -39,21 +39,18 @@ public sealed class PipelineTrialRunnerOptions
     /// <value>The default is 0.</value>
     public int SplitSeed { get; set; }
 
-    /// <summary>The metric trials are scored by: <see cref="Metric"/>, or the task's default.</summary>
-    internal EvaluationMetric ChosenMetric => Metric ?? EvaluationMetricExtensions.DefaultFor(Task);
-
     /// <summary>Checks the settings and reports every problem at once.</summary>
     /// <exception cref="ArgumentException">A setting is out of range, or the metric does not suit the task.</exception>
     public void Validate()
     {
         var problems = new List<string>();
-        if (!Enum.IsDefined(Task))
+        if (Task is { } task && !Enum.IsDefined(task))
         {
-            problems.Add($"Task {(int)Task} is not a known task.");
+            problems.Add($"Task {(int)task} is not a known task.");
         }
-        else if (Metric is { } metric && !metric.Suits(Task))
+        else if (Task is { } known && Metric is { } metric && !metric.Suits(known))
         {
-            problems.Add($"The metric {metric} does not suit {Task}: it can be scored by {string.Join(", ", EvaluationMetricExtensions.For(Task))}.");
+            problems.Add($"The metric {metric} does not suit {known}: it can be scored by {string.Join(", ", EvaluationMetricExtensions.For(known))}.");
         }
 
         if (string.IsNullOrWhiteSpace(LabelColumnName))
