@@ -76,6 +76,11 @@ internal static class TuneCommand
     /// <summary>Runs a tuning study with validated settings: from the flags, or from a config (<c>hypergrad run</c>).</summary>
     internal static async Task<int> RunAsync(TuneSettings settings, CancellationToken cancellationToken)
     {
+        if (PipelineTuneCommand.Applies(settings))
+        {
+            return await PipelineTuneCommand.RunAsync(settings, cancellationToken);
+        }
+
         // --train-time counts from here: reading the data, loading libtorch and preparing the trials' tensors
         // are part of the run, so the tuning loop gets what is left of the budget (see TuningSeconds).
         TimeProvider clock = TimeProvider.System;

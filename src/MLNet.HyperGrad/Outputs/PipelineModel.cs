@@ -64,6 +64,22 @@ public static class PipelineModel
         return new TransformerChain<ITransformer>(fitted, toNames.Fit(scored));
     }
 
+    /// <summary>Scores a fitted pipeline (before <see cref="WithClassNames"/>) on rows with ML.NET's evaluator for the task.</summary>
+    /// <param name="mlContext">The ML.NET context.</param>
+    /// <param name="fitted">The fitted pipeline: featurization (which makes <see cref="TabularFeaturizer.LabelColumn"/>) and trainer.</param>
+    /// <param name="data">Raw rows with their labels, such as a test file (<see cref="CsvDataViewReader.Read(string, CsvReadOptions, TabularSchema)"/>).</param>
+    /// <param name="task">The task, which picks the evaluator.</param>
+    /// <param name="metric">The metric to return.</param>
+    /// <returns>The metric's value on the rows.</returns>
+    /// <exception cref="InvalidOperationException">The evaluator does not compute the metric for this pipeline (binary log-loss without a <c>Probability</c> column).</exception>
+    public static double Score(MLContext mlContext, ITransformer fitted, IDataView data, PredictionTask task, EvaluationMetric metric)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentNullException.ThrowIfNull(fitted);
+        ArgumentNullException.ThrowIfNull(data);
+        return MetricEvaluator.Pick(MetricEvaluator.Evaluate(mlContext, fitted.Transform(data), task, TabularFeaturizer.LabelColumn), metric, task);
+    }
+
     /// <summary>Saves a model to a file with <see cref="HyperGradModel.Save"/> (the pipeline and any HyperGradMlp network's weights), replacing the file whole: a failure leaves the previous file.</summary>
     /// <remarks>Load it with <see cref="HyperGradModel.Load"/>.</remarks>
     /// <param name="mlContext">The ML.NET context.</param>

@@ -1,0 +1,76 @@
+using Microsoft.ML;
+using MLNet.HyperGrad.AutoML.Runners;
+using MLNet.HyperGrad.Data;
+using MLNet.HyperGrad.Data.Csv;
+
+namespace MLNet.HyperGrad.Cli.Commands;
+
+/// <summary>The data of a multi-trainer run: raw typed columns (<see cref="CsvDataViewReader"/>) for ML.NET's featurization, split as <see cref="TuneData"/> splits.</summary>
+/// <remarks>Cross-validated (<see cref="Folds"/> ≥ 2), <see cref="Train"/> holds every row and <see cref="Validation"/> is null: the runner folds the rows, and each fold fits the featurization on its own training rows.</remarks>
+internal sealed record PipelineData(IDataView Train, IDataView? Validation, IDataView? Test, TabularSchema Schema, string Description, int TrainRows, int ValidationRows)
+{
+    /// <summary>Gets the number of cross-validation folds, or 0 for a holdout split.</summary>
+    public int Folds { get; init; }
+
+    /// <summary>Gets how trials are scored, in words.</summary>
+    public string Scheme { get; init; } = string.Empty;
+
+    /// <summary>Reads the CSV (and the validation and test files), refusing fewer than <see cref="TuneData.MinimumRows"/> rows.</summary>
+    public static PipelineData Load(TuneSettings settings)
+    {
+        var options = new CsvReadOptions
+        {
+            HasHeader = settings.HasHeader,
+            LabelColumn = settings.LabelColumn,
+            IgnoreColumns = settings.IgnoreColumns,
+            Task = settings.Task,
+            MissingValuePolicy = settings.MissingValues,
+        };
+        CsvDataViewSplit data;
+        IDataView? validation;
+        int validationRows;
+        if (settings.ValidationDataset is { } validationPath)
+        {
+            data = CsvDataViewReader.Read(settings.Dataset, options);
+            validation = CsvDataViewReader.Read(validationPath, options, data.Schema);
+            validationRows = (int)validation.GetRowCount()!.Value;
+        }
+        else
+        {
+            data = CsvDataViewReader.ReadSplit(settings.Dataset, options, TuneData.ValidationFraction, settings.Seed, stratify: settings.Task == TaskKind.Classification);
+            (validation, validationRows) = (data.Validation, data.ValidationRows);
+        }
+
+        int rows = data.TrainRows + (settings.ValidationDataset is null ? validationRows : 0);
+        if (rows < TuneData.MinimumRows)
+        {
+            throw new ArgumentException($"--dataset {Path.GetFileName(settings.Dataset)} has {rows} data row(s); tuning needs at least {TuneData.MinimumRows}.");
+        }
+
+        int folds = 0;
+        if (settings.ValidationDataset is null)
+        {
+            folds = settings.CvFolds > rows
+                ? throw new ArgumentException($"--cv-folds {settings.CvFolds}: the data has {rows} rows, and each fold needs at least one; give at most {rows} folds, or 0 for a holdout split.")
+                : CrossValidation.FoldsFor(rows, settings.CvFolds);
+        }
+
+        IDataView? test = settings.TestDataset is { } testPath ? CsvDataViewReader.Read(testPath, options, data.Schema) : null;
+        string description = $"{Path.GetFileName(settings.Dataset)} ({rows} rows, {data.Schema.Columns.Count} columns, label \"{data.Schema.LabelColumn}\")";
+        if (folds >= 2)
+        {
+            CsvDataViewSplit all = CsvDataViewReader.Read(settings.Dataset, options);
+            string why = settings.CvFolds is null ? $" (fewer than {CrossValidation.SmallDataRows} rows; --cv-folds 0 for a holdout split)" : string.Empty;
+            return new PipelineData(all.Train, null, test, all.Schema, description, all.TrainRows, 0)
+            {
+                Folds = folds,
+                Scheme = $"{folds}-fold cross-validation (seeded) on {all.TrainRows:N0} rows{why}",
+            };
+        }
+
+        return new PipelineData(data.Train, validation, test, data.Schema, description, data.TrainRows, validationRows)
+        {
+            Scheme = $"holdout: {data.TrainRows:N0} training and {validationRows:N0} validation rows",
+        };
+    }
+}

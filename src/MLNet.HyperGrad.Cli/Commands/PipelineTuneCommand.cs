@@ -1,0 +1,247 @@
+using System.Globalization;
+using Microsoft.ML;
+using MLNet.HyperGrad.AutoML;
+using MLNet.HyperGrad.AutoML.Runners;
+using MLNet.HyperGrad.Data;
+using MLNet.HyperGrad.Data.Csv;
+using MLNet.HyperGrad.Estimators;
+using MLNet.HyperGrad.Outputs;
+using MLNet.HyperGrad.SearchSpaces;
+using MLNet.HyperGrad.Storage;
+using Spectre.Console;
+
+namespace MLNet.HyperGrad.Cli.Commands;
+
+/// <summary>
+/// <c>hypergrad classification|regression</c> on a CSV with several trainers, as <c>mlnet</c> does: ML.NET's featurization
+/// of the raw columns (<see cref="TabularFeaturizer"/>), then one study whose space is a choice of trainer, each with its own
+/// sub-space (<see cref="ConditionalSearchSpace"/>), scored by ML.NET's evaluators (<see cref="PipelineTrialRunner"/>).
+/// </summary>
+/// <remarks>
+/// The output folder gets model.zip (the best trial's pipeline fitted on the training rows, class names restored), the
+/// config, a consumer project, trials.csv and report.html. <c>--trainers mlp</c> alone keeps the tensor path of
+/// <see cref="TuneCommand"/> (model/ folder, --max-epochs).
+/// </remarks>
+internal static class PipelineTuneCommand
+{
+    /// <summary>The experiment's key for the conditional space: parameters read <c>{"pipeline": {"trainer": "lightgbm", "lightgbm": {...}}}</c>.</summary>
+    public const string SpaceKey = "pipeline";
+
+    /// <summary>Whether a run takes this path: a CSV, with trainers other than the MLP alone.</summary>
+    public static bool Applies(TuneSettings settings) => !settings.IsFashionMnist && !(settings.Trainers.Count == 1 && settings.Trainers[0] == "mlp");
+
+    public static async Task<int> RunAsync(TuneSettings settings, CancellationToken cancellationToken)
+    {
+        TimeProvider clock = TimeProvider.System;
+        long started = clock.GetTimestamp();
+        settings.Validate();
+        TuneData.CheckArguments(settings);
+        string outputDirectory = StudyOutputs.PrepareDirectory(settings.ResolvedOutputDirectory);
+        PipelineData data = PipelineData.Load(settings);
+        TabularSchema schema = data.Schema;
+        PredictionTask task = settings.Task == TaskKind.Regression ? PredictionTask.Regression
+            : schema.ClassNames.Count == 2 ? PredictionTask.BinaryClassification : PredictionTask.MulticlassClassification;
+        EvaluationMetric metric = CliMetrics.Parse(settings.Metric, task);
+        string metricName = CliMetrics.Name(metric);
+        IReadOnlyList<TunableTrainer> trainers = Trainers(settings, task);
+        string configPath = Path.Combine(outputDirectory, RunConfig.FileName);
+        settings.ToConfig(schema).Save(configPath);
+
+        AnsiConsole.MarkupLine($"[bold]hypergrad {settings.Task.ToString().ToLowerInvariant()}[/] on {Markup.Escape(data.Description)}; {Markup.Escape(data.Scheme)}");
+        AnsiConsole.MarkupLine($"{TaskName(task)}; trainers {string.Join(", ", trainers.Select(t => t.Name))}; metric {metricName}; ML.NET featurization (missing means, one-hot, mean-variance normalization) fitted on training rows");
+        AnsiConsole.MarkupLine($"config {Markup.Escape(configPath)} (`hypergrad run` with it runs this again: it resumes the study, or starts it anew without one)");
+
+        bool binary = task == PredictionTask.BinaryClassification;
+        IEstimator<ITransformer> Pipeline(MLContext ml, Parameter parameter)
+        {
+            Parameter choice = parameter[SpaceKey];
+            string name = choice[ConditionalSearchSpace.DefaultSelectorKey].AsType<string>();
+            return TabularFeaturizer.Create(ml, schema, binary).Append(trainers.First(t => t.Name == name).CreateEstimator(ml, task, choice[name]));
+        }
+
+        var space = new ConditionalSearchSpace(trainers.Select(t => KeyValuePair.Create(t.Name, t.CreateSearchSpace())));
+        using var storage = new SqliteStudyStorage(settings.ResolvedStoragePath);
+        StudyRecord? existing = await storage.GetStudyAsync(settings.ResolvedStudyName, cancellationToken);
+        IReadOnlyList<TrialRecord> before = existing is null ? [] : await storage.GetTrialsAsync(existing.Id, cancellationToken);
+        IReadOnlyDictionary<string, string> identity = Identity(settings, data, metricName, trainers);
+        if (existing is not null && StudyIdentity.Compare(existing, identity) is { Count: > 0 } changed)
+        {
+            throw new ArgumentException(TuneIdentity.Explain(new StudyIdentityMismatchException(existing.Name, changed)));
+        }
+
+        int finishedBefore = before.Count(t => t.IsFinished && t.State != TrialState.Interrupted);
+        if (existing is not null)
+        {
+            AnsiConsole.MarkupLine($"resuming: {finishedBefore} trial(s) already in the study");
+        }
+
+        using var runner = new PipelineTrialRunner(data.Train, Pipeline, new PipelineTrialRunnerOptions
+        {
+            Task = task,
+            Metric = metric,
+            ValidationData = data.Validation,
+            CrossValidationFolds = data.Folds,
+            SplitSeed = settings.Seed,
+        });
+        var progress = new PipelineProgress(metricName);
+        TimeSpan setup = clock.GetElapsedTime(started);
+        uint tuningSeconds = TuneCommand.TuningSeconds(settings.TrainTimeSeconds, setup);
+        var experiment = new HyperGradExperiment()
+            .AddSearchSpace(SpaceKey, space)
+            .SetTrialRunner(runner)
+            .SetStudy(storage, settings.ResolvedStudyName)
+            .SetTaskDescription($"{TaskName(task)} of {data.Description}")
+            .SetStudyIdentity(identity)
+            .SetTrainingTimeInSeconds(tuningSeconds)
+            .SetSeed(settings.Seed)
+            .SetParallelism(settings.Parallelism)
+            .WithHyperGrad(o => o.Tuner = settings.Tuner)
+            .SetMonitor(progress);
+        int remaining = settings.MaxTrials is int max ? max - finishedBefore : int.MaxValue;
+        bool cancelled = false;
+        bool noTrialFinished = false;
+        if (remaining > 0)
+        {
+            if (settings.MaxTrials is not null)
+            {
+                experiment.SetMaxModelToExplore(remaining);
+            }
+
+            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"setup took {setup.TotalSeconds:F1} s of --train-time {settings.TrainTimeSeconds} s: tuning for {tuningSeconds} s"));
+            try
+            {
+                await experiment.RunAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                cancelled = true;
+            }
+            catch (TimeoutException)
+            {
+                noTrialFinished = true;
+            }
+            catch (StudyIdentityMismatchException mismatch)
+            {
+                throw new ArgumentException(TuneIdentity.Explain(mismatch), mismatch);
+            }
+            catch (StorageException ex) when (ex.InnerException is SearchSpaceMismatchException mismatch)
+            {
+                throw new ArgumentException($"cannot resume study \"{settings.ResolvedStudyName}\": this run tunes another search space ({string.Join("; ", mismatch.Differences)}), e.g. other --trainers. To tune the new space, start a new study with --study <name> (or another -o).", ex);
+            }
+        }
+        else
+        {
+            AnsiConsole.MarkupLine($"the study already holds {finishedBefore} trial(s), --max-trials {settings.MaxTrials}: writing the outputs only");
+        }
+
+        StudyRecord studyRecord = (await storage.GetStudyAsync(settings.ResolvedStudyName, CancellationToken.None))!;
+        IReadOnlyList<TrialRecord> trials = await storage.GetTrialsAsync(studyRecord.Id, CancellationToken.None);
+        TuneSummary.Print(trials, before, cancelled, metricName, experiment.SearchSpace, settings);
+        if (noTrialFinished)
+        {
+            Console.Error.WriteLine($"hypergrad: no trial finished within --train-time {settings.TrainTimeSeconds} s (setup took {setup.TotalSeconds:F1} s); give more --train-time, or fewer or faster --trainers.");
+        }
+
+        var listed = new List<string>();
+        if (!cancelled && TrialRanking.Best(trials) is { } best)
+        {
+            listed.AddRange(SaveBest(settings, data, best, Pipeline, task, metric, metricName, outputDirectory));
+        }
+
+        var outputOptions = new StudyOutputOptions
+        {
+            Task = settings.Task,
+            Tuner = settings.Tuner.ToString(),
+            Seed = settings.Seed,
+            StoragePath = settings.ResolvedStoragePath,
+            DataDescription = data.Description,
+            TrainRows = data.TrainRows,
+            ValidationRows = data.Folds >= 2 ? null : data.ValidationRows,
+        };
+        IReadOnlyList<string> written = StudyOutputs.Write(outputDirectory, studyRecord, trials, experiment.SearchSpace, outputOptions);
+        listed.AddRange(written.Select(Path.GetFileName).OfType<string>());
+        listed.Add(RunConfig.FileName);
+        listed.Add(Path.GetFileName(settings.ResolvedStoragePath) + (Path.GetDirectoryName(settings.ResolvedStoragePath) == outputDirectory ? string.Empty : $" in {Path.GetDirectoryName(settings.ResolvedStoragePath)}"));
+        AnsiConsole.MarkupLine($"output: [bold]{Markup.Escape(outputDirectory)}[/] ({Markup.Escape(string.Join(", ", listed))})");
+        return cancelled ? CliErrors.Cancelled : noTrialFinished ? 1 : 0;
+    }
+
+    /// <summary>Fits the best trial's pipeline on the training rows, saves model.zip, scores it on the test rows and writes the consumer project.</summary>
+    private static IEnumerable<string> SaveBest(TuneSettings settings, PipelineData data, TrialRecord best, Func<MLContext, Parameter, IEstimator<ITransformer>> pipeline, PredictionTask task, EvaluationMetric metric, string metricName, string outputDirectory)
+    {
+        Parameter parameter = Parameter.FromJson(best.ParametersJson);
+        string trainer = TuneSummary.TrainerOf(parameter) ?? "?";
+        var ml = new MLContext(seed: settings.Seed);
+        AnsiConsole.MarkupLine($"fitting the best trial ({best.Number}, {trainer}) on the {data.TrainRows:N0} training rows for model.zip");
+        ITransformer fitted = pipeline(ml, parameter).Fit(data.Train);
+        ITransformer model = PipelineModel.WithClassNames(ml, fitted, data.Train, data.Schema);
+        string modelPath = Path.Combine(outputDirectory, PipelineModel.FileName);
+        PipelineModel.Save(ml, model, data.Train.Schema, modelPath);
+        if (data.Test is { } test)
+        {
+            double score = PipelineModel.Score(ml, fitted, test, task, metric);
+            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[bold green]test {metricName} of the best model (trial {best.Number}, {trainer}): {score:0.0000}[/] on {test.GetRowCount():N0} test rows"));
+        }
+
+        string name = ConsumerProjectWriter.ProjectNameFor(settings.ResolvedStudyName);
+        ConsumerProjectWriter.Write(Path.Combine(outputDirectory, name), data.Schema, new ConsumerProjectOptions
+        {
+            ProjectName = name,
+            PackageSource = settings.ResolvedPackageSource,
+            NeedsLibTorch = trainer == "mlp",
+            LoadExpression = "MLNet.HyperGrad.Estimators.HyperGradModel.Load(mlContext, modelPath, out _)",
+            HasHeader = settings.HasHeader,
+        });
+        AnsiConsole.MarkupLine($"consumer project {Markup.Escape(name)}/: `dotnet pack src/MLNet.HyperGrad -c Release -o {Markup.Escape(settings.ResolvedPackageSource)}` once, then `dotnet run --project {Markup.Escape(Path.Combine(outputDirectory, name))} -- data.csv`");
+        return [PipelineModel.FileName, name + "/"];
+    }
+
+    private static IReadOnlyList<TunableTrainer> Trainers(TuneSettings settings, PredictionTask task)
+    {
+        if (settings.Trainers.Count == 0)
+        {
+            return CliTrainers.For(task, settings.MaxEpochs, settings.Seed);
+        }
+
+        TunableTrainer[] chosen = [.. settings.Trainers.Distinct().Select(t => CliTrainers.Find(t, settings.MaxEpochs, settings.Seed))];
+        if (chosen.FirstOrDefault(t => !t.Supports(task)) is { } unsuited)
+        {
+            throw new ArgumentException($"--trainers: {unsuited.Name} does not train {TaskName(task)}; the trainers for it are {string.Join(", ", CliTrainers.For(task, settings.MaxEpochs, settings.Seed).Select(t => t.Name))}.");
+        }
+
+        return chosen;
+    }
+
+    private static string TaskName(PredictionTask task) => task switch
+    {
+        PredictionTask.BinaryClassification => "binary classification",
+        PredictionTask.MulticlassClassification => "multiclass classification",
+        _ => "regression",
+    };
+
+    private static Dictionary<string, string> Identity(TuneSettings settings, PipelineData data, string metricName, IReadOnlyList<TunableTrainer> trainers)
+    {
+        var identity = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["task"] = settings.Task.ToString().ToLowerInvariant(),
+            ["metric"] = metricName,
+            ["label"] = data.Schema.LabelColumn,
+            ["column schema"] = string.Join(", ", data.Schema.Columns.Select(c => $"{c.Name} ({c.Kind.ToString().ToLowerInvariant()})")),
+            ["row count"] = (data.TrainRows + data.ValidationRows).ToString(CultureInfo.InvariantCulture),
+        };
+        foreach ((string key, string value) in DataFingerprint.OfFile(settings.Dataset))
+        {
+            identity[key] = value;
+        }
+
+        if (settings.ValidationDataset is { } validation)
+        {
+            foreach ((string key, string value) in DataFingerprint.OfFile(validation, "validation data"))
+            {
+                identity[key] = value;
+            }
+        }
+
+        return identity;
+    }
+}

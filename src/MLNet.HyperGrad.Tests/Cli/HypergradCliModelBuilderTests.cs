@@ -1,0 +1,56 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNet.HyperGrad.Data.Csv;
+using MLNet.HyperGrad.Estimators;
+using MLNet.HyperGrad.Outputs;
+using MLNet.HyperGrad.Tests.Outputs;
+
+namespace MLNet.HyperGrad.Tests.Cli;
+
+/// <summary>Must show 3 of issue 8: the command with the default trainers writes model.zip, the config and a consumer project that builds and predicts what the command's model predicts.</summary>
+[Collection(CliCollection.Name)]
+public sealed class HypergradCliModelBuilderTests : IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
+    private readonly string directory = Directory.CreateTempSubdirectory("hg-cli-mb-").FullName;
+
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+
+    [Fact]
+    public void Classification_DefaultTrainers_WritesModelConfigAndAConsumerProjectThatPredictsTheSameLabels()
+    {
+        string csv = SklearnCsv.Export("iris", directory);
+        string output = Path.Combine(directory, "out");
+        using (HypergradProcess run = HypergradProcess.Run(directory, Timeout,
+            "classification", "--dataset", csv, "--label-col", "target", "--max-trials", "6", "--train-time", "40", "--parallelism", "1", "--seed", "2",
+            "--package-source", ConsumerProjectBuild.Packages, "-o", output))
+        {
+            Assert.True(run.ExitCode == 0, run.Output + run.Errors);
+            Assert.Contains("multiclass classification; trainers", run.Output, StringComparison.Ordinal);
+            Assert.Contains("top 5 models", run.Output, StringComparison.Ordinal);
+            Assert.Matches(@"│ 1 +│ \d+ +│ (mlp|lightgbm|fasttree|fastforest|sdca|lbfgs) ", run.Output);
+        }
+
+        RunConfig config = RunConfig.Load(Path.Combine(output, RunConfig.FileName));
+        Assert.Empty(config.Trainers); // the default: every trainer that suits the task
+        Assert.Equal("target", config.LabelColumn);
+        string trialsHeader = File.ReadLines(Path.Combine(output, StudyOutputs.TrialsFileName)).First();
+        Assert.Contains("trainer", trialsHeader, StringComparison.Ordinal);
+        Assert.InRange(File.ReadAllLines(Path.Combine(output, StudyOutputs.TrialsFileName)).Length, 2, 7);
+
+        // What the command's model predicts, loaded here as a user of the library would.
+        var ml = new MLContext(seed: 0);
+        ITransformer model = HyperGradModel.Load(ml, Path.Combine(output, PipelineModel.FileName), out _);
+        IDataView rows = CsvDataViewReader.Read(csv, new CsvReadOptions { LabelColumn = "target" }).Train;
+        string[] expected = [.. model.Transform(rows).GetColumn<string>(PipelineModel.PredictedLabelColumn)];
+
+        string name = ConsumerProjectWriter.ProjectNameFor("classification-iris");
+        string project = Path.Combine(output, name, name + ".csproj");
+        ConsumerProjectBuild.Build(project, Path.Combine(directory, "nuget-cache"));
+        string[] predicted = ConsumerProjectBuild.RunProgram(Path.Combine(output, name, "bin", "Release", $"net{Environment.Version.Major}.0", name + ".dll"), csv);
+
+        Assert.Equal(150, predicted.Length);
+        Assert.Equal(expected, predicted);
+        Assert.True(predicted.Zip(rows.GetColumn<string>("target")).Count(p => p.First == p.Second) >= 120, string.Join(",", predicted));
+    }
+}
