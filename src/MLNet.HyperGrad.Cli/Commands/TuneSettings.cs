@@ -168,6 +168,11 @@ internal sealed record TuneSettings
             problems.Add($"--trainers: no trainer is named \"{unknown}\"; the trainers are {string.Join(", ", KnownTrainers)}");
         }
 
+        if (IsFashionMnist && Trainers.Any(t => t != "mlp"))
+        {
+            problems.Add($"--trainers {string.Join(",", Trainers)}: fashion-mnist is tuned with the MLP alone (--trainers mlp, the default for it)");
+        }
+
         if (problems.Count > 0)
         {
             throw new ArgumentException(string.Join("; ", problems) + ".");

@@ -53,4 +53,57 @@ public sealed class HypergradCliModelBuilderTests : IDisposable
         Assert.Equal(expected, predicted);
         Assert.True(predicted.Zip(rows.GetColumn<string>("target")).Count(p => p.First == p.Second) >= 120, string.Join(",", predicted));
     }
+
+    [Fact]
+    public void Classification_MetricThatDoesNotSuitMulticlass_ErrorListsTheMetricsThatDo()
+    {
+        string csv = SklearnCsv.Export("iris", directory);
+
+        using HypergradProcess run = HypergradProcess.Run(directory, Timeout, "classification", "--dataset", csv, "--label-col", "target", "--metric", "auc", "-o", Path.Combine(directory, "out"));
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--metric auc does not suit MulticlassClassification; the metrics for it are micro-accuracy, macro-accuracy, log-loss", run.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Classification_UnknownMetric_ErrorListsTheMetrics()
+    {
+        string csv = SklearnCsv.Export("iris", directory);
+
+        using HypergradProcess run = HypergradProcess.Run(directory, Timeout, "classification", "--dataset", csv, "--label-col", "target", "--metric", "kappa", "-o", Path.Combine(directory, "out"));
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--metric: no metric is named \"kappa\"; the metrics are micro-accuracy, macro-accuracy, log-loss, auc, f1, r2, rmse, mae", run.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Classification_FashionMnistWithOtherTrainers_Refused()
+    {
+        using HypergradProcess run = HypergradProcess.Run(directory, Timeout, "classification", "--dataset", "fashion-mnist", "--trainers", "lightgbm");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("fashion-mnist is tuned with the MLP alone", run.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Regression_TwoTrainersOnDiabetes_ModelZipScoresTheTestFileAsReported()
+    {
+        string csv = SklearnCsv.Export("diabetes", directory);
+        string output = Path.Combine(directory, "reg");
+
+        using HypergradProcess run = HypergradProcess.Run(directory, Timeout,
+            "regression", "--dataset", csv, "--label-col", "target", "--trainers", "lbfgs,sdca", "--metric", "rmse", "--max-trials", "3", "--test-dataset", csv, "--seed", "4", "-o", output);
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Errors);
+        Assert.Contains("regression; trainers lbfgs, sdca; metric rmse", run.Output, StringComparison.Ordinal);
+        System.Text.RegularExpressions.Match reported = System.Text.RegularExpressions.Regex.Match(run.Output, @"test rmse of the best model \(trial \d+, (lbfgs|sdca)\): (?<rmse>[0-9.]+)");
+        Assert.True(reported.Success, run.Output);
+        var ml = new MLContext(seed: 0);
+        ITransformer model = HyperGradModel.Load(ml, Path.Combine(output, PipelineModel.FileName), out _);
+        IDataView rows = CsvDataViewReader.Read(csv, new CsvReadOptions { LabelColumn = "target", Task = MLNet.HyperGrad.Data.TaskKind.Regression }).Train;
+        float[] scores = [.. model.Transform(rows).GetColumn<float>("Score")];
+        float[] targets = [.. rows.GetColumn<float>("target")];
+        double rmse = Math.Sqrt(scores.Zip(targets).Average(p => (p.First - p.Second) * (double)(p.First - p.Second)));
+        Assert.Equal(double.Parse(reported.Groups["rmse"].Value, System.Globalization.CultureInfo.InvariantCulture), rmse, 3);
+    }
 }
