@@ -35,7 +35,7 @@ public sealed class HyperGradMlpTrainerContractTests
 
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => trainer.Fit(ml.Transforms.Concatenate("Features", nameof(SklearnRows.WineRow.Measurements)).Fit(data).Transform(data)));
 
-        Assert.Contains("label column \"Target\" must be a key (map the label with mlContext.Transforms.Conversion.MapValueToKey(\"Target\")); it is String", error.Message, StringComparison.Ordinal);
+        Assert.Contains("label column \"Target\" must be a key (map the label with mlContext.Transforms.Conversion.MapValueToKey(\"Target\")); it is a scalar of String", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public sealed class HyperGradMlpTrainerContractTests
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => pipeline.Fit(data));
 
         Assert.Contains("binary label column \"Target\" must be Boolean", error.Message, StringComparison.Ordinal);
-        Assert.Contains("it is Single (a scalar).", error.Message, StringComparison.Ordinal);
+        Assert.Contains("it is a scalar of Single.", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
