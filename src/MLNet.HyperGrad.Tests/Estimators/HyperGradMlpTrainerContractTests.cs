@@ -190,6 +190,32 @@ public sealed class HyperGradMlpTrainerContractTests
         Assert.Equal(178, model.TrainingRows);
     }
 
+    [Fact]
+    public void Fit_WithValidationData_ReportsValidationAccuracyEveryEpoch()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView data = SklearnRows.LoadWine(ml);
+        DataOperationsCatalog.TrainTestData split = ml.Data.TrainTestSplit(data, testFraction: 0.3, seed: 1);
+        ITransformer featurization = SklearnRows.WineFeaturization(ml).Fit(split.TrainSet);
+        var epochs = new List<EpochReport>();
+        var trainer = ml.MulticlassClassification.Trainers.HyperGradMlp(new HyperGradMlpOptions
+        {
+            Epochs = 30,
+            Seed = 3,
+            ValidationData = featurization.Transform(split.TestSet),
+            EpochCompleted = epochs.Add,
+        });
+
+        HyperGradMlpTransformer model = trainer.Fit(featurization.Transform(split.TrainSet));
+
+        Assert.Equal(30, epochs.Count);
+        Assert.All(epochs, e => Assert.NotNull(e.Validation));
+        Assert.InRange(epochs[^1].Validation!.Accuracy!.Value, 0.9, 1.0);
+        Assert.True(epochs[^1].Validation!.Loss < epochs[0].Validation!.Loss);
+        double evaluated = ml.MulticlassClassification.Evaluate(model.Transform(featurization.Transform(split.TestSet))).MicroAccuracy;
+        Assert.Equal(evaluated, epochs[^1].Validation!.Accuracy!.Value, 1e-9);
+    }
+
     private static SchemaShape InputShape(MLContext ml) =>
         ml.Transforms.CustomMapping<NoColumns, MulticlassInputShape>(static (_, _) => { }, null).GetOutputSchema(new SchemaShape([]));
 
