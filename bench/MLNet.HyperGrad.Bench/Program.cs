@@ -7,6 +7,8 @@
 // Prints one line per repeat and, last, `csv load ratio vs pandas: <our time / pandas time>`.
 //   parallel-trials [--repeats 2] [--train-time 20] [--max-epochs N (default: the CLI's)] [--with-active] [--cli <hypergrad.dll>]
 // Prints one line per run and, last, `default parallelism trials per minute: <x> (best setting <name>: <y>)`.
+//   trainer-families [--trials 10] [--family-time 40] [--seed 1] [--trainers lightgbm,sdca,...]
+// Prints a Markdown table: per data set (digits, breast_cancer, diabetes) and trainer family, the best validation and the test metric.
 using MLNet.HyperGrad.Bench;
 
 string command = args.Length > 0 ? args[0] : "mlp-epoch";
@@ -17,11 +19,12 @@ return command switch
     "csv-load" => CsvLoadBenchmark.Run(args.Skip(1).ToArray()),
     "csv-load-child" => CsvLoadBenchmark.Child(args.Skip(1).ToArray()),
     "parallel-trials" => ParallelTrialsBenchmark.Run(args.Skip(1).ToArray()),
+    "trainer-families" => TrainerFamiliesBenchmark.Run(args.Skip(1).ToArray()),
     _ => Usage(command),
 };
 
 static int Usage(string command)
 {
-    Console.Error.WriteLine($"unknown benchmark \"{command}\"; available: mlp-epoch, step-profile, csv-load, parallel-trials");
+    Console.Error.WriteLine($"unknown benchmark \"{command}\"; available: mlp-epoch, step-profile, csv-load, parallel-trials, trainer-families");
     return 2;
 }
