@@ -73,4 +73,47 @@ public sealed class SearchSpaceDescriptionTests
         Assert.Equal("study-a", ex.StudyName);
         Assert.Single(ex.Differences);
     }
+
+    private static SearchSpace Pipeline(params string[] trainers) => new()
+    {
+        ["pipeline"] = new ConditionalSearchSpace(trainers.Select(t => new KeyValuePair<string, SearchSpace>(t, new SearchSpace
+        {
+            ["l2"] = new UniformDoubleOption(1e-6, 1, logBase: true),
+        }))),
+    };
+
+    [Fact]
+    public void ToJson_ConditionalSpace_ListsTheSelectorsBranchesAndEachSlotsCondition()
+    {
+        Assert.Equal(
+            """[{"key":"pipeline.trainer","kind":"Categorical","levels":2,"log":false,"min":null,"max":null,"branches":"lightgbm,sdca"},"""
+            + """{"key":"pipeline.lightgbm.l2","kind":"Continuous","levels":null,"log":true,"min":"1E-06","max":"1","when":"pipeline.trainer = lightgbm"},"""
+            + """{"key":"pipeline.sdca.l2","kind":"Continuous","levels":null,"log":true,"min":"1E-06","max":"1","when":"pipeline.trainer = sdca"}]""",
+            SearchSpaceDescription.ToJson(Pipeline("sdca", "lightgbm")));
+    }
+
+    [Fact]
+    public void Compare_SameConditionalSpace_NoDifference()
+        => Assert.Empty(SearchSpaceDescription.Compare(SearchSpaceDescription.ToJson(Pipeline("sdca", "lightgbm")), Pipeline("lightgbm", "sdca")));
+
+    [Fact]
+    public void Compare_TrainerAdded_NamesTheSelectorsBranchesAndTheNewSlots()
+    {
+        IReadOnlyList<SearchSpaceDifference> differences = SearchSpaceDescription.Compare(SearchSpaceDescription.ToJson(Pipeline("lightgbm", "sdca")), Pipeline("fasttree", "lightgbm", "sdca"));
+
+        Assert.Equal(
+            ["pipeline.fasttree.l2: in this run, not in the study", "pipeline.trainer: branches lightgbm,sdca in the study, fasttree,lightgbm,sdca in this run"],
+            differences.Select(d => d.ToString()));
+        Assert.DoesNotContain(differences, d => d.Property == "levels");
+    }
+
+    [Fact]
+    public void Compare_BranchesRenamedWithSameSlots_ReportsTheBranchesAndConditions()
+    {
+        var study = new SearchSpace { ["pipeline"] = new ConditionalSearchSpace([new("a", new SearchSpace()), new("b", new SearchSpace())]) };
+        var run = new SearchSpace { ["pipeline"] = new ConditionalSearchSpace([new("a", new SearchSpace()), new("c", new SearchSpace())]) };
+
+        SearchSpaceDifference difference = Assert.Single(SearchSpaceDescription.Compare(SearchSpaceDescription.ToJson(study), run));
+        Assert.Equal("pipeline.trainer: branches a,b in the study, a,c in this run", difference.ToString());
+    }
 }

@@ -43,4 +43,28 @@ public sealed class RandomSearchTunerTests : TunerContractTests
 
         Assert.InRange(belowOneThousandth / (double)n, 0.22, 0.28);
     }
+
+    [Fact]
+    public void Propose_ConditionalSpace_PicksEachTrainerEquallyOftenAndVariesOnlyItsBranch()
+    {
+        SearchSpace space = ConditionalSpace();
+        var tuner = new RandomSearchTuner(space, 11);
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var sdcaL2 = new HashSet<double>();
+        const int n = 3000;
+        for (int id = 0; id < n; id++)
+        {
+            Parameter p = tuner.Propose(new TrialSettings { TrialId = id })["pipeline"];
+            string trainer = p["trainer"].AsType<string>();
+            counts[trainer] = counts.GetValueOrDefault(trainer) + 1;
+            if (trainer == "sdca")
+            {
+                sdcaL2.Add(p["sdca"]["l2"].AsType<double>());
+            }
+        }
+
+        Assert.Equal(["lightgbm", "mlp", "sdca"], counts.Keys.Order(StringComparer.Ordinal));
+        Assert.All(counts.Values, c => Assert.InRange(c / (double)n, 0.30, 0.37));
+        Assert.Equal(counts["sdca"], sdcaL2.Count);
+    }
 }

@@ -24,6 +24,82 @@ public abstract class TunerContractTests
         ["x"] = new UniformSingleOption(-1f, 1f),
     };
 
+    /// <summary>A choice of trainer, each with its own nested space, beside a plain option: the CLI's multi-trainer study.</summary>
+    protected static SearchSpace ConditionalSpace() => new()
+    {
+        ["pipeline"] = new ConditionalSearchSpace(
+            new Dictionary<string, SearchSpace>
+            {
+                ["mlp"] = new()
+                {
+                    ["learning_rate"] = new UniformDoubleOption(1e-4, 0.5, logBase: true),
+                    ["depth"] = new UniformIntOption(1, 3),
+                    ["batch"] = new ChoiceOption(32, 64, 128),
+                },
+                ["lightgbm"] = new()
+                {
+                    ["learning_rate"] = new UniformDoubleOption(1e-3, 1, logBase: true),
+                    ["num_leaves"] = new UniformIntOption(4, 64, logBase: true),
+                },
+                ["sdca"] = new()
+                {
+                    ["l2"] = new UniformDoubleOption(1e-6, 1, logBase: true),
+                },
+            },
+            defaultBranch: "mlp"),
+        ["x"] = new UniformSingleOption(-1f, 1f),
+    };
+
+    [Fact]
+    public void Propose_ConditionalSpace_EachProposalHoldsTheSelectorAndOnlyTheActiveBranch()
+    {
+        SearchSpace space = ConditionalSpace();
+        var conditional = (ConditionalSearchSpace)space["pipeline"];
+        ITuner tuner = CreateTuner(space, seed: 5);
+        for (int id = 0; id < 40; id++)
+        {
+            var settings = new TrialSettings { TrialId = id };
+            Parameter p = tuner.Propose(settings);
+            string trainer = p["pipeline"]["trainer"].AsType<string>();
+            Assert.Contains(trainer, conditional.BranchNames);
+            Assert.Equal(new[] { trainer, "trainer" }.Order(StringComparer.Ordinal), p["pipeline"].Keys);
+            Assert.Equal(conditional.Branches[trainer].Keys, p["pipeline"][trainer].Keys);
+
+            // A proposal is a point of the space: it encodes, decodes to itself and survives the study's JSON.
+            double[] features = space.MappingToFeatureSpace(p);
+            Assert.All(features, f => Assert.InRange(f, 0.0, 1.0));
+            Assert.Equal(p, space.SampleFromFeatureSpace(features));
+            Assert.Equal(p, Parameter.FromJson(p.ToString()));
+            double loss = features.Sum(f => (f - 0.3) * (f - 0.3));
+            tuner.Update(new TrialResult { TrialSettings = settings with { Parameter = p }, Loss = loss, Metric = -loss });
+        }
+    }
+
+    [Fact]
+    public void Update_ConditionalSpaceStartAndFailures_AcceptedAndProposalsStayInsideTheSpace()
+    {
+        SearchSpace space = ConditionalSpace();
+        ITuner tuner = CreateTuner(space, seed: 6);
+        Parameter start = space.SampleFromFeatureSpace(space.Default);
+        Assert.Equal("mlp", start["pipeline"]["trainer"].AsType<string>());
+        tuner.Update(new TrialResult { TrialSettings = new TrialSettings { TrialId = 0, Parameter = start }, Loss = 0.5, Metric = -0.5 });
+        for (int id = 1; id < 12; id++)
+        {
+            var settings = new TrialSettings { TrialId = id };
+            settings = settings with { Parameter = tuner.Propose(settings) };
+            Assert.All(space.MappingToFeatureSpace(settings.Parameter), f => Assert.InRange(f, 0.0, 1.0));
+            tuner.Update(id % 3 == 0
+                ? TrialResult.Failed(settings, new InvalidOperationException("boom"), 1)
+                : new TrialResult { TrialSettings = settings, Loss = id % 3 == 1 ? double.NaN : id, Metric = -id });
+        }
+    }
+
+    [Fact]
+    public void Propose_ConditionalSpaceSameSeed_SameProposals()
+    {
+        Assert.Equal(Sequence(7, ConditionalSpace), Sequence(7, ConditionalSpace));
+    }
+
     [Fact]
     public void Propose_ManyTrials_StayInsideTheSearchSpace()
     {
@@ -93,9 +169,13 @@ public abstract class TunerContractTests
     }
 
     /// <summary>Proposals of a tuner fed a deterministic objective (the sphere around 0.3).</summary>
-    protected List<string> Sequence(int seed)
+    protected List<string> Sequence(int seed) => Sequence(seed, MixedSpace);
+
+    /// <summary>Proposals of a tuner over a space fed a deterministic objective (the sphere around 0.3).</summary>
+    protected List<string> Sequence(int seed, Func<SearchSpace> createSpace)
     {
-        SearchSpace space = MixedSpace();
+        ArgumentNullException.ThrowIfNull(createSpace);
+        SearchSpace space = createSpace();
         ITuner tuner = CreateTuner(space, seed);
         var proposals = new List<string>();
         for (int id = 0; id < 15; id++)

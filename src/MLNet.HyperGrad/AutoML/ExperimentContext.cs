@@ -4,7 +4,7 @@ using MLNet.HyperGrad.SearchSpaces;
 namespace MLNet.HyperGrad.AutoML;
 
 /// <summary>What an experiment hands to the factories of its tuner and trial runner.</summary>
-/// <param name="SearchSpace">The experiment's search space: one key per <see cref="HyperGradExperiment.AddSearchSpace"/>.</param>
+/// <param name="SearchSpace">The experiment's search space: one key per <see cref="HyperGradExperiment.AddSearchSpace(string, SearchSpace)"/>.</param>
 /// <param name="Seed">The study's seed.</param>
 /// <param name="Train">The training data, if <see cref="HyperGradExperiment.SetDataset"/> was called.</param>
 /// <param name="Validation">The validation data, if given.</param>

@@ -58,7 +58,7 @@ public sealed partial class HyperGradExperiment
     /// <summary>Gets the exceptions monitors threw during runs; a failing monitor never stops the experiment.</summary>
     public IReadOnlyList<Exception> MonitorErrors => monitorErrors;
 
-    /// <summary>Gets the experiment's search space (one entry per <see cref="AddSearchSpace"/> key).</summary>
+    /// <summary>Gets the experiment's search space (one entry per <see cref="AddSearchSpace(string, SearchSpace)"/> key).</summary>
     public SearchSpace SearchSpace => searchSpace;
 
     /// <summary>Sets the training and validation data that the default trial runner and factories receive.</summary>
@@ -134,7 +134,16 @@ public sealed partial class HyperGradExperiment
     /// <param name="space">The space.</param>
     /// <returns>This experiment.</returns>
     /// <exception cref="ArgumentException">The key is already used.</exception>
-    public HyperGradExperiment AddSearchSpace(string key, SearchSpace space)
+    public HyperGradExperiment AddSearchSpace(string key, SearchSpace space) => AddOption(key, space);
+
+    /// <summary>Adds a conditional search space (a choice of branch, each with its own space) under a key.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="space">The space; trials see <c>Parameter[key][space.SelectorKey]</c> (the branch name) and <c>Parameter[key][branch]</c>.</param>
+    /// <returns>This experiment.</returns>
+    /// <exception cref="ArgumentException">The key is already used.</exception>
+    public HyperGradExperiment AddSearchSpace(string key, ConditionalSearchSpace space) => AddOption(key, space);
+
+    private HyperGradExperiment AddOption(string key, OptionBase space)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(key);
         ArgumentNullException.ThrowIfNull(space);

@@ -12,7 +12,9 @@ public static class HyperparameterText
     /// <returns>
     /// <c>key value</c> pairs in ordinal key order, separated by commas: integer and categorical options as
     /// they are, continuous ones with three significant digits, keys the space does not know with six.
-    /// When every key lies under one top-level key (<c>mlp.</c>), that prefix is left out.
+    /// When every key lies under one top-level key (<c>mlp.</c>), that prefix is left out. Under a
+    /// <see cref="ConditionalSearchSpace"/> the selector comes first and the chosen branch's keys drop the
+    /// branch name: <c>trainer lightgbm, learning_rate 0.1, num_leaves 31</c>.
     /// </returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     public static string Describe(SearchSpace space, Parameter parameter)
@@ -21,8 +23,33 @@ public static class HyperparameterText
         ArgumentNullException.ThrowIfNull(parameter);
         Dictionary<string, FeatureDimension> dimensions = space.FeatureDimensions.ToDictionary(d => d.KeyPath, StringComparer.Ordinal);
         IReadOnlyDictionary<string, ReportValue> values = ReportTrial.FlattenParameters(parameter);
-        string prefix = CommonRoot(values.Keys);
-        return string.Join(", ", values.Select(kv => $"{kv.Key[prefix.Length..]} {Format(kv.Value, dimensions.GetValueOrDefault(kv.Key))}"));
+        IReadOnlyList<string> selectors = ReportTrial.FindSelectors(parameter);
+
+        // Under a conditional space only the chosen branch is present, so its name adds nothing to its keys: pipeline.lightgbm.x → pipeline.x.
+        var shown = values
+            .Select(kv => (Key: Shorten(kv.Key, selectors, values), kv.Value, Dimension: dimensions.GetValueOrDefault(kv.Key), Selector: selectors.Contains(kv.Key)))
+            .OrderBy(v => v.Selector ? 0 : 1)
+            .ThenBy(v => v.Key, StringComparer.Ordinal)
+            .ToList();
+        string prefix = CommonRoot(shown.Select(v => v.Key));
+        return string.Join(", ", shown.Select(v => $"{v.Key[prefix.Length..]} {Format(v.Value, v.Dimension)}"));
+    }
+
+    /// <summary>The key without the chosen branch's name when it lies under a selector's branch.</summary>
+    private static string Shorten(string key, IReadOnlyList<string> selectors, IReadOnlyDictionary<string, ReportValue> values)
+    {
+        foreach (string selector in selectors)
+        {
+            int dot = selector.LastIndexOf('.');
+            string parent = dot < 0 ? string.Empty : selector[..(dot + 1)];
+            string branchPrefix = parent + values[selector].Text + ".";
+            if (key.StartsWith(branchPrefix, StringComparison.Ordinal))
+            {
+                return Shorten(parent + key[branchPrefix.Length..], selectors, values);
+            }
+        }
+
+        return key;
     }
 
     private static string Format(ReportValue value, FeatureDimension? dimension)

@@ -28,7 +28,7 @@ internal static class ParallelCoordinatesSection
         }
 
         html.Append("<p class=\"caption\">One line per complete trial, colored by the rank of its ").Append(Markup.Escape(model.MetricName))
-            .Append(" (dark purple is best, green the worst); the best trial is drawn in red. A trial without a parameter skips that axis. Hover a line for its values.</p>")
+            .Append(" (dark purple is best, green the worst); the best trial is drawn in red. A trial without a parameter (such as another trainer\u2019s) passes that axis by, straight to its next one. Hover a line for its values.</p>")
             .Append("<div class=\"scroll\">").Append(Chart(model)).Append("</div></section>");
     }
 
@@ -63,11 +63,11 @@ internal static class ParallelCoordinatesSection
                 double? value = i < model.Axes.Count ? model.Axes[i].Position(trial, scales[i]) : trial.Metric;
                 if (value is not double v)
                 {
-                    pen = false;
+                    // The trial lacks this parameter (an inactive branch of a conditional space): the line passes it by.
                     continue;
                 }
 
-                path.Append(pen ? " L" : (path.Length > 0 ? " M" : "M"))
+                path.Append(pen ? " L" : "M")
                     .Append(Formatting.Coordinate(AxisX(i))).Append(',').Append(Formatting.Coordinate(AxisY(scales[i], v)));
                 pen = true;
             }

@@ -19,9 +19,8 @@ internal sealed class ReportModel
         Best = (data.BestTrialNumber is int number ? Trials.FirstOrDefault(t => t.Number == number) : null)
             ?? (Ranked.Count > 0 ? Ranked[0] : null);
 
-        AllKeys = [.. Trials.SelectMany(t => t.Parameters.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
-        Axes = [.. Plotted.SelectMany(t => t.Parameters.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
-            .Select(key => ParameterAxis.Create(key, Plotted, data.LogScaleParameters.Contains(key)))];
+        AllKeys = ParameterColumns.Order(Trials);
+        Axes = [.. ParameterColumns.Order(Plotted).Select(key => ParameterAxis.Create(key, Plotted, data.LogScaleParameters.Contains(key)))];
 
         for (int i = 0; i < Ranked.Count; i++)
         {
@@ -56,10 +55,10 @@ internal sealed class ReportModel
     /// <summary>Gets the best trial: the one <see cref="ReportData.BestTrialNumber"/> names if present, else the first of <see cref="Ranked"/>, else null.</summary>
     public ReportTrial? Best { get; }
 
-    /// <summary>Gets every parameter key of every trial, in ordinal order (the table columns).</summary>
+    /// <summary>Gets every parameter key of every trial, selectors of conditional spaces first, each group in ordinal order (the table columns).</summary>
     public IReadOnlyList<string> AllKeys { get; }
 
-    /// <summary>Gets the axes of the parameters the plotted trials have, in ordinal key order.</summary>
+    /// <summary>Gets the axes of the parameters the plotted trials have, in the order of <see cref="AllKeys"/>; an axis's scale covers only the trials that have its key.</summary>
     public IReadOnlyList<ParameterAxis> Axes { get; }
 
     /// <summary>Gets the smallest plotted metric (0 when none).</summary>
@@ -95,7 +94,7 @@ internal sealed class ReportModel
             MetricName + ": " + Formatting.Value(trial.Metric),
         };
         const int MaxParameters = 12;
-        foreach (KeyValuePair<string, ReportValue> kv in trial.Parameters.OrderBy(kv => kv.Key, StringComparer.Ordinal).Take(MaxParameters))
+        foreach (KeyValuePair<string, ReportValue> kv in ParameterColumns.Of(trial).Take(MaxParameters))
         {
             lines.Add(kv.Key + " = " + Formatting.Value(kv.Value));
         }

@@ -39,6 +39,51 @@ public sealed partial record ReportTrial
         return result;
     }
 
+    /// <summary>Finds the selectors of conditional search spaces in a hyperparameter tree: the keys that name the chosen branch.</summary>
+    /// <param name="parameter">The tree, as <see cref="FlattenParameters"/> takes it.</param>
+    /// <returns>
+    /// The dotted key paths (<c>pipeline.trainer</c>) of every string value that sits in an object of exactly two keys beside
+    /// an object under the key it names: the shape a <see cref="ConditionalSearchSpace"/> samples,
+    /// <c>{"trainer": "lightgbm", "lightgbm": {...}}</c>; nested ones included, in ordinal order.
+    /// </returns>
+    /// <exception cref="ArgumentNullException"><paramref name="parameter"/> is null.</exception>
+    public static IReadOnlyList<string> FindSelectors(Parameter parameter)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        var result = new List<string>();
+        CollectSelectors(parameter, string.Empty, result);
+        result.Sort(StringComparer.Ordinal);
+        return result;
+    }
+
+    private static void CollectSelectors(Parameter parameter, string path, List<string> result)
+    {
+        if (parameter.ParameterType != ParameterType.Object)
+        {
+            return;
+        }
+
+        if (parameter.Count == 2)
+        {
+            foreach (KeyValuePair<string, Parameter> child in parameter.Children)
+            {
+                if (child.Value.ParameterType == ParameterType.String
+                    && child.Value.AsType<string>() is string branch
+                    && !string.Equals(branch, child.Key, StringComparison.Ordinal)
+                    && parameter.TryGetValue(branch, out Parameter? chosen)
+                    && chosen.ParameterType == ParameterType.Object)
+                {
+                    result.Add(path.Length == 0 ? child.Key : path + "." + child.Key);
+                }
+            }
+        }
+
+        foreach (KeyValuePair<string, Parameter> child in parameter.Children)
+        {
+            CollectSelectors(child.Value, path.Length == 0 ? child.Key : path + "." + child.Key, result);
+        }
+    }
+
     private static void Flatten(Parameter parameter, string path, SortedDictionary<string, ReportValue> result)
     {
         switch (parameter.ParameterType)

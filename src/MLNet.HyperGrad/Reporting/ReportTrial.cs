@@ -18,6 +18,7 @@ public sealed partial record ReportTrial
 
     private readonly IReadOnlyDictionary<string, ReportValue> parameters = NoParameters;
     private readonly IReadOnlyList<double> validationCurve = [];
+    private readonly IReadOnlyList<string> selectors = [];
 
     /// <summary>Gets the trial's number in the study (from 0 or 1, as the study counts).</summary>
     public required int Number { get; init; }
@@ -58,6 +59,29 @@ public sealed partial record ReportTrial
         }
     }
 
+    /// <summary>Gets the key paths of <see cref="Parameters"/> that select a branch of a conditional search space (<c>pipeline.trainer</c>).</summary>
+    /// <value>
+    /// The default is empty. <see cref="FromRecord"/> and <see cref="FromTrialResult"/> set it with
+    /// <see cref="FindSelectors"/>. Reports list these columns before every other parameter, and a trial
+    /// lacks the keys of the branches it did not choose (blank cells, no point on their plots).
+    /// </value>
+    /// <exception cref="ArgumentNullException">Set to null, or an element is null.</exception>
+    public IReadOnlyList<string> Selectors
+    {
+        get => selectors;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            string[] copy = [.. value];
+            if (Array.IndexOf(copy, null) is int index and >= 0)
+            {
+                throw new ArgumentNullException(nameof(value), $"Selectors[{index}] is null.");
+            }
+
+            selectors = Array.AsReadOnly(copy);
+        }
+    }
+
     /// <summary>Gets the error message of a failed trial, or what stopped an interrupted one; otherwise null.</summary>
     /// <remarks>Shown to people only: <see cref="State"/> says what happened.</remarks>
     public string? Error { get; init; }
@@ -78,13 +102,14 @@ public sealed partial record ReportTrial
     /// <summary>Builds a report trial from a trial as a study stores it.</summary>
     /// <param name="record">The stored trial.</param>
     /// <returns>
-    /// The trial with its <see cref="TrialState"/>, scores, duration, start, flattened hyperparameters, error, and its intermediate values
+    /// The trial with its <see cref="TrialState"/>, scores, duration, start, flattened hyperparameters (and their selectors), error, and its intermediate values
     /// (in step order) as the validation curve.
     /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="record"/> is null.</exception>
     public static ReportTrial FromRecord(TrialRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
+        Parameter parameter = Parameter.FromJson(record.ParametersJson);
         return new ReportTrial
         {
             Number = record.Number,
@@ -93,7 +118,8 @@ public sealed partial record ReportTrial
             Metric = record.Metric,
             DurationMilliseconds = record.DurationMilliseconds,
             StartedAtUtc = record.StartedAtUtc,
-            Parameters = FlattenParameters(Parameter.FromJson(record.ParametersJson)),
+            Parameters = FlattenParameters(parameter),
+            Selectors = FindSelectors(parameter),
             Error = record.Error,
             ValidationCurve = [.. record.IntermediateValues.OrderBy(v => v.Step).Select(v => v.Value)],
         };
@@ -119,6 +145,7 @@ public sealed partial record ReportTrial
             DurationMilliseconds = result.DurationInMilliseconds,
             StartedAtUtc = settings.StartedAtUtc,
             Parameters = FlattenParameters(settings.Parameter),
+            Selectors = FindSelectors(settings.Parameter),
             Error = result.Exception?.Message,
             ValidationCurve = result is LearningCurveTrialResult curves ? curves.ValidationMetricCurve : [],
         };

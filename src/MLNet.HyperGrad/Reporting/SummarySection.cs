@@ -43,7 +43,7 @@ internal static class SummarySection
         {
             html.Append("<h3>Best hyperparameters (trial ").Append(top.Number.ToString(CultureInfo.InvariantCulture))
                 .Append(")</h3><table id=\"best-parameters\" class=\"kv\"><thead><tr><th>parameter</th><th>value</th></tr></thead><tbody>");
-            foreach (KeyValuePair<string, ReportValue> kv in top.Parameters.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            foreach (KeyValuePair<string, ReportValue> kv in ParameterColumns.Of(top))
             {
                 html.Append("<tr><td class=\"param\">").Append(Markup.Escape(kv.Key)).Append("</td><td")
                     .Append(kv.Value.IsNumber ? " class=\"num\"" : string.Empty).Append('>')

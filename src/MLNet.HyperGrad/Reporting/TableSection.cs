@@ -20,7 +20,7 @@ internal static class TableSection
             return;
         }
 
-        string[] keys = [.. top.SelectMany(t => t.Parameters.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        string[] keys = ParameterColumns.Order(top);
         html.Append("<div class=\"scroll\"><table id=\"top-trials\"><thead><tr><th>rank</th><th>trial</th><th>")
             .Append(Markup.Escape(model.MetricName)).Append("</th><th>loss</th><th>duration</th>");
         AppendKeyHeaders(html, keys);

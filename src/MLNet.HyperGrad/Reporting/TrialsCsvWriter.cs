@@ -8,7 +8,10 @@ namespace MLNet.HyperGrad.Reporting;
 /// <remarks>
 /// <para>
 /// The header is <c>number,state,loss,metric,duration_ms,started_at_utc</c>, then one column per
-/// parameter key (the union over all trials, in ordinal order), then <c>error</c>. The state is the
+/// parameter key (the union over all trials: first the selectors of conditional search spaces,
+/// <see cref="ReportTrial.Selectors"/> such as <c>pipeline.trainer</c>, then every other key, each group
+/// in ordinal order), then <c>error</c>. A trial of a conditional space has blank cells in the columns
+/// of the branches it did not choose. The state is the
 /// <see cref="Storage.TrialState"/> in lower case (<c>complete</c>, <c>failed</c>, <c>interrupted</c>,
 /// <c>pruned</c>, <c>running</c>); <c>error</c> says why a trial failed or what interrupted it. Fields follow
 /// RFC 4180: a field holding a comma, a double quote, a carriage return or a line feed is quoted, and
@@ -39,7 +42,7 @@ public static class TrialsCsvWriter
             throw new ArgumentNullException(nameof(trials), $"trials[{index}] is null.");
         }
 
-        string[] keys = [.. rows.SelectMany(t => t.Parameters.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        string[] keys = ParameterColumns.Order(rows);
         var line = new StringBuilder();
         WriteRecord(writer, line, [.. FixedColumns, .. keys, "error"]);
         foreach (ReportTrial trial in rows)

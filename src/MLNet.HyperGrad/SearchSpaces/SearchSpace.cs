@@ -238,14 +238,20 @@ public partial class SearchSpace : OptionBase, IDictionary<string, OptionBase>
             throw new ArgumentException("A search space key must not be empty.", nameof(key));
         }
 
-        if (value is SearchSpace nested && (ReferenceEquals(nested, this) || nested.Nests(this)))
+        if ((value is SearchSpace nested && (ReferenceEquals(nested, this) || nested.Nests(this)))
+            || (value is ConditionalSearchSpace conditional && conditional.Nests(this)))
         {
             throw new ArgumentException($"Adding key \"{key}\" would make the search space contain itself.", nameof(value));
         }
     }
 
-    private bool Nests(SearchSpace target)
-        => this.options.Values.OfType<SearchSpace>().Any(s => ReferenceEquals(s, target) || s.Nests(target));
+    /// <summary>Whether <paramref name="target"/> lies somewhere inside this space, through nested and conditional spaces.</summary>
+    internal bool Nests(SearchSpace target) => this.options.Values.Any(o => o switch
+    {
+        SearchSpace s => ReferenceEquals(s, target) || s.Nests(target),
+        ConditionalSearchSpace c => c.Nests(target),
+        _ => false,
+    });
 
     private void CheckFeatureVector(double[] values, string paramName)
     {

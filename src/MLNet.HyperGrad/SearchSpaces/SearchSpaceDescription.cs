@@ -15,20 +15,43 @@ public static class SearchSpaceDescription
 {
     /// <summary>Describes a search space as JSON, derived from its options alone.</summary>
     /// <param name="space">The space.</param>
-    /// <returns>A JSON array with one object per slot: <c>key</c>, <c>kind</c>, <c>levels</c>, <c>log</c>, <c>min</c>, <c>max</c>.</returns>
+    /// <returns>
+    /// A JSON array with one object per slot: <c>key</c>, <c>kind</c>, <c>levels</c>, <c>log</c>, <c>min</c>, <c>max</c>;
+    /// in a <see cref="ConditionalSearchSpace"/> also <c>branches</c> (the selector slot's branch names, comma-separated)
+    /// and <c>when</c> (a branch slot's conditions: <c>pipeline.trainer = lightgbm</c>).
+    /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="space"/> is null.</exception>
     public static string ToJson(SearchSpace space)
     {
         ArgumentNullException.ThrowIfNull(space);
-        return JsonSerializer.Serialize(space.FeatureDimensions.Select(d => new
+        var slots = new List<Dictionary<string, object?>>();
+        foreach (FeatureDimension d in space.FeatureDimensions)
         {
-            key = d.KeyPath,
-            kind = d.Kind.ToString(),
-            levels = d.Levels,
-            log = d.IsLogScale,
-            min = d.Min?.ToString("R", CultureInfo.InvariantCulture),
-            max = d.Max?.ToString("R", CultureInfo.InvariantCulture),
-        }));
+            var slot = new Dictionary<string, object?>(StringComparer.Ordinal)
+            {
+                ["key"] = d.KeyPath,
+                ["kind"] = d.Kind.ToString(),
+                ["levels"] = d.Levels,
+                ["log"] = d.IsLogScale,
+                ["min"] = d.Min?.ToString("R", CultureInfo.InvariantCulture),
+                ["max"] = d.Max?.ToString("R", CultureInfo.InvariantCulture),
+            };
+
+            // Written only for conditional spaces, so that the descriptions existing studies store stay byte-identical.
+            if (d.Branches is not null)
+            {
+                slot["branches"] = string.Join(",", d.Branches);
+            }
+
+            if (d.ActiveWhen.Count > 0)
+            {
+                slot["when"] = string.Join(" and ", d.ActiveWhen);
+            }
+
+            slots.Add(slot);
+        }
+
+        return JsonSerializer.Serialize(slots);
     }
 
     /// <summary>Lists how a search space differs from a stored description.</summary>
@@ -36,8 +59,8 @@ public static class SearchSpaceDescription
     /// <param name="space">The space of this run.</param>
     /// <returns>
     /// The differences, by key path: an option present in only one of the two, or a property (kind, log
-    /// scale, min, max, levels) with another value. Levels are left out when min or max differ, since
-    /// they follow from the range. Empty when the two describe the same space. A stored text that is
+    /// scale, min, max, levels, and for conditional spaces the selector's branches and a slot's condition) with another value. Levels are left out when min, max or the branches differ, since
+    /// they follow from those. Empty when the two describe the same space. A stored text that is
     /// not a description gives one difference with key path <c>*</c>.
     /// </returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
@@ -64,10 +87,12 @@ public static class SearchSpaceDescription
             }
 
             Add(differences, key, "kind", before!.Kind, now!.Kind);
+            Add(differences, key, "branches", before.Branches, now.Branches);
+            Add(differences, key, "when", before.When, now.When);
             Add(differences, key, "log", before.Log, now.Log);
             Add(differences, key, "min", before.Min, now.Min);
             Add(differences, key, "max", before.Max, now.Max);
-            if (before.Min == now.Min && before.Max == now.Max)
+            if (before.Min == now.Min && before.Max == now.Max && before.Branches == now.Branches)
             {
                 Add(differences, key, "levels", before.Levels, now.Levels);
             }
@@ -103,7 +128,7 @@ public static class SearchSpaceDescription
                     return false;
                 }
 
-                result[key.GetString()!] = new Slot(Text(item, "kind"), Text(item, "levels"), Text(item, "log"), Text(item, "min"), Text(item, "max"));
+                result[key.GetString()!] = new Slot(Text(item, "kind"), Text(item, "levels"), Text(item, "log"), Text(item, "min"), Text(item, "max"), Text(item, "branches"), Text(item, "when"));
             }
 
             slots = result;
@@ -128,5 +153,5 @@ public static class SearchSpaceDescription
 
     private static string Shorten(string text) => text.Length <= 120 ? text : text[..120] + "…";
 
-    private sealed record Slot(string? Kind, string? Levels, string? Log, string? Min, string? Max);
+    private sealed record Slot(string? Kind, string? Levels, string? Log, string? Min, string? Max, string? Branches, string? When);
 }

@@ -7,7 +7,10 @@ namespace MLNet.HyperGrad.Tuners;
 /// <remarks>
 /// Integer and choice options contribute each of their values (the centre of each bin of the unit
 /// cube); continuous options contribute <c>stepsPerContinuousDimension</c> evenly spaced values from
-/// their minimum to their maximum (on the log scale for log options). Points are visited in
+/// their minimum to their maximum (on the log scale for log options). The grid is the product of the
+/// options' values, except under a <see cref="ConditionalSearchSpace"/>: there it is the branches' own
+/// grids one after the other (its size is their sum), each with the selector on its branch and the
+/// inactive branches at their defaults, so no point differs only in slots its trial does not use. Points are visited in
 /// row-major order, or, when a seed is given, in the order of a seeded affine permutation of the
 /// indices (<c>i ↦ (a i + b) mod n</c> with <c>a</c> coprime to <c>n</c>), which needs no memory however
 /// large the grid. A point whose result has been
@@ -16,7 +19,7 @@ namespace MLNet.HyperGrad.Tuners;
 public sealed class GridSearchTuner : IFiniteTuner
 {
     private readonly SearchSpace searchSpace;
-    private readonly double[][] axes;
+    private readonly GridNode grid;
     private readonly long size;
     private readonly long stride = 1;
     private readonly long offset;
@@ -37,18 +40,8 @@ public sealed class GridSearchTuner : IFiniteTuner
         }
 
         this.searchSpace = searchSpace;
-        int?[] levels = searchSpace.Step;
-        axes = new double[levels.Length][];
-        size = 1;
-        for (int d = 0; d < levels.Length; d++)
-        {
-            int count = levels[d] ?? stepsPerContinuousDimension;
-            axes[d] = levels[d] is int k
-                ? Enumerable.Range(0, k).Select(j => (j + 0.5) / k).ToArray()
-                : Enumerable.Range(0, count).Select(j => (double)j / (count - 1)).ToArray();
-            size = size > long.MaxValue / count ? long.MaxValue : size * count;
-        }
-
+        grid = GridNode.For(searchSpace, stepsPerContinuousDimension);
+        size = grid.Count;
         if (seed is int s && size > 1)
         {
             var random = new Random(s);
@@ -61,7 +54,7 @@ public sealed class GridSearchTuner : IFiniteTuner
         }
     }
 
-    /// <summary>Gets the number of points in the grid.</summary>
+    /// <summary>Gets the number of points in the grid (with a conditional space, the sum of its branches' grids).</summary>
     public long Size => size;
 
     /// <inheritdoc />
@@ -95,21 +88,7 @@ public sealed class GridSearchTuner : IFiniteTuner
     {
         ArgumentNullException.ThrowIfNull(result);
         double[] features = searchSpace.MappingToFeatureSpace(result.TrialSettings.Parameter);
-        long index = 0;
-        for (int d = 0; d < axes.Length; d++)
-        {
-            int nearest = 0;
-            for (int j = 1; j < axes[d].Length; j++)
-            {
-                if (Math.Abs(axes[d][j] - features[d]) < Math.Abs(axes[d][nearest] - features[d]))
-                {
-                    nearest = j;
-                }
-            }
-
-            index = (index * axes[d].Length) + nearest;
-        }
-
+        long index = grid.IndexOf(features, 0);
         visited.Add(index);
     }
 
@@ -135,14 +114,8 @@ public sealed class GridSearchTuner : IFiniteTuner
 
     private double[] Point(long index)
     {
-        double[] point = new double[axes.Length];
-        for (int d = axes.Length - 1; d >= 0; d--)
-        {
-            int n = axes[d].Length;
-            point[d] = axes[d][index % n];
-            index /= n;
-        }
-
+        double[] point = new double[grid.Dim];
+        grid.Fill(index, point, 0);
         return point;
     }
 }

@@ -8,6 +8,9 @@ namespace MLNet.HyperGrad.Tuners;
 /// The proposal of trial <c>k</c> depends only on the seed and <c>k</c>, so a study is reproducible
 /// whatever the order in which parallel trials finish, and a resumed study goes on exactly as an
 /// uninterrupted one would. Log-scale options are uniform in the logarithm (the unit cube is).
+/// Under a <see cref="ConditionalSearchSpace"/>, the selector's slot picks each branch with equal
+/// probability and only that branch's slots are decoded, so a trial samples the selector and then the
+/// active branch alone.
 /// </remarks>
 public sealed class RandomSearchTuner : ITuner
 {

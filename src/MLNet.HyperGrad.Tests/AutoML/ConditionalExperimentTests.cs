@@ -1,0 +1,57 @@
+using MLNet.HyperGrad.AutoML;
+using MLNet.HyperGrad.SearchSpaces;
+using MLNet.HyperGrad.Storage;
+
+namespace MLNet.HyperGrad.Tests.AutoML;
+
+/// <summary>An experiment whose space is a choice of trainer, each with its own sub-space, as the CLI's multi-trainer mode builds it.</summary>
+public sealed class ConditionalExperimentTests : IDisposable
+{
+    private readonly string directory = Directory.CreateTempSubdirectory("hg-conditional-").FullName;
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task RunAsync_GridOverTrainers_RunsEachTrainersGridOnceThenStops()
+    {
+        using var runner = new TrainerChoiceRunner();
+        TrialResult best = await new HyperGradExperiment()
+            .AddSearchSpace("pipeline", TrainerChoiceRunner.Space())
+            .SetTrialRunner(runner)
+            .SetSeed(3)
+            .WithHyperGrad(o => o.Tuner = TunerKind.Grid)
+            .SetMaxModelToExplore(100)
+            .RunAsync();
+
+        Parameter[] ran = [.. runner.Ran];
+
+        // Trial 0 is the default (mlp, depth 2), a grid point; then the rest of the 4 + 3 + 1 points.
+        Assert.Equal("""{"pipeline":{"mlp":{"depth":2},"trainer":"mlp"}}""", ran[0].ToString());
+        Assert.Equal(8, ran.Length);
+        Assert.Equal(8, ran.Select(p => p.ToString()).Distinct().Count());
+        Assert.Equal([4, 3, 1], ran.GroupBy(p => p["pipeline"]["trainer"].AsType<string>()).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Count()));
+        Assert.Equal(1.0 / 3, best.Loss, 12);
+        Assert.Equal("lightgbm", best.TrialSettings.Parameter["pipeline"]["trainer"].AsType<string>());
+    }
+
+    [Fact]
+    public async Task RunAsync_ResumedWithAnotherTrainerList_NamesTheSelectorsBranches()
+    {
+        using var storage = new SqliteStudyStorage(Path.Combine(directory, "study.db"));
+        using var runner = new TrainerChoiceRunner();
+        Task<TrialResult> Run(ConditionalSearchSpace space, int trials) => new HyperGradExperiment()
+            .AddSearchSpace("pipeline", space).SetTrialRunner(runner).SetStudy(storage, "s").SetMaxModelToExplore(trials).WithHyperGrad().RunAsync();
+
+        await Run(TrainerChoiceRunner.Space("mlp", "sdca"), 3);
+        await Run(TrainerChoiceRunner.Space("mlp", "sdca"), 2);
+        Assert.Equal(5, (await storage.GetTrialsAsync((await storage.GetStudyAsync("s"))!.Id)).Count);
+
+        StorageException ex = await Assert.ThrowsAsync<StorageException>(() => Run(TrainerChoiceRunner.Space(), 1));
+        Assert.Contains("pipeline.trainer: branches mlp,sdca in the study, lightgbm,mlp,sdca in this run", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("pipeline.lightgbm.num_leaves: in this run, not in the study", ex.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,98 @@
+using System.Globalization;
+using MLNet.HyperGrad.Training;
+
+namespace MLNet.HyperGrad.Estimators;
+
+/// <summary>Settings of the HyperGradMlp trainer (<c>mlContext.*.Trainers.HyperGradMlp(options)</c>): columns, hyperparameters and run controls.</summary>
+/// <remarks>
+/// <para>The hyperparameters are those of <see cref="AutoML.Runners.MlpHyperparameters"/> (search-space keys
+/// <c>learning_rate</c>, <c>momentum</c>, <c>l2</c>, <c>hidden_width</c>, <c>depth</c>, <c>batch_size</c>,
+/// <c>epochs</c>); a tuner that sets <see cref="ITunableEstimator.Parameter"/> overrides them for the next fit.
+/// The network is trained with SGD with momentum on features standardized with the training rows' mean and
+/// deviation (folded into the first layer afterwards); regression targets are standardized likewise.</para>
+/// <para><see cref="CancellationToken"/> and <see cref="EpochCompleted"/> control one run: they are never saved
+/// with a model. Everything is checked once by <see cref="Validate"/>, which the trainer calls.</para>
+/// </remarks>
+public sealed class HyperGradMlpOptions
+{
+    /// <summary>Gets or sets the label column: a key for multiclass, Boolean for binary, Single for regression.</summary>
+    /// <value>The default is "Label".</value>
+    public string LabelColumnName { get; set; } = "Label";
+
+    /// <summary>Gets or sets the features column: a known-size vector of Single.</summary>
+    /// <value>The default is "Features".</value>
+    public string FeatureColumnName { get; set; } = "Features";
+
+    /// <summary>Gets or sets SGD's learning rate.</summary>
+    /// <value>The default is 0.05.</value>
+    public double LearningRate { get; set; } = 0.05;
+
+    /// <summary>Gets or sets SGD's momentum, in [0, 1).</summary>
+    /// <value>The default is 0.9.</value>
+    public double Momentum { get; set; } = 0.9;
+
+    /// <summary>Gets or sets the L2 coefficient (weight decay), at least 0.</summary>
+    /// <value>The default is 1e-5.</value>
+    public double L2 { get; set; } = 1e-5;
+
+    /// <summary>Gets or sets the units per hidden layer, at least 1.</summary>
+    /// <value>The default is 128.</value>
+    public int HiddenWidth { get; set; } = 128;
+
+    /// <summary>Gets or sets the number of hidden layers, at least 0 (0 is a linear model).</summary>
+    /// <value>The default is 2.</value>
+    public int Depth { get; set; } = 2;
+
+    /// <summary>Gets or sets the minibatch size, at least 1; a training set smaller than it is one minibatch.</summary>
+    /// <value>The default is 32.</value>
+    public int BatchSize { get; set; } = 32;
+
+    /// <summary>Gets or sets the passes over the training rows, at least 1.</summary>
+    /// <value>The default is 20.</value>
+    public int Epochs { get; set; } = 20;
+
+    /// <summary>Gets or sets the seed of the initial weights and the minibatch order: the same seed, data and threads give the same model.</summary>
+    /// <value>The default is 0.</value>
+    public int Seed { get; set; }
+
+    /// <summary>Gets or sets a token that cancels training (checked before every minibatch); not saved with a model.</summary>
+    /// <value>The default is <see cref="CancellationToken.None"/>.</value>
+    public CancellationToken CancellationToken { get; set; }
+
+    /// <summary>Gets or sets a callback told after every epoch (its mean training loss and timing), on the training thread; not saved with a model.</summary>
+    /// <value>The default is none.</value>
+    public Action<EpochReport>? EpochCompleted { get; set; }
+
+    /// <summary>Checks every setting and reports all problems together.</summary>
+    /// <exception cref="ArgumentException">One or more settings are invalid; the message lists each with its value.</exception>
+    public void Validate()
+    {
+        var problems = new List<string>();
+        void Require(bool ok, string message)
+        {
+            if (!ok)
+            {
+                problems.Add(message);
+            }
+        }
+
+        static string F(double x) => x.ToString("R", CultureInfo.InvariantCulture);
+        Require(!string.IsNullOrWhiteSpace(LabelColumnName), $"LabelColumnName must name a column, got \"{LabelColumnName}\".");
+        Require(!string.IsNullOrWhiteSpace(FeatureColumnName), $"FeatureColumnName must name a column, got \"{FeatureColumnName}\".");
+        Require(double.IsFinite(LearningRate) && LearningRate > 0, $"LearningRate must be a positive number, got {F(LearningRate)}.");
+        Require(double.IsFinite(Momentum) && Momentum >= 0 && Momentum < 1, $"Momentum must be in [0, 1), got {F(Momentum)}.");
+        Require(double.IsFinite(L2) && L2 >= 0, $"L2 must be a non-negative number, got {F(L2)}.");
+        Require(HiddenWidth >= 1, $"HiddenWidth must be at least 1, got {HiddenWidth}.");
+        Require(Depth >= 0, $"Depth must be at least 0, got {Depth}.");
+        Require(BatchSize >= 1, $"BatchSize must be at least 1, got {BatchSize}.");
+        Require(Epochs >= 1, $"Epochs must be at least 1, got {Epochs}.");
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("Invalid HyperGradMlp options: " + string.Join(" ", problems));
+        }
+    }
+
+    /// <summary>A copy of these options (the trainer keeps its own, so later changes to the caller's object do not leak into it).</summary>
+    /// <returns>A shallow copy.</returns>
+    internal HyperGradMlpOptions Clone() => (HyperGradMlpOptions)MemberwiseClone();
+}
