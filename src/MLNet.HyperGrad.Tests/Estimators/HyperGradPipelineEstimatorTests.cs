@@ -111,6 +111,33 @@ public sealed class HyperGradPipelineEstimatorTests(ITestOutputHelper output) : 
         Assert.Equal(mae, tuning.BestTrial.Metric, 9);
     }
 
+    [Fact]
+    public void Fit_ChainEndingInHyperGradMlp_TunesItsSpaceUnderTheTrainerKey()
+    {
+        var mlContext = new MLContext(seed: 1);
+        IDataView wine = SklearnDataView.Load(mlContext, "wine");
+        var split = mlContext.Data.TrainTestSplit(wine, 0.25, seed: 4);
+        HyperGradMlpTrainer mlp = mlContext.MulticlassClassification.Trainers.HyperGradMlp(epochs: 10);
+        var pipeline = mlContext.Transforms.Conversion.MapValueToKey("Label", "target").Append(mlp);
+
+        ITransformer model = pipeline.WithHyperGrad(o =>
+        {
+            o.MaxTrials = 3;
+            o.Seed = 2;
+        }).Fit(split.TrainSet);
+
+        PipelineTuning tuning = model.GetHyperGradTuning()!;
+        Assert.Equal("trainer", tuning.SearchSpaceKey);
+        Assert.Equal(PredictionTask.MulticlassClassification, tuning.Task);
+        Assert.Equal(EvaluationMetric.MicroAccuracy, tuning.Metric);
+        Assert.Equal(3, tuning.Trials.Count);
+        Assert.Equal(tuning.BestParameter, mlp.Parameter);
+        Assert.Equal(tuning.Trials.Max(t => t.Metric), tuning.BestTrial.Metric);
+        double accuracy = mlContext.MulticlassClassification.Evaluate(model.Transform(split.TestSet)).MicroAccuracy;
+        output.WriteLine($"best validation accuracy {tuning.BestTrial.Metric:F4}, test accuracy {accuracy:F4}, best {tuning.BestParameter}");
+        Assert.True(accuracy > 0.8, $"test accuracy {accuracy}");
+    }
+
     private static float[][] Scores(IDataView scored) =>
         [.. scored.GetColumn<VBuffer<float>>("Score").Select(v => v.DenseValues().ToArray())];
 
