@@ -35,7 +35,7 @@ public sealed class HyperGradMlpTrainerContractTests
 
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => trainer.Fit(ml.Transforms.Concatenate("Features", nameof(SklearnRows.WineRow.Measurements)).Fit(data).Transform(data)));
 
-        Assert.Contains("label column \"Target\" must be a key (map the label with mlContext.Transforms.Conversion.MapValueToKey(\"Target\")); it is String", error.Message, StringComparison.Ordinal);
+        Assert.Contains("label column \"Target\" must be a key (map the label with mlContext.Transforms.Conversion.MapValueToKey(\"Target\")); it is a scalar of String", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public sealed class HyperGradMlpTrainerContractTests
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => pipeline.Fit(data));
 
         Assert.Contains("binary label column \"Target\" must be Boolean", error.Message, StringComparison.Ordinal);
-        Assert.Contains("it is Single (a scalar).", error.Message, StringComparison.Ordinal);
+        Assert.Contains("it is a scalar of Single.", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -188,6 +188,32 @@ public sealed class HyperGradMlpTrainerContractTests
         Assert.Equal(4, model.TrainingCurve.Count);
         Assert.True(model.TrainingCurve[^1].TrainLoss < model.TrainingCurve[0].TrainLoss);
         Assert.Equal(178, model.TrainingRows);
+    }
+
+    [Fact]
+    public void Fit_WithValidationData_ReportsValidationAccuracyEveryEpoch()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView data = SklearnRows.LoadWine(ml);
+        DataOperationsCatalog.TrainTestData split = ml.Data.TrainTestSplit(data, testFraction: 0.3, seed: 1);
+        ITransformer featurization = SklearnRows.WineFeaturization(ml).Fit(split.TrainSet);
+        var epochs = new List<EpochReport>();
+        var trainer = ml.MulticlassClassification.Trainers.HyperGradMlp(new HyperGradMlpOptions
+        {
+            Epochs = 30,
+            Seed = 3,
+            ValidationData = featurization.Transform(split.TestSet),
+            EpochCompleted = epochs.Add,
+        });
+
+        HyperGradMlpTransformer model = trainer.Fit(featurization.Transform(split.TrainSet));
+
+        Assert.Equal(30, epochs.Count);
+        Assert.All(epochs, e => Assert.NotNull(e.Validation));
+        Assert.InRange(epochs[^1].Validation!.Accuracy!.Value, 0.9, 1.0);
+        Assert.True(epochs[^1].Validation!.Loss < epochs[0].Validation!.Loss);
+        double evaluated = ml.MulticlassClassification.Evaluate(model.Transform(featurization.Transform(split.TestSet))).MicroAccuracy;
+        Assert.Equal(evaluated, epochs[^1].Validation!.Accuracy!.Value, 1e-9);
     }
 
     private static SchemaShape InputShape(MLContext ml) =>

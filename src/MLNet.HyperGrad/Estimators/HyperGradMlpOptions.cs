@@ -10,7 +10,7 @@ namespace MLNet.HyperGrad.Estimators;
 /// <c>epochs</c>); a tuner that sets <see cref="ITunableEstimator.Parameter"/> overrides them for the next fit.
 /// The network is trained with SGD with momentum on features standardized with the training rows' mean and
 /// deviation (folded into the first layer afterwards); regression targets are standardized likewise.</para>
-/// <para><see cref="CancellationToken"/> and <see cref="EpochCompleted"/> control one run: they are never saved
+/// <para><see cref="ValidationData"/>, <see cref="CancellationToken"/> and <see cref="EpochCompleted"/> control one run: they are never saved
 /// with a model. Everything is checked once by <see cref="Validate"/>, which the trainer calls.</para>
 /// </remarks>
 public sealed class HyperGradMlpOptions
@@ -54,6 +54,15 @@ public sealed class HyperGradMlpOptions
     /// <summary>Gets or sets the seed of the initial weights and the minibatch order: the same seed, data and threads give the same model.</summary>
     /// <value>The default is 0.</value>
     public int Seed { get; set; }
+
+    /// <summary>
+    /// Gets or sets validation rows, evaluated after every epoch into <see cref="EpochReport.Validation"/> (loss; accuracy for
+    /// classification); not saved with a model. They must already be transformed like the trainer's input (the same features
+    /// and label columns), for example by the fitted featurization of the pipeline. Regression loss is the mean squared error
+    /// in units of the training targets' standard deviation.
+    /// </summary>
+    /// <value>The default is none.</value>
+    public Microsoft.ML.IDataView? ValidationData { get; set; }
 
     /// <summary>Gets or sets a token that cancels training (checked before every minibatch); not saved with a model.</summary>
     /// <value>The default is <see cref="CancellationToken.None"/>.</value>

@@ -159,7 +159,7 @@ public sealed partial class HyperGradMlpTrainer
         VectorDataViewType { IsKnownSize: true } v => $"a known-size vector of {v.Size} {v.ItemType}",
         VectorDataViewType v => $"a variable-size vector of {v.ItemType}",
         KeyDataViewType k => $"a key of {k.Count} values ({k.RawType.Name})",
-        _ => $"{type} (a scalar)",
+        _ => $"a scalar of {type}",
     };
 
     /// <summary>The checked columns of a training input.</summary>

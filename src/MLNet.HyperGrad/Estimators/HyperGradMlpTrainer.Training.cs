@@ -25,10 +25,23 @@ public sealed partial class HyperGradMlpTrainer
             targetMean = targets.Take(rows).Average(t => (double)t);
             double variance = targets.Take(rows).Average(t => (t - targetMean) * (t - targetMean));
             targetScale = variance > 0 ? Math.Sqrt(variance) : 1;
-            for (int i = 0; i < rows; i++)
+            ScaleTargets(targets, targetMean, targetScale);
+        }
+
+        (float[] X, long[] Classes, float[] Targets, int Rows)? validation = null;
+        if (options.ValidationData is { } validationData)
+        {
+            ColumnCheck validationCheck = CheckSchema(validationData.Schema, nameof(HyperGradMlpOptions.ValidationData));
+            if (validationCheck.FeatureCount != d || validationCheck.ClassNames.Length != check.ClassNames.Length)
             {
-                targets[i] = (float)((targets[i] - targetMean) / targetScale);
+                throw new ArgumentException(
+                    $"HyperGradMlp's validation data must have the training data's {d} features and {check.ClassNames.Length} classes; it has {validationCheck.FeatureCount} and {validationCheck.ClassNames.Length}.");
             }
+
+            var v = ReadRows(validationData, validationCheck);
+            Apply(v.X, v.Rows, means, scales);
+            ScaleTargets(v.Targets, targetMean, targetScale);
+            validation = v;
         }
 
         int outputs = Task switch
@@ -60,7 +73,10 @@ public sealed partial class HyperGradMlpTrainer
             using ParameterSet weights = mlp.CreateParameters(generator);
             Action<EpochReport>? onEpoch = options.EpochCompleted;
             var progress = onEpoch is null ? null : new EpochProgress(onEpoch);
-            curve = new Trainer(mlp, trainingOptions).Fit(weights, features, labels, null, progress, options.CancellationToken);
+            (Tensor, Tensor)? validationTensors = validation is { } vt
+                ? (torch.tensor(vt.X, [vt.Rows, d]), Task == HyperGradMlpTask.Regression ? torch.tensor(vt.Targets, [vt.Rows]) : torch.tensor(vt.Classes, [vt.Rows]))
+                : null;
+            curve = new Trainer(mlp, trainingOptions).Fit(weights, features, labels, validationTensors, progress, options.CancellationToken);
             trained = weights.ToArrays();
         }
 
@@ -134,6 +150,27 @@ public sealed partial class HyperGradMlpTrainer
         }
 
         return ([.. x], [.. classes], [.. targets], rows);
+    }
+
+    private static void ScaleTargets(float[] targets, double mean, double scale)
+    {
+        for (int i = 0; i < targets.Length; i++)
+        {
+            targets[i] = (float)((targets[i] - mean) / scale);
+        }
+    }
+
+    /// <summary>Standardizes rows in place with given statistics.</summary>
+    private static void Apply(float[] x, int rows, double[] means, double[] scales)
+    {
+        int d = means.Length;
+        for (int i = 0; i < rows; i++)
+        {
+            for (int j = 0; j < d; j++)
+            {
+                x[(i * d) + j] = (float)((x[(i * d) + j] - means[j]) / scales[j]);
+            }
+        }
     }
 
     /// <summary>Standardizes the features in place (population deviation; a constant feature is only centred).</summary>
