@@ -200,13 +200,13 @@ internal static class PipelineTuneCommand
     {
         if (settings.Trainers.Count == 0)
         {
-            return CliTrainers.For(task, settings.MaxEpochs, settings.Seed);
+            return TunableTrainers.For(task);
         }
 
-        TunableTrainer[] chosen = [.. settings.Trainers.Distinct().Select(t => CliTrainers.Find(t, settings.MaxEpochs, settings.Seed))];
+        TunableTrainer[] chosen = [.. settings.Trainers.Distinct().Select(TunableTrainers.Find)];
         if (chosen.FirstOrDefault(t => !t.Supports(task)) is { } unsuited)
         {
-            throw new ArgumentException($"--trainers: {unsuited.Name} does not train {TaskName(task)}; the trainers for it are {string.Join(", ", CliTrainers.For(task, settings.MaxEpochs, settings.Seed).Select(t => t.Name))}.");
+            throw new ArgumentException($"--trainers: {unsuited.Name} does not train {TaskName(task)}; the trainers for it are {string.Join(", ", TunableTrainers.For(task).Select(t => t.Name))}.");
         }
 
         return chosen;

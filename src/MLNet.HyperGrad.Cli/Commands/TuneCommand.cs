@@ -35,7 +35,7 @@ internal static class TuneCommand
         var parallelism = CliParsers.WholeNumber("--parallelism", $"Trials run at once, sharing the cores (default: one per core, at most 4; at most {TuneSettings.MaxParallelism}).", TuneSettings.DefaultParallelism);
         var maxEpochs = CliParsers.WholeNumber("--max-epochs", "The most epochs a trial may train.", 20);
         var cvFolds = CliParsers.OptionalWholeNumber("--cv-folds", $"Score trials by k-fold cross-validation: 0 or 1 for a holdout split, k >= 2 for k folds (default: {CrossValidation.DefaultFolds} folds below {CrossValidation.SmallDataRows} rows, else a holdout split).");
-        var trainers = new Option<string?>("--trainers") { Description = "Trainers to choose among, comma-separated: mlp, lightgbm, fasttree, fastforest, sdca, lbfgs (default: all that suit the task)." };
+        var trainers = new Option<string?>("--trainers") { Description = "Trainers to choose among, comma-separated: lightgbm, fasttree, fastforest, sdca, lbfgs, mlp (default: all that suit the task; mlp alone tunes the MLP on tensors, as for fashion-mnist)." };
         var metric = new Option<string?>("--metric") { Description = "The metric trials are scored by (default: accuracy for classification, R² for regression)." };
         var packageSource = new Option<string?>("--package-source") { Description = "The folder holding the MLNet.HyperGrad package, named in the generated project's nuget.config (default: <output>/packages)." };
         var missing = CliParsers.OneOf("--missing", "Missing CSV cells: Error, DropRow or Impute (mean / most frequent, from the training data).", MissingValuePolicy.Impute);

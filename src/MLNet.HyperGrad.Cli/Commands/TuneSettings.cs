@@ -53,7 +53,7 @@ internal sealed record TuneSettings
     public int? CvFolds { get; init; }
 
     /// <summary>The trainers --trainers may name.</summary>
-    public static IReadOnlyList<string> KnownTrainers { get; } = ["mlp", .. MLNet.HyperGrad.Estimators.TunableTrainers.All.Select(t => t.Name)];
+    public static IReadOnlyList<string> KnownTrainers { get; } = [.. MLNet.HyperGrad.Estimators.TunableTrainers.All.Select(t => t.Name)];
 
     /// <summary>Gets the trainers asked for with --trainers (lowercase names); empty for every trainer that suits the task.</summary>
     public IReadOnlyList<string> Trainers { get; init; } = [];

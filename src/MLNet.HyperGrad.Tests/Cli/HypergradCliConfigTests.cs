@@ -66,6 +66,6 @@ public sealed class HypergradCliConfigTests : IDisposable
         using HypergradProcess run = HypergradProcess.Run(directory, Timeout, "classification", "--dataset", "x.csv", "--label-col", "y", "--trainers", "mlp,xgboost");
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("--trainers: no trainer is named \"xgboost\"; the trainers are mlp, lightgbm, fasttree, fastforest, sdca, lbfgs", run.Errors, StringComparison.Ordinal);
+        Assert.Contains("--trainers: no trainer is named \"xgboost\"; the trainers are lightgbm, fasttree, fastforest, sdca, lbfgs, mlp", run.Errors, StringComparison.Ordinal);
     }
 }
