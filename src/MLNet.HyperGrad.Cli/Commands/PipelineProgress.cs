@@ -35,7 +35,9 @@ internal sealed class PipelineProgress(string metricName) : IMonitor
         string trainer = TuneSummary.TrainerOf(settings.Parameter) ?? "?";
         lock (gate)
         {
-            AnsiConsole.MarkupLine($"trial {settings.TrialId} {trainer}: [yellow]failed[/] {Markup.Escape(exception?.Message ?? string.Empty)}");
+            AnsiConsole.MarkupLine(exception is OperationCanceledException
+                ? $"trial {settings.TrialId} {trainer}: [yellow]stopped[/] (time budget or Ctrl+C)"
+                : $"trial {settings.TrialId} {trainer}: [yellow]failed[/] {Markup.Escape(exception?.Message ?? string.Empty)}");
         }
     }
 }
