@@ -112,7 +112,7 @@ public sealed class PipelineTrialRunnerTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => trial);
 
         Assert.True(MLContextCancellation.IsSupported);
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(2), $"The trial took {stopwatch.Elapsed.TotalSeconds:F2} s to stop after cancellation.");
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"The trial (minutes of training uncancelled) took {stopwatch.Elapsed.TotalSeconds:F2} s to stop after cancellation.");
     }
 
     [Fact]
@@ -133,7 +133,7 @@ public sealed class PipelineTrialRunnerTests
         await cancellation.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => trial);
 
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(2), $"The trial took {stopwatch.Elapsed.TotalSeconds:F2} s to stop after cancellation.");
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"The trial (minutes of training uncancelled) took {stopwatch.Elapsed.TotalSeconds:F2} s to stop after cancellation.");
     }
 
     [Fact]
