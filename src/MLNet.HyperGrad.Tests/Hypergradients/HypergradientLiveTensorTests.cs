@@ -10,7 +10,7 @@ namespace MLNet.HyperGrad.Tests.Hypergradients;
 [Collection(NativeHandleCountCollection.Name)]
 public sealed class HypergradientLiveTensorTests
 {
-    public static TheoryData<string> Methods => ["unrolled", "exact-reversal"];
+    public static TheoryData<string> Methods => ["unrolled", "exact-reversal", "implicit"];
 
     [Theory]
     [MemberData(nameof(Methods))]
@@ -24,7 +24,12 @@ public sealed class HypergradientLiveTensorTests
             .Add(new Hyperparameter(MlpInnerProblem.L2Name, HyperparameterTransform.Log, 2), 0.01)
             .Add(new Hyperparameter(MlpInnerProblem.InitScaleName, HyperparameterTransform.Log, 2), 1.0);
         var options = new ReverseModeOptions { Steps = 5 };
-        IHypergradientMethod method = name == "unrolled" ? new UnrolledReverseMode(options) : new ExactReversalReverseMode(options);
+        IHypergradientMethod method = name switch
+        {
+            "unrolled" => new UnrolledReverseMode(options),
+            "exact-reversal" => new ExactReversalReverseMode(options),
+            _ => new ImplicitDifferentiation(new ImplicitDifferentiationOptions { InitialTolerance = 1e-6 }),
+        };
         method.Compute(problem, h);
         long before = SettledCount();
 

@@ -103,7 +103,7 @@ public sealed class ExactReversalReverseMode : IHypergradientMethod
             sgd.UndoVelocityStep(Flatten(g), numerators[muEntry], denominator);
             dMomenta[muEntry] += Dot(dV, sgd.VelocityValues());
             Tensor[] directions = Unflatten(dV, shapes);
-            Tensor product = g.Zip(directions, (a, b) => (a * b).sum()).Aggregate((a, b) => a + b);
+            Tensor product = FlatTensors.Inner(g, directions);
             Tensor[] grads = TorchAutograd.Grad([product], [.. w, .. leaves], allowUnused: true);
             double[] hvp = Flatten(grads.Take(w.Length));
             for (int i = 0; i < dW.Length; i++)
@@ -158,23 +158,11 @@ public sealed class ExactReversalReverseMode : IHypergradientMethod
     {
     }
 
-    private static double[] Flatten(IEnumerable<Tensor> tensors) => [.. tensors.SelectMany(TensorData.ToArray<double>)];
+    private static double[] Flatten(IEnumerable<Tensor> tensors) => FlatTensors.Flatten(tensors);
 
-    private static Tensor[] Unflatten(double[] flat, long[][] shapes)
-    {
-        var result = new Tensor[shapes.Length];
-        int offset = 0;
-        for (int i = 0; i < shapes.Length; i++)
-        {
-            int count = (int)shapes[i].Aggregate(1L, (a, b) => a * b);
-            result[i] = TensorData.FromSpan<double>(flat.AsSpan(offset, count), shapes[i]);
-            offset += count;
-        }
+    private static Tensor[] Unflatten(double[] flat, long[][] shapes) => FlatTensors.Unflatten(flat, shapes);
 
-        return result;
-    }
-
-    private static Tensor[] Leaves(double[] flat, long[][] shapes) => [.. Unflatten(flat, shapes).Select(t => t.requires_grad_(true))];
+    private static Tensor[] Leaves(double[] flat, long[][] shapes) => FlatTensors.Leaves(flat, shapes);
 
     private static void Accumulate(double[][] sums, IEnumerable<Tensor> gradients)
     {
