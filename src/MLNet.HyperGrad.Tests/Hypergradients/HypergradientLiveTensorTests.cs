@@ -10,7 +10,7 @@ namespace MLNet.HyperGrad.Tests.Hypergradients;
 [Collection(NativeHandleCountCollection.Name)]
 public sealed class HypergradientLiveTensorTests
 {
-    public static TheoryData<string> Methods => ["unrolled", "exact-reversal", "implicit"];
+    public static TheoryData<string> Methods => ["unrolled", "exact-reversal", "checkpointed", "drmad", "greedy", "implicit"];
 
     [Theory]
     [MemberData(nameof(Methods))]
@@ -28,6 +28,9 @@ public sealed class HypergradientLiveTensorTests
         {
             "unrolled" => new UnrolledReverseMode(options),
             "exact-reversal" => new ExactReversalReverseMode(options),
+            "checkpointed" => new CheckpointedReverseMode(options, interval: 2),
+            "drmad" => new DrMad(options),
+            "greedy" => new GreedyOneStep(options, outerLearningRate: 1),
             _ => new ImplicitDifferentiation(new ImplicitDifferentiationOptions { InitialTolerance = 1e-6 }),
         };
         method.Compute(problem, h);

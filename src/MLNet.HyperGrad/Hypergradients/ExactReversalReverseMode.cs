@@ -1,6 +1,4 @@
-using MLNet.HyperGrad.Torch;
 using TorchSharp;
-using static TorchSharp.torch;
 
 namespace MLNet.HyperGrad.Hypergradients;
 
@@ -51,142 +49,49 @@ public sealed class ExactReversalReverseMode : IHypergradientMethod
         double[] initial;
         using (torch.NewDisposeScope())
         {
-            initial = Flatten(problem.InitialWeights(h));
+            initial = FlatTensors.Flatten(problem.InitialWeights(h));
         }
 
         var sgd = new FixedPointSgd(initial, Options.FractionBits);
         long[] initialFixed = (long[])sgd.Weights.Clone();
         for (int t = 0; t < steps; t++)
         {
-            using var stepScope = torch.NewDisposeScope();
-            Tensor[] w = Leaves(sgd.WeightValues(), shapes);
-            double[] g = Flatten(TorchAutograd.Grad([problem.TrainingLoss(w, h, t)], w, createGraph: true));
+            double[] g = ReverseSweep.TrainingGradient(problem, h, sgd.WeightValues(), shapes, t);
             sgd.VelocityStep(g, numerators[Options.EntryOf(t, numerators.Length)], denominator);
             sgd.WeightStep(learningRates[Options.EntryOf(t, learningRates.Length)]);
         }
 
         long bufferBytes = (sgd.Buffer.TotalBits + 7) / 8;
-        IReadOnlyList<Tensor> leaves = h.Leaves;
-        double[][] leafGradients = [.. hyperparameters.Definitions.Select(d => new double[d.ElementCount])];
-        double outerLoss;
-        double[] dW;
-        using (torch.NewDisposeScope())
-        {
-            Tensor[] w = Leaves(sgd.WeightValues(), shapes);
-            Tensor outer = problem.OuterLoss(w, h);
-            outerLoss = outer.item<double>();
-            Tensor[] grads = TorchAutograd.Grad([outer], [.. w, .. leaves], allowUnused: true);
-            dW = Flatten(grads.Take(w.Length));
-            Accumulate(leafGradients, grads.Skip(w.Length));
-        }
-
-        double[] dV = new double[dW.Length];
-        double[] dLearningRates = new double[learningRates.Length];
-        double[] dMomenta = new double[numerators.Length];
+        double[] momenta = [.. numerators.Select(n => n / (double)denominator)];
+        var sweep = new ReverseSweep(problem, hyperparameters, h, Options, learningRates, momenta);
+        sweep.Start(sgd.WeightValues());
         for (int t = steps - 1; t >= 0; t--)
         {
-            using var stepScope = torch.NewDisposeScope();
-            int lrEntry = Options.EntryOf(t, learningRates.Length);
-            int muEntry = Options.EntryOf(t, numerators.Length);
-            double lr = learningRates[lrEntry];
-            double mu = numerators[muEntry] / (double)denominator;
-            double[] v = sgd.VelocityValues();
-            dLearningRates[lrEntry] -= Dot(dW, v);
-            for (int i = 0; i < dV.Length; i++)
+            double[] velocityAfter = sgd.VelocityValues();
+            sgd.UndoWeightStep(sweep.LearningRate(t));
+            long numerator = numerators[Options.EntryOf(t, numerators.Length)];
+            sweep.Step(t, velocityAfter, sgd.WeightValues(), g =>
             {
-                dV[i] -= lr * dW[i];
-            }
-
-            sgd.UndoWeightStep(lr);
-            Tensor[] w = Leaves(sgd.WeightValues(), shapes);
-            Tensor[] g = TorchAutograd.Grad([problem.TrainingLoss(w, h, t)], w, createGraph: true);
-            sgd.UndoVelocityStep(Flatten(g), numerators[muEntry], denominator);
-            dMomenta[muEntry] += Dot(dV, sgd.VelocityValues());
-            Tensor[] directions = Unflatten(dV, shapes);
-            Tensor product = FlatTensors.Inner(g, directions);
-            Tensor[] grads = TorchAutograd.Grad([product], [.. w, .. leaves], allowUnused: true);
-            double[] hvp = Flatten(grads.Take(w.Length));
-            for (int i = 0; i < dW.Length; i++)
-            {
-                dW[i] += hvp[i];
-                dV[i] *= mu;
-            }
-
-            Accumulate(leafGradients, grads.Skip(w.Length));
+                sgd.UndoVelocityStep(g, numerator, denominator);
+                return sgd.VelocityValues();
+            });
         }
 
         bool reversed = sgd.Weights.AsSpan().SequenceEqual(initialFixed) && sgd.Velocities.All(v => v == 0) && sgd.Buffer.IsEmpty;
-        using (torch.NewDisposeScope())
-        {
-            Tensor[] init = problem.InitialWeights(h);
-            Tensor[] adjoints = Unflatten(dW, shapes);
-            int[] live = [.. Enumerable.Range(0, init.Length).Where(i => init[i].requires_grad)];
-            if (live.Length > 0)
-            {
-                Accumulate(leafGradients, TorchAutograd.Grad([.. live.Select(i => init[i])], leaves, [.. live.Select(i => adjoints[i])], allowUnused: true));
-            }
-
-            Tensor lrValues = h.Constrained(Options.LearningRateName);
-            Tensor muValues = h.Constrained(Options.MomentumName);
-            Tensor[] schedule = TorchAutograd.Grad(
-                [lrValues, muValues],
-                leaves,
-                [TensorData.FromSpan<double>(dLearningRates, lrValues.shape), TensorData.FromSpan<double>(dMomenta, muValues.shape)],
-                allowUnused: true);
-            Accumulate(leafGradients, schedule);
-        }
-
-        var named = new Dictionary<string, double[]>(StringComparer.Ordinal);
-        for (int i = 0; i < leafGradients.Length; i++)
-        {
-            named[hyperparameters.Definitions[i].Name] = leafGradients[i];
-        }
-
+        Dictionary<string, double[]> named = sweep.Finish();
         var cost = new HypergradientCost
         {
             Elapsed = Options.TimeProvider.GetElapsedTime(start),
-            GradientEvaluations = 2L * steps,
-            HessianVectorProducts = steps,
+            GradientEvaluations = steps + sweep.Gradients,
+            HessianVectorProducts = sweep.Products,
             StoredBytes = bufferBytes,
             TrajectoryBytes = 2L * steps * initial.Length * sizeof(float),
         };
-        return new HypergradientResult(outerLoss, named, cost) { ExactlyReversed = reversed };
+        return new HypergradientResult(sweep.OuterLoss, named, cost) { ExactlyReversed = reversed };
     }
 
     /// <inheritdoc/>
     public void Reset()
     {
-    }
-
-    private static double[] Flatten(IEnumerable<Tensor> tensors) => FlatTensors.Flatten(tensors);
-
-    private static Tensor[] Unflatten(double[] flat, long[][] shapes) => FlatTensors.Unflatten(flat, shapes);
-
-    private static Tensor[] Leaves(double[] flat, long[][] shapes) => FlatTensors.Leaves(flat, shapes);
-
-    private static void Accumulate(double[][] sums, IEnumerable<Tensor> gradients)
-    {
-        int i = 0;
-        foreach (Tensor g in gradients)
-        {
-            double[] values = TensorData.ToArray<double>(g);
-            for (int j = 0; j < values.Length; j++)
-            {
-                sums[i][j] += values[j];
-            }
-
-            i++;
-        }
-    }
-
-    private static double Dot(double[] a, double[] b)
-    {
-        double sum = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            sum += a[i] * b[i];
-        }
-
-        return sum;
     }
 }
