@@ -157,6 +157,26 @@ public sealed class HyperGradModelTests : IDisposable
     }
 
     [Fact]
+    public void Save_AModelReturnedByLoad_StoresItsNetworksAgain()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView data = SklearnRows.LoadWine(ml);
+        string first = SaveSmallWineModel();
+        ITransformer loaded = HyperGradModel.Load(ml, first, out DataViewSchema schema);
+        string second = Path.Combine(directory, "resaved.zip");
+
+        HyperGradModel.Save(ml, loaded, schema, second);
+        using (ZipArchive zip = ZipFile.OpenRead(second))
+        {
+            Assert.Single(zip.Entries, e => e.FullName.StartsWith(HyperGradModel.WeightsEntryPrefix, StringComparison.Ordinal));
+        }
+
+        ITransformer again = HyperGradModel.Load(new MLContext(seed: 3), second, out _);
+
+        Assert.Equal(PredictionDump.Lines(loaded.Transform(data)), PredictionDump.Lines(again.Transform(data)));
+    }
+
+    [Fact]
     public void Load_AZipWhoseWeightsEntryWasRemoved_ThrowsModelFormatException()
     {
         string path = SaveSmallWineModel();

@@ -78,6 +78,66 @@ public sealed class HyperGradPipelineEstimatorTests(ITestOutputHelper output) : 
         Assert.Equal(split.TrainSet.Schema.Count, schema.Count);
     }
 
+    [Fact]
+    public void Fit_LoneTunableTrainerWithValidationView_ScoresTrialsOnItAndRanksByTheMetric()
+    {
+        var mlContext = new MLContext(seed: 1);
+        IDataView raw = SklearnDataView.Load(mlContext, "diabetes", numericTarget: true);
+        IDataView diabetes = mlContext.Transforms.CopyColumns("Label", "target").Fit(raw).Transform(raw);
+        var split = mlContext.Data.TrainTestSplit(diabetes, 0.3, seed: 2);
+        TunableTrainerEstimator lightGbm = mlContext.Regression.Trainers.Tunable(TunableTrainers.LightGbm);
+        lightGbm.SearchSpace["number_of_trees"] = new UniformIntOption(4, 200, logBase: true, defaultValue: 4);
+
+        ITransformer model = lightGbm.WithHyperGrad(o =>
+        {
+            o.ValidationData = split.TestSet;
+            o.MaxTrials = 4;
+            o.Metric = EvaluationMetric.MeanAbsoluteError;
+            o.Tuner = TunerKind.Grid;
+        }).Fit(split.TrainSet);
+
+        PipelineTuning tuning = model.GetHyperGradTuning()!;
+        Assert.Equal(PredictionTask.Regression, tuning.Task);
+        Assert.Equal(EvaluationMetric.MeanAbsoluteError, tuning.Metric);
+        Assert.Equal(4, tuning.Trials.Count);
+        var trials = tuning.Trials.Cast<PipelineTrialResult>().ToList();
+        Assert.All(trials, t => Assert.Equal(t.Metrics[EvaluationMetric.MeanAbsoluteError], t.Loss));
+        Assert.Equal(trials.Min(t => t.Metric), tuning.BestTrial.Metric);
+        Assert.Equal(tuning.BestParameter, lightGbm.Parameter);
+
+        // Trials were scored on the given rows: the best trial's MAE is that of its hyperparameters fitted on the training rows, in its own context.
+        var check = TunableTrainers.LightGbm.CreateEstimator(new MLContext(tuning.BestTrial.TrialSettings.Seed), PredictionTask.Regression, tuning.BestParameter).Fit(split.TrainSet);
+        double mae = mlContext.Regression.Evaluate(check.Transform(split.TestSet)).MeanAbsoluteError;
+        Assert.Equal(mae, tuning.BestTrial.Metric, 9);
+    }
+
+    [Fact]
+    public void Fit_ChainEndingInHyperGradMlp_TunesItsSpaceUnderTheTrainerKey()
+    {
+        var mlContext = new MLContext(seed: 1);
+        IDataView wine = SklearnDataView.Load(mlContext, "wine");
+        var split = mlContext.Data.TrainTestSplit(wine, 0.25, seed: 4);
+        HyperGradMlpTrainer mlp = mlContext.MulticlassClassification.Trainers.HyperGradMlp(epochs: 10);
+        var pipeline = mlContext.Transforms.Conversion.MapValueToKey("Label", "target").Append(mlp);
+
+        ITransformer model = pipeline.WithHyperGrad(o =>
+        {
+            o.MaxTrials = 3;
+            o.Seed = 2;
+        }).Fit(split.TrainSet);
+
+        PipelineTuning tuning = model.GetHyperGradTuning()!;
+        Assert.Equal("trainer", tuning.SearchSpaceKey);
+        Assert.Equal(PredictionTask.MulticlassClassification, tuning.Task);
+        Assert.Equal(EvaluationMetric.MicroAccuracy, tuning.Metric);
+        Assert.Equal(3, tuning.Trials.Count);
+        Assert.Equal(tuning.BestParameter, mlp.Parameter);
+        Assert.Equal(tuning.Trials.Max(t => t.Metric), tuning.BestTrial.Metric);
+        double accuracy = mlContext.MulticlassClassification.Evaluate(model.Transform(split.TestSet)).MicroAccuracy;
+        output.WriteLine($"best validation accuracy {tuning.BestTrial.Metric:F4}, test accuracy {accuracy:F4}, best {tuning.BestParameter}");
+        Assert.True(accuracy > 0.8, $"test accuracy {accuracy}");
+    }
+
     private static float[][] Scores(IDataView scored) =>
         [.. scored.GetColumn<VBuffer<float>>("Score").Select(v => v.DenseValues().ToArray())];
 

@@ -108,7 +108,7 @@ public sealed class TunableTrainersTests
     {
         var error = Assert.Throws<ArgumentException>(() => TunableTrainers.Find("xgboost"));
 
-        Assert.StartsWith("No trainer is named \"xgboost\"; the trainers are lightgbm, fasttree, fastforest, sdca, lbfgs.", error.Message);
+        Assert.StartsWith("No trainer is named \"xgboost\"; the trainers are lightgbm, fasttree, fastforest, sdca, lbfgs, mlp.", error.Message);
         Assert.Same(TunableTrainers.Sdca, TunableTrainers.Find(" SDCA "));
     }
 

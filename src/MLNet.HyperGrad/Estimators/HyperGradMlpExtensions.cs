@@ -31,7 +31,7 @@ public static class HyperGradMlpExtensions
         int seed = 0)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new HyperGradMlpTrainer(HyperGradMlpTask.MulticlassClassification, Options(labelColumnName, featureColumnName, hiddenWidth, depth, epochs, learningRate, seed));
+        return new HyperGradMlpTrainer(PredictionTask.MulticlassClassification, Options(labelColumnName, featureColumnName, hiddenWidth, depth, epochs, learningRate, seed));
     }
 
     /// <summary>Creates a HyperGradMlp trainer for multiclass classification from options.</summary>
@@ -42,7 +42,7 @@ public static class HyperGradMlpExtensions
     public static HyperGradMlpTrainer HyperGradMlp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, HyperGradMlpOptions options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new HyperGradMlpTrainer(HyperGradMlpTask.MulticlassClassification, options);
+        return new HyperGradMlpTrainer(PredictionTask.MulticlassClassification, options);
     }
 
     /// <summary>Creates a HyperGradMlp trainer for binary classification (label: Boolean; outputs Score, the log-odds, Probability and PredictedLabel, Boolean).</summary>
@@ -67,7 +67,7 @@ public static class HyperGradMlpExtensions
         int seed = 0)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new HyperGradMlpTrainer(HyperGradMlpTask.BinaryClassification, Options(labelColumnName, featureColumnName, hiddenWidth, depth, epochs, learningRate, seed));
+        return new HyperGradMlpTrainer(PredictionTask.BinaryClassification, Options(labelColumnName, featureColumnName, hiddenWidth, depth, epochs, learningRate, seed));
     }
 
     /// <summary>Creates a HyperGradMlp trainer for binary classification from options.</summary>
@@ -78,7 +78,7 @@ public static class HyperGradMlpExtensions
     public static HyperGradMlpTrainer HyperGradMlp(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, HyperGradMlpOptions options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new HyperGradMlpTrainer(HyperGradMlpTask.BinaryClassification, options);
+        return new HyperGradMlpTrainer(PredictionTask.BinaryClassification, options);
     }
 
     /// <summary>Creates a HyperGradMlp trainer for regression (label: Single; outputs Score).</summary>
@@ -103,7 +103,7 @@ public static class HyperGradMlpExtensions
         int seed = 0)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new HyperGradMlpTrainer(HyperGradMlpTask.Regression, Options(labelColumnName, featureColumnName, hiddenWidth, depth, epochs, learningRate, seed));
+        return new HyperGradMlpTrainer(PredictionTask.Regression, Options(labelColumnName, featureColumnName, hiddenWidth, depth, epochs, learningRate, seed));
     }
 
     /// <summary>Creates a HyperGradMlp trainer for regression from options.</summary>
@@ -114,7 +114,7 @@ public static class HyperGradMlpExtensions
     public static HyperGradMlpTrainer HyperGradMlp(this RegressionCatalog.RegressionTrainers catalog, HyperGradMlpOptions options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new HyperGradMlpTrainer(HyperGradMlpTask.Regression, options);
+        return new HyperGradMlpTrainer(PredictionTask.Regression, options);
     }
 
     private static HyperGradMlpOptions Options(string labelColumnName, string featureColumnName, int hiddenWidth, int depth, int epochs, double learningRate, int seed) => new()

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.ML;
 using MLNet.HyperGrad.Training;
 
 namespace MLNet.HyperGrad.Estimators;
@@ -62,7 +63,7 @@ public sealed class HyperGradMlpOptions
     /// in units of the training targets' standard deviation.
     /// </summary>
     /// <value>The default is none.</value>
-    public Microsoft.ML.IDataView? ValidationData { get; set; }
+    public IDataView? ValidationData { get; set; }
 
     /// <summary>Gets or sets a token that cancels training (checked before every minibatch); not saved with a model.</summary>
     /// <value>The default is <see cref="CancellationToken.None"/>.</value>

@@ -13,8 +13,8 @@ public sealed partial class HyperGradMlpTrainer
 
     private string ExpectedLabel => Task switch
     {
-        HyperGradMlpTask.MulticlassClassification => "a key (map the label with mlContext.Transforms.Conversion.MapValueToKey(\"" + LabelColumnName + "\"))",
-        HyperGradMlpTask.BinaryClassification => "Boolean (true for the positive class; map it with mlContext.Transforms.Conversion.MapValue or an Expression)",
+        PredictionTask.MulticlassClassification => "a key (map the label with mlContext.Transforms.Conversion.MapValueToKey(\"" + LabelColumnName + "\"))",
+        PredictionTask.BinaryClassification => "Boolean (true for the positive class; map it with mlContext.Transforms.Conversion.MapValue or an Expression)",
         _ => "Single (convert it with mlContext.Transforms.Conversion.ConvertType(\"" + LabelColumnName + "\", outputKind: DataKind.Single))",
     };
 
@@ -29,8 +29,8 @@ public sealed partial class HyperGradMlpTrainer
 
     private string TaskText => Task switch
     {
-        HyperGradMlpTask.MulticlassClassification => "multiclass",
-        HyperGradMlpTask.BinaryClassification => "binary",
+        PredictionTask.MulticlassClassification => "multiclass",
+        PredictionTask.BinaryClassification => "binary",
         _ => "regression",
     };
 
@@ -54,8 +54,8 @@ public sealed partial class HyperGradMlpTrainer
 
         bool ok = label.Kind == SchemaShape.Column.VectorKind.Scalar && Task switch
         {
-            HyperGradMlpTask.MulticlassClassification => label.IsKey,
-            HyperGradMlpTask.BinaryClassification => label.ItemType == BooleanDataViewType.Instance,
+            PredictionTask.MulticlassClassification => label.IsKey,
+            PredictionTask.BinaryClassification => label.ItemType == BooleanDataViewType.Instance,
             _ => label.ItemType == NumberDataViewType.Single && !label.IsKey,
         };
         if (!ok)
@@ -82,7 +82,7 @@ public sealed partial class HyperGradMlpTrainer
         string[] classNames = [];
         switch (Task)
         {
-            case HyperGradMlpTask.MulticlassClassification:
+            case PredictionTask.MulticlassClassification:
                 if (label.Type is not KeyDataViewType key || key.RawType != typeof(uint))
                 {
                     throw LabelError(paramName, Describe(label.Type));
@@ -95,9 +95,9 @@ public sealed partial class HyperGradMlpTrainer
 
                 classNames = ClassNames(label, (int)key.Count);
                 break;
-            case HyperGradMlpTask.BinaryClassification when label.Type != BooleanDataViewType.Instance:
+            case PredictionTask.BinaryClassification when label.Type != BooleanDataViewType.Instance:
                 throw LabelError(paramName, Describe(label.Type));
-            case HyperGradMlpTask.Regression when label.Type != NumberDataViewType.Single:
+            case PredictionTask.Regression when label.Type != NumberDataViewType.Single:
                 throw LabelError(paramName, Describe(label.Type));
         }
 

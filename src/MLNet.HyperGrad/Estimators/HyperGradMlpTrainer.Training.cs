@@ -20,7 +20,7 @@ public sealed partial class HyperGradMlpTrainer
         int d = check.FeatureCount;
         (double[] means, double[] scales) = Standardize(x, rows, d);
         double targetMean = 0, targetScale = 1;
-        if (Task == HyperGradMlpTask.Regression)
+        if (Task == PredictionTask.Regression)
         {
             targetMean = targets.Take(rows).Average(t => (double)t);
             double variance = targets.Take(rows).Average(t => (t - targetMean) * (t - targetMean));
@@ -46,8 +46,8 @@ public sealed partial class HyperGradMlpTrainer
 
         int outputs = Task switch
         {
-            HyperGradMlpTask.MulticlassClassification => check.ClassNames.Length,
-            HyperGradMlpTask.BinaryClassification => 2,
+            PredictionTask.MulticlassClassification => check.ClassNames.Length,
+            PredictionTask.BinaryClassification => 2,
             _ => 1,
         };
         int[] sizes = [d, .. Enumerable.Repeat(h.HiddenWidth, h.Depth), outputs];
@@ -58,7 +58,7 @@ public sealed partial class HyperGradMlpTrainer
             LearningRate = h.LearningRate,
             Momentum = h.Momentum,
             WeightDecay = h.L2,
-            Loss = Task == HyperGradMlpTask.Regression ? LossKind.MeanSquaredError : LossKind.CrossEntropy,
+            Loss = Task == PredictionTask.Regression ? LossKind.MeanSquaredError : LossKind.CrossEntropy,
             Seed = unchecked((ulong)options.Seed),
         };
         IReadOnlyList<EpochReport> curve;
@@ -68,13 +68,13 @@ public sealed partial class HyperGradMlpTrainer
         {
             var mlp = new Mlp(sizes);
             Tensor features = torch.tensor(x, [rows, d]);
-            Tensor labels = Task == HyperGradMlpTask.Regression ? torch.tensor(targets, [rows]) : torch.tensor(classes, [rows]);
+            Tensor labels = Task == PredictionTask.Regression ? torch.tensor(targets, [rows]) : torch.tensor(classes, [rows]);
             using var generator = new torch.Generator(unchecked((ulong)options.Seed));
             using ParameterSet weights = mlp.CreateParameters(generator);
             Action<EpochReport>? onEpoch = options.EpochCompleted;
             var progress = onEpoch is null ? null : new EpochProgress(onEpoch);
             (Tensor, Tensor)? validationTensors = validation is { } vt
-                ? (torch.tensor(vt.X, [vt.Rows, d]), Task == HyperGradMlpTask.Regression ? torch.tensor(vt.Targets, [vt.Rows]) : torch.tensor(vt.Classes, [vt.Rows]))
+                ? (torch.tensor(vt.X, [vt.Rows, d]), Task == PredictionTask.Regression ? torch.tensor(vt.Targets, [vt.Rows]) : torch.tensor(vt.Classes, [vt.Rows]))
                 : null;
             curve = new Trainer(mlp, trainingOptions).Fit(weights, features, labels, validationTensors, progress, options.CancellationToken);
             trained = weights.ToArrays();
@@ -94,9 +94,9 @@ public sealed partial class HyperGradMlpTrainer
         var targets = new List<float>();
         using DataViewRowCursor cursor = input.GetRowCursor([check.Features, check.Label]);
         ValueGetter<VBuffer<float>> getFeatures = cursor.GetGetter<VBuffer<float>>(check.Features);
-        ValueGetter<uint>? getKey = Task == HyperGradMlpTask.MulticlassClassification ? cursor.GetGetter<uint>(check.Label) : null;
-        ValueGetter<bool>? getBool = Task == HyperGradMlpTask.BinaryClassification ? cursor.GetGetter<bool>(check.Label) : null;
-        ValueGetter<float>? getFloat = Task == HyperGradMlpTask.Regression ? cursor.GetGetter<float>(check.Label) : null;
+        ValueGetter<uint>? getKey = Task == PredictionTask.MulticlassClassification ? cursor.GetGetter<uint>(check.Label) : null;
+        ValueGetter<bool>? getBool = Task == PredictionTask.BinaryClassification ? cursor.GetGetter<bool>(check.Label) : null;
+        ValueGetter<float>? getFloat = Task == PredictionTask.Regression ? cursor.GetGetter<float>(check.Label) : null;
         VBuffer<float> row = default;
         float[] dense = new float[d];
         int rows = 0;
@@ -235,7 +235,7 @@ public sealed partial class HyperGradMlpTrainer
             b[0][o] -= shift;
         }
 
-        if (Task == HyperGradMlpTask.Regression)
+        if (Task == PredictionTask.Regression)
         {
             for (int k = 0; k < w[^1].Length; k++)
             {
@@ -275,10 +275,10 @@ public sealed partial class HyperGradMlpTrainer
         Add(ml.Transforms.CopyColumns(MlpColumns.Features, FeatureColumnName).Fit(view));
         switch (Task)
         {
-            case HyperGradMlpTask.Regression:
+            case PredictionTask.Regression:
                 Add(ml.Transforms.CustomMapping<MlpMappingInput, RegressionMlpOutput>(network.MapRegression, MlpColumns.RegressionContract).Fit(view));
                 break;
-            case HyperGradMlpTask.BinaryClassification:
+            case PredictionTask.BinaryClassification:
                 Add(ml.Transforms.CustomMapping<MlpMappingInput, BinaryMlpOutput>(network.MapBinary, MlpColumns.BinaryContract).Fit(view));
                 break;
             default:
@@ -295,7 +295,7 @@ public sealed partial class HyperGradMlpTrainer
         return new TransformerChain<ITransformer>([.. steps]);
     }
 
-    private string[] HelperColumns => Task == HyperGradMlpTask.MulticlassClassification
+    private string[] HelperColumns => Task == PredictionTask.MulticlassClassification
         ? [MlpColumns.Features, MlpColumns.PaddedScore, MlpColumns.PredictedClass]
         : [MlpColumns.Features];
 

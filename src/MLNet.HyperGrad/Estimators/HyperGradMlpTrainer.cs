@@ -23,7 +23,7 @@ public sealed partial class HyperGradMlpTrainer : ITunableEstimator
     private readonly HyperGradMlpOptions options;
     private Parameter parameter;
 
-    internal HyperGradMlpTrainer(HyperGradMlpTask task, HyperGradMlpOptions options)
+    internal HyperGradMlpTrainer(PredictionTask task, HyperGradMlpOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -34,7 +34,7 @@ public sealed partial class HyperGradMlpTrainer : ITunableEstimator
     }
 
     /// <summary>Gets the task.</summary>
-    public HyperGradMlpTask Task { get; }
+    public PredictionTask Task { get; }
 
     /// <summary>Gets the label column's name.</summary>
     public string LabelColumnName => options.LabelColumnName;
@@ -90,10 +90,10 @@ public sealed partial class HyperGradMlpTrainer : ITunableEstimator
         SchemaShape shape = ml.Transforms.CopyColumns(MlpColumns.Features, FeatureColumnName).GetOutputSchema(inputSchema);
         switch (Task)
         {
-            case HyperGradMlpTask.Regression:
+            case PredictionTask.Regression:
                 shape = ml.Transforms.CustomMapping<MlpMappingInput, RegressionMlpOutput>(static (_, _) => { }, MlpColumns.RegressionContract).GetOutputSchema(shape);
                 break;
-            case HyperGradMlpTask.BinaryClassification:
+            case PredictionTask.BinaryClassification:
                 shape = ml.Transforms.CustomMapping<MlpMappingInput, BinaryMlpOutput>(static (_, _) => { }, MlpColumns.BinaryContract).GetOutputSchema(shape);
                 break;
             default:

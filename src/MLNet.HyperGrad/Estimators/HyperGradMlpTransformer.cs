@@ -28,7 +28,7 @@ public sealed class HyperGradMlpTransformer : ITransformer
     }
 
     /// <summary>Gets the task the network was trained for.</summary>
-    public HyperGradMlpTask Task => Network.Task;
+    public PredictionTask Task => Network.Task;
 
     /// <summary>Gets the input, hidden and output sizes of the network.</summary>
     public IReadOnlyList<int> LayerSizes => Network.LayerSizes;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.IO.Compression;
+using System.Runtime.CompilerServices;
 using Microsoft.ML;
 using MLNet.HyperGrad.Estimators.Mapping;
 using MLNet.HyperGrad.Models;
@@ -27,6 +28,9 @@ public static class HyperGradModel
     /// <summary>The prefix of the zip entries that hold the networks.</summary>
     public const string WeightsEntryPrefix = "HyperGrad/Mlp";
 
+    /// <summary>The networks of each model <see cref="Load"/> returned, so that saving that model again stores them.</summary>
+    private static readonly ConditionalWeakTable<ITransformer, IReadOnlyList<MlpNetwork>> Loaded = new();
+
     /// <summary>Saves a model (any ML.NET transformer, with or without HyperGradMlp transformers) to one model.zip.</summary>
     /// <param name="mlContext">The ML.NET context.</param>
     /// <param name="model">The model.</param>
@@ -41,6 +45,11 @@ public static class HyperGradModel
         using (MlpNetworkSlots.BeginSave(networks))
         {
             mlContext.Model.Save(model, inputSchema, filePath);
+        }
+
+        if (networks.Count == 0 && Loaded.TryGetValue(model, out IReadOnlyList<MlpNetwork>? loaded))
+        {
+            networks.AddRange(loaded);
         }
 
         if (networks.Count == 0)
@@ -73,17 +82,18 @@ public static class HyperGradModel
             throw new FileNotFoundException($"The model file {filePath} does not exist.", filePath);
         }
 
-        var networks = new Queue<MlpNetwork>();
+        var read = new List<MlpNetwork>();
         using (ZipArchive zip = ZipFile.OpenRead(filePath))
         {
             foreach (ZipArchiveEntry entry in zip.Entries.Where(e => e.FullName.StartsWith(WeightsEntryPrefix, StringComparison.Ordinal)).OrderBy(e => e.FullName, StringComparer.Ordinal))
             {
                 using Stream stream = entry.Open();
-                networks.Enqueue(MlpNetwork.Read(stream, filePath + "!" + entry.FullName));
+                read.Add(MlpNetwork.Read(stream, filePath + "!" + entry.FullName));
             }
         }
 
-        int stored = networks.Count;
+        int stored = read.Count;
+        var networks = new Queue<MlpNetwork>(read);
         ITransformer model;
         using (MlpNetworkSlots.BeginLoad(networks))
         {
@@ -95,6 +105,7 @@ public static class HyperGradModel
             throw new ModelFormatException(filePath, string.Create(CultureInfo.InvariantCulture, $"it stores {stored} HyperGradMlp networks but its pipeline uses only {stored - networks.Count}."));
         }
 
+        Loaded.AddOrUpdate(model, read);
         return model;
     }
 

@@ -18,7 +18,8 @@ namespace MLNet.HyperGrad.Estimators;
 /// <see cref="HyperGradPipelineOptions.MaxTrials"/>, at the time budget or at the options' token, leaves the
 /// last estimator at the best trial's parameter, and fits the pipeline once more on all the data passed to
 /// <see cref="Fit"/>. The result is the pipeline's ordinary transformer (a <see cref="Microsoft.ML.Data.TransformerChain{TLastTransformer}"/>
-/// for a chain), which <c>mlContext.Model.Save</c> accepts.</para>
+/// for a chain), which <c>mlContext.Model.Save</c> accepts (a pipeline ending in HyperGradMlp is saved with
+/// <see cref="HyperGradModel.Save"/>, which stores its weights too).</para>
 /// <para>The trial history: <see cref="LastTuning"/>, or <c>model.GetHyperGradTuning()</c> on the returned model
 /// (<see cref="PipelineTuning"/>).</para>
 /// </remarks>

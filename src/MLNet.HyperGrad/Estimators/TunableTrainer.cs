@@ -43,7 +43,7 @@ public sealed class TunableTrainer
         this.createEstimator = createEstimator;
     }
 
-    /// <summary>Gets the trainer's short lowercase name ("lightgbm", "fasttree", "fastforest", "sdca", "lbfgs").</summary>
+    /// <summary>Gets the trainer's short lowercase name ("lightgbm", "fasttree", "fastforest", "sdca", "lbfgs", "mlp").</summary>
     public string Name { get; }
 
     /// <summary>Gets the tasks the trainer can train.</summary>

@@ -2,13 +2,15 @@ using Microsoft.ML;
 using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.FastTree;
 using Microsoft.ML.Trainers.LightGbm;
+using MLNet.HyperGrad.AutoML.Runners;
 using MLNet.HyperGrad.SearchSpaces;
 
 namespace MLNet.HyperGrad.Estimators;
 
 /// <summary>
 /// The ready <see cref="TunableTrainer"/>s: ML.NET's own trainers with ML.NET AutoML's default search spaces
-/// (LightGBM, FastTree, FastForest, SDCA, L-BFGS), built per task as AutoML's sweepable estimators build them.
+/// (LightGBM, FastTree, FastForest, SDCA, L-BFGS), built per task as AutoML's sweepable estimators build them,
+/// and our own MLP (<see cref="HyperGradMlpTrainer"/>) over <see cref="MlpHyperparameters"/>'s space.
 /// </summary>
 /// <remarks>
 /// <para>Multiclass FastTree and FastForest are one-versus-all over the binary trainer, as in AutoML. L-BFGS is
@@ -36,8 +38,16 @@ public static class TunableTrainers
     /// <summary>Gets L-BFGS (<see cref="LbfgsHyperparameters"/>), for every task.</summary>
     public static TunableTrainer Lbfgs { get; } = new("lbfgs", AllTasks, () => new SearchSpace<LbfgsHyperparameters>(), CreateLbfgs);
 
-    /// <summary>Gets every ready trainer, in the order above.</summary>
-    public static IReadOnlyList<TunableTrainer> All { get; } = Array.AsReadOnly([LightGbm, FastTree, FastForest, Sdca, Lbfgs]);
+    /// <summary>Gets our MLP, <c>HyperGradMlp</c> (<see cref="MlpHyperparameters"/>: <see cref="MlpTrialRunner.CreateSearchSpace"/>'s space, starting cheap at one epoch of batch 256), for every task.</summary>
+    /// <remarks>
+    /// Its weights and minibatch order are seeded with 0 (ML.NET does not expose a context's seed), so the same
+    /// hyperparameters give the same model. Built inside a <see cref="PipelineTrialRunner"/> trial, it is cancelled
+    /// with the trial's token. A fitted pipeline that contains it is saved with <see cref="HyperGradModel.Save"/>.
+    /// </remarks>
+    public static TunableTrainer Mlp { get; } = new("mlp", AllTasks, () => MlpTrialRunner.CreateSearchSpace(), CreateMlp);
+
+    /// <summary>Gets every ready trainer, in the order above (lightgbm, fasttree, fastforest, sdca, lbfgs, mlp).</summary>
+    public static IReadOnlyList<TunableTrainer> All { get; } = Array.AsReadOnly([LightGbm, FastTree, FastForest, Sdca, Lbfgs, Mlp]);
 
     /// <summary>Gets the ready trainers that suit a task.</summary>
     /// <param name="task">The task.</param>
@@ -219,6 +229,30 @@ public static class TunableTrainers
                 LabelColumnName = label,
                 FeatureColumnName = features,
             }),
+        };
+    }
+
+    private static HyperGradMlpTrainer CreateMlp(MLContext mlContext, PredictionTask task, Parameter parameter, string label, string features)
+    {
+        MlpHyperparameters h = MlpHyperparameters.From(parameter);
+        var options = new HyperGradMlpOptions
+        {
+            LabelColumnName = label,
+            FeatureColumnName = features,
+            LearningRate = h.LearningRate,
+            Momentum = h.Momentum,
+            L2 = h.L2,
+            HiddenWidth = h.HiddenWidth,
+            Depth = h.Depth,
+            BatchSize = h.BatchSize,
+            Epochs = h.Epochs,
+            CancellationToken = TrialCancellation.Current,
+        };
+        return task switch
+        {
+            PredictionTask.BinaryClassification => mlContext.BinaryClassification.Trainers.HyperGradMlp(options),
+            PredictionTask.MulticlassClassification => mlContext.MulticlassClassification.Trainers.HyperGradMlp(options),
+            _ => mlContext.Regression.Trainers.HyperGradMlp(options),
         };
     }
 }

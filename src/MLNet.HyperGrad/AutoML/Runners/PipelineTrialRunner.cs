@@ -18,7 +18,8 @@ namespace MLNet.HyperGrad.AutoML.Runners;
 /// the chosen one), or a seeded holdout (<c>mlContext.Data.TrainTestSplit</c>). The splits are made once,
 /// so every trial sees the same rows.</para>
 /// <para>Cancellation: the token calls ML.NET's (internal) <c>MLContext.CancelExecution</c> on the trial's context, which
-/// ML.NET's trainers check as they train, and is checked between folds; a cancelled trial throws
+/// ML.NET's trainers check as they train, is the token of a HyperGradMlp trainer built during the fit, and is
+/// checked between folds; a cancelled trial throws
 /// <see cref="OperationCanceledException"/>. Thread-safe: trials may run in parallel.</para>
 /// </remarks>
 public sealed class PipelineTrialRunner : ITrialRunner
@@ -80,6 +81,7 @@ public sealed class PipelineTrialRunner : ITrialRunner
     {
         var mlContext = new MLContext(seed: settings.Seed);
         using CancellationTokenRegistration registration = MLContextCancellation.Register(mlContext, cancellationToken);
+        using TrialCancellation.Scope trialToken = TrialCancellation.Enter(cancellationToken);
         var folds = new List<PipelineTrialResult>(splits.Length);
         foreach ((IDataView train, IDataView validation) in splits)
         {

@@ -7,5 +7,5 @@ namespace MLNet.HyperGrad.Estimators.Mapping;
 internal sealed class BinaryMlpMappingFactory : CustomMappingFactory<MlpMappingInput, BinaryMlpOutput>
 {
     /// <inheritdoc />
-    public override Action<MlpMappingInput, BinaryMlpOutput> GetMapping() => MlpNetworkSlots.Take(HyperGradMlpTask.BinaryClassification).MapBinary;
+    public override Action<MlpMappingInput, BinaryMlpOutput> GetMapping() => MlpNetworkSlots.Take(PredictionTask.BinaryClassification).MapBinary;
 }

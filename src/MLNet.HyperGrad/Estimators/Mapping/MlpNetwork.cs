@@ -27,7 +27,7 @@ internal sealed class MlpNetwork
     /// <param name="weights">Per layer, [out * in] row-major.</param>
     /// <param name="biases">Per layer, [out].</param>
     /// <param name="classNames">Multiclass: the text of every class in key order; otherwise empty.</param>
-    public MlpNetwork(HyperGradMlpTask task, IReadOnlyList<int> layerSizes, float[][] weights, float[][] biases, IReadOnlyList<string> classNames)
+    public MlpNetwork(PredictionTask task, IReadOnlyList<int> layerSizes, float[][] weights, float[][] biases, IReadOnlyList<string> classNames)
     {
         if (layerSizes.Count < 2 || weights.Length != layerSizes.Count - 1 || biases.Length != weights.Length)
         {
@@ -45,11 +45,11 @@ internal sealed class MlpNetwork
         int outputs = layerSizes[^1];
         int expectedOutputs = task switch
         {
-            HyperGradMlpTask.Regression => 1,
-            HyperGradMlpTask.BinaryClassification => 2,
+            PredictionTask.Regression => 1,
+            PredictionTask.BinaryClassification => 2,
             _ => classNames.Count,
         };
-        if (outputs != expectedOutputs || (task == HyperGradMlpTask.MulticlassClassification && (outputs < 2 || outputs > MulticlassMlpOutput.MaxClasses)))
+        if (outputs != expectedOutputs || (task == PredictionTask.MulticlassClassification && (outputs < 2 || outputs > MulticlassMlpOutput.MaxClasses)))
         {
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"A {task} network must have {expectedOutputs} outputs (multiclass: 2 to {MulticlassMlpOutput.MaxClasses}); it has {outputs}."), nameof(layerSizes));
         }
@@ -62,7 +62,7 @@ internal sealed class MlpNetwork
     }
 
     /// <summary>Gets the task.</summary>
-    public HyperGradMlpTask Task { get; }
+    public PredictionTask Task { get; }
 
     /// <summary>Gets the input, hidden and output sizes.</summary>
     public IReadOnlyList<int> LayerSizes { get; }
@@ -90,7 +90,7 @@ internal sealed class MlpNetwork
                 throw new ModelFormatException(source, $"expected a {Magic} network of format {FormatVersion}, found \"{magic}\" format {version}.");
             }
 
-            var task = (HyperGradMlpTask)reader.ReadInt32();
+            var task = (PredictionTask)reader.ReadInt32();
             int sizeCount = reader.ReadInt32();
             var sizes = new int[sizeCount];
             for (int i = 0; i < sizeCount; i++)

@@ -51,7 +51,7 @@ internal static class MlpNetworkSlots
     /// <returns>The network.</returns>
     /// <exception cref="InvalidOperationException">No <see cref="HyperGradModel.Load"/> is running (a plain <c>mlContext.Model.Load</c>).</exception>
     /// <exception cref="ModelFormatException">The file has fewer networks than HyperGradMlp mappings, or one of another task.</exception>
-    public static MlpNetwork Take(HyperGradMlpTask task)
+    public static MlpNetwork Take(PredictionTask task)
     {
         Queue<MlpNetwork> pending = Loading.Value ?? throw new InvalidOperationException(
             "This model contains a HyperGradMlp network whose weights are stored beside the ML.NET pipeline in model.zip; " +

@@ -7,5 +7,5 @@ namespace MLNet.HyperGrad.Estimators.Mapping;
 internal sealed class MulticlassMlpMappingFactory : CustomMappingFactory<MlpMappingInput, MulticlassMlpOutput>
 {
     /// <inheritdoc />
-    public override Action<MlpMappingInput, MulticlassMlpOutput> GetMapping() => MlpNetworkSlots.Take(HyperGradMlpTask.MulticlassClassification).MapMulticlass;
+    public override Action<MlpMappingInput, MulticlassMlpOutput> GetMapping() => MlpNetworkSlots.Take(PredictionTask.MulticlassClassification).MapMulticlass;
 }

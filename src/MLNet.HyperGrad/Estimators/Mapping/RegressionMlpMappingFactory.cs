@@ -7,5 +7,5 @@ namespace MLNet.HyperGrad.Estimators.Mapping;
 internal sealed class RegressionMlpMappingFactory : CustomMappingFactory<MlpMappingInput, RegressionMlpOutput>
 {
     /// <inheritdoc />
-    public override Action<MlpMappingInput, RegressionMlpOutput> GetMapping() => MlpNetworkSlots.Take(HyperGradMlpTask.Regression).MapRegression;
+    public override Action<MlpMappingInput, RegressionMlpOutput> GetMapping() => MlpNetworkSlots.Take(PredictionTask.Regression).MapRegression;
 }
