@@ -10,7 +10,7 @@ namespace MLNet.HyperGrad.Tests.Hypergradients;
 [Collection(NativeHandleCountCollection.Name)]
 public sealed class HypergradientLiveTensorTests
 {
-    public static TheoryData<string> Methods => ["unrolled", "exact-reversal", "checkpointed", "drmad", "greedy", "implicit"];
+    public static TheoryData<string> Methods => ["unrolled", "exact-reversal", "checkpointed", "drmad", "greedy", "implicit", "checkpointed-adam"];
 
     [Theory]
     [MemberData(nameof(Methods))]
@@ -21,6 +21,7 @@ public sealed class HypergradientLiveTensorTests
         HyperparameterSet h = new HyperparameterSet()
             .Add(new Hyperparameter("learning_rate", HyperparameterTransform.Log, 5), 0.2)
             .Add(new Hyperparameter("momentum", HyperparameterTransform.Logit), 0.9)
+            .Add(new Hyperparameter("beta2", HyperparameterTransform.Logit), 0.99)
             .Add(new Hyperparameter(MlpInnerProblem.L2Name, HyperparameterTransform.Log, 2), 0.01)
             .Add(new Hyperparameter(MlpInnerProblem.InitScaleName, HyperparameterTransform.Log, 2), 1.0);
         var options = new ReverseModeOptions { Steps = 5 };
@@ -31,6 +32,7 @@ public sealed class HypergradientLiveTensorTests
             "checkpointed" => new CheckpointedReverseMode(options, interval: 2),
             "drmad" => new DrMad(options),
             "greedy" => new GreedyOneStep(options, outerLearningRate: 1),
+            "checkpointed-adam" => new CheckpointedAdamReverseMode(options, interval: 2),
             _ => new ImplicitDifferentiation(new ImplicitDifferentiationOptions { InitialTolerance = 1e-6 }),
         };
         method.Compute(problem, h);
