@@ -84,6 +84,28 @@ public sealed class ReverseModeTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Compute_BlockSchedules_AllReverseModesMatchCentralDifferences()
+    {
+        using MlpInnerProblem problem = Problem();
+        HyperparameterSet h = new HyperparameterSet()
+            .Add(new Hyperparameter("learning_rate", HyperparameterTransform.Log, 4), [0.4, 0.3, 0.35, 0.2])
+            .Add(new Hyperparameter("momentum", HyperparameterTransform.Logit, 3), [0.9, 0.5, 0.8]);
+        var options = new ReverseModeOptions { Steps = Steps };
+        var unrolled = new UnrolledReverseMode(options);
+
+        double[] numeric = FiniteDifferences.Gradient(u => unrolled.Compute(problem, h.WithUnconstrained(u)).OuterLoss, h.FlattenUnconstrained(), 1e-5);
+
+        foreach (IHypergradientMethod method in new IHypergradientMethod[] { unrolled, new ExactReversalReverseMode(options), new CheckpointedReverseMode(options) })
+        {
+            double[] analytic = method.Compute(problem, h).Flatten(h);
+            output.WriteLine($"{method.Name}: max relative error vs finite differences {MaxRelativeError(numeric, analytic):E3}");
+            FiniteDifferences.AssertClose(numeric, analytic, 1e-4);
+        }
+
+        Assert.All(numeric, g => Assert.NotEqual(0.0, g));
+    }
+
+    [Fact]
     public void Compute_DrMadOneStep_EqualsExactReverseMode()
     {
         using MlpInnerProblem problem = Problem();
