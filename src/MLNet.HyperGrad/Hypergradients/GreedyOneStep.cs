@@ -1,0 +1,127 @@
+using MLNet.HyperGrad.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLNet.HyperGrad.Hypergradients;
+
+/// <summary>
+/// Greedy one-step hypergradients applied online during a single training run (Luketina, Berglund,
+/// Greff and Raiko 2016, "Scalable gradient-based tuning of continuous regularization hyperparameters", T1–T2).
+/// </summary>
+/// <remarks>
+/// At each inner step t the method differentiates the outer loss after that one step,
+/// L_outer(w_t − η_t(μ_t v_t + ∇L_t(w_t, h))), with respect to the hyperparameters (w_t and v_t held
+/// fixed), and, when <see cref="OuterLearningRate"/> is positive, moves the unconstrained hyperparameters
+/// against it before the next step. The result's gradients are the mean one-step hypergradients over the
+/// run; <see cref="TunedHyperparameters"/> holds the hyperparameters at its end. With one step and no
+/// tuning, the hypergradient is exact.
+/// </remarks>
+public sealed class GreedyOneStep : IHypergradientMethod
+{
+    /// <summary>Creates the method.</summary>
+    /// <param name="options">The inner run; null for the defaults.</param>
+    /// <param name="outerLearningRate">β, the step of the online update u ← u − β·(one-step hypergradient); 0 only measures.</param>
+    /// <exception cref="ArgumentOutOfRangeException">β is negative or not finite.</exception>
+    public GreedyOneStep(ReverseModeOptions? options = null, double outerLearningRate = 0)
+    {
+        if (!(outerLearningRate >= 0 && double.IsFinite(outerLearningRate)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(outerLearningRate), outerLearningRate, "The outer learning rate must be finite and at least 0.");
+        }
+
+        Options = options ?? new ReverseModeOptions();
+        OuterLearningRate = outerLearningRate;
+    }
+
+    /// <summary>Gets the options.</summary>
+    public ReverseModeOptions Options { get; }
+
+    /// <summary>Gets β, the step of the online update.</summary>
+    public double OuterLearningRate { get; }
+
+    /// <summary>Gets the hyperparameters at the end of the last run (a copy; equal to the input when β = 0).</summary>
+    public HyperparameterSet? TunedHyperparameters { get; private set; }
+
+    /// <inheritdoc/>
+    public string Name => "greedy";
+
+    /// <inheritdoc/>
+    /// <exception cref="HyperGradException">The inner training diverged (a loss is not finite).</exception>
+    public HypergradientResult Compute(IInnerProblem problem, HyperparameterSet hyperparameters)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        ArgumentNullException.ThrowIfNull(hyperparameters);
+        Options.Validate(hyperparameters);
+        long start = Options.TimeProvider.GetTimestamp();
+        long[][] shapes = [.. problem.WeightShapes];
+        HyperparameterSet current = hyperparameters.WithUnconstrained(hyperparameters.FlattenUnconstrained());
+        double[] sum = new double[current.ElementCount];
+        double[] w;
+        using (torch.NewDisposeScope())
+        {
+            w = FlatTensors.Flatten(problem.InitialWeights(current.CreateTensors()));
+        }
+
+        double[] v = new double[w.Length];
+        for (int t = 0; t < Options.Steps; t++)
+        {
+            using var scope = torch.NewDisposeScope();
+            HyperparameterTensors h = current.CreateTensors();
+            Tensor[] weights = FlatTensors.Leaves(w, shapes);
+            Tensor[] velocities = FlatTensors.Unflatten(v, shapes);
+            Tensor[] g = TorchAutograd.Grad([problem.TrainingLoss(weights, h, t)], weights, createGraph: true);
+            Tensor lrs = h.Constrained(Options.LearningRateName).reshape(-1);
+            Tensor mus = h.Constrained(Options.MomentumName).reshape(-1);
+            Tensor lr = lrs[Options.EntryOf(t, (int)lrs.shape[0])];
+            Tensor mu = mus[Options.EntryOf(t, (int)mus.shape[0])];
+            Tensor[] nextV = [.. velocities.Zip(g, (a, b) => (mu * a) + b)];
+            Tensor[] nextW = [.. weights.Zip(nextV, (a, b) => a - (lr * b))];
+            Tensor outer = problem.OuterLoss(nextW, h);
+            double[] hypergradient = FlatTensors.Flatten(TorchAutograd.Grad([outer], h.Leaves, allowUnused: true));
+            if (!double.IsFinite(outer.item<double>()) || hypergradient.Any(x => !double.IsFinite(x)))
+            {
+                throw new HyperGradException($"Greedy one-step: the outer loss or its hypergradient is not finite at inner step {t}; the inner training diverged.");
+            }
+
+            w = FlatTensors.Flatten(nextW);
+            v = FlatTensors.Flatten(nextV);
+            double[] u = current.FlattenUnconstrained();
+            for (int i = 0; i < sum.Length; i++)
+            {
+                sum[i] += hypergradient[i];
+                u[i] -= OuterLearningRate * hypergradient[i];
+            }
+
+            if (OuterLearningRate > 0)
+            {
+                current = current.WithUnconstrained(u);
+            }
+        }
+
+        double outerLoss;
+        using (torch.NewDisposeScope())
+        {
+            outerLoss = problem.OuterLoss(FlatTensors.Unflatten(w, shapes), current.CreateTensors()).item<double>();
+        }
+
+        TunedHyperparameters = current;
+        var named = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        int offset = 0;
+        foreach (Hyperparameter d in current.Definitions)
+        {
+            named[d.Name] = [.. sum.Skip(offset).Take(d.ElementCount).Select(x => x / Options.Steps)];
+            offset += d.ElementCount;
+        }
+
+        var cost = new HypergradientCost
+        {
+            Elapsed = Options.TimeProvider.GetElapsedTime(start),
+            GradientEvaluations = Options.Steps,
+            HessianVectorProducts = Options.Steps,
+        };
+        return new HypergradientResult(outerLoss, named, cost);
+    }
+
+    /// <inheritdoc/>
+    public void Reset() => TunedHyperparameters = null;
+}

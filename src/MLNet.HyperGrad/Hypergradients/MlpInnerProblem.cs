@@ -1,0 +1,184 @@
+using System.Globalization;
+using MLNet.HyperGrad.Data;
+using MLNet.HyperGrad.Models;
+using MLNet.HyperGrad.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLNet.HyperGrad.Hypergradients;
+
+/// <summary>Training an <see cref="Mlp"/> classifier by cross-entropy on a training set, judged by cross-entropy on a validation set, in float64.</summary>
+/// <remarks>
+/// Hyperparameters it reads, when present in the set: <see cref="L2Name"/> (shape [layers]) adds
+/// ½ Σ_l λ_l ‖W_l‖² (weights, not biases); <c>l2.w{l}</c> (shaped like layer l's weight) adds
+/// ½ Σ λ ⊙ W_l²; <see cref="InitScaleName"/> (shape [layers]) multiplies layer l's initial weight and bias,
+/// which are otherwise PyTorch's default initialization drawn once from the seed. Inner step t uses
+/// the training rows t·B … t·B + B − 1 (modulo the row count), B the batch size. With one layer this is
+/// softmax regression.
+/// </remarks>
+public sealed class MlpInnerProblem : IInnerProblem, IDisposable
+{
+    /// <summary>The name of the per-layer L2 hyperparameter, shape [layers].</summary>
+    public const string L2Name = "l2";
+
+    /// <summary>The name of the per-layer init-scale hyperparameter, shape [layers].</summary>
+    public const string InitScaleName = "init_scale";
+
+    private readonly Tensor trainX;
+    private readonly Tensor trainY;
+    private readonly Tensor validationX;
+    private readonly Tensor validationY;
+    private readonly ParameterSet baseWeights;
+
+    /// <summary>Creates the problem; copies the data into float64 tensors.</summary>
+    /// <param name="mlp">The architecture; its input size must match the features and its output size the classes.</param>
+    /// <param name="train">The classification training set.</param>
+    /// <param name="validation">The classification validation set, same features.</param>
+    /// <param name="batchSize">Rows per inner step, at least 1; the whole set when at least its row count.</param>
+    /// <param name="seed">Seed of the initial weights.</param>
+    /// <exception cref="ArgumentException">A set is not classification, or sizes do not fit.</exception>
+    public MlpInnerProblem(Mlp mlp, TabularDataset train, TabularDataset validation, int batchSize, ulong seed)
+    {
+        ArgumentNullException.ThrowIfNull(mlp);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(validation);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        foreach ((TabularDataset set, string name) in new[] { (train, nameof(train)), (validation, nameof(validation)) })
+        {
+            if (set.Task != TaskKind.Classification || set.FeatureCount != mlp.LayerSizes[0] || set.ClassCount > mlp.LayerSizes[^1])
+            {
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The {name} set must be classification with {mlp.LayerSizes[0]} features and at most {mlp.LayerSizes[^1]} classes; got {set.Task} with {set.FeatureCount} features and {set.ClassCount} classes."), name);
+            }
+        }
+
+        Mlp = mlp;
+        BatchSize = Math.Min(batchSize, train.Rows);
+        (trainX, trainY) = ToFloat64(train);
+        (validationX, validationY) = ToFloat64(validation);
+        using var generator = new torch.Generator(seed);
+        baseWeights = mlp.CreateParameters(generator, ScalarType.Float64);
+        WeightShapes = [.. baseWeights.Select(t => t.shape)];
+    }
+
+    /// <summary>Gets the architecture.</summary>
+    public Mlp Mlp { get; }
+
+    /// <summary>Gets the rows per inner step.</summary>
+    public int BatchSize { get; }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<long[]> WeightShapes { get; }
+
+    /// <summary>The name of the per-weight L2 hyperparameter of a layer, shaped like its weight.</summary>
+    /// <param name="layer">The layer, from 0.</param>
+    /// <returns>"l2.w{layer}".</returns>
+    public static string PerWeightL2Name(int layer) => L2Name + "." + Mlp.WeightName(layer);
+
+    /// <inheritdoc/>
+    public Tensor[] InitialWeights(HyperparameterTensors hyperparameters)
+    {
+        ArgumentNullException.ThrowIfNull(hyperparameters);
+        if (!hyperparameters.Contains(InitScaleName))
+        {
+            return [.. baseWeights.Select(t => t.detach().clone())];
+        }
+
+        Tensor scale = hyperparameters.Constrained(InitScaleName);
+        CheckLayers(scale, InitScaleName);
+        var result = new Tensor[baseWeights.Count];
+        for (int i = 0; i < baseWeights.Count; i++)
+        {
+            result[i] = baseWeights[i].detach() * scale[i / 2];
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc/>
+    public Tensor TrainingLoss(IReadOnlyList<Tensor> weights, HyperparameterTensors hyperparameters, int? step)
+    {
+        ArgumentNullException.ThrowIfNull(hyperparameters);
+        Tensor x = trainX;
+        Tensor y = trainY;
+        if (step is int t && BatchSize < trainX.shape[0])
+        {
+            long rows = trainX.shape[0];
+            long start = (long)t * BatchSize % rows;
+            if (start + BatchSize <= rows)
+            {
+                x = trainX.narrow(0, start, BatchSize);
+                y = trainY.narrow(0, start, BatchSize);
+            }
+            else
+            {
+                Tensor index = (torch.arange(start, start + BatchSize, ScalarType.Int64) % rows);
+                x = trainX.index_select(0, index);
+                y = trainY.index_select(0, index);
+            }
+        }
+
+        Tensor loss = Losses.Compute(LossKind.CrossEntropy, Mlp.Forward(weights, x), y);
+        return loss + Penalty(weights, hyperparameters);
+    }
+
+    /// <inheritdoc/>
+    public Tensor OuterLoss(IReadOnlyList<Tensor> weights, HyperparameterTensors hyperparameters) =>
+        Losses.Compute(LossKind.CrossEntropy, Mlp.Forward(weights, validationX), validationY);
+
+    /// <summary>Releases the data and initial weights.</summary>
+    public void Dispose()
+    {
+        trainX.Dispose();
+        trainY.Dispose();
+        validationX.Dispose();
+        validationY.Dispose();
+        baseWeights.Dispose();
+    }
+
+    private static (Tensor X, Tensor Y) ToFloat64(TabularDataset set)
+    {
+        using TensorDataset tensors = set.ToTensors();
+        Tensor x = tensors.Features.to(ScalarType.Float64).DetachFromDisposeScope();
+        Tensor y = tensors.Labels.clone().DetachFromDisposeScope();
+        return (x, y);
+    }
+
+    private Tensor Penalty(IReadOnlyList<Tensor> weights, HyperparameterTensors hyperparameters)
+    {
+        Tensor penalty = torch.zeros([], ScalarType.Float64);
+        if (hyperparameters.Contains(L2Name))
+        {
+            Tensor l2 = hyperparameters.Constrained(L2Name);
+            CheckLayers(l2, L2Name);
+            for (int l = 0; l < Mlp.LayerCount; l++)
+            {
+                penalty = penalty + (0.5 * l2[l] * weights[2 * l].square().sum());
+            }
+        }
+
+        for (int l = 0; l < Mlp.LayerCount; l++)
+        {
+            string name = PerWeightL2Name(l);
+            if (hyperparameters.Contains(name))
+            {
+                Tensor l2 = hyperparameters.Constrained(name);
+                if (!l2.shape.SequenceEqual(weights[2 * l].shape))
+                {
+                    throw new ArgumentException($"Hyperparameter \"{name}\" must have the shape of weight {Mlp.WeightName(l)}, [{string.Join(", ", weights[2 * l].shape)}]; got [{string.Join(", ", l2.shape)}].", nameof(hyperparameters));
+                }
+
+                penalty = penalty + (0.5 * (l2 * weights[2 * l].square()).sum());
+            }
+        }
+
+        return penalty;
+    }
+
+    private void CheckLayers(Tensor t, string name)
+    {
+        if (t.dim() != 1 || t.shape[0] != Mlp.LayerCount)
+        {
+            throw new ArgumentException($"Hyperparameter \"{name}\" must have shape [{Mlp.LayerCount}] (one per layer); got [{string.Join(", ", t.shape)}].", nameof(t));
+        }
+    }
+}

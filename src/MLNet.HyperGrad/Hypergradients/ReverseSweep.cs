@@ -1,0 +1,178 @@
+using MLNet.HyperGrad.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLNet.HyperGrad.Hypergradients;
+
+/// <summary>
+/// The reverse pass shared by the reverse-mode methods: adjoints of the weights and velocities of
+/// v_{t+1} = μ_t v_t + ∇L_t(w_t, h), w_{t+1} = w_t − η_t v_{t+1}, accumulated backwards from the outer
+/// loss with vector-Jacobian and Hessian-vector products. The methods differ only in how they obtain
+/// each earlier state (exact reversal, recomputation from checkpoints, interpolation).
+/// </summary>
+internal sealed class ReverseSweep
+{
+    private readonly IInnerProblem problem;
+    private readonly HyperparameterSet set;
+    private readonly HyperparameterTensors h;
+    private readonly ReverseModeOptions options;
+    private readonly long[][] shapes;
+    private readonly double[][] leafGradients;
+    private double[] dW = [];
+    private double[] dV = [];
+
+    /// <param name="problem">The inner problem.</param>
+    /// <param name="set">The hyperparameters.</param>
+    /// <param name="h">Their leaves.</param>
+    /// <param name="options">The inner run.</param>
+    /// <param name="learningRates">η per schedule entry.</param>
+    /// <param name="momenta">μ per schedule entry, as the forward pass used it.</param>
+    public ReverseSweep(IInnerProblem problem, HyperparameterSet set, HyperparameterTensors h, ReverseModeOptions options, double[] learningRates, double[] momenta)
+    {
+        this.problem = problem;
+        this.set = set;
+        this.h = h;
+        this.options = options;
+        LearningRates = learningRates;
+        Momenta = momenta;
+        shapes = [.. problem.WeightShapes];
+        leafGradients = [.. set.Definitions.Select(d => new double[d.ElementCount])];
+        LearningRateAdjoints = new double[learningRates.Length];
+        MomentumAdjoints = new double[momenta.Length];
+    }
+
+    public double[] LearningRates { get; }
+
+    public double[] Momenta { get; }
+
+    public double[] LearningRateAdjoints { get; }
+
+    public double[] MomentumAdjoints { get; }
+
+    public double OuterLoss { get; private set; }
+
+    public long Gradients { get; private set; }
+
+    public long Products { get; private set; }
+
+    public double LearningRate(int t) => LearningRates[options.EntryOf(t, LearningRates.Length)];
+
+    public double Momentum(int t) => Momenta[options.EntryOf(t, Momenta.Length)];
+
+    /// <summary>The training-loss gradient at weights w for step t (float64, a fresh graph: recomputation gives the same bits).</summary>
+    public static double[] TrainingGradient(IInnerProblem problem, HyperparameterTensors h, double[] w, long[][] shapes, int t)
+    {
+        using var scope = torch.NewDisposeScope();
+        Tensor[] weights = FlatTensors.Leaves(w, shapes);
+        return FlatTensors.Flatten(TorchAutograd.Grad([problem.TrainingLoss(weights, h, t)], weights, createGraph: true));
+    }
+
+    /// <summary>One float64 forward step in place: v ← μ v + g, w ← w − η v.</summary>
+    public static void ForwardStep(double[] w, double[] v, double[] g, double learningRate, double momentum)
+    {
+        for (int i = 0; i < w.Length; i++)
+        {
+            v[i] = (momentum * v[i]) + g[i];
+            w[i] -= learningRate * v[i];
+        }
+    }
+
+    /// <summary>Evaluates the outer loss at the final weights and seeds the adjoints with its gradient.</summary>
+    public void Start(double[] finalWeights)
+    {
+        using var scope = torch.NewDisposeScope();
+        Tensor[] w = FlatTensors.Leaves(finalWeights, shapes);
+        Tensor outer = problem.OuterLoss(w, h);
+        OuterLoss = outer.item<double>();
+        if (!double.IsFinite(OuterLoss))
+        {
+            throw new HyperGradException($"Reverse mode: the outer loss after {options.Steps} steps is {OuterLoss}; the inner training diverged (lower the learning rate).");
+        }
+
+        Tensor[] grads = TorchAutograd.Grad([outer], [.. w, .. h.Leaves], allowUnused: true);
+        dW = FlatTensors.Flatten(grads.Take(w.Length));
+        dV = new double[dW.Length];
+        Accumulate(grads.Skip(w.Length));
+    }
+
+    /// <summary>Moves the adjoints from step t + 1 back to step t.</summary>
+    /// <param name="t">The step.</param>
+    /// <param name="velocityAfter">v_{t+1}.</param>
+    /// <param name="weightsBefore">w_t.</param>
+    /// <param name="velocityBefore">Given ∇L_t(w_t) (as the forward pass computed it), returns v_t.</param>
+    public void Step(int t, double[] velocityAfter, double[] weightsBefore, Func<double[], double[]> velocityBefore)
+    {
+        double lr = LearningRate(t);
+        double mu = Momentum(t);
+        LearningRateAdjoints[options.EntryOf(t, LearningRates.Length)] -= Dot(dW, velocityAfter);
+        for (int i = 0; i < dV.Length; i++)
+        {
+            dV[i] -= lr * dW[i];
+        }
+
+        using var scope = torch.NewDisposeScope();
+        Tensor[] w = FlatTensors.Leaves(weightsBefore, shapes);
+        Tensor[] g = TorchAutograd.Grad([problem.TrainingLoss(w, h, t)], w, createGraph: true);
+        Gradients++;
+        double[] previous = velocityBefore(FlatTensors.Flatten(g));
+        MomentumAdjoints[options.EntryOf(t, Momenta.Length)] += Dot(dV, previous);
+        Tensor[] grads = TorchAutograd.Grad([FlatTensors.Inner(g, FlatTensors.Unflatten(dV, shapes))], [.. w, .. h.Leaves], allowUnused: true);
+        Products++;
+        double[] hvp = FlatTensors.Flatten(grads.Take(w.Length));
+        for (int i = 0; i < dW.Length; i++)
+        {
+            dW[i] += hvp[i];
+            dV[i] *= mu;
+        }
+
+        Accumulate(grads.Skip(w.Length));
+    }
+
+    /// <summary>Adds the initial weights' and the schedule's contributions; returns the gradients by name (unconstrained).</summary>
+    public Dictionary<string, double[]> Finish()
+    {
+        using (torch.NewDisposeScope())
+        {
+            Tensor[] init = problem.InitialWeights(h);
+            Tensor[] adjoints = FlatTensors.Unflatten(dW, shapes);
+            int[] live = [.. Enumerable.Range(0, init.Length).Where(i => init[i].requires_grad)];
+            if (live.Length > 0)
+            {
+                Accumulate(TorchAutograd.Grad([.. live.Select(i => init[i])], h.Leaves, [.. live.Select(i => adjoints[i])], allowUnused: true));
+            }
+
+            Tensor lrValues = h.Constrained(options.LearningRateName);
+            Tensor muValues = h.Constrained(options.MomentumName);
+            Accumulate(TorchAutograd.Grad(
+                [lrValues, muValues],
+                h.Leaves,
+                [TensorData.FromSpan<double>(LearningRateAdjoints, lrValues.shape), TensorData.FromSpan<double>(MomentumAdjoints, muValues.shape)],
+                allowUnused: true));
+        }
+
+        var named = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        for (int i = 0; i < leafGradients.Length; i++)
+        {
+            named[set.Definitions[i].Name] = leafGradients[i];
+        }
+
+        return named;
+    }
+
+    private static double Dot(double[] a, double[] b) => ConjugateGradient.Dot(a, b);
+
+    private void Accumulate(IEnumerable<Tensor> gradients)
+    {
+        int i = 0;
+        foreach (Tensor g in gradients)
+        {
+            double[] values = TensorData.ToArray<double>(g);
+            for (int j = 0; j < values.Length; j++)
+            {
+                leafGradients[i][j] += values[j];
+            }
+
+            i++;
+        }
+    }
+}
