@@ -39,6 +39,42 @@ public sealed class ConditionalExperimentTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_NewStudyWithAChoiceOfTrainers_StartsWithEveryTrainersDefaults()
+    {
+        using var runner = new TrainerChoiceRunner();
+        var space = TrainerChoiceRunner.Space();
+        await new HyperGradExperiment()
+            .AddSearchSpace("pipeline", space)
+            .SetTrialRunner(runner)
+            .SetSeed(3)
+            .WithHyperGrad(o => o.Tuner = TunerKind.Random)
+            .SetMaxModelToExplore(5)
+            .RunAsync();
+
+        Parameter[] ran = [.. runner.Ran];
+
+        // The default branch first, then the others in the branches' order, each at its own defaults; then the tuner.
+        Assert.Equal(5, ran.Length);
+        Assert.Equal(["mlp", "lightgbm", "sdca"], ran.Take(3).Select(p => p["pipeline"]["trainer"].AsType<string>()));
+        foreach (Parameter start in ran.Take(3))
+        {
+            string trainer = start["pipeline"]["trainer"].AsType<string>();
+            SearchSpace branch = space.Branches[trainer];
+            Assert.Equal(branch.SampleFromFeatureSpace(branch.Default).ToString(), start["pipeline"][trainer].ToString());
+        }
+    }
+
+    [Fact]
+    public void StartPoints_PlainSpace_IsTheDefaultAlone()
+    {
+        var space = new SearchSpace { ["x"] = new UniformDoubleOption(0, 1, defaultValue: 0.25) };
+
+        Parameter[] starts = [.. HyperGradExperiment.StartPoints(space)];
+
+        Assert.Equal("""{"x":0.25}""", Assert.Single(starts).ToString());
+    }
+
+    [Fact]
     public async Task RunAsync_ResumedWithAnotherTrainerList_NamesTheSelectorsBranches()
     {
         using var storage = new SqliteStudyStorage(Path.Combine(directory, "study.db"));

@@ -11,7 +11,7 @@ public sealed partial class HyperGradExperiment
     private const int MaxDuplicateProposals = 16;
 
     /// <summary>Whether the next trial of this run is the study's first, at the search space's declared defaults (see <see cref="NextTrialAsync"/>).</summary>
-    private bool startPointPending;
+    private Queue<Parameter> pendingStartPoints = new();
 
     /// <summary>Runs the experiment until a stop condition holds.</summary>
     /// <param name="cancellationToken">Stops the run: running trials are cancelled and recorded as interrupted.</param>
@@ -28,7 +28,7 @@ public sealed partial class HyperGradExperiment
 
         TrialResult? best = null;
         bool anySuccess = false;
-        startPointPending = session.PreviousTrials.Count == 0;
+        pendingStartPoints = session.PreviousTrials.Count == 0 ? new Queue<Parameter>(StartPoints(searchSpace)) : new Queue<Parameter>();
         foreach (var record in session.PreviousTrials.Where(t => t.IsFinished))
         {
             TrialResult replayed = StudySession.Replay(record);
@@ -145,9 +145,34 @@ public sealed partial class HyperGradExperiment
     }
 
     /// <summary>
+    /// The start points of a new study: the space's defaults, then, for every top-level choice among
+    /// branches (a <see cref="ConditionalSearchSpace"/>, such as a choice of trainer), the same defaults
+    /// with each other branch chosen, in the branches' order.
+    /// </summary>
+    internal static IEnumerable<Parameter> StartPoints(SearchSpace space)
+    {
+        double[] defaults = space.Default;
+        yield return space.SampleFromFeatureSpace(defaults);
+        foreach (FeatureDimension dimension in space.FeatureDimensions.Where(d => d.Branches is not null && d.ActiveWhen.Count == 0))
+        {
+            int levels = dimension.Branches!.Count;
+            int defaultLevel = Math.Min(levels - 1, (int)(defaults[dimension.Index] * levels));
+            for (int level = 0; level < levels; level++)
+            {
+                if (level != defaultLevel)
+                {
+                    double[] point = (double[])defaults.Clone();
+                    point[dimension.Index] = (level + 0.5) / levels;
+                    yield return space.SampleFromFeatureSpace(point);
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// The next trial to run, recorded in the study: the retry of an interrupted trial if one is left
     /// (claimed atomically, so two processes never retry the same trial); in a new study, first the
-    /// search space's declared defaults (<see cref="SearchSpace.Default"/>), whose result reaches the
+    /// search space's declared defaults (<see cref="SearchSpace.Default"/>, and with a choice of trainers every trainer's: <see cref="StartPoints"/>), whose results reach the
     /// tuner through <see cref="ITuner.Update"/> like any other; otherwise the tuner's
     /// proposal. A proposal some trial of the study already has (another process made it first) is
     /// discarded and the tuner asked again with the study's next free number; after
@@ -163,13 +188,12 @@ public sealed partial class HyperGradExperiment
             return Start(retry.Number, Parameter.FromJson(retry.ParametersJson), retry.RetryOf);
         }
 
-        if (startPointPending)
+        while (pendingStartPoints.TryDequeue(out Parameter? start))
         {
             // A new study starts at the space's declared defaults (for the MLP: one epoch at a large batch),
-            // so that any budget that fits one cheap trial yields a model. Another process that started the
-            // study first took it; then this one goes on with the tuner.
-            startPointPending = false;
-            Parameter start = searchSpace.SampleFromFeatureSpace(searchSpace.Default);
+            // so that any budget that fits one cheap trial yields a model; with a choice of trainers, at every
+            // trainer's defaults in turn (AutoML's cheap starting points). A start another process of the
+            // study already took is skipped; then this one goes on with the tuner.
             if (await session.TryStartTrialAsync(start, acceptDuplicate: false) is int startNumber)
             {
                 return Start(startNumber, start, null);
