@@ -12,6 +12,11 @@ internal sealed record PipelineData(IDataView Train, IDataView? Validation, IDat
     /// <summary>Gets the number of cross-validation folds, or 0 for a holdout split.</summary>
     public int Folds { get; init; }
 
+    /// <summary>Gets what the user should know about the data before tuning starts (too few validation rows), as <see cref="TuneData.Warnings"/> says it.</summary>
+    public IReadOnlyList<string> Warnings => Folds < 2 && ValidationRows < TuneData.FewValidationRows
+        ? [$"only {ValidationRows} validation row(s): each one moves the validation score by {100.0 / ValidationRows:0.#} %, so trials will tie or rank by chance; give more data or a --validation-dataset with at least {TuneData.FewValidationRows} rows"]
+        : [];
+
     /// <summary>Gets how trials are scored, in words.</summary>
     public string Scheme { get; init; } = string.Empty;
 

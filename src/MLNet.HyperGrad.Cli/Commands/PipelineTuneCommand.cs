@@ -19,16 +19,16 @@ namespace MLNet.HyperGrad.Cli.Commands;
 /// </summary>
 /// <remarks>
 /// The output folder gets model.zip (the best trial's pipeline fitted on the training rows, class names restored), the
-/// config, a consumer project, trials.csv and report.html. <c>--trainers mlp</c> alone keeps the tensor path of
-/// <see cref="TuneCommand"/> (model/ folder, --max-epochs).
+/// config, a consumer project, trials.csv and report.html. The MLP is <see cref="TunableTrainers.Mlp"/> here, its epochs
+/// range narrowed by --max-epochs; only Fashion-MNIST keeps the tensor path of <see cref="TuneCommand"/> (model/ folder).
 /// </remarks>
 internal static class PipelineTuneCommand
 {
     /// <summary>The experiment's key for the conditional space: parameters read <c>{"pipeline": {"trainer": "lightgbm", "lightgbm": {...}}}</c>.</summary>
     public const string SpaceKey = "pipeline";
 
-    /// <summary>Whether a run takes this path: a CSV, with trainers other than the MLP alone.</summary>
-    public static bool Applies(TuneSettings settings) => !settings.IsFashionMnist && !(settings.Trainers.Count == 1 && settings.Trainers[0] == "mlp");
+    /// <summary>Whether a run takes this path: every CSV run, whatever its trainers (the MLP alone included); Fashion-MNIST keeps the tensor path.</summary>
+    public static bool Applies(TuneSettings settings) => !settings.IsFashionMnist;
 
     public static async Task<int> RunAsync(TuneSettings settings, CancellationToken cancellationToken)
     {
@@ -48,6 +48,11 @@ internal static class PipelineTuneCommand
         settings.ToConfig(schema).Save(configPath);
 
         AnsiConsole.MarkupLine($"[bold]hypergrad {settings.Task.ToString().ToLowerInvariant()}[/] on {Markup.Escape(data.Description)}; {Markup.Escape(data.Scheme)}");
+        foreach (string warning in data.Warnings)
+        {
+            AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(warning)}");
+        }
+
         AnsiConsole.MarkupLine($"{TaskName(task)}; trainers {string.Join(", ", trainers.Select(t => t.Name))}; metric {metricName}; ML.NET featurization (missing means, one-hot, mean-variance normalization) fitted on training rows");
         AnsiConsole.MarkupLine($"config {Markup.Escape(configPath)} (`hypergrad run` with it runs this again: it resumes the study, or starts it anew without one)");
 
@@ -59,7 +64,7 @@ internal static class PipelineTuneCommand
             return TabularFeaturizer.Create(ml, schema, binary).Append(trainers.First(t => t.Name == name).CreateEstimator(ml, task, choice[name]));
         }
 
-        var space = new ConditionalSearchSpace(trainers.Select(t => KeyValuePair.Create(t.Name, t.CreateSearchSpace())));
+        var space = Space(trainers, settings.MaxEpochs);
         using var storage = new SqliteStudyStorage(settings.ResolvedStoragePath);
         StudyRecord? existing = await storage.GetStudyAsync(settings.ResolvedStudyName, cancellationToken);
         IReadOnlyList<TrialRecord> before = existing is null ? [] : await storage.GetTrialsAsync(existing.Id, cancellationToken);
@@ -100,6 +105,7 @@ internal static class PipelineTuneCommand
         int remaining = settings.MaxTrials is int max ? max - finishedBefore : int.MaxValue;
         bool cancelled = false;
         bool noTrialFinished = false;
+        TrialResult? bestOfRun = null;
         if (remaining > 0)
         {
             if (settings.MaxTrials is not null)
@@ -110,7 +116,7 @@ internal static class PipelineTuneCommand
             AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"setup took {setup.TotalSeconds:F1} s of --train-time {settings.TrainTimeSeconds} s: tuning for {tuningSeconds} s"));
             try
             {
-                await experiment.RunAsync(cancellationToken);
+                bestOfRun = await experiment.RunAsync(cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -126,8 +132,11 @@ internal static class PipelineTuneCommand
             }
             catch (StorageException ex) when (ex.InnerException is SearchSpaceMismatchException mismatch)
             {
-                throw new ArgumentException($"cannot resume study \"{settings.ResolvedStudyName}\": this run tunes another search space ({string.Join("; ", mismatch.Differences)}), e.g. other --trainers. To tune the new space, start a new study with --study <name> (or another -o).", ex);
+                throw new ArgumentException(ExplainMismatch(mismatch, settings, trainers), ex);
             }
+
+            // Ctrl+C may end the run with the best trial so far instead of an exception: it is still a cancelled run (exit 130, no model.zip).
+            cancelled |= cancellationToken.IsCancellationRequested;
         }
         else
         {
@@ -140,6 +149,11 @@ internal static class PipelineTuneCommand
         if (noTrialFinished)
         {
             Console.Error.WriteLine($"hypergrad: no trial finished within --train-time {settings.TrainTimeSeconds} s (setup took {setup.TotalSeconds:F1} s); give more --train-time, or fewer or faster --trainers.");
+        }
+
+        if (bestOfRun is PipelineTrialResult { Folds.Count: >= 2 } folds)
+        {
+            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"best trial {folds.TrialSettings.TrialId}: {metricName} {folds.Metric:0.0000} ± {folds.MetricStandardDeviation:0.0000} (mean ± std over {folds.Folds.Count} folds: {string.Join(", ", folds.Folds.Select(f => f.Metric.ToString("0.0000", CultureInfo.InvariantCulture)))})"));
         }
 
         var listed = new List<string>();
@@ -195,6 +209,29 @@ internal static class PipelineTuneCommand
         AnsiConsole.MarkupLine($"consumer project {Markup.Escape(name)}/: `dotnet pack src/MLNet.HyperGrad -c Release -o {Markup.Escape(settings.ResolvedPackageSource)}` once, then `dotnet run --project {Markup.Escape(Path.Combine(outputDirectory, name))} -- data.csv`");
         return [PipelineModel.FileName, name + "/"];
     }
+
+    /// <summary>The study's conditional space: each trainer's own space, the MLP's epochs range narrowed to --max-epochs.</summary>
+    private static ConditionalSearchSpace Space(IReadOnlyList<TunableTrainer> trainers, int maxEpochs) =>
+        new(trainers.Select(t => KeyValuePair.Create(t.Name, t == TunableTrainers.Mlp ? MlpTrialRunner.CreateSearchSpace(maxEpochs) : t.CreateSearchSpace())));
+
+    /// <summary>Says in the command's own terms why a study cannot be resumed: --max-epochs with both values when only the MLP's epochs differ, else the differences.</summary>
+    private static string ExplainMismatch(SearchSpaceMismatchException mismatch, TuneSettings settings, IReadOnlyList<TunableTrainer> trainers)
+    {
+        const string Fresh = "To tune the new space, start a new study with --study <name> (or another -o).";
+        SearchSpace Experiment(int maxEpochs) => new() { [SpaceKey] = Space(trainers, maxEpochs) };
+        HashSet<string> setByMaxEpochs = [.. SearchSpaceDescription.Compare(SearchSpaceDescription.ToJson(Experiment(settings.MaxEpochs)), Experiment(settings.MaxEpochs + 1)).Select(d => d.KeyPath)];
+        if (trainers.Contains(TunableTrainers.Mlp) && mismatch.Differences.All(d => setByMaxEpochs.Contains(d.KeyPath)) && StudyMaxEpochs(mismatch.Differences) is string studyMaxEpochs)
+        {
+            return $"cannot resume study \"{settings.ResolvedStudyName}\" with --max-epochs {settings.MaxEpochs}: the study was created with --max-epochs {studyMaxEpochs}. Rerun with --max-epochs {studyMaxEpochs} to resume it. {Fresh}";
+        }
+
+        return $"cannot resume study \"{settings.ResolvedStudyName}\": this run tunes another search space ({string.Join("; ", mismatch.Differences)}), e.g. other --trainers. {Fresh}";
+    }
+
+    /// <summary>The largest epochs of the study's space, read from the differences: its max, or 1 when the study has no epochs slot (one fixed value).</summary>
+    private static string? StudyMaxEpochs(IReadOnlyList<SearchSpaceDifference> differences) =>
+        differences.FirstOrDefault(d => d.Property == "max")?.Study
+        ?? (differences.Any(d => d.Property == "presence" && d.Study is null) ? "1" : null);
 
     private static IReadOnlyList<TunableTrainer> Trainers(TuneSettings settings, PredictionTask task)
     {

@@ -12,8 +12,8 @@ using Spectre.Console;
 
 namespace MLNet.HyperGrad.Cli.Commands;
 
-/// <summary><c>hypergrad classification|regression</c>: tunes an MLP on a CSV or Fashion-MNIST, as ML.NET's <c>mlnet</c> CLI does.</summary>
-/// <remarks>It parses flags, shows progress and calls the library; the outputs (model/, trials.csv, report.html) come from <see cref="BestModelWriter"/> and <see cref="StudyOutputs"/>, as in any program that uses the library.</remarks>
+/// <summary><c>hypergrad classification|regression</c>: tunes trainers on a CSV (<see cref="PipelineTuneCommand"/>) or the MLP on Fashion-MNIST, as ML.NET's <c>mlnet</c> CLI does.</summary>
+/// <remarks>It parses flags, shows progress and calls the library. A CSV run goes to <see cref="PipelineTuneCommand"/>; here only Fashion-MNIST is tuned, on tensors, its outputs (model/, trials.csv, report.html) from <see cref="BestModelWriter"/> and <see cref="StudyOutputs"/>, as in any program that uses the library.</remarks>
 internal static class TuneCommand
 {
     public static Command Create(TaskKind task)
@@ -33,14 +33,14 @@ internal static class TuneCommand
         var seed = CliParsers.WholeNumber("--seed", "Seed of the study.", 0);
         var output = new Option<string?>("--output", "-o") { Description = "Output folder (default: hypergrad-output/<study>)." };
         var parallelism = CliParsers.WholeNumber("--parallelism", $"Trials run at once, sharing the cores (default: one per core, at most 4; at most {TuneSettings.MaxParallelism}).", TuneSettings.DefaultParallelism);
-        var maxEpochs = CliParsers.WholeNumber("--max-epochs", "The most epochs a trial may train.", 20);
+        var maxEpochs = CliParsers.WholeNumber("--max-epochs", "The most epochs an MLP trial may train.", 20);
         var cvFolds = CliParsers.OptionalWholeNumber("--cv-folds", $"Score trials by k-fold cross-validation: 0 or 1 for a holdout split, k >= 2 for k folds (default: {CrossValidation.DefaultFolds} folds below {CrossValidation.SmallDataRows} rows, else a holdout split).");
-        var trainers = new Option<string?>("--trainers") { Description = "Trainers to choose among, comma-separated: lightgbm, fasttree, fastforest, sdca, lbfgs, mlp (default: all that suit the task; mlp alone tunes the MLP on tensors, as for fashion-mnist)." };
+        var trainers = new Option<string?>("--trainers") { Description = "Trainers to choose among, comma-separated: lightgbm, fasttree, fastforest, sdca, lbfgs, mlp (default: all that suit the task). A CSV always goes through ML.NET's featurization; fashion-mnist tunes the MLP alone on tensors." };
         var metric = new Option<string?>("--metric") { Description = "The metric trials are scored by (default: accuracy for classification, R² for regression)." };
         var packageSource = new Option<string?>("--package-source") { Description = "The folder holding the MLNet.HyperGrad package, named in the generated project's nuget.config (default: <output>/packages)." };
         var missing = CliParsers.OneOf("--missing", "Missing CSV cells: Error, DropRow or Impute (mean / most frequent, from the training data).", MissingValuePolicy.Impute);
 
-        var command = new Command(name, $"Tune an MLP for {name} on a CSV or Fashion-MNIST, save the best model and a report.")
+        var command = new Command(name, $"Tune trainers for {name} on a CSV (or the MLP on Fashion-MNIST), save the best model and a report.")
         {
             dataset, label, hasHeader, ignore, validation, test, trainTime, maxTrials, tuner, storage, study, seed, output, parallelism, maxEpochs, missing, cvFolds, trainers, metric, packageSource,
         };

@@ -5,11 +5,10 @@ using MLNet.HyperGrad.Data.Idx;
 
 namespace MLNet.HyperGrad.Cli.Commands;
 
-/// <summary>The data of a tuning run: train, validation, optional test, and how CSV rows were encoded.</summary>
+/// <summary>The data of a tensor-path run (Fashion-MNIST): train, validation, optional test; and the checks and constants a CSV run (<see cref="PipelineData"/>) shares.</summary>
 /// <remarks>
 /// Cross-validated (<see cref="Folds"/> ≥ 2), <see cref="Train"/> holds every row (the runner folds it) and
-/// <see cref="Validation"/> none; the CSV's imputation values and categories then come from all the rows,
-/// while the runner standardizes each fold with its own training rows.
+/// <see cref="Validation"/> none.
 /// </remarks>
 internal sealed record TuneData(TabularDataset Train, TabularDataset Validation, TabularDataset? Test, TabularSchema? Schema, string Description)
 {
@@ -57,7 +56,7 @@ internal sealed record TuneData(TabularDataset Train, TabularDataset Validation,
         }
     }
 
-    /// <summary>Reads the data set and splits off validation rows, refusing a CSV with fewer than <see cref="MinimumRows"/> rows.</summary>
+    /// <summary>Reads Fashion-MNIST and splits off validation rows (or folds it); a CSV takes <see cref="PipelineData"/> instead.</summary>
     public static TuneData Load(TuneSettings settings)
     {
         CheckArguments(settings);
@@ -75,49 +74,8 @@ internal sealed record TuneData(TabularDataset Train, TabularDataset Validation,
             return Holdout(split.Train, split.Validation, data.Test, null, Mnist);
         }
 
-        var options = new CsvReadOptions
-        {
-            HasHeader = settings.HasHeader,
-            LabelColumn = settings.LabelColumn,
-            IgnoreColumns = settings.IgnoreColumns,
-            Task = settings.Task,
-            MissingValuePolicy = settings.MissingValues,
-        };
-        TabularDataset trainData;
-        TabularDataset validation;
-        TabularSchema schema;
-        if (settings.ValidationDataset is { } validationPath)
-        {
-            CsvDataset train = CsvReader.Read(settings.Dataset, options);
-            (trainData, schema) = (train.Dataset, train.Schema);
-            validation = CsvReader.Read(validationPath, options, schema).Dataset;
-        }
-        else
-        {
-            // Split before fitting: imputation values and categories come from the training rows only.
-            CsvSplitDataset split = CsvReader.ReadSplit(settings.Dataset, options, ValidationFraction, settings.Seed, stratify: settings.Task == TaskKind.Classification);
-            (trainData, validation, schema) = (split.Split.Train, split.Split.Validation, split.Schema);
-        }
-
-        int rows = trainData.Rows + (settings.ValidationDataset is null ? validation.Rows : 0);
-        if (rows < MinimumRows)
-        {
-            throw new ArgumentException($"--dataset {Path.GetFileName(settings.Dataset)} has {rows} data row(s); tuning needs at least {MinimumRows} (without --validation-dataset, {ValidationFraction * 100:0}% of them are held out to score the trials).");
-        }
-
-        int folds = settings.ValidationDataset is null ? FoldsFor(settings, rows) : 0;
-        if (folds >= 2)
-        {
-            // The holdout read fitted imputation on 80 % of the rows; cross-validation reads every row as training data.
-            CsvDataset all = CsvReader.Read(settings.Dataset, options);
-            (trainData, schema) = (all.Dataset, all.Schema);
-        }
-
-        TabularDataset? test = settings.TestDataset is { } testPath ? CsvReader.Read(testPath, options, schema).Dataset : null;
-        string description = $"{Path.GetFileName(settings.Dataset)} ({rows} rows, {trainData.FeatureCount} features, label \"{schema.LabelColumn}\")";
-        return folds >= 2
-            ? CrossValidated(settings, trainData, test, schema, description, folds)
-            : Holdout(trainData, validation, test, schema, description);
+        // A CSV takes PipelineTuneCommand: raw typed columns and ML.NET's featurization, not our tensor encoding.
+        throw new InvalidOperationException($"The tensor path tunes only fashion-mnist; a CSV run ({settings.Dataset}) takes the ML.NET pipeline path.");
     }
 
     /// <summary>The folds for the data's rows (<see cref="CrossValidation.FoldsFor"/>), with the flag's name in the error.</summary>

@@ -24,7 +24,7 @@ public sealed partial class CliCrossValidationTests : IDisposable
     {
         using HypergradProcess run = Tune("wine");
         Assert.True(run.ExitCode == 0, run.Output + run.Errors);
-        Assert.Contains("5-fold cross-validation (stratified, seeded) on 178 rows (fewer than 200 rows; --cv-folds 0 for a holdout split)", run.Output, StringComparison.Ordinal);
+        Assert.Contains("5-fold cross-validation (seeded) on 178 rows (fewer than 200 rows; --cv-folds 0 for a holdout split)", run.Output, StringComparison.Ordinal);
         // The printed fold metrics are rounded to 4 decimals: their mean and std agree to within rounding.
         Match spread = SpreadLine().Match(run.Output);
         Assert.True(spread.Success, run.Output);
@@ -33,8 +33,8 @@ public sealed partial class CliCrossValidationTests : IDisposable
         Assert.Equal(folds.Average(), double.Parse(spread.Groups["mean"].Value, CultureInfo.InvariantCulture), tolerance: 3e-4);
         double mean = folds.Average();
         Assert.Equal(Math.Sqrt(folds.Average(f => (f - mean) * (f - mean))), double.Parse(spread.Groups["std"].Value, CultureInfo.InvariantCulture), tolerance: 3e-4);
-        Assert.Contains("hyperparameters on all 178 rows for the saved model", run.Output, StringComparison.Ordinal);
-        Assert.True(File.Exists(Path.Combine(directory, "out-wine", "model", "model.json")));
+        Assert.Matches(@"fitting the best trial \(\d+, mlp\) on the 178 training rows for model.zip", run.Output);
+        Assert.True(File.Exists(Path.Combine(directory, "out-wine", "model.zip")));
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public sealed partial class CliCrossValidationTests : IDisposable
         using (HypergradProcess run = Tune("breast_cancer", "--cv-folds", "3"))
         {
             Assert.True(run.ExitCode == 0, run.Output + run.Errors);
-            Assert.Contains("3-fold cross-validation (stratified, seeded) on 569 rows", run.Output, StringComparison.Ordinal);
+            Assert.Contains("3-fold cross-validation (seeded) on 569 rows", run.Output, StringComparison.Ordinal);
             Assert.DoesNotContain("fewer than 200 rows", run.Output, StringComparison.Ordinal);
             Assert.Contains("over 3 folds", run.Output, StringComparison.Ordinal);
         }
@@ -85,6 +85,6 @@ public sealed partial class CliCrossValidationTests : IDisposable
         Assert.Contains("--cv-folds 3 and --validation-dataset both say how to score trials: give one of them", run.Errors, StringComparison.Ordinal);
     }
 
-    [GeneratedRegex(@"best trial \d+: accuracy (?<mean>[0-9.]+) ± (?<std>[0-9.]+) \(mean ± std over 5 folds: (?<folds>[0-9., ]+)\)")]
+    [GeneratedRegex(@"best trial \d+: micro-accuracy (?<mean>[0-9.]+) ± (?<std>[0-9.]+) \(mean ± std over 5 folds: (?<folds>[0-9., ]+)\)")]
     private static partial Regex SpreadLine();
 }

@@ -57,7 +57,7 @@ public sealed class HypergradCliStudyIdentityTests : IDisposable
 
         string error = OneLineExit2(second);
         Assert.Contains("the task was classification, now regression", error, StringComparison.Ordinal);
-        Assert.Contains("the metric was accuracy, now R²", error, StringComparison.Ordinal);
+        Assert.Contains("the metric was micro-accuracy, now r2", error, StringComparison.Ordinal);
         Assert.DoesNotContain("data SHA-256", error, StringComparison.Ordinal);
     }
 
