@@ -6,11 +6,14 @@ using MLNet.HyperGrad.Data.Csv;
 namespace MLNet.HyperGrad.Cli.Commands;
 
 /// <summary>The data of a multi-trainer run: raw typed columns (<see cref="CsvDataViewReader"/>) for ML.NET's featurization, split as <see cref="TuneData"/> splits.</summary>
-/// <remarks>Cross-validated (<see cref="Folds"/> ≥ 2), <see cref="Train"/> holds every row and <see cref="Validation"/> is null: the runner folds the rows, and each fold fits the featurization on its own training rows.</remarks>
+/// <remarks>Cross-validated (<see cref="Folds"/> ≥ 2), <see cref="Train"/> holds every row and <see cref="Validation"/> is null: <see cref="FoldViews"/> fold the rows, and each fold fits the featurization on its own training rows.</remarks>
 internal sealed record PipelineData(IDataView Train, IDataView? Validation, IDataView? Test, TabularSchema Schema, string Description, int TrainRows, int ValidationRows)
 {
     /// <summary>Gets the number of cross-validation folds, or 0 for a holdout split.</summary>
     public int Folds { get; init; }
+
+    /// <summary>Gets the cross-validation folds (seeded; stratified by class for classification), or null for a holdout split.</summary>
+    public IReadOnlyList<(IDataView Train, IDataView Validation)>? FoldViews { get; init; }
 
     /// <summary>Gets what the user should know about the data before tuning starts (too few validation rows), as <see cref="TuneData.Warnings"/> says it.</summary>
     public IReadOnlyList<string> Warnings => Folds < 2 && ValidationRows < TuneData.FewValidationRows
@@ -69,7 +72,8 @@ internal sealed record PipelineData(IDataView Train, IDataView? Validation, IDat
             return new PipelineData(all.Train, null, test, all.Schema, description, all.TrainRows, 0)
             {
                 Folds = folds,
-                Scheme = $"{folds}-fold cross-validation (seeded) on {all.TrainRows:N0} rows{why}",
+                FoldViews = CsvDataViewFolds.Split(all, folds, settings.Seed, stratify: settings.Task == TaskKind.Classification),
+                Scheme = $"{folds}-fold cross-validation (seeded{(settings.Task == TaskKind.Classification ? ", stratified" : string.Empty)}) on {all.TrainRows:N0} rows{why}",
             };
         }
 

@@ -86,6 +86,7 @@ internal static class PipelineTuneCommand
             Metric = metric,
             ValidationData = data.Validation,
             CrossValidationFolds = data.Folds,
+            Folds = data.FoldViews,
             SplitSeed = settings.Seed,
         });
         var progress = new PipelineProgress(metricName);

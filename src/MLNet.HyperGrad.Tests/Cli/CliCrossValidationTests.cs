@@ -24,7 +24,7 @@ public sealed partial class CliCrossValidationTests : IDisposable
     {
         using HypergradProcess run = Tune("wine");
         Assert.True(run.ExitCode == 0, run.Output + run.Errors);
-        Assert.Contains("5-fold cross-validation (seeded) on 178 rows (fewer than 200 rows; --cv-folds 0 for a holdout split)", run.Output, StringComparison.Ordinal);
+        Assert.Contains("5-fold cross-validation (seeded, stratified) on 178 rows (fewer than 200 rows; --cv-folds 0 for a holdout split)", run.Output, StringComparison.Ordinal);
         // The printed fold metrics are rounded to 4 decimals: their mean and std agree to within rounding.
         Match spread = SpreadLine().Match(run.Output);
         Assert.True(spread.Success, run.Output);
@@ -58,7 +58,7 @@ public sealed partial class CliCrossValidationTests : IDisposable
         using (HypergradProcess run = Tune("breast_cancer", "--cv-folds", "3"))
         {
             Assert.True(run.ExitCode == 0, run.Output + run.Errors);
-            Assert.Contains("3-fold cross-validation (seeded) on 569 rows", run.Output, StringComparison.Ordinal);
+            Assert.Contains("3-fold cross-validation (seeded, stratified) on 569 rows", run.Output, StringComparison.Ordinal);
             Assert.DoesNotContain("fewer than 200 rows", run.Output, StringComparison.Ordinal);
             Assert.Contains("over 3 folds", run.Output, StringComparison.Ordinal);
         }

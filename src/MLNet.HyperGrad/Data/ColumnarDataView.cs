@@ -57,6 +57,33 @@ internal sealed class ColumnarDataView : IDataView
     /// <inheritdoc />
     public long? GetRowCount() => rows;
 
+    /// <summary>Gets a column's values (a <c>float[]</c> or a <c>ReadOnlyMemory&lt;char&gt;[]</c>); do not change them.</summary>
+    /// <param name="name">The column's name.</param>
+    /// <returns>The values, one per row.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">There is no such column.</exception>
+    public Array Values(string name) => columns[Schema.GetColumnOrNull(name)?.Index
+        ?? throw new ArgumentOutOfRangeException(nameof(name), name, $"No column \"{name}\"; the columns are {string.Join(", ", Schema.Select(c => c.Name))}.")];
+
+    /// <summary>Creates a view of some rows, in the given order.</summary>
+    /// <param name="rowIndices">Row numbers, from 0.</param>
+    /// <returns>A view with the same schema holding those rows.</returns>
+    public ColumnarDataView Take(IReadOnlyList<int> rowIndices)
+    {
+        ArgumentNullException.ThrowIfNull(rowIndices);
+        return new ColumnarDataView([.. Schema.Select(c => KeyValuePair.Create(c.Name, Subset(columns[c.Index], rowIndices)))]);
+    }
+
+    private static Array Subset(Array values, IReadOnlyList<int> rowIndices)
+    {
+        Array result = Array.CreateInstance(values.GetType().GetElementType()!, rowIndices.Count);
+        for (int i = 0; i < rowIndices.Count; i++)
+        {
+            result.SetValue(values.GetValue(rowIndices[i]), i);
+        }
+
+        return result;
+    }
+
     /// <inheritdoc />
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) => new Cursor(this, columnsNeeded);
 

@@ -27,23 +27,33 @@ public static class DatasetFolds
                 nameof(folds), folds, string.Create(CultureInfo.InvariantCulture, $"Cross-validation needs from 2 to {data.Rows} folds (one per row at most) for {data.Rows} rows."));
         }
 
-        var random = new Random(seed);
         long[] labels = stratify && data.Task == TaskKind.Classification ? data.Labels.ToArray() : [];
-        IEnumerable<int[]> groups = labels.Length > 0
-            ? Enumerable.Range(0, data.Rows).GroupBy(r => labels[r]).OrderBy(g => g.Key).Select(g => g.ToArray())
-            : [[.. Enumerable.Range(0, data.Rows)]];
-        int[] foldOf = new int[data.Rows];
+        int[] foldOf = AssignFolds<long>(data.Rows, folds, seed, labels.Length > 0 ? r => labels[r] : null);
+
+        return [.. Enumerable.Range(0, folds).Select(f => DatasetSplit.Apply(data, [.. foldOf.Select(x => x == f)]))];
+    }
+
+    /// <summary>Deals rows to folds: each class's rows (classes in ascending order of <paramref name="classOf"/>), shuffled by a <see cref="Random"/> seeded with <paramref name="seed"/>, go to the folds in turn, continuing across classes; all rows as one class when <paramref name="classOf"/> is null.</summary>
+    /// <returns>The fold of every row, length <paramref name="rows"/>; fold sizes, and each class's count per fold, differ by at most one.</returns>
+    internal static int[] AssignFolds<TClass>(int rows, int folds, int seed, Func<int, TClass>? classOf)
+        where TClass : IComparable<TClass>
+    {
+        var random = new Random(seed);
+        IEnumerable<int[]> groups = classOf is not null
+            ? Enumerable.Range(0, rows).GroupBy(classOf).OrderBy(g => g.Key).Select(g => g.ToArray())
+            : [[.. Enumerable.Range(0, rows)]];
+        int[] foldOf = new int[rows];
         int next = 0;
-        foreach (int[] rows in groups)
+        foreach (int[] members in groups)
         {
-            random.Shuffle(rows);
-            foreach (int row in rows)
+            random.Shuffle(members);
+            foreach (int row in members)
             {
                 foldOf[row] = next;
                 next = (next + 1) % folds;
             }
         }
 
-        return [.. Enumerable.Range(0, folds).Select(f => DatasetSplit.Apply(data, [.. foldOf.Select(x => x == f)]))];
+        return foldOf;
     }
 }

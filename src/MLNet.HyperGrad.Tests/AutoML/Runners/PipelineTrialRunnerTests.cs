@@ -70,6 +70,36 @@ public sealed class PipelineTrialRunnerTests
     }
 
     [Fact]
+    public async Task RunAsync_GivenFolds_ScoresEachOnItsOwnValidationRows()
+    {
+        IDataView wine = SklearnDataView.Load(Loader, "wine");
+        var halves = Loader.Data.TrainTestSplit(wine, 0.5, seed: 2);
+        IReadOnlyList<(IDataView Train, IDataView Validation)> folds = [(halves.TrainSet, halves.TestSet), (halves.TestSet, halves.TrainSet)];
+        using var runner = new PipelineTrialRunner(wine, WinePipeline, new PipelineTrialRunnerOptions { Folds = folds, CrossValidationFolds = 5, Metric = EvaluationMetric.LogLoss });
+
+        var result = (PipelineTrialResult)await runner.RunAsync(Settings(), CancellationToken.None);
+
+        Assert.Equal(2, runner.FitsPerTrial);
+        Assert.Equal(2, result.Folds.Count);
+        for (int i = 0; i < 2; i++)
+        {
+            // Each fold's metric is ML.NET's evaluation of its own model on the given validation rows.
+            var evaluated = Loader.MulticlassClassification.Evaluate(result.Folds[i].Transformer!.Transform(folds[i].Validation));
+            Assert.Equal(evaluated.LogLoss, result.Folds[i].Metrics[EvaluationMetric.LogLoss], 9);
+        }
+    }
+
+    [Fact]
+    public void Constructor_OneGivenFold_ThrowsSayingTwoAreNeeded()
+    {
+        IDataView wine = SklearnDataView.Load(Loader, "wine");
+
+        var error = Assert.Throws<ArgumentException>(() => new PipelineTrialRunner(wine, WinePipeline, new PipelineTrialRunnerOptions { Folds = [(wine, wine)] }));
+
+        Assert.Contains("Folds must hold at least 2 train/validation pairs, got 1.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunAsync_SameSeedTwice_GivesTheSameMetrics()
     {
         IDataView wine = SklearnDataView.Load(Loader, "wine");

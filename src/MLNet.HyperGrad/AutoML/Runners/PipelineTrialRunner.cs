@@ -46,6 +46,10 @@ public sealed class PipelineTrialRunner : ITrialRunner
         {
             splits = [(trainData, validation)];
         }
+        else if (options.Folds is { } given)
+        {
+            splits = [.. given];
+        }
         else if (options.CrossValidationFolds >= 2)
         {
             splits = [.. splitContext.Data.CrossValidationSplit(trainData, options.CrossValidationFolds, seed: options.SplitSeed).Select(s => (s.TrainSet, s.TestSet))];

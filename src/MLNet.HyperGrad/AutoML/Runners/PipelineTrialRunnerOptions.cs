@@ -27,6 +27,10 @@ public sealed class PipelineTrialRunnerOptions
     /// <value>The default is null.</value>
     public IDataView? ValidationData { get; set; }
 
+    /// <summary>Gets or sets ready-made cross-validation folds (for example stratified by class): each pair's pipeline is fitted on <c>Train</c> and scored on <c>Validation</c>; null lets the runner split the training rows.</summary>
+    /// <value>The default is null. Takes precedence over <see cref="CrossValidationFolds"/>; ignored when <see cref="ValidationData"/> is given.</value>
+    public IReadOnlyList<(IDataView Train, IDataView Validation)>? Folds { get; set; }
+
     /// <summary>Gets or sets the number of cross-validation folds; 0 uses a holdout split.</summary>
     /// <value>The default is 0. Ignored when <see cref="ValidationData"/> is given.</value>
     public int CrossValidationFolds { get; set; }
@@ -56,6 +60,11 @@ public sealed class PipelineTrialRunnerOptions
         if (string.IsNullOrWhiteSpace(LabelColumnName))
         {
             problems.Add("LabelColumnName must name a column.");
+        }
+
+        if (Folds is { Count: < 2 })
+        {
+            problems.Add($"Folds must hold at least 2 train/validation pairs, got {Folds.Count}.");
         }
 
         if (CrossValidationFolds is < 0 or 1)
