@@ -35,7 +35,7 @@ public sealed partial class HypergradCliOutputsTests : IDisposable
         }
 
         // The same run with the library alone: raw typed columns, ML.NET's featurization and HyperGradMlp in a
-        // PipelineTrialRunner over the "pipeline" choice of trainer; wine's 178 rows are cross-validated (CrossValidation.FoldsFor).
+        // PipelineTrialRunner over the "pipeline" choice of trainer; wine's 178 rows are cross-validated (CrossValidation.FoldsFor), in folds stratified by class.
         Assert.Equal(5, CrossValidation.FoldsFor(178, null));
         string libraryOutput = StudyOutputs.PrepareDirectory(Path.Combine(directory, "library"));
         CsvDataViewSplit data = CsvDataViewReader.Read(csv, new CsvReadOptions { LabelColumn = "target", Task = TaskKind.Classification, MissingValuePolicy = MissingValuePolicy.Impute });
@@ -46,7 +46,7 @@ public sealed partial class HypergradCliOutputsTests : IDisposable
         {
             Task = PredictionTask.MulticlassClassification,
             Metric = EvaluationMetric.MicroAccuracy,
-            CrossValidationFolds = 5,
+            Folds = CsvDataViewFolds.Split(data, 5, Seed, stratify: true),
             SplitSeed = Seed,
         });
         var experiment = new HyperGradExperiment()
