@@ -64,7 +64,7 @@ internal static class PipelineTuneCommand
             return TabularFeaturizer.Create(ml, schema, binary).Append(trainers.First(t => t.Name == name).CreateEstimator(ml, task, choice[name]));
         }
 
-        var space = Space(trainers, settings.MaxEpochs);
+        var space = Space(trainers, settings.MaxEpochs, data.TrainRows);
         using var storage = new SqliteStudyStorage(settings.ResolvedStoragePath);
         StudyRecord? existing = await storage.GetStudyAsync(settings.ResolvedStudyName, cancellationToken);
         IReadOnlyList<TrialRecord> before = existing is null ? [] : await storage.GetTrialsAsync(existing.Id, cancellationToken);
@@ -133,7 +133,7 @@ internal static class PipelineTuneCommand
             }
             catch (StorageException ex) when (ex.InnerException is SearchSpaceMismatchException mismatch)
             {
-                throw new ArgumentException(ExplainMismatch(mismatch, settings, trainers), ex);
+                throw new ArgumentException(ExplainMismatch(mismatch, settings, trainers, data.TrainRows), ex);
             }
 
             // Ctrl+C may end the run with the best trial so far instead of an exception: it is still a cancelled run (exit 130, no model.zip).
@@ -211,15 +211,37 @@ internal static class PipelineTuneCommand
         return [PipelineModel.FileName, name + "/"];
     }
 
-    /// <summary>The study's conditional space: each trainer's own space, the MLP's epochs range narrowed to --max-epochs.</summary>
-    private static ConditionalSearchSpace Space(IReadOnlyList<TunableTrainer> trainers, int maxEpochs) =>
-        new(trainers.Select(t => KeyValuePair.Create(t.Name, t == TunableTrainers.Mlp ? MlpTrialRunner.CreateSearchSpace(maxEpochs) : t.CreateSearchSpace())));
+    /// <summary>
+    /// The study's conditional space: each trainer's own space (AutoML's ranges), the MLP's epochs range narrowed to
+    /// --max-epochs, and the trees' number_of_leaves capped at the training rows: a tree cannot have more leaves than
+    /// rows, and AutoML's 32,768 leaves on a small table only cost time and memory (a FastTree trial on iris ran out of memory).
+    /// </summary>
+    private static ConditionalSearchSpace Space(IReadOnlyList<TunableTrainer> trainers, int maxEpochs, int trainingRows) =>
+        new(trainers.Select(t => KeyValuePair.Create(t.Name, t == TunableTrainers.Mlp ? MlpTrialRunner.CreateSearchSpace(maxEpochs) : CapLeaves(t.CreateSearchSpace(), trainingRows))));
+
+    /// <summary>Caps a tree trainer's <c>number_of_leaves</c> range at <paramref name="trainingRows"/> (keeping at least its default and one more).</summary>
+    private static SearchSpace CapLeaves(SearchSpace space, int trainingRows)
+    {
+        const string Leaves = "number_of_leaves";
+        if (space.TryGetValue(Leaves, out OptionBase? option) && option is UniformIntOption leaves)
+        {
+            int min = (int)leaves.Min;
+            int defaultLeaves = leaves.SampleFromFeatureSpace(leaves.Default).AsType<int>();
+            int cap = Math.Max(Math.Max(defaultLeaves, min + 1), Math.Min((int)leaves.Max, trainingRows));
+            if (cap < leaves.Max)
+            {
+                space[Leaves] = new UniformIntOption(min, cap, leaves.LogBase, defaultLeaves);
+            }
+        }
+
+        return space;
+    }
 
     /// <summary>Says in the command's own terms why a study cannot be resumed: --max-epochs with both values when only the MLP's epochs differ, else the differences.</summary>
-    private static string ExplainMismatch(SearchSpaceMismatchException mismatch, TuneSettings settings, IReadOnlyList<TunableTrainer> trainers)
+    private static string ExplainMismatch(SearchSpaceMismatchException mismatch, TuneSettings settings, IReadOnlyList<TunableTrainer> trainers, int trainingRows)
     {
         const string Fresh = "To tune the new space, start a new study with --study <name> (or another -o).";
-        SearchSpace Experiment(int maxEpochs) => new() { [SpaceKey] = Space(trainers, maxEpochs) };
+        SearchSpace Experiment(int maxEpochs) => new() { [SpaceKey] = Space(trainers, maxEpochs, trainingRows) };
         HashSet<string> setByMaxEpochs = [.. SearchSpaceDescription.Compare(SearchSpaceDescription.ToJson(Experiment(settings.MaxEpochs)), Experiment(settings.MaxEpochs + 1)).Select(d => d.KeyPath)];
         if (trainers.Contains(TunableTrainers.Mlp) && mismatch.Differences.All(d => setByMaxEpochs.Contains(d.KeyPath)) && StudyMaxEpochs(mismatch.Differences) is string studyMaxEpochs)
         {

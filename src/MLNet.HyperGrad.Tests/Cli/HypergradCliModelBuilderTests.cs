@@ -66,6 +66,28 @@ public sealed class HypergradCliModelBuilderTests : IDisposable
     }
 
     [Fact]
+    public void Classification_TreeTrainerOnSmallData_LeavesCappedAtTheTrainingRows()
+    {
+        string csv = SklearnCsv.Export("iris", directory);
+        string output = Path.Combine(directory, "out");
+
+        using (HypergradProcess run = HypergradProcess.Run(directory, Timeout, "classification", "--dataset", csv, "--label-col", "target", "--trainers", "fastforest", "--max-trials", "6", "--train-time", "90", "--seed", "2", "-o", output))
+        {
+            Assert.True(run.ExitCode == 0, run.Output + run.Errors);
+        }
+
+        // AutoML's range goes to 32,768 leaves; iris has 150 rows (all of them train under cross-validation), so a
+        // random draw in the capped range never exceeds 150, where five uncapped log-scale draws would with probability 0.99.
+        string[] lines = File.ReadAllLines(Path.Combine(output, "trials.csv"));
+        int column = Array.IndexOf(lines[0].Split(','), "pipeline.fastforest.number_of_leaves");
+        Assert.True(column >= 0, lines[0]);
+        int[] leaves = [.. lines.Skip(1).Select(l => int.Parse(l.Split(',')[column], System.Globalization.CultureInfo.InvariantCulture))];
+        Assert.Equal(6, leaves.Length);
+        Assert.All(leaves, l => Assert.InRange(l, 4, 150));
+        Assert.True(leaves.Distinct().Count() >= 3, string.Join(", ", leaves));
+    }
+
+    [Fact]
     public void Classification_UnknownMetric_ErrorListsTheMetrics()
     {
         string csv = SklearnCsv.Export("iris", directory);
