@@ -115,29 +115,9 @@ internal static class PipelineTuneCommand
             }
 
             AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"setup took {setup.TotalSeconds:F1} s of --train-time {settings.TrainTimeSeconds} s: tuning for {tuningSeconds} s"));
-            try
-            {
-                bestOfRun = await experiment.RunAsync(cancellationToken);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                cancelled = true;
-            }
-            catch (TimeoutException)
-            {
-                noTrialFinished = true;
-            }
-            catch (StudyIdentityMismatchException mismatch)
-            {
-                throw new ArgumentException(TuneIdentity.Explain(mismatch), mismatch);
-            }
-            catch (StorageException ex) when (ex.InnerException is SearchSpaceMismatchException mismatch)
-            {
-                throw new ArgumentException(ExplainMismatch(mismatch, settings, trainers, data.TrainRows), ex);
-            }
-
-            // Ctrl+C may end the run with the best trial so far instead of an exception: it is still a cancelled run (exit 130, no model.zip).
-            cancelled |= cancellationToken.IsCancellationRequested;
+            // Ctrl+C ends a run without model.zip (exit 130), even when it ends with a best trial.
+            (bestOfRun, cancelled, noTrialFinished) = await TuningRun.RunAsync(
+                () => experiment.RunAsync(cancellationToken), mismatch => ExplainMismatch(mismatch, settings, trainers, data.TrainRows), cancellationToken);
         }
         else
         {

@@ -160,28 +160,8 @@ internal static class TuneCommand
 
             AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"setup took {setup.TotalSeconds:F1} s of --train-time {settings.TrainTimeSeconds} s: tuning for {tuningSeconds} s"));
 
-            try
-            {
-                best = await RunWithDisplayAsync(experiment, view, interactive, cancellationToken);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                cancelled = true;
-            }
-            catch (TimeoutException)
-            {
-                noTrialFinished = true;
-            }
-            catch (StudyIdentityMismatchException mismatch)
-            {
-                throw new ArgumentException(TuneIdentity.Explain(mismatch), mismatch);
-            }
-            catch (StorageException ex) when (ex.InnerException is SearchSpaceMismatchException mismatch)
-            {
-                throw new ArgumentException(ExplainMismatch(mismatch, settings), ex);
-            }
-
-            cancelled |= cancellationToken.IsCancellationRequested;
+            (best, cancelled, noTrialFinished) = await TuningRun.RunAsync(
+                () => RunWithDisplayAsync(experiment, view, interactive, cancellationToken), mismatch => ExplainMismatch(mismatch, settings), cancellationToken);
         }
         else
         {
