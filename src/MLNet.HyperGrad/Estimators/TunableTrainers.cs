@@ -118,30 +118,10 @@ public static class TunableTrainers
         var h = parameter.AsType<FastTreeHyperparameters>();
         if (task == PredictionTask.Regression)
         {
-            return mlContext.Regression.Trainers.FastTree(new FastTreeRegressionTrainer.Options
-            {
-                NumberOfLeaves = h.NumberOfLeaves,
-                NumberOfTrees = h.NumberOfTrees,
-                MinimumExampleCountPerLeaf = h.MinimumExampleCountPerLeaf,
-                LearningRate = h.LearningRate,
-                MaximumBinCountPerFeature = h.MaximumBinCountPerFeature,
-                FeatureFraction = h.FeatureFraction,
-                LabelColumnName = label,
-                FeatureColumnName = features,
-            });
+            return mlContext.Regression.Trainers.FastTree(FastTreeOptions(new FastTreeRegressionTrainer.Options(), h, label, features));
         }
 
-        var binary = mlContext.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
-        {
-            NumberOfLeaves = h.NumberOfLeaves,
-            NumberOfTrees = h.NumberOfTrees,
-            MinimumExampleCountPerLeaf = h.MinimumExampleCountPerLeaf,
-            LearningRate = h.LearningRate,
-            MaximumBinCountPerFeature = h.MaximumBinCountPerFeature,
-            FeatureFraction = h.FeatureFraction,
-            LabelColumnName = label,
-            FeatureColumnName = features,
-        });
+        var binary = mlContext.BinaryClassification.Trainers.FastTree(FastTreeOptions(new FastTreeBinaryTrainer.Options(), h, label, features));
         return task == PredictionTask.BinaryClassification ? binary : mlContext.MulticlassClassification.Trainers.OneVersusAll(binary, labelColumnName: label);
     }
 
@@ -150,25 +130,38 @@ public static class TunableTrainers
         var h = parameter.AsType<FastForestHyperparameters>();
         if (task == PredictionTask.Regression)
         {
-            return mlContext.Regression.Trainers.FastForest(new FastForestRegressionTrainer.Options
-            {
-                NumberOfTrees = h.NumberOfTrees,
-                NumberOfLeaves = h.NumberOfLeaves,
-                FeatureFraction = h.FeatureFraction,
-                LabelColumnName = label,
-                FeatureColumnName = features,
-            });
+            return mlContext.Regression.Trainers.FastForest(FastForestOptions(new FastForestRegressionTrainer.Options(), h, label, features));
         }
 
-        var binary = mlContext.BinaryClassification.Trainers.FastForest(new FastForestBinaryTrainer.Options
-        {
-            NumberOfTrees = h.NumberOfTrees,
-            NumberOfLeaves = h.NumberOfLeaves,
-            FeatureFraction = h.FeatureFraction,
-            LabelColumnName = label,
-            FeatureColumnName = features,
-        });
+        var binary = mlContext.BinaryClassification.Trainers.FastForest(FastForestOptions(new FastForestBinaryTrainer.Options(), h, label, features));
         return task == PredictionTask.BinaryClassification ? binary : mlContext.MulticlassClassification.Trainers.OneVersusAll(binary, labelColumnName: label);
+    }
+
+    /// <summary>Fills a FastTree trainer's options (regression or binary) from the hyperparameters and the columns.</summary>
+    private static TOptions FastTreeOptions<TOptions>(TOptions options, FastTreeHyperparameters h, string label, string features)
+        where TOptions : BoostedTreeOptions
+    {
+        options.NumberOfLeaves = h.NumberOfLeaves;
+        options.NumberOfTrees = h.NumberOfTrees;
+        options.MinimumExampleCountPerLeaf = h.MinimumExampleCountPerLeaf;
+        options.LearningRate = h.LearningRate;
+        options.MaximumBinCountPerFeature = h.MaximumBinCountPerFeature;
+        options.FeatureFraction = h.FeatureFraction;
+        options.LabelColumnName = label;
+        options.FeatureColumnName = features;
+        return options;
+    }
+
+    /// <summary>Fills a FastForest trainer's options (regression or binary) from the hyperparameters and the columns.</summary>
+    private static TOptions FastForestOptions<TOptions>(TOptions options, FastForestHyperparameters h, string label, string features)
+        where TOptions : FastForestOptionsBase
+    {
+        options.NumberOfTrees = h.NumberOfTrees;
+        options.NumberOfLeaves = h.NumberOfLeaves;
+        options.FeatureFraction = h.FeatureFraction;
+        options.LabelColumnName = label;
+        options.FeatureColumnName = features;
+        return options;
     }
 
     private static IEstimator<ITransformer> CreateSdca(MLContext mlContext, PredictionTask task, Parameter parameter, string label, string features)
