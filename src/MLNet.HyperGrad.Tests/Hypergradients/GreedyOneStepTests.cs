@@ -52,4 +52,29 @@ public sealed class GreedyOneStepTests(ITestOutputHelper output)
         Assert.True(tuned.OuterLoss < plain.OuterLoss, $"tuned {tuned.OuterLoss} not below untuned {plain.OuterLoss}");
         Assert.Equal(1.0, h.Values(MlpInnerProblem.L2Name)[0], 12);
     }
+
+    [Fact]
+    public void Compute_OnlyL2Tuned_LearningRateAndMomentumStayFixed()
+    {
+        using MlpInnerProblem problem = Problem();
+        HyperparameterSet h = Hyperparameters(1.0);
+        var tuner = new GreedyOneStep(new ReverseModeOptions { Steps = 10 }, outerLearningRate: 5, tunedNames: [MlpInnerProblem.L2Name]);
+
+        tuner.Compute(problem, h);
+        HyperparameterSet tuned = tuner.TunedHyperparameters!;
+
+        Assert.Equal(h.UnconstrainedValues("learning_rate"), tuned.UnconstrainedValues("learning_rate"));
+        Assert.Equal(h.UnconstrainedValues("momentum"), tuned.UnconstrainedValues("momentum"));
+        Assert.All(tuned.Values(MlpInnerProblem.L2Name), x => Assert.True(x < 1.0, $"L2 {x} did not move down"));
+    }
+
+    [Fact]
+    public void Compute_TunedNameMissing_ThrowsListingPresentNames()
+    {
+        using MlpInnerProblem problem = Problem();
+        var tuner = new GreedyOneStep(new ReverseModeOptions { Steps = 2 }, outerLearningRate: 1, tunedNames: ["l2.w0"]);
+
+        var error = Assert.Throws<ArgumentException>(() => tuner.Compute(problem, Hyperparameters(1.0)));
+        Assert.Contains("[l2.w0] are not in the set; present: [learning_rate, momentum, l2]", error.Message, StringComparison.Ordinal);
+    }
 }
