@@ -9,6 +9,12 @@
 // Prints one line per run and, last, `default parallelism trials per minute: <x> (best setting <name>: <y>)`.
 //   trainer-families [--trials 10] [--family-time 40] [--seed 1] [--trainers lightgbm,sdca,...]
 // Prints a Markdown table: per data set (digits, breast_cancer, diabetes) and trainer family, the best validation and the test metric.
+//   hypergrad-core [--summary FILE] [--quick] [--only correctness,reverse,hoag,cost] [--repeats 10] [--cost-repeats 3] [--outer-steps 50]
+// Issue 9's hypergradient figures on the fixed Fashion-MNIST split (tables per part), ending with five lines:
+// `hypergradient max relative error vs finite differences: ...`, `exact reversal bit-exact: ...`, `hoag validation CE ...`,
+// `rmad validation CE after 50 outer steps: ...`, `cost relative to one training run: ...`; --summary FILE appends them to FILE.
+// `bash bench/run.sh hypergrad` runs hypergrad-core, hypergrad-elbo and hypergrad-many with one summary file and prints it last
+// (variational line, the five lines, the many-hyperparameters line); a subcommand this build does not know is skipped with a message.
 using MLNet.HyperGrad.Bench;
 
 string command = args.Length > 0 ? args[0] : "mlp-epoch";
@@ -20,11 +26,12 @@ return command switch
     "csv-load-child" => CsvLoadBenchmark.Child(args.Skip(1).ToArray()),
     "parallel-trials" => ParallelTrialsBenchmark.Run(args.Skip(1).ToArray()),
     "trainer-families" => TrainerFamiliesBenchmark.Run(args.Skip(1).ToArray()),
+    "hypergrad-core" => HypergradCoreBenchmark.Run(args.Skip(1).ToArray()),
     _ => Usage(command),
 };
 
 static int Usage(string command)
 {
-    Console.Error.WriteLine($"unknown benchmark \"{command}\"; available: mlp-epoch, step-profile, csv-load, parallel-trials, trainer-families");
+    Console.Error.WriteLine($"unknown benchmark \"{command}\"; available: mlp-epoch, step-profile, csv-load, parallel-trials, trainer-families, hypergrad-core");
     return 2;
 }
