@@ -55,7 +55,7 @@ internal static class HypergradCoreBenchmark
         double hoagTheta = -7;
         if (parts.Contains("hoag"))
         {
-            HypergradImplicit.Outcome hoag = HypergradImplicit.Run(split, hoagSteps: quick ? 3 : 15, pixelSteps: quick ? 2 : 10, holdoutSteps: quick ? 3 : 20, outerLearningRate: 0.5, pixelLearningRate: 0.5);
+            HypergradImplicit.Outcome hoag = HypergradImplicit.Run(split, hoagSteps: quick ? 3 : 15, pixelSteps: quick ? 2 : 10, holdoutSteps: quick ? 3 : 15, outerLearningRate: 0.5, pixelLearningRate: 0.5);
             hoagTheta = hoag.GridTheta;
             lines.Add(Invariant($"hoag validation CE {hoag.HoagValidation:F4} after {hoag.HoagSteps} outer steps (grid optimum {hoag.GridOptimum:F4})"));
         }
@@ -67,7 +67,7 @@ internal static class HypergradCoreBenchmark
 
         if (parts.Contains("cost"))
         {
-            HypergradCost.Outcome cost = HypergradCost.Run(split, steps, costRepeats, hoagTheta, greedySteps: quick ? 20 : 200, greedyRate: 20);
+            HypergradCost.Outcome cost = HypergradCost.Run(split, steps, costRepeats, hoagTheta, greedySteps: quick ? 20 : 200, greedyRate: 100);
             lines.Add(Invariant($"cost relative to one training run: reverse {cost.Reverse:F2}, drmad {cost.DrMad:F2}, hoag {cost.Hoag:F2}, greedy {cost.Greedy:F2}"));
         }
 

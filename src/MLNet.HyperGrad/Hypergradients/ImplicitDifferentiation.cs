@@ -128,19 +128,20 @@ public sealed class ImplicitDifferentiation : IHypergradientMethod
         LastTolerance = double.NaN;
     }
 
-    /// <summary>Only the inner solve, from the initial weights (no warm start, no state kept): the plain training that a call's cost is compared with.</summary>
+    /// <summary>Only the inner solve (no hypergradient, no state kept): the plain training that a call's cost is compared with, or one point of a grid.</summary>
     /// <param name="problem">The inner problem.</param>
     /// <param name="hyperparameters">The hyperparameters.</param>
     /// <param name="tolerance">The training-gradient norm to reach.</param>
+    /// <param name="start">Flat weights to start from; null for the problem's initial weights.</param>
     /// <returns>The solved weights, flat.</returns>
-    internal double[] SolveFromInitialWeights(IInnerProblem problem, HyperparameterSet hyperparameters, double tolerance)
+    internal double[] SolveFromInitialWeights(IInnerProblem problem, HyperparameterSet hyperparameters, double tolerance, double[]? start = null)
     {
         using var scope = torch.NewDisposeScope();
         HyperparameterTensors h = hyperparameters.CreateTensors();
         double[] w;
         using (torch.NewDisposeScope())
         {
-            w = FlatTensors.Flatten(problem.InitialWeights(h));
+            w = start ?? FlatTensors.Flatten(problem.InitialWeights(h));
         }
 
         return SolveInner(problem, h, w, tolerance, problem.WeightShapes, new Counts());
