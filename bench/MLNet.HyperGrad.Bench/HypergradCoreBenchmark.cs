@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MLNet.HyperGrad.Data.Idx;
 using MLNet.HyperGrad.Torch;
+using TorchSharp;
 using static MLNet.HyperGrad.Bench.HypergradBench;
 
 namespace MLNet.HyperGrad.Bench;
@@ -13,7 +14,8 @@ namespace MLNet.HyperGrad.Bench;
 /// <remarks>
 /// Options: <c>--summary FILE</c> appends the five summary lines to FILE; <c>--quick</c> is a smoke run (1,000 rows,
 /// T = 20, few outer steps); <c>--only correctness,reverse,hoag,cost</c> runs some parts; <c>--repeats N</c> random-search
-/// repeats (default 10); <c>--cost-repeats N</c> (default 3). Prints the five lines last.
+/// repeats (default 10); <c>--cost-repeats N</c> (default 3); <c>--outer-steps N</c> reverse-mode outer steps (default 50);
+/// <c>--threads N</c> libtorch threads (default: libtorch's, or 1 when other processes take over half the CPUs). Prints the five lines last.
 /// </remarks>
 internal static class HypergradCoreBenchmark
 {
@@ -32,7 +34,17 @@ internal static class HypergradCoreBenchmark
         var clock = Stopwatch.StartNew();
         MachineLoad.Mark mark = MachineLoad.Now();
         Thread.Sleep(1000);
-        Console.WriteLine(Invariant($"# hypergrad-core {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC{(quick ? " (--quick smoke run)" : string.Empty)}: TorchSharp libtorch {TorchRuntime.Version}, {Environment.ProcessorCount} cores, float64; load average at start {MachineLoad.LoadAverage()}, other processes' share of the CPUs over 1 s {MachineLoad.OthersShareSince(mark):P0}{(MachineLoad.OthersShareSince(mark) > 0.15 ? " (LOADED machine: timings are indicative)" : string.Empty)}"));
+        double others = MachineLoad.OthersShareSince(mark);
+
+        // On a machine that other processes keep busy, libtorch's intra-op threads wait on each other (measured here:
+        // HOAG 10x slower with 2 threads than with 1 at load 20 on 2 cores), so a loaded machine gets one thread.
+        int threads = CsvLoadBenchmark.Int(options, "--threads", others > 0.5 ? 1 : 0);
+        if (threads > 0)
+        {
+            torch.set_num_threads(threads);
+        }
+
+        Console.WriteLine(Invariant($"# hypergrad-core {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC{(quick ? " (--quick smoke run)" : string.Empty)}: TorchSharp libtorch {TorchRuntime.Version}, {Environment.ProcessorCount} cores, float64; load average at start {MachineLoad.LoadAverage()}, other processes' share of the CPUs over 1 s {others:P0}{(others > 0.15 ? " (LOADED machine: timings are indicative)" : string.Empty)}; libtorch threads {torch.get_num_threads()}{(threads > 0 ? " (--threads, or 1 on a loaded machine)" : string.Empty)}"));
         FashionMnistData data = FashionMnist.Load();
         (var train, var validation) = data.SplitTrain(rows, rows);
         var split = new Split(train, validation, quick ? data.Test.Subset(Enumerable.Range(0, rows).ToArray()) : data.Test);
