@@ -13,7 +13,8 @@ namespace MLNet.HyperGrad.Bench;
 /// </summary>
 /// <remarks>
 /// Options: <c>--summary FILE</c> appends the five summary lines to FILE; <c>--quick</c> is a smoke run (1,000 rows,
-/// T = 20, few outer steps); <c>--only correctness,reverse,hoag,cost</c> runs some parts; <c>--repeats N</c> random-search
+/// T = 20, few outer steps); <c>--only correctness,reverse,hoag,pixel,cost</c> runs some parts (pixel: the per-pixel HOAG runs; without hoag in the same
+/// run, <c>--grid-optimum X</c> gives the single-θ optimum to compare with and <c>--grid-theta T</c> the θ the cost part uses); <c>--repeats N</c> random-search
 /// repeats (default 10); <c>--cost-repeats N</c> (default 3); <c>--outer-steps N</c> reverse-mode outer steps (default 50);
 /// <c>--threads N</c> libtorch threads (default: libtorch's, or 1 when other processes take over half the CPUs). Prints the five lines last.
 /// </remarks>
@@ -23,7 +24,7 @@ internal static class HypergradCoreBenchmark
     {
         Dictionary<string, string> options = CsvLoadBenchmark.Options(args);
         bool quick = options.ContainsKey("--quick");
-        string[] parts = options.TryGetValue("--only", out string? only) ? only.Split(',') : ["correctness", "reverse", "hoag", "cost"];
+        string[] parts = options.TryGetValue("--only", out string? only) ? only.Split(',') : ["correctness", "reverse", "hoag", "pixel", "cost"];
         int rows = quick ? 1000 : 10_000;
         int steps = quick ? 20 : 100;
         int outerSteps = CsvLoadBenchmark.Int(options, "--outer-steps", quick ? 3 : 50);
@@ -64,12 +65,19 @@ internal static class HypergradCoreBenchmark
             lines.Add(Invariant($"exact reversal bit-exact: {(reverse.BitExact ? "yes" : "no")}; buffer bytes {reverse.BufferBytes} vs trajectory bytes {reverse.TrajectoryBytes}"));
         }
 
-        double hoagTheta = -7;
+        double hoagTheta = options.TryGetValue("--grid-theta", out string? gridTheta) ? double.Parse(gridTheta, System.Globalization.CultureInfo.InvariantCulture) : -7;
+        double gridOptimum = options.TryGetValue("--grid-optimum", out string? given) ? double.Parse(given, System.Globalization.CultureInfo.InvariantCulture) : double.NaN;
         if (parts.Contains("hoag"))
         {
-            HypergradImplicit.Outcome hoag = HypergradImplicit.Run(split, hoagSteps: quick ? 3 : 15, pixelSteps: quick ? 2 : 10, holdoutSteps: quick ? 3 : 15, outerLearningRate: 0.5, pixelLearningRate: 0.5);
+            HypergradImplicit.Outcome hoag = HypergradImplicit.Run(split, hoagSteps: quick ? 3 : 15, outerLearningRate: 0.5);
             hoagTheta = hoag.GridTheta;
+            gridOptimum = hoag.GridOptimum;
             lines.Add(Invariant($"hoag validation CE {hoag.HoagValidation:F4} after {hoag.HoagSteps} outer steps (grid optimum {hoag.GridOptimum:F4})"));
+        }
+
+        if (parts.Contains("pixel"))
+        {
+            HypergradImplicit.RunPerPixel(split, gridOptimum, pixelSteps: quick ? 2 : 10, holdoutSteps: quick ? 3 : 15, learningRate: 0.5);
         }
 
         if (reverse is not null)

@@ -16,7 +16,7 @@ internal static class HypergradImplicit
 {
     internal sealed record Outcome(double GridOptimum, double GridTheta, double HoagValidation, int HoagSteps, bool Reached);
 
-    public static Outcome Run(HypergradBench.Split split, int hoagSteps, int pixelSteps, int holdoutSteps, double outerLearningRate, double pixelLearningRate)
+    public static Outcome Run(HypergradBench.Split split, int hoagSteps, double outerLearningRate)
     {
         var mlp = new Mlp([784, 10]);
         using var problem = new MlpInnerProblem(mlp, split.Train, split.Validation, batchSize: 200, seed: 3);
@@ -94,12 +94,20 @@ internal static class HypergradImplicit
             ? Invariant($"HOAG reaches the grid optimum ({optimum:F4} at θ = {bestTheta:F2}) within 0.001 after {reachedAt} outer steps: {reachedValue:F4}")
             : Invariant($"HOAG does NOT reach within 0.001 of the grid optimum {optimum:F4} in {hoagSteps} outer steps (last {last:F4})"));
 
-        PerPixel(mlp, split, problem, testProblem, optimum, pixelSteps, pixelLearningRate);
-        Holdout(mlp, split, testProblem, holdoutSteps, pixelLearningRate);
         return new Outcome(optimum, bestTheta, reached ? reachedValue : last, reached ? reachedAt : hoagSteps, reached);
     }
 
-    private static void PerPixel(Mlp mlp, HypergradBench.Split split, MlpInnerProblem problem, MlpInnerProblem testProblem, double singleOptimum, int steps, double learningRate)
+    /// <summary>The per-pixel parts: tuning on the whole validation set, then tuning on 4/5 of it while watching the other 1/5; singleOptimum is <see cref="Run"/>'s grid optimum (NaN when that part did not run in this process).</summary>
+    public static void RunPerPixel(HypergradBench.Split split, double singleOptimum, int pixelSteps, int holdoutSteps, double learningRate)
+    {
+        var mlp = new Mlp([784, 10]);
+        using var problem = new MlpInnerProblem(mlp, split.Train, split.Validation, batchSize: 200, seed: 3);
+        using var testProblem = new MlpInnerProblem(mlp, split.Train, split.Test, batchSize: 200, seed: 3);
+        PerPixel(problem, testProblem, singleOptimum, pixelSteps, learningRate);
+        Holdout(mlp, split, testProblem, holdoutSteps, learningRate);
+    }
+
+    private static void PerPixel(MlpInnerProblem problem, MlpInnerProblem testProblem, double singleOptimum, int steps, double learningRate)
     {
         Console.WriteLine();
         Console.WriteLine(Invariant($"### Per-pixel L2: 784 hyperparameters from θ = −7, HyperparameterAdam step {learningRate}, tuned on the whole validation set (single-θ optimum {singleOptimum:F4}; target ≤ {singleOptimum - 0.03:F4} within {steps} steps)"));
