@@ -13,7 +13,8 @@ namespace MLNet.HyperGrad.Bench;
 /// </summary>
 /// <remarks>
 /// Options: <c>--summary FILE</c> appends the five summary lines to FILE; <c>--quick</c> is a smoke run (1,000 rows,
-/// T = 20, few outer steps); <c>--only correctness,reverse,hoag,pixel,cost</c> runs some parts (pixel: the per-pixel HOAG runs; without hoag in the same
+/// T = 20, few outer steps); <c>--only correctness,reverse,hoag,pixel,holdout,cost</c> runs some parts (pixel: per-pixel HOAG on the whole validation set;
+/// holdout: per-pixel HOAG watched on a held-out fifth of it, <c>--holdout-steps N</c> outer steps (default 15); without hoag in the same
 /// run, <c>--grid-optimum X</c> gives the single-θ optimum to compare with and <c>--grid-theta T</c> the θ the cost part uses); <c>--repeats N</c> random-search
 /// repeats (default 10); <c>--cost-repeats N</c> (default 3); <c>--outer-steps N</c> reverse-mode outer steps (default 50);
 /// <c>--threads N</c> libtorch threads (default: libtorch's, or 1 when other processes take over half the CPUs). Prints the five lines last.
@@ -24,7 +25,7 @@ internal static class HypergradCoreBenchmark
     {
         Dictionary<string, string> options = CsvLoadBenchmark.Options(args);
         bool quick = options.ContainsKey("--quick");
-        string[] parts = options.TryGetValue("--only", out string? only) ? only.Split(',') : ["correctness", "reverse", "hoag", "pixel", "cost"];
+        string[] parts = options.TryGetValue("--only", out string? only) ? only.Split(',') : ["correctness", "reverse", "hoag", "pixel", "holdout", "cost"];
         int rows = quick ? 1000 : 10_000;
         int steps = quick ? 20 : 100;
         int outerSteps = CsvLoadBenchmark.Int(options, "--outer-steps", quick ? 3 : 50);
@@ -75,9 +76,10 @@ internal static class HypergradCoreBenchmark
             lines.Add(Invariant($"hoag validation CE {hoag.HoagValidation:F4} after {hoag.HoagSteps} outer steps (grid optimum {hoag.GridOptimum:F4})"));
         }
 
-        if (parts.Contains("pixel"))
+        if (parts.Contains("pixel") || parts.Contains("holdout"))
         {
-            HypergradImplicit.RunPerPixel(split, gridOptimum, pixelSteps: quick ? 2 : 10, holdoutSteps: quick ? 3 : 15, learningRate: 0.5);
+            int holdoutSteps = CsvLoadBenchmark.Int(options, "--holdout-steps", quick ? 3 : 15);
+            HypergradImplicit.RunPerPixel(split, gridOptimum, pixelSteps: parts.Contains("pixel") ? (quick ? 2 : 10) : -1, holdoutSteps: parts.Contains("holdout") ? holdoutSteps : -1, learningRate: 0.5);
         }
 
         if (reverse is not null)

@@ -97,14 +97,21 @@ internal static class HypergradImplicit
         return new Outcome(optimum, bestTheta, reached ? reachedValue : last, reached ? reachedAt : hoagSteps, reached);
     }
 
-    /// <summary>The per-pixel parts: tuning on the whole validation set, then tuning on 4/5 of it while watching the other 1/5; singleOptimum is <see cref="Run"/>'s grid optimum (NaN when that part did not run in this process).</summary>
+    /// <summary>The per-pixel parts: tuning on the whole validation set, then tuning on 4/5 of it while watching the other 1/5; singleOptimum is <see cref="Run"/>'s grid optimum (NaN when that part did not run in this process); a negative step count skips that run.</summary>
     public static void RunPerPixel(HypergradBench.Split split, double singleOptimum, int pixelSteps, int holdoutSteps, double learningRate)
     {
         var mlp = new Mlp([784, 10]);
         using var problem = new MlpInnerProblem(mlp, split.Train, split.Validation, batchSize: 200, seed: 3);
         using var testProblem = new MlpInnerProblem(mlp, split.Train, split.Test, batchSize: 200, seed: 3);
-        PerPixel(problem, testProblem, singleOptimum, pixelSteps, learningRate);
-        Holdout(mlp, split, testProblem, holdoutSteps, learningRate);
+        if (pixelSteps >= 0)
+        {
+            PerPixel(problem, testProblem, singleOptimum, pixelSteps, learningRate);
+        }
+
+        if (holdoutSteps >= 0)
+        {
+            Holdout(mlp, split, testProblem, holdoutSteps, learningRate);
+        }
     }
 
     private static void PerPixel(MlpInnerProblem problem, MlpInnerProblem testProblem, double singleOptimum, int steps, double learningRate)
