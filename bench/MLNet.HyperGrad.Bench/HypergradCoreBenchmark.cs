@@ -56,7 +56,7 @@ internal static class HypergradCoreBenchmark
         if (parts.Contains("correctness"))
         {
             double worst = HypergradCorrectness.Run(data);
-            lines.Add(Invariant($"hypergradient max relative error vs finite differences: {worst:E2}"));
+            lines.Add(Invariant($"hypergradient max relative error vs finite differences: {worst:0.00E+00}"));
         }
 
         HypergradReverseMode.Outcome? reverse = null;
