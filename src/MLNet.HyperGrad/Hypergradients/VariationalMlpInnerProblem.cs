@@ -123,6 +123,9 @@ public sealed class VariationalMlpInnerProblem : IInnerProblem, IDisposable
     /// <summary>Gets the validation row count N_validation.</summary>
     public long ValidationRows => validationX.shape[0];
 
+    /// <summary>Gets the validation features (float64, [rows, features]) and labels, for evaluations.</summary>
+    internal (Tensor X, Tensor Y) ValidationData => (validationX, validationY);
+
     /// <inheritdoc/>
     /// <remarks>The means μ of the 2L network tensors, then their log standard deviations, same shapes.</remarks>
     public IReadOnlyList<long[]> WeightShapes { get; }
