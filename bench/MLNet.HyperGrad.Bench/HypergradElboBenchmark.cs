@@ -38,9 +38,9 @@ internal static class HypergradElboBenchmark
         Dictionary<string, string> options = CsvLoadBenchmark.Options(args);
         var settings = new Settings
         {
-            Steps = CsvLoadBenchmark.Int(options, "--steps", 300),
+            Steps = CsvLoadBenchmark.Int(options, "--steps", 200),
             Batch = CsvLoadBenchmark.Int(options, "--batch", 100),
-            OuterRows = CsvLoadBenchmark.Int(options, "--outer-rows", 500),
+            OuterRows = CsvLoadBenchmark.Int(options, "--outer-rows", 200),
             ImplicitTrain = CsvLoadBenchmark.Int(options, "--implicit-train", 1000),
             ImplicitSteps = CsvLoadBenchmark.Int(options, "--implicit-steps", 4),
             Newton = CsvLoadBenchmark.Int(options, "--newton", 3),
@@ -50,7 +50,7 @@ internal static class HypergradElboBenchmark
             Seed = (ulong)CsvLoadBenchmark.Int(options, "--seed", 1),
             LearningRate = Double(options, "--lr", 0.05),
             Beta = Double(options, "--beta", 100),
-            AdamLearningRate = Double(options, "--adam-lr", 1.0),
+            AdamLearningRate = Double(options, "--adam-lr", 2.0),
             Sigma = Double(options, "--sigma", 0.01),
         };
         int randomTrials = CsvLoadBenchmark.Int(options, "--random-trials", settings.ImplicitSteps);

@@ -30,7 +30,10 @@ public sealed class VariationalMlpInnerProblemTests(ITestOutputHelper output)
     public void Compute_PerLayerPrecisionsUnrolledAndExactReversal_MatchCentralDifferences()
     {
         using VariationalMlpInnerProblem problem = Problem();
-        HyperparameterSet h = Schedule(Steps).Add(new Hyperparameter(VariationalMlpInnerProblem.PriorPrecisionName, HyperparameterTransform.Log, 2), [2.0, 0.5]);
+        HyperparameterSet h = new HyperparameterSet()
+            .Add(new Hyperparameter("learning_rate", HyperparameterTransform.Log), 0.3)
+            .Add(new Hyperparameter("momentum", HyperparameterTransform.Logit), 0.8)
+            .Add(new Hyperparameter(VariationalMlpInnerProblem.PriorPrecisionName, HyperparameterTransform.Log, 2), [2.0, 0.5]);
         var method = new UnrolledReverseMode(new ReverseModeOptions { Steps = Steps });
 
         HypergradientResult result = method.Compute(problem, h);
@@ -42,7 +45,7 @@ public sealed class VariationalMlpInnerProblemTests(ITestOutputHelper output)
         FiniteDifferences.AssertClose(numeric, analytic, 1e-4);
         FiniteDifferences.AssertClose(numeric, exact.Flatten(h), 1e-4);
         Assert.True(exact.ExactlyReversed);
-        Assert.All(analytic.Where((_, i) => i != Steps), g => Assert.NotEqual(0.0, g));
+        Assert.All(analytic, g => Assert.NotEqual(0.0, g));
     }
 
     [Fact]
@@ -68,17 +71,18 @@ public sealed class VariationalMlpInnerProblemTests(ITestOutputHelper output)
     public void Compute_PerWeightPrecisionsImplicit_MatchesDirectionalCentralDifference()
     {
         // Softmax regression (784→10) with a variational posterior: the inner problem solved on the whole training set with its fixed draw.
-        using VariationalMlpInnerProblem problem = Problem(new Mlp([784, 10]), 100, 100, batchSize: 100);
+        using VariationalMlpInnerProblem problem = Problem(new Mlp([784, 10]), 60, 60, batchSize: 60);
         HyperparameterSet h = new();
         foreach (Hyperparameter d in problem.PerWeightPriorPrecisions())
         {
-            h.Add(d, 4.0);
+            h.Add(d, 100.0);
         }
 
         var method = new ImplicitDifferentiation(new ImplicitDifferentiationOptions { InitialTolerance = 1e-10, MinimumTolerance = 1e-10, ToleranceDecrease = 1 });
+        HypergradientCost cost = method.Compute(problem, h).Cost;
         double analytic = Directional(method, problem, h, out double numeric, step: 1e-3);
 
-        output.WriteLine($"implicit: inner gradient norm {method.LastInnerGradientNorm:E2}; directional derivative: analytic {analytic:E8}, finite differences {numeric:E8}");
+        output.WriteLine($"implicit: inner gradient norm {method.LastInnerGradientNorm:E2}, first solve {cost.HessianVectorProducts} Hessian-vector products in {cost.Elapsed.TotalSeconds:F1} s; directional derivative: analytic {analytic:E8}, finite differences {numeric:E8}");
         Assert.True(method.LastInnerGradientNorm <= 1e-10);
         Assert.NotEqual(0.0, analytic);
         Assert.True(Math.Abs(analytic - numeric) <= 1e-4 * Math.Abs(numeric), $"analytic {analytic:R}, numeric {numeric:R}");
@@ -103,7 +107,7 @@ public sealed class VariationalMlpInnerProblemTests(ITestOutputHelper output)
     [Fact]
     public void KullbackLeibler_ClosedForm_MatchesMonteCarloEstimate()
     {
-        using VariationalMlpInnerProblem problem = Problem(new Mlp([784, 2, 10]), 20, 20, batchSize: 20);
+        using VariationalMlpInnerProblem problem = Problem(new Mlp([784, 1, 10]), 20, 20, batchSize: 20);
         HyperparameterSet h = new HyperparameterSet().Add(new Hyperparameter(VariationalMlpInnerProblem.PriorPrecisionName, HyperparameterTransform.Log, 2), [3.0, 0.2]);
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
@@ -115,7 +119,7 @@ public sealed class VariationalMlpInnerProblemTests(ITestOutputHelper output)
         double closed = problem.KullbackLeibler(weights, leaves).item<double>();
 
         // KL = E_q[log q(w) − log p(w)]: average the log-density ratio of S joint draws w ~ q.
-        const int samples = 20000;
+        const int samples = 10000;
         int n = weights.Length / 2;
         double[] alpha = [3.0, 3.0, 0.2, 0.2];
         Tensor ratio = torch.zeros([samples], ScalarType.Float64);
