@@ -71,11 +71,11 @@ public sealed class VariationalMlpInnerProblemTests(ITestOutputHelper output)
     public void Compute_PerWeightPrecisionsImplicit_MatchesDirectionalCentralDifference()
     {
         // Softmax regression (784→10) with a variational posterior: the inner problem solved on the whole training set with its fixed draw.
-        using VariationalMlpInnerProblem problem = Problem(new Mlp([784, 10]), 60, 60, batchSize: 60);
+        using VariationalMlpInnerProblem problem = Problem(new Mlp([784, 10]), 100, 100, batchSize: 100);
         HyperparameterSet h = new();
         foreach (Hyperparameter d in problem.PerWeightPriorPrecisions())
         {
-            h.Add(d, 100.0);
+            h.Add(d, 4.0);
         }
 
         var method = new ImplicitDifferentiation(new ImplicitDifferentiationOptions { InitialTolerance = 1e-10, MinimumTolerance = 1e-10, ToleranceDecrease = 1 });
