@@ -163,9 +163,37 @@ public sealed class HypergradientSectionTests
     {
         XElement section = ById(Parse(HtmlReport.Render(GradientStudy(OuterSteps([0.6, 0.5, 0.45, 0.44, 0.47], null)))), "hypergradients");
 
+        Assert.Contains("at outer steps 0 (first), 2 (middle), 3 (best) and 4 (last).", section.Value, StringComparison.Ordinal);
         XElement learningRate = ChartsWithIdPrefix(section, "hg-schedule-").First();
         Assert.Equal(["trial 0 (first)", "trial 2 (middle)", "trial 3 (best)", "trial 4 (last)"], LegendLabels(learningRate));
         Assert.Equal(4, Elements(learningRate, "polyline", "hg-schedule").Count());
+    }
+
+    [Fact]
+    public void Render_ScalarHyperparameterTunedByGradient_IsOneUnlabelledLineAndNoSchedule()
+    {
+        ReportTrial[] steps = [.. Enumerable.Range(0, 3).Select(step => ReportTrial.FromRecord(new TrialRecord
+        {
+            StudyId = 1,
+            Number = step,
+            State = TrialState.Complete,
+            ParametersJson = new HyperparameterSet()
+                .Add(new Hyperparameter("weight_decay", HyperparameterTransform.Log), 1e-4 * (step + 1))
+                .Add(new Hyperparameter("learning_rate", HyperparameterTransform.Log), 0.1)
+                .ToParameter().ToString(),
+            Loss = 0.5 - (0.01 * step),
+            StartedAtUtc = Start,
+        }))];
+
+        XDocument document = Parse(HtmlReport.Render(GradientStudy(steps)));
+
+        XElement section = ById(document, "hypergradients");
+        Assert.Empty(ChartsWithIdPrefix(section, "hg-schedule-"));
+        Assert.DoesNotContain("Learned schedules", section.Value, StringComparison.Ordinal);
+        XElement[] trajectories = [.. ChartsWithIdPrefix(section, "hg-trajectory-")];
+        Assert.Equal(["learning_rate", "weight_decay"], trajectories.Select(ChartTitle));
+        Assert.Empty(LegendLabels(trajectories[1]));
+        Assert.Equal(3, Points(Elements(trajectories[1], "polyline", "hg-trajectory").Single()).Length);
     }
 
     [Fact]

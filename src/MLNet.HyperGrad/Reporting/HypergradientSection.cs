@@ -74,8 +74,10 @@ internal static class HypergradientSection
         {
             (ReportTrial Trial, string Role)[] picked = Picked(steps, best);
             html.Append("<h3>Learned schedules</h3><p class=\"caption\">")
-                .Append("Learning rate and momentum against the inner training step (or block of steps), at the ")
-                .Append(string.Join(", ", picked.Select(p => p.Role + " outer step"))).Append(".</p>");
+                .Append("Learning rate and momentum against the inner training step (or block of steps), at outer ")
+                .Append(picked.Length == 1 ? "step " : "steps ")
+                .Append(Markup.Escape(JoinWithAnd([.. picked.Select(p => p.Trial.Number.ToString(CultureInfo.InvariantCulture) + " (" + p.Role + ")")])))
+                .Append(".</p>");
             for (int i = 0; i < schedules.Length; i++)
             {
                 html.Append(ScheduleChart(schedules[i], i, picked));
@@ -374,6 +376,8 @@ internal static class HypergradientSection
     private static string BandTooltip((ReportTrial Trial, double Min, double Mean, double Max) s, string key)
         => "Trial " + s.Trial.Number.ToString(CultureInfo.InvariantCulture) + "\n" + key + ": mean " + Formatting.Value(s.Mean)
             + ", smallest " + Formatting.Value(s.Min) + ", largest " + Formatting.Value(s.Max);
+
+    private static string JoinWithAnd(string[] items) => items.Length <= 1 ? string.Concat(items) : string.Join(", ", items[..^1]) + " and " + items[^1];
 
     private static string Count(int count, string noun) => count.ToString(CultureInfo.InvariantCulture) + " " + noun + (count == 1 ? string.Empty : "s");
 }
