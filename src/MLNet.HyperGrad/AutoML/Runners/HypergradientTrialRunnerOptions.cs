@@ -12,7 +12,7 @@ namespace MLNet.HyperGrad.AutoML.Runners;
 /// init scale per layer (<see cref="TuneInitScale"/>, log space). Validated once by <see cref="Validate"/>, which
 /// reports every failure together.
 /// </remarks>
-public sealed class HypergradientTrialRunnerOptions
+public sealed record HypergradientTrialRunnerOptions
 {
     /// <summary>The smallest learning rate a tuner may propose.</summary>
     public const double MinLearningRate = 1e-4;
