@@ -33,6 +33,7 @@ public sealed class HypergradCliHypergradientTests : IDisposable
         IReadOnlyList<TrialRecord> trials = await storage.GetTrialsAsync((await storage.GetStudyAsync("classification-fashion-mnist"))!.Id);
         Assert.Equal(2, trials.Count);
         Assert.All(trials, t => Assert.Equal(TrialState.Complete, t.State));
+        Assert.All(trials, t => Assert.InRange(t.Attributes[HypergradientTrialRunner.TestLossAttribute], 0.1, 5.0));
         Parameter[] p = [.. trials.Select(t => Parameter.FromJson(t.ParametersJson)[HypergradientTrialRunner.SearchSpaceKey])];
         Assert.All(p, x => Assert.Equal(10, x["learning_rate"].AsDoubleArray().Length));
         Assert.NotEqual(p[0]["l2"].AsDoubleArray(), p[1]["l2"].AsDoubleArray());

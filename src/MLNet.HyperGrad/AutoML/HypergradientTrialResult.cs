@@ -50,7 +50,8 @@ public sealed record HypergradientTrialResult : TrialResult
     public bool? ExactlyReversed { get; init; }
 
     /// <summary>Gets the cross-entropy on the test set at the trained weights, or null when the runner has no test set.</summary>
-    /// <remarks>Not used to rank trials: it is there to watch for validation overfitting over outer steps.</remarks>
+    /// <remarks>Not used to rank trials: it is there to watch for validation overfitting over outer steps. The runner also puts it in
+    /// <see cref="TrialResult.Attributes"/> as <c>test_loss</c>, which the experiment stores with the trial.</remarks>
     public double? TestLoss { get; init; }
 
     /// <summary>Gets the MLP's layer sizes, input to output (copied when set).</summary>

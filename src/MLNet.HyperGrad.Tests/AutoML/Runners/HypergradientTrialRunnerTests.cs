@@ -57,6 +57,7 @@ public sealed class HypergradientTrialRunnerTests(ITestOutputHelper output)
         Assert.Equal("checkpointed", result.MethodName);
         Assert.InRange(result.Metric, 0.0, 1.0);
         Assert.True(result.TestLoss is > 0, $"test loss {result.TestLoss}");
+        Assert.Equal(result.TestLoss, result.Attributes[HypergradientTrialRunner.TestLossAttribute]);
         Assert.Equal([784, 8, 10], result.LayerSizes);
         Assert.Equal([784 * 8, 8, 8 * 10, 10], result.Weights.Select(w => w.Length));
         Assert.Null(result.TunedHyperparameters);

@@ -22,7 +22,8 @@ namespace MLNet.HyperGrad.AutoML.Runners;
 /// initial weights from <see cref="HypergradientTrialRunnerOptions.WeightSeed"/>, the same in every trial) and runs the
 /// chosen <see cref="IHypergradientMethod"/>. <see cref="TrialResult.Loss"/> is the outer loss (validation cross-entropy,
 /// smaller is better) and <see cref="TrialResult.Metric"/> the validation accuracy; with a test set the result also
-/// carries the test cross-entropy.</para>
+/// carries the test cross-entropy (<see cref="HypergradientTrialResult.TestLoss"/>, and <c>Attributes["test_loss"]</c>, which the
+/// experiment stores with the trial).</para>
 /// <para>Greedy one-step is online: one trial is one training run that tunes its hyperparameters while it trains;
 /// the result's <see cref="HypergradientTrialResult.TunedHyperparameters"/> are where it ended, and the tuner's next
 /// trial starts a fresh training run from them.</para>
@@ -37,6 +38,9 @@ public sealed class HypergradientTrialRunner : ITrialRunner
 
     /// <summary>The key of the optional hidden-width choice inside <see cref="SearchSpaceKey"/>'s space.</summary>
     public const string HiddenWidthKey = "hidden_width";
+
+    /// <summary>The <see cref="TrialResult.Attributes"/> key of the test cross-entropy, present when the runner has a test set.</summary>
+    public const string TestLossAttribute = "test_loss";
 
     private readonly HypergradientTrialRunnerOptions options;
     private readonly TabularDataset train;
@@ -152,6 +156,7 @@ public sealed class HypergradientTrialRunner : ITrialRunner
             Cost = computed.Cost,
             ExactlyReversed = computed.ExactlyReversed,
             TestLoss = testLoss,
+            Attributes = testLoss is double t ? new Dictionary<string, double>(StringComparer.Ordinal) { [TestLossAttribute] = t } : Storage.TrialAttributes.Empty,
             LayerSizes = sizes,
             Weights = [.. weights.Select(TensorData.ToArray<double>)],
             Standardizer = Standardizer,
