@@ -39,7 +39,7 @@ public sealed class HyperGradPipelineGradientTests(ITestOutputHelper output)
         Assert.NotEqual(trials[0].Hyperparameters!.Values("l2.w0"), trials[1].Hyperparameters!.Values("l2.w0"));
         Assert.Null(model.GetHyperGradTuning());
         double accuracy = mlContext.MulticlassClassification.Evaluate(model.Transform(split.TestSet)).MicroAccuracy;
-        output.WriteLine($"validation CE per outer step: {string.Join(", ", trials.Select(t => t.OuterLoss.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)))}; test accuracy {accuracy:F4}");
+        output.WriteLine($"costs {string.Join(", ", trials.Select(t => t.Cost.Elapsed.TotalSeconds.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)))} s, durations {string.Join(", ", trials.Select(t => t.DurationInMilliseconds))} ms; validation CE per outer step: {string.Join(", ", trials.Select(t => t.OuterLoss.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)))}; test accuracy {accuracy:F4}");
         Assert.True(accuracy > 0.8, $"test accuracy {accuracy}");
     }
 

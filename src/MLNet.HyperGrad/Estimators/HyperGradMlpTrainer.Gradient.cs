@@ -9,6 +9,9 @@ namespace MLNet.HyperGrad.Estimators;
 /// <summary>Gradient-based tuning of <see cref="HyperGradMlpTrainer"/>'s hyperparameter tensors, asked for by <c>pipeline.WithHyperGrad(o =&gt; o.Method = ...)</c>.</summary>
 public sealed partial class HyperGradMlpTrainer
 {
+    /// <summary>Below this many feature cells (rows × features) gradient tuning runs on one libtorch thread.</summary>
+    private const long SmallTableCells = 1_000_000;
+
     /// <summary>Gets or sets the gradient tuning the next <see cref="Fit"/> runs instead of plain training (set by <see cref="HyperGradPipelineEstimator"/>), or null.</summary>
     internal GradientTuningRequest? GradientTuning { get; set; }
 
@@ -52,6 +55,9 @@ public sealed partial class HyperGradMlpTrainer
             InitialMomentum = Math.Clamp(h.Momentum, HypergradientTrialRunnerOptions.MinMomentum, HypergradientTrialRunnerOptions.MaxMomentum),
             InitialL2 = Math.Clamp(h.L2, HypergradientTrialRunnerOptions.MinL2, HypergradientTrialRunnerOptions.MaxL2),
             WeightSeed = unchecked((ulong)options.Seed),
+
+            // A small table gains nothing from more libtorch threads, and on a busy machine their spin-waits cost seconds per trial.
+            ThreadsPerTrial = (long)rows * d < SmallTableCells ? 1 : Environment.ProcessorCount,
         };
         using var runner = new HypergradientTrialRunner(train, validation, null, runnerOptions);
         var trials = new TrialCollector();
