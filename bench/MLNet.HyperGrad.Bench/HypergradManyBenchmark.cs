@@ -68,6 +68,13 @@ internal static class HypergradManyBenchmark
         int rows = CsvLoadBenchmark.Int(options, "--rows", quick ? 2000 : 10_000);
         double outerRate = options.TryGetValue("--outer-lr", out string? rate) ? double.Parse(rate, CultureInfo.InvariantCulture) : 0.1;
         string methodName = options.TryGetValue("--method", out string? m) ? m : "exact";
+        string l2Kind = options.TryGetValue("--l2", out string? k) ? k : "weight";
+        if (l2Kind is not ("weight" or "unit"))
+        {
+            Console.Error.WriteLine($"hypergrad-many: --l2 must be weight (one per weight) or unit (one per input unit of each layer); got \"{l2Kind}\".");
+            return 2;
+        }
+
         options.TryGetValue("--summary", out string? summaryFile);
         if (runs < 1 || steps < 1 || batch < 1 || hidden < 1 || seeds < 1 || rows < 1 || !(outerRate > 0))
         {
@@ -96,15 +103,22 @@ internal static class HypergradManyBenchmark
         var mlp = new Mlp([train.FeatureCount, hidden, 10], Activation.Tanh);
         using var problem = new MlpInnerProblem(mlp, train, validation, batch, seed: 1);
         using var testProblem = new MlpInnerProblem(mlp, train, test, batch, seed: 1);
+        if (options.TryGetValue("--threads", out string? threadText))
+        {
+            // One libtorch thread is far faster on a loaded machine (OpenMP threads spin waiting for a descheduled peer).
+            TorchRuntime.Threads = int.Parse(threadText, CultureInfo.InvariantCulture);
+        }
+
         int threads = TorchRuntime.Threads;
 
-        HyperparameterSet start = Layout(mlp, steps, 0.03, 0.9, 1e-4, 1.0);
+        bool perWeight = l2Kind == "weight";
+        HyperparameterSet start = Layout(mlp, steps, perWeight, 0.03, 0.9, 1e-4, 1.0);
         Console.WriteLine(Invariant($"# hypergrad-many: Fashion-MNIST {rows} train / {rows} validation / {rows} test, MLP {string.Join("-", mlp.LayerSizes)} tanh float64, T = {steps} SGD-momentum steps, batch {batch}; N = {runs} training runs per approach; sampler seeds {seeds}; {Environment.ProcessorCount} cores, {threads} libtorch threads; load average at start {MachineLoad.LoadAverage()}"));
         Console.WriteLine(Invariant($"# gradient: {method.Name} reverse mode + HyperparameterAdam(lr {outerRate}), {start.ElementCount:N0} hyperparameters ({string.Join(", ", start.Definitions.Select(d => $"{d.Name} [{string.Join("x", d.Shape)}]"))}); random and tpe: Optuna over the 4 globals, broadcast"));
 
         var gradient = new GradientTuning(method, problem, start, outerRate, mlp.LayerCount);
-        var random = Enumerable.Range(0, seeds).Select(s => new SamplerSearch(problem, mlp, steps, new OptunaAskTell("random", s, Space))).ToList();
-        var tpe = Enumerable.Range(0, seeds).Select(s => new SamplerSearch(problem, mlp, steps, new OptunaAskTell("tpe", s, Space))).ToList();
+        var random = Enumerable.Range(0, seeds).Select(s => new SamplerSearch(problem, mlp, steps, perWeight, new OptunaAskTell("random", s, Space))).ToList();
+        var tpe = Enumerable.Range(0, seeds).Select(s => new SamplerSearch(problem, mlp, steps, perWeight, new OptunaAskTell("tpe", s, Space))).ToList();
         Console.WriteLine(Invariant($"# Optuna {random[0].Peer.Version} (vendored, /usr/bin/python3) through bench/peers/optuna_ask_tell.py"));
         try
         {
@@ -163,7 +177,14 @@ internal static class HypergradManyBenchmark
     }
 
     /// <summary>The hyperparameter tensors of the inner run, each filled with one global value.</summary>
-    internal static HyperparameterSet Layout(Mlp mlp, int steps, double learningRate, double momentum, double l2, double initScale)
+    /// <param name="mlp">The architecture.</param>
+    /// <param name="steps">T: one learning rate and one momentum per step.</param>
+    /// <param name="perWeight">An L2 coefficient per weight ("l2.w{l}"), or per input unit of each layer ("l2.in{l}").</param>
+    /// <param name="learningRate">η.</param>
+    /// <param name="momentum">μ.</param>
+    /// <param name="l2">λ.</param>
+    /// <param name="initScale">The init scale of every layer.</param>
+    internal static HyperparameterSet Layout(Mlp mlp, int steps, bool perWeight, double learningRate, double momentum, double l2, double initScale)
     {
         var set = new HyperparameterSet()
             .Add(new Hyperparameter("learning_rate", HyperparameterTransform.Log, steps), learningRate)
@@ -171,7 +192,11 @@ internal static class HypergradManyBenchmark
             .Add(new Hyperparameter(MlpInnerProblem.InitScaleName, HyperparameterTransform.Log, mlp.LayerCount), initScale);
         for (int l = 0; l < mlp.LayerCount; l++)
         {
-            set.Add(new Hyperparameter(MlpInnerProblem.PerWeightL2Name(l), HyperparameterTransform.Log, mlp.LayerSizes[l + 1], mlp.LayerSizes[l]), l2);
+            set.Add(
+                perWeight
+                    ? new Hyperparameter(MlpInnerProblem.PerWeightL2Name(l), HyperparameterTransform.Log, mlp.LayerSizes[l + 1], mlp.LayerSizes[l])
+                    : new Hyperparameter(MlpInnerProblem.PerInputUnitL2Name(l), HyperparameterTransform.Log, mlp.LayerSizes[l]),
+                l2);
         }
 
         return set;
@@ -305,7 +330,7 @@ internal static class HypergradManyBenchmark
                 .Bound(MlpInnerProblem.InitScaleName, InitScaleMin, InitScaleMax);
             for (int l = 0; l < layers; l++)
             {
-                adam.Bound(MlpInnerProblem.PerWeightL2Name(l), L2Min, L2Max);
+                adam.Bound(MlpInnerProblem.PerWeightL2Name(l), L2Min, L2Max).Bound(MlpInnerProblem.PerInputUnitL2Name(l), L2Min, L2Max);
             }
 
             return adam;
@@ -313,7 +338,7 @@ internal static class HypergradManyBenchmark
     }
 
     /// <summary>A seeded Optuna search over the 4 globals, each trial one plain training run.</summary>
-    private sealed class SamplerSearch(IInnerProblem problem, Mlp mlp, int steps, OptunaAskTell peer)
+    private sealed class SamplerSearch(IInnerProblem problem, Mlp mlp, int steps, bool perWeight, OptunaAskTell peer)
     {
         public OptunaAskTell Peer { get; } = peer;
 
@@ -331,7 +356,7 @@ internal static class HypergradManyBenchmark
         {
             var stopwatch = Stopwatch.StartNew();
             IReadOnlyDictionary<string, double> x = Peer.Ask();
-            HyperparameterSet set = Layout(mlp, steps, x["learning_rate"], x["momentum"], x["l2"], x["init_scale"]);
+            HyperparameterSet set = Layout(mlp, steps, perWeight, x["learning_rate"], x["momentum"], x["l2"], x["init_scale"]);
             double loss = OuterLoss(problem, set, Train(problem, set, steps));
             if (double.IsFinite(loss))
             {
