@@ -22,12 +22,14 @@ namespace MLNet.HyperGrad.Bench;
 /// The hyperparameters, in the box every approach shares: learning rate η ∈ [1e-3, 1] (log), momentum
 /// μ ∈ [0.5, 0.99], L2 λ ∈ [1e-6, 1e-2] (log), init scale ∈ [0.25, 4] (log).
 /// <list type="bullet">
-/// <item>Gradient: a learning rate and a momentum per step (2T), an L2 coefficient per weight (l2.w0 [100, 784],
-/// l2.w1 [10, 100]) and an init scale per layer (2): 79,602 hyperparameters for T = 100. Started at η = 0.03,
-/// μ = 0.9, λ = 1e-4, scale 1 (the middle of the box on its log scales; μ at the customary 0.9); each outer step is
-/// one hypergradient computation (exact reversal by default: one forward training run of T steps and its reverse
-/// pass, counted as ONE training run) followed by one <see cref="HyperparameterAdam"/> step (bounds = the box).
-/// A diverged inner run counts as a run; the tuner goes back to the last finite point and halves its step size.</item>
+/// <item>Gradient: a learning rate and a momentum per step (2T), an L2 coefficient per input unit of each layer
+/// (<c>--l2 unit</c>, the default: l2.in0 [784], one per pixel, and l2.in1 [100], one per hidden unit) or per weight
+/// (<c>--l2 weight</c>: l2.w0 [100, 784], l2.w1 [10, 100]) and an init scale per layer (2): 1,086 hyperparameters for
+/// T = 100 (79,602 per weight). Started at η = 0.03, μ = 0.9, λ = 1e-4, scale 1 (the middle of the box on its log
+/// scales; μ at the customary 0.9); each outer step is one hypergradient computation (exact reversal by default: one
+/// forward training run of T steps and its reverse pass, counted as ONE training run) followed by one
+/// <see cref="HyperparameterAdam"/> step (bounds = the box). A diverged inner run counts as a run; the tuner goes back
+/// to the last finite point and halves its step size.</item>
 /// <item>Random search and TPE: Optuna 5.0.0rc1 (RandomSampler, TPESampler() = multivariate TPE, seeded) through
 /// ask-and-tell (<see cref="OptunaAskTell"/>) over the 4 globals, each trial one plain training run of the same T
 /// steps with the globals broadcast to the same tensors; a diverged run is told as failed.</item>
@@ -68,7 +70,7 @@ internal static class HypergradManyBenchmark
         int rows = CsvLoadBenchmark.Int(options, "--rows", quick ? 2000 : 10_000);
         double outerRate = options.TryGetValue("--outer-lr", out string? rate) ? double.Parse(rate, CultureInfo.InvariantCulture) : 0.1;
         string methodName = options.TryGetValue("--method", out string? m) ? m : "exact";
-        string l2Kind = options.TryGetValue("--l2", out string? k) ? k : "weight";
+        string l2Kind = options.TryGetValue("--l2", out string? k) ? k : "unit";
         if (l2Kind is not ("weight" or "unit"))
         {
             Console.Error.WriteLine($"hypergrad-many: --l2 must be weight (one per weight) or unit (one per input unit of each layer); got \"{l2Kind}\".");
