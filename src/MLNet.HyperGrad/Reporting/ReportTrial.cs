@@ -99,11 +99,20 @@ public sealed partial record ReportTrial
         }
     }
 
+    /// <summary>Gets the trial's numeric attributes beside its loss (<c>test_loss</c>), sorted by key.</summary>
+    /// <value>The default is empty. NaN and infinities are listed but never plotted. The dictionary is copied when set.</value>
+    /// <exception cref="ArgumentException">Set with a key that is null, empty or white space.</exception>
+    public IReadOnlyDictionary<string, double> Attributes
+    {
+        get;
+        init => field = TrialAttributes.Copy(value, nameof(Attributes));
+    } = TrialAttributes.Empty;
+
     /// <summary>Builds a report trial from a trial as a study stores it.</summary>
     /// <param name="record">The stored trial.</param>
     /// <returns>
-    /// The trial with its <see cref="TrialState"/>, scores, duration, start, flattened hyperparameters (and their selectors), error, and its intermediate values
-    /// (in step order) as the validation curve.
+    /// The trial with its <see cref="TrialState"/>, scores, duration, start, flattened hyperparameters (and their selectors), error, its intermediate values
+    /// (in step order) as the validation curve, and its <see cref="TrialRecord.Attributes"/>.
     /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="record"/> is null.</exception>
     public static ReportTrial FromRecord(TrialRecord record)
@@ -122,6 +131,7 @@ public sealed partial record ReportTrial
             Selectors = FindSelectors(parameter),
             Error = record.Error,
             ValidationCurve = [.. record.IntermediateValues.OrderBy(v => v.Step).Select(v => v.Value)],
+            Attributes = record.Attributes,
         };
     }
 
@@ -129,7 +139,7 @@ public sealed partial record ReportTrial
     /// <param name="result">The result; its <see cref="TrialResult.TrialSettings"/> give the number, start time and hyperparameters.</param>
     /// <returns>
     /// A trial in the result's <see cref="TrialResult.State"/>, with the exception's message when it failed
-    /// or was interrupted. A <see cref="LearningCurveTrialResult"/> contributes its validation metric curve.
+    /// or was interrupted, and the result's <see cref="TrialResult.Attributes"/>. A <see cref="LearningCurveTrialResult"/> contributes its validation metric curve.
     /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="result"/> is null.</exception>
     public static ReportTrial FromTrialResult(TrialResult result)
@@ -148,6 +158,7 @@ public sealed partial record ReportTrial
             Selectors = FindSelectors(settings.Parameter),
             Error = result.Exception?.Message,
             ValidationCurve = result is LearningCurveTrialResult curves ? curves.ValidationMetricCurve : [],
+            Attributes = result.Attributes,
         };
     }
 }
