@@ -9,7 +9,7 @@
 // Prints one line per run and, last, `default parallelism trials per minute: <x> (best setting <name>: <y>)`.
 //   trainer-families [--trials 10] [--family-time 40] [--seed 1] [--trainers lightgbm,sdca,...]
 // Prints a Markdown table: per data set (digits, breast_cancer, diabetes) and trainer family, the best validation and the test metric.
-//   hypergrad-many [--quick] [--runs 30] [--steps 100] [--batch 200] [--seeds 3] [--rows 10000] [--method exact|checkpointed] [--outer-lr 0.1] [--l2 unit|weight] [--threads N] [--summary FILE]
+//   hypergrad-many [--quick] [--runs 50] [--steps 100] [--batch 200] [--seeds 3] [--rows 10000] [--method exact|checkpointed] [--outer-lr 0.1] [--backtrack 0.01] [--l2 unit|weight] [--threads N] [--summary FILE]
 // Issue 9's claim: 1,086 hyperparameters (per-step learning rate and momentum, per-input-unit L2, init scales) tuned by gradient vs random search and Optuna TPE on the 4 globals, N training runs each;
 // prints a table and, last, `many hyperparameters at equal training runs: gradient <a>, random <b>, tpe <c>` (appended to FILE too).
 using MLNet.HyperGrad.Bench;
