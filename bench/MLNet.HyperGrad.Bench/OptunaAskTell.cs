@@ -216,10 +216,16 @@ internal sealed class OptunaAskTell : IDisposable
             throw Failure(Invariant($"no answer within {timeout.TotalSeconds} s"));
         }
 
-        string text = line.Result ?? throw Failure("the driver exited");
+        if (line.Result is not string text)
+        {
+            // End of its output: let it finish exiting so that its standard error is read to the end.
+            process.WaitForExit(5_000);
+            throw Failure("the driver exited");
+        }
+
         try
         {
-            return JsonNode.Parse(text) ?? throw Failure($"the driver printed null");
+            return JsonNode.Parse(text) ?? throw Failure("the driver printed null");
         }
         catch (JsonException)
         {
