@@ -51,6 +51,8 @@ internal static class HypergradManyBenchmark
     private const double InitScaleMin = 0.25;
     private const double InitScaleMax = 4.0;
 
+    private static int EngineRetries { get; set; }
+
     private static readonly OptunaFloat[] Space =
     [
         new("learning_rate", LearningRateMin, LearningRateMax, Log: true),
@@ -164,7 +166,7 @@ internal static class HypergradManyBenchmark
                 }
             }
 
-            Console.WriteLine(Invariant($"# load average at end {MachineLoad.LoadAverage()}"));
+            Console.WriteLine(Invariant($"# load average at end {MachineLoad.LoadAverage()}; TorchSharp engine errors retried: {EngineRetries}"));
             string line = Invariant($"many hyperparameters at equal training runs: gradient {gradient.Best:F4}, random {Median(random.Select(r => r.Best)):F4}, tpe {Median(tpe.Select(t => t.Best)):F4}");
             Console.WriteLine(line);
             if (summaryFile is not null)
@@ -273,6 +275,26 @@ internal static class HypergradManyBenchmark
         return string.Join("; ", parts);
     }
 
+    /// <summary>
+    /// Runs a computation, once more if TorchSharp throws an engine error: twice in about 100 loaded-machine runs a
+    /// libtorch check on a temporary Scalar failed (Tensor.add's alpha, Tensor.pow(2) of square(): "toDouble" / "Scalar.h"
+    /// internal assert), never reproducibly, which looks like the implicit Scalar being finalized during the native
+    /// call. Each retry is printed and counted in <see cref="EngineRetries"/>.
+    /// </summary>
+    private static T Retrying<T>(Func<T> compute, string what)
+    {
+        try
+        {
+            return compute();
+        }
+        catch (System.Runtime.InteropServices.ExternalException e)
+        {
+            EngineRetries++;
+            Console.WriteLine(Invariant($"# engine error in {what}, retried once: {e.Message.Split('\n')[0]}"));
+            return compute();
+        }
+    }
+
     private static double Median(IEnumerable<double> values) => CsvLoadBenchmark.Median([.. values]);
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
@@ -310,7 +332,7 @@ internal static class HypergradManyBenchmark
             var stopwatch = Stopwatch.StartNew();
             try
             {
-                HypergradientResult result = method.Compute(problem, current);
+                HypergradientResult result = Retrying(() => method.Compute(problem, current), Invariant($"gradient run {run}"));
                 if (result.OuterLoss < Best)
                 {
                     (Best, BestSet, BestRun, bestResult) = (result.OuterLoss, current, run, result);
@@ -382,7 +404,7 @@ internal static class HypergradManyBenchmark
             var stopwatch = Stopwatch.StartNew();
             IReadOnlyDictionary<string, double> x = Peer.Ask();
             HyperparameterSet set = Layout(mlp, steps, perWeight, x["learning_rate"], x["momentum"], x["l2"], x["init_scale"]);
-            double loss = OuterLoss(problem, set, Train(problem, set, steps));
+            double loss = Retrying(() => OuterLoss(problem, set, Train(problem, set, steps)), "a sampler's trial");
             if (double.IsFinite(loss))
             {
                 Peer.Tell(loss);
