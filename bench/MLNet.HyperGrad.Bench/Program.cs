@@ -18,6 +18,9 @@
 //   hypergrad-elbo [--steps 200] [--batch 100] [--outer-rows 200] [--implicit-train 1000] [--implicit-steps 4] [--random-trials N] [--summary FILE]
 // Variational criterion (issue 9): per-weight prior precisions of an MLP 784-300-10 tuned on the negative ELBO by greedy, implicit and random search;
 // prints a Markdown table and, last, `variational criterion: greedy ELBO <a>, implicit ELBO <b>, random ELBO <c>; accuracy under noise ...` (also appended to FILE).
+//   hypergrad-many [--quick] [--runs 50] [--steps 100] [--batch 200] [--seeds 3] [--rows 10000] [--method exact|checkpointed] [--outer-lr 0.1] [--backtrack 0.01] [--l2 unit|weight] [--threads N] [--summary FILE]
+// Issue 9's claim: 1,086 hyperparameters (per-step learning rate and momentum, per-input-unit L2, init scales) tuned by gradient vs random search and Optuna TPE on the 4 globals, N training runs each;
+// prints a table and, last, `many hyperparameters at equal training runs: gradient <a>, random <b>, tpe <c>` (appended to FILE too).
 using MLNet.HyperGrad.Bench;
 
 string command = args.Length > 0 ? args[0] : "mlp-epoch";
@@ -31,11 +34,12 @@ return command switch
     "trainer-families" => TrainerFamiliesBenchmark.Run(args.Skip(1).ToArray()),
     "hypergrad-core" => HypergradCoreBenchmark.Run(args.Skip(1).ToArray()),
     "hypergrad-elbo" => HypergradElboBenchmark.Run(args.Skip(1).ToArray()),
+    "hypergrad-many" => HypergradManyBenchmark.Run(args.Skip(1).ToArray()),
     _ => Usage(command),
 };
 
 static int Usage(string command)
 {
-    Console.Error.WriteLine($"unknown benchmark \"{command}\"; available: mlp-epoch, step-profile, csv-load, parallel-trials, trainer-families, hypergrad-core, hypergrad-elbo");
+    Console.Error.WriteLine($"unknown benchmark \"{command}\"; available: mlp-epoch, step-profile, csv-load, parallel-trials, trainer-families, hypergrad-core, hypergrad-elbo, hypergrad-many");
     return 2;
 }

@@ -11,7 +11,8 @@ namespace MLNet.HyperGrad.Hypergradients;
 /// <remarks>
 /// Hyperparameters it reads, when present in the set: <see cref="L2Name"/> (shape [layers]) adds
 /// ½ Σ_l λ_l ‖W_l‖² (weights, not biases); <c>l2.w{l}</c> (shaped like layer l's weight) adds
-/// ½ Σ λ ⊙ W_l²; <see cref="InitScaleName"/> (shape [layers]) multiplies layer l's initial weight and bias,
+/// ½ Σ λ ⊙ W_l²; <c>l2.in{l}</c> (shape [inputs of layer l]) adds ½ Σ_j λ_j Σ_i W_l[i, j]², one coefficient per
+/// input unit of layer l (a column of W_l: per pixel for the first layer); <see cref="InitScaleName"/> (shape [layers]) multiplies layer l's initial weight and bias,
 /// which are otherwise PyTorch's default initialization drawn once from the seed. Inner step t uses
 /// the training rows t·B … t·B + B − 1 (modulo the row count), B the batch size. With one layer this is
 /// softmax regression. The outer criterion is chosen by <see cref="OuterCriterion"/>: the validation
@@ -86,6 +87,11 @@ public sealed class MlpInnerProblem : IInnerProblem, IDisposable
     /// <param name="layer">The layer, from 0.</param>
     /// <returns>"l2.w{layer}".</returns>
     public static string PerWeightL2Name(int layer) => L2Name + "." + Mlp.WeightName(layer);
+
+    /// <summary>The name of the per-input-unit L2 hyperparameter of a layer, shape [inputs of the layer].</summary>
+    /// <param name="layer">The layer, from 0.</param>
+    /// <returns>"l2.in{layer}".</returns>
+    public static string PerInputUnitL2Name(int layer) => string.Create(CultureInfo.InvariantCulture, $"{L2Name}.in{layer}");
 
     /// <inheritdoc/>
     public Tensor[] InitialWeights(HyperparameterTensors hyperparameters)
@@ -172,6 +178,20 @@ public sealed class MlpInnerProblem : IInnerProblem, IDisposable
                 }
 
                 penalty = penalty + (0.5 * (l2 * weights[2 * l].square()).sum());
+            }
+
+            string unitName = PerInputUnitL2Name(l);
+            if (hyperparameters.Contains(unitName))
+            {
+                Tensor l2 = hyperparameters.Constrained(unitName);
+                long inputs = weights[2 * l].shape[1];
+                if (l2.dim() != 1 || l2.shape[0] != inputs)
+                {
+                    throw new ArgumentException($"Hyperparameter \"{unitName}\" must have shape [{inputs}] (one per input unit of layer {l}); got [{string.Join(", ", l2.shape)}].", nameof(hyperparameters));
+                }
+
+                // sum(dim: 0L), not sum(0): a literal 0 converts to ScalarType (Byte) and picks the dtype overload.
+                penalty = penalty + (0.5 * (l2 * weights[2 * l].square().sum(dim: 0L)).sum());
             }
         }
 
