@@ -124,12 +124,15 @@ public sealed class MlpInnerProblem : IInnerProblem, IDisposable
 
     /// <inheritdoc/>
     /// <remarks>The validation cross-entropy, or for <see cref="OuterCriterion.ValidationError"/> the expected error mean_i (1 − p_i[y_i]).</remarks>
-    public Tensor OuterLoss(IReadOnlyList<Tensor> weights, HyperparameterTensors hyperparameters)
+    public Tensor OuterLoss(IReadOnlyList<Tensor> weights, HyperparameterTensors hyperparameters) =>
+        Criterion(weights, validationX, validationY);
+
+    /// <inheritdoc/>
+    /// <remarks>The criterion of <see cref="OuterLoss"/> on validation rows t·B … t·B + B − 1 (modulo the row count), B the batch size.</remarks>
+    public Tensor OuterLossOnBatch(IReadOnlyList<Tensor> weights, HyperparameterTensors hyperparameters, int step)
     {
-        Tensor logits = Mlp.Forward(weights, validationX);
-        return OuterCriterion == OuterCriterion.ValidationError
-            ? ClassificationCriteria.ExpectedError(logits, validationY)
-            : Losses.Compute(LossKind.CrossEntropy, logits, validationY);
+        (Tensor x, Tensor y) = ClassificationCriteria.Batch(validationX, validationY, BatchSize, step);
+        return Criterion(weights, x, y);
     }
 
     /// <summary>The validation 0-1 error: the fraction of validation rows whose arg-max class is not the label (the value to report for <see cref="OuterCriterion.ValidationError"/>).</summary>
@@ -151,6 +154,14 @@ public sealed class MlpInnerProblem : IInnerProblem, IDisposable
         validationX.Dispose();
         validationY.Dispose();
         baseWeights.Dispose();
+    }
+
+    private Tensor Criterion(IReadOnlyList<Tensor> weights, Tensor x, Tensor y)
+    {
+        Tensor logits = Mlp.Forward(weights, x);
+        return OuterCriterion == OuterCriterion.ValidationError
+            ? ClassificationCriteria.ExpectedError(logits, y)
+            : Losses.Compute(LossKind.CrossEntropy, logits, y);
     }
 
     private Tensor Penalty(IReadOnlyList<Tensor> weights, HyperparameterTensors hyperparameters)

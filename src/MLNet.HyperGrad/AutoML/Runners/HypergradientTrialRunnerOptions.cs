@@ -102,7 +102,7 @@ public sealed record HypergradientTrialRunnerOptions
     /// <value>The default is false (Fashion-MNIST pixels in [0, 1] are used as they are).</value>
     public bool Standardize { get; init; }
 
-    /// <summary>Gets β, the online step of <see cref="HypergradientMethodKind.Greedy"/> (u ← u − β·one-step hypergradient, unconstrained units).</summary>
+    /// <summary>Gets β, the online step of <see cref="HypergradientMethodKind.Greedy"/> (u ← u − β·one-step hypergradient, unconstrained units); its one-step outer loss is a validation minibatch of the batch size, as in Luketina et al. 2016.</summary>
     /// <value>The default is 0.05.</value>
     public double GreedyOuterLearningRate { get; init; } = 0.05;
 
@@ -242,7 +242,7 @@ public sealed record HypergradientTrialRunnerOptions
             HypergradientMethodKind.DrMad => new DrMad(reverse),
             HypergradientMethodKind.Implicit => new ImplicitDifferentiation(new ImplicitDifferentiationOptions { TimeProvider = TimeProvider }),
             HypergradientMethodKind.ImplicitNeumann => new ImplicitDifferentiation(new ImplicitDifferentiationOptions { Solver = ImplicitSolver.Neumann, TimeProvider = TimeProvider }),
-            HypergradientMethodKind.Greedy => new GreedyOneStep(reverse, GreedyOuterLearningRate),
+            HypergradientMethodKind.Greedy => new GreedyOneStep(reverse, GreedyOuterLearningRate, validationMinibatches: true),
             _ => throw new ArgumentOutOfRangeException(nameof(Method), Method, "Unknown hypergradient method."),
         };
     }
