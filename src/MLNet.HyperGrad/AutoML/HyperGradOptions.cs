@@ -1,3 +1,5 @@
+using MLNet.HyperGrad.Pruning;
+
 namespace MLNet.HyperGrad.AutoML;
 
 /// <summary>Settings of <see cref="HyperGradExperimentExtensions.WithHyperGrad"/>, the one entry point to MLNet.HyperGrad's tuners.</summary>
@@ -11,6 +13,24 @@ public sealed class HyperGradOptions
     /// <value>The default is 5.</value>
     public int GridStepsPerContinuousDimension { get; set; } = 5;
 
+    /// <summary>Gets or sets which pruner stops unpromising trials early, with its default settings.</summary>
+    /// <value>The default is <see cref="PrunerKind.None"/>.</value>
+    public PrunerKind Pruner { get; set; } = PrunerKind.None;
+
+    /// <summary>Gets or sets a pruner instance to use instead of <see cref="Pruner"/> (for settings other than the defaults).</summary>
+    /// <value>The default is <see langword="null"/>; set it only while <see cref="Pruner"/> is <see cref="PrunerKind.None"/>.</value>
+    public IPruner? CustomPruner { get; set; }
+
+    /// <summary>The pruner these settings ask for, or <see langword="null"/> for none.</summary>
+    /// <returns>A new pruner of kind <see cref="Pruner"/> with its defaults, <see cref="CustomPruner"/>, or <see langword="null"/>.</returns>
+    public IPruner? CreatePruner() => CustomPruner ?? Pruner switch
+    {
+        PrunerKind.Median => new MedianPruner(),
+        PrunerKind.SuccessiveHalving => new SuccessiveHalvingPruner(),
+        PrunerKind.LearningCurve => new LearningCurvePruner(),
+        _ => null,
+    };
+
     /// <summary>Checks the settings and reports every problem at once.</summary>
     /// <exception cref="ArgumentException">A setting is out of range.</exception>
     public void Validate()
@@ -19,6 +39,16 @@ public sealed class HyperGradOptions
         if (!Enum.IsDefined(Tuner))
         {
             problems.Add($"Tuner {(int)Tuner} is not a known tuner.");
+        }
+
+        if (!Enum.IsDefined(Pruner))
+        {
+            problems.Add($"Pruner {(int)Pruner} is not a known pruner.");
+        }
+
+        if (CustomPruner is not null && Pruner != PrunerKind.None)
+        {
+            problems.Add($"Set either Pruner (got {Pruner}) or CustomPruner, not both.");
         }
 
         if (GridStepsPerContinuousDimension < 2)
