@@ -28,6 +28,7 @@ internal static class TuneCommand
         var trainTime = CliParsers.Seconds("--train-time", "Seconds this run may tune for.", 120u);
         var maxTrials = CliParsers.OptionalWholeNumber("--max-trials", "Trials in the whole study, earlier runs of it included.");
         var tuner = CliParsers.OneOf("--tuner", "Random or Grid.", TunerKind.Random);
+        var pruner = CliParsers.Pruner("--pruner", "Stops unpromising trials early (fashion-mnist): none, median, asha or learning-curve (default none).");
         var storage = new Option<string?>("--storage") { Description = "The SQLite file of the study (default: <output>/study.db)." };
         var study = new Option<string?>("--study") { Description = "The study's name (default: task and data set). Re-running resumes it." };
         var seed = CliParsers.WholeNumber("--seed", "Seed of the study.", 0);
@@ -42,7 +43,7 @@ internal static class TuneCommand
 
         var command = new Command(name, $"Tune trainers for {name} on a CSV (or the MLP on Fashion-MNIST), save the best model and a report.")
         {
-            dataset, label, hasHeader, ignore, validation, test, trainTime, maxTrials, tuner, storage, study, seed, output, parallelism, maxEpochs, missing, cvFolds, trainers, metric, packageSource,
+            dataset, label, hasHeader, ignore, validation, test, trainTime, maxTrials, tuner, pruner, storage, study, seed, output, parallelism, maxEpochs, missing, cvFolds, trainers, metric, packageSource,
         };
         command.SetAction((result, cancellationToken) => CliErrors.Guard(() => RunAsync(
             new TuneSettings
@@ -57,6 +58,7 @@ internal static class TuneCommand
                 TrainTimeSeconds = result.GetValue(trainTime),
                 MaxTrials = result.GetValue(maxTrials),
                 Tuner = result.GetValue(tuner),
+                Pruner = result.GetValue(pruner),
                 StoragePath = result.GetValue(storage),
                 StudyName = result.GetValue(study),
                 Seed = result.GetValue(seed),
@@ -104,7 +106,7 @@ internal static class TuneCommand
             AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(warning)}");
         }
 
-        AnsiConsole.MarkupLine($"study [bold]{Markup.Escape(settings.ResolvedStudyName)}[/] in {Markup.Escape(settings.ResolvedStoragePath)}; tuner {settings.Tuner}; libtorch {TorchRuntime.Version}, {threadsPerTrial} thread(s) per trial");
+        AnsiConsole.MarkupLine($"study [bold]{Markup.Escape(settings.ResolvedStudyName)}[/] in {Markup.Escape(settings.ResolvedStoragePath)}; tuner {settings.Tuner}; pruner {CliParsers.PrunerNames.First(kv => kv.Value == settings.Pruner).Key}; libtorch {TorchRuntime.Version}, {threadsPerTrial} thread(s) per trial");
 
         using var storage = new SqliteStudyStorage(settings.ResolvedStoragePath);
         StudyRecord? existing = await storage.GetStudyAsync(settings.ResolvedStudyName, cancellationToken);
@@ -144,7 +146,11 @@ internal static class TuneCommand
             .SetTrainingTimeInSeconds(tuningSeconds)
             .SetSeed(settings.Seed)
             .SetParallelism(settings.Parallelism)
-            .WithHyperGrad(o => o.Tuner = settings.Tuner)
+            .WithHyperGrad(o =>
+            {
+                o.Tuner = settings.Tuner;
+                o.Pruner = settings.Pruner;
+            })
             .SetMonitor(view)
             .SetMonitor(bestModel);
         int remaining = settings.MaxTrials is int max ? max - finishedBefore : int.MaxValue;
