@@ -21,8 +21,9 @@ public sealed class GreedyOneStep : IHypergradientMethod
     /// <summary>Creates the method.</summary>
     /// <param name="options">The inner run; null for the defaults.</param>
     /// <param name="outerLearningRate">β, the step of the online update u ← u − β·(one-step hypergradient); 0 only measures.</param>
+    /// <param name="tunedNames">The hyperparameters the online update moves (for example only the L2 coefficients, leaving the learning rate and momentum fixed); null for all.</param>
     /// <exception cref="ArgumentOutOfRangeException">β is negative or not finite.</exception>
-    public GreedyOneStep(ReverseModeOptions? options = null, double outerLearningRate = 0)
+    public GreedyOneStep(ReverseModeOptions? options = null, double outerLearningRate = 0, IReadOnlyCollection<string>? tunedNames = null)
     {
         if (!(outerLearningRate >= 0 && double.IsFinite(outerLearningRate)))
         {
@@ -31,6 +32,7 @@ public sealed class GreedyOneStep : IHypergradientMethod
 
         Options = options ?? new ReverseModeOptions();
         OuterLearningRate = outerLearningRate;
+        TunedNames = tunedNames is null ? null : [.. tunedNames];
     }
 
     /// <summary>Gets the options.</summary>
@@ -38,6 +40,9 @@ public sealed class GreedyOneStep : IHypergradientMethod
 
     /// <summary>Gets β, the step of the online update.</summary>
     public double OuterLearningRate { get; }
+
+    /// <summary>Gets the names of the hyperparameters the online update moves; null for all.</summary>
+    public IReadOnlyList<string>? TunedNames { get; }
 
     /// <summary>Gets the hyperparameters at the end of the last run (a copy; equal to the input when β = 0).</summary>
     public HyperparameterSet? TunedHyperparameters { get; private set; }
@@ -47,11 +52,19 @@ public sealed class GreedyOneStep : IHypergradientMethod
 
     /// <inheritdoc/>
     /// <exception cref="HyperGradException">The inner training diverged (a loss is not finite).</exception>
+    /// <exception cref="ArgumentException">A tuned name is not in the set, or the options do not fit it.</exception>
     public HypergradientResult Compute(IInnerProblem problem, HyperparameterSet hyperparameters)
     {
         ArgumentNullException.ThrowIfNull(problem);
         ArgumentNullException.ThrowIfNull(hyperparameters);
         Options.Validate(hyperparameters);
+        string[] missing = [.. (TunedNames ?? []).Where(n => !hyperparameters.Contains(n))];
+        if (missing.Length > 0)
+        {
+            throw new ArgumentException($"Tuned hyperparameters [{string.Join(", ", missing)}] are not in the set; present: [{string.Join(", ", hyperparameters.Definitions.Select(d => d.Name))}].", nameof(hyperparameters));
+        }
+
+        bool[] tuned = [.. hyperparameters.Definitions.SelectMany(d => Enumerable.Repeat(TunedNames is null || TunedNames.Contains(d.Name, StringComparer.Ordinal), d.ElementCount))];
         long start = Options.TimeProvider.GetTimestamp();
         long[][] shapes = [.. problem.WeightShapes];
         HyperparameterSet current = hyperparameters.WithUnconstrained(hyperparameters.FlattenUnconstrained());
@@ -89,7 +102,10 @@ public sealed class GreedyOneStep : IHypergradientMethod
             for (int i = 0; i < sum.Length; i++)
             {
                 sum[i] += hypergradient[i];
-                u[i] -= OuterLearningRate * hypergradient[i];
+                if (tuned[i])
+                {
+                    u[i] -= OuterLearningRate * hypergradient[i];
+                }
             }
 
             if (OuterLearningRate > 0)

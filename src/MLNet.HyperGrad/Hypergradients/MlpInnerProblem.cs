@@ -14,7 +14,9 @@ namespace MLNet.HyperGrad.Hypergradients;
 /// ½ Σ λ ⊙ W_l²; <see cref="InitScaleName"/> (shape [layers]) multiplies layer l's initial weight and bias,
 /// which are otherwise PyTorch's default initialization drawn once from the seed. Inner step t uses
 /// the training rows t·B … t·B + B − 1 (modulo the row count), B the batch size. With one layer this is
-/// softmax regression.
+/// softmax regression. The outer criterion is chosen by <see cref="OuterCriterion"/>: the validation
+/// cross-entropy (the default) or the validation error, differentiated through its surrogate, the
+/// expected error mean_i (1 − p_i[y_i]); <see cref="ValidationErrorRate"/> gives the 0-1 error to report.
 /// </remarks>
 public sealed class MlpInnerProblem : IInnerProblem, IDisposable
 {
@@ -36,9 +38,16 @@ public sealed class MlpInnerProblem : IInnerProblem, IDisposable
     /// <param name="validation">The classification validation set, same features.</param>
     /// <param name="batchSize">Rows per inner step, at least 1; the whole set when at least its row count.</param>
     /// <param name="seed">Seed of the initial weights.</param>
+    /// <param name="outerCriterion">What <see cref="OuterLoss"/> computes on the validation set; the default is <see cref="OuterCriterion.ValidationLoss"/>.</param>
     /// <exception cref="ArgumentException">A set is not classification, or sizes do not fit.</exception>
-    public MlpInnerProblem(Mlp mlp, TabularDataset train, TabularDataset validation, int batchSize, ulong seed)
+    /// <exception cref="ArgumentOutOfRangeException">The outer criterion is not a defined value.</exception>
+    public MlpInnerProblem(Mlp mlp, TabularDataset train, TabularDataset validation, int batchSize, ulong seed, OuterCriterion outerCriterion = OuterCriterion.ValidationLoss)
     {
+        if (!Enum.IsDefined(outerCriterion))
+        {
+            throw new ArgumentOutOfRangeException(nameof(outerCriterion), outerCriterion, $"Expected one of {string.Join(", ", Enum.GetNames<OuterCriterion>())}.");
+        }
+
         ArgumentNullException.ThrowIfNull(mlp);
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(validation);
@@ -52,9 +61,10 @@ public sealed class MlpInnerProblem : IInnerProblem, IDisposable
         }
 
         Mlp = mlp;
+        OuterCriterion = outerCriterion;
         BatchSize = Math.Min(batchSize, train.Rows);
-        (trainX, trainY) = ToFloat64(train);
-        (validationX, validationY) = ToFloat64(validation);
+        (trainX, trainY) = ClassificationCriteria.ToFloat64(train);
+        (validationX, validationY) = ClassificationCriteria.ToFloat64(validation);
         using var generator = new torch.Generator(seed);
         baseWeights = mlp.CreateParameters(generator, ScalarType.Float64);
         WeightShapes = [.. baseWeights.Select(t => t.shape)];
@@ -62,6 +72,9 @@ public sealed class MlpInnerProblem : IInnerProblem, IDisposable
 
     /// <summary>Gets the architecture.</summary>
     public Mlp Mlp { get; }
+
+    /// <summary>Gets what <see cref="OuterLoss"/> computes.</summary>
+    public OuterCriterion OuterCriterion { get; }
 
     /// <summary>Gets the rows per inner step.</summary>
     public int BatchSize { get; }
@@ -98,32 +111,31 @@ public sealed class MlpInnerProblem : IInnerProblem, IDisposable
     public Tensor TrainingLoss(IReadOnlyList<Tensor> weights, HyperparameterTensors hyperparameters, int? step)
     {
         ArgumentNullException.ThrowIfNull(hyperparameters);
-        Tensor x = trainX;
-        Tensor y = trainY;
-        if (step is int t && BatchSize < trainX.shape[0])
-        {
-            long rows = trainX.shape[0];
-            long start = (long)t * BatchSize % rows;
-            if (start + BatchSize <= rows)
-            {
-                x = trainX.narrow(0, start, BatchSize);
-                y = trainY.narrow(0, start, BatchSize);
-            }
-            else
-            {
-                Tensor index = (torch.arange(start, start + BatchSize, ScalarType.Int64) % rows);
-                x = trainX.index_select(0, index);
-                y = trainY.index_select(0, index);
-            }
-        }
-
+        (Tensor x, Tensor y) = ClassificationCriteria.Batch(trainX, trainY, BatchSize, step);
         Tensor loss = Losses.Compute(LossKind.CrossEntropy, Mlp.Forward(weights, x), y);
         return loss + Penalty(weights, hyperparameters);
     }
 
     /// <inheritdoc/>
-    public Tensor OuterLoss(IReadOnlyList<Tensor> weights, HyperparameterTensors hyperparameters) =>
-        Losses.Compute(LossKind.CrossEntropy, Mlp.Forward(weights, validationX), validationY);
+    /// <remarks>The validation cross-entropy, or for <see cref="OuterCriterion.ValidationError"/> the expected error mean_i (1 − p_i[y_i]).</remarks>
+    public Tensor OuterLoss(IReadOnlyList<Tensor> weights, HyperparameterTensors hyperparameters)
+    {
+        Tensor logits = Mlp.Forward(weights, validationX);
+        return OuterCriterion == OuterCriterion.ValidationError
+            ? ClassificationCriteria.ExpectedError(logits, validationY)
+            : Losses.Compute(LossKind.CrossEntropy, logits, validationY);
+    }
+
+    /// <summary>The validation 0-1 error: the fraction of validation rows whose arg-max class is not the label (the value to report for <see cref="OuterCriterion.ValidationError"/>).</summary>
+    /// <param name="weights">float64 weights of <see cref="WeightShapes"/>.</param>
+    /// <returns>A value in [0, 1].</returns>
+    /// <exception cref="ArgumentException">The weights do not fit the architecture.</exception>
+    public double ValidationErrorRate(IReadOnlyList<Tensor> weights)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        return ClassificationCriteria.ErrorRate(Mlp.Forward(weights, validationX), validationY);
+    }
 
     /// <summary>Releases the data and initial weights.</summary>
     public void Dispose()
@@ -133,14 +145,6 @@ public sealed class MlpInnerProblem : IInnerProblem, IDisposable
         validationX.Dispose();
         validationY.Dispose();
         baseWeights.Dispose();
-    }
-
-    private static (Tensor X, Tensor Y) ToFloat64(TabularDataset set)
-    {
-        using TensorDataset tensors = set.ToTensors();
-        Tensor x = tensors.Features.to(ScalarType.Float64).DetachFromDisposeScope();
-        Tensor y = tensors.Labels.clone().DetachFromDisposeScope();
-        return (x, y);
     }
 
     private Tensor Penalty(IReadOnlyList<Tensor> weights, HyperparameterTensors hyperparameters)
