@@ -15,6 +15,9 @@
 // `rmad validation CE after 50 outer steps: ...`, `cost relative to one training run: ...`; --summary FILE appends them to FILE.
 // `bash bench/run.sh hypergrad` runs hypergrad-core, hypergrad-elbo and hypergrad-many with one summary file and prints it last
 // (variational line, the five lines, the many-hyperparameters line); a subcommand this build does not know is skipped with a message.
+//   pruning [--rows 8000] [--epochs 15] [--trials 24] [--seed 1] [--repeats 1]
+// Fashion-MNIST MLP random search without a pruner, with the median and with the learning-curve pruner; prints, last,
+// `pruning (learning-curve) saved <p>% of training time; best accuracy change <d> points`.
 //   hypergrad-elbo [--steps 200] [--batch 100] [--outer-rows 200] [--implicit-train 1000] [--implicit-steps 4] [--random-trials N] [--summary FILE]
 // Variational criterion (issue 9): per-weight prior precisions of an MLP 784-300-10 tuned on the negative ELBO by greedy, implicit and random search;
 // prints a Markdown table and, last, `variational criterion: greedy ELBO <a>, implicit ELBO <b>, random ELBO <c>; accuracy under noise ...` (also appended to FILE).
@@ -33,6 +36,7 @@ return command switch
     "parallel-trials" => ParallelTrialsBenchmark.Run(args.Skip(1).ToArray()),
     "trainer-families" => TrainerFamiliesBenchmark.Run(args.Skip(1).ToArray()),
     "hypergrad-core" => HypergradCoreBenchmark.Run(args.Skip(1).ToArray()),
+    "pruning" => PruningBenchmark.Run(args.Skip(1).ToArray()),
     "hypergrad-elbo" => HypergradElboBenchmark.Run(args.Skip(1).ToArray()),
     "hypergrad-many" => HypergradManyBenchmark.Run(args.Skip(1).ToArray()),
     _ => Usage(command),
@@ -40,6 +44,6 @@ return command switch
 
 static int Usage(string command)
 {
-    Console.Error.WriteLine($"unknown benchmark \"{command}\"; available: mlp-epoch, step-profile, csv-load, parallel-trials, trainer-families, hypergrad-core, hypergrad-elbo, hypergrad-many");
+    Console.Error.WriteLine($"unknown benchmark \"{command}\"; available: mlp-epoch, step-profile, csv-load, parallel-trials, trainer-families, hypergrad-core, hypergrad-elbo, hypergrad-many, pruning");
     return 2;
 }

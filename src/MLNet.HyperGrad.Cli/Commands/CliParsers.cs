@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using MLNet.HyperGrad.Pruning;
 
 namespace MLNet.HyperGrad.Cli.Commands;
 
@@ -49,6 +50,23 @@ internal static class CliParsers
         CustomParser = result => double.TryParse(Token(result), NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value)
             ? value
             : Fail<double>(result, "a number such as 0.05 or 1e-4"),
+    };
+
+    /// <summary>The pruners' names on the command line, lowercase.</summary>
+    public static IReadOnlyDictionary<string, PrunerKind> PrunerNames { get; } = new Dictionary<string, PrunerKind>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["none"] = PrunerKind.None,
+        ["median"] = PrunerKind.Median,
+        ["asha"] = PrunerKind.SuccessiveHalving,
+        ["learning-curve"] = PrunerKind.LearningCurve,
+    };
+
+    /// <summary>The <c>--pruner</c> option: none, median, asha or learning-curve, without regard to case.</summary>
+    public static Option<PrunerKind> Pruner(string name, string description) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => PrunerKind.None,
+        CustomParser = result => PrunerNames.TryGetValue(Token(result), out PrunerKind kind) ? kind : Fail<PrunerKind>(result, "one of " + string.Join(", ", PrunerNames.Keys)),
     };
 
     /// <summary>An option holding one of an enum's names, without regard to case.</summary>

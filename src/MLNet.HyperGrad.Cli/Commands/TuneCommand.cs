@@ -30,6 +30,7 @@ internal static class TuneCommand
         var maxTrials = CliParsers.OptionalWholeNumber("--max-trials", "Trials in the whole study, earlier runs of it included.");
         var tuner = CliParsers.OneOf("--tuner", "random, grid, or hypergradient (fashion-mnist only: per-step learning rates and momenta, per-layer L2 and init scales tuned by gradient).", TunerKind.Random);
         var hypergradientMethod = HypergradientMethodNames.Option();
+        var pruner = CliParsers.Pruner("--pruner", "Stops unpromising trials early (fashion-mnist): none, median, asha or learning-curve (default none).");
         var storage = new Option<string?>("--storage") { Description = "The SQLite file of the study (default: <output>/study.db)." };
         var study = new Option<string?>("--study") { Description = "The study's name (default: task and data set). Re-running resumes it." };
         var seed = CliParsers.WholeNumber("--seed", "Seed of the study.", 0);
@@ -44,7 +45,7 @@ internal static class TuneCommand
 
         var command = new Command(name, $"Tune trainers for {name} on a CSV (or the MLP on Fashion-MNIST), save the best model and a report.")
         {
-            dataset, label, hasHeader, ignore, validation, test, trainTime, maxTrials, tuner, hypergradientMethod, storage, study, seed, output, parallelism, maxEpochs, missing, cvFolds, trainers, metric, packageSource,
+            dataset, label, hasHeader, ignore, validation, test, trainTime, maxTrials, tuner, hypergradientMethod, pruner, storage, study, seed, output, parallelism, maxEpochs, missing, cvFolds, trainers, metric, packageSource,
         };
         command.SetAction((result, cancellationToken) => CliErrors.Guard(() => RunAsync(
             new TuneSettings
@@ -60,6 +61,7 @@ internal static class TuneCommand
                 MaxTrials = result.GetValue(maxTrials),
                 Tuner = result.GetValue(tuner),
                 HypergradientMethod = result.GetValue(hypergradientMethod),
+                Pruner = result.GetValue(pruner),
                 StoragePath = result.GetValue(storage),
                 StudyName = result.GetValue(study),
                 Seed = result.GetValue(seed),
@@ -108,7 +110,7 @@ internal static class TuneCommand
         }
 
         string tunerText = settings.Tuner == TunerKind.HyperGradient ? $"{settings.Tuner} ({HypergradientMethodNames.NameOf(settings.HypergradientMethod ?? HypergradientMethodKind.Checkpointed)})" : settings.Tuner.ToString();
-        AnsiConsole.MarkupLine($"study [bold]{Markup.Escape(settings.ResolvedStudyName)}[/] in {Markup.Escape(settings.ResolvedStoragePath)}; tuner {Markup.Escape(tunerText)}; libtorch {TorchRuntime.Version}, {threadsPerTrial} thread(s) per trial");
+        AnsiConsole.MarkupLine($"study [bold]{Markup.Escape(settings.ResolvedStudyName)}[/] in {Markup.Escape(settings.ResolvedStoragePath)}; tuner {Markup.Escape(tunerText)}; pruner {CliParsers.PrunerNames.First(kv => kv.Value == settings.Pruner).Key}; libtorch {TorchRuntime.Version}, {threadsPerTrial} thread(s) per trial");
 
         using var storage = new SqliteStudyStorage(settings.ResolvedStoragePath);
         StudyRecord? existing = await storage.GetStudyAsync(settings.ResolvedStudyName, cancellationToken);
@@ -162,6 +164,7 @@ internal static class TuneCommand
             {
                 o.Tuner = settings.Tuner;
                 o.Method = settings.HypergradientMethod;
+                o.Pruner = settings.Pruner;
             })
             .SetMonitor(view)
             .SetMonitor(bestModel);

@@ -55,7 +55,8 @@ internal sealed class TuneProgressView(string metricName, uint budgetSeconds, Se
 
         if (!interactive)
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trial {result.TrialSettings.TrialId,4}: {metricName} {Format(result.Metric)} in {result.DurationInMilliseconds / 1000:F1} s  {Describe(result.TrialSettings)}"));
+            string pruned = result.State == TrialState.Pruned ? $" (pruned after epoch {(result as LearningCurveTrialResult)?.ValidationLossCurve.Count ?? 0})" : string.Empty;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trial {result.TrialSettings.TrialId,4}: {metricName} {Format(result.Metric)}{pruned} in {result.DurationInMilliseconds / 1000:F1} s  {Describe(result.TrialSettings)}"));
         }
     }
 

@@ -41,6 +41,7 @@ internal sealed record TuneSettings
         MomentumEntries = 10,
         ThreadsPerTrial = threadsPerTrial,
     };
+    public Pruning.PrunerKind Pruner { get; init; } = Pruning.PrunerKind.None;
 
     public string? StoragePath { get; init; }
 
@@ -179,6 +180,11 @@ internal sealed record TuneSettings
         if (Trainers.FirstOrDefault(t => !KnownTrainers.Contains(t)) is { } unknown)
         {
             problems.Add($"--trainers: no trainer is named \"{unknown}\"; the trainers are {string.Join(", ", KnownTrainers)}");
+        }
+
+        if (!IsFashionMnist && Pruner != Pruning.PrunerKind.None)
+        {
+            problems.Add($"--pruner {CliParsers.PrunerNames.First(kv => kv.Value == Pruner).Key}: pruning applies to fashion-mnist, whose MLP reports its validation loss after every epoch; a CSV goes through ML.NET pipelines, which do not report per epoch (use --pruner none)");
         }
 
         if (IsFashionMnist && Trainers.Any(t => t != "mlp"))

@@ -99,6 +99,8 @@ public sealed class MlpTrialRunnerTests
             Reports.Add((step, value, progressEpoch()));
             return Task.CompletedTask;
         }
+
+        public bool ShouldPrune(int finalStep) => false;
     }
 
     [Fact]

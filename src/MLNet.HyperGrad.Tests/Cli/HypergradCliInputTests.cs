@@ -57,6 +57,7 @@ public sealed class HypergradCliInputTests : IDisposable
     [InlineData("--tuner", "Bayes", "--tuner: expected one of Random, Grid, HyperGradient, found \"Bayes\"")]
     [InlineData("--missing", "Skip", "--missing: expected one of Error, DropRow, Impute, found \"Skip\"")]
     [InlineData("--has-header", "maybe", "'maybe'")]
+    [InlineData("--pruner", "hyperband", "--pruner: expected one of none, median, asha, learning-curve, found \"hyperband\"")]
     public void TypedFlag_BadValue_SaysWhatWasExpectedWithoutDotNetTypeNames(string flag, string value, string expected)
     {
         string error = AssertBadInput("classification", "--dataset", "x.csv", "--label-col", "y", flag, value);
@@ -78,6 +79,16 @@ public sealed class HypergradCliInputTests : IDisposable
         Assert.Contains(expected, error, StringComparison.Ordinal);
         Assert.DoesNotContain("System.", error, StringComparison.Ordinal);
         Assert.DoesNotContain("Actual value was", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Pruner_OnACsv_RefusedWithTheReason()
+    {
+        string csv = WriteCsv("data.csv", 40);
+
+        string error = AssertBadInput("classification", "--dataset", csv, "--label-col", "label", "--pruner", "Learning-Curve", "-o", Path.Combine(directory, "out"));
+
+        Assert.Contains("--pruner learning-curve: pruning applies to fashion-mnist", error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -10,6 +10,9 @@ public sealed partial class HyperGradExperiment
     /// <summary>How many proposals in a row that some trial of the study already has the experiment discards before it runs a duplicate.</summary>
     private const int MaxDuplicateProposals = 16;
 
+    /// <summary>The curves the pruner reads, this run's and the study's earlier trials'; null without a pruner.</summary>
+    private StudyCurves? curves;
+
     /// <summary>Whether the next trial of this run is the study's first, at the search space's declared defaults (see <see cref="NextTrialAsync"/>).</summary>
     private Queue<Parameter> pendingStartPoints = new();
 
@@ -28,6 +31,7 @@ public sealed partial class HyperGradExperiment
 
         TrialResult? best = null;
         bool anySuccess = false;
+        curves = pruner is null ? null : new StudyCurves(session.PreviousTrials);
         pendingStartPoints = session.PreviousTrials.Count == 0 ? new Queue<Parameter>(StartPoints(searchSpace)) : new Queue<Parameter>();
         foreach (var record in session.PreviousTrials.Where(t => t.IsFinished))
         {
@@ -71,9 +75,17 @@ public sealed partial class HyperGradExperiment
                 Task<TrialOutcome> finished = await Task.WhenAny(running.Keys);
                 running.Remove(finished);
                 TrialOutcome outcome = await finished;
-                if (outcome.Result is { } result)
+                if (outcome.Result is { State: TrialState.Pruned } pruned)
+                {
+                    await session.PruneAsync(pruned, $"stopped by {pruner?.GetType().Name ?? "the runner"} after step {CurveLength(pruned)}");
+                    curves?.Finish(pruned.TrialSettings.TrialId, TrialState.Pruned);
+                    ForEachMonitor(m => m.ReportCompletedTrial(pruned));
+                    tuner.Update(pruned);
+                }
+                else if (outcome.Result is { } result)
                 {
                     await session.CompleteAsync(result);
+                    curves?.Finish(result.TrialSettings.TrialId, TrialState.Complete, (result as LearningCurveTrialResult)?.ValidationLossCurve);
                     ForEachMonitor(m => m.ReportCompletedTrial(result));
                     tuner.Update(result);
                     anySuccess = true;
@@ -88,6 +100,7 @@ public sealed partial class HyperGradExperiment
                     string reason = fatal is not null ? "stopped because an earlier trial failed before any succeeded"
                         : cancellationToken.IsCancellationRequested ? "cancelled by the caller" : "the time budget ran out";
                     await session.InterruptAsync(outcome.Settings, reason, outcome.DurationMilliseconds);
+                    curves?.Finish(outcome.Settings.TrialId, TrialState.Interrupted);
                     ForEachMonitor(m => m.ReportFailTrial(outcome.Settings, outcome.Error));
                     tuner.Update(TrialResult.Interrupted(outcome.Settings, reason, outcome.DurationMilliseconds));
                 }
@@ -95,6 +108,7 @@ public sealed partial class HyperGradExperiment
                 {
                     Exception error = outcome.Error!;
                     await session.FailAsync(outcome.Settings, $"{error.GetType().Name}: {error.Message}", outcome.DurationMilliseconds);
+                    curves?.Finish(outcome.Settings.TrialId, TrialState.Failed);
                     ForEachMonitor(m => m.ReportFailTrial(outcome.Settings, error));
                     tuner.Update(TrialResult.Failed(outcome.Settings, error, outcome.DurationMilliseconds));
                     if (!anySuccess && fatal is null)
@@ -218,15 +232,25 @@ public sealed partial class HyperGradExperiment
             previous = parameter;
         }
 
-        TrialSettings Start(int number, Parameter parameter, int? retryOf) => new()
+        TrialSettings Start(int number, Parameter parameter, int? retryOf)
         {
-            TrialId = number,
-            StartedAtUtc = startedAt,
-            Parameter = parameter,
-            RetryOf = retryOf,
-            Seed = SeedMixer.Mix(seed, number),
-            Reporter = session.ReporterFor(number),
-        };
+            ITrialReporter reporter = session.ReporterFor(number);
+            if (pruner is not null && curves is not null)
+            {
+                curves.Start(number);
+                reporter = new PruningTrialReporter(reporter, curves, pruner, number);
+            }
+
+            return new()
+            {
+                TrialId = number,
+                StartedAtUtc = startedAt,
+                Parameter = parameter,
+                RetryOf = retryOf,
+                Seed = SeedMixer.Mix(seed, number),
+                Reporter = reporter,
+            };
+        }
     }
 
     private async Task<TrialOutcome> RunTrialAsync(ITrialRunner runner, TrialSettings settings, CancellationToken cancellationToken)
@@ -240,6 +264,11 @@ public sealed partial class HyperGradExperiment
             TrialResult result = await runner.RunAsync(settings, cancellationToken);
             TrialSettings ended = Ended();
             double duration = result.DurationInMilliseconds > 0 ? result.DurationInMilliseconds : Elapsed();
+            if (result.State == TrialState.Pruned)
+            {
+                return new TrialOutcome(ended, result with { TrialSettings = ended, DurationInMilliseconds = duration }, null, false, duration);
+            }
+
             if (result.IsFailed)
             {
                 // A runner that returns a failed or interrupted result instead of throwing.
@@ -269,6 +298,9 @@ public sealed partial class HyperGradExperiment
         && (best is null || TrialOrder.Compare(
             candidate.Loss, TrialOrder.ValidationLoss(candidate), candidate.TrialSettings.TrialId,
             best.Loss, TrialOrder.ValidationLoss(best), best.TrialSettings.TrialId) < 0);
+
+    /// <summary>The number of epochs a learning-curve result holds, or 0.</summary>
+    private static int CurveLength(TrialResult result) => (result as LearningCurveTrialResult)?.ValidationLossCurve.Count ?? 0;
 
     /// <summary>The budget as a timer delay; beyond what a timer can wait (about 49 days) it never expires.</summary>
     private static TimeSpan BudgetDelay(uint seconds)

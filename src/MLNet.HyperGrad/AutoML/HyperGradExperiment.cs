@@ -38,6 +38,7 @@ public sealed partial class HyperGradExperiment
     private readonly SearchSpace searchSpace = new();
     private Func<ExperimentContext, ITuner>? tunerFactory;
     private Func<ExperimentContext, ITrialRunner>? runnerFactory;
+    private Pruning.IPruner? pruner;
 
     /// <summary>Gets a value indicating whether a trial runner was chosen (by <see cref="SetTrialRunner(ITrialRunner)"/> or an extension such as <c>WithHyperGrad</c>).</summary>
     public bool HasTrialRunner => runnerFactory is not null;
@@ -104,6 +105,19 @@ public sealed partial class HyperGradExperiment
         tunerFactory = factory;
         return this;
     }
+
+    /// <summary>Stops unpromising trials early with a pruner, or turns pruning off.</summary>
+    /// <param name="value">The pruner the runners consult after each epoch (<see cref="ITrialReporter.ShouldPrune"/>), or <see langword="null"/> for none (the default).</param>
+    /// <returns>This experiment.</returns>
+    /// <remarks>A pruned trial is stored in state <see cref="TrialState.Pruned"/> with the values it reported; it is never the best trial.</remarks>
+    public HyperGradExperiment SetPruner(Pruning.IPruner? value)
+    {
+        pruner = value;
+        return this;
+    }
+
+    /// <summary>Gets the pruner set by <see cref="SetPruner"/>, or <see langword="null"/>.</summary>
+    public Pruning.IPruner? Pruner => pruner;
 
     /// <summary>Uses a trial runner instance (disposed by the caller, not by the experiment).</summary>
     /// <param name="runner">The runner.</param>

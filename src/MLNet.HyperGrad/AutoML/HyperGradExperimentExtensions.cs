@@ -9,7 +9,9 @@ public static class HyperGradExperimentExtensions
     /// <summary>
     /// Uses an MLNet.HyperGrad tuner, as ML.NET's <c>SetSmacTuner</c> does for SMAC; if no trial runner
     /// was chosen yet, also trains the MLP (<see cref="MlpTrialRunner"/>) on the dataset of
-    /// <see cref="HyperGradExperiment.SetDataset"/>, over its search space when no search space was added.
+    /// <see cref="HyperGradExperiment.SetDataset"/>, over its search space when no search space was added;
+    /// with <see cref="HyperGradOptions.Pruner"/> or <see cref="HyperGradOptions.CustomPruner"/>, also sets that pruner
+    /// (<see cref="HyperGradExperiment.SetPruner"/>).
     /// </summary>
     /// <param name="experiment">The experiment. Call this after <c>SetTrialRunner</c> and <c>AddSearchSpace</c>, if you call them.</param>
     /// <param name="configure">Changes to the default <see cref="HyperGradOptions"/>; null keeps them.</param>
@@ -21,6 +23,11 @@ public static class HyperGradExperimentExtensions
         var options = new HyperGradOptions();
         configure?.Invoke(options);
         options.Validate();
+        if (options.CreatePruner() is { } pruner)
+        {
+            experiment.SetPruner(pruner);
+        }
+
         if (options.EffectiveTuner == TunerKind.HyperGradient)
         {
             return WithHypergradientTuner(experiment, options);

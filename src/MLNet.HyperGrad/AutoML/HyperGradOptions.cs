@@ -1,6 +1,7 @@
 using MLNet.HyperGrad.AutoML.Runners;
 using MLNet.HyperGrad.Hypergradients;
 using MLNet.HyperGrad.Tuners;
+using MLNet.HyperGrad.Pruning;
 
 namespace MLNet.HyperGrad.AutoML;
 
@@ -29,6 +30,23 @@ public sealed class HyperGradOptions
 
     /// <summary>Gets the tuner these options select: <see cref="TunerKind.HyperGradient"/> when <see cref="Method"/> is set, else <see cref="Tuner"/>.</summary>
     public TunerKind EffectiveTuner => Method is not null ? TunerKind.HyperGradient : Tuner;
+    /// <summary>Gets or sets which pruner stops unpromising trials early, with its default settings.</summary>
+    /// <value>The default is <see cref="PrunerKind.None"/>.</value>
+    public PrunerKind Pruner { get; set; } = PrunerKind.None;
+
+    /// <summary>Gets or sets a pruner instance to use instead of <see cref="Pruner"/> (for settings other than the defaults).</summary>
+    /// <value>The default is <see langword="null"/>; set it only while <see cref="Pruner"/> is <see cref="PrunerKind.None"/>.</value>
+    public IPruner? CustomPruner { get; set; }
+
+    /// <summary>The pruner these settings ask for, or <see langword="null"/> for none.</summary>
+    /// <returns>A new pruner of kind <see cref="Pruner"/> with its defaults, <see cref="CustomPruner"/>, or <see langword="null"/>.</returns>
+    public IPruner? CreatePruner() => CustomPruner ?? Pruner switch
+    {
+        PrunerKind.Median => new MedianPruner(),
+        PrunerKind.SuccessiveHalving => new SuccessiveHalvingPruner(),
+        PrunerKind.LearningCurve => new LearningCurvePruner(),
+        _ => null,
+    };
 
     /// <summary>Checks the settings and reports every problem at once.</summary>
     /// <exception cref="ArgumentException">A setting is out of range.</exception>
@@ -48,6 +66,16 @@ public sealed class HyperGradOptions
         if (Method is not null && Tuner is not (TunerKind.Random or TunerKind.HyperGradient))
         {
             problems.Add($"Method {Method} tunes by gradient and needs Tuner = HyperGradient (or left at its default); got Tuner = {Tuner}.");
+        }
+
+        if (!Enum.IsDefined(Pruner))
+        {
+            problems.Add($"Pruner {(int)Pruner} is not a known pruner.");
+        }
+
+        if (CustomPruner is not null && Pruner != PrunerKind.None)
+        {
+            problems.Add($"Set either Pruner (got {Pruner}) or CustomPruner, not both.");
         }
 
         if (GridStepsPerContinuousDimension < 2)

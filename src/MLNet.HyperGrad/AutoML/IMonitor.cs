@@ -8,7 +8,7 @@ public interface IMonitor
     /// <param name="settings">The trial.</param>
     void ReportRunningTrial(TrialSettings settings);
 
-    /// <summary>A trial finished successfully.</summary>
+    /// <summary>A trial finished successfully, or was stopped early by a pruner (then <see cref="TrialResult.State"/> is <see cref="Storage.TrialState.Pruned"/>).</summary>
     /// <param name="result">Its result.</param>
     void ReportCompletedTrial(TrialResult result);
 

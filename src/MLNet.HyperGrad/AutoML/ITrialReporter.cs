@@ -23,4 +23,15 @@ public interface ITrialReporter
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="step"/> is negative.</exception>
     /// <exception cref="Storage.StorageException">The trial has already finished, or the study's storage failed.</exception>
     Task ReportAsync(int step, double value, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Asks the study's pruner (<see cref="Pruning.IPruner"/>) whether the trial should stop now, judged on the
+    /// values reported so far (Optuna's <c>trial.should_prune()</c>). Call it after <see cref="ReportAsync"/>.
+    /// </summary>
+    /// <param name="finalStep">The step the trial reaches if it runs to the end (the MLP runner: its number of epochs).</param>
+    /// <returns>
+    /// <see langword="true"/> when the runner should stop training and return its result with
+    /// <see cref="TrialResult.State"/> = <see cref="Storage.TrialState.Pruned"/>; always <see langword="false"/> without a pruner.
+    /// </returns>
+    bool ShouldPrune(int finalStep);
 }

@@ -7,6 +7,8 @@ namespace MLNet.HyperGrad.AutoML;
 /// Lifecycle: one tuner instance lives for one experiment run. The experiment calls
 /// <see cref="Propose"/> once per trial, then <see cref="Update"/> exactly once with that trial's
 /// result — failed trials included (then <see cref="TrialResult.Loss"/> is <see cref="double.MaxValue"/>),
+/// pruned trials included (then <see cref="TrialResult.State"/> is <c>Pruned</c> and the loss is the one
+/// measured at the last step trained, a pessimistic stand-in for the final loss: see <see cref="TrialResult.State"/>),
 /// and, when a study is resumed, once for every trial already stored, in trial order, before the first
 /// new proposal. Calls are serialized by the experiment, even when trials run in parallel, so an
 /// implementation need not be thread-safe. A tuner never trains.

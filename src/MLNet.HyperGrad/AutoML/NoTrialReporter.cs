@@ -12,4 +12,7 @@ internal sealed class NoTrialReporter : ITrialReporter
         ArgumentOutOfRangeException.ThrowIfNegative(step);
         return Task.CompletedTask;
     }
+
+    /// <inheritdoc />
+    public bool ShouldPrune(int finalStep) => false;
 }

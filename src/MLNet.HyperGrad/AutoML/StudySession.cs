@@ -164,15 +164,33 @@ internal sealed class StudySession : IDisposable
         }
 
         int number = result.TrialSettings.TrialId;
-        if (result is LearningCurveTrialResult curve && result.TrialSettings.Reporter is StudyTrialReporter { HasReported: false })
+        await StoreUnreportedCurveAsync(result);
+        await storage.CompleteTrialAsync(studyId, number, result.Loss, result.Metric, result.DurationInMilliseconds, result.Attributes, CancellationToken.None);
+    }
+
+    /// <summary>Records a trial a pruner stopped, with its loss and metric at the step it stopped and its curve.</summary>
+    public async Task PruneAsync(TrialResult result, string reason)
+    {
+        if (storage is null)
+        {
+            return;
+        }
+
+        await StoreUnreportedCurveAsync(result);
+        await storage.PruneTrialAsync(studyId, result.TrialSettings.TrialId, result.Loss, result.Metric, result.DurationInMilliseconds, reason, CancellationToken.None);
+    }
+
+    /// <summary>Stores the learning curve of a result whose runner did not report it while training.</summary>
+    private async Task StoreUnreportedCurveAsync(TrialResult result)
+    {
+        ITrialReporter reporter = result.TrialSettings.Reporter is PruningTrialReporter pruning ? pruning.Inner : result.TrialSettings.Reporter;
+        if (storage is not null && result is LearningCurveTrialResult curve && reporter is StudyTrialReporter { HasReported: false })
         {
             for (int epoch = 0; epoch < curve.ValidationLossCurve.Count; epoch++)
             {
-                await storage.ReportIntermediateValueAsync(studyId, number, epoch + 1, curve.ValidationLossCurve[epoch], CancellationToken.None);
+                await storage.ReportIntermediateValueAsync(studyId, result.TrialSettings.TrialId, epoch + 1, curve.ValidationLossCurve[epoch], CancellationToken.None);
             }
         }
-
-        await storage.CompleteTrialAsync(studyId, number, result.Loss, result.Metric, result.DurationInMilliseconds, result.Attributes, CancellationToken.None);
     }
 
     /// <summary>Records a trial that failed by itself.</summary>
@@ -204,14 +222,15 @@ internal sealed class StudySession : IDisposable
             Parameter = Parameter.FromJson(record.ParametersJson),
             RetryOf = record.RetryOf,
         };
-        if (record.State == TrialState.Complete)
+        if (record.State is TrialState.Complete or TrialState.Pruned)
         {
             // The curve stored while it trained: its last value breaks ties in loss (TrialOrder).
             return new LearningCurveTrialResult
             {
                 TrialSettings = settings,
+                State = record.State,
                 ValidationLossCurve = [.. record.IntermediateValues.OrderBy(v => v.Step).Select(v => v.Value)],
-                Loss = record.Loss ?? double.NaN,
+                Loss = record.Loss ?? (record.State == TrialState.Pruned ? double.MaxValue : double.NaN),
                 Metric = record.Metric ?? double.NaN,
                 DurationInMilliseconds = record.DurationMilliseconds ?? 0,
                 Attributes = record.Attributes,

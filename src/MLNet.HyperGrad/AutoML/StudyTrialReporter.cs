@@ -20,4 +20,7 @@ internal sealed class StudyTrialReporter(IStudyStorage storage, long studyId, in
         await storage.ReportIntermediateValueAsync(studyId, number, step, value, cancellationToken).ConfigureAwait(false);
         Interlocked.Increment(ref reports);
     }
+
+    /// <inheritdoc />
+    public bool ShouldPrune(int finalStep) => false;
 }

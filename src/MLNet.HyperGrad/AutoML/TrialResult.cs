@@ -16,7 +16,18 @@ public record TrialResult
     public TrialSettings TrialSettings { get; init; } = new();
 
     /// <summary>Gets how the trial ended.</summary>
-    /// <value>The default is <see cref="TrialState.Complete"/>; <see cref="Failed"/> and <see cref="Interrupted"/> build the others.</value>
+    /// <value>The default is <see cref="TrialState.Complete"/>; <see cref="Failed"/> and <see cref="Interrupted"/> build those states.</value>
+    /// <remarks>
+    /// <para><b>Pruned trials</b> (<see cref="TrialState.Pruned"/>: a pruner stopped the trial early, see
+    /// <see cref="Pruning.IPruner"/>) reach <see cref="ITuner.Update"/> with the result the runner measured
+    /// at the last step it trained: <see cref="Loss"/> is the loss on the same scale as a complete trial's,
+    /// measured at that step (the MLP runner: minus the validation accuracy after its last epoch), and for a
+    /// <see cref="LearningCurveTrialResult"/> the curves hold the epochs it trained. That loss is the
+    /// trial's value had it been stopped there by design, so usually a pessimistic estimate of the loss it
+    /// would have reached: a tuner may use it as an upper bound or a censored observation, but must not
+    /// take it as a finished trial's. Pruned trials are never the best trial, and
+    /// <see cref="IsFailed"/> is true for them.</para>
+    /// </remarks>
     public TrialState State { get; init; } = TrialState.Complete;
 
     /// <summary>Gets the trained model, if the runner keeps it (the experiment keeps the best one only).</summary>
@@ -54,7 +65,7 @@ public record TrialResult
     /// <summary>Gets why the trial failed or was interrupted (an <see cref="OperationCanceledException"/> then); null for a complete one.</summary>
     public Exception? Exception { get; init; }
 
-    /// <summary>Gets a value indicating whether the trial did not complete: it failed, or was interrupted (<see cref="State"/> says which).</summary>
+    /// <summary>Gets a value indicating whether the trial did not complete: it failed, was pruned or was interrupted (<see cref="State"/> says which).</summary>
     public bool IsFailed => State != TrialState.Complete || Exception is not null;
 
     /// <summary>The result the tuner sees for a trial that failed by itself: <see cref="Loss"/> is <see cref="double.MaxValue"/>.</summary>

@@ -20,7 +20,10 @@ namespace MLNet.HyperGrad.AutoML.Runners;
 /// is minus it (ML.NET's convention for a maximized metric). Regression: the network learns targets
 /// standardized with the training mean and deviation (folded back into the last layer of the returned
 /// weights); the metric is R² and the loss minus R².
-/// A run whose training loss becomes NaN or infinite stops early and reports NaN (never the best).</para>
+/// A run whose training loss becomes NaN or infinite stops early and reports NaN (never the best).
+/// After each epoch but the last it asks <see cref="ITrialReporter.ShouldPrune"/> (with its number of epochs
+/// as the final step); when told to stop, it ends training and returns its result in state
+/// <see cref="Storage.TrialState.Pruned"/>, with the metric and curves of the epochs it trained.</para>
 /// <para>Thread-safe: trials may run in parallel; the data tensors are shared read-only. Cancellation is
 /// checked before every minibatch.</para>
 /// </remarks>
@@ -150,6 +153,7 @@ public sealed class MlpTrialRunner : ITrialRunner
         using var generator = new torch.Generator((ulong)settings.Seed);
         using ParameterSet weights = mlp.CreateParameters(generator, device: options.Device);
         var curve = new List<EpochReport>();
+        bool pruned = false;
         using var diverged = new CancellationTokenSource();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, diverged.Token);
         var progress = new CallbackProgress(p =>
@@ -165,6 +169,12 @@ public sealed class MlpTrialRunner : ITrialRunner
                 {
                     diverged.Cancel();
                 }
+                else if (e.Epoch < h.Epochs && settings.Reporter.ShouldPrune(h.Epochs))
+                {
+                    // The pruner stops the trial: training ends after this epoch, which the result keeps.
+                    pruned = true;
+                    diverged.Cancel();
+                }
             }
         });
         try
@@ -173,20 +183,22 @@ public sealed class MlpTrialRunner : ITrialRunner
         }
         catch (OperationCanceledException) when (diverged.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            // Diverged: report what was measured, as NaN.
+            // Diverged: report what was measured, as NaN. Pruned: report the last epoch's metric.
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+        bool divergedRun = diverged.IsCancellationRequested && !pruned;
         Evaluation last = curve.Count > 0 && curve[^1].Validation is { } v ? v : Trainer.Evaluate(mlp, weights, validation.Features, validation.Labels, lossKind);
-        double metric = diverged.IsCancellationRequested ? double.NaN : Metric(last);
+        double metric = divergedRun ? double.NaN : Metric(last);
         return new MlpTrialResult
         {
             TrialSettings = settings,
+            State = pruned ? Storage.TrialState.Pruned : Storage.TrialState.Complete,
             Loss = -metric,
             Metric = metric,
             Hyperparameters = h,
             LayerSizes = sizes,
-            Weights = diverged.IsCancellationRequested ? [] : UnscaleOutputs(weights.ToArrays()),
+            Weights = divergedRun ? [] : UnscaleOutputs(weights.ToArrays()),
             Standardizer = Standardizer,
             ValidationLossCurve = curve.Select(e => e.Validation?.Loss ?? double.NaN).ToArray(),
             ValidationMetricCurve = curve.Select(e => e.Validation is { } ev ? Metric(ev) : double.NaN).ToArray(),

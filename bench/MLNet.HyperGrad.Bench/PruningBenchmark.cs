@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Globalization;
+using MLNet.HyperGrad.AutoML;
+using MLNet.HyperGrad.AutoML.Runners;
+using MLNet.HyperGrad.Data;
+using MLNet.HyperGrad.Data.Idx;
+using MLNet.HyperGrad.Pruning;
+using MLNet.HyperGrad.SearchSpaces;
+using MLNet.HyperGrad.Storage;
+
+namespace MLNet.HyperGrad.Bench;
+
+/// <summary>
+/// Early stopping on a real tuning run: the Fashion-MNIST MLP tuned by random search (the same seed, so the same
+/// trial sequence in every arm) without a pruner, with the median pruner and with the learning-curve pruner.
+/// </summary>
+/// <remarks>
+/// Set-up: the first <c>--rows</c> training images (default 8,000), split 75/25 into train/validation (seed 1);
+/// the MLP's search space (<see cref="MlpTrialRunner.CreateSearchSpace"/>, hidden width up to 128) with the epochs
+/// fixed at <c>--epochs</c> (default 15): pruning replaces tuning the number of epochs; <c>--trials</c> trials
+/// (default 24), one at a time, all cores per trial, study seed <c>--seed</c> (default 1). Per arm: the total
+/// training time (sum of trial durations), the epochs trained, and the best final validation accuracy (the
+/// experiment's best trial: complete trials only). The arms run one after another in the order none, median,
+/// learning-curve, <c>--repeats</c> times (default 1) with the order rotated each repeat; medians over repeats.
+/// Pruners at their defaults: <see cref="MedianPruner"/> (5 startup trials), <see cref="LearningCurvePruner"/>
+/// (threshold 0.05, 4 epochs, 3 startup trials).
+/// </remarks>
+internal static class PruningBenchmark
+{
+    public static int Run(string[] args)
+    {
+        Dictionary<string, string> options = CsvLoadBenchmark.Options(args);
+        int rows = CsvLoadBenchmark.Int(options, "--rows", 8000);
+        int epochs = CsvLoadBenchmark.Int(options, "--epochs", 15);
+        int trials = CsvLoadBenchmark.Int(options, "--trials", 24);
+        int seed = CsvLoadBenchmark.Int(options, "--seed", 1);
+        int repeats = CsvLoadBenchmark.Int(options, "--repeats", 1);
+
+        FashionMnistData data = FashionMnist.Load();
+        TabularDataset subset = data.Train.Subset([.. Enumerable.Range(0, rows)]);
+        TrainValidationSplit split = DatasetSplit.TrainValidation(subset, 0.25, seed: 1);
+        Console.WriteLine(Invariant($"# pruning: Fashion-MNIST first {rows} training images, {split.Train.Rows} train / {split.Validation.Rows} validation; MLP random search, {trials} trials x {epochs} epochs (fixed), seed {seed}, {Environment.ProcessorCount} cores; load average at start {MachineLoad.LoadAverage()}"));
+
+        (string Name, Func<IPruner?> Create)[] arms =
+        [
+            ("none", () => null),
+            ("median", () => new MedianPruner()),
+            ("learning-curve", () => new LearningCurvePruner()),
+        ];
+        var results = arms.ToDictionary(a => a.Name, _ => new List<ArmResult>());
+        for (int r = 0; r < repeats; r++)
+        {
+            foreach (var arm in arms.Skip(r % arms.Length).Concat(arms.Take(r % arms.Length)))
+            {
+                ArmResult result = RunArm(split, epochs, trials, seed, arm.Create());
+                results[arm.Name].Add(result);
+                Console.WriteLine(Invariant($"  repeat {r + 1}: {arm.Name,-15} {result.Seconds,7:F1} s training, {result.Epochs,4} epochs, {result.Pruned,2} pruned, best validation accuracy {result.BestAccuracy:P2} (trial {result.BestTrial})"));
+            }
+        }
+
+        double Median(string arm, Func<ArmResult, double> f) => CsvLoadBenchmark.Median([.. results[arm].Select(f)]);
+        double baseSeconds = Median("none", a => a.Seconds);
+        double baseEpochs = Median("none", a => a.Epochs);
+        double baseAccuracy = Median("none", a => a.BestAccuracy);
+        foreach (var arm in arms)
+        {
+            double seconds = Median(arm.Name, a => a.Seconds);
+            double trained = Median(arm.Name, a => a.Epochs);
+            double accuracy = Median(arm.Name, a => a.BestAccuracy);
+            Console.WriteLine(Invariant($"{arm.Name}: training {seconds:F1} s ({1 - (seconds / baseSeconds):P1} saved), {trained:F0} epochs ({1 - (trained / baseEpochs):P1} saved), best validation accuracy {accuracy:P2} ({(accuracy - baseAccuracy) * 100:+0.00;-0.00;0.00} points)"));
+        }
+
+        double lcSaved = 100 * (1 - (Median("learning-curve", a => a.Seconds) / baseSeconds));
+        double lcChange = 100 * (Median("learning-curve", a => a.BestAccuracy) - baseAccuracy);
+        Console.WriteLine(Invariant($"pruning (learning-curve) saved {lcSaved:F1}% of training time; best accuracy change {lcChange:+0.00;-0.00;0.00} points"));
+        return 0;
+    }
+
+    private static ArmResult RunArm(TrainValidationSplit split, int epochs, int trials, int seed, IPruner? pruner)
+    {
+        SearchSpace space = MlpTrialRunner.CreateSearchSpace(maxEpochs: epochs, maxHiddenWidth: 128);
+        space["epochs"] = new ChoiceOption([epochs], epochs);
+        var monitor = new Tally();
+        var experiment = new HyperGradExperiment()
+            .SetDataset(split.Train, split.Validation)
+            .AddSearchSpace(MlpTrialRunner.SearchSpaceKey, space)
+            .SetSeed(seed)
+            .SetTrainingTimeInSeconds(100_000)
+            .SetMaxModelToExplore(trials)
+            .WithHyperGrad()
+            .SetPruner(pruner)
+            .SetMonitor(monitor);
+        var clock = Stopwatch.StartNew();
+        TrialResult best = experiment.RunAsync().GetAwaiter().GetResult();
+        clock.Stop();
+        return new ArmResult(monitor.Milliseconds / 1000, monitor.Epochs, monitor.Pruned, best.Metric, best.TrialSettings.TrialId);
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private sealed record ArmResult(double Seconds, int Epochs, int Pruned, double BestAccuracy, int BestTrial);
+
+    /// <summary>Sums the trials' durations and epochs.</summary>
+    private sealed class Tally : IMonitor
+    {
+        public double Milliseconds { get; private set; }
+
+        public int Epochs { get; private set; }
+
+        public int Pruned { get; private set; }
+
+        public void ReportRunningTrial(TrialSettings settings)
+        {
+        }
+
+        public void ReportCompletedTrial(TrialResult result)
+        {
+            Milliseconds += result.DurationInMilliseconds;
+            Epochs += (result as LearningCurveTrialResult)?.ValidationLossCurve.Count ?? 0;
+            Pruned += result.State == TrialState.Pruned ? 1 : 0;
+        }
+
+        public void ReportBestTrial(TrialResult result)
+        {
+        }
+
+        public void ReportFailTrial(TrialSettings settings, Exception? exception = null)
+        {
+        }
+    }
+}

@@ -1,0 +1,54 @@
+namespace MLNet.HyperGrad.Pruning;
+
+/// <summary>
+/// A parametric learning-curve family in loss form (decreasing towards an asymptote), after Domhan,
+/// Springenberg and Hutter (2015), with its parameters unconstrained (positive ones through their log).
+/// </summary>
+/// <param name="Name">The family's name.</param>
+/// <param name="ParameterCount">The number of parameters.</param>
+/// <param name="Evaluate">The curve: parameters, step → value.</param>
+/// <param name="Starts">Starting parameters for a curve (steps, values), several to try.</param>
+internal sealed record CurveFamily(string Name, int ParameterCount, Func<double[], double, double> Evaluate, Func<double[], double[], IEnumerable<double[]>> Starts)
+{
+    /// <summary>pow3: <c>y = c + a·t^(−α)</c>, a, α &gt; 0.</summary>
+    public static CurveFamily Pow3 { get; } = new("pow3", 3, (p, t) => p[0] + (Math.Exp(p[1]) * Math.Pow(t, -Math.Exp(p[2]))), (t, y) => Saturating(t, y, [0.5, 1, 2]));
+
+    /// <summary>exp3: <c>y = c + a·e^(−b·t)</c>, a, b &gt; 0.</summary>
+    public static CurveFamily Exp3 { get; } = new("exp3", 3, (p, t) => p[0] + (Math.Exp(p[1]) * Math.Exp(-Math.Exp(p[2]) * t)), (t, y) => Saturating(t, y, [0.1, 0.5, 1]));
+
+    /// <summary>log-power: <c>y = c + a / (1 + (t/e^b)^α)</c>, a, α &gt; 0.</summary>
+    public static CurveFamily LogPower { get; } = new(
+        "log-power",
+        4,
+        (p, t) => p[0] + (Math.Exp(p[1]) / (1 + Math.Pow(t / Math.Exp(p[2]), Math.Exp(p[3])))),
+        (t, y) => Saturating(t, y, [0.5, 1, 2]).Select(s => new[] { s[0], s[1] + Math.Log(2), 0, s[2] }));
+
+    /// <summary>Janoschek: <c>y = c + a·exp(−κ·t^δ)</c>, a, κ, δ &gt; 0.</summary>
+    public static CurveFamily Janoschek { get; } = new(
+        "janoschek",
+        4,
+        (p, t) => p[0] + (Math.Exp(p[1]) * Math.Exp(-Math.Exp(p[2]) * Math.Pow(t, Math.Exp(p[3])))),
+        (t, y) => Saturating(t, y, [0.1, 0.5, 1]).SelectMany(s => new[] { new[] { s[0], s[1], s[2], 0.0 }, [s[0], s[1], s[2], Math.Log(0.5)] }));
+
+    /// <summary>log-linear: <c>y = a + b·ln t</c> (b of any sign: it follows a curve that rises, as when a model overfits).</summary>
+    public static CurveFamily LogLinear { get; } = new("log-linear", 2, (p, t) => p[0] + (p[1] * Math.Log(t)), (t, y) => [[y.Average(), 0]]);
+
+    /// <summary>The families the learning-curve pruner's ensemble uses.</summary>
+    public static IReadOnlyList<CurveFamily> All { get; } = [Pow3, Exp3, LogPower, Janoschek, LogLinear];
+
+    /// <summary>Starts for a 3-parameter saturating curve (c, ln a, ln rate): the asymptote a little below the last value, the scale from the first value, each rate given.</summary>
+    private static IEnumerable<double[]> Saturating(double[] t, double[] y, double[] rates)
+    {
+        double last = y[^1];
+        double range = Math.Max(y.Max() - y.Min(), 1e-6 * (Math.Abs(last) + 1));
+        foreach (double below in new[] { 0.1, 0.5 })
+        {
+            double c = last - (below * range);
+            double a = Math.Max(y[0] - c, 1e-6 * range);
+            foreach (double rate in rates)
+            {
+                yield return [c, Math.Log(a), Math.Log(rate)];
+            }
+        }
+    }
+}
