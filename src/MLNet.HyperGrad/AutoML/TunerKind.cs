@@ -8,4 +8,7 @@ public enum TunerKind
 
     /// <summary>Grid search (<see cref="Tuners.GridSearchTuner"/>), visited in a seeded random order.</summary>
     Grid,
+
+    /// <summary>Bayesian optimization with a Gaussian process and log expected improvement (<see cref="Tuners.GaussianProcessTuner"/>), after 10 Sobol trials.</summary>
+    GaussianProcess,
 }
