@@ -27,7 +27,7 @@ internal static class TuneCommand
         var test = new Option<string?>("--test-dataset") { Description = "A CSV to report the best model's final score on." };
         var trainTime = CliParsers.Seconds("--train-time", "Seconds this run may tune for.", 120u);
         var maxTrials = CliParsers.OptionalWholeNumber("--max-trials", "Trials in the whole study, earlier runs of it included.");
-        var tuner = CliParsers.OneOf("--tuner", "Random or Grid.", TunerKind.Random);
+        var tuner = CliParsers.Tuner("--tuner", "random, grid or gp (Bayesian optimization with a Gaussian process, after 10 Sobol trials); case does not matter.", TunerKind.Random);
         var storage = new Option<string?>("--storage") { Description = "The SQLite file of the study (default: <output>/study.db)." };
         var study = new Option<string?>("--study") { Description = "The study's name (default: task and data set). Re-running resumes it." };
         var seed = CliParsers.WholeNumber("--seed", "Seed of the study.", 0);

@@ -11,7 +11,7 @@ public sealed class AcquisitionTests
     [InlineData(0.5, 0.3)]
     [InlineData(-2.0, 0.5)]
     [InlineData(3.0, 1.0)]
-    [InlineData(1.3, 0.01)]
+    [InlineData(1.3, 0.25)]
     public void LogExpectedImprovement_WhereNaiveEiIsAccurate_AgreesWithIt(double mean, double variance)
     {
         const double best = 0.2;
@@ -49,7 +49,7 @@ public sealed class AcquisitionTests
             torch.Tensor mean = torch.tensor(new[] { m }, torch.float64).requires_grad_(true);
             double g = TorchAutograd.Grad(new LogExpectedImprovement(0.2).Evaluate(mean, torch.ones(1, dtype: torch.float64)).sum(), mean).item<double>();
             double fd = FiniteDifferences.Gradient(p => Evaluate(new LogExpectedImprovement(0.2), p[0], 1.0), [m])[0];
-            Assert.Equal(fd, g, 5);
+            Assert.True(Math.Abs(fd - g) <= 1e-6 * Math.Abs(fd), $"mean {m}: autograd {g:R}, central differences {fd:R}");
         }
     }
 
@@ -99,6 +99,21 @@ public sealed class AcquisitionTests
         Assert.InRange(counts[1] / 1000.0, 0.86, 0.95);
         Assert.Equal(1000, hedge.Choices.Count);
         Assert.Throws<ArgumentException>(() => hedge.Reward([1.0, double.NaN, 0]));
+    }
+
+    [Theory]
+    [InlineData(0.0, 1.0)]
+    [InlineData(0.5, 0.6156903441929258)]
+    [InlineData(3.0, 0.17900115118138998)]
+    [InlineData(24.9, 0.022639987776049506)]
+    [InlineData(25.1, 0.02245987581758139)]
+    [InlineData(1e3, 0.0005641893014533876)]
+    [InlineData(1e7, 5.641895835477534e-08)]
+    public void Erfcx_AgainstSciPy_AgreesToTwelveDigits(double x, double expected)
+    {
+        using var scope = torch.NewDisposeScope();
+        double actual = GaussianTails.Erfcx(torch.tensor(new[] { x }, torch.float64)).item<double>();
+        Assert.True(Math.Abs(actual - expected) <= 1e-12 * expected, $"erfcx({x}) = {actual:R}, SciPy {expected:R}");
     }
 
     private static double Evaluate(IAcquisitionFunction acquisition, double mean, double variance)

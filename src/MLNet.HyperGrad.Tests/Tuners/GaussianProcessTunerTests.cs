@@ -8,7 +8,11 @@ namespace MLNet.HyperGrad.Tests.Tuners;
 
 public sealed class GaussianProcessTunerTests(ITestOutputHelper output) : TunerContractTests
 {
-    protected override ITuner CreateTuner(SearchSpace space, int seed) => new GaussianProcessTuner(space, seed);
+    /// <summary>The contract is about behaviour, not search quality: fewer candidates keep its 40-trial runs fast.</summary>
+    protected override ITuner CreateTuner(SearchSpace space, int seed) => new GaussianProcessTuner(space, seed, new GaussianProcessTunerOptions
+    {
+        Optimizer = new AcquisitionOptimizerOptions { CandidateCount = 256, RefinedCount = 2 },
+    });
 
     [Fact]
     public void Propose_BraninIn30Trials_BeatsRandomSearchOnEverySeed()
@@ -122,6 +126,23 @@ public sealed class GaussianProcessTunerTests(ITestOutputHelper output) : TunerC
 
         Assert.True(best < startBest, $"best after the Sobol start {startBest}, after 24 trials {best}");
         Assert.True(best < 0.3, $"best {best}");
+    }
+
+    [Fact]
+    public async Task WithHyperGrad_GaussianProcessOverAChoiceOfTrainers_FindsTheBestTrainerAndSetting()
+    {
+        using var runner = new MLNet.HyperGrad.Tests.AutoML.TrainerChoiceRunner();
+        TrialResult best = await new HyperGradExperiment()
+            .AddSearchSpace("pipeline", MLNet.HyperGrad.Tests.AutoML.TrainerChoiceRunner.Space())
+            .SetTrialRunner(runner)
+            .SetSeed(3)
+            .WithHyperGrad(o => o.Tuner = TunerKind.GaussianProcess)
+            .SetMaxModelToExplore(14)
+            .RunAsync();
+
+        Assert.Equal(14, runner.Ran.Count);
+        Assert.Equal(1.0 / 3, best.Loss, 12);
+        Assert.Equal("lightgbm", best.TrialSettings.Parameter["pipeline"]["trainer"].AsType<string>());
     }
 
     private static SearchSpace BraninSpace() => new()

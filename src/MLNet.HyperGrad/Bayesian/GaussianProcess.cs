@@ -96,7 +96,7 @@ public sealed class GaussianProcess : IDisposable
         torch.Tensor kx = Covariance(Kernel, x, trainX, lengthScales, Hyperparameters.OutputScale, categoricalMask);
         torch.Tensor mean = torch.mv(kx, alpha) + Hyperparameters.Mean;
         torch.Tensor v = torch.linalg.solve_triangular(factor, kx.t(), upper: false);
-        torch.Tensor variance = (Hyperparameters.OutputScale - v.square().sum(0)).clamp_min(1e-12);
+        torch.Tensor variance = (Hyperparameters.OutputScale - v.square().sum(dim: 0)).clamp_min(1e-12);
         return (mean.MoveToOuterDisposeScope(), variance.MoveToOuterDisposeScope());
     }
 

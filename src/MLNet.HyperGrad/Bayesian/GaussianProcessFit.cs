@@ -21,7 +21,7 @@ namespace MLNet.HyperGrad.Bayesian;
 /// </para>
 /// <para>
 /// Starts: the warm start (the previous fit, when given) or <see cref="GaussianProcessHyperparameters.Default"/>,
-/// then <see cref="GaussianProcessFitOptions.RandomRestarts"/> seeded random starts (ln ℓ uniform in
+/// then, only when there is no warm start, <see cref="GaussianProcessFitOptions.RandomRestarts"/> seeded random starts (ln ℓ uniform in
 /// [ln 0.1, ln 2], ln s in [ln 0.5, ln 2], ln σ² in [ln 1e-5, ln 0.1], μ = 0); the best objective wins.
 /// A start at which the covariance will not factor even with jitter scores +∞ and is skipped.
 /// </para>
@@ -65,7 +65,7 @@ public static class GaussianProcessFit
         (double[] lower, double[] upper) = Bounds(d, options.MinNoiseVariance);
         var starts = new List<double[]> { ToTheta(warmStart ?? GaussianProcessHyperparameters.Default(d)) };
         var random = new Random(seed);
-        for (int r = 0; r < options.RandomRestarts; r++)
+        for (int r = 0; r < (warmStart is null ? options.RandomRestarts : 0); r++)
         {
             double[] theta = new double[d + 3];
             for (int i = 0; i < d; i++)

@@ -9,7 +9,7 @@ public sealed class GaussianProcessFitOptions
     /// <value>The default is 50.</value>
     public int MaxIterations { get; init; } = 50;
 
-    /// <summary>Gets the number of seeded random starts tried besides the warm start (or the default start).</summary>
+    /// <summary>Gets the number of seeded random starts tried besides the default start when there is no warm start (a warm-started fit starts once, from the previous fit).</summary>
     /// <value>The default is 1.</value>
     public int RandomRestarts { get; init; } = 1;
 
