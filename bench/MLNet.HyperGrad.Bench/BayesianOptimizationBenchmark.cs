@@ -20,7 +20,7 @@ namespace MLNet.HyperGrad.Bench;
 /// <c>UniformDoubleOption</c> per coordinate with the function's bounds, trial k seeded like Optuna's seed k (the
 /// seeds are each library's own; they are not the same random numbers). Regret = best found − known minimum.
 /// Proposal time: each tuner's proposal at trial 50 (index 49), median over functions and seeds; at 200 trials, our
-/// median over proposals 190-199 of one 200-trial run per function.
+/// median over proposals 190-199 of one 200-trial run on <c>--long-function</c> (Hartmann-6 by default).
 /// </remarks>
 internal static class BayesianOptimizationBenchmark
 {
@@ -50,6 +50,12 @@ internal static class BayesianOptimizationBenchmark
         int seeds = CsvLoadBenchmark.Int(options, "--seeds", 10);
         int longTrials = CsvLoadBenchmark.Int(options, "--long-trials", 200);
         int timingSeeds = CsvLoadBenchmark.Int(options, "--timing-seeds", 2);
+        string longFunction = options.TryGetValue("--long-function", out string? lf) ? lf : "hartmann6";
+        if (options.ContainsKey("--profile"))
+        {
+            return Profile(CsvLoadBenchmark.Int(options, "--profile-n", 50));
+        }
+
         bool peers = !options.ContainsKey("--no-peers");
         tunerOptions = new GaussianProcessTunerOptions
         {
@@ -96,7 +102,7 @@ internal static class BayesianOptimizationBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  ours per seed: {string.Join(" ", ours.Select(v => v.ToString("G3", CultureInfo.InvariantCulture)))}"));
 
             optunaMs50.AddRange(!peers ? [] : RunOptunaTiming(timingScript, peer, function.Name, Math.Min(trials, 50), timingSeeds));
-            if (longTrials >= 200)
+            if (longTrials >= 200 && function.Name == longFunction)
             {
                 (_, IReadOnlyList<TimeSpan> longDurations) = RunOurs(function, 0, longTrials);
                 ourMs200.AddRange(longDurations.Skip(190).Take(10).Select(d => d.TotalMilliseconds));
@@ -106,6 +112,41 @@ internal static class BayesianOptimizationBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ours worse than Optuna TPE on {tpeLosses} function(s); timing measured on a loaded machine ({MachineLoad.LoadAverage()})"));
         Console.WriteLine($"gp regret wins vs optuna gp: {wins}/{Functions.Count(f => only.Contains(f.Name))}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"gp proposal ms at 50 / 200 trials: {Median(ourMs50):F1} / {Median(ourMs200):F1} (optuna gp at 50: {Median(optunaMs50):F1})"));
+        return 0;
+    }
+
+    /// <summary>Where one proposal's time goes on Hartmann-6 with n random observations: fit, model, optimizer.</summary>
+    private static int Profile(int n)
+    {
+        var random = new Random(1);
+        double[][] x = [.. Enumerable.Range(0, n).Select(_ => Enumerable.Range(0, 6).Select(_ => random.NextDouble()).ToArray())];
+        double[] y = OutputTransform.Apply([.. x.Select(Hartmann6)], OutputWarping.None);
+        for (int repeat = 0; repeat < 3; repeat++)
+        {
+            var watch = Stopwatch.StartNew();
+            GaussianProcessHyperparameters cold = GaussianProcessFit.Fit(Matern52Kernel.Instance, x, y, seed: 1);
+            double coldMs = watch.Elapsed.TotalMilliseconds;
+            watch.Restart();
+            GaussianProcessHyperparameters warm = GaussianProcessFit.Fit(Matern52Kernel.Instance, x, y, warmStart: cold, seed: 1);
+            double warmMs = watch.Elapsed.TotalMilliseconds;
+            watch.Restart();
+            using var model = new GaussianProcess(Matern52Kernel.Instance, x, y, warm);
+            double modelMs = watch.Elapsed.TotalMilliseconds;
+            var acquisition = new LogExpectedImprovement(y.Min());
+            Func<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> f = t =>
+            {
+                (TorchSharp.torch.Tensor mean, TorchSharp.torch.Tensor variance) = model.Posterior(t);
+                return acquisition.Evaluate(mean, variance);
+            };
+            watch.Restart();
+            new AcquisitionOptimizer(new AcquisitionOptimizerOptions { RefinedCount = 0 }).Maximize(f, 6, 1);
+            double scoreMs = watch.Elapsed.TotalMilliseconds;
+            watch.Restart();
+            new AcquisitionOptimizer().Maximize(f, 6, 1);
+            double optimizeMs = watch.Elapsed.TotalMilliseconds;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"n {n}: cold fit {coldMs:F1} ms, warm fit {warmMs:F1} ms, model {modelMs:F1} ms, score 1024 {scoreMs:F1} ms, score + refine {optimizeMs:F1} ms; load {MachineLoad.LoadAverage()}"));
+        }
+
         return 0;
     }
 

@@ -9,7 +9,7 @@
 // Prints one line per run and, last, `default parallelism trials per minute: <x> (best setting <name>: <y>)`.
 //   trainer-families [--trials 10] [--family-time 40] [--seed 1] [--trainers lightgbm,sdca,...]
 // Prints a Markdown table: per data set (digits, breast_cancer, diabetes) and trainer family, the best validation and the test metric.
-//   bo [--trials 50] [--seeds 10] [--functions branin,hartmann6,rosenbrock4,ackley5] [--long-trials 200] [--timing-seeds 2] [--peer <optuna_peer.py>] [--no-peers] [--warping none|log|quantile] [--acquisition logexpectedimprovement|hedge|...]
+//   bo [--trials 50] [--seeds 10] [--functions branin,hartmann6,rosenbrock4,ackley5] [--long-trials 200] [--long-function hartmann6] [--timing-seeds 2] [--peer <optuna_peer.py>] [--no-peers] [--warping none|log|quantile] [--acquisition logexpectedimprovement|hedge|...]
 // Prints a table of median simple regret (ours GP, Optuna GPSampler, Optuna TPE) and, last,
 // `gp regret wins vs optuna gp: <k>/4` and `gp proposal ms at 50 / 200 trials: <a> / <b> (optuna gp at 50: <c>)`.
 using MLNet.HyperGrad.Bench;

@@ -14,8 +14,12 @@ public sealed class AcquisitionOptimizerOptions
     public int RefinedCount { get; init; } = 5;
 
     /// <summary>Gets the largest number of projected L-BFGS iterations of the refinement.</summary>
-    /// <value>The default is 40.</value>
-    public int MaxIterations { get; init; } = 40;
+    /// <value>The default is 100.</value>
+    public int MaxIterations { get; init; } = 100;
+
+    /// <summary>Gets the projected-gradient size (in length-scale units) below which refinement stops.</summary>
+    /// <value>The default is 1e-2 (Optuna's <c>pgtol = √1e-4</c>).</value>
+    public double GradientTolerance { get; init; } = 1e-2;
 
     /// <summary>Checks the settings and reports every problem at once.</summary>
     /// <exception cref="ArgumentException">A setting is out of range.</exception>
@@ -35,6 +39,11 @@ public sealed class AcquisitionOptimizerOptions
         if (MaxIterations < 1)
         {
             problems.Add(string.Create(CultureInfo.InvariantCulture, $"MaxIterations must be at least 1, got {MaxIterations}."));
+        }
+
+        if (!(GradientTolerance > 0) || !double.IsFinite(GradientTolerance))
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"GradientTolerance must be positive and finite, got {GradientTolerance}."));
         }
 
         if (problems.Count > 0)

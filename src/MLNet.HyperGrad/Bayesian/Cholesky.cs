@@ -26,24 +26,21 @@ internal static class Cholesky
             throw new ArgumentException($"Expected a square matrix, got shape [{string.Join(", ", matrix.shape)}].", nameof(matrix));
         }
 
+        jitter = 0;
+        if (TryFactor(matrix, out torch.Tensor? factor))
+        {
+            return factor!;
+        }
+
+        double scale;
         using (torch.no_grad())
         {
             if (!matrix.isfinite().all().item<bool>())
             {
                 throw new NotPositiveDefiniteException(string.Create(CultureInfo.InvariantCulture, $"The {n}x{n} covariance matrix has a non-finite entry; no jitter can make it positive definite (check the inputs and the kernel's hyperparameters)."));
             }
-        }
 
-        double scale;
-        using (torch.no_grad())
-        {
             scale = Math.Max(matrix.diagonal().mean().item<double>(), 1e-12);
-        }
-
-        jitter = 0;
-        if (TryFactor(matrix, out torch.Tensor? factor))
-        {
-            return factor!;
         }
 
         using torch.Tensor identity = torch.eye(n, dtype: matrix.dtype, device: matrix.device);

@@ -10,7 +10,8 @@ namespace MLNet.HyperGrad.Bayesian;
 /// <c>s ∈ [0.01, 100]</c>, <c>σ² ∈ [MinNoiseVariance, 1]</c> and <c>μ ∈ [-10, 10]</c> (standardized targets). The
 /// objective is <c>-(log p(y | X, θ) + log p(θ))</c>, its gradient from autograd through the Cholesky factor
 /// (<see cref="TorchAutograd"/>), minimized by a projected L-BFGS with at most
-/// <see cref="GaussianProcessFitOptions.MaxIterations"/> iterations per start.
+/// <see cref="GaussianProcessFitOptions.MaxIterations"/> iterations per start, stopped once the projected gradient
+/// is below <see cref="GaussianProcessFitOptions.GradientTolerance"/> (Optuna's <c>gtol</c>, 1e-2).
 /// </para>
 /// <para>
 /// The priors are Optuna 5's <c>default_log_prior</c> (optuna/_gp/prior.py), so the comparison with its
@@ -82,7 +83,7 @@ public static class GaussianProcessFit
         double bestValue = double.PositiveInfinity;
         foreach (double[] start in starts)
         {
-            (double[] x, double value, _) = ProjectedLbfgs.Minimize(objective.Evaluate, start, lower, upper, options.MaxIterations);
+            (double[] x, double value, _) = ProjectedLbfgs.Minimize(objective.Evaluate, start, lower, upper, options.MaxIterations, gradientTolerance: options.GradientTolerance);
             if (value < bestValue)
             {
                 best = x;

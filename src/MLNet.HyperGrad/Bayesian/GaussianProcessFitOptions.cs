@@ -13,6 +13,10 @@ public sealed class GaussianProcessFitOptions
     /// <value>The default is 1.</value>
     public int RandomRestarts { get; init; } = 1;
 
+    /// <summary>Gets the projected-gradient size below which a start stops (Optuna's <c>gtol</c>: smaller buys little and costs iterations).</summary>
+    /// <value>The default is 1e-2.</value>
+    public double GradientTolerance { get; init; } = 1e-2;
+
     /// <summary>Gets a value indicating whether the priors are used (MAP); false gives type-II maximum likelihood.</summary>
     /// <value>The default is true.</value>
     public bool UsePrior { get; init; } = true;
@@ -34,6 +38,11 @@ public sealed class GaussianProcessFitOptions
         if (RandomRestarts < 0)
         {
             problems.Add(string.Create(CultureInfo.InvariantCulture, $"RandomRestarts must be at least 0, got {RandomRestarts}."));
+        }
+
+        if (!(GradientTolerance > 0) || !double.IsFinite(GradientTolerance))
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"GradientTolerance must be positive and finite, got {GradientTolerance}."));
         }
 
         if (!(MinNoiseVariance > 0 && MinNoiseVariance < 1))

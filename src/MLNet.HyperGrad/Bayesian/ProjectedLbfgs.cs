@@ -18,9 +18,10 @@ internal static class ProjectedLbfgs
     /// <param name="upper">Upper bounds.</param>
     /// <param name="maxIterations">The largest number of iterations.</param>
     /// <param name="memory">The number of correction pairs kept.</param>
+    /// <param name="gradientTolerance">Stop when the largest projected-gradient entry is below this (SciPy's <c>pgtol</c>).</param>
     /// <returns>The best point, its value and the number of objective evaluations.</returns>
     public static (double[] X, double Value, int Evaluations) Minimize(
-        Func<double[], (double Value, double[] Gradient)> objective, double[] start, double[] lower, double[] upper, int maxIterations, int memory = 10)
+        Func<double[], (double Value, double[] Gradient)> objective, double[] start, double[] lower, double[] upper, int maxIterations, int memory = 10, double gradientTolerance = 1e-9)
     {
         int n = start.Length;
         double[] x = Project(start, lower, upper);
@@ -47,7 +48,7 @@ internal static class ProjectedLbfgs
                 pgMax = Math.Max(pgMax, Math.Abs(pg[i]));
             }
 
-            if (pgMax < 1e-9)
+            if (pgMax < gradientTolerance)
             {
                 break;
             }

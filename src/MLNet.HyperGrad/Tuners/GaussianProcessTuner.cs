@@ -190,7 +190,8 @@ public sealed class GaussianProcessTuner : ITuner
                 SeedMixer.Mix(trialSeed, a),
                 starts,
                 canonicalize,
-                refinable).Point;
+                refinable,
+                Hyperparameters.LengthScales).Point;
         }
 
         int chosen = hedge is null ? 0 : hedge.Choose(new Random(SeedMixer.Mix(trialSeed, 1000)));
