@@ -108,6 +108,22 @@ public sealed class HyperGradExperimentStudyTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_RunnerReturnsAttributes_StudyStoresThemAndReplayGivesThemBack()
+    {
+        using var storage = new SqliteStudyStorage(Path.Combine(directory, "attributes.db"));
+        using var runner = new AttributesRunner();
+
+        await Experiment(runner, storage).SetMaxModelToExplore(3).RunAsync();
+
+        IReadOnlyList<TrialRecord> trials = await Trials(storage);
+        Assert.Equal(3, trials.Count);
+        Assert.All(trials, t => Assert.Equal(["test_loss", "train_loss"], t.Attributes.Keys));
+        Assert.All(trials, t => Assert.Equal(t.Loss!.Value + 0.5, t.Attributes["test_loss"]));
+        Assert.All(trials, t => Assert.True(double.IsNaN(t.Attributes["train_loss"])));
+        Assert.Equal(trials[1].Attributes, StudySession.Replay(trials[1]).Attributes);
+    }
+
+    [Fact]
     public async Task RunAsync_RunnerReportsANegativeStep_TrialFailsWithTheArgumentError()
     {
         using var storage = new SqliteStudyStorage(Path.Combine(directory, "negative.db"));
@@ -146,6 +162,22 @@ public sealed class HyperGradExperimentStudyTests : IDisposable
     {
         public Task<TrialResult> RunAsync(TrialSettings settings, CancellationToken cancellationToken) =>
             Task.FromResult<TrialResult>(new LearningCurveTrialResult { TrialSettings = settings, Loss = 2, Metric = 2, ValidationLossCurve = [3.0, 2.0] });
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class AttributesRunner : ITrialRunner
+    {
+        public Task<TrialResult> RunAsync(TrialSettings settings, CancellationToken cancellationToken) =>
+            Task.FromResult(new TrialResult
+            {
+                TrialSettings = settings,
+                Loss = 1 + settings.TrialId,
+                Metric = 1 + settings.TrialId,
+                Attributes = new Dictionary<string, double> { ["test_loss"] = 1.5 + settings.TrialId, ["train_loss"] = double.NaN },
+            });
 
         public void Dispose()
         {

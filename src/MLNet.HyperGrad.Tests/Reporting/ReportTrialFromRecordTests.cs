@@ -45,4 +45,48 @@ public sealed class ReportTrialFromRecordTests
 
         Assert.Equal((TrialState.Complete, -0.9, 0.9), (trial.State, trial.Loss!.Value, trial.Metric!.Value));
     }
+
+    [Fact]
+    public void FromRecord_TrialWithAttributes_CarriesThem()
+    {
+        var record = new TrialRecord
+        {
+            StudyId = 1,
+            Number = 2,
+            State = TrialState.Complete,
+            ParametersJson = "{}",
+            Loss = 0.5,
+            StartedAtUtc = Noon,
+            Attributes = new Dictionary<string, double> { ["test_loss"] = 0.625, ["gap"] = double.NaN },
+        };
+
+        ReportTrial trial = ReportTrial.FromRecord(record);
+
+        Assert.Equal(["gap", "test_loss"], trial.Attributes.Keys);
+        Assert.Equal(0.625, trial.Attributes["test_loss"]);
+        Assert.True(double.IsNaN(trial.Attributes["gap"]));
+    }
+
+    [Fact]
+    public void FromTrialResult_ResultWithAttributes_CarriesThemAndACopyIgnoresLaterChanges()
+    {
+        var attributes = new Dictionary<string, double> { ["test_loss"] = 0.75 };
+        var result = new MLNet.HyperGrad.AutoML.TrialResult { TrialSettings = new() { TrialId = 3, StartedAtUtc = Noon }, Loss = 0.5, Attributes = attributes };
+        attributes["test_loss"] = 99;
+
+        ReportTrial trial = ReportTrial.FromTrialResult(result);
+
+        Assert.Equal(0.75, trial.Attributes.Single().Value);
+        Assert.Equal(0.75, (result with { Loss = 0.25 }).Attributes["test_loss"]);
+        Assert.Empty(new MLNet.HyperGrad.AutoML.TrialResult().Attributes);
+    }
+
+    [Fact]
+    public void Attributes_BlankKey_ThrowsArgumentExceptionNamingTheProperty()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new ReportTrial { Number = 0, Attributes = new Dictionary<string, double> { [" "] = 1 } });
+
+        Assert.Equal("Attributes", ex.ParamName);
+        Assert.Contains("\" \"", ex.Message, StringComparison.Ordinal);
+    }
 }

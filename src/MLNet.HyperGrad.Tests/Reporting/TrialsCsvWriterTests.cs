@@ -26,6 +26,30 @@ public sealed class TrialsCsvWriterTests
     }
 
     [Fact]
+    public void Write_AttributesDifferAcrossTrials_OneSortedColumnPerKeyBeforeError()
+    {
+        ReportTrial[] trials =
+        [
+            new()
+            {
+                Number = 0,
+                StartedAtUtc = Noon,
+                Parameters = new Dictionary<string, ReportValue> { ["test_loss"] = 9.0 },
+                Attributes = new Dictionary<string, double> { ["test_loss"] = 0.4375, ["a_gap"] = double.NaN },
+            },
+            new() { Number = 1, StartedAtUtc = Noon, Attributes = new Dictionary<string, double> { ["train_loss"] = 0.1 }, Error = "e" },
+            new() { Number = 2, StartedAtUtc = Noon },
+        ];
+
+        string[][] rows = ParseCsv(WriteToString(trials));
+
+        Assert.Equal(["number", "state", "loss", "metric", "duration_ms", "started_at_utc", "test_loss", "attr:a_gap", "attr:test_loss", "attr:train_loss", "error"], rows[0]);
+        Assert.Equal(["9", "NaN", "0.4375", "", ""], rows[1][6..]);
+        Assert.Equal(["", "", "", "0.1", "e"], rows[2][6..]);
+        Assert.Equal(["", "", "", "", ""], rows[3][6..]);
+    }
+
+    [Fact]
     public void Write_FieldsWithCommasQuotesAndNewlines_AreQuotedAndRoundTrip()
     {
         const string Value = "x,\"y\"\nz";

@@ -207,8 +207,8 @@ public sealed class SqliteStudyStorageTests : StudyStorageContractTests
         using SqliteConnection raw = OpenRaw();
         Assert.Equal("wal", Scalar(raw, "PRAGMA journal_mode;"));
         Assert.Equal((long)SchemaMigrations.CurrentVersion, Scalar(raw, "SELECT MAX(version) FROM schema_version;"));
-        Assert.Equal(3L, Scalar(raw, "SELECT COUNT(*) FROM schema_version;"));
-        Assert.Equal(["schema_version", "studies", "study_attributes", "trial_intermediate_values", "trials"], Tables(raw));
+        Assert.Equal(4L, Scalar(raw, "SELECT COUNT(*) FROM schema_version;"));
+        Assert.Equal(["schema_version", "studies", "study_attributes", "trial_attributes", "trial_intermediate_values", "trials"], Tables(raw));
         Assert.Contains("retry_of", Columns(raw, "trials"));
     }
 
@@ -242,13 +242,13 @@ public sealed class SqliteStudyStorageTests : StudyStorageContractTests
 
         using (SqliteConnection raw = OpenRaw())
         {
-            Assert.Equal(3L, Scalar(raw, "SELECT MAX(version) FROM schema_version;"));
+            Assert.Equal(4L, Scalar(raw, "SELECT MAX(version) FROM schema_version;"));
             Assert.Equal(Clock.UtcNow.ToString("O"), Scalar(raw, "SELECT applied_at_utc FROM schema_version WHERE version = 2;"));
             Assert.Equal(Clock.UtcNow.ToString("O"), Scalar(raw, "SELECT applied_at_utc FROM schema_version WHERE version = 3;"));
             Assert.Contains("worker_id", Columns(raw, "trials"));
             Assert.Contains("retry_of", Columns(raw, "trials"));
             Assert.Equal("ok", Scalar(raw, "PRAGMA integrity_check;"));
-            Assert.Equal(["schema_version", "studies", "study_attributes", "trial_intermediate_values", "trials"], Tables(raw));
+            Assert.Equal(["schema_version", "studies", "study_attributes", "trial_attributes", "trial_intermediate_values", "trials"], Tables(raw));
         }
 
         StudyRecord? study = await storage.GetStudyAsync("legacy");
@@ -303,7 +303,7 @@ public sealed class SqliteStudyStorageTests : StudyStorageContractTests
 
         using (SqliteConnection raw = OpenRaw())
         {
-            Assert.Equal(3L, Scalar(raw, "SELECT MAX(version) FROM schema_version;"));
+            Assert.Equal(4L, Scalar(raw, "SELECT MAX(version) FROM schema_version;"));
             Assert.Equal("ok", Scalar(raw, "PRAGMA integrity_check;"));
             Assert.Equal(0L, Scalar(raw, "SELECT COUNT(*) FROM pragma_foreign_key_check;"));
             Assert.Equal(0L, Scalar(raw, "SELECT COUNT(*) FROM trials WHERE error LIKE 'interrupted:%';"));
@@ -346,7 +346,7 @@ public sealed class SqliteStudyStorageTests : StudyStorageContractTests
 
         var ex = Assert.Throws<StorageException>(() => new SqliteStudyStorage(DatabasePath, Clock));
 
-        Assert.Contains("from schema version 2 to 3: step 3", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("from schema version 2 to 4: step 3", ex.Message, StringComparison.Ordinal);
         Assert.Contains("left at version 2", ex.Message, StringComparison.Ordinal);
         using SqliteConnection check = OpenRaw();
         Assert.Equal(2L, Scalar(check, "SELECT MAX(version) FROM schema_version;"));
@@ -354,6 +354,104 @@ public sealed class SqliteStudyStorageTests : StudyStorageContractTests
         Assert.Equal(7L, Scalar(check, "SELECT COUNT(*) FROM trials;"));
         Assert.Equal(9L, Scalar(check, "SELECT COUNT(*) FROM trial_intermediate_values;"));
         Assert.Equal(4L, Scalar(check, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger';"));
+    }
+
+    /// <summary>
+    /// Copies <c>Fixtures/study-schema-v3.db</c> to the test's database path. The file was written by the
+    /// library at commit e5d3c0b (schema version 3) through <see cref="SqliteStudyStorage"/>: study
+    /// "hypergrad-v3" (attributes seed=11, tuner=hypergrad); trial 0 complete (loss 0.7, metric 0.75, steps
+    /// 1 and 2), 1 complete with a NaN loss and an infinite metric, 2 failed, 3 interrupted and retried by 4
+    /// (complete, loss 0.65, worker-b), 5 left running with one step. Never regenerate it.
+    /// </summary>
+    private void CopyVersion3Fixture()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Storage", "Fixtures", "study-schema-v3.db"), DatabasePath);
+    }
+
+    [Fact]
+    public async Task Constructor_Version3DatabaseOfTheLibrary_MigratesAddingTrialAttributesKeepingEveryTrial()
+    {
+        CopyVersion3Fixture();
+        using (SqliteConnection raw = OpenRaw())
+        {
+            Assert.Equal(3L, Scalar(raw, "SELECT MAX(version) FROM schema_version;"));
+            Assert.DoesNotContain("trial_attributes", Tables(raw));
+        }
+
+        using var storage = new SqliteStudyStorage(DatabasePath, Clock);
+
+        using (SqliteConnection raw = OpenRaw())
+        {
+            Assert.Equal(4L, Scalar(raw, "SELECT MAX(version) FROM schema_version;"));
+            Assert.Equal(Clock.UtcNow.ToString("O"), Scalar(raw, "SELECT applied_at_utc FROM schema_version WHERE version = 4;"));
+            Assert.Equal("ok", Scalar(raw, "PRAGMA integrity_check;"));
+            Assert.Equal(0L, Scalar(raw, "SELECT COUNT(*) FROM pragma_foreign_key_check;"));
+            Assert.Equal(["study_id", "trial_number", "key", "value", "value_special"], Columns(raw, "trial_attributes"));
+        }
+
+        StudyRecord study = (await storage.GetStudyAsync("hypergrad-v3"))!;
+        Assert.Equal("11", study.Attributes["seed"]);
+        IReadOnlyList<TrialRecord> trials = await storage.GetTrialsAsync(study.Id);
+        Assert.Equal(
+            [TrialState.Complete, TrialState.Complete, TrialState.Failed, TrialState.Interrupted, TrialState.Complete, TrialState.Running],
+            trials.Select(t => t.State));
+        Assert.All(trials, t => Assert.Empty(t.Attributes));
+        Assert.Equal(0.7, trials[0].Loss);
+        Assert.Equal([new IntermediateValue(1, 0.9), new IntermediateValue(2, 0.7)], trials[0].IntermediateValues);
+        Assert.True(double.IsNaN(trials[1].Loss!.Value));
+        Assert.Equal(double.PositiveInfinity, trials[1].Metric);
+        Assert.Equal("InvalidOperationException: diverged on purpose", trials[2].Error);
+        Assert.Equal((3, "worker-b"), (trials[4].RetryOf!.Value, trials[4].WorkerId!));
+        Assert.Equal("""{"learning_rate":[0.14,0.12,0.1],"momentum":[0.87,0.9,0.93]}""", trials[5].ParametersJson);
+
+        // The running trial of the old file completes with attributes; finished ones stay immutable.
+        TrialRecord done = await storage.CompleteTrialAsync(study.Id, 5, 0.6, 0.78, 50, new Dictionary<string, double> { ["test_loss"] = 0.62 });
+        Assert.Equal(done, await storage.GetTrialAsync(study.Id, 5));
+        Assert.Equal(0.62, (await storage.GetTrialAsync(study.Id, 5))!.Attributes["test_loss"]);
+        await Assert.ThrowsAsync<StorageException>(() => storage.CompleteTrialAsync(study.Id, 0, 1, 1, 1, new Dictionary<string, double> { ["test_loss"] = 1 }));
+        Assert.Empty((await storage.GetTrialAsync(study.Id, 0))!.Attributes);
+        Assert.True(await storage.DeleteStudyAsync("hypergrad-v3"));
+        using SqliteConnection after = OpenRaw();
+        Assert.Equal(0L, Scalar(after, "SELECT COUNT(*) FROM trial_attributes;"));
+    }
+
+    [Fact]
+    public void Constructor_Version3MigrationFails_ThrowsStorageExceptionAndLeavesVersion3WithItsTrials()
+    {
+        CopyVersion3Fixture();
+        using (SqliteConnection raw = OpenRaw())
+        {
+            // An object the version-4 step will try to create after its table: the step fails half-way.
+            Execute(raw, "CREATE TRIGGER trial_attributes_are_never_updated BEFORE UPDATE ON studies BEGIN SELECT 1; END;");
+        }
+
+        var ex = Assert.Throws<StorageException>(() => new SqliteStudyStorage(DatabasePath, Clock));
+
+        Assert.Contains("from schema version 3 to 4: step 4", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("left at version 3", ex.Message, StringComparison.Ordinal);
+        using SqliteConnection check = OpenRaw();
+        Assert.Equal(3L, Scalar(check, "SELECT MAX(version) FROM schema_version;"));
+        Assert.DoesNotContain("trial_attributes", Tables(check));
+        Assert.Equal(6L, Scalar(check, "SELECT COUNT(*) FROM trials;"));
+    }
+
+    [Fact]
+    public async Task Schema_RawAttributeOfFinishedTrialOrUpdate_IsRejectedByTriggers()
+    {
+        using var storage = new SqliteStudyStorage(DatabasePath, Clock);
+        StudyRecord study = await storage.CreateStudyAsync("s", "t", "{}", StudyDirection.Minimize);
+        await storage.CreateTrialAsync(study.Id, "{}");
+        TrialRecord done = await storage.CompleteTrialAsync(study.Id, 0, 1, 1, 1, new Dictionary<string, double> { ["test_loss"] = double.NaN });
+        using SqliteConnection raw = OpenRaw();
+
+        var insert = Assert.Throws<SqliteException>(() => Execute(raw, $"INSERT INTO trial_attributes VALUES ({study.Id}, 0, 'other', 1.0, NULL);"));
+        var update = Assert.Throws<SqliteException>(() => Execute(raw, "UPDATE trial_attributes SET value_special = NULL, value = 2.0;"));
+
+        Assert.Contains("attributes of finished trials are immutable", insert.Message, StringComparison.Ordinal);
+        Assert.Contains("trial attributes are immutable", update.Message, StringComparison.Ordinal);
+        Assert.Equal("NaN", Scalar(raw, "SELECT value_special FROM trial_attributes;"));
+        Assert.Equal(done, await storage.GetTrialAsync(study.Id, 0));
     }
 
     [Fact]
@@ -387,7 +485,7 @@ public sealed class SqliteStudyStorageTests : StudyStorageContractTests
 
         var ex = Assert.Throws<StorageException>(() => new SqliteStudyStorage(DatabasePath, Clock));
 
-        Assert.Contains("from schema version 1 to 3: step 2", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("from schema version 1 to 4: step 2", ex.Message, StringComparison.Ordinal);
         Assert.Contains("left at version 1", ex.Message, StringComparison.Ordinal);
         Assert.Contains(Path.GetFullPath(DatabasePath), ex.Message, StringComparison.Ordinal);
         using SqliteConnection check = OpenRaw();
@@ -415,7 +513,7 @@ public sealed class SqliteStudyStorageTests : StudyStorageContractTests
         }
 
         using SqliteConnection check = OpenRaw();
-        Assert.Equal(3L, Scalar(check, "SELECT COUNT(*) FROM schema_version;"));
+        Assert.Equal(4L, Scalar(check, "SELECT COUNT(*) FROM schema_version;"));
         Assert.Equal(3L, Scalar(check, "SELECT COUNT(*) FROM trials;"));
     }
 
@@ -425,16 +523,16 @@ public sealed class SqliteStudyStorageTests : StudyStorageContractTests
         new SqliteStudyStorage(DatabasePath, Clock).Dispose();
         using (SqliteConnection raw = OpenRaw())
         {
-            Execute(raw, "INSERT INTO schema_version VALUES (4, '2030-01-01T00:00:00.0000000Z', 'from the future');");
+            Execute(raw, "INSERT INTO schema_version VALUES (5, '2030-01-01T00:00:00.0000000Z', 'from the future');");
         }
 
         var ex = Assert.Throws<StorageException>(() => new SqliteStudyStorage(DatabasePath, Clock));
 
-        Assert.Contains("has schema version 4", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("supports schema versions up to 3", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("has schema version 5", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("supports schema versions up to 4", ex.Message, StringComparison.Ordinal);
         Assert.Contains(Path.GetFullPath(DatabasePath), ex.Message, StringComparison.Ordinal);
         using SqliteConnection check = OpenRaw();
-        Assert.Equal(4L, Scalar(check, "SELECT MAX(version) FROM schema_version;"));
+        Assert.Equal(5L, Scalar(check, "SELECT MAX(version) FROM schema_version;"));
     }
 
     [Theory]

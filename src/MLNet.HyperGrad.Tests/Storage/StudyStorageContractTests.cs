@@ -414,6 +414,64 @@ public abstract class StudyStorageContractTests : IDisposable
     }
 
     [Fact]
+    public async Task CompleteTrialAsync_WithAttributes_ReadsThemBackSortedWithEveryOtherTrialWithout()
+    {
+        IStudyStorage storage = Open();
+        StudyRecord study = await CreateStudy(storage);
+        TrialRecord first = await storage.CreateTrialAsync(study.Id, Parameters(0));
+        TrialRecord second = await storage.CreateTrialAsync(study.Id, Parameters(1));
+        TrialRecord third = await storage.CreateTrialAsync(study.Id, Parameters(2));
+        var attributes = new Dictionary<string, double> { ["train_loss"] = 0.25, ["test_loss"] = 0.4375, ["test_error"] = double.NaN };
+
+        TrialRecord done = await storage.CompleteTrialAsync(study.Id, first.Number, 0.5, 0.9, 10, attributes);
+        attributes["test_loss"] = 99;
+        await storage.CompleteTrialAsync(study.Id, second.Number, 0.6, 0.8, 10);
+        await storage.FailTrialAsync(study.Id, third.Number, "boom");
+
+        Assert.Equal(["test_error", "test_loss", "train_loss"], done.Attributes.Keys);
+        Assert.Equal(0.4375, done.Attributes["test_loss"]);
+        Assert.True(double.IsNaN(done.Attributes["test_error"]));
+        IReadOnlyList<TrialRecord> read = await Open().GetTrialsAsync(study.Id);
+        Assert.Equal(done, read[0]);
+        Assert.Equal(["test_error", "test_loss", "train_loss"], read[0].Attributes.Keys);
+        Assert.Equal(0.25, read[0].Attributes["train_loss"]);
+        Assert.Empty(read[1].Attributes);
+        Assert.Empty(read[2].Attributes);
+        Assert.Equal(done, await storage.GetTrialAsync(study.Id, first.Number));
+        Assert.NotEqual(done with { Attributes = new Dictionary<string, double> { ["test_loss"] = 0.4375 } }, read[0]);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("  ")]
+    public async Task CompleteTrialAsync_AttributeWithBlankKey_ThrowsArgumentExceptionAndKeepsRunning(string key)
+    {
+        IStudyStorage storage = Open();
+        StudyRecord study = await CreateStudy(storage);
+        TrialRecord trial = await storage.CreateTrialAsync(study.Id, Parameters(0));
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => storage.CompleteTrialAsync(study.Id, trial.Number, 0, 0, 0, new Dictionary<string, double> { [key] = 1 }));
+
+        Assert.Equal("attributes", ex.ParamName);
+        Assert.Contains("test_loss", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(trial, await storage.GetTrialAsync(study.Id, trial.Number));
+    }
+
+    [Fact]
+    public async Task CompleteTrialAsync_FinishedTrialWithAttributes_ThrowsStorageExceptionAndKeepsTheFirstAttributes()
+    {
+        IStudyStorage storage = Open();
+        StudyRecord study = await CreateStudy(storage);
+        TrialRecord running = await storage.CreateTrialAsync(study.Id, Parameters(0));
+        TrialRecord done = await storage.CompleteTrialAsync(study.Id, running.Number, 1, 2, 3, new Dictionary<string, double> { ["test_loss"] = 1.5 });
+
+        await Assert.ThrowsAsync<StorageException>(() => storage.CompleteTrialAsync(study.Id, running.Number, 1, 2, 3, new Dictionary<string, double> { ["test_loss"] = 7, ["other"] = 8 }));
+
+        Assert.Equal(done, await storage.GetTrialAsync(study.Id, running.Number));
+        Assert.Equal(1.5, (await storage.GetTrialAsync(study.Id, running.Number))!.Attributes.Single().Value);
+    }
+
+    [Fact]
     public async Task FailTrialAsync_RunningTrial_StoresErrorWithoutLoss()
     {
         IStudyStorage storage = Open();
@@ -652,11 +710,11 @@ public abstract class StudyStorageContractTests : IDisposable
         TrialRecord pruned = await storage.CreateTrialAsync(study.Id, Parameters(1));
 
         await storage.ReportIntermediateValueAsync(study.Id, trial.Number, 0, value);
-        await storage.CompleteTrialAsync(study.Id, trial.Number, value, value, 0);
+        await storage.CompleteTrialAsync(study.Id, trial.Number, value, value, 0, new Dictionary<string, double> { ["test_loss"] = value });
         await storage.PruneTrialAsync(study.Id, pruned.Number, value, value);
 
         IReadOnlyList<TrialRecord> read = await Open().GetTrialsAsync(study.Id);
-        foreach (double? stored in new[] { read[0].Loss, read[0].Metric, read[0].IntermediateValues[0].Value, read[1].Loss, read[1].Metric })
+        foreach (double? stored in new[] { read[0].Loss, read[0].Metric, read[0].IntermediateValues[0].Value, read[0].Attributes["test_loss"], read[1].Loss, read[1].Metric })
         {
             Assert.NotNull(stored);
             Assert.Equal(BitConverter.DoubleToInt64Bits(value), BitConverter.DoubleToInt64Bits(stored.Value));
@@ -944,7 +1002,7 @@ public abstract class StudyStorageContractTests : IDisposable
             await storage.ReportIntermediateValueAsync(study.Id, i, 0, i + 0.5);
         }
 
-        await storage.CompleteTrialAsync(study.Id, 0, double.NaN, 0.5, 12.25);
+        await storage.CompleteTrialAsync(study.Id, 0, double.NaN, 0.5, 12.25, new Dictionary<string, double> { ["test_loss"] = 0.75, ["gap"] = double.NaN });
         await storage.FailTrialAsync(study.Id, 1, "boom");
         await storage.PruneTrialAsync(study.Id, 2, double.PositiveInfinity);
         await storage.InterruptStaleRunningTrialsAsync(study.Id, "stale", workerId: "w");
@@ -957,6 +1015,7 @@ public abstract class StudyStorageContractTests : IDisposable
 
         Assert.Equal(studiesBefore, await reopened.ListStudiesAsync());
         Assert.Equal(trialsBefore, await reopened.GetTrialsAsync(study.Id));
+        Assert.Equal(2, trialsBefore[0].Attributes.Count);
         Assert.Equal(6, (await reopened.CreateTrialAsync(study.Id, Parameters(6))).Number);
     }
 

@@ -155,7 +155,7 @@ internal sealed class StudySession : IDisposable
     /// <summary>The reporter a runner uses to store the intermediate values of trial <paramref name="number"/> as it trains.</summary>
     public ITrialReporter ReporterFor(int number) => storage is null ? NoTrialReporter.Instance : new StudyTrialReporter(storage, studyId, number);
 
-    /// <summary>Records a complete trial; a learning curve its runner did not report while training is stored now.</summary>
+    /// <summary>Records a complete trial with its <see cref="TrialResult.Attributes"/>; a learning curve its runner did not report while training is stored now.</summary>
     public async Task CompleteAsync(TrialResult result)
     {
         if (storage is null)
@@ -172,7 +172,7 @@ internal sealed class StudySession : IDisposable
             }
         }
 
-        await storage.CompleteTrialAsync(studyId, number, result.Loss, result.Metric, result.DurationInMilliseconds, CancellationToken.None);
+        await storage.CompleteTrialAsync(studyId, number, result.Loss, result.Metric, result.DurationInMilliseconds, result.Attributes, CancellationToken.None);
     }
 
     /// <summary>Records a trial that failed by itself.</summary>
@@ -214,6 +214,7 @@ internal sealed class StudySession : IDisposable
                 Loss = record.Loss ?? double.NaN,
                 Metric = record.Metric ?? double.NaN,
                 DurationInMilliseconds = record.DurationMilliseconds ?? 0,
+                Attributes = record.Attributes,
             };
         }
 

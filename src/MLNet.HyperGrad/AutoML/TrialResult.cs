@@ -37,6 +37,20 @@ public record TrialResult
     /// <summary>Gets the peak memory in megabytes, if measured.</summary>
     public double? PeakMemoryInMegaByte { get; init; }
 
+    /// <summary>Gets numeric attributes of the trial that the loss does not hold, such as <c>"test_loss"</c> beside a validation loss, sorted by key.</summary>
+    /// <value>
+    /// The default is empty. Keys are names such as <c>test_loss</c>, <c>train_loss</c>; values are finite numbers,
+    /// or NaN when unknown (infinities are kept too). The experiment stores them with a complete trial
+    /// (<see cref="IStudyStorage.CompleteTrialAsync"/>), and reports show them (<c>ReportTrial.Attributes</c>).
+    /// The dictionary is copied when set.
+    /// </value>
+    /// <exception cref="ArgumentException">Set with a key that is null, empty or white space.</exception>
+    public IReadOnlyDictionary<string, double> Attributes
+    {
+        get;
+        init => field = TrialAttributes.Copy(value, nameof(Attributes));
+    } = TrialAttributes.Empty;
+
     /// <summary>Gets why the trial failed or was interrupted (an <see cref="OperationCanceledException"/> then); null for a complete one.</summary>
     public Exception? Exception { get; init; }
 

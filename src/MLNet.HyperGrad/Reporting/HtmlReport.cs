@@ -10,7 +10,10 @@ namespace MLNet.HyperGrad.Reporting;
 /// one file. It shows the optimization history (each complete trial's metric and the best so far), slice
 /// plots (the metric against each parameter, on a log axis for <see cref="ReportData.LogScaleParameters"/>),
 /// parallel coordinates, the learning curves of the five best trials (when trials carry a curve), the five
-/// best trials and every trial. Charts follow the layout of Optuna's visualization module.
+/// best trials and every trial. A gradient-tuned study, whose trials are outer steps with array
+/// hyperparameters (<see cref="ReportTrial.Arrays"/>), also gets hypergradient plots: validation and test loss
+/// over outer steps, the learned learning-rate and momentum schedules, and each hyperparameter's trajectory.
+/// Charts follow the layout of Optuna's visualization module.
 /// </para>
 /// <para>
 /// Only complete trials with a finite metric are drawn; failed, pruned and running trials and NaN or
@@ -42,7 +45,13 @@ public static class HtmlReport
             html.Append("<p class=\"task\">").Append(Markup.Escape(data.TaskDescription)).Append("</p>");
         }
 
-        html.Append("</header><nav><a href=\"#summary\">Summary</a><a href=\"#history\">History</a><a href=\"#slices\">Slices</a>")
+        html.Append("</header><nav><a href=\"#summary\">Summary</a><a href=\"#history\">History</a>");
+        if (HypergradientSection.OuterSteps(model).Length > 0)
+        {
+            html.Append("<a href=\"#").Append(HypergradientSection.SectionId).Append("\">Hypergradients</a>");
+        }
+
+        html.Append("<a href=\"#slices\">Slices</a>")
             .Append("<a href=\"#parallel\">Parallel coordinates</a>");
         if (model.Ranked.Any(t => t.ValidationCurve.Count > 0))
         {
@@ -53,6 +62,8 @@ public static class HtmlReport
         SummarySection.Write(html, model);
         html.Append('\n');
         HistorySection.Write(html, model);
+        html.Append('\n');
+        HypergradientSection.Write(html, model);
         html.Append('\n');
         SliceSection.Write(html, model);
         html.Append('\n');

@@ -47,6 +47,11 @@ internal static class ReportStyles
         circle.trial-point:hover, circle.slice-point:hover, circle.curve-point:hover { stroke: var(--ink); stroke-width: 1.5; }
         polyline.best-so-far { fill: none; stroke-width: 2; }
         polyline.curve { fill: none; stroke-width: 2; }
+        polyline.hg-line { fill: none; stroke-width: 2; }
+        path.hg-band { stroke: none; fill-opacity: .18; }
+        line.hg-band-line { stroke-width: 6; stroke-opacity: .25; }
+        circle.hg-point { stroke: #ffffff; stroke-width: .8; }
+        circle.hg-point:hover { stroke: var(--ink); stroke-width: 1.5; }
         path.pc-line { fill: none; stroke-width: 1.3; stroke-opacity: .7; }
         path.pc-line:hover { stroke-width: 3; stroke-opacity: 1; }
         path.pc-best { stroke-width: 3; stroke-opacity: 1; }

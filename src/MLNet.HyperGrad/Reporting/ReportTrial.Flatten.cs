@@ -39,6 +39,37 @@ public sealed partial record ReportTrial
         return result;
     }
 
+    /// <summary>Collects the arrays of numbers in a hyperparameter tree, whole, keyed by dotted path as <see cref="FlattenParameters"/> names them.</summary>
+    /// <param name="parameter">The tree, as <see cref="FlattenParameters"/> takes it; a gradient-tuned trial's is an object of number arrays (<c>HyperparameterSet.ToParameter</c>).</param>
+    /// <returns>
+    /// Every non-empty array whose elements are all numbers, found in the root and in nested objects, in
+    /// ordinal key order: <c>{"learning_rate": [0.1, 0.09], "mlp": {"l2": [1e-4]}}</c> gives
+    /// <c>learning_rate</c> and <c>mlp.l2</c>. Arrays of other kinds, and what they hold, are left out.
+    /// </returns>
+    /// <exception cref="ArgumentNullException"><paramref name="parameter"/> is null.</exception>
+    public static IReadOnlyDictionary<string, IReadOnlyList<double>> CollectArrays(Parameter parameter)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        var result = new SortedDictionary<string, IReadOnlyList<double>>(StringComparer.Ordinal);
+        CollectArraysInto(parameter, string.Empty, result);
+        return result;
+    }
+
+    private static void CollectArraysInto(Parameter parameter, string path, SortedDictionary<string, IReadOnlyList<double>> result)
+    {
+        if (parameter.ParameterType == ParameterType.Object)
+        {
+            foreach (KeyValuePair<string, Parameter> child in parameter.Children)
+            {
+                CollectArraysInto(child.Value, path.Length == 0 ? child.Key : path + "." + child.Key, result);
+            }
+        }
+        else if (parameter.ParameterType == ParameterType.Array && parameter.Count > 0 && TryNumbers(parameter, out double[]? numbers))
+        {
+            result[path.Length == 0 ? "value" : path] = numbers;
+        }
+    }
+
     /// <summary>Finds the selectors of conditional search spaces in a hyperparameter tree: the keys that name the chosen branch.</summary>
     /// <param name="parameter">The tree, as <see cref="FlattenParameters"/> takes it.</param>
     /// <returns>

@@ -16,6 +16,9 @@ public sealed partial record ReportTrial
     private static readonly IReadOnlyDictionary<string, ReportValue> NoParameters =
         new ReadOnlyDictionary<string, ReportValue>(new Dictionary<string, ReportValue>(StringComparer.Ordinal));
 
+    private static readonly IReadOnlyDictionary<string, IReadOnlyList<double>> NoArrays =
+        new ReadOnlyDictionary<string, IReadOnlyList<double>>(new Dictionary<string, IReadOnlyList<double>>(StringComparer.Ordinal));
+
     private readonly IReadOnlyDictionary<string, ReportValue> parameters = NoParameters;
     private readonly IReadOnlyList<double> validationCurve = [];
     private readonly IReadOnlyList<string> selectors = [];
@@ -99,11 +102,46 @@ public sealed partial record ReportTrial
         }
     }
 
+    /// <summary>Gets the trial's numeric attributes beside its loss (<c>test_loss</c>), sorted by key.</summary>
+    /// <value>The default is empty. NaN and infinities are listed but never plotted. The dictionary is copied when set.</value>
+    /// <exception cref="ArgumentException">Set with a key that is null, empty or white space.</exception>
+    public IReadOnlyDictionary<string, double> Attributes
+    {
+        get;
+        init => field = TrialAttributes.Copy(value, nameof(Attributes));
+    } = TrialAttributes.Empty;
+
+    /// <summary>Gets the hyperparameters that are arrays of numbers, whole, keyed by dotted path (<c>learning_rate</c>, <c>l2.w0</c>).</summary>
+    /// <value>
+    /// The default is empty. <see cref="FromRecord"/> and <see cref="FromTrialResult"/> fill it with
+    /// <see cref="CollectArrays"/>. <see cref="Parameters"/> lists short arrays element by element and long
+    /// ones by their mean only; the hypergradient section of a report draws these (a gradient-tuned study's
+    /// per-step learning rates, per-layer L2 coefficients). The arrays are copied when set.
+    /// </value>
+    /// <exception cref="ArgumentNullException">Set to null, or an array in it is null.</exception>
+    public IReadOnlyDictionary<string, IReadOnlyList<double>> Arrays
+    {
+        get;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            var copy = new SortedDictionary<string, IReadOnlyList<double>>(StringComparer.Ordinal);
+            foreach (KeyValuePair<string, IReadOnlyList<double>> kv in value)
+            {
+                IReadOnlyList<double> array = kv.Value ?? throw new ArgumentNullException(
+                    nameof(value), $"Array \"{kv.Key}\" is null; an array hyperparameter needs its numbers.");
+                copy[kv.Key] = Array.AsReadOnly([.. array]);
+            }
+
+            field = new ReadOnlyDictionary<string, IReadOnlyList<double>>(copy);
+        }
+    } = NoArrays;
+
     /// <summary>Builds a report trial from a trial as a study stores it.</summary>
     /// <param name="record">The stored trial.</param>
     /// <returns>
-    /// The trial with its <see cref="TrialState"/>, scores, duration, start, flattened hyperparameters (and their selectors), error, and its intermediate values
-    /// (in step order) as the validation curve.
+    /// The trial with its <see cref="TrialState"/>, scores, duration, start, flattened hyperparameters (and their selectors), error, its intermediate values
+    /// (in step order) as the validation curve, and its <see cref="TrialRecord.Attributes"/>.
     /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="record"/> is null.</exception>
     public static ReportTrial FromRecord(TrialRecord record)
@@ -120,8 +158,10 @@ public sealed partial record ReportTrial
             StartedAtUtc = record.StartedAtUtc,
             Parameters = FlattenParameters(parameter),
             Selectors = FindSelectors(parameter),
+            Arrays = CollectArrays(parameter),
             Error = record.Error,
             ValidationCurve = [.. record.IntermediateValues.OrderBy(v => v.Step).Select(v => v.Value)],
+            Attributes = record.Attributes,
         };
     }
 
@@ -129,7 +169,7 @@ public sealed partial record ReportTrial
     /// <param name="result">The result; its <see cref="TrialResult.TrialSettings"/> give the number, start time and hyperparameters.</param>
     /// <returns>
     /// A trial in the result's <see cref="TrialResult.State"/>, with the exception's message when it failed
-    /// or was interrupted. A <see cref="LearningCurveTrialResult"/> contributes its validation metric curve.
+    /// or was interrupted, and the result's <see cref="TrialResult.Attributes"/>. A <see cref="LearningCurveTrialResult"/> contributes its validation metric curve.
     /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="result"/> is null.</exception>
     public static ReportTrial FromTrialResult(TrialResult result)
@@ -146,8 +186,10 @@ public sealed partial record ReportTrial
             StartedAtUtc = settings.StartedAtUtc,
             Parameters = FlattenParameters(settings.Parameter),
             Selectors = FindSelectors(settings.Parameter),
+            Arrays = CollectArrays(settings.Parameter),
             Error = result.Exception?.Message,
             ValidationCurve = result is LearningCurveTrialResult curves ? curves.ValidationMetricCurve : [],
+            Attributes = result.Attributes,
         };
     }
 }

@@ -96,13 +96,14 @@ internal sealed class SvgBuilder
         Close("polyline", tooltip);
     }
 
-    /// <summary>Draws a path from SVG path data built with <see cref="Formatting.Coordinate"/>.</summary>
-    public void Path(string data, string cssClass, string? stroke, string? tooltip = null, int? trial = null)
+    /// <summary>Draws a path from SVG path data built with <see cref="Formatting.Coordinate"/>; <paramref name="fill"/> colors a closed one (a band).</summary>
+    public void Path(string data, string cssClass, string? stroke, string? tooltip = null, int? trial = null, string? fill = null)
     {
         builder.Append("<path");
         Attribute("class", cssClass);
         Attribute("d", data);
         OptionalAttribute("stroke", stroke);
+        OptionalAttribute("fill", fill);
         TrialAttribute(trial);
         Close("path", tooltip);
     }

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace MLNet.HyperGrad.Reporting;
 
-/// <summary>The trial tables: the top trials and every trial (failed ones with their error).</summary>
+/// <summary>The trial tables: the top trials and every trial (failed ones with their error, and every trial's attributes such as <c>test_loss</c>).</summary>
 internal static class TableSection
 {
     /// <summary>How many trials the top table lists.</summary>
@@ -55,9 +55,15 @@ internal static class TableSection
         html.Append("<p class=\"caption\">Every trial by number, including those the charts leave out (failed, interrupted, pruned, running, non-finite ")
             .Append(Markup.Escape(model.MetricName)).Append("); the error of a failed trial, or what stopped an interrupted one, is shown under it.</p><div class=\"scroll\"><table id=\"all-trials\"><thead><tr><th>trial</th><th>state</th><th>")
             .Append(Markup.Escape(model.MetricName)).Append("</th><th>loss</th><th>duration</th><th>started (UTC)</th>");
+        string[] attributes = TrialsCsvWriter.AttributeColumns(model.Trials);
+        foreach (string key in attributes)
+        {
+            html.Append("<th class=\"attribute\">").Append(Markup.Escape(key)).Append("</th>");
+        }
+
         AppendKeyHeaders(html, model.AllKeys);
         html.Append("</tr></thead><tbody>");
-        int columns = 6 + model.AllKeys.Count;
+        int columns = 6 + attributes.Length + model.AllKeys.Count;
         foreach (ReportTrial trial in model.Trials)
         {
             string state = TrialStateNames.Name(trial.State);
@@ -74,6 +80,18 @@ internal static class TableSection
             AppendNumber(html, trial.Loss, null);
             html.Append("<td class=\"num\">").Append(Markup.Escape(Formatting.Duration(trial.DurationMilliseconds))).Append("</td>")
                 .Append("<td class=\"time\">").Append(trial.StartedAtUtc == default ? "\u2013" : Markup.Escape(Formatting.AsUtc(trial.StartedAtUtc).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture))).Append("</td>");
+            foreach (string key in attributes)
+            {
+                if (trial.Attributes.TryGetValue(key, out double value))
+                {
+                    AppendNumber(html, value, null);
+                }
+                else
+                {
+                    html.Append("<td class=\"missing\">\u2013</td>");
+                }
+            }
+
             AppendParameters(html, trial, model.AllKeys);
             html.Append("</tr>");
             if (!string.IsNullOrEmpty(trial.Error))

@@ -10,7 +10,9 @@ namespace MLNet.HyperGrad.Reporting;
 /// The header is <c>number,state,loss,metric,duration_ms,started_at_utc</c>, then one column per
 /// parameter key (the union over all trials: first the selectors of conditional search spaces,
 /// <see cref="ReportTrial.Selectors"/> such as <c>pipeline.trainer</c>, then every other key, each group
-/// in ordinal order), then <c>error</c>. A trial of a conditional space has blank cells in the columns
+/// in ordinal order), then one column per attribute key (<see cref="ReportTrial.Attributes"/>, the union over all
+/// trials in ordinal order, named <c>attr:</c> and the key, such as <c>attr:test_loss</c>, so that it never
+/// collides with a parameter), then <c>error</c>. A trial of a conditional space has blank cells in the columns
 /// of the branches it did not choose. The state is the
 /// <see cref="Storage.TrialState"/> in lower case (<c>complete</c>, <c>failed</c>, <c>interrupted</c>,
 /// <c>pruned</c>, <c>running</c>); <c>error</c> says why a trial failed or what interrupted it. Fields follow
@@ -26,6 +28,7 @@ namespace MLNet.HyperGrad.Reporting;
 public static class TrialsCsvWriter
 {
     private const string NewLine = "\r\n";
+    private const string AttributePrefix = "attr:";
     private static readonly string[] FixedColumns = ["number", "state", "loss", "metric", "duration_ms", "started_at_utc"];
 
     /// <summary>Writes the trials to a writer, in the order given.</summary>
@@ -43,11 +46,12 @@ public static class TrialsCsvWriter
         }
 
         string[] keys = ParameterColumns.Order(rows);
+        string[] attributes = AttributeColumns(rows);
         var line = new StringBuilder();
-        WriteRecord(writer, line, [.. FixedColumns, .. keys, "error"]);
+        WriteRecord(writer, line, [.. FixedColumns, .. keys, .. attributes.Select(a => AttributePrefix + a), "error"]);
         foreach (ReportTrial trial in rows)
         {
-            var fields = new List<string>(FixedColumns.Length + keys.Length + 1)
+            var fields = new List<string>(FixedColumns.Length + keys.Length + attributes.Length + 1)
             {
                 trial.Number.ToString(CultureInfo.InvariantCulture),
                 TrialStateNames.Name(trial.State),
@@ -59,6 +63,11 @@ public static class TrialsCsvWriter
             foreach (string key in keys)
             {
                 fields.Add(trial.Parameters.TryGetValue(key, out ReportValue? value) ? value.ToString() : string.Empty);
+            }
+
+            foreach (string key in attributes)
+            {
+                fields.Add(trial.Attributes.TryGetValue(key, out double value) ? Number(value) : string.Empty);
             }
 
             fields.Add(trial.Error ?? string.Empty);
@@ -79,6 +88,10 @@ public static class TrialsCsvWriter
         ReportTrial[] rows = [.. trials];
         AtomicFile.WriteText(path, writer => Write(writer, rows));
     }
+
+    /// <summary>Every attribute key of the trials, in ordinal order.</summary>
+    internal static string[] AttributeColumns(IEnumerable<ReportTrial> trials)
+        => [.. trials.SelectMany(t => t.Attributes.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
 
     /// <summary>Quotes a field when RFC 4180 requires it.</summary>
     internal static string Escape(string field)

@@ -181,16 +181,22 @@ public interface IStudyStorage : IDisposable
     /// <param name="loss">The loss, smaller is better; NaN and infinities are kept.</param>
     /// <param name="metric">The metric the trial reported; NaN and infinities are kept.</param>
     /// <param name="durationMilliseconds">How long the trial ran, in milliseconds; finite and not negative.</param>
+    /// <param name="attributes">
+    /// Numeric attributes stored with the result in the same atomic write (<c>test_loss</c>), read back in
+    /// <see cref="TrialRecord.Attributes"/>; NaN and infinities are kept. <see langword="null"/> or empty for none.
+    /// </param>
     /// <param name="cancellationToken">Cancels the call before it writes.</param>
     /// <returns>The finished trial.</returns>
     /// <exception cref="StorageException">The trial does not exist or has already finished, or the store failed.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The duration is negative or not finite.</exception>
+    /// <exception cref="ArgumentException">An attribute's key is null, empty or white space.</exception>
     Task<TrialRecord> CompleteTrialAsync(
         long studyId,
         int number,
         double loss,
         double metric,
         double durationMilliseconds,
+        IReadOnlyDictionary<string, double>? attributes = null,
         CancellationToken cancellationToken = default);
 
     /// <summary>Finishes a running trial as <see cref="TrialState.Failed"/>.</summary>

@@ -225,12 +225,50 @@ internal static class SchemaMigrations
         IntermediateValuesUpdateOnlyWhileRunning,
     ];
 
+    /// <summary>
+    /// Version 4: numeric attributes of a trial (<c>test_loss</c>), written with its result when it
+    /// completes. A new table, so older rows are untouched and have none. Like intermediate values,
+    /// attributes store NaN and -0 as <c>value = NULL</c> with a <c>value_special</c> text, and are
+    /// written only while their trial is running (in the transaction that completes it) and never changed.
+    /// </summary>
+    internal static readonly string[] Version4Statements =
+    [
+        """
+        CREATE TABLE trial_attributes (
+            study_id      INTEGER NOT NULL,
+            trial_number  INTEGER NOT NULL,
+            key           TEXT    NOT NULL CHECK (length(key) > 0),
+            value         REAL,
+            value_special TEXT    CHECK (value_special IN ('NaN', '-0')),
+            PRIMARY KEY (study_id, trial_number, key),
+            CHECK ((value IS NULL) <> (value_special IS NULL)),
+            FOREIGN KEY (study_id, trial_number) REFERENCES trials (study_id, number) ON DELETE CASCADE
+        ) WITHOUT ROWID;
+        """,
+        """
+        CREATE TRIGGER trial_attributes_insert_only_while_running
+        BEFORE INSERT ON trial_attributes
+        WHEN (SELECT state FROM trials WHERE study_id = NEW.study_id AND number = NEW.trial_number) <> 'Running'
+        BEGIN
+            SELECT RAISE(ABORT, 'attributes of finished trials are immutable');
+        END;
+        """,
+        """
+        CREATE TRIGGER trial_attributes_are_never_updated
+        BEFORE UPDATE ON trial_attributes
+        BEGIN
+            SELECT RAISE(ABORT, 'trial attributes are immutable');
+        END;
+        """,
+    ];
+
     /// <summary>Gets every step, in order; step <c>i</c> takes a database to version <c>i + 1</c>.</summary>
     internal static IReadOnlyList<SchemaMigration> All { get; } =
     [
         new(1, "initial schema: studies, study attributes, trials, intermediate values", Version1Statements),
         new(2, "trials.worker_id and trials.retry_of", Version2Statements),
         new(3, "the Interrupted trial state (from errors starting 'interrupted: '); a trial retried at most once", Version3Statements),
+        new(4, "trial_attributes: numeric attributes of a trial (test_loss), stored when it completes", Version4Statements),
     ];
 
     /// <summary>Gets the schema version this library writes, and the newest it can open.</summary>

@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 
 namespace MLNet.HyperGrad.Storage;
 
-/// <content>Trials: numbering, creation without duplicates, state transitions, intermediate values.</content>
+/// <content>Trials: numbering, creation without duplicates, state transitions, intermediate values, attributes.</content>
 public sealed partial class SqliteStudyStorage
 {
     private const string TrialColumns =
@@ -175,10 +175,12 @@ public sealed partial class SqliteStudyStorage
         double loss,
         double metric,
         double durationMilliseconds,
+        IReadOnlyDictionary<string, double>? attributes = null,
         CancellationToken cancellationToken = default)
     {
         StudyArguments.CheckDuration(durationMilliseconds, nameof(durationMilliseconds));
-        return FinishAsync(studyId, number, TrialState.Complete, loss, metric, durationMilliseconds, error: null, "complete", cancellationToken);
+        IReadOnlyDictionary<string, double> checkedAttributes = TrialAttributes.Copy(attributes, nameof(attributes));
+        return FinishAsync(studyId, number, TrialState.Complete, loss, metric, durationMilliseconds, error: null, "complete", cancellationToken, checkedAttributes);
     }
 
     /// <inheritdoc/>
@@ -252,13 +254,17 @@ public sealed partial class SqliteStudyStorage
         double? durationMilliseconds,
         string? error,
         string verb,
-        CancellationToken cancellationToken) =>
+        CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, double>? attributes = null) =>
         WriteAsync(
             string.Create(CultureInfo.InvariantCulture, $"{verb} trial {number} of study {studyId}"),
             (connection, transaction) =>
             {
                 TrialRecord running = RequireRunningTrial(connection, transaction, studyId, number, verb);
                 DateTime now = UtcNow();
+
+                // Attributes first: the schema accepts them only while the trial is running.
+                InsertAttributes(connection, transaction, studyId, number, attributes ?? TrialAttributes.Empty);
                 using SqliteCommand update = Command(
                     connection,
                     transaction,
@@ -290,9 +296,37 @@ public sealed partial class SqliteStudyStorage
                     DurationMilliseconds = durationMilliseconds,
                     EndedAtUtc = now,
                     Error = error,
+                    Attributes = attributes ?? TrialAttributes.Empty,
                 };
             },
             cancellationToken);
+
+    private static void InsertAttributes(
+        SqliteConnection connection,
+        SqliteTransaction transaction,
+        long studyId,
+        int number,
+        IReadOnlyDictionary<string, double> attributes)
+    {
+        if (attributes.Count == 0)
+        {
+            return;
+        }
+
+        using SqliteCommand insert = Command(
+            connection,
+            transaction,
+            "INSERT INTO trial_attributes (study_id, trial_number, key, value, value_special) VALUES ($study, $number, $key, $value, $value_special);");
+        foreach (KeyValuePair<string, double> kv in attributes)
+        {
+            insert.Parameters.Clear();
+            insert.Parameters.AddWithValue("$study", studyId);
+            insert.Parameters.AddWithValue("$number", number);
+            insert.Parameters.AddWithValue("$key", kv.Key);
+            SqliteValues.AddDouble(insert, "$value", kv.Value);
+            insert.ExecuteNonQuery();
+        }
+    }
 
     /// <summary>Reads a trial that must exist and be running; <paramref name="verb"/> says what the caller wanted to do to it.</summary>
     private TrialRecord RequireRunningTrial(SqliteConnection connection, SqliteTransaction transaction, long studyId, int number, string verb)
@@ -384,9 +418,41 @@ public sealed partial class SqliteStudyStorage
             }
         }
 
-        return values.Count == 0
-            ? trials
-            : trials.ConvertAll(t => values.TryGetValue(t.Number, out List<IntermediateValue>? list) ? t with { IntermediateValues = list } : t);
+        var attributes = new Dictionary<int, Dictionary<string, double>>();
+        using (SqliteCommand select = Command(
+            connection,
+            transaction,
+            $"""
+            SELECT trial_number, key, value, value_special FROM trial_attributes
+            WHERE study_id = $study AND trial_number IN (SELECT number FROM trials {filter})
+            ORDER BY trial_number, key;
+            """))
+        {
+            AddFilter(select);
+            using SqliteDataReader reader = select.ExecuteReader();
+            while (reader.Read())
+            {
+                int trialNumber = reader.GetInt32(0);
+                if (!attributes.TryGetValue(trialNumber, out Dictionary<string, double>? map))
+                {
+                    map = new Dictionary<string, double>(StringComparer.Ordinal);
+                    attributes.Add(trialNumber, map);
+                }
+
+                map.Add(reader.GetString(1), SqliteValues.GetDouble(reader, 2, 3)!.Value);
+            }
+        }
+
+        if (values.Count == 0 && attributes.Count == 0)
+        {
+            return trials;
+        }
+
+        return trials.ConvertAll(t => t with
+        {
+            IntermediateValues = values.TryGetValue(t.Number, out List<IntermediateValue>? list) ? list : t.IntermediateValues,
+            Attributes = attributes.TryGetValue(t.Number, out Dictionary<string, double>? map) ? map : t.Attributes,
+        });
 
         void AddFilter(SqliteCommand command)
         {

@@ -2,8 +2,8 @@ namespace MLNet.HyperGrad.Storage;
 
 /// <summary>An immutable snapshot of a trial as a storage holds it.</summary>
 /// <remarks>
-/// Loss, metric and intermediate values keep NaN and infinities exactly. Equality compares every
-/// property, the intermediate values in order; NaN equals NaN, as in <see cref="double.Equals(double)"/>.
+/// Loss, metric, intermediate values and attributes keep NaN and infinities exactly. Equality compares every
+/// property, the intermediate values in order and the attributes by key; NaN equals NaN, as in <see cref="double.Equals(double)"/>.
 /// </remarks>
 public sealed record TrialRecord
 {
@@ -42,6 +42,15 @@ public sealed record TrialRecord
         init => field = [.. value ?? throw new ArgumentNullException(nameof(value))];
     } = [];
 
+    /// <summary>Gets the numeric attributes stored with the trial's result (<c>test_loss</c>), sorted by key; a copy of what was given.</summary>
+    /// <value>The default is empty; only a trial completed with attributes has some (<see cref="IStudyStorage.CompleteTrialAsync"/>).</value>
+    /// <exception cref="ArgumentException">Set with a key that is null, empty or white space.</exception>
+    public IReadOnlyDictionary<string, double> Attributes
+    {
+        get;
+        init => field = TrialAttributes.Copy(value, nameof(Attributes));
+    } = TrialAttributes.Empty;
+
     /// <summary>Gets why the trial failed or was interrupted (or was pruned, when a reason was given), or <see langword="null"/>.</summary>
     /// <remarks>Free text for people; the state says what happened, never this text.</remarks>
     public string? Error { get; init; }
@@ -55,7 +64,7 @@ public sealed record TrialRecord
     /// <summary>Gets whether the trial has finished (<see cref="TrialState.Complete"/>, <see cref="TrialState.Failed"/>, <see cref="TrialState.Pruned"/> or <see cref="TrialState.Interrupted"/>) and so can no longer change.</summary>
     public bool IsFinished => State != TrialState.Running;
 
-    /// <summary>Compares every property, the intermediate values in order.</summary>
+    /// <summary>Compares every property, the intermediate values in order, the attributes by key.</summary>
     /// <param name="other">The record to compare with.</param>
     /// <returns>Whether both records describe the same trial in the same state.</returns>
     public bool Equals(TrialRecord? other)
@@ -76,6 +85,7 @@ public sealed record TrialRecord
                 && StartedAtUtc == other.StartedAtUtc
                 && Nullable.Equals(EndedAtUtc, other.EndedAtUtc)
                 && IntermediateValues.SequenceEqual(other.IntermediateValues)
+                && TrialAttributes.AreEqual(Attributes, other.Attributes)
                 && string.Equals(Error, other.Error, StringComparison.Ordinal)
                 && string.Equals(WorkerId, other.WorkerId, StringComparison.Ordinal)
                 && Nullable.Equals(RetryOf, other.RetryOf));
