@@ -3,10 +3,13 @@
 # The library itself needs no apt package: TorchSharp and libtorch come from NuGet with `dotnet build`.
 #   dataset-fashion-mnist  the real data of the main job and the tests (IDX files)
 #   python3-sklearn        small real tabular data sets (wine, breast cancer, digits, diabetes), exported to CSV by tests
+#   python3-packaging python3-colorlog python3-tqdm
+#                          what the Optuna 5 vendored in ../shared/peers/python imports (numpy comes with sklearn);
+#                          the tests of the benchmark's Optuna ask-and-tell bridge run it
 # Extra package names given as arguments are installed too (bench/run.sh adds its Python peers).
 set -euo pipefail
 
-packages=(dataset-fashion-mnist python3-sklearn "$@")
+packages=(dataset-fashion-mnist python3-sklearn python3-packaging python3-colorlog python3-tqdm "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

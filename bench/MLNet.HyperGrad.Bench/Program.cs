@@ -9,6 +9,18 @@
 // Prints one line per run and, last, `default parallelism trials per minute: <x> (best setting <name>: <y>)`.
 //   trainer-families [--trials 10] [--family-time 40] [--seed 1] [--trainers lightgbm,sdca,...]
 // Prints a Markdown table: per data set (digits, breast_cancer, diabetes) and trainer family, the best validation and the test metric.
+//   hypergrad-core [--summary FILE] [--quick] [--only correctness,reverse,hoag,pixel,holdout,cost] [--holdout-steps 15] [--grid-optimum X] [--grid-theta T] [--threads N] [--repeats 10] [--cost-repeats 3] [--outer-steps 50]
+// Issue 9's hypergradient figures on the fixed Fashion-MNIST split (tables per part), ending with five lines:
+// `hypergradient max relative error vs finite differences: ...`, `exact reversal bit-exact: ...`, `hoag validation CE ...`,
+// `rmad validation CE after 50 outer steps: ...`, `cost relative to one training run: ...`; --summary FILE appends them to FILE.
+// `bash bench/run.sh hypergrad` runs hypergrad-core, hypergrad-elbo and hypergrad-many with one summary file and prints it last
+// (variational line, the five lines, the many-hyperparameters line); a subcommand this build does not know is skipped with a message.
+//   hypergrad-elbo [--steps 200] [--batch 100] [--outer-rows 200] [--implicit-train 1000] [--implicit-steps 4] [--random-trials N] [--summary FILE]
+// Variational criterion (issue 9): per-weight prior precisions of an MLP 784-300-10 tuned on the negative ELBO by greedy, implicit and random search;
+// prints a Markdown table and, last, `variational criterion: greedy ELBO <a>, implicit ELBO <b>, random ELBO <c>; accuracy under noise ...` (also appended to FILE).
+//   hypergrad-many [--quick] [--runs 50] [--steps 100] [--batch 200] [--seeds 3] [--rows 10000] [--method exact|checkpointed] [--outer-lr 0.1] [--backtrack 0.01] [--l2 unit|weight] [--threads N] [--summary FILE]
+// Issue 9's claim: 1,086 hyperparameters (per-step learning rate and momentum, per-input-unit L2, init scales) tuned by gradient vs random search and Optuna TPE on the 4 globals, N training runs each;
+// prints a table and, last, `many hyperparameters at equal training runs: gradient <a>, random <b>, tpe <c>` (appended to FILE too).
 //   bo [--trials 50] [--seeds 10] [--functions branin,hartmann6,rosenbrock4,ackley5] [--long-trials 200] [--long-function hartmann6] [--timing-seeds 2] [--peer <optuna_peer.py>] [--no-peers] [--warping none|log|quantile] [--acquisition logexpectedimprovement|hedge|...]
 // Prints a table of median simple regret (ours GP, Optuna GPSampler, Optuna TPE) and, last,
 // `gp regret wins vs optuna gp: <k>/4` and `gp proposal ms at 50 / 200 trials: <a> / <b> (optuna gp at 50: <c>)`.
@@ -23,12 +35,15 @@ return command switch
     "csv-load-child" => CsvLoadBenchmark.Child(args.Skip(1).ToArray()),
     "parallel-trials" => ParallelTrialsBenchmark.Run(args.Skip(1).ToArray()),
     "trainer-families" => TrainerFamiliesBenchmark.Run(args.Skip(1).ToArray()),
+    "hypergrad-core" => HypergradCoreBenchmark.Run(args.Skip(1).ToArray()),
+    "hypergrad-elbo" => HypergradElboBenchmark.Run(args.Skip(1).ToArray()),
+    "hypergrad-many" => HypergradManyBenchmark.Run(args.Skip(1).ToArray()),
     "bo" => BayesianOptimizationBenchmark.Run(args.Skip(1).ToArray()),
     _ => Usage(command),
 };
 
 static int Usage(string command)
 {
-    Console.Error.WriteLine($"unknown benchmark \"{command}\"; available: mlp-epoch, step-profile, csv-load, parallel-trials, trainer-families, bo");
+    Console.Error.WriteLine($"unknown benchmark \"{command}\"; available: mlp-epoch, step-profile, csv-load, parallel-trials, trainer-families, hypergrad-core, hypergrad-elbo, hypergrad-many, bo");
     return 2;
 }

@@ -4,6 +4,7 @@ using MLNet.HyperGrad.AutoML;
 using MLNet.HyperGrad.AutoML.Runners;
 using MLNet.HyperGrad.Data;
 using MLNet.HyperGrad.Data.Csv;
+using MLNet.HyperGrad.Hypergradients;
 using MLNet.HyperGrad.Outputs;
 using MLNet.HyperGrad.SearchSpaces;
 using MLNet.HyperGrad.Storage;
@@ -27,7 +28,8 @@ internal static class TuneCommand
         var test = new Option<string?>("--test-dataset") { Description = "A CSV to report the best model's final score on." };
         var trainTime = CliParsers.Seconds("--train-time", "Seconds this run may tune for.", 120u);
         var maxTrials = CliParsers.OptionalWholeNumber("--max-trials", "Trials in the whole study, earlier runs of it included.");
-        var tuner = CliParsers.Tuner("--tuner", "random, grid or gp (Bayesian optimization with a Gaussian process, after 10 Sobol trials); case does not matter.", TunerKind.Random);
+        var tuner = CliParsers.Tuner("--tuner", "random, grid, gp (Bayesian optimization with a Gaussian process, after 10 Sobol trials), or hypergradient (fashion-mnist only: per-step learning rates and momenta, per-layer L2 and init scales tuned by gradient); case does not matter.", TunerKind.Random);
+        var hypergradientMethod = HypergradientMethodNames.Option();
         var storage = new Option<string?>("--storage") { Description = "The SQLite file of the study (default: <output>/study.db)." };
         var study = new Option<string?>("--study") { Description = "The study's name (default: task and data set). Re-running resumes it." };
         var seed = CliParsers.WholeNumber("--seed", "Seed of the study.", 0);
@@ -42,7 +44,7 @@ internal static class TuneCommand
 
         var command = new Command(name, $"Tune trainers for {name} on a CSV (or the MLP on Fashion-MNIST), save the best model and a report.")
         {
-            dataset, label, hasHeader, ignore, validation, test, trainTime, maxTrials, tuner, storage, study, seed, output, parallelism, maxEpochs, missing, cvFolds, trainers, metric, packageSource,
+            dataset, label, hasHeader, ignore, validation, test, trainTime, maxTrials, tuner, hypergradientMethod, storage, study, seed, output, parallelism, maxEpochs, missing, cvFolds, trainers, metric, packageSource,
         };
         command.SetAction((result, cancellationToken) => CliErrors.Guard(() => RunAsync(
             new TuneSettings
@@ -57,6 +59,7 @@ internal static class TuneCommand
                 TrainTimeSeconds = result.GetValue(trainTime),
                 MaxTrials = result.GetValue(maxTrials),
                 Tuner = result.GetValue(tuner),
+                HypergradientMethod = result.GetValue(hypergradientMethod),
                 StoragePath = result.GetValue(storage),
                 StudyName = result.GetValue(study),
                 Seed = result.GetValue(seed),
@@ -104,7 +107,8 @@ internal static class TuneCommand
             AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(warning)}");
         }
 
-        AnsiConsole.MarkupLine($"study [bold]{Markup.Escape(settings.ResolvedStudyName)}[/] in {Markup.Escape(settings.ResolvedStoragePath)}; tuner {settings.Tuner}; libtorch {TorchRuntime.Version}, {threadsPerTrial} thread(s) per trial");
+        string tunerText = settings.Tuner == TunerKind.HyperGradient ? $"{settings.Tuner} ({HypergradientMethodNames.NameOf(settings.HypergradientMethod ?? HypergradientMethodKind.Checkpointed)})" : settings.Tuner.ToString();
+        AnsiConsole.MarkupLine($"study [bold]{Markup.Escape(settings.ResolvedStudyName)}[/] in {Markup.Escape(settings.ResolvedStoragePath)}; tuner {Markup.Escape(tunerText)}; libtorch {TorchRuntime.Version}, {threadsPerTrial} thread(s) per trial");
 
         using var storage = new SqliteStudyStorage(settings.ResolvedStoragePath);
         StudyRecord? existing = await storage.GetStudyAsync(settings.ResolvedStudyName, cancellationToken);
@@ -125,11 +129,21 @@ internal static class TuneCommand
         bool interactive = AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
         MlpTrialRunner CreateMlpRunner(TabularDataset train, TabularDataset validation, Action<TrialSettings, Training.TrainingProgress>? onProgress) =>
             new(train, validation, new MlpTrialRunnerOptions { ThreadsPerTrial = threadsPerTrial, OnProgress = onProgress });
-        ITrialRunner CreateRunner(Action<TrialSettings, Training.TrainingProgress>? onProgress) => data.Folds >= 2
+        bool gradient = settings.Tuner == TunerKind.HyperGradient;
+        HypergradientTrialRunner CreateGradientRunner() => new(data.Train, data.Validation, data.Test, TuneSettings.GradientRunnerOptions(settings, threadsPerTrial));
+        ITrialRunner CreateRunner(Action<TrialSettings, Training.TrainingProgress>? onProgress) => gradient
+            ? CreateGradientRunner()
+            : data.Folds >= 2
             ? new CrossValidationRunner(data.Train, data.Folds, settings.Seed, (t, v) => CreateMlpRunner(t, v, onProgress))
             : CreateMlpRunner(data.Train, data.Validation, onProgress);
-        var experiment = new HyperGradExperiment()
-            .AddSearchSpace(MlpTrialRunner.SearchSpaceKey, MlpTrialRunner.CreateSearchSpace(settings.MaxEpochs));
+        if (gradient && data.Folds >= 2)
+        {
+            throw new ArgumentException($"--tuner hypergradient scores trials on one validation split, not by cross-validation: give --cv-folds 0 (got {data.Folds} folds).");
+        }
+
+        var experiment = gradient
+            ? new HyperGradExperiment().AddSearchSpace(HypergradientTrialRunner.SearchSpaceKey, TuneSettings.GradientRunnerOptions(settings, threadsPerTrial).CreateSearchSpace(data.Train.FeatureCount, Math.Max(2, data.Train.ClassCount)))
+            : new HyperGradExperiment().AddSearchSpace(MlpTrialRunner.SearchSpaceKey, MlpTrialRunner.CreateSearchSpace(settings.MaxEpochs));
         var view = new TuneProgressView(metricName, settings.TrainTimeSeconds, experiment.SearchSpace, clock, started, interactive);
         view.SetPreviousBest(TrialRanking.Best(before), finishedBefore);
         using ITrialRunner runner = CreateRunner(view.OnProgress);
@@ -144,7 +158,11 @@ internal static class TuneCommand
             .SetTrainingTimeInSeconds(tuningSeconds)
             .SetSeed(settings.Seed)
             .SetParallelism(settings.Parallelism)
-            .WithHyperGrad(o => o.Tuner = settings.Tuner)
+            .WithHyperGrad(o =>
+            {
+                o.Tuner = settings.Tuner;
+                o.Method = settings.HypergradientMethod;
+            })
             .SetMonitor(view)
             .SetMonitor(bestModel);
         int remaining = settings.MaxTrials is int max ? max - finishedBefore : int.MaxValue;

@@ -2,6 +2,7 @@ using MLNet.HyperGrad.AutoML;
 using MLNet.HyperGrad.AutoML.Runners;
 using MLNet.HyperGrad.Data;
 using MLNet.HyperGrad.Data.Csv;
+using MLNet.HyperGrad.Hypergradients;
 using MLNet.HyperGrad.Outputs;
 
 namespace MLNet.HyperGrad.Cli.Commands;
@@ -28,6 +29,18 @@ internal sealed record TuneSettings
     public int? MaxTrials { get; init; }
 
     public TunerKind Tuner { get; init; } = TunerKind.Random;
+
+    /// <summary>Gets the method of --hypergradient-method, or null for the default (checkpointed) with --tuner hypergradient.</summary>
+    public HypergradientMethodKind? HypergradientMethod { get; init; }
+
+    /// <summary>The gradient tuner's runner on the tensor path: T = 100 inner steps of batch 200, an MLP 784-50-10, learning rates and momenta in 10 blocks of 10 steps, L2 and init scale per layer.</summary>
+    public static HypergradientTrialRunnerOptions GradientRunnerOptions(TuneSettings settings, int threadsPerTrial) => new()
+    {
+        Method = settings.HypergradientMethod ?? HypergradientMethodKind.Checkpointed,
+        LearningRateEntries = 10,
+        MomentumEntries = 10,
+        ThreadsPerTrial = threadsPerTrial,
+    };
 
     public string? StoragePath { get; init; }
 
@@ -171,6 +184,16 @@ internal sealed record TuneSettings
         if (IsFashionMnist && Trainers.Any(t => t != "mlp"))
         {
             problems.Add($"--trainers {string.Join(",", Trainers)}: fashion-mnist is tuned with the MLP alone (--trainers mlp, the default for it)");
+        }
+
+        if (HypergradientMethod is { } method && Tuner != TunerKind.HyperGradient)
+        {
+            problems.Add($"--hypergradient-method {HypergradientMethodNames.NameOf(method)} needs --tuner hypergradient (got --tuner {Tuner.ToString().ToLowerInvariant()})");
+        }
+
+        if (Tuner == TunerKind.HyperGradient && !IsFashionMnist)
+        {
+            problems.Add("--tuner hypergradient tunes the MLP's hyperparameter tensors on fashion-mnist only; a CSV run goes through ML.NET's featurization, where the gradient tuner is not wired: use --tuner random or grid, or the library's pipeline.WithHyperGrad(o => o.Method = ...)");
         }
 
         if (problems.Count > 0)

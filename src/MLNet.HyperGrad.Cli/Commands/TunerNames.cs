@@ -11,6 +11,7 @@ internal static class TunerNames
         ("random", TunerKind.Random),
         ("grid", TunerKind.Grid),
         ("gp", TunerKind.GaussianProcess),
+        ("hypergradient", TunerKind.HyperGradient),
     ];
 
     /// <summary>Gets the names, comma-separated, for messages.</summary>

@@ -36,6 +36,38 @@ public sealed class GreedyOneStepTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Compute_OneStepOnValidationMinibatch_MatchesCentralDifferencesOfTheBatchLoss()
+    {
+        using MlpInnerProblem problem = Problem();
+        HyperparameterSet h = Hyperparameters(0.05);
+        var options = new ReverseModeOptions { Steps = 1 };
+        var batchProblem = new BatchOuterLoss(problem);
+
+        double[] analytic = new GreedyOneStep(options, validationMinibatches: true).Compute(problem, h).Flatten(h);
+        double[] whole = new GreedyOneStep(options).Compute(problem, h).Flatten(h);
+        double[] numeric = FiniteDifferences.Gradient(u => new GreedyOneStep(options).Compute(batchProblem, h.WithUnconstrained(u)).OuterLoss, h.FlattenUnconstrained(), 1e-5);
+
+        FiniteDifferences.AssertClose(numeric, analytic, 1e-4);
+        Assert.True(Math.Abs(analytic[0] - whole[0]) > 1e-6 * Math.Abs(whole[0]), "the 50-row validation batch gave the whole 200-row set's hypergradient");
+    }
+
+    [Fact]
+    public void Compute_UpdateInterval_PlainStepsFollowTheSameTrajectoryAndOnlyEveryKthStepIsDifferentiated()
+    {
+        using MlpInnerProblem problem = Problem();
+        HyperparameterSet h = Hyperparameters(0.05);
+        var options = new ReverseModeOptions { Steps = 10 };
+
+        HypergradientResult every = new GreedyOneStep(options).Compute(problem, h);
+        HypergradientResult sparse = new GreedyOneStep(options, updateInterval: 5).Compute(problem, h);
+
+        Assert.Equal(every.OuterLoss, sparse.OuterLoss, 10);
+        Assert.Equal(10, every.Cost.HessianVectorProducts);
+        Assert.Equal(2, sparse.Cost.HessianVectorProducts);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new GreedyOneStep(options, updateInterval: 0));
+    }
+
+    [Fact]
     public void Compute_OnlineTuningFromStrongL2_LowersL2AndValidationLoss()
     {
         using MlpInnerProblem problem = Problem();
@@ -51,5 +83,42 @@ public sealed class GreedyOneStepTests(ITestOutputHelper output)
         Assert.All(l2, x => Assert.True(x < 1.0, $"L2 {x} did not decrease"));
         Assert.True(tuned.OuterLoss < plain.OuterLoss, $"tuned {tuned.OuterLoss} not below untuned {plain.OuterLoss}");
         Assert.Equal(1.0, h.Values(MlpInnerProblem.L2Name)[0], 12);
+    }
+
+    [Fact]
+    public void Compute_OnlyL2Tuned_L2MovesLearningRateAndMomentumStayFixed()
+    {
+        using MlpInnerProblem problem = Problem();
+        HyperparameterSet h = Hyperparameters(1.0);
+        var tuner = new GreedyOneStep(new ReverseModeOptions { Steps = 10 }, outerLearningRate: 5, tunedNames: [MlpInnerProblem.L2Name]);
+
+        tuner.Compute(problem, h);
+        HyperparameterSet tuned = tuner.TunedHyperparameters!;
+
+        Assert.Equal(h.UnconstrainedValues("learning_rate"), tuned.UnconstrainedValues("learning_rate"));
+        Assert.Equal(h.UnconstrainedValues("momentum"), tuned.UnconstrainedValues("momentum"));
+        Assert.All(tuned.Values(MlpInnerProblem.L2Name), x => Assert.True(Math.Abs(x - 1.0) > 1e-3, $"L2 {x} was not tuned"));
+    }
+
+    [Fact]
+    public void Compute_TunedNameMissing_ThrowsListingPresentNames()
+    {
+        using MlpInnerProblem problem = Problem();
+        var tuner = new GreedyOneStep(new ReverseModeOptions { Steps = 2 }, outerLearningRate: 1, tunedNames: ["l2.w0"]);
+
+        var error = Assert.Throws<ArgumentException>(() => tuner.Compute(problem, Hyperparameters(1.0)));
+        Assert.Contains("[l2.w0] are not in the set; present: [learning_rate, momentum, l2]", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A problem whose whole outer loss is the first validation batch of another (for finite differences of the batch loss).</summary>
+    private sealed class BatchOuterLoss(IInnerProblem inner) : IInnerProblem
+    {
+        public IReadOnlyList<long[]> WeightShapes => inner.WeightShapes;
+
+        public TorchSharp.torch.Tensor[] InitialWeights(HyperparameterTensors hyperparameters) => inner.InitialWeights(hyperparameters);
+
+        public TorchSharp.torch.Tensor TrainingLoss(IReadOnlyList<TorchSharp.torch.Tensor> weights, HyperparameterTensors hyperparameters, int? step) => inner.TrainingLoss(weights, hyperparameters, step);
+
+        public TorchSharp.torch.Tensor OuterLoss(IReadOnlyList<TorchSharp.torch.Tensor> weights, HyperparameterTensors hyperparameters) => inner.OuterLossOnBatch(weights, hyperparameters, 0);
     }
 }

@@ -103,4 +103,28 @@ public sealed class ImplicitDifferentiationTests(ITestOutputHelper output)
         Assert.Contains("InitialTolerance must be finite and positive; got -1", error.Message, StringComparison.Ordinal);
         Assert.Contains("NeumannTerms must be at least 1", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Weights_AfterCompute_GiveTheOuterLossAndMatchAColdSolve()
+    {
+        using MlpInnerProblem problem = Problem();
+        HyperparameterSet h = new HyperparameterSet().Add(new Hyperparameter(MlpInnerProblem.L2Name, HyperparameterTransform.Log, 1), Math.Exp(-3));
+        var method = new ImplicitDifferentiation(Tight(tolerance: 1e-9));
+        Assert.Null(method.Weights);
+
+        HypergradientResult result = method.Compute(problem, h);
+        double[] weights = [.. method.Weights!];
+        double[] cold = new ImplicitDifferentiation(Tight(tolerance: 1e-9)).SolveFromInitialWeights(problem, h, 1e-9);
+        double outer;
+        using (TorchSharp.torch.NewDisposeScope())
+        {
+            outer = problem.OuterLoss(FlatTensors.Unflatten(weights, problem.WeightShapes), h.CreateTensors()).item<double>();
+        }
+
+        Assert.Equal(result.OuterLoss, outer, 12);
+        Assert.Equal(problem.WeightShapes.Sum(s => s.Aggregate(1L, (a, b) => a * b)), weights.Length);
+        Assert.True(weights.Zip(cold, (a, b) => Math.Abs(a - b)).Max() < 1e-6, "the solve from the initial weights reaches the same optimum");
+        method.Reset();
+        Assert.Null(method.Weights);
+    }
 }

@@ -58,6 +58,12 @@ public sealed partial class HyperGradExperiment
     /// <summary>Gets the exceptions monitors threw during runs; a failing monitor never stops the experiment.</summary>
     public IReadOnlyList<Exception> MonitorErrors => monitorErrors;
 
+    /// <summary>Gets the training data of <see cref="SetDataset"/>, or null.</summary>
+    internal TabularDataset? TrainData => trainData;
+
+    /// <summary>Gets the validation data of <see cref="SetDataset"/>, or null.</summary>
+    internal TabularDataset? ValidationData => validationData;
+
     /// <summary>Gets the experiment's search space (one entry per <see cref="AddSearchSpace(string, SearchSpace)"/> key).</summary>
     public SearchSpace SearchSpace => searchSpace;
 

@@ -21,6 +21,11 @@ public static class HyperGradExperimentExtensions
         var options = new HyperGradOptions();
         configure?.Invoke(options);
         options.Validate();
+        if (options.EffectiveTuner == TunerKind.HyperGradient)
+        {
+            return WithHypergradientTuner(experiment, options);
+        }
+
         if (!experiment.HasTrialRunner)
         {
             if (experiment.SearchSpace.Count == 0)
@@ -37,6 +42,50 @@ public static class HyperGradExperimentExtensions
             TunerKind.GaussianProcess => new GaussianProcessTuner(context.SearchSpace, context.Seed),
             _ => new RandomSearchTuner(context.SearchSpace, context.Seed),
         });
+    }
+
+    /// <summary>
+    /// The gradient tuner; without a runner, also <see cref="HypergradientTrialRunner"/> on the experiment's dataset, over its
+    /// search space (added under <see cref="HypergradientTrialRunner.SearchSpaceKey"/> when the experiment has none).
+    /// </summary>
+    private static HyperGradExperiment WithHypergradientTuner(HyperGradExperiment experiment, HyperGradOptions options)
+    {
+        if (!experiment.HasTrialRunner)
+        {
+            HypergradientTrialRunnerOptions runnerOptions = options.HypergradientRunner ?? new HypergradientTrialRunnerOptions();
+            if (options.Method is { } method)
+            {
+                runnerOptions = runnerOptions with { Method = method };
+            }
+
+            runnerOptions.Validate();
+            if (experiment.SearchSpace.Count == 0)
+            {
+                if (experiment.TrainData is not { } train || experiment.ValidationData is not { } validation)
+                {
+                    throw new InvalidOperationException("WithHyperGrad(o => o.Tuner = TunerKind.HyperGradient) builds the hyperparameter tensors' search space from the data: call SetDataset(train, validation) first, or AddSearchSpace and SetTrialRunner with a runner of your own.");
+                }
+
+                int classes = Math.Max(2, Math.Max(train.ClassCount, validation.ClassCount));
+                experiment.AddSearchSpace(HypergradientTrialRunner.SearchSpaceKey, runnerOptions.CreateSearchSpace(train.FeatureCount, classes));
+            }
+
+            experiment.SetTrialRunner(context =>
+            {
+                if (context.Train is null || context.Validation is null)
+                {
+                    throw new InvalidOperationException("WithHyperGrad() with the gradient tuner trains an MLP on the experiment's dataset, and none was given: call SetDataset(train, validation), or SetTrialRunner with a runner of your own.");
+                }
+
+                // Given runner options keep their thread count; the defaults share the cores among parallel trials.
+                HypergradientTrialRunnerOptions used = options.HypergradientRunner is null
+                    ? runnerOptions with { ThreadsPerTrial = Math.Max(1, Environment.ProcessorCount / context.Parallelism) }
+                    : runnerOptions;
+                return new HypergradientTrialRunner(context.Train, context.Validation, null, used);
+            });
+        }
+
+        return experiment.SetTuner(context => new HyperGradientTuner(context.SearchSpace, context.Seed, options.HypergradientTuner));
     }
 
     private static MlpTrialRunner CreateMlpRunner(ExperimentContext context)

@@ -73,6 +73,22 @@ public sealed class HyperGradMlpOptions
     /// <value>The default is none.</value>
     public Action<EpochReport>? EpochCompleted { get; set; }
 
+    /// <summary>Gets or sets how finely the L2 penalty is tuned when a pipeline tunes this trainer by gradient (<c>WithHyperGrad(o =&gt; o.Method = ...)</c>): per layer or per weight.</summary>
+    /// <value>The default is <see cref="Hypergradients.L2Granularity.PerLayer"/>.</value>
+    public Hypergradients.L2Granularity GradientL2 { get; set; } = Hypergradients.L2Granularity.PerLayer;
+
+    /// <summary>Gets or sets the SGD steps T of each trial when tuned by gradient (instead of <see cref="Epochs"/>).</summary>
+    /// <value>The default is 100.</value>
+    public int GradientSteps { get; set; } = 100;
+
+    /// <summary>Gets or sets the entries of the learning-rate schedule tuned by gradient (step t uses entry ⌊t·K / T⌋); 0 for one per step.</summary>
+    /// <value>The default is 0 (a learning rate per step).</value>
+    public int LearningRateScheduleEntries { get; set; }
+
+    /// <summary>Gets or sets the entries of the momentum schedule tuned by gradient; 0 for one per step.</summary>
+    /// <value>The default is 0 (a momentum per step).</value>
+    public int MomentumScheduleEntries { get; set; }
+
     /// <summary>Checks every setting and reports all problems together.</summary>
     /// <exception cref="ArgumentException">One or more settings are invalid; the message lists each with its value.</exception>
     public void Validate()
@@ -96,6 +112,10 @@ public sealed class HyperGradMlpOptions
         Require(Depth >= 0, $"Depth must be at least 0, got {Depth}.");
         Require(BatchSize >= 1, $"BatchSize must be at least 1, got {BatchSize}.");
         Require(Epochs >= 1, $"Epochs must be at least 1, got {Epochs}.");
+        Require(Enum.IsDefined(GradientL2), $"GradientL2 {(int)GradientL2} is not a known granularity.");
+        Require(GradientSteps >= 1, $"GradientSteps must be at least 1, got {GradientSteps}.");
+        Require(LearningRateScheduleEntries >= 0 && LearningRateScheduleEntries <= GradientSteps, $"LearningRateScheduleEntries must be in 0 … GradientSteps ({GradientSteps}), got {LearningRateScheduleEntries}.");
+        Require(MomentumScheduleEntries >= 0 && MomentumScheduleEntries <= GradientSteps, $"MomentumScheduleEntries must be in 0 … GradientSteps ({GradientSteps}), got {MomentumScheduleEntries}.");
         if (problems.Count > 0)
         {
             throw new ArgumentException("Invalid HyperGradMlp options: " + string.Join(" ", problems));

@@ -76,8 +76,16 @@ public sealed partial class HyperGradMlpTrainer
             (Tensor, Tensor)? validationTensors = validation is { } vt
                 ? (torch.tensor(vt.X, [vt.Rows, d]), Task == PredictionTask.Regression ? torch.tensor(vt.Targets, [vt.Rows]) : torch.tensor(vt.Classes, [vt.Rows]))
                 : null;
-            curve = new Trainer(mlp, trainingOptions).Fit(weights, features, labels, validationTensors, progress, options.CancellationToken);
-            trained = weights.ToArrays();
+            if (GradientTuning is { } request)
+            {
+                (sizes, trained) = TuneByGradient(request, h, x, classes, rows, d, outputs);
+                curve = [];
+            }
+            else
+            {
+                curve = new Trainer(mlp, trainingOptions).Fit(weights, features, labels, validationTensors, progress, options.CancellationToken);
+                trained = weights.ToArrays();
+            }
         }
 
         MlpNetwork network = Fold(sizes, trained, means, scales, targetMean, targetScale, check.ClassNames);

@@ -22,6 +22,11 @@ namespace MLNet.HyperGrad.Estimators;
 /// <see cref="HyperGradModel.Save"/>, which stores its weights too).</para>
 /// <para>The trial history: <see cref="LastTuning"/>, or <c>model.GetHyperGradTuning()</c> on the returned model
 /// (<see cref="PipelineTuning"/>).</para>
+/// <para>With <see cref="HyperGradPipelineOptions.Method"/> (or <c>Tuner = HyperGradient</c>) the last estimator must be HyperGradMlp:
+/// the pipeline is fitted once, and HyperGradMlp tunes its hyperparameter tensors by gradient inside its fit
+/// (<see cref="HyperGradMlpOptions.GradientL2"/>, per-step learning rates and momenta, init scales; <see cref="HyperGradPipelineOptions.MaxTrials"/>
+/// outer steps on <see cref="HyperGradPipelineOptions.ValidationFraction"/> of the featurized rows), keeping the best trial's network,
+/// trained on the other rows. No <see cref="PipelineTuning"/> is recorded then.</para>
 /// </remarks>
 public sealed class HyperGradPipelineEstimator : IEstimator<ITransformer>
 {
@@ -40,6 +45,14 @@ public sealed class HyperGradPipelineEstimator : IEstimator<ITransformer>
         ArgumentNullException.ThrowIfNull(tunable);
         ArgumentNullException.ThrowIfNull(pipelineOptions);
         pipelineOptions.Validate();
+        if (pipelineOptions.GradientMethod is { } method && tunable is not HyperGradMlpTrainer)
+        {
+            string name = (tunable as TunableTrainerEstimator)?.Trainer.Name ?? tunable.GetType().Name;
+            throw new ArgumentException(
+                $"WithHyperGrad(o => o.Method = {method}) tunes HyperGradMlp's hyperparameter tensors by gradient, and the pipeline ends in {name}, which has no gradient through its training: end the pipeline with HyperGradMlp, or tune {name} with Tuner = Random or Grid.",
+                nameof(tunable));
+        }
+
         this.pipeline = pipeline;
         Tunable = tunable;
         options = pipelineOptions;
@@ -69,6 +82,11 @@ public sealed class HyperGradPipelineEstimator : IEstimator<ITransformer>
     public ITransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        if (options.GradientMethod is { } method && Tunable is HyperGradMlpTrainer mlp)
+        {
+            return FitByGradient(input, mlp, method);
+        }
+
         var tunableTrainer = Tunable as TunableTrainerEstimator;
         PredictionTask? task = options.Task ?? tunableTrainer?.Task;
         if (task is { } known && options.Metric is { } chosen)
@@ -145,6 +163,26 @@ public sealed class HyperGradPipelineEstimator : IEstimator<ITransformer>
         LastTuning = tuning;
         Tunings.AddOrUpdate(model, tuning);
         return model;
+    }
+
+    /// <summary>
+    /// Fits the pipeline once, HyperGradMlp tuning its hyperparameter tensors by gradient inside its fit (on a holdout of the
+    /// featurized rows) and keeping the best trial's network. No <see cref="PipelineTuning"/> is recorded: the trials are
+    /// hypergradient trials, not pipeline trials.
+    /// </summary>
+    private ITransformer FitByGradient(IDataView input, HyperGradMlpTrainer mlp, Hypergradients.HypergradientMethodKind method)
+    {
+        mlp.GradientTuning = new HyperGradMlpTrainer.GradientTuningRequest(method, options.MaxTrials, options.TrainingTimeInSeconds, options.ValidationFraction, options.Seed, options.CancellationToken);
+        try
+        {
+            ITransformer model = pipeline.Fit(input);
+            LastTuning = null;
+            return model;
+        }
+        finally
+        {
+            mlp.GradientTuning = null;
+        }
     }
 
     /// <inheritdoc />

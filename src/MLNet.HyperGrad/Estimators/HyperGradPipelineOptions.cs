@@ -19,6 +19,19 @@ public sealed class HyperGradPipelineOptions
     /// <value>The default is 5.</value>
     public int GridStepsPerContinuousDimension { get; set; } = 5;
 
+    /// <summary>
+    /// Gets or sets the hypergradient method; setting it tunes a pipeline ending in HyperGradMlp by gradient: the
+    /// trainer's hyperparameter tensors (<see cref="HyperGradMlpOptions.GradientL2"/>, per-step learning rates and momenta,
+    /// init scales) follow the validation loss's gradient for <see cref="MaxTrials"/> outer steps, on
+    /// <see cref="ValidationFraction"/> of the featurized rows held out. Any other last estimator is refused.
+    /// </summary>
+    /// <value>The default is null (black-box tuning with <see cref="Tuner"/>).</value>
+    public MLNet.HyperGrad.Hypergradients.HypergradientMethodKind? Method { get; set; }
+
+    /// <summary>Gets the method of gradient tuning: <see cref="Method"/>, or the default (checkpointed) when <see cref="Tuner"/> is <see cref="TunerKind.HyperGradient"/>; null for black-box tuning.</summary>
+    internal MLNet.HyperGrad.Hypergradients.HypergradientMethodKind? GradientMethod =>
+        Method ?? (Tuner == TunerKind.HyperGradient ? MLNet.HyperGrad.Hypergradients.HypergradientMethodKind.Checkpointed : null);
+
     /// <summary>Gets or sets the largest number of trials (failed ones count); the first runs at the search space's default.</summary>
     /// <value>The default is 20.</value>
     public int MaxTrials { get; set; } = 20;
@@ -106,6 +119,23 @@ public sealed class HyperGradPipelineOptions
         if (!(ValidationFraction > 0 && ValidationFraction < 1))
         {
             problems.Add($"ValidationFraction must be in (0, 1), got {ValidationFraction}.");
+        }
+
+        if (Method is { } method && !Enum.IsDefined(method))
+        {
+            problems.Add($"Method {(int)method} is not a known hypergradient method.");
+        }
+        else if (GradientMethod is not null)
+        {
+            if (Tuner is not (TunerKind.Random or TunerKind.HyperGradient))
+            {
+                problems.Add($"Method {Method} tunes by gradient and needs Tuner = HyperGradient (or left at its default); got Tuner = {Tuner}.");
+            }
+
+            if (ValidationData is not null || CrossValidationFolds != 0)
+            {
+                problems.Add("Method tunes on a holdout of the featurized rows (ValidationFraction): leave ValidationData and CrossValidationFolds unset.");
+            }
         }
 
         if (problems.Count > 0)

@@ -14,16 +14,24 @@ namespace MLNet.HyperGrad.Hypergradients;
 /// fixed), and, when <see cref="OuterLearningRate"/> is positive, moves the unconstrained hyperparameters
 /// against it before the next step. The result's gradients are the mean one-step hypergradients over the
 /// run; <see cref="TunedHyperparameters"/> holds the hyperparameters at its end. With one step and no
-/// tuning, the hypergradient is exact.
+/// tuning, the hypergradient is exact. Two settings trade fidelity for cost, as Luketina et al. do: with
+/// <see cref="ValidationMinibatches"/> each step's outer loss is the problem's
+/// <see cref="IInnerProblem.OuterLossOnBatch"/> (a validation minibatch) rather than the whole validation set, and with
+/// <see cref="UpdateInterval"/> k &gt; 1 only every k-th step is differentiated and updates the hyperparameters (the others
+/// are plain SGD-momentum steps), which brings the cost of the tuned run towards that of an untuned one.
 /// </remarks>
 public sealed class GreedyOneStep : IHypergradientMethod
 {
     /// <summary>Creates the method.</summary>
     /// <param name="options">The inner run; null for the defaults.</param>
     /// <param name="outerLearningRate">β, the step of the online update u ← u − β·(one-step hypergradient); 0 only measures.</param>
-    /// <exception cref="ArgumentOutOfRangeException">β is negative or not finite.</exception>
-    public GreedyOneStep(ReverseModeOptions? options = null, double outerLearningRate = 0)
+    /// <param name="tunedNames">The hyperparameters the online update moves (for example only the L2 coefficients, leaving the learning rate and momentum fixed); null for all.</param>
+    /// <param name="validationMinibatches">Whether each step's outer loss is a validation minibatch (<see cref="IInnerProblem.OuterLossOnBatch"/>); the default false uses the whole validation set.</param>
+    /// <param name="updateInterval">Differentiate (and update) every this many steps, at least 1; the default 1 is every step.</param>
+    /// <exception cref="ArgumentOutOfRangeException">β is negative or not finite, or the interval is below 1.</exception>
+    public GreedyOneStep(ReverseModeOptions? options = null, double outerLearningRate = 0, IReadOnlyCollection<string>? tunedNames = null, bool validationMinibatches = false, int updateInterval = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(updateInterval, 1);
         if (!(outerLearningRate >= 0 && double.IsFinite(outerLearningRate)))
         {
             throw new ArgumentOutOfRangeException(nameof(outerLearningRate), outerLearningRate, "The outer learning rate must be finite and at least 0.");
@@ -31,13 +39,25 @@ public sealed class GreedyOneStep : IHypergradientMethod
 
         Options = options ?? new ReverseModeOptions();
         OuterLearningRate = outerLearningRate;
+        TunedNames = tunedNames is null ? null : [.. tunedNames];
+        ValidationMinibatches = validationMinibatches;
+        UpdateInterval = updateInterval;
     }
+
+    /// <summary>Gets whether each step's outer loss is a validation minibatch.</summary>
+    public bool ValidationMinibatches { get; }
+
+    /// <summary>Gets how many inner steps pass between two differentiated (and updating) steps.</summary>
+    public int UpdateInterval { get; }
 
     /// <summary>Gets the options.</summary>
     public ReverseModeOptions Options { get; }
 
     /// <summary>Gets β, the step of the online update.</summary>
     public double OuterLearningRate { get; }
+
+    /// <summary>Gets the names of the hyperparameters the online update moves; null for all.</summary>
+    public IReadOnlyList<string>? TunedNames { get; }
 
     /// <summary>Gets the hyperparameters at the end of the last run (a copy; equal to the input when β = 0).</summary>
     public HyperparameterSet? TunedHyperparameters { get; private set; }
@@ -47,11 +67,19 @@ public sealed class GreedyOneStep : IHypergradientMethod
 
     /// <inheritdoc/>
     /// <exception cref="HyperGradException">The inner training diverged (a loss is not finite).</exception>
+    /// <exception cref="ArgumentException">A tuned name is not in the set, or the options do not fit it.</exception>
     public HypergradientResult Compute(IInnerProblem problem, HyperparameterSet hyperparameters)
     {
         ArgumentNullException.ThrowIfNull(problem);
         ArgumentNullException.ThrowIfNull(hyperparameters);
         Options.Validate(hyperparameters);
+        string[] missing = [.. (TunedNames ?? []).Where(n => !hyperparameters.Contains(n))];
+        if (missing.Length > 0)
+        {
+            throw new ArgumentException($"Tuned hyperparameters [{string.Join(", ", missing)}] are not in the set; present: [{string.Join(", ", hyperparameters.Definitions.Select(d => d.Name))}].", nameof(hyperparameters));
+        }
+
+        bool[] tuned = [.. hyperparameters.Definitions.SelectMany(d => Enumerable.Repeat(TunedNames is null || TunedNames.Contains(d.Name, StringComparer.Ordinal), d.ElementCount))];
         long start = Options.TimeProvider.GetTimestamp();
         long[][] shapes = [.. problem.WeightShapes];
         HyperparameterSet current = hyperparameters.WithUnconstrained(hyperparameters.FlattenUnconstrained());
@@ -63,10 +91,18 @@ public sealed class GreedyOneStep : IHypergradientMethod
         }
 
         double[] v = new double[w.Length];
+        int differentiated = 0;
         for (int t = 0; t < Options.Steps; t++)
         {
             using var scope = torch.NewDisposeScope();
             HyperparameterTensors h = current.CreateTensors();
+            if (t % UpdateInterval != 0)
+            {
+                (w, v) = PlainStep(problem, h, shapes, w, v, t);
+                continue;
+            }
+
+            differentiated++;
             Tensor[] weights = FlatTensors.Leaves(w, shapes);
             Tensor[] velocities = FlatTensors.Unflatten(v, shapes);
             Tensor[] g = TorchAutograd.Grad([problem.TrainingLoss(weights, h, t)], weights, createGraph: true);
@@ -76,7 +112,7 @@ public sealed class GreedyOneStep : IHypergradientMethod
             Tensor mu = mus[Options.EntryOf(t, (int)mus.shape[0])];
             Tensor[] nextV = [.. velocities.Zip(g, (a, b) => (mu * a) + b)];
             Tensor[] nextW = [.. weights.Zip(nextV, (a, b) => a - (lr * b))];
-            Tensor outer = problem.OuterLoss(nextW, h);
+            Tensor outer = ValidationMinibatches ? problem.OuterLossOnBatch(nextW, h, t) : problem.OuterLoss(nextW, h);
             double[] hypergradient = FlatTensors.Flatten(TorchAutograd.Grad([outer], h.Leaves, allowUnused: true));
             if (!double.IsFinite(outer.item<double>()) || hypergradient.Any(x => !double.IsFinite(x)))
             {
@@ -89,7 +125,10 @@ public sealed class GreedyOneStep : IHypergradientMethod
             for (int i = 0; i < sum.Length; i++)
             {
                 sum[i] += hypergradient[i];
-                u[i] -= OuterLearningRate * hypergradient[i];
+                if (tuned[i])
+                {
+                    u[i] -= OuterLearningRate * hypergradient[i];
+                }
             }
 
             if (OuterLearningRate > 0)
@@ -109,7 +148,7 @@ public sealed class GreedyOneStep : IHypergradientMethod
         int offset = 0;
         foreach (Hyperparameter d in current.Definitions)
         {
-            named[d.Name] = [.. sum.Skip(offset).Take(d.ElementCount).Select(x => x / Options.Steps)];
+            named[d.Name] = [.. sum.Skip(offset).Take(d.ElementCount).Select(x => x / differentiated)];
             offset += d.ElementCount;
         }
 
@@ -117,11 +156,29 @@ public sealed class GreedyOneStep : IHypergradientMethod
         {
             Elapsed = Options.TimeProvider.GetElapsedTime(start),
             GradientEvaluations = Options.Steps,
-            HessianVectorProducts = Options.Steps,
+            HessianVectorProducts = differentiated,
         };
         return new HypergradientResult(outerLoss, named, cost);
     }
 
     /// <inheritdoc/>
     public void Reset() => TunedHyperparameters = null;
+
+    private (double[] W, double[] V) PlainStep(IInnerProblem problem, HyperparameterTensors h, long[][] shapes, double[] w, double[] v, int t)
+    {
+        Tensor[] weights = FlatTensors.Leaves(w, shapes);
+        Tensor[] velocities = FlatTensors.Unflatten(v, shapes);
+        Tensor[] g = TorchAutograd.Grad([problem.TrainingLoss(weights, h, t)], weights);
+        double lr = h.Constrained(Options.LearningRateName).reshape(-1)[Options.EntryOf(t, h.Set.Definition(Options.LearningRateName).ElementCount)].item<double>();
+        double mu = h.Constrained(Options.MomentumName).reshape(-1)[Options.EntryOf(t, h.Set.Definition(Options.MomentumName).ElementCount)].item<double>();
+        Tensor[] nextV = [.. velocities.Zip(g, (a, b) => (mu * a) + b.detach())];
+        Tensor[] nextW = [.. weights.Zip(nextV, (a, b) => a.detach() - (lr * b))];
+        double[] nextWeights = FlatTensors.Flatten(nextW);
+        if (nextWeights.Any(x => !double.IsFinite(x)))
+        {
+            throw new HyperGradException($"Greedy one-step: a weight is not finite after inner step {t}; the inner training diverged.");
+        }
+
+        return (nextWeights, FlatTensors.Flatten(nextV));
+    }
 }

@@ -30,4 +30,14 @@ public interface IInnerProblem
     /// <param name="hyperparameters">The hyperparameter leaves.</param>
     /// <returns>A float64 scalar.</returns>
     Tensor OuterLoss(IReadOnlyList<Tensor> weights, HyperparameterTensors hyperparameters);
+
+    /// <summary>
+    /// The outer criterion on the validation rows of one online step, for methods that judge every inner step
+    /// (greedy one-step, as Luketina et al. 2016 do with validation minibatches); by default the whole <see cref="OuterLoss"/>.
+    /// </summary>
+    /// <param name="weights">float64 weights of <see cref="WeightShapes"/>.</param>
+    /// <param name="hyperparameters">The hyperparameter leaves.</param>
+    /// <param name="step">The inner step (0-based), which selects the validation batch.</param>
+    /// <returns>A float64 scalar.</returns>
+    Tensor OuterLossOnBatch(IReadOnlyList<Tensor> weights, HyperparameterTensors hyperparameters, int step) => OuterLoss(weights, hyperparameters);
 }

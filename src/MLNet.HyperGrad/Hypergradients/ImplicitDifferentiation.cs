@@ -43,6 +43,10 @@ public sealed class ImplicitDifferentiation : IHypergradientMethod
     /// <summary>Gets the tolerance ε_k of the last call.</summary>
     public double LastTolerance { get; private set; } = double.NaN;
 
+    /// <summary>Gets the inner weights the last call solved for (the next call's warm start), float64, flat in the order and shapes of the problem's weight shapes; null before the first call and after <see cref="Reset"/>.</summary>
+    /// <remarks>To judge them on another set (a test set), evaluate another inner problem's outer loss at them.</remarks>
+    public IReadOnlyList<double>? Weights => warmStart is null ? null : Array.AsReadOnly(warmStart);
+
     /// <inheritdoc/>
     /// <exception cref="HyperGradException">The inner solve produced a non-finite loss or gradient.</exception>
     public HypergradientResult Compute(IInnerProblem problem, HyperparameterSet hyperparameters)
@@ -122,6 +126,25 @@ public sealed class ImplicitDifferentiation : IHypergradientMethod
         outerSteps = 0;
         LastInnerGradientNorm = double.NaN;
         LastTolerance = double.NaN;
+    }
+
+    /// <summary>Only the inner solve (no hypergradient, no state kept): the plain training that a call's cost is compared with, or one point of a grid.</summary>
+    /// <param name="problem">The inner problem.</param>
+    /// <param name="hyperparameters">The hyperparameters.</param>
+    /// <param name="tolerance">The training-gradient norm to reach.</param>
+    /// <param name="start">Flat weights to start from; null for the problem's initial weights.</param>
+    /// <returns>The solved weights, flat.</returns>
+    internal double[] SolveFromInitialWeights(IInnerProblem problem, HyperparameterSet hyperparameters, double tolerance, double[]? start = null)
+    {
+        using var scope = torch.NewDisposeScope();
+        HyperparameterTensors h = hyperparameters.CreateTensors();
+        double[] w;
+        using (torch.NewDisposeScope())
+        {
+            w = start ?? FlatTensors.Flatten(problem.InitialWeights(h));
+        }
+
+        return SolveInner(problem, h, w, tolerance, problem.WeightShapes, new Counts());
     }
 
     private static Func<double[], double[]> HessianProduct(Tensor[] weights, Tensor[] gradient, IReadOnlyList<long[]> shapes, Counts counts) => p =>

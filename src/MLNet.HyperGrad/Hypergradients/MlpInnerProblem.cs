@@ -11,10 +11,13 @@ namespace MLNet.HyperGrad.Hypergradients;
 /// <remarks>
 /// Hyperparameters it reads, when present in the set: <see cref="L2Name"/> (shape [layers]) adds
 /// ½ Σ_l λ_l ‖W_l‖² (weights, not biases); <c>l2.w{l}</c> (shaped like layer l's weight) adds
-/// ½ Σ λ ⊙ W_l²; <see cref="InitScaleName"/> (shape [layers]) multiplies layer l's initial weight and bias,
+/// ½ Σ λ ⊙ W_l²; <c>l2.in{l}</c> (shape [inputs of layer l]) adds ½ Σ_j λ_j Σ_i W_l[i, j]², one coefficient per
+/// input unit of layer l (a column of W_l: per pixel for the first layer); <see cref="InitScaleName"/> (shape [layers]) multiplies layer l's initial weight and bias,
 /// which are otherwise PyTorch's default initialization drawn once from the seed. Inner step t uses
 /// the training rows t·B … t·B + B − 1 (modulo the row count), B the batch size. With one layer this is
-/// softmax regression.
+/// softmax regression. The outer criterion is chosen by <see cref="OuterCriterion"/>: the validation
+/// cross-entropy (the default) or the validation error, differentiated through its surrogate, the
+/// expected error mean_i (1 − p_i[y_i]); <see cref="ValidationErrorRate"/> gives the 0-1 error to report.
 /// </remarks>
 public sealed class MlpInnerProblem : IInnerProblem, IDisposable
 {
@@ -36,9 +39,16 @@ public sealed class MlpInnerProblem : IInnerProblem, IDisposable
     /// <param name="validation">The classification validation set, same features.</param>
     /// <param name="batchSize">Rows per inner step, at least 1; the whole set when at least its row count.</param>
     /// <param name="seed">Seed of the initial weights.</param>
+    /// <param name="outerCriterion">What <see cref="OuterLoss"/> computes on the validation set; the default is <see cref="OuterCriterion.ValidationLoss"/>.</param>
     /// <exception cref="ArgumentException">A set is not classification, or sizes do not fit.</exception>
-    public MlpInnerProblem(Mlp mlp, TabularDataset train, TabularDataset validation, int batchSize, ulong seed)
+    /// <exception cref="ArgumentOutOfRangeException">The outer criterion is not a defined value.</exception>
+    public MlpInnerProblem(Mlp mlp, TabularDataset train, TabularDataset validation, int batchSize, ulong seed, OuterCriterion outerCriterion = OuterCriterion.ValidationLoss)
     {
+        if (!Enum.IsDefined(outerCriterion))
+        {
+            throw new ArgumentOutOfRangeException(nameof(outerCriterion), outerCriterion, $"Expected one of {string.Join(", ", Enum.GetNames<OuterCriterion>())}.");
+        }
+
         ArgumentNullException.ThrowIfNull(mlp);
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(validation);
@@ -52,9 +62,10 @@ public sealed class MlpInnerProblem : IInnerProblem, IDisposable
         }
 
         Mlp = mlp;
+        OuterCriterion = outerCriterion;
         BatchSize = Math.Min(batchSize, train.Rows);
-        (trainX, trainY) = ToFloat64(train);
-        (validationX, validationY) = ToFloat64(validation);
+        (trainX, trainY) = ClassificationCriteria.ToFloat64(train);
+        (validationX, validationY) = ClassificationCriteria.ToFloat64(validation);
         using var generator = new torch.Generator(seed);
         baseWeights = mlp.CreateParameters(generator, ScalarType.Float64);
         WeightShapes = [.. baseWeights.Select(t => t.shape)];
@@ -62,6 +73,9 @@ public sealed class MlpInnerProblem : IInnerProblem, IDisposable
 
     /// <summary>Gets the architecture.</summary>
     public Mlp Mlp { get; }
+
+    /// <summary>Gets what <see cref="OuterLoss"/> computes.</summary>
+    public OuterCriterion OuterCriterion { get; }
 
     /// <summary>Gets the rows per inner step.</summary>
     public int BatchSize { get; }
@@ -73,6 +87,11 @@ public sealed class MlpInnerProblem : IInnerProblem, IDisposable
     /// <param name="layer">The layer, from 0.</param>
     /// <returns>"l2.w{layer}".</returns>
     public static string PerWeightL2Name(int layer) => L2Name + "." + Mlp.WeightName(layer);
+
+    /// <summary>The name of the per-input-unit L2 hyperparameter of a layer, shape [inputs of the layer].</summary>
+    /// <param name="layer">The layer, from 0.</param>
+    /// <returns>"l2.in{layer}".</returns>
+    public static string PerInputUnitL2Name(int layer) => string.Create(CultureInfo.InvariantCulture, $"{L2Name}.in{layer}");
 
     /// <inheritdoc/>
     public Tensor[] InitialWeights(HyperparameterTensors hyperparameters)
@@ -98,32 +117,34 @@ public sealed class MlpInnerProblem : IInnerProblem, IDisposable
     public Tensor TrainingLoss(IReadOnlyList<Tensor> weights, HyperparameterTensors hyperparameters, int? step)
     {
         ArgumentNullException.ThrowIfNull(hyperparameters);
-        Tensor x = trainX;
-        Tensor y = trainY;
-        if (step is int t && BatchSize < trainX.shape[0])
-        {
-            long rows = trainX.shape[0];
-            long start = (long)t * BatchSize % rows;
-            if (start + BatchSize <= rows)
-            {
-                x = trainX.narrow(0, start, BatchSize);
-                y = trainY.narrow(0, start, BatchSize);
-            }
-            else
-            {
-                Tensor index = (torch.arange(start, start + BatchSize, ScalarType.Int64) % rows);
-                x = trainX.index_select(0, index);
-                y = trainY.index_select(0, index);
-            }
-        }
-
+        (Tensor x, Tensor y) = ClassificationCriteria.Batch(trainX, trainY, BatchSize, step);
         Tensor loss = Losses.Compute(LossKind.CrossEntropy, Mlp.Forward(weights, x), y);
         return loss + Penalty(weights, hyperparameters);
     }
 
     /// <inheritdoc/>
+    /// <remarks>The validation cross-entropy, or for <see cref="OuterCriterion.ValidationError"/> the expected error mean_i (1 − p_i[y_i]).</remarks>
     public Tensor OuterLoss(IReadOnlyList<Tensor> weights, HyperparameterTensors hyperparameters) =>
-        Losses.Compute(LossKind.CrossEntropy, Mlp.Forward(weights, validationX), validationY);
+        Criterion(weights, validationX, validationY);
+
+    /// <inheritdoc/>
+    /// <remarks>The criterion of <see cref="OuterLoss"/> on validation rows t·B … t·B + B − 1 (modulo the row count), B the batch size.</remarks>
+    public Tensor OuterLossOnBatch(IReadOnlyList<Tensor> weights, HyperparameterTensors hyperparameters, int step)
+    {
+        (Tensor x, Tensor y) = ClassificationCriteria.Batch(validationX, validationY, BatchSize, step);
+        return Criterion(weights, x, y);
+    }
+
+    /// <summary>The validation 0-1 error: the fraction of validation rows whose arg-max class is not the label (the value to report for <see cref="OuterCriterion.ValidationError"/>).</summary>
+    /// <param name="weights">float64 weights of <see cref="WeightShapes"/>.</param>
+    /// <returns>A value in [0, 1].</returns>
+    /// <exception cref="ArgumentException">The weights do not fit the architecture.</exception>
+    public double ValidationErrorRate(IReadOnlyList<Tensor> weights)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        return ClassificationCriteria.ErrorRate(Mlp.Forward(weights, validationX), validationY);
+    }
 
     /// <summary>Releases the data and initial weights.</summary>
     public void Dispose()
@@ -135,12 +156,12 @@ public sealed class MlpInnerProblem : IInnerProblem, IDisposable
         baseWeights.Dispose();
     }
 
-    private static (Tensor X, Tensor Y) ToFloat64(TabularDataset set)
+    private Tensor Criterion(IReadOnlyList<Tensor> weights, Tensor x, Tensor y)
     {
-        using TensorDataset tensors = set.ToTensors();
-        Tensor x = tensors.Features.to(ScalarType.Float64).DetachFromDisposeScope();
-        Tensor y = tensors.Labels.clone().DetachFromDisposeScope();
-        return (x, y);
+        Tensor logits = Mlp.Forward(weights, x);
+        return OuterCriterion == OuterCriterion.ValidationError
+            ? ClassificationCriteria.ExpectedError(logits, y)
+            : Losses.Compute(LossKind.CrossEntropy, logits, y);
     }
 
     private Tensor Penalty(IReadOnlyList<Tensor> weights, HyperparameterTensors hyperparameters)
@@ -168,6 +189,20 @@ public sealed class MlpInnerProblem : IInnerProblem, IDisposable
                 }
 
                 penalty = penalty + (0.5 * (l2 * weights[2 * l].square()).sum());
+            }
+
+            string unitName = PerInputUnitL2Name(l);
+            if (hyperparameters.Contains(unitName))
+            {
+                Tensor l2 = hyperparameters.Constrained(unitName);
+                long inputs = weights[2 * l].shape[1];
+                if (l2.dim() != 1 || l2.shape[0] != inputs)
+                {
+                    throw new ArgumentException($"Hyperparameter \"{unitName}\" must have shape [{inputs}] (one per input unit of layer {l}); got [{string.Join(", ", l2.shape)}].", nameof(hyperparameters));
+                }
+
+                // sum(dim: 0L), not sum(0): a literal 0 converts to ScalarType (Byte) and picks the dtype overload.
+                penalty = penalty + (0.5 * (l2 * weights[2 * l].square().sum(dim: 0L)).sum());
             }
         }
 

@@ -22,7 +22,7 @@ namespace MLNet.HyperGrad.Outputs;
 /// hyperparameters, which is how <see cref="HoldsModelOf"/> tells whose model it is.</para>
 /// <para>Use it as a monitor of the experiment (<c>experiment.SetMonitor(writer)</c>), then call
 /// <see cref="EnsureSavedAsync"/> with the study's best trial when the run ends. It saves
-/// <see cref="MlpTrialResult"/>s; other results are ignored.</para>
+/// <see cref="MlpTrialResult"/>s and <see cref="HypergradientTrialResult"/>s; other results are ignored.</para>
 /// </remarks>
 public sealed class BestModelWriter : IMonitor
 {
@@ -62,7 +62,7 @@ public sealed class BestModelWriter : IMonitor
     public void ReportBestTrial(TrialResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        if (result is not MlpTrialResult { Weights.Count: > 0 } mlp)
+        if (Network(result) is not { } mlp)
         {
             return;
         }
@@ -128,7 +128,7 @@ public sealed class BestModelWriter : IMonitor
             StartedAtUtc = timeProvider.GetUtcNow().UtcDateTime,
         };
         TrialResult result = await runner.RunAsync(trial, cancellationToken);
-        if (result is not MlpTrialResult { Weights.Count: > 0 })
+        if (Network(result) is null)
         {
             throw new HyperGradException($"Training trial {best.Number} again gave no weights to save (its metric was {result.Metric}); the model folder {ModelDirectory} is unchanged.");
         }
@@ -137,6 +137,14 @@ public sealed class BestModelWriter : IMonitor
         ReportBestTrial(result with { Metric = best.Metric ?? result.Metric });
         return true;
     }
+
+    /// <summary>The trained ReLU network a result carries (an MLP trial's, or a hypergradient trial's), or null.</summary>
+    private static (IReadOnlyList<int> LayerSizes, IReadOnlyList<double[]> Weights, Standardizer? Standardizer)? Network(TrialResult result) => result switch
+    {
+        MlpTrialResult { Weights.Count: > 0 } m => (m.LayerSizes, m.Weights, m.Standardizer),
+        HypergradientTrialResult { Weights.Count: > 0 } h => (h.LayerSizes, h.Weights, h.Standardizer),
+        _ => null,
+    };
 
     /// <summary>Scores the saved model on test data with the run's metric.</summary>
     /// <param name="test">The test data, encoded like the training data.</param>

@@ -80,6 +80,27 @@ public sealed class FashionMnistTests : IClassFixture<FashionMnistFixture>
         Assert.Equal("/usr/share/datasets/fashion-mnist", FashionMnist.DefaultDirectory);
     }
 
+    [Fact]
+    public void SplitTrain_TenThousandEach_FirstRowsTrainNextRowsValidate()
+    {
+        (TabularDataset train, TabularDataset validation) = data.SplitTrain(10_000, 10_000);
+
+        Assert.Equal(10_000, train.Rows);
+        Assert.Equal(10_000, validation.Rows);
+        Assert.Equal(data.Train.Labels[..10_000].ToArray(), train.Labels.ToArray());
+        Assert.Equal(data.Train.Labels[10_000..20_000].ToArray(), validation.Labels.ToArray());
+        Assert.Equal(data.Train.Row(10_000).ToArray(), validation.Row(0).ToArray());
+    }
+
+    [Fact]
+    public void SplitTrain_MoreRowsThanImages_ThrowsNamingTheCounts()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => data.SplitTrain(50_000, 10_001));
+
+        Assert.Equal("validationRows", error.ParamName);
+        Assert.Contains("at most the 60000 training images; got 50000 + 10001", error.Message, StringComparison.Ordinal);
+    }
+
     private static int[] CountClasses(ReadOnlySpan<long> labels)
     {
         int[] counts = new int[10];

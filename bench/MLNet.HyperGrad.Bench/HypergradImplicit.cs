@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using MLNet.HyperGrad.Data;
+using MLNet.HyperGrad.Hypergradients;
+using MLNet.HyperGrad.Models;
+using static MLNet.HyperGrad.Bench.HypergradBench;
+
+namespace MLNet.HyperGrad.Bench;
+
+/// <summary>
+/// Part 5 of <c>hypergrad-core</c>: HOAG (implicit differentiation, CG) on softmax regression 784→10 with penalty
+/// ½·e^θ·‖W‖² on the fixed split: a grid over θ for the optimum, HOAG from θ = −2; then one θ per pixel (784) from
+/// θ = −7 with the test CE logged beside the validation CE, and validation overfitting detected by stopping on a
+/// held-out part of the validation set.
+/// </summary>
+internal static class HypergradImplicit
+{
+    internal sealed record Outcome(double GridOptimum, double GridTheta, double HoagValidation, int HoagSteps, bool Reached);
+
+    public static Outcome Run(HypergradBench.Split split, int hoagSteps, double outerLearningRate)
+    {
+        var mlp = new Mlp([784, 10]);
+        using var problem = new MlpInnerProblem(mlp, split.Train, split.Validation, batchSize: 200, seed: 3);
+        using var testProblem = new MlpInnerProblem(mlp, split.Train, split.Test, batchSize: 200, seed: 3);
+        var theta = new Hyperparameter(MlpInnerProblem.L2Name, HyperparameterTransform.Log, 1);
+
+        Console.WriteLine();
+        Console.WriteLine(Invariant($"## 5. HOAG: softmax regression 784→10, penalty ½·e^θ·‖W‖² (weights, not biases), {split.Train.Rows} training / {split.Validation.Rows} validation rows, inner solve by Newton-CG on the whole training set"));
+        var clock = Stopwatch.StartNew();
+        var gridSolver = new ImplicitDifferentiation();
+        var grid = new SortedDictionary<double, (double Validation, double Test)>();
+        double[]? warm = null;
+        void Evaluate(double t)
+        {
+            if (grid.ContainsKey(t))
+            {
+                return;
+            }
+
+            HyperparameterSet h = new HyperparameterSet().Add(theta, Math.Exp(t));
+            warm = gridSolver.SolveFromInitialWeights(problem, h, 1e-4, warm);
+            grid[t] = (Outer(problem, h, warm), Outer(testProblem, h, warm));
+        }
+
+        for (double t = -3; t >= -10; t--)
+        {
+            Evaluate(t);
+        }
+
+        double coarse = grid.MinBy(p => p.Value.Validation).Key;
+        for (double t = coarse + 0.5; t >= coarse - 0.5; t -= 0.25)
+        {
+            Evaluate(t);
+        }
+
+        (double bestTheta, (double optimum, double optimumTest)) = grid.MinBy(p => p.Value.Validation);
+        Console.WriteLine(Invariant($"grid over θ (−3 … −10 by 1, then ±0.5 by 0.25 around the best; Newton-CG to an inner gradient norm ≤ 1e-4, each point warm-started from the previous; {clock.Elapsed.TotalSeconds:F0} s):"));
+        Console.WriteLine("| θ | validation CE | test CE |");
+        Console.WriteLine("|---|---|---|");
+        foreach ((double t, (double v, double te)) in grid.Reverse())
+        {
+            Console.WriteLine(Invariant($"| {t:F2} | {v:F4}{(t == bestTheta ? " (optimum)" : string.Empty)} | {te:F4} |"));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine(Invariant($"HOAG from θ = −2: HyperparameterAdam step {outerLearningRate}, β₁ 0.5; tolerances ε_k = 1e-3·0.5^k (inner gradient norm and CG residual), warm-started inner solves"));
+        Console.WriteLine("| outer step | θ | validation CE | − grid optimum | test CE | inner tolerance | Hessian-vector products | seconds |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        var hoag = new ImplicitDifferentiation();
+        var adam = new HyperparameterAdam(outerLearningRate, beta1: 0.5);
+        HyperparameterSet current = new HyperparameterSet().Add(theta, Math.Exp(-2));
+        int reachedAt = -1;
+        double reachedValue = double.NaN;
+        double last = double.NaN;
+        for (int k = 0; k <= hoagSteps; k++)
+        {
+            HypergradientResult r = hoag.Compute(problem, current);
+            last = r.OuterLoss;
+            double test = Outer(testProblem, current, hoag.Weights!);
+            Console.WriteLine(Invariant($"| {k} | {current.UnconstrainedValues(theta.Name)[0]:F3} | {r.OuterLoss:F4} | {r.OuterLoss - optimum:+0.0000;-0.0000} | {test:F4} | {hoag.LastTolerance:E1} | {r.Cost.HessianVectorProducts} | {r.Cost.Elapsed.TotalSeconds:F1} |"));
+            if (reachedAt < 0 && r.OuterLoss <= optimum + 0.001)
+            {
+                reachedAt = k;
+                reachedValue = r.OuterLoss;
+            }
+
+            if (k < hoagSteps)
+            {
+                current = adam.Step(current, r);
+            }
+        }
+
+        bool reached = reachedAt >= 0;
+        Console.WriteLine(reached
+            ? Invariant($"HOAG reaches the grid optimum ({optimum:F4} at θ = {bestTheta:F2}) within 0.001 after {reachedAt} outer steps: {reachedValue:F4}")
+            : Invariant($"HOAG does NOT reach within 0.001 of the grid optimum {optimum:F4} in {hoagSteps} outer steps (last {last:F4})"));
+
+        return new Outcome(optimum, bestTheta, reached ? reachedValue : last, reached ? reachedAt : hoagSteps, reached);
+    }
+
+    /// <summary>The per-pixel parts: tuning on the whole validation set, then tuning on 4/5 of it while watching the other 1/5; singleOptimum is <see cref="Run"/>'s grid optimum (NaN when that part did not run in this process); a negative step count skips that run.</summary>
+    public static void RunPerPixel(HypergradBench.Split split, double singleOptimum, int pixelSteps, int holdoutSteps, double learningRate)
+    {
+        var mlp = new Mlp([784, 10]);
+        using var problem = new MlpInnerProblem(mlp, split.Train, split.Validation, batchSize: 200, seed: 3);
+        using var testProblem = new MlpInnerProblem(mlp, split.Train, split.Test, batchSize: 200, seed: 3);
+        if (pixelSteps >= 0)
+        {
+            PerPixel(problem, testProblem, singleOptimum, pixelSteps, learningRate);
+        }
+
+        if (holdoutSteps >= 0)
+        {
+            Holdout(mlp, split, testProblem, holdoutSteps, learningRate);
+        }
+    }
+
+    private static void PerPixel(MlpInnerProblem problem, MlpInnerProblem testProblem, double singleOptimum, int steps, double learningRate)
+    {
+        Console.WriteLine();
+        Console.WriteLine(Invariant($"### Per-pixel L2: 784 hyperparameters from θ = −7, HyperparameterAdam step {learningRate}, tuned on the whole validation set (single-θ optimum {singleOptimum:F4}; target ≤ {singleOptimum - 0.03:F4} within {steps} steps)"));
+        Console.WriteLine("| outer step | validation CE | − single-θ optimum | test CE | θ min / median / max | seconds |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        var perPixel = new PerPixelL2Problem(problem);
+        var hoag = new ImplicitDifferentiation();
+        var adam = new HyperparameterAdam(learningRate, beta1: 0.5);
+        HyperparameterSet current = new HyperparameterSet().Add(new Hyperparameter(PerPixelL2Problem.Name, HyperparameterTransform.Log, 784), Math.Exp(-7));
+        double best = double.PositiveInfinity;
+        int bestStep = -1;
+        for (int k = 0; k <= steps; k++)
+        {
+            HypergradientResult r = hoag.Compute(perPixel, current);
+            double test = Outer(testProblem, current, hoag.Weights!);
+            double[] u = [.. current.UnconstrainedValues(PerPixelL2Problem.Name).Order()];
+            Console.WriteLine(Invariant($"| {k} | {r.OuterLoss:F4} | {r.OuterLoss - singleOptimum:+0.0000;-0.0000} | {test:F4} | {u[0]:F2} / {u[u.Length / 2]:F2} / {u[^1]:F2} | {r.Cost.Elapsed.TotalSeconds:F1} |"));
+            if (r.OuterLoss < best)
+            {
+                (best, bestStep) = (r.OuterLoss, k);
+            }
+
+            if (k < steps)
+            {
+                current = adam.Step(current, r);
+            }
+        }
+
+        Console.WriteLine(Invariant($"per-pixel: best validation CE {best:F4} at step {bestStep}, {singleOptimum - best:F4} below the single-θ optimum: target (≥ 0.03) {(singleOptimum - best >= 0.03 ? "met" : "NOT met")}"));
+    }
+
+    private static void Holdout(Mlp mlp, HypergradBench.Split split, MlpInnerProblem testProblem, int steps, double learningRate)
+    {
+        int tuneRows = split.Validation.Rows * 4 / 5;
+        TabularDataset tune = split.Validation.Subset(Enumerable.Range(0, tuneRows).ToArray());
+        TabularDataset held = split.Validation.Subset(Enumerable.Range(tuneRows, split.Validation.Rows - tuneRows).ToArray());
+        using var tuneProblem = new MlpInnerProblem(mlp, split.Train, tune, batchSize: 200, seed: 3);
+        using var heldProblem = new MlpInnerProblem(mlp, split.Train, held, batchSize: 200, seed: 3);
+        const int patience = 2;
+        Console.WriteLine();
+        Console.WriteLine(Invariant($"### Overfitting the validation set: per-pixel L2 tuned on validation rows 0 … {tuneRows - 1}, watched on the held-out rows {tuneRows} … {split.Validation.Rows - 1}; stop when the held-out CE has not improved for {patience} outer steps (all {steps} steps are run to show what stopping avoids)"));
+        Console.WriteLine("| outer step | tuning-part CE | held-out CE | test CE | stop rule |");
+        Console.WriteLine("|---|---|---|---|---|");
+        var perPixel = new PerPixelL2Problem(tuneProblem);
+        var hoag = new ImplicitDifferentiation();
+        var adam = new HyperparameterAdam(learningRate, beta1: 0.5);
+        HyperparameterSet current = new HyperparameterSet().Add(new Hyperparameter(PerPixelL2Problem.Name, HyperparameterTransform.Log, 784), Math.Exp(-7));
+        double bestHeld = double.PositiveInfinity;
+        int bestStep = 0;
+        int stopStep = -1;
+        var tests = new List<double>();
+        for (int k = 0; k <= steps; k++)
+        {
+            HypergradientResult r = hoag.Compute(perPixel, current);
+            double heldCe = Outer(heldProblem, current, hoag.Weights!);
+            double test = Outer(testProblem, current, hoag.Weights!);
+            tests.Add(test);
+            string note = string.Empty;
+            if (heldCe < bestHeld)
+            {
+                (bestHeld, bestStep) = (heldCe, k);
+            }
+            else if (stopStep < 0 && k - bestStep >= patience)
+            {
+                stopStep = k;
+                note = Invariant($"stop here; keep step {bestStep}");
+            }
+
+            Console.WriteLine(Invariant($"| {k} | {r.OuterLoss:F4} | {heldCe:F4} | {test:F4} | {note} |"));
+            if (k < steps)
+            {
+                current = adam.Step(current, r);
+            }
+        }
+
+        Console.WriteLine(stopStep >= 0
+            ? Invariant($"held-out stopping keeps step {bestStep} (test CE {tests[bestStep]:F4}); running on to step {steps} gives test CE {tests[^1]:F4}; lowest test CE seen {tests.Min():F4} at step {tests.IndexOf(tests.Min())}")
+            : Invariant($"the held-out CE kept improving for all {steps} steps (best at step {bestStep}): no validation overfitting detected in this run; test CE first {tests[0]:F4}, last {tests[^1]:F4}, lowest {tests.Min():F4} at step {tests.IndexOf(tests.Min())}"));
+    }
+}

@@ -1,0 +1,29 @@
+using MLNet.HyperGrad.Hypergradients;
+using static TorchSharp.torch;
+
+namespace MLNet.HyperGrad.AutoML.Runners;
+
+/// <summary>An inner problem that passes every call through and keeps the weights of the last outer-loss evaluation.</summary>
+/// <remarks>
+/// Every hypergradient method evaluates the outer loss at the trained weights last (the reverse modes once
+/// before their reverse pass, greedy one-step once more after its run, the implicit methods once at the
+/// solved weights), so <see cref="LastOuterWeights"/> is the trained network once <c>Compute</c> returns.
+/// </remarks>
+internal sealed class RecordingInnerProblem(IInnerProblem inner) : IInnerProblem
+{
+    /// <summary>Gets the weights, flattened in order, of the last <see cref="OuterLoss"/> call; null before any.</summary>
+    public double[]? LastOuterWeights { get; private set; }
+
+    public IReadOnlyList<long[]> WeightShapes => inner.WeightShapes;
+
+    public Tensor[] InitialWeights(HyperparameterTensors hyperparameters) => inner.InitialWeights(hyperparameters);
+
+    public Tensor TrainingLoss(IReadOnlyList<Tensor> weights, HyperparameterTensors hyperparameters, int? step) =>
+        inner.TrainingLoss(weights, hyperparameters, step);
+
+    public Tensor OuterLoss(IReadOnlyList<Tensor> weights, HyperparameterTensors hyperparameters)
+    {
+        LastOuterWeights = FlatTensors.Flatten(weights.Select(w => w.detach()));
+        return inner.OuterLoss(weights, hyperparameters);
+    }
+}
