@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using MLNet.HyperGrad.AutoML;
 using MLNet.HyperGrad.Pruning;
 
 namespace MLNet.HyperGrad.Cli.Commands;
@@ -82,6 +83,14 @@ internal static class CliParsers
                 ? value
                 : Fail<T>(result, "one of " + string.Join(", ", Enum.GetNames<T>()));
         },
+    };
+
+    /// <summary>An option naming a tuner (<see cref="TunerNames"/>: <c>random</c>, <c>grid</c>, <c>gp</c>), without regard to case.</summary>
+    public static Option<TunerKind> Tuner(string name, string description, TunerKind defaultValue) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = result => TunerNames.TryParse(Token(result), out TunerKind kind) ? kind : Fail<TunerKind>(result, "one of " + TunerNames.List),
     };
 
     /// <summary>An option that is true when given alone, or takes <c>true</c> or <c>false</c>.</summary>

@@ -128,7 +128,7 @@ internal sealed record TuneSettings
             TestDataset = config.TestDataset,
             TrainTimeSeconds = config.TrainTimeSeconds,
             MaxTrials = config.MaxTrials,
-            Tuner = Parse<TunerKind>("tuner", config.Tuner),
+            Tuner = TunerNames.TryParse(config.Tuner, out TunerKind namedTuner) ? namedTuner : Parse<TunerKind>("tuner", config.Tuner),
             StoragePath = config.Storage,
             StudyName = config.Study,
             Seed = config.Seed,

@@ -46,6 +46,7 @@ public static class HyperGradExperimentExtensions
         return experiment.SetTuner(context => options.Tuner switch
         {
             TunerKind.Grid => new GridSearchTuner(context.SearchSpace, options.GridStepsPerContinuousDimension, context.Seed),
+            TunerKind.GaussianProcess => new GaussianProcessTuner(context.SearchSpace, context.Seed),
             _ => new RandomSearchTuner(context.SearchSpace, context.Seed),
         });
     }

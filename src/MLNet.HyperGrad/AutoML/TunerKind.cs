@@ -11,4 +11,7 @@ public enum TunerKind
 
     /// <summary>Gradient-based tuning of hyperparameter tensors (<see cref="Tuners.HyperGradientTuner"/>): each trial returns a hypergradient, the next is an outer Adam step; integer and choice options go to random search.</summary>
     HyperGradient,
+
+    /// <summary>Bayesian optimization with a Gaussian process and log expected improvement (<see cref="Tuners.GaussianProcessTuner"/>), after 10 Sobol trials.</summary>
+    GaussianProcess,
 }

@@ -39,12 +39,12 @@ namespace MLNet.HyperGrad.SearchSpaces;
 /// visited within their branch.
 /// </description></item>
 /// <item><description>
-/// Gaussian-process tuners (issue 10) should not model inactive slots as if they varied: either one
-/// model per branch over that branch's active slots (the selector slot chooses which), or one model over
-/// the whole cube with every inactive slot held at the fixed value <see cref="MappingToFeatureSpace"/>
-/// gives it (the branch default), so that inactive slots add no spurious distance; the acquisition is
-/// then maximised per branch and the best branch wins. Gradient-based (hypergradient) tuners follow
-/// gradients only through continuous active slots; the selector is categorical and never differentiable.
+/// <c>GaussianProcessTuner</c> (now): one model over the whole cube in which every inactive slot holds the
+/// fixed value <see cref="MappingToFeatureSpace"/> gives it (the branch default), so that inactive slots add no
+/// distance; the selector (categorical) enters the kernel by Hamming distance; candidates are made canonical before
+/// they are scored, and gradient refinement moves only the continuous slots of the candidate's active branch.
+/// Gradient-based (hypergradient) tuners follow gradients only through continuous active slots; the selector is
+/// categorical and never differentiable.
 /// </description></item>
 /// <item><description>
 /// TPE-like tuners fit their good/bad densities per slot over only the trials where the slot is active

@@ -1,0 +1,269 @@
+using MLNet.HyperGrad.AutoML;
+using MLNet.HyperGrad.Bayesian;
+using MLNet.HyperGrad.SearchSpaces;
+using MLNet.HyperGrad.Storage;
+using TorchSharp;
+
+namespace MLNet.HyperGrad.Tuners;
+
+/// <summary>Bayesian optimization with a Gaussian process: Sobol start, then the maximizer of an acquisition of the fitted model.</summary>
+/// <remarks>
+/// <para>
+/// The tuner only wires the four parts of <c>Bayesian/</c> (model, fit, acquisition, optimizer), as BoTorch
+/// composes them. The first <see cref="GaussianProcessTunerOptions.StartupTrials"/> completed trials come from a
+/// scrambled Sobol sequence (trial <c>k</c> takes point <c>k</c>, seeded). After that, each proposal fits a
+/// <see cref="GaussianProcess"/> (Matérn-5/2 ARD by default, MAP with Optuna's priors, warm-started from the previous
+/// fit) to every observation in the unit cube, warps and standardizes the losses, and maximizes the acquisition
+/// (log-EI by default) with Sobol candidates and batched gradient refinement; the best observed points are extra starts.
+/// </para>
+/// <para>
+/// Mixed spaces: the GP sees the canonical encoding of what the search space evaluates,
+/// <c>MappingToFeatureSpace(SampleFromFeatureSpace(x))</c>: integer and choice slots rounded to their bins'
+/// encodings, and, under a <see cref="ConditionalSearchSpace"/>, each inactive branch's slots held at that branch's
+/// default, so inactive slots add no distance. Choice slots (and the selector) are categorical: the kernel uses the
+/// Hamming distance on them (equal or not), never their arbitrary order; integers keep their ordinal distance.
+/// Gradient refinement moves only continuous slots that are active at the candidate; the Sobol candidates cover the
+/// rest. Failed trials and NaN losses enter the model at the worst finite loss observed (so the model steers away
+/// without an infinite value); trials proposed but not yet updated (parallel trials) enter with the same value, the
+/// "constant liar" with the max lie (Ginsbourger, Le Riche, Carraro 2010), so parallel proposals differ.
+/// A pruned trial (<see cref="TrialState.Pruned"/> with a finite loss: the loss at the last epoch it trained, a
+/// pessimistic stand-in for its final loss) enters the model at that loss, but is not complete: it does not count
+/// towards the startup trials, is never the incumbent of the acquisition, and never a start of its refinement.
+/// If the covariance cannot be factored even with jitter, the proposal falls back to the Sobol point.
+/// </para>
+/// <para>
+/// Reproducible: the same seed and the same results give the same proposals. The time of every proposal is kept in
+/// <see cref="ProposalDurations"/> (the trial record has no field for it); with <see cref="AcquisitionKind.Hedge"/>,
+/// <see cref="AcquisitionHistory"/> says which acquisition the portfolio chose each time.
+/// </para>
+/// </remarks>
+public sealed class GaussianProcessTuner : ITuner
+{
+    private const int BestObservedStarts = 3;
+
+    private readonly SearchSpace searchSpace;
+    private readonly int seed;
+    private readonly GaussianProcessTunerOptions options;
+    private readonly IReadOnlyList<FeatureDimension> dimensions;
+    private readonly bool[] categorical;
+    private readonly bool isPlainContinuous;
+    private readonly AcquisitionOptimizer optimizer;
+    private readonly SortedDictionary<int, (double[] X, double? Loss)> observations = [];
+    private readonly SortedDictionary<int, double[]> pending = [];
+    private readonly SortedDictionary<int, (double[] X, double Loss)> pruned = [];
+    private readonly List<TimeSpan> proposalDurations = [];
+    private readonly List<string> acquisitionHistory = [];
+    private readonly GpHedge? hedge;
+    private double[][]? lastNominees;
+
+    /// <summary>Creates a tuner.</summary>
+    /// <param name="searchSpace">The space to search.</param>
+    /// <param name="seed">The seed; the same seed and results give the same proposals.</param>
+    /// <param name="options">The settings; null uses the defaults.</param>
+    /// <exception cref="ArgumentException">The settings are invalid.</exception>
+    public GaussianProcessTuner(SearchSpace searchSpace, int seed = 0, GaussianProcessTunerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(searchSpace);
+        this.searchSpace = searchSpace;
+        this.seed = seed;
+        this.options = options ?? new GaussianProcessTunerOptions();
+        this.options.Validate();
+        dimensions = searchSpace.FeatureDimensions;
+        categorical = [.. dimensions.Select(d => d.Kind == FeatureDimensionKind.Categorical)];
+        isPlainContinuous = dimensions.All(d => d.Kind == FeatureDimensionKind.Continuous && d.ActiveWhen.Count == 0);
+        optimizer = new AcquisitionOptimizer(this.options.Optimizer);
+        if (this.options.Acquisition == AcquisitionKind.Hedge)
+        {
+            hedge = new GpHedge(["log-ei", "log-pi", "ucb"]);
+        }
+    }
+
+    /// <summary>Gets the number of results received (failed trials included).</summary>
+    public int UpdateCount { get; private set; }
+
+    /// <summary>Gets how long each proposal took, in call order (Sobol proposals included).</summary>
+    public IReadOnlyList<TimeSpan> ProposalDurations => proposalDurations;
+
+    /// <summary>Gets the acquisition whose point was proposed, for each model-based proposal in order (always one name unless the portfolio is used).</summary>
+    public IReadOnlyList<string> AcquisitionHistory => acquisitionHistory;
+
+    /// <summary>Gets the hyperparameters of the last fit, or null before the model took over.</summary>
+    public GaussianProcessHyperparameters? Hyperparameters { get; private set; }
+
+    /// <summary>Gets the portfolio when <see cref="AcquisitionKind.Hedge"/> is used; otherwise null.</summary>
+    public GpHedge? Portfolio => hedge;
+
+    /// <inheritdoc />
+    public Parameter Propose(TrialSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        long started = options.TimeProvider.GetTimestamp();
+        double[] x = ProposeFeatures(settings.TrialId);
+        pending[settings.TrialId] = x;
+        proposalDurations.Add(options.TimeProvider.GetElapsedTime(started));
+        return searchSpace.SampleFromFeatureSpace(x);
+    }
+
+    /// <inheritdoc />
+    public void Update(TrialResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        UpdateCount++;
+        int id = result.TrialSettings.TrialId;
+        pending.Remove(id);
+        double[] x = Canonical(searchSpace.MappingToFeatureSpace(result.TrialSettings.Parameter));
+        bool finite = double.IsFinite(result.Loss) && result.Loss != double.MaxValue;
+        if (result.State == TrialState.Pruned && finite)
+        {
+            observations.Remove(id);
+            pruned[id] = (x, result.Loss);
+            return;
+        }
+
+        pruned.Remove(id);
+        double? loss = !result.IsFailed && finite ? result.Loss : null;
+        observations[id] = (x, loss);
+    }
+
+    private double[] ProposeFeatures(int trialId)
+    {
+        int d = searchSpace.FeatureSpaceDim;
+        if (d == 0)
+        {
+            return [];
+        }
+
+        double[] sobol = Canonical(new SobolSequence(d, seed).Point(trialId));
+        int complete = observations.Values.Count(o => o.Loss is not null);
+        if (complete < options.StartupTrials)
+        {
+            return sobol;
+        }
+
+        try
+        {
+            return ModelProposal(trialId, d) ?? sobol;
+        }
+        catch (NotPositiveDefiniteException)
+        {
+            return sobol;
+        }
+    }
+
+    private double[]? ModelProposal(int trialId, int d)
+    {
+        double worst = observations.Values.Where(o => o.Loss is not null).Max(o => o.Loss!.Value);
+        var inputs = new List<double[]>();
+        var losses = new List<double>();
+        var bestPoints = new List<(double Loss, double[] X)>();
+        foreach ((double[] x, double? loss) in observations.Values)
+        {
+            inputs.Add(x);
+            losses.Add(loss ?? worst);
+            if (loss is double l)
+            {
+                bestPoints.Add((l, x));
+            }
+        }
+
+        foreach ((double[] x, double loss) in pruned.Values)
+        {
+            inputs.Add(x);
+            losses.Add(loss);
+        }
+
+        foreach ((int id, double[] x) in pending)
+        {
+            if (!observations.ContainsKey(id) && !pruned.ContainsKey(id))
+            {
+                inputs.Add(x);
+                losses.Add(worst);
+            }
+        }
+
+        double[] targets = OutputTransform.Apply(losses, options.Warping);
+        int trialSeed = SeedMixer.Mix(seed, trialId);
+        Hyperparameters = GaussianProcessFit.Fit(options.Kernel, inputs, targets, options.Fit, Hyperparameters, trialSeed, categorical);
+        using var model = new GaussianProcess(options.Kernel, inputs, targets, Hyperparameters, categorical);
+        double best = double.PositiveInfinity;
+        for (int i = 0; i < observations.Count; i++)
+        {
+            best = Math.Min(best, targets[i]);
+        }
+
+        RewardPortfolio(model);
+        IAcquisitionFunction[] acquisitions = Acquisitions(best, d, observations.Count);
+        double[][] starts = [.. bestPoints.OrderBy(p => p.Loss).Take(BestObservedStarts).Select(p => p.X)];
+        Func<double[], double[]>? canonicalize = isPlainContinuous ? null : Canonical;
+        Func<double[], bool[]>? refinable = isPlainContinuous ? null : Refinable;
+        var nominees = new double[acquisitions.Length][];
+        for (int a = 0; a < acquisitions.Length; a++)
+        {
+            IAcquisitionFunction acquisition = acquisitions[a];
+            nominees[a] = optimizer.Maximize(
+                x =>
+                {
+                    (torch.Tensor mean, torch.Tensor variance) = model.Posterior(x);
+                    return acquisition.Evaluate(mean, variance);
+                },
+                d,
+                SeedMixer.Mix(trialSeed, a),
+                starts,
+                canonicalize,
+                refinable,
+                Hyperparameters.LengthScales).Point;
+        }
+
+        int chosen = hedge is null ? 0 : hedge.Choose(new Random(SeedMixer.Mix(trialSeed, 1000)));
+        lastNominees = hedge is null ? null : nominees;
+        acquisitionHistory.Add(acquisitions[chosen].Name);
+        double[] proposal = nominees[chosen];
+        bool seen = inputs.Any(x => x.AsSpan().SequenceEqual(proposal));
+        return seen ? null : proposal;
+    }
+
+    private IAcquisitionFunction[] Acquisitions(double best, int d, int observed) => options.Acquisition switch
+    {
+        AcquisitionKind.LogProbabilityOfImprovement => [new LogProbabilityOfImprovement(best)],
+        AcquisitionKind.UpperConfidenceBound => [new UpperConfidenceBound(UpperConfidenceBound.ScheduledBeta(d, observed))],
+        AcquisitionKind.Hedge => [new LogExpectedImprovement(best), new LogProbabilityOfImprovement(best), new UpperConfidenceBound(UpperConfidenceBound.ScheduledBeta(d, observed))],
+        _ => [new LogExpectedImprovement(best)],
+    };
+
+    private void RewardPortfolio(GaussianProcess model)
+    {
+        if (hedge is null || lastNominees is null)
+        {
+            return;
+        }
+
+        (double[] mean, _) = model.Predict(lastNominees);
+        hedge.Reward([.. mean.Select(m => -m)]);
+        lastNominees = null;
+    }
+
+    private double[] Canonical(double[] x)
+    {
+        if (isPlainContinuous)
+        {
+            return [.. x.Select(v => Math.Clamp(v, 0.0, 1.0))];
+        }
+
+        double[] clamped = [.. x.Select(v => Math.Clamp(v, 0.0, 1.0))];
+        return searchSpace.MappingToFeatureSpace(searchSpace.SampleFromFeatureSpace(clamped));
+    }
+
+    private bool[] Refinable(double[] x)
+    {
+        bool[] movable = new bool[x.Length];
+        for (int j = 0; j < x.Length; j++)
+        {
+            FeatureDimension dimension = dimensions[j];
+            movable[j] = dimension.Kind == FeatureDimensionKind.Continuous && dimension.ActiveWhen.All(c => Level(x[c.SelectorIndex], dimensions[c.SelectorIndex].Levels ?? 1) == c.Level);
+        }
+
+        return movable;
+    }
+
+    private static int Level(double value, int levels) => Math.Min((int)Math.Floor(value * levels), levels - 1);
+}

@@ -1,0 +1,102 @@
+using System.Globalization;
+using MLNet.HyperGrad.Bayesian;
+
+namespace MLNet.HyperGrad.Tuners;
+
+/// <summary>Settings of <see cref="GaussianProcessTuner"/>.</summary>
+public sealed class GaussianProcessTunerOptions
+{
+    /// <summary>Gets the number of completed trials proposed from a scrambled Sobol sequence before the model takes over.</summary>
+    /// <value>The default is 10 (Optuna's <c>GPSampler</c> uses 10 too).</value>
+    public int StartupTrials { get; init; } = 10;
+
+    /// <summary>Gets the acquisition maximized.</summary>
+    /// <value>The default is <see cref="AcquisitionKind.LogExpectedImprovement"/>.</value>
+    public AcquisitionKind Acquisition { get; init; } = AcquisitionKind.LogExpectedImprovement;
+
+    /// <summary>Gets the kernel.</summary>
+    /// <value>The default is <see cref="Matern52Kernel.Instance"/>.</value>
+    public IKernel Kernel { get; init; } = Matern52Kernel.Instance;
+
+    /// <summary>Gets the transform of the losses before they are standardized.</summary>
+    /// <value>The default is <see cref="OutputWarping.None"/>.</value>
+    public OutputWarping Warping { get; init; } = OutputWarping.None;
+
+    /// <summary>Gets the settings of the hyperparameter fit.</summary>
+    /// <value>The defaults of <see cref="GaussianProcessFitOptions"/>.</value>
+    public GaussianProcessFitOptions Fit { get; init; } = new();
+
+    /// <summary>Gets the settings of the acquisition optimizer (candidate count, refined starts, iterations).</summary>
+    /// <value>The defaults of <see cref="AcquisitionOptimizerOptions"/>.</value>
+    public AcquisitionOptimizerOptions Optimizer { get; init; } = new();
+
+    /// <summary>Gets the clock that times proposals (<see cref="GaussianProcessTuner.ProposalDurations"/>).</summary>
+    /// <value>The default is <see cref="TimeProvider.System"/>.</value>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Checks the settings and reports every problem at once.</summary>
+    /// <exception cref="ArgumentException">A setting is out of range or missing.</exception>
+    public void Validate()
+    {
+        var problems = new List<string>();
+        if (StartupTrials < 1)
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"StartupTrials must be at least 1, got {StartupTrials}."));
+        }
+
+        if (!Enum.IsDefined(Acquisition))
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"Acquisition {(int)Acquisition} is not a known acquisition."));
+        }
+
+        if (!Enum.IsDefined(Warping))
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"Warping {(int)Warping} is not a known warping."));
+        }
+
+        if (Kernel is null)
+        {
+            problems.Add("Kernel must be set.");
+        }
+
+        if (TimeProvider is null)
+        {
+            problems.Add("TimeProvider must be set.");
+        }
+
+        if (Fit is null)
+        {
+            problems.Add("Fit must be set.");
+        }
+        else
+        {
+            Collect(problems, Fit.Validate);
+        }
+
+        if (Optimizer is null)
+        {
+            problems.Add("Optimizer must be set.");
+        }
+        else
+        {
+            Collect(problems, Optimizer.Validate);
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("Invalid Gaussian-process tuner options: " + string.Join(" ", problems));
+        }
+    }
+
+    private static void Collect(List<string> problems, Action validate)
+    {
+        try
+        {
+            validate();
+        }
+        catch (ArgumentException e)
+        {
+            problems.Add(e.Message);
+        }
+    }
+}
