@@ -151,7 +151,7 @@ public sealed class HypergradCliTests : IDisposable
         }
 
         run.Interrupt();
-        Assert.True(run.WaitForExit(TimeSpan.FromSeconds(60)), "hypergrad did not stop after SIGINT");
+        Assert.True(run.WaitForExit(TimeSpan.FromSeconds(60)), "hypergrad did not stop after SIGINT: " + run.Output + run.Errors);
         Assert.Equal(130, run.ExitCode);
         Assert.True(File.Exists(Path.Combine(output, "report.html")), run.Output + run.Errors);
         Assert.True(File.Exists(Path.Combine(output, "trials.csv")));
