@@ -53,16 +53,47 @@ public sealed class DrMad : IHypergradientMethod
         }
 
         double[] final = w;
-        double[] At(int t) => [.. initial.Zip(final, (a, b) => a + ((b - a) * t / steps))];
-        double[] Velocity(int t) => t == 0
-            ? new double[initial.Length]
-            : [.. At(t - 1).Zip(At(t), (a, b) => (a - b) / sweep.LearningRate(t - 1))];
+        double[] point = new double[initial.Length];
+        double[] velocityAfter = new double[initial.Length];
+        double[] velocityBefore = new double[initial.Length];
+
+        // w_t ≈ w_0 + (w_T − w_0)·t/T and v_{t+1} ≈ (w_t − w_{t+1}) / η_t (v_0 = 0), into buffers reused across steps.
+        void At(int t, double[] target)
+        {
+            for (int i = 0; i < target.Length; i++)
+            {
+                target[i] = initial[i] + ((final[i] - initial[i]) * t / steps);
+            }
+        }
+
+        void Velocity(int t, double[] target)
+        {
+            if (t == 0)
+            {
+                Array.Clear(target);
+                return;
+            }
+
+            double lr = sweep.LearningRate(t - 1);
+            for (int i = 0; i < target.Length; i++)
+            {
+                double a = initial[i] + ((final[i] - initial[i]) * (t - 1) / steps);
+                double b = initial[i] + ((final[i] - initial[i]) * t / steps);
+                target[i] = (a - b) / lr;
+            }
+        }
 
         sweep.Start(final);
         for (int t = steps - 1; t >= 0; t--)
         {
             int step = t;
-            sweep.Step(t, Velocity(t + 1), At(t), _ => Velocity(step));
+            Velocity(t + 1, velocityAfter);
+            At(t, point);
+            sweep.Step(t, velocityAfter, point, _ =>
+            {
+                Velocity(step, velocityBefore);
+                return velocityBefore;
+            });
         }
 
         Dictionary<string, double[]> named = sweep.Finish();

@@ -54,26 +54,34 @@ public sealed class ExactReversalReverseMode : IHypergradientMethod
 
         var sgd = new FixedPointSgd(initial, Options.FractionBits);
         long[] initialFixed = (long[])sgd.Weights.Clone();
+        double[] weights = new double[initial.Length];
+        double[] gradient = new double[initial.Length];
         for (int t = 0; t < steps; t++)
         {
-            double[] g = ReverseSweep.TrainingGradient(problem, h, sgd.WeightValues(), shapes, t);
-            sgd.VelocityStep(g, numerators[Options.EntryOf(t, numerators.Length)], denominator);
+            sgd.WeightValues(weights);
+            ReverseSweep.TrainingGradient(problem, h, weights, shapes, t, gradient);
+            sgd.VelocityStep(gradient, numerators[Options.EntryOf(t, numerators.Length)], denominator);
             sgd.WeightStep(learningRates[Options.EntryOf(t, learningRates.Length)]);
         }
 
         long bufferBytes = (sgd.Buffer.TotalBits + 7) / 8;
         double[] momenta = [.. numerators.Select(n => n / (double)denominator)];
         var sweep = new ReverseSweep(problem, hyperparameters, h, Options, learningRates, momenta);
-        sweep.Start(sgd.WeightValues());
+        sgd.WeightValues(weights);
+        sweep.Start(weights);
+        double[] velocityAfter = new double[initial.Length];
+        double[] velocityBefore = new double[initial.Length];
         for (int t = steps - 1; t >= 0; t--)
         {
-            double[] velocityAfter = sgd.VelocityValues();
+            sgd.VelocityValues(velocityAfter);
             sgd.UndoWeightStep(sweep.LearningRate(t));
+            sgd.WeightValues(weights);
             long numerator = numerators[Options.EntryOf(t, numerators.Length)];
-            sweep.Step(t, velocityAfter, sgd.WeightValues(), g =>
+            sweep.Step(t, velocityAfter, weights, g =>
             {
                 sgd.UndoVelocityStep(g, numerator, denominator);
-                return sgd.VelocityValues();
+                sgd.VelocityValues(velocityBefore);
+                return velocityBefore;
             });
         }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 
 namespace MLNet.HyperGrad.Hypergradients;
 
@@ -12,7 +13,10 @@ namespace MLNet.HyperGrad.Hypergradients;
 /// subtracting the same quantity (computed again from the same inputs); the floor of the product by
 /// n/d maps m(y) ∈ {⌊d/n⌋, ⌈d/n⌉} integers to the same y, and which one it was is pushed on the
 /// <see cref="InformationBuffer"/> in base m(y) (nothing when m(y) = 1). So only about log2(d/n) bits
-/// per element and step are kept, and the rounding error is below one unit of 2^−F.
+/// per element and step are kept, and the rounding error is below one unit of 2^−F. The integer work is 64-bit
+/// (<see cref="FixedPointArithmetic"/>: shifts, masks and two or three small divisions per element, no 128-bit
+/// arithmetic) over the flat arrays, and the value accessors write into caller buffers, so a step allocates nothing
+/// but the buffer's growth.
 /// </remarks>
 internal sealed class FixedPointSgd
 {
@@ -39,25 +43,55 @@ internal sealed class FixedPointSgd
 
     public InformationBuffer Buffer { get; }
 
-    public double[] WeightValues() => [.. Weights.Select(w => w * inverseScale)];
+    public double[] WeightValues()
+    {
+        double[] values = new double[Weights.Length];
+        WeightValues(values);
+        return values;
+    }
 
-    public double[] VelocityValues() => [.. Velocities.Select(v => v * inverseScale)];
+    public double[] VelocityValues()
+    {
+        double[] values = new double[Velocities.Length];
+        VelocityValues(values);
+        return values;
+    }
+
+    /// <summary>Writes the weights' values into <paramref name="target"/> (as long as the weights).</summary>
+    public void WeightValues(Span<double> target) => ToValues(Weights, target);
+
+    /// <summary>Writes the velocities' values into <paramref name="target"/> (as long as the velocities).</summary>
+    public void VelocityValues(Span<double> target) => ToValues(Velocities, target);
 
     /// <summary>v ← ⌊(n/d)·v⌋ + [g].</summary>
-    public void VelocityStep(double[] gradient, long numerator, long denominator)
+    /// <param name="gradient">g, one per element.</param>
+    /// <param name="numerator">n, 1 ≤ n ≤ d.</param>
+    /// <param name="denominator">d, a power of two up to 2^30.</param>
+    public void VelocityStep(ReadOnlySpan<double> gradient, long numerator, long denominator)
     {
-        for (int i = 0; i < Velocities.Length; i++)
+        int bits = DenominatorBits(numerator, denominator);
+        long[] velocities = Velocities;
+        for (int i = 0; i < velocities.Length; i++)
         {
-            Velocities[i] = checked(Multiply(i, Velocities[i], numerator, denominator) + ToFixed(gradient[i], "gradient", i));
+            long y = FixedPointArithmetic.MultiplyFloor(velocities[i], numerator, bits, out long digit, out long modulus);
+            if (modulus > 1)
+            {
+                Buffer.Push(i, digit, modulus);
+            }
+
+            velocities[i] = checked(y + ToFixed(gradient[i], "gradient", i));
         }
     }
 
     /// <summary>Undoes <see cref="VelocityStep"/>, given the same gradient.</summary>
-    public void UndoVelocityStep(double[] gradient, long numerator, long denominator)
+    public void UndoVelocityStep(ReadOnlySpan<double> gradient, long numerator, long denominator)
     {
-        for (int i = 0; i < Velocities.Length; i++)
+        int bits = DenominatorBits(numerator, denominator);
+        long[] velocities = Velocities;
+        for (int i = 0; i < velocities.Length; i++)
         {
-            Velocities[i] = Unmultiply(i, checked(Velocities[i] - ToFixed(gradient[i], "gradient", i)), numerator, denominator);
+            long first = FixedPointArithmetic.FirstPreimage(checked(velocities[i] - ToFixed(gradient[i], "gradient", i)), numerator, bits, out long modulus);
+            velocities[i] = modulus > 1 ? checked(first + Buffer.Pop(i, modulus)) : first;
         }
     }
 
@@ -79,39 +113,27 @@ internal sealed class FixedPointSgd
         }
     }
 
-    // ⌈a / b⌉ for b > 0.
-    private static Int128 CeilDiv(Int128 a, long b)
+    private static int DenominatorBits(long numerator, long denominator)
     {
-        Int128 q = Int128.DivRem(a, b).Quotient;
-        return q * b < a ? q + 1 : q;
-    }
-
-    // y = ⌊x·n / d⌋ loses which of the m(y) integers x with that floor it came from: push that index in base m(y).
-    private long Multiply(int index, long x, long n, long d)
-    {
-        Int128 product = (Int128)x * n;
-        Int128 y = Int128.DivRem(product, d).Quotient;
-        if (y * d > product)
+        if (denominator < 2 || denominator > (1L << FixedPointArithmetic.MaxDenominatorBits) || (denominator & (denominator - 1)) != 0 || numerator < 1 || numerator > denominator)
         {
-            y--;
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The momentum n/d must have d a power of two in 2 … 2^{FixedPointArithmetic.MaxDenominatorBits} and 1 ≤ n ≤ d; got n = {numerator}, d = {denominator}."), nameof(denominator));
         }
 
-        Int128 first = CeilDiv(y * d, n);
-        long count = (long)(CeilDiv((y + 1) * d, n) - first);
-        if (count > 1)
-        {
-            Buffer.Push(index, (long)(x - first), count);
-        }
-
-        return (long)y;
+        return BitOperations.Log2((ulong)denominator);
     }
 
-    private long Unmultiply(int index, long y, long n, long d)
+    private void ToValues(long[] source, Span<double> target)
     {
-        Int128 first = CeilDiv((Int128)y * d, n);
-        long count = (long)(CeilDiv(((Int128)y + 1) * d, n) - first);
-        long offset = count > 1 ? Buffer.Pop(index, count) : 0;
-        return checked((long)(first + offset));
+        if (target.Length != source.Length)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The target must hold {source.Length} values; got {target.Length}."), nameof(target));
+        }
+
+        for (int i = 0; i < source.Length; i++)
+        {
+            target[i] = source[i] * inverseScale;
+        }
     }
 
     private long ToFixed(double value, string what, int index)

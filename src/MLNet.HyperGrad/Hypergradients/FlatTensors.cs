@@ -6,7 +6,35 @@ namespace MLNet.HyperGrad.Hypergradients;
 /// <summary>Lists of float64 tensors to and from one flat array, for solvers that work on vectors.</summary>
 internal static class FlatTensors
 {
-    public static double[] Flatten(IEnumerable<Tensor> tensors) => [.. tensors.SelectMany(TensorData.ToArray<double>)];
+    public static double[] Flatten(IEnumerable<Tensor> tensors)
+    {
+        Tensor[] list = [.. tensors];
+        double[] flat = new double[list.Sum(t => t.numel())];
+        FlattenInto(list, flat);
+        return flat;
+    }
+
+    /// <summary>Copies float64 tensors, one after another, into <paramref name="target"/> (exactly as long as they hold), without allocating a managed array.</summary>
+    public static void FlattenInto(IReadOnlyList<Tensor> tensors, Span<double> target)
+    {
+        int offset = 0;
+        foreach (Tensor t in tensors)
+        {
+            int count = (int)t.numel();
+            if (offset + count > target.Length)
+            {
+                throw new ArgumentException($"The target holds {target.Length} values; the tensors hold more.", nameof(target));
+            }
+
+            TensorData.CopyTo(t, target.Slice(offset, count));
+            offset += count;
+        }
+
+        if (offset != target.Length)
+        {
+            throw new ArgumentException($"The target holds {target.Length} values; the tensors hold {offset}.", nameof(target));
+        }
+    }
 
     /// <summary>New float64 tensors of the given shapes, in the current dispose scope.</summary>
     public static Tensor[] Unflatten(double[] flat, IReadOnlyList<long[]> shapes)

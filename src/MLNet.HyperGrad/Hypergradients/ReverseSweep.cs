@@ -20,6 +20,8 @@ internal sealed class ReverseSweep
     private readonly double[][] leafGradients;
     private double[] dW = [];
     private double[] dV = [];
+    private double[] gradient = [];
+    private double[] product = [];
 
     /// <param name="problem">The inner problem.</param>
     /// <param name="set">The hyperparameters.</param>
@@ -59,12 +61,26 @@ internal sealed class ReverseSweep
 
     public double Momentum(int t) => Momenta[options.EntryOf(t, Momenta.Length)];
 
-    /// <summary>The training-loss gradient at weights w for step t (float64, a fresh graph: recomputation gives the same bits).</summary>
+    /// <summary>The training-loss gradient at weights w for step t (float64, a fresh graph, no second-order graph).</summary>
+    /// <remarks>
+    /// Exact reversal recomputes this gradient in the reverse pass with a second-order graph (<see cref="Step"/>) and
+    /// needs the same bits: libtorch runs the same kernels in the same order with or without <c>create_graph</c>
+    /// (checked bit for bit on the inner problems of this library by the tests, and by every exact-reversal run's
+    /// <see cref="HypergradientResult.ExactlyReversed"/>).
+    /// </remarks>
     public static double[] TrainingGradient(IInnerProblem problem, HyperparameterTensors h, double[] w, long[][] shapes, int t)
+    {
+        double[] g = new double[w.Length];
+        TrainingGradient(problem, h, w, shapes, t, g);
+        return g;
+    }
+
+    /// <summary>Like <see cref="TrainingGradient(IInnerProblem, HyperparameterTensors, double[], long[][], int)"/>, into <paramref name="gradient"/> (as long as w).</summary>
+    public static void TrainingGradient(IInnerProblem problem, HyperparameterTensors h, double[] w, long[][] shapes, int t, Span<double> gradient)
     {
         using var scope = torch.NewDisposeScope();
         Tensor[] weights = FlatTensors.Leaves(w, shapes);
-        return FlatTensors.Flatten(TorchAutograd.Grad([problem.TrainingLoss(weights, h, t)], weights, createGraph: true));
+        FlatTensors.FlattenInto(TorchAutograd.Grad([problem.TrainingLoss(weights, h, t)], weights), gradient);
     }
 
     /// <summary>One float64 forward step in place: v ← μ v + g, w ← w − η v.</summary>
@@ -92,6 +108,8 @@ internal sealed class ReverseSweep
         Tensor[] grads = TorchAutograd.Grad([outer], [.. w, .. h.Leaves], allowUnused: true);
         dW = FlatTensors.Flatten(grads.Take(w.Length));
         dV = new double[dW.Length];
+        gradient = new double[dW.Length];
+        product = new double[dW.Length];
         Accumulate(grads.Skip(w.Length));
     }
 
@@ -114,18 +132,19 @@ internal sealed class ReverseSweep
         Tensor[] w = FlatTensors.Leaves(weightsBefore, shapes);
         Tensor[] g = TorchAutograd.Grad([problem.TrainingLoss(w, h, t)], w, createGraph: true);
         Gradients++;
-        double[] previous = velocityBefore(FlatTensors.Flatten(g));
+        FlatTensors.FlattenInto(g, gradient);
+        double[] previous = velocityBefore(gradient);
         MomentumAdjoints[options.EntryOf(t, Momenta.Length)] += Dot(dV, previous);
         Tensor[] grads = TorchAutograd.Grad([FlatTensors.Inner(g, FlatTensors.Unflatten(dV, shapes))], [.. w, .. h.Leaves], allowUnused: true);
         Products++;
-        double[] hvp = FlatTensors.Flatten(grads.Take(w.Length));
+        FlatTensors.FlattenInto(grads[..w.Length], product);
         for (int i = 0; i < dW.Length; i++)
         {
-            dW[i] += hvp[i];
+            dW[i] += product[i];
             dV[i] *= mu;
         }
 
-        Accumulate(grads.Skip(w.Length));
+        Accumulate(grads[w.Length..]);
     }
 
     /// <summary>Adds the initial weights' and the schedule's contributions; returns the gradients by name (unconstrained).</summary>

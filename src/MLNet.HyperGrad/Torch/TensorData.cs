@@ -77,26 +77,47 @@ public static class TensorData
             throw new ArgumentException($"The tensor holds {tensor.dtype}; asked for {dtype}.", nameof(tensor));
         }
 
+        var result = new T[tensor.numel()];
+        CopyTo(tensor, result.AsSpan());
+        return result;
+    }
+
+    /// <summary>Copies a tensor's values into <paramref name="target"/> (from any device, detached from autograd), without allocating a managed array.</summary>
+    /// <typeparam name="T">The element type; must match the tensor's dtype.</typeparam>
+    /// <param name="tensor">The tensor.</param>
+    /// <param name="target">Exactly as many elements as the tensor holds; row-major.</param>
+    /// <exception cref="ArgumentException">The tensor's dtype is not <typeparamref name="T"/>, or the target's length is not its element count.</exception>
+    internal static void CopyTo<T>(Tensor tensor, Span<T> target)
+        where T : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        ScalarType dtype = DtypeOf<T>();
+        if (tensor.dtype != dtype)
+        {
+            throw new ArgumentException($"The tensor holds {tensor.dtype}; asked for {dtype}.", nameof(tensor));
+        }
+
+        if (tensor.numel() != target.Length)
+        {
+            throw new ArgumentException($"The tensor holds {tensor.numel()} values; the target {target.Length}.", nameof(target));
+        }
+
+        if (target.Length == 0)
+        {
+            return;
+        }
+
         using var scope = torch.NewDisposeScope();
         Tensor cpu = tensor.detach().cpu().contiguous().view(-1);
-        long count = cpu.numel();
-        var result = new T[count];
-        Span<byte> target = MemoryMarshal.AsBytes(result.AsSpan());
-        if (count == 0)
-        {
-            return result;
-        }
-
-        int elementSize = target.Length / result.Length;
+        Span<byte> bytes = MemoryMarshal.AsBytes(target);
+        int elementSize = bytes.Length / target.Length;
         int perChunk = ChunkBytes / elementSize;
-        for (long start = 0; start < count; start += perChunk)
+        for (long start = 0; start < target.Length; start += perChunk)
         {
-            int length = (int)Math.Min(perChunk, count - start);
+            int length = (int)Math.Min(perChunk, target.Length - start);
             using Tensor part = cpu.narrow(0, start, length);
-            part.bytes.CopyTo(target.Slice((int)(start * elementSize), length * elementSize));
+            part.bytes.CopyTo(bytes.Slice((int)(start * elementSize), length * elementSize));
         }
-
-        return result;
     }
 
     private static ScalarType DtypeOf<T>()
