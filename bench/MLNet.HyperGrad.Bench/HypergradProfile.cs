@@ -12,9 +12,10 @@ namespace MLNet.HyperGrad.Bench;
 /// <summary>
 /// <c>hypergrad-profile</c>: where reverse mode's time goes against one plain training run (issue 9's cost), on the cost
 /// part's problem (MLP 784-50-10 tanh, T steps of batch 200, Fashion-MNIST rows 0 … 9,999 train, 10,000 … 19,999
-/// validate). Each phase of one plain run and of one exact-reversal run is timed on its own (per-step seconds summed
-/// over T steps), repeated, medians printed; the whole runs are timed beside them.
-///   hypergrad-profile [--steps 100] [--repeats 3] [--threads N]
+/// validate). The whole runs are timed (wall and process CPU seconds); then each phase of a plain step, of a reverse
+/// step and of the fixed-point bookkeeping is timed on its own in CPU seconds of the calling thread (libtorch's work
+/// runs there with one thread, the default here), summed over T steps; repeats interleaved, medians printed.
+///   hypergrad-profile [--steps 100] [--repeats 3] [--threads 1]
 /// </summary>
 internal static class HypergradProfile
 {
@@ -23,13 +24,8 @@ internal static class HypergradProfile
         Dictionary<string, string> options = CsvLoadBenchmark.Options(args);
         int steps = CsvLoadBenchmark.Int(options, "--steps", 100);
         int repeats = CsvLoadBenchmark.Int(options, "--repeats", 3);
-        int threads = CsvLoadBenchmark.Int(options, "--threads", 0);
-        if (threads > 0)
-        {
-            torch.set_num_threads(threads);
-        }
-
-        Console.WriteLine(Invariant($"# hypergrad-profile: T = {steps}, batch 200, MLP 784-50-10 tanh; libtorch threads {torch.get_num_threads()}; load average {MachineLoad.LoadAverage()}"));
+        torch.set_num_threads(CsvLoadBenchmark.Int(options, "--threads", 1));
+        Console.WriteLine(Invariant($"# hypergrad-profile {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC: T = {steps}, batch 200, MLP 784-50-10 tanh, float64; libtorch threads {torch.get_num_threads()}; load average {MachineLoad.LoadAverage()}"));
         FashionMnistData data = FashionMnist.Load();
         (var train, var validation) = data.SplitTrain(10_000, 10_000);
         using var problem = new MlpInnerProblem(new Mlp([784, 50, 10], Activation.Tanh), train, validation, batchSize: 200, seed: 1);
@@ -46,19 +42,32 @@ internal static class HypergradProfile
             list.Add(seconds);
         }
 
+        void Whole(string name, Action action)
+        {
+            var wall = Stopwatch.StartNew();
+            double cpu = CpuClock.ProcessSeconds();
+            double thread = CpuClock.ThreadSeconds();
+            int collections = GC.CollectionCount(0);
+            action();
+            Add($"whole, wall: {name}", wall.Elapsed.TotalSeconds);
+            Add($"whole, process CPU: {name}", CpuClock.ProcessSeconds() - cpu);
+            Add($"whole, calling thread's CPU: {name}", CpuClock.ThreadSeconds() - thread);
+            Add($"whole, gen-0 collections: {name}", GC.CollectionCount(0) - collections);
+        }
+
         for (int r = 0; r < repeats; r++)
         {
             MachineLoad.Mark mark = MachineLoad.Now();
-            Add("whole: plain run (T steps + validation CE)", Time(() => Outer(problem, set, Train(problem, set, reverseOptions))));
-            Add("whole: exact reversal (forward + reverse)", Time(() => new ExactReversalReverseMode(reverseOptions).Compute(problem, set)));
-            Add("whole: DrMAD (forward + reverse)", Time(() => new DrMad(reverseOptions).Compute(problem, set)));
-            Add("whole: unrolled store-everything", Time(() => new UnrolledReverseMode(reverseOptions).Compute(problem, set)));
+            Whole("plain run (T steps + validation CE)", () => Outer(problem, set, Train(problem, set, reverseOptions)));
+            Whole("exact reversal (forward + reverse)", () => new ExactReversalReverseMode(reverseOptions).Compute(problem, set));
+            Whole("DrMAD (forward + reverse)", () => new DrMad(reverseOptions).Compute(problem, set));
+            Whole("unrolled store-everything", () => new UnrolledReverseMode(reverseOptions).Compute(problem, set));
             Phases(problem, set, reverseOptions, Add);
             ExactPhases(problem, set, reverseOptions, Add);
             Add("others' CPU share", MachineLoad.OthersShareSince(mark));
         }
 
-        Console.WriteLine("| phase | median s | min s | max s |");
+        Console.WriteLine("| phase (seconds per run of T steps) | median | min | max |");
         Console.WriteLine("|---|---|---|---|");
         foreach ((string name, List<double> values) in rows)
         {
@@ -80,80 +89,95 @@ internal static class HypergradProfile
             w0 = FlatTensors.Flatten(problem.InitialWeights(h));
         }
 
-        var clock = new Stopwatch();
-        double leaves = 0, gradPlain = 0, gradGraph = 0, flatten = 0, hvp = 0, lossOnly = 0;
-        for (int t = 0; t < steps; t++)
+        double[] flat = new double[w0.Length];
+        var phase = new double[9];
+        double mark = CpuClock.ThreadSeconds();
+        void Lap(int i)
         {
-            using var step = torch.NewDisposeScope();
-            clock.Restart();
-            Tensor[] w = FlatTensors.Leaves(w0, shapes);
-            leaves += clock.Elapsed.TotalSeconds;
-            clock.Restart();
-            Tensor loss = problem.TrainingLoss(w, h, t);
-            lossOnly += clock.Elapsed.TotalSeconds;
-            clock.Restart();
-            Tensor[] g = TorchAutograd.Grad([problem.TrainingLoss(w, h, t)], w);
-            gradPlain += clock.Elapsed.TotalSeconds;
-            clock.Restart();
-            double[] flat = FlatTensors.Flatten(g);
-            flatten += clock.Elapsed.TotalSeconds;
-            clock.Restart();
-            Tensor[] gg = TorchAutograd.Grad([problem.TrainingLoss(w, h, t)], w, createGraph: true);
-            gradGraph += clock.Elapsed.TotalSeconds;
-            clock.Restart();
-            Tensor[] dv = FlatTensors.Unflatten(flat, shapes);
-            _ = TorchAutograd.Grad([FlatTensors.Inner(gg, dv)], [.. w, .. h.Leaves], allowUnused: true);
-            hvp += clock.Elapsed.TotalSeconds;
-            _ = loss;
+            double now = CpuClock.ThreadSeconds();
+            phase[i] += now - mark;
+            mark = now;
         }
 
-        add("per-step: leaves from double[]", leaves);
-        add("per-step: training loss forward only", lossOnly);
-        add("per-step: gradient, no graph (forward + backward)", gradPlain);
-        add("per-step: gradient, createGraph (forward + backward)", gradGraph);
-        add("per-step: HVP (inner product + double backward, w and h)", hvp);
-        add("per-step: flatten to double[]", flatten);
+        mark = CpuClock.ThreadSeconds();
+        for (int t = 0; t < steps; t++)
+        {
+            DisposeScope step = torch.NewDisposeScope();
+            Lap(8);
+            Tensor[] w = FlatTensors.Leaves(w0, shapes);
+            Lap(0);
+            _ = problem.TrainingLoss(w, h, t);
+            Lap(1);
+            Tensor[] g = TorchAutograd.Grad([problem.TrainingLoss(w, h, t)], w);
+            Lap(2);
+            FlatTensors.FlattenInto(g, flat);
+            Lap(3);
+            Tensor[] gg = TorchAutograd.Grad([problem.TrainingLoss(w, h, t)], w, createGraph: true);
+            Lap(4);
+            _ = TorchAutograd.Grad([FlatTensors.Inner(gg, FlatTensors.Unflatten(flat, shapes))], [.. w, .. h.Leaves], allowUnused: true, retainGraph: true);
+            Lap(5);
+            _ = TorchAutograd.Grad(gg, [.. w, .. h.Leaves], FlatTensors.Unflatten(flat, shapes), allowUnused: true, retainGraph: true);
+            Lap(6);
+            _ = TorchAutograd.Grad(gg, w, FlatTensors.Unflatten(flat, shapes), retainGraph: true);
+            Lap(7);
+            step.Dispose();
+            Lap(8);
+        }
+
+        add("step: leaves from double[]", phase[0]);
+        add("step: training loss, forward only", phase[1]);
+        add("step: gradient without graph (forward + backward)", phase[2]);
+        add("step: flatten into double[]", phase[3]);
+        add("step: gradient with createGraph (forward + backward)", phase[4]);
+        add("step: Hessian-vector product (inner product + double backward, w and h)", phase[5]);
+        add("step: Hessian-vector product (gradient outputs, w and h)", phase[6]);
+        add("step: Hessian-vector product (gradient outputs, w only)", phase[7]);
+        add("step: opening and disposing the step's dispose scope (all of the above's tensors)", phase[8]);
 
         double[] gradient = [.. w0.Select((x, i) => 1e-3 * Math.Sin(x + i))];
         var sgd = new FixedPointSgd(w0, options.FractionBits);
         long denominator = 1L << options.MomentumDenominatorBits;
         long numerator = (long)Math.Round(0.9 * denominator);
-        double values = 0, velocityStep = 0, weightStep = 0, undoVelocity = 0, undoWeight = 0;
+        Array.Clear(phase);
+        mark = CpuClock.ThreadSeconds();
         for (int t = 0; t < steps; t++)
         {
-            clock.Restart();
-            _ = sgd.WeightValues();
-            _ = sgd.VelocityValues();
-            values += clock.Elapsed.TotalSeconds;
-            clock.Restart();
+            sgd.WeightValues(flat);
+            sgd.VelocityValues(flat);
+            Lap(0);
             sgd.VelocityStep(gradient, numerator, denominator);
-            velocityStep += clock.Elapsed.TotalSeconds;
-            clock.Restart();
+            Lap(1);
             sgd.WeightStep(0.1);
-            weightStep += clock.Elapsed.TotalSeconds;
+            Lap(2);
         }
 
         for (int t = 0; t < steps; t++)
         {
-            clock.Restart();
             sgd.UndoWeightStep(0.1);
-            undoWeight += clock.Elapsed.TotalSeconds;
-            clock.Restart();
+            Lap(3);
             sgd.UndoVelocityStep(gradient, numerator, denominator);
-            undoVelocity += clock.Elapsed.TotalSeconds;
+            Lap(4);
         }
 
-        add("fixed point: weight and velocity values (x2 per step)", values);
-        add("fixed point: velocity step", velocityStep);
-        add("fixed point: weight step", weightStep);
-        add("fixed point: undo weight step", undoWeight);
-        add("fixed point: undo velocity step", undoVelocity);
+        add("fixed point: weight and velocity values into buffers", phase[0]);
+        add("fixed point: velocity step (μ = 0.9)", phase[1]);
+        add("fixed point: weight step", phase[2]);
+        add("fixed point: undo weight step", phase[3]);
+        add("fixed point: undo velocity step", phase[4]);
     }
 
-    // ExactReversalReverseMode.Compute, phase by phase.
+    // ExactReversalReverseMode.Compute, phase by phase (calling thread's CPU seconds).
     private static void ExactPhases(MlpInnerProblem problem, HyperparameterSet hyperparameters, ReverseModeOptions options, Action<string, double> add)
     {
-        var clock = Stopwatch.StartNew();
+        double mark = CpuClock.ThreadSeconds();
+        double Lap()
+        {
+            double now = CpuClock.ThreadSeconds();
+            double spent = now - mark;
+            mark = now;
+            return spent;
+        }
+
         int steps = options.Steps;
         double[] learningRates = hyperparameters.Values(options.LearningRateName);
         long denominator = 1L << options.MomentumDenominatorBits;
@@ -168,49 +192,41 @@ internal static class HypergradProfile
         }
 
         var sgd = new FixedPointSgd(initial, options.FractionBits);
-        add("exact: set-up", clock.Elapsed.TotalSeconds);
-        clock.Restart();
-        double gradient = 0;
-        var inner = new Stopwatch();
+        double[] weights = new double[initial.Length];
+        double[] gradient = new double[initial.Length];
+        add("exact: set-up", Lap());
         for (int t = 0; t < steps; t++)
         {
-            inner.Restart();
-            double[] g = ReverseSweep.TrainingGradient(problem, h, sgd.WeightValues(), shapes, t);
-            gradient += inner.Elapsed.TotalSeconds;
-            sgd.VelocityStep(g, numerators[options.EntryOf(t, numerators.Length)], denominator);
+            sgd.WeightValues(weights);
+            ReverseSweep.TrainingGradient(problem, h, weights, shapes, t, gradient);
+            sgd.VelocityStep(gradient, numerators[options.EntryOf(t, numerators.Length)], denominator);
             sgd.WeightStep(learningRates[options.EntryOf(t, learningRates.Length)]);
         }
 
-        add("exact: forward loop", clock.Elapsed.TotalSeconds);
-        add("exact: forward loop, TrainingGradient part", gradient);
-        clock.Restart();
+        add("exact: forward loop", Lap());
         double[] momenta = [.. numerators.Select(n => n / (double)denominator)];
         var sweep = new ReverseSweep(problem, hyperparameters, h, options, learningRates, momenta);
-        sweep.Start(sgd.WeightValues());
-        add("exact: Start (outer loss and its gradient)", clock.Elapsed.TotalSeconds);
-        clock.Restart();
+        sgd.WeightValues(weights);
+        sweep.Start(weights);
+        add("exact: Start (outer loss and its gradient)", Lap());
+        double[] velocityAfter = new double[initial.Length];
+        double[] velocityBefore = new double[initial.Length];
         for (int t = steps - 1; t >= 0; t--)
         {
-            double[] velocityAfter = sgd.VelocityValues();
+            sgd.VelocityValues(velocityAfter);
             sgd.UndoWeightStep(sweep.LearningRate(t));
+            sgd.WeightValues(weights);
             long numerator = numerators[options.EntryOf(t, numerators.Length)];
-            sweep.Step(t, velocityAfter, sgd.WeightValues(), g =>
+            sweep.Step(t, velocityAfter, weights, g =>
             {
                 sgd.UndoVelocityStep(g, numerator, denominator);
-                return sgd.VelocityValues();
+                sgd.VelocityValues(velocityBefore);
+                return velocityBefore;
             });
         }
 
-        add("exact: reverse loop", clock.Elapsed.TotalSeconds);
-        clock.Restart();
+        add("exact: reverse loop", Lap());
         _ = sweep.Finish();
-        add("exact: Finish", clock.Elapsed.TotalSeconds);
-    }
-
-    private static double Time(Action action)
-    {
-        var clock = Stopwatch.StartNew();
-        action();
-        return clock.Elapsed.TotalSeconds;
+        add("exact: Finish", Lap());
     }
 }

@@ -14,8 +14,8 @@ namespace MLNet.HyperGrad.Hypergradients;
 /// n/d maps m(y) ∈ {⌊d/n⌋, ⌈d/n⌉} integers to the same y, and which one it was is pushed on the
 /// <see cref="InformationBuffer"/> in base m(y) (nothing when m(y) = 1). So only about log2(d/n) bits
 /// per element and step are kept, and the rounding error is below one unit of 2^−F. The integer work is 64-bit
-/// (<see cref="FixedPointArithmetic"/>: shifts, masks and two or three small divisions per element, no 128-bit
-/// arithmetic) over the flat arrays, and the value accessors write into caller buffers, so a step allocates nothing
+/// (<see cref="FixedPointMultiplier"/>: shifts, masks and multiply-highs by a reciprocal, no 128-bit arithmetic
+/// and no division on the usual path) over the flat arrays, and the value accessors write into caller buffers, so a step allocates nothing
 /// but the buffer's growth.
 /// </remarks>
 internal sealed class FixedPointSgd
@@ -69,11 +69,11 @@ internal sealed class FixedPointSgd
     /// <param name="denominator">d, a power of two up to 2^30.</param>
     public void VelocityStep(ReadOnlySpan<double> gradient, long numerator, long denominator)
     {
-        int bits = DenominatorBits(numerator, denominator);
+        FixedPointMultiplier multiplier = Multiplier(numerator, denominator);
         long[] velocities = Velocities;
         for (int i = 0; i < velocities.Length; i++)
         {
-            long y = FixedPointArithmetic.MultiplyFloor(velocities[i], numerator, bits, out long digit, out long modulus);
+            long y = multiplier.MultiplyFloor(velocities[i], out long digit, out long modulus);
             if (modulus > 1)
             {
                 Buffer.Push(i, digit, modulus);
@@ -86,11 +86,11 @@ internal sealed class FixedPointSgd
     /// <summary>Undoes <see cref="VelocityStep"/>, given the same gradient.</summary>
     public void UndoVelocityStep(ReadOnlySpan<double> gradient, long numerator, long denominator)
     {
-        int bits = DenominatorBits(numerator, denominator);
+        FixedPointMultiplier multiplier = Multiplier(numerator, denominator);
         long[] velocities = Velocities;
         for (int i = 0; i < velocities.Length; i++)
         {
-            long first = FixedPointArithmetic.FirstPreimage(checked(velocities[i] - ToFixed(gradient[i], "gradient", i)), numerator, bits, out long modulus);
+            long first = multiplier.FirstPreimage(checked(velocities[i] - ToFixed(gradient[i], "gradient", i)), out long modulus);
             velocities[i] = modulus > 1 ? checked(first + Buffer.Pop(i, modulus)) : first;
         }
     }
@@ -113,14 +113,14 @@ internal sealed class FixedPointSgd
         }
     }
 
-    private static int DenominatorBits(long numerator, long denominator)
+    private static FixedPointMultiplier Multiplier(long numerator, long denominator)
     {
-        if (denominator < 2 || denominator > (1L << FixedPointArithmetic.MaxDenominatorBits) || (denominator & (denominator - 1)) != 0 || numerator < 1 || numerator > denominator)
+        if (denominator < 2 || denominator > (1L << FixedPointMultiplier.MaxDenominatorBits) || (denominator & (denominator - 1)) != 0 || numerator < 1 || numerator > denominator)
         {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The momentum n/d must have d a power of two in 2 … 2^{FixedPointArithmetic.MaxDenominatorBits} and 1 ≤ n ≤ d; got n = {numerator}, d = {denominator}."), nameof(denominator));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The momentum n/d must have d a power of two in 2 … 2^{FixedPointMultiplier.MaxDenominatorBits} and 1 ≤ n ≤ d; got n = {numerator}, d = {denominator}."), nameof(denominator));
         }
 
-        return BitOperations.Log2((ulong)denominator);
+        return new FixedPointMultiplier(numerator, BitOperations.Log2((ulong)denominator));
     }
 
     private void ToValues(long[] source, Span<double> target)

@@ -135,8 +135,23 @@ internal sealed class ReverseSweep
         FlatTensors.FlattenInto(g, gradient);
         double[] previous = velocityBefore(gradient);
         MomentumAdjoints[options.EntryOf(t, Momenta.Length)] += Dot(dV, previous);
-        Tensor[] grads = TorchAutograd.Grad([FlatTensors.Inner(g, FlatTensors.Unflatten(dV, shapes))], [.. w, .. h.Leaves], allowUnused: true);
+        // The Hessian-vector product (∂g/∂w)ᵀ dV and (∂g/∂h)ᵀ dV as one vector-Jacobian product of g with gradient
+        // outputs dV (cheaper than differentiating the scalar Σ g·dV); gradients that do not depend on w or h are left out.
+        int[] live = [.. Enumerable.Range(0, g.Length).Where(i => g[i].requires_grad)];
         Products++;
+        if (live.Length == 0)
+        {
+            Array.Clear(product);
+            for (int i = 0; i < dV.Length; i++)
+            {
+                dV[i] *= mu;
+            }
+
+            return;
+        }
+
+        Tensor[] directions = FlatTensors.Unflatten(dV, shapes);
+        Tensor[] grads = TorchAutograd.Grad([.. live.Select(i => g[i])], [.. w, .. h.Leaves], [.. live.Select(i => directions[i])], allowUnused: true);
         FlatTensors.FlattenInto(grads[..w.Length], product);
         for (int i = 0; i < dW.Length; i++)
         {
