@@ -16,7 +16,7 @@ namespace MLNet.HyperGrad.Bench;
 /// T = 20, few outer steps); <c>--only correctness,reverse,hoag,pixel,holdout,cost</c> runs some parts (pixel: per-pixel HOAG on the whole validation set;
 /// holdout: per-pixel HOAG watched on a held-out fifth of it, <c>--holdout-steps N</c> outer steps (default 15); without hoag in the same
 /// run, <c>--grid-optimum X</c> gives the single-θ optimum to compare with and <c>--grid-theta T</c> the θ the cost part uses); <c>--repeats N</c> random-search
-/// repeats (default 10); <c>--cost-repeats N</c> (default 3); <c>--outer-steps N</c> reverse-mode outer steps (default 50);
+/// repeats (default 10); <c>--cost-repeats N</c> (default 3); <c>--greedy-interval K</c> the greedy update interval measured beside k = 1 in the cost part (default 4); <c>--outer-steps N</c> reverse-mode outer steps (default 50);
 /// <c>--threads N</c> libtorch threads (default: libtorch's, or 1 when other processes take over half the CPUs). Prints the five lines last.
 /// </remarks>
 internal static class HypergradCoreBenchmark
@@ -89,7 +89,7 @@ internal static class HypergradCoreBenchmark
 
         if (parts.Contains("cost"))
         {
-            HypergradCost.Outcome cost = HypergradCost.Run(split, steps, costRepeats, hoagTheta, greedySteps: quick ? 20 : 200, greedyRate: 100);
+            HypergradCost.Outcome cost = HypergradCost.Run(split, steps, costRepeats, hoagTheta, greedySteps: quick ? 20 : 200, greedyRate: 100, greedyInterval: CsvLoadBenchmark.Int(options, "--greedy-interval", 4));
             lines.Add(Invariant($"cost relative to one training run: reverse {cost.Reverse:F2}, drmad {cost.DrMad:F2}, hoag {cost.Hoag:F2}, greedy {cost.Greedy:F2}"));
         }
 

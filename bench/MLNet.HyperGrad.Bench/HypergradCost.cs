@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MLNet.HyperGrad.AutoML.Runners;
 using MLNet.HyperGrad.Hypergradients;
 using MLNet.HyperGrad.Models;
 using static MLNet.HyperGrad.Bench.HypergradBench;
@@ -15,13 +16,18 @@ namespace MLNet.HyperGrad.Bench;
 /// second-order graph) and the validation CE. Reverse mode and DrMAD: forward run plus reverse pass (MLP 784-50-10
 /// tanh). HOAG: the inner Newton-CG solve plus the implicit system, against the same inner solve alone, both cold at
 /// ε = 1e-3 (softmax regression at the grid's θ). Greedy: the tuned run (MLP 784-100-10 ReLU, per-layer L2 tuned
-/// online) against the same training without tuning.
+/// online on a validation minibatch per differentiated step, the hypergradient every step or every k-th step) against the
+/// same training without tuning. Wall and process CPU seconds are both recorded (the machine may be shared); the summary
+/// figures are the medians of the wall-time ratios.
 /// </remarks>
 internal static class HypergradCost
 {
     internal sealed record Outcome(double Reverse, double DrMad, double Hoag, double Greedy);
 
-    public static Outcome Run(HypergradBench.Split split, int steps, int repeats, double hoagTheta, int greedySteps, double greedyRate)
+    /// <summary>The update interval k of the greedy figure in the summary line: the hypergradient runner's default (<see cref="HypergradientTrialRunnerOptions.GreedyUpdateInterval"/>).</summary>
+    private static int RunnerInterval => new HypergradientTrialRunnerOptions().GreedyUpdateInterval;
+
+    public static Outcome Run(HypergradBench.Split split, int steps, int repeats, double hoagTheta, int greedySteps, double greedyRate, int greedyInterval)
     {
         var options = new ReverseModeOptions { Steps = steps };
         using var tanh = new MlpInnerProblem(new Mlp([784, 50, 10], Activation.Tanh), split.Train, split.Validation, batchSize: 200, seed: 1);
@@ -32,29 +38,64 @@ internal static class HypergradCost
         HyperparameterSet greedySet = GreedySet(1e-4);
         string[] tuned = [MlpInnerProblem.L2Name];
 
+        // Columns: (name, denominator column, action); a ratio is paired with the plain run of its own repeat.
+        (string Name, int Plain, Action Action)[] columns =
+        [
+            ("plain 784-50-10", -1, () => Outer(tanh, reverseSet, Train(tanh, reverseSet, options))),
+            ("exact reversal", 0, () => new ExactReversalReverseMode(options).Compute(tanh, reverseSet)),
+            ("DrMAD", 0, () => new DrMad(options).Compute(tanh, reverseSet)),
+            ("Newton-CG solve", -1, () => new ImplicitDifferentiation().SolveFromInitialWeights(softmax, hoagSet, 1e-3)),
+            ("HOAG", 3, () => new ImplicitDifferentiation().Compute(softmax, hoagSet)),
+            ("plain 784-100-10", -1, () => Outer(relu, greedySet, Train(relu, greedySet, options))),
+            ("greedy k = 1", 5, () => new GreedyOneStep(options, greedyRate, tuned, validationMinibatches: true).Compute(relu, greedySet)),
+            (Invariant($"greedy k = {greedyInterval}"), 5, () => new GreedyOneStep(options, greedyRate, tuned, validationMinibatches: true, updateInterval: greedyInterval).Compute(relu, greedySet)),
+        ];
+
         Console.WriteLine();
-        Console.WriteLine(Invariant($"## 6. Cost relative to one plain training run (T = {steps}, batch 200; {repeats} interleaved repeats, median of paired ratios)"));
-        Console.WriteLine("| repeat | plain 784-50-10 s | exact reversal s (ratio) | DrMAD s (ratio) | Newton-CG solve s | HOAG s (ratio) | plain 784-100-10 s | greedy, validation minibatch per step s (ratio) | greedy, whole 10,000-row validation set per step s (ratio) | others' CPU share |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
-        var ratios = new List<double[]>();
+        Console.WriteLine(Invariant($"## 6. Cost relative to one plain training run (T = {steps}, batch 200; {repeats} interleaved repeats, median and range of the paired ratios; load average {MachineLoad.LoadAverage()} (uptime){(double.Parse(MachineLoad.LoadAverage().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) > 2 ? ": LOADED machine" : string.Empty)}; libtorch threads {TorchSharp.torch.get_num_threads()})"));
+        Console.WriteLine("Greedy: per-layer L2 tuned online on a 200-row validation minibatch per differentiated step (Luketina et al. 2016), the hypergradient every step (k = 1) or every k-th step (the others are plain SGD-momentum steps).");
+        Console.WriteLine("Each cell: wall s / process CPU s (ratio by wall, ratio by CPU). CPU seconds are the process's user + system time: on a machine that other processes keep busy they are what the work cost, while wall time also counts waits for a core.");
+        Console.WriteLine("| repeat | " + string.Join(" | ", columns.Select(c => c.Name)) + " | others' CPU share |");
+        Console.WriteLine("|---|" + string.Concat(Enumerable.Repeat("---|", columns.Length + 1)));
+        var wallRatios = new List<double[]>();
+        var cpuRatios = new List<double[]>();
         for (int r = 0; r < repeats; r++)
         {
             MachineLoad.Mark mark = MachineLoad.Now();
-            double plain = Time(() => Outer(tanh, reverseSet, Train(tanh, reverseSet, options)));
-            double exact = Time(() => new ExactReversalReverseMode(options).Compute(tanh, reverseSet));
-            double drmad = Time(() => new DrMad(options).Compute(tanh, reverseSet));
-            double solve = Time(() => new ImplicitDifferentiation().SolveFromInitialWeights(softmax, hoagSet, 1e-3));
-            double hoag = Time(() => new ImplicitDifferentiation().Compute(softmax, hoagSet));
-            double plainRelu = Time(() => Outer(relu, greedySet, Train(relu, greedySet, options)));
-            double greedy = Time(() => new GreedyOneStep(options, greedyRate, tuned, validationMinibatches: true).Compute(relu, greedySet));
-            double greedySmall = Time(() => new GreedyOneStep(options, greedyRate, tuned).Compute(relu, greedySet));
-            double[] row = [exact / plain, drmad / plain, hoag / solve, greedy / plainRelu, greedySmall / plainRelu];
-            ratios.Add(row);
-            Console.WriteLine(Invariant($"| {r + 1} | {plain:F2} | {exact:F2} ({row[0]:F2}) | {drmad:F2} ({row[1]:F2}) | {solve:F2} | {hoag:F2} ({row[2]:F2}) | {plainRelu:F2} | {greedy:F2} ({row[3]:F2}) | {greedySmall:F2} ({row[4]:F2}) | {MachineLoad.OthersShareSince(mark):P0} |"));
+            double[] wall = new double[columns.Length];
+            double[] cpu = new double[columns.Length];
+            for (int c = 0; c < columns.Length; c++)
+            {
+                (wall[c], cpu[c]) = Time(columns[c].Action);
+            }
+
+            double[] wallRatio = [.. columns.Select((c, i) => c.Plain < 0 ? double.NaN : wall[i] / wall[c.Plain])];
+            double[] cpuRatio = [.. columns.Select((c, i) => c.Plain < 0 ? double.NaN : cpu[i] / cpu[c.Plain])];
+            wallRatios.Add(wallRatio);
+            cpuRatios.Add(cpuRatio);
+            IEnumerable<string> cells = columns.Select((c, i) => c.Plain < 0
+                ? Invariant($"{wall[i]:F2} / {cpu[i]:F2}")
+                : Invariant($"{wall[i]:F2} / {cpu[i]:F2} ({wallRatio[i]:F2}, {cpuRatio[i]:F2})"));
+            Console.WriteLine(Invariant($"| {r + 1} | {string.Join(" | ", cells)} | {MachineLoad.OthersShareSince(mark):P0} |"));
         }
 
-        double[] medians = [.. Enumerable.Range(0, 5).Select(i => Median(ratios.Select(x => x[i])))];
-        Console.WriteLine(Invariant($"median ratios: reverse {medians[0]:F2} (target ≤ 3: {(medians[0] <= 3 ? "met" : "NOT met")}), drmad {medians[1]:F2}, hoag {medians[2]:F2} (target ≤ 1.5: {(medians[2] <= 1.5 ? "met" : "NOT met")}), greedy {medians[3]:F2} (target ≤ 1.5: {(medians[3] <= 1.5 ? "met" : "NOT met")}; one 200-row validation minibatch per step, as Luketina et al.), greedy judging the whole 10,000-row validation set at every step {medians[4]:F2}"));
+        string Summary(List<double[]> ratios, int c)
+        {
+            double[] values = [.. ratios.Select(x => x[c])];
+            return Invariant($"{Median(values):F2} ({values.Min():F2} … {values.Max():F2})");
+        }
+
+        Console.WriteLine("| median (range), by wall | " + string.Join(" | ", columns.Select((c, i) => c.Plain < 0 ? string.Empty : Summary(wallRatios, i))) + " | |");
+        Console.WriteLine("| median (range), by CPU | " + string.Join(" | ", columns.Select((c, i) => c.Plain < 0 ? string.Empty : Summary(cpuRatios, i))) + " | |");
+        double Wall(int c) => Median(wallRatios.Select(x => x[c]));
+        int runnerColumn = RunnerInterval == 1 ? 6 : RunnerInterval == greedyInterval ? 7 : -1;
+        if (runnerColumn < 0)
+        {
+            throw new InvalidOperationException(Invariant($"The runner's default greedy interval {RunnerInterval} is neither 1 nor --greedy-interval {greedyInterval}: pass --greedy-interval {RunnerInterval}."));
+        }
+
+        Console.WriteLine(Invariant($"median ratios by wall time: reverse {Wall(1):F2} (target ≤ 3: {Met(Wall(1), 3)}), drmad {Wall(2):F2}, hoag {Wall(4):F2} (target ≤ 1.5: {Met(Wall(4), 1.5)}), greedy k = 1 {Wall(6):F2}, greedy k = {greedyInterval} {Wall(7):F2} (target ≤ 1.5: k = 1 {Met(Wall(6), 1.5)}, k = {greedyInterval} {Met(Wall(7), 1.5)}); the summary line's greedy figure is k = {RunnerInterval}, the hypergradient runner's default (HypergradientTrialRunnerOptions.GreedyUpdateInterval); load average now {MachineLoad.LoadAverage()}"));
+        Outcome outcome = new(Wall(1), Wall(2), Wall(4), Wall(runnerColumn));
 
         Console.WriteLine();
         Console.WriteLine(Invariant($"### Greedy one-step (Luketina et al. 2016) from different L2 values: MLP 784-100-10 ReLU, T = {greedySteps} steps, lr 0.1, momentum 0.9, per-layer L2 tuned online with step β = {greedyRate} in log space"));
@@ -71,18 +112,21 @@ internal static class HypergradCost
             Console.WriteLine(Invariant($"| {l2:G2} | {end[0]:G3} | {end[1]:G3} | {untuned:F4} | {result.OuterLoss:F4} | {result.Cost.Elapsed.TotalSeconds:F1} |"));
         }
 
-        return new Outcome(medians[0], medians[1], medians[2], medians[3]);
+        return outcome;
     }
+
+    private static string Met(double ratio, double target) => ratio <= target ? "met" : "NOT met";
 
     private static HyperparameterSet GreedySet(double l2) => new HyperparameterSet()
         .Add(new Hyperparameter("learning_rate", HyperparameterTransform.Log), 0.1)
         .Add(new Hyperparameter("momentum", HyperparameterTransform.Logit), 0.9)
         .Add(new Hyperparameter(MlpInnerProblem.L2Name, HyperparameterTransform.Log, 2), l2);
 
-    private static double Time(Action action)
+    private static (double Wall, double Cpu) Time(Action action)
     {
+        double cpu = CpuClock.ProcessSeconds();
         var clock = Stopwatch.StartNew();
         action();
-        return clock.Elapsed.TotalSeconds;
+        return (clock.Elapsed.TotalSeconds, CpuClock.ProcessSeconds() - cpu);
     }
 }

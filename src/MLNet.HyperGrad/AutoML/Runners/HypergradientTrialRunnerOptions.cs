@@ -106,6 +106,10 @@ public sealed record HypergradientTrialRunnerOptions
     /// <value>The default is 0.05.</value>
     public double GreedyOuterLearningRate { get; init; } = 0.05;
 
+    /// <summary>Gets k, the inner steps between two differentiated (and updating) steps of <see cref="HypergradientMethodKind.Greedy"/> (<see cref="GreedyOneStep.UpdateInterval"/>; the other steps are plain SGD-momentum steps), as Luketina et al. 2016 do to bring the tuned run's cost towards an untuned one's.</summary>
+    /// <value>The default is 1 (every step).</value>
+    public int GreedyUpdateInterval { get; init; } = 1;
+
     /// <summary>Gets the steps between checkpoints of <see cref="HypergradientMethodKind.Checkpointed"/>; 0 for ⌈√T⌉.</summary>
     /// <value>The default is 0.</value>
     public int CheckpointInterval { get; init; }
@@ -146,6 +150,7 @@ public sealed record HypergradientTrialRunnerOptions
         Check(InitialL2 is >= MinL2 and <= MaxL2, Range("InitialL2", InitialL2, MinL2, MaxL2));
         Check(InitialInitScale is >= MinInitScale and <= MaxInitScale, Range("InitialInitScale", InitialInitScale, MinInitScale, MaxInitScale));
         Check(GreedyOuterLearningRate >= 0 && double.IsFinite(GreedyOuterLearningRate), $"GreedyOuterLearningRate must be finite and at least 0; got {GreedyOuterLearningRate}.");
+        Check(GreedyUpdateInterval >= 1, $"GreedyUpdateInterval must be at least 1; got {GreedyUpdateInterval}.");
         Check(CheckpointInterval >= 0, $"CheckpointInterval must be at least 0; got {CheckpointInterval}.");
         Check(ThreadsPerTrial >= 1, $"ThreadsPerTrial must be at least 1; got {ThreadsPerTrial}.");
         Check(TimeProvider is not null, "TimeProvider must not be null.");
@@ -242,7 +247,7 @@ public sealed record HypergradientTrialRunnerOptions
             HypergradientMethodKind.DrMad => new DrMad(reverse),
             HypergradientMethodKind.Implicit => new ImplicitDifferentiation(new ImplicitDifferentiationOptions { TimeProvider = TimeProvider }),
             HypergradientMethodKind.ImplicitNeumann => new ImplicitDifferentiation(new ImplicitDifferentiationOptions { Solver = ImplicitSolver.Neumann, TimeProvider = TimeProvider }),
-            HypergradientMethodKind.Greedy => new GreedyOneStep(reverse, GreedyOuterLearningRate, validationMinibatches: true),
+            HypergradientMethodKind.Greedy => new GreedyOneStep(reverse, GreedyOuterLearningRate, validationMinibatches: true, updateInterval: GreedyUpdateInterval),
             _ => throw new ArgumentOutOfRangeException(nameof(Method), Method, "Unknown hypergradient method."),
         };
     }
