@@ -1,9 +1,7 @@
 using System.Globalization;
 using MLNet.HyperGrad.Data;
 using MLNet.HyperGrad.Hypergradients;
-using MLNet.HyperGrad.Torch;
 using TorchSharp;
-using static TorchSharp.torch;
 
 namespace MLNet.HyperGrad.Bench;
 
@@ -26,11 +24,10 @@ internal static class HypergradBench
         }
 
         double[] v = new double[w.Length];
+        double[] g = new double[w.Length];
         for (int t = 0; t < options.Steps; t++)
         {
-            using var step = torch.NewDisposeScope();
-            Tensor[] weights = FlatTensors.Leaves(w, shapes);
-            double[] g = FlatTensors.Flatten(TorchAutograd.Grad([problem.TrainingLoss(weights, h, t)], weights));
+            ReverseSweep.TrainingGradient(problem, h, w, shapes, t, g);
             ReverseSweep.ForwardStep(w, v, g, learningRates[options.EntryOf(t, learningRates.Length)], momenta[options.EntryOf(t, momenta.Length)]);
         }
 

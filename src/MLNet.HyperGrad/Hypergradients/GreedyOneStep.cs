@@ -91,6 +91,7 @@ public sealed class GreedyOneStep : IHypergradientMethod
         }
 
         double[] v = new double[w.Length];
+        double[] gradient = new double[w.Length];
         int differentiated = 0;
         for (int t = 0; t < Options.Steps; t++)
         {
@@ -98,7 +99,7 @@ public sealed class GreedyOneStep : IHypergradientMethod
             HyperparameterTensors h = current.CreateTensors();
             if (t % UpdateInterval != 0)
             {
-                (w, v) = PlainStep(problem, h, shapes, w, v, t);
+                PlainStep(problem, h, shapes, w, v, gradient, t);
                 continue;
             }
 
@@ -119,8 +120,8 @@ public sealed class GreedyOneStep : IHypergradientMethod
                 throw new HyperGradException($"Greedy one-step: the outer loss or its hypergradient is not finite at inner step {t}; the inner training diverged.");
             }
 
-            w = FlatTensors.Flatten(nextW);
-            v = FlatTensors.Flatten(nextV);
+            FlatTensors.FlattenInto(nextW, w);
+            FlatTensors.FlattenInto(nextV, v);
             double[] u = current.FlattenUnconstrained();
             for (int i = 0; i < sum.Length; i++)
             {
@@ -164,21 +165,17 @@ public sealed class GreedyOneStep : IHypergradientMethod
     /// <inheritdoc/>
     public void Reset() => TunedHyperparameters = null;
 
-    private (double[] W, double[] V) PlainStep(IInnerProblem problem, HyperparameterTensors h, long[][] shapes, double[] w, double[] v, int t)
+    // One SGD-momentum step in place, without differentiating it: v ← μ v + g, w ← w − η v (the same float64 operations,
+    // in the same order, as the differentiated step's tensors), on arrays reused across steps.
+    private void PlainStep(IInnerProblem problem, HyperparameterTensors h, long[][] shapes, double[] w, double[] v, double[] gradient, int t)
     {
-        Tensor[] weights = FlatTensors.Leaves(w, shapes);
-        Tensor[] velocities = FlatTensors.Unflatten(v, shapes);
-        Tensor[] g = TorchAutograd.Grad([problem.TrainingLoss(weights, h, t)], weights);
+        ReverseSweep.TrainingGradient(problem, h, w, shapes, t, gradient);
         double lr = h.Constrained(Options.LearningRateName).reshape(-1)[Options.EntryOf(t, h.Set.Definition(Options.LearningRateName).ElementCount)].item<double>();
         double mu = h.Constrained(Options.MomentumName).reshape(-1)[Options.EntryOf(t, h.Set.Definition(Options.MomentumName).ElementCount)].item<double>();
-        Tensor[] nextV = [.. velocities.Zip(g, (a, b) => (mu * a) + b.detach())];
-        Tensor[] nextW = [.. weights.Zip(nextV, (a, b) => a.detach() - (lr * b))];
-        double[] nextWeights = FlatTensors.Flatten(nextW);
-        if (nextWeights.Any(x => !double.IsFinite(x)))
+        ReverseSweep.ForwardStep(w, v, gradient, lr, mu);
+        if (w.Any(x => !double.IsFinite(x)))
         {
             throw new HyperGradException($"Greedy one-step: a weight is not finite after inner step {t}; the inner training diverged.");
         }
-
-        return (nextWeights, FlatTensors.Flatten(nextV));
     }
 }

@@ -108,6 +108,21 @@ public sealed class HypergradientTrialRunnerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task RunAsync_GreedyUpdateInterval_DifferentiatesEveryKthStepOnly()
+    {
+        (TabularDataset train, TabularDataset validation) = FashionMnistSplits.Take(200, 150);
+        HypergradientTrialRunnerOptions options = Small(HypergradientMethodKind.Greedy) with { GreedyUpdateInterval = 4 };
+        using var runner = new HypergradientTrialRunner(train, validation, null, options);
+        SearchSpace space = runner.CreateSearchSpace();
+
+        var result = (HypergradientTrialResult)await runner.RunAsync(Trial(space), CancellationToken.None);
+
+        Assert.Equal(1, new HypergradientTrialRunnerOptions().GreedyUpdateInterval);
+        Assert.Equal(options.Steps, result.Cost.GradientEvaluations);
+        Assert.Equal(options.Steps / 4, result.Cost.HessianVectorProducts);
+    }
+
+    [Fact]
     public async Task RunAsync_HiddenWidthChoice_TrainsTheChosenWidth()
     {
         (TabularDataset train, TabularDataset validation) = FashionMnistSplits.Take(200, 150);
@@ -136,13 +151,14 @@ public sealed class HypergradientTrialRunnerTests(ITestOutputHelper output)
     [Fact]
     public void Validate_BadOptions_ListsEveryProblem()
     {
-        var options = Small() with { Steps = 0, InitialMomentum = 1.5, HiddenWidthChoices = [4], L2 = L2Granularity.PerWeight };
+        var options = Small() with { Steps = 0, InitialMomentum = 1.5, HiddenWidthChoices = [4], L2 = L2Granularity.PerWeight, GreedyUpdateInterval = 0 };
 
         var ex = Assert.Throws<ArgumentException>(options.Validate);
 
         Assert.Contains("Steps must be at least 1; got 0", ex.Message, StringComparison.Ordinal);
         Assert.Contains("InitialMomentum must be in [0.01, 0.99]; got 1.5", ex.Message, StringComparison.Ordinal);
         Assert.Contains("HiddenWidthChoices cannot be used with L2 = PerWeight", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("GreedyUpdateInterval must be at least 1; got 0", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
