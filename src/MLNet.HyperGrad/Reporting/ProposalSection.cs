@@ -94,7 +94,7 @@ internal static class ProposalSection
             XLabel = "trial number",
             YLabel = "proposal time (ms)" + (log ? ", log scale" : string.Empty),
             Legend = gp
-                ? [.. new[] { SobolRow }.Concat(GaussianProcessTuner.AcquisitionNames).Select(r => new LegendItem(r, Color(r), LegendMarker.Point))]
+                ? [.. Rows([.. timed.Where(t => t.Attributes.ContainsKey(GaussianProcessTuner.SourceAttribute))]).Select(r => new LegendItem(r, Color(r), LegendMarker.Point))]
                 : [],
         });
 

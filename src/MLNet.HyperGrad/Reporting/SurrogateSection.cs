@@ -27,6 +27,9 @@ internal static class SurrogateSection
     /// <summary>The number of points along a continuous slice (and along an integer one with more levels).</summary>
     public const int SlicePoints = 61;
 
+    /// <summary>What <see cref="Slices"/> appends to the key of a slot that is inactive at the best trial.</summary>
+    private const string InactiveNote = " (inactive at the best trial)";
+
     /// <summary>The most choices a categorical slot may have to get a chart.</summary>
     private const int MaxCategories = 40;
 
@@ -72,7 +75,7 @@ internal static class SurrogateSection
         {
             if (!IsActive(dimension, best.X, dimensions))
             {
-                skipped.Add(dimension.KeyPath + " (inactive at the best trial)");
+                skipped.Add(dimension.KeyPath + InactiveNote);
                 continue;
             }
 
@@ -106,11 +109,19 @@ internal static class SurrogateSection
             .Append(best.Trial.Number.ToString(CultureInfo.InvariantCulture))
             .Append("): the line is the posterior mean of ").Append(Markup.Escape(yName))
             .Append(", the band the mean \u00b1 2 standard deviations (categorical parameters: a bar per choice), the dashed line the best trial's value. ")
+            .Append(slices.Any(s => s.Dimension.Branches is not null) ? "Choosing another branch holds that branch's parameters at their defaults, as the tuner encodes them. " : string.Empty)
             .Append("Dots are the observed trials; their other parameters differ, so they need not lie on the line. ")
-            .Append("The length scale in each title is in unit-cube terms: the shorter it is, the faster the loss changes along that parameter.</p>");
-        if (skipped.Count > 0)
+            .Append("\u2113 in each title is the kernel's length scale for that parameter, in unit-cube terms: the shorter it is, the faster the loss changes along it.</p>");
+        string[] inactive = [.. skipped.Where(k => k.EndsWith(InactiveNote, StringComparison.Ordinal)).Select(k => k[..^InactiveNote.Length])];
+        string[] other = [.. skipped.Where(k => !k.EndsWith(InactiveNote, StringComparison.Ordinal))];
+        if (inactive.Length > 0)
         {
-            html.Append("<p class=\"caption\">Not drawn: ").Append(Markup.Escape(string.Join("; ", skipped))).Append(".</p>");
+            html.Append("<p class=\"caption\">Not drawn, inactive at the best trial (parameters of branches it did not choose): ").Append(Markup.Escape(string.Join(", ", inactive))).Append(".</p>");
+        }
+
+        if (other.Length > 0)
+        {
+            html.Append("<p class=\"caption\">Not drawn: ").Append(Markup.Escape(string.Join("; ", other))).Append(".</p>");
         }
 
         if (slices.Count == 0)
@@ -214,7 +225,7 @@ internal static class SurrogateSection
             : dimension.IsLogScale && slice.X.All(v => v > 0)
                 ? new LogScale(slice.X.Concat(observed.Select(o => o.Value.Number ?? double.NaN)).Where(v => double.IsFinite(v) && v > 0))
                 : new LinearScale(slice.X.Concat(observed.Select(o => o.Value.Number ?? double.NaN)).Where(double.IsFinite));
-        string title = dimension.KeyPath + " (length scale " + Formatting.Value(slice.LengthScale) + ")";
+        string title = dimension.KeyPath + "  \u2113=" + slice.LengthScale.ToString("G2", CultureInfo.InvariantCulture);
         var chart = new Chart(new ChartSpec
         {
             Width = 350,
@@ -234,13 +245,6 @@ internal static class SurrogateSection
 
         if (slice.Categorical)
         {
-            for (int i = 0; i < slice.X.Length; i++)
-            {
-                double px = chart.X(i);
-                chart.Svg.Line(px, chart.Y(Lower(i)), px, chart.Y(Upper(i)), "sg-interval", Palette.Primary);
-                chart.Svg.Circle(px, chart.Y(sign * slice.Mean[i]), 4, "sg-mean-point", Palette.Primary, Tip(i));
-            }
-
             if (slice.BestX >= 0)
             {
                 chart.Svg.Line(chart.X(slice.BestX), chart.Top, chart.X(slice.BestX), chart.Top + chart.PlotHeight, "sg-best", Palette.Best);
@@ -283,6 +287,17 @@ internal static class SurrogateSection
             if (ReferenceEquals(trial, best))
             {
                 chart.Svg.Circle(px, py, 7, "best-marker", null, null);
+            }
+        }
+
+        if (slice.Categorical)
+        {
+            // The model's view on top of the observations, which crowd the same columns.
+            for (int i = 0; i < slice.X.Length; i++)
+            {
+                double px = chart.X(i);
+                chart.Svg.Line(px, chart.Y(Lower(i)), px, chart.Y(Upper(i)), "sg-interval", Palette.Primary);
+                chart.Svg.Circle(px, chart.Y(sign * slice.Mean[i]), 4.5, "sg-mean-point", Palette.Primary, Tip(i));
             }
         }
 
