@@ -230,6 +230,24 @@ public sealed class SurrogateSectionTests : IDisposable
         }
     }
 
+    [Fact]
+    public void TryCreate_MoreThanMaxTrials_FitsTheLatestAndKeepsAnOlderBest()
+    {
+        ReportData data = Synthetic(BraninRunner.Space(), SurrogateModel.MaxTrials + 5, p => BraninRunner.Branin(p["x1"].AsType<double>(), p["x2"].AsType<double>()));
+        ReportTrial[] trials = [.. data.Trials];
+        trials[2] = trials[2] with { Loss = -1, Metric = -1 };
+        var model = new ReportModel(data with { Trials = trials });
+
+        Assert.True(SurrogateModel.TryCreate(model, out SurrogateModel? surrogate, out string? problem), problem);
+        using (surrogate)
+        {
+            Assert.Equal(SurrogateModel.MaxTrials, surrogate!.Fitted.Count);
+            Assert.Equal(5, surrogate.LeftOut);
+            Assert.Equal(2, surrogate.Fitted[0].Trial.Number);
+            Assert.Equal(Enumerable.Range(6, SurrogateModel.MaxTrials - 1), surrogate.Fitted.Skip(1).Select(f => f.Trial.Number));
+        }
+    }
+
     /// <summary>Complete trials at scrambled points of the space, with loss = metric = <paramref name="loss"/>, marked as Gaussian-process proposals (the first three as Sobol points).</summary>
     private static ReportData Synthetic(SearchSpace space, int count, Func<Parameter, double> loss)
     {

@@ -31,12 +31,16 @@ internal sealed class SurrogateModel : IDisposable
     /// <summary>The fewest complete trials the model is fitted to.</summary>
     public const int MinTrials = 3;
 
+    /// <summary>The most trials the model is fitted to (an exact fit costs the cube of their number): the best one and the latest others.</summary>
+    public const int MaxTrials = 300;
+
     private readonly GaussianProcess process;
     private readonly double lossMean;
     private readonly double lossScale;
 
-    private SurrogateModel(SearchSpace space, GaussianProcess process, IReadOnlyList<(ReportTrial Trial, double[] X)> fitted, double lossMean, double lossScale, int unmapped)
+    private SurrogateModel(SearchSpace space, GaussianProcess process, IReadOnlyList<(ReportTrial Trial, double[] X)> fitted, double lossMean, double lossScale, int unmapped, int leftOut)
     {
+        LeftOut = leftOut;
         Space = space;
         this.process = process;
         Fitted = fitted;
@@ -53,6 +57,9 @@ internal sealed class SurrogateModel : IDisposable
 
     /// <summary>Gets the number of complete trials left out because their parameters do not map into the space.</summary>
     public int Unmapped { get; }
+
+    /// <summary>Gets the number of complete trials left out because the study has more than <see cref="MaxTrials"/> (the earliest ones, never the best).</summary>
+    public int LeftOut { get; }
 
     /// <summary>Gets the fitted hyperparameters (standardized units).</summary>
     public GaussianProcessHyperparameters Hyperparameters => process.Hyperparameters;
@@ -100,6 +107,20 @@ internal sealed class SurrogateModel : IDisposable
             return false;
         }
 
+        int leftOut = Math.Max(0, fitted.Count - MaxTrials);
+        if (leftOut > 0)
+        {
+            // The latest trials, and the best one in place of the earliest of them when it is older.
+            int bestIndex = Enumerable.Range(0, fitted.Count).MinBy(i => fitted[i].Trial.Loss!.Value);
+            List<(ReportTrial Trial, double[] X)> kept = [.. fitted.Skip(leftOut)];
+            if (bestIndex < leftOut)
+            {
+                kept[0] = fitted[bestIndex];
+            }
+
+            fitted = kept;
+        }
+
         double[] losses = [.. fitted.Select(f => f.Trial.Loss!.Value)];
         double mean = losses.Average();
         double scale = Math.Sqrt(losses.Sum(v => (v - mean) * (v - mean)) / losses.Length);
@@ -117,7 +138,7 @@ internal sealed class SurrogateModel : IDisposable
         {
             GaussianProcessHyperparameters hyperparameters = GaussianProcessFit.Fit(options.Kernel, inputs, targets, options.Fit, null, 0, categorical);
             var process = new GaussianProcess(options.Kernel, inputs, targets, hyperparameters, categorical);
-            surrogate = new SurrogateModel(space, process, fitted, mean, scale, unmapped);
+            surrogate = new SurrogateModel(space, process, fitted, mean, scale, unmapped, leftOut);
             return true;
         }
         catch (NotPositiveDefiniteException ex)

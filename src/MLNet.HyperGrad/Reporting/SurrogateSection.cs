@@ -105,6 +105,7 @@ internal static class SurrogateSection
         html.Append("<p class=\"caption\">A Gaussian process (Mat\u00e9rn-5/2 with one length scale per slot, the tuner's defaults) refitted to the ")
             .Append(surrogate.Fitted.Count.ToString(CultureInfo.InvariantCulture)).Append(" complete trials' losses")
             .Append(surrogate.Unmapped > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({surrogate.Unmapped} complete trials did not map into the search space and are left out)") : string.Empty)
+            .Append(surrogate.LeftOut > 0 ? string.Create(CultureInfo.InvariantCulture, $" (the best and the latest of them: {surrogate.LeftOut} earlier ones are left out to keep the exact fit cheap)") : string.Empty)
             .Append(". Each chart moves one parameter through its range with every other parameter held at the best trial (")
             .Append(best.Trial.Number.ToString(CultureInfo.InvariantCulture))
             .Append("): the line is the posterior mean of ").Append(Markup.Escape(yName))
