@@ -57,6 +57,15 @@ internal static class HypergradCost
         Console.WriteLine("Each cell: wall s / process CPU s (ratio by wall, ratio by CPU). CPU seconds are the process's user + system time: on a machine that other processes keep busy they are what the work cost, while wall time also counts waits for a core.");
         Console.WriteLine("| repeat | " + string.Join(" | ", columns.Select(c => c.Name)) + " | others' CPU share |");
         Console.WriteLine("|---|" + string.Concat(Enumerable.Repeat("---|", columns.Length + 1)));
+        // Warm-up (untimed): each method once on T = 5 steps, so that JIT compilation is not in the first repeat.
+        var warmOptions = new ReverseModeOptions { Steps = 5 };
+        HyperparameterSet warmSet = Schedule(5, 0.1, 0.9, 3e-4, 1.0, 2);
+        Outer(tanh, warmSet, Train(tanh, warmSet, warmOptions));
+        new ExactReversalReverseMode(warmOptions).Compute(tanh, warmSet);
+        new DrMad(warmOptions).Compute(tanh, warmSet);
+        Outer(relu, greedySet, Train(relu, greedySet, warmOptions));
+        new GreedyOneStep(warmOptions, greedyRate, tuned, validationMinibatches: true, updateInterval: 2).Compute(relu, greedySet);
+
         var wallRatios = new List<double[]>();
         var cpuRatios = new List<double[]>();
         for (int r = 0; r < repeats; r++)
