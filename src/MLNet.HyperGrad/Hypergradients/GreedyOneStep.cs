@@ -54,6 +54,9 @@ public sealed class GreedyOneStep : IHypergradientMethod
         OuterStep = outerStep;
     }
 
+    /// <summary>The ε of the normalized (Adam) online step: far below the one-step hypergradient of any L2 coefficient a tuner proposes, which is proportional to the coefficient.</summary>
+    public const double AdamEpsilon = 1e-30;
+
     /// <summary>Gets how each one-step hypergradient becomes an update of the tuned hyperparameters.</summary>
     public GreedyOuterStep OuterStep { get; }
 
@@ -109,7 +112,9 @@ public sealed class GreedyOneStep : IHypergradientMethod
 
         double[] v = new double[w.Length];
         int differentiated = 0;
-        HyperparameterAdam? adam = OuterStep == GreedyOuterStep.Adam && OuterLearningRate > 0 ? new HyperparameterAdam(OuterLearningRate) : null;
+        // Adam's usual ε = 1e-8 would swamp the hypergradient of a small L2 coefficient (about 1e-11 at λ = 1e-8), which is
+        // exactly the case the normalized step is for; 1e-30 only guards the division.
+        HyperparameterAdam? adam = OuterStep == GreedyOuterStep.Adam && OuterLearningRate > 0 ? new HyperparameterAdam(OuterLearningRate, epsilon: AdamEpsilon) : null;
         for (int t = 0; t < Options.Steps; t++)
         {
             using var scope = torch.NewDisposeScope();
