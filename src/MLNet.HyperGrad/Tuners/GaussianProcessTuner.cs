@@ -32,6 +32,11 @@ namespace MLNet.HyperGrad.Tuners;
 /// If the covariance cannot be factored even with jitter, the proposal falls back to the Sobol point.
 /// </para>
 /// <para>
+/// Local mode: with <see cref="GaussianProcessTunerOptions.TrustRegion"/> set, the acquisition is maximized only in
+/// a TuRBO-1 box around the best observed point (<see cref="TrustRegionOptions"/>); only unconditional continuous
+/// slots are narrowed, the others keep their whole range. The model still sees every observation.
+/// </para>
+/// <para>
 /// Reproducible: the same seed and the same results give the same proposals. The time of every proposal is kept in
 /// <see cref="ProposalDurations"/> (the trial record has no field for it); with <see cref="AcquisitionKind.Hedge"/>,
 /// <see cref="AcquisitionHistory"/> says which acquisition the portfolio chose each time.
@@ -54,6 +59,7 @@ public sealed class GaussianProcessTuner : ITuner
     private readonly List<TimeSpan> proposalDurations = [];
     private readonly List<string> acquisitionHistory = [];
     private readonly GpHedge? hedge;
+    private readonly TrustRegion? trustRegion;
     private double[][]? lastNominees;
 
     /// <summary>Creates a tuner.</summary>
@@ -76,6 +82,11 @@ public sealed class GaussianProcessTuner : ITuner
         {
             hedge = new GpHedge(["log-ei", "log-pi", "ucb"]);
         }
+
+        if (this.options.TrustRegion is not null && dimensions.Count > 0)
+        {
+            trustRegion = new TrustRegion(this.options.TrustRegion, dimensions.Count);
+        }
     }
 
     /// <summary>Gets the number of results received (failed trials included).</summary>
@@ -89,6 +100,12 @@ public sealed class GaussianProcessTuner : ITuner
 
     /// <summary>Gets the hyperparameters of the last fit, or null before the model took over.</summary>
     public GaussianProcessHyperparameters? Hyperparameters { get; private set; }
+
+    /// <summary>Gets the trust region when <see cref="GaussianProcessTunerOptions.TrustRegion"/> is set; otherwise null.</summary>
+    public TrustRegion? TrustRegion => trustRegion;
+
+    /// <summary>Gets the box of the trust region the last model-based proposal was searched in (unit-cube corners), or null.</summary>
+    public (double[] Lower, double[] Upper)? LastTrustRegionBox { get; private set; }
 
     /// <summary>Gets the portfolio when <see cref="AcquisitionKind.Hedge"/> is used; otherwise null.</summary>
     public GpHedge? Portfolio => hedge;
@@ -122,6 +139,11 @@ public sealed class GaussianProcessTuner : ITuner
 
         pruned.Remove(id);
         double? loss = !result.IsFailed && finite ? result.Loss : null;
+        if (loss is double completed && trustRegion is not null && !observations.ContainsKey(id))
+        {
+            trustRegion.Record(completed, counts: observations.Values.Count(o => o.Loss is not null) >= options.StartupTrials);
+        }
+
         observations[id] = (x, loss);
     }
 
@@ -197,21 +219,32 @@ public sealed class GaussianProcessTuner : ITuner
         Func<double[], double[]>? canonicalize = isPlainContinuous ? null : Canonical;
         Func<double[], bool[]>? refinable = isPlainContinuous ? null : Refinable;
         var nominees = new double[acquisitions.Length][];
+        LocalBox? box = trustRegion is null ? null : LocalBox.Around(trustRegion, bestPoints.MinBy(p => p.Loss).X, Hyperparameters.LengthScales, Boundable());
+        LastTrustRegionBox = box is null ? null : (box.Lower, box.Upper);
         for (int a = 0; a < acquisitions.Length; a++)
         {
             IAcquisitionFunction acquisition = acquisitions[a];
-            nominees[a] = optimizer.Maximize(
-                x =>
-                {
-                    (torch.Tensor mean, torch.Tensor variance) = model.Posterior(x);
-                    return acquisition.Evaluate(mean, variance);
-                },
-                d,
-                SeedMixer.Mix(trialSeed, a),
-                starts,
-                canonicalize,
-                refinable,
-                Hyperparameters.LengthScales).Point;
+            Func<torch.Tensor, torch.Tensor> objective = x =>
+            {
+                (torch.Tensor mean, torch.Tensor variance) = model.Posterior(x);
+                return acquisition.Evaluate(mean, variance);
+            };
+            int optimizerSeed = SeedMixer.Mix(trialSeed, a);
+            if (box is null)
+            {
+                nominees[a] = optimizer.Maximize(objective, d, optimizerSeed, starts, canonicalize, refinable, Hyperparameters.LengthScales).Point;
+                continue;
+            }
+
+            double[] local = box.ToCube(optimizer.Maximize(
+                    u => objective(box.ToCube(u)),
+                    d,
+                    optimizerSeed,
+                    [.. starts.Select(box.FromCube)],
+                    canonicalize is null ? null : u => box.FromCube(canonicalize(box.ToCube(u))),
+                    refinable is null ? null : u => refinable(box.ToCube(u)),
+                    box.Scales(Hyperparameters.LengthScales)).Point);
+            nominees[a] = canonicalize is null ? local : canonicalize(local);
         }
 
         int chosen = hedge is null ? 0 : hedge.Choose(new Random(SeedMixer.Mix(trialSeed, 1000)));
@@ -264,6 +297,9 @@ public sealed class GaussianProcessTuner : ITuner
 
         return movable;
     }
+
+    private bool[] Boundable() =>
+        [.. dimensions.Select(d => d.Kind == FeatureDimensionKind.Continuous && d.ActiveWhen.Count == 0)];
 
     private static int Level(double value, int levels) => Math.Min((int)Math.Floor(value * levels), levels - 1);
 }
