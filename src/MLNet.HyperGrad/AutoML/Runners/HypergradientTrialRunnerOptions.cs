@@ -106,6 +106,10 @@ public sealed record HypergradientTrialRunnerOptions
     /// <value>The default is 0.05.</value>
     public double GreedyOuterLearningRate { get; init; } = 0.05;
 
+    /// <summary>Gets how <see cref="HypergradientMethodKind.Greedy"/> turns each one-step hypergradient into an update: a plain gradient step of <see cref="GreedyOuterLearningRate"/>, or a normalized (Adam) step of about that size in unconstrained units, which moves small and large L2 coefficients alike.</summary>
+    /// <value>The default is <see cref="GreedyOuterStep.Gradient"/>.</value>
+    public GreedyOuterStep GreedyOuterStep { get; init; } = GreedyOuterStep.Gradient;
+
     /// <summary>Gets the steps between checkpoints of <see cref="HypergradientMethodKind.Checkpointed"/>; 0 for ⌈√T⌉.</summary>
     /// <value>The default is 0.</value>
     public int CheckpointInterval { get; init; }
@@ -146,6 +150,7 @@ public sealed record HypergradientTrialRunnerOptions
         Check(InitialL2 is >= MinL2 and <= MaxL2, Range("InitialL2", InitialL2, MinL2, MaxL2));
         Check(InitialInitScale is >= MinInitScale and <= MaxInitScale, Range("InitialInitScale", InitialInitScale, MinInitScale, MaxInitScale));
         Check(GreedyOuterLearningRate >= 0 && double.IsFinite(GreedyOuterLearningRate), $"GreedyOuterLearningRate must be finite and at least 0; got {GreedyOuterLearningRate}.");
+        Check(Enum.IsDefined(GreedyOuterStep), $"GreedyOuterStep {(int)GreedyOuterStep} is not a known greedy outer step.");
         Check(CheckpointInterval >= 0, $"CheckpointInterval must be at least 0; got {CheckpointInterval}.");
         Check(ThreadsPerTrial >= 1, $"ThreadsPerTrial must be at least 1; got {ThreadsPerTrial}.");
         Check(TimeProvider is not null, "TimeProvider must not be null.");
@@ -242,7 +247,7 @@ public sealed record HypergradientTrialRunnerOptions
             HypergradientMethodKind.DrMad => new DrMad(reverse),
             HypergradientMethodKind.Implicit => new ImplicitDifferentiation(new ImplicitDifferentiationOptions { TimeProvider = TimeProvider }),
             HypergradientMethodKind.ImplicitNeumann => new ImplicitDifferentiation(new ImplicitDifferentiationOptions { Solver = ImplicitSolver.Neumann, TimeProvider = TimeProvider }),
-            HypergradientMethodKind.Greedy => new GreedyOneStep(reverse, GreedyOuterLearningRate, validationMinibatches: true),
+            HypergradientMethodKind.Greedy => new GreedyOneStep(reverse, GreedyOuterLearningRate, validationMinibatches: true, outerStep: GreedyOuterStep),
             _ => throw new ArgumentOutOfRangeException(nameof(Method), Method, "Unknown hypergradient method."),
         };
     }
