@@ -30,7 +30,7 @@ namespace MLNet.HyperGrad.Bench;
 /// [0.4, 1], L1 and L2 [1e-8, 10] log (subsampling and bins fixed at LightGBM's defaults). Metric: validation log-loss
 /// (minimized; accuracy on 45-143 validation rows ties too often to rank tuners).</item>
 /// </list>
-/// <para>Per task and seed s (0 … S−1): the four tuners are created with seed s and step interleaved, trial by trial
+/// <para>Per task and seed s (<c>--first-seed</c> … +S−1; from 0 by default, so a run can be split over processes): the four tuners are created with seed s and step interleaved, trial by trial
 /// (trial k of every tuner, then k+1), so machine load drifts over all alike. Every trial of seed s trains with seed s,
 /// so the tuners of one seed search the same deterministic objective. Tuners at their defaults (ours: 10 Sobol startup
 /// trials, log-EI; Optuna's GPSampler: 10 random startup trials; TPE: Optuna 5's default multivariate TPE). A trial
@@ -53,7 +53,9 @@ internal static class RealTuningBenchmark
             Trials: CsvLoadBenchmark.Int(options, "--trials", quick ? 6 : 50),
             Rows: CsvLoadBenchmark.Int(options, "--rows", quick ? 500 : 10_000),
             Epochs: CsvLoadBenchmark.Int(options, "--epochs", quick ? 1 : 3),
-            MaxTrees: CsvLoadBenchmark.Int(options, "--max-trees", quick ? 40 : 500));
+            MaxTrees: CsvLoadBenchmark.Int(options, "--max-trees", quick ? 40 : 500),
+            Threads: CsvLoadBenchmark.Int(options, "--threads", Environment.ProcessorCount),
+            FirstSeed: CsvLoadBenchmark.Int(options, "--first-seed", 0));
         string[] tasks = options.TryGetValue("--tasks", out string? names) ? names.Split(',', StringSplitOptions.RemoveEmptyEntries) : ["fashion-mnist", "breast_cancer", "wine"];
         string[] tuners = options.ContainsKey("--no-peers") ? ["gp", "random"] : AllTuners;
         if (options.TryGetValue("--tuners", out string? only))
@@ -61,14 +63,14 @@ internal static class RealTuningBenchmark
             tuners = only.Split(',', StringSplitOptions.RemoveEmptyEntries);
         }
 
-        if (settings.Seeds < 1 || settings.Trials < 1 || settings.Rows < 10 || settings.Epochs < 1 || settings.MaxTrees < 11)
+        if (settings.Seeds < 1 || settings.Trials < 1 || settings.Rows < 10 || settings.Epochs < 1 || settings.MaxTrees < 11 || settings.Threads < 1 || settings.FirstSeed < 0)
         {
-            Console.Error.WriteLine(Invariant($"bo-real: --seeds and --trials must be at least 1, --rows at least 10, --epochs at least 1, --max-trees at least 11; got {settings}."));
+            Console.Error.WriteLine(Invariant($"bo-real: --seeds and --trials must be at least 1, --rows at least 10, --epochs at least 1, --max-trees at least 11, --threads at least 1, --first-seed at least 0; got {settings}."));
             return 2;
         }
 
         int early = Math.Min(EarlyTrials, settings.Trials);
-        Console.WriteLine(Invariant($"# bo-real: tasks {string.Join(",", tasks)}; tuners {string.Join(",", tuners)}; {settings.Seeds} seeds x {settings.Trials} trials; Fashion-MNIST {settings.Rows} train / {settings.Rows} validation rows, {settings.Epochs} epochs; LightGBM trees up to {settings.MaxTrees}; {Environment.ProcessorCount} cores; load average at start {MachineLoad.LoadAverage()}"));
+        Console.WriteLine(Invariant($"# bo-real: tasks {string.Join(",", tasks)}; tuners {string.Join(",", tuners)}; seeds {settings.FirstSeed}-{settings.FirstSeed + settings.Seeds - 1} x {settings.Trials} trials; Fashion-MNIST {settings.Rows} train / {settings.Rows} validation rows, {settings.Epochs} epochs, {settings.Threads} libtorch threads; LightGBM trees up to {settings.MaxTrees}; {Environment.ProcessorCount} cores; load average at start {MachineLoad.LoadAverage()}"));
         var verdicts = new List<(string Task, double Gp, double Random, bool Maximize)>();
         var table = new List<string>
         {
@@ -80,7 +82,7 @@ internal static class RealTuningBenchmark
             using RealTask task = RealTask.Create(taskName, settings);
             var outcomes = tuners.ToDictionary(t => t, _ => new List<TunerOutcome>(), StringComparer.Ordinal);
             var clock = Stopwatch.StartNew();
-            for (int seed = 0; seed < settings.Seeds; seed++)
+            for (int seed = settings.FirstSeed; seed < settings.FirstSeed + settings.Seeds; seed++)
             {
                 TunerOutcome[] runs = RunSeed(task, tuners, seed, settings.Trials);
                 for (int i = 0; i < tuners.Length; i++)
@@ -206,7 +208,7 @@ internal static class RealTuningBenchmark
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The sizes of the run.</summary>
-    internal sealed record Settings(int Seeds, int Trials, int Rows, int Epochs, int MaxTrees);
+    internal sealed record Settings(int Seeds, int Trials, int Rows, int Epochs, int MaxTrees, int Threads, int FirstSeed);
 
     /// <summary>One tuner's run for one seed: the best loss after each trial, failures and times.</summary>
     private sealed class TunerOutcome
@@ -277,7 +279,7 @@ internal static class RealTuningBenchmark
             SearchSpace space = MlpTrialRunner.CreateSearchSpace(maxEpochs: settings.Epochs, maxHiddenWidth: 256);
             space["epochs"] = new ChoiceOption([settings.Epochs], settings.Epochs);
             space["depth"] = new ChoiceOption([1], 1);
-            var runner = new MlpTrialRunner(train, validation);
+            var runner = new MlpTrialRunner(train, validation, new MlpTrialRunnerOptions { ThreadsPerTrial = settings.Threads });
             return new RealTask("fashion-mnist", "validation accuracy", maximize: true, space, runner, p => Parameter.CreateNestedParameter((MlpTrialRunner.SearchSpaceKey, p)));
         }
 
