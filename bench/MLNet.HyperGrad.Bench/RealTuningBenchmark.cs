@@ -7,6 +7,7 @@ using MLNet.HyperGrad.Data;
 using MLNet.HyperGrad.Data.Idx;
 using MLNet.HyperGrad.Estimators;
 using MLNet.HyperGrad.SearchSpaces;
+using MLNet.HyperGrad.Torch;
 using MLNet.HyperGrad.Tuners;
 
 namespace MLNet.HyperGrad.Bench;
@@ -34,7 +35,8 @@ namespace MLNet.HyperGrad.Bench;
 /// (trial k of every tuner, then k+1), so machine load drifts over all alike. Every trial of seed s trains with seed s,
 /// so the tuners of one seed search the same deterministic objective. Tuners at their defaults (ours: 10 Sobol startup
 /// trials, log-EI; Optuna's GPSampler: 10 random startup trials; TPE: Optuna 5's default multivariate TPE). A trial
-/// that throws or diverges (NaN) is counted as failed and reaches the tuner as a failure; it is not fatal.</para>
+/// that throws or diverges (NaN) is counted as failed and reaches the tuner as a failure; it is not fatal. OpenMP's idle
+/// workers sleep (<c>OMP_WAIT_POLICY=PASSIVE</c> unless set), as in the CLI.</para>
 /// <para>Prints per task and tuner the median (and range) over seeds of the best validation metric after 20 and after N
 /// trials, then, last, <c>gp vs random at 20 trials: k/m tasks better (median best validation metric)</c>.</para>
 /// </remarks>
@@ -46,6 +48,8 @@ internal static class RealTuningBenchmark
 
     public static int Run(string[] args)
     {
+        // Before libtorch or LightGBM load OpenMP: spinning idle workers slow every trial on a shared machine (RESULTS.md, parallel trials).
+        OpenMpEnvironment.UsePassiveWaitUnlessSet();
         Dictionary<string, string> options = CsvLoadBenchmark.Options(args);
         bool quick = options.ContainsKey("--quick");
         var settings = new Settings(
