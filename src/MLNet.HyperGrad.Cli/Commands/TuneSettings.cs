@@ -194,7 +194,7 @@ internal sealed record TuneSettings
 
         if (HypergradientMethod is { } method && Tuner != TunerKind.HyperGradient)
         {
-            problems.Add($"--hypergradient-method {HypergradientMethodNames.NameOf(method)} needs --tuner hypergradient (got --tuner {Tuner.ToString().ToLowerInvariant()})");
+            problems.Add($"--hypergradient-method {HypergradientMethodNames.NameOf(method)} needs --tuner hypergradient (got --tuner {TunerNames.NameOf(Tuner)})");
         }
 
         if (Tuner == TunerKind.HyperGradient && !IsFashionMnist)
