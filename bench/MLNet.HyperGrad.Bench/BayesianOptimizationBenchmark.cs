@@ -61,10 +61,11 @@ internal static class BayesianOptimizationBenchmark
         {
             Warping = options.TryGetValue("--warping", out string? warping) ? Enum.Parse<OutputWarping>(warping, ignoreCase: true) : OutputWarping.None,
             Acquisition = options.TryGetValue("--acquisition", out string? acquisition) ? Enum.Parse<AcquisitionKind>(acquisition, ignoreCase: true) : AcquisitionKind.LogExpectedImprovement,
+            TrustRegion = options.ContainsKey("--trust-region") ? new TrustRegionOptions() : null,
         };
-        if (options.ContainsKey("--warping") || options.ContainsKey("--acquisition"))
+        if (options.ContainsKey("--warping") || options.ContainsKey("--acquisition") || options.ContainsKey("--trust-region"))
         {
-            Console.WriteLine($"ours with warping {tunerOptions.Warping}, acquisition {tunerOptions.Acquisition} (not the defaults)");
+            Console.WriteLine($"ours with warping {tunerOptions.Warping}, acquisition {tunerOptions.Acquisition}, trust region {(tunerOptions.TrustRegion is null ? "off" : "on")} (not the defaults)");
         }
 
         string[] only = options.TryGetValue("--functions", out string? names) ? names.Split(',') : [.. Functions.Select(f => f.Name)];

@@ -117,7 +117,8 @@ public sealed class HyperGradExperimentStudyTests : IDisposable
 
         IReadOnlyList<TrialRecord> trials = await Trials(storage);
         Assert.Equal(3, trials.Count);
-        Assert.All(trials, t => Assert.Equal(["test_loss", "train_loss"], t.Attributes.Keys));
+        Assert.Equal(["test_loss", "train_loss"], trials[0].Attributes.Keys);
+        Assert.All(trials.Skip(1), t => Assert.Equal([HyperGradExperiment.ProposalTimeAttribute, "test_loss", "train_loss"], t.Attributes.Keys));
         Assert.All(trials, t => Assert.Equal(t.Loss!.Value + 0.5, t.Attributes["test_loss"]));
         Assert.All(trials, t => Assert.True(double.IsNaN(t.Attributes["train_loss"])));
         Assert.Equal(trials[1].Attributes, StudySession.Replay(trials[1]).Attributes);

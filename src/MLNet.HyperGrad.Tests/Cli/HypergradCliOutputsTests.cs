@@ -122,13 +122,14 @@ public sealed partial class HypergradCliOutputsTests : IDisposable
         Assert.All(new[] { "trials.csv", "report.html", "study.db" }, f => Assert.True(File.Exists(Path.Combine(output, f)) && listed.Contains(f, StringComparison.Ordinal), f));
     }
 
-    /// <summary>The lines of trials.csv without the duration and start-time columns, which differ between any two runs.</summary>
+    /// <summary>The lines of trials.csv without the duration, start-time and proposal-time columns, which differ between any two runs.</summary>
     private static string[] WithoutTimes(string path)
     {
         string[][] rows = [.. File.ReadAllLines(path).Select(l => l.Split(','))];
         int duration = Array.IndexOf(rows[0], "duration_ms");
         int started = Array.IndexOf(rows[0], "started_at_utc");
-        return [.. rows.Select(r => string.Join(',', r.Where((_, i) => i != duration && i != started)))];
+        int proposal = Array.IndexOf(rows[0], "attr:" + HyperGradExperiment.ProposalTimeAttribute);
+        return [.. rows.Select(r => string.Join(',', r.Where((_, i) => i != duration && i != started && i != proposal)))];
     }
 
     [GeneratedRegex(@"hypergrad: no trial finished within --train-time 1 s \(setup took [0-9.]+ s\); give more --train-time, or fewer or faster --trainers\.")]

@@ -54,12 +54,14 @@ public sealed class ConditionalReportTests : IDisposable
         string[][] rows = [.. csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split(','))];
         string[] header = rows[0];
         Assert.Equal(["number", "state", "loss", "metric", "duration_ms", "started_at_utc", "pipeline.trainer"], header[..7]);
-        Assert.Equal(3 + 7, header.Length - 8);
+        // The attribute columns come last, before the error: only the proposal time (the start points have none).
+        Assert.Equal(["attr:" + HyperGradExperiment.ProposalTimeAttribute], header.Where(h => h.StartsWith("attr:", StringComparison.Ordinal)));
+        Assert.Equal(3 + 7, header.Length - 9);
         Assert.Equal(25, rows.Length);
         foreach (string[] row in rows.Skip(1))
         {
             string trainer = row[6];
-            for (int c = 7; c < header.Length - 1; c++)
+            for (int c = 7; c < header.Length - 2; c++)
             {
                 bool own = header[c].StartsWith($"pipeline.{trainer}.", StringComparison.Ordinal);
                 Assert.True(own == (row[c].Length > 0), $"trial {row[0]} ({trainer}): column {header[c]} holds \"{row[c]}\"");

@@ -441,6 +441,24 @@ public abstract class StudyStorageContractTests : IDisposable
         Assert.NotEqual(done with { Attributes = new Dictionary<string, double> { ["test_loss"] = 0.4375 } }, read[0]);
     }
 
+    [Fact]
+    public async Task PruneTrialAsync_WithAttributes_StoresThemWithThePrunedTrial()
+    {
+        IStudyStorage storage = Open();
+        StudyRecord study = await CreateStudy(storage);
+        TrialRecord running = await storage.CreateTrialAsync(study.Id, Parameters(0));
+
+        TrialRecord pruned = await storage.PruneTrialAsync(study.Id, running.Number, 1.5, 0.5, 10, "median", new Dictionary<string, double> { ["proposal_ms"] = 12.5, ["gp.source"] = 1 });
+
+        Assert.Equal(["gp.source", "proposal_ms"], pruned.Attributes.Keys);
+        TrialRecord read = (await Open().GetTrialAsync(study.Id, running.Number))!;
+        Assert.Equal(TrialState.Pruned, read.State);
+        Assert.Equal(12.5, read.Attributes["proposal_ms"]);
+        Assert.Equal(pruned, read);
+        TrialRecord other = await storage.CreateTrialAsync(study.Id, Parameters(1));
+        await Assert.ThrowsAsync<ArgumentException>(() => storage.PruneTrialAsync(study.Id, other.Number, attributes: new Dictionary<string, double> { [" "] = 1 }));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("  ")]

@@ -160,6 +160,44 @@ public sealed class GaussianProcessTunerTests(ITestOutputHelper output) : TunerC
     }
 
     [Fact]
+    public void Propose_TrustRegion_ProposesInsideTheBoxAroundTheBestPoint_AndStillFindsABraninMinimum()
+    {
+        SearchSpace space = BraninSpace();
+        var tuner = new GaussianProcessTuner(space, 2, new GaussianProcessTunerOptions { StartupTrials = 6, TrustRegion = new TrustRegionOptions { InitialLength = 0.3 } });
+        double best = double.PositiveInfinity;
+        double[]? bestX = null;
+        for (int id = 0; id < 30; id++)
+        {
+            var settings = new TrialSettings { TrialId = id };
+            Parameter p = tuner.Propose(settings);
+            double[] x = space.MappingToFeatureSpace(p);
+            if (id >= 6)
+            {
+                (double[] lower, double[] upper) = tuner.LastTrustRegionBox!.Value;
+                for (int j = 0; j < 2; j++)
+                {
+                    Assert.InRange(x[j], lower[j] - 1e-9, upper[j] + 1e-9);
+                    Assert.InRange(bestX![j], lower[j] - 1e-9, upper[j] + 1e-9);
+                }
+
+                Assert.True((upper[0] - lower[0]) * (upper[1] - lower[1]) < 0.999, "the box is the whole cube");
+            }
+
+            double loss = Branin(p);
+            if (loss < best)
+            {
+                best = loss;
+                bestX = x;
+            }
+
+            tuner.Update(new TrialResult { TrialSettings = settings with { Parameter = p }, Loss = loss, Metric = -loss });
+        }
+
+        output.WriteLine($"trust region: regret {best - 0.397887:G3}, length {tuner.TrustRegion!.Length}, restarts {tuner.TrustRegion.Restarts}");
+        Assert.True(best - 0.397887 < 0.05, $"regret {best - 0.397887}");
+    }
+
+    [Fact]
     public void Propose_MixedSpaceAfterStartup_ProposesCanonicalPointsAndLearns()
     {
         // Loss depends on an integer, a choice and a continuous slot; the GP must stay on the encoded grid.

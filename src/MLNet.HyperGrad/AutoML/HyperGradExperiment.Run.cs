@@ -16,6 +16,9 @@ public sealed partial class HyperGradExperiment
     /// <summary>Whether the next trial of this run is the study's first, at the search space's declared defaults (see <see cref="NextTrialAsync"/>).</summary>
     private Queue<Parameter> pendingStartPoints = new();
 
+    /// <summary>The attributes of the proposals that became this run's trials and have not finished yet, by trial number (<see cref="ProposalTimeAttribute"/>, <see cref="ITunerTrialAttributes"/>).</summary>
+    private readonly Dictionary<int, IReadOnlyDictionary<string, double>> proposalAttributes = [];
+
     /// <summary>Runs the experiment until a stop condition holds.</summary>
     /// <param name="cancellationToken">Stops the run: running trials are cancelled and recorded as interrupted.</param>
     /// <returns>The best trial (smallest loss); its <see cref="TrialResult.Model"/> is kept if it ran in this call.</returns>
@@ -33,6 +36,7 @@ public sealed partial class HyperGradExperiment
         bool anySuccess = false;
         curves = pruner is null ? null : new StudyCurves(session.PreviousTrials);
         pendingStartPoints = session.PreviousTrials.Count == 0 ? new Queue<Parameter>(StartPoints(searchSpace)) : new Queue<Parameter>();
+        proposalAttributes.Clear();
         foreach (var record in session.PreviousTrials.Where(t => t.IsFinished))
         {
             TrialResult replayed = StudySession.Replay(record);
@@ -74,7 +78,7 @@ public sealed partial class HyperGradExperiment
 
                 Task<TrialOutcome> finished = await Task.WhenAny(running.Keys);
                 running.Remove(finished);
-                TrialOutcome outcome = await finished;
+                TrialOutcome outcome = WithProposalAttributes(await finished);
                 if (outcome.Result is { State: TrialState.Pruned } pruned)
                 {
                     await session.PruneAsync(pruned, $"stopped by {pruner?.GetType().Name ?? "the runner"} after step {CurveLength(pruned)}");
@@ -222,10 +226,24 @@ public sealed partial class HyperGradExperiment
                 return null;
             }
 
-            Parameter parameter = tuner.Propose(new TrialSettings { TrialId = session.NextNumber, StartedAtUtc = startedAt });
+            int proposedId = session.NextNumber;
+            long proposeStarted = timeProvider.GetTimestamp();
+            Parameter parameter = tuner.Propose(new TrialSettings { TrialId = proposedId, StartedAtUtc = startedAt });
+            double proposalMilliseconds = timeProvider.GetElapsedTime(proposeStarted).TotalMilliseconds;
+            var attributes = new Dictionary<string, double>(StringComparer.Ordinal);
+            if (tuner is ITunerTrialAttributes described)
+            {
+                foreach ((string key, double value) in described.ProposalAttributes(proposedId))
+                {
+                    attributes[key] = value;
+                }
+            }
+
+            attributes[ProposalTimeAttribute] = proposalMilliseconds;
             bool acceptDuplicate = proposals >= MaxDuplicateProposals || parameter.Equals(previous);
             if (await session.TryStartTrialAsync(parameter, acceptDuplicate) is int number)
             {
+                proposalAttributes[number] = attributes;
                 return Start(number, parameter, null);
             }
 
@@ -298,6 +316,26 @@ public sealed partial class HyperGradExperiment
         && (best is null || TrialOrder.Compare(
             candidate.Loss, TrialOrder.ValidationLoss(candidate), candidate.TrialSettings.TrialId,
             best.Loss, TrialOrder.ValidationLoss(best), best.TrialSettings.TrialId) < 0);
+
+    /// <summary>
+    /// The outcome with the attributes of the proposal that made its trial added to its result (a key the runner's result
+    /// has keeps the runner's value); the proposal's entry is dropped once its trial finished in any state.
+    /// </summary>
+    private TrialOutcome WithProposalAttributes(TrialOutcome outcome)
+    {
+        if (!proposalAttributes.Remove(outcome.Settings.TrialId, out IReadOnlyDictionary<string, double>? proposal) || outcome.Result is not { } result)
+        {
+            return outcome;
+        }
+
+        var merged = new Dictionary<string, double>(proposal, StringComparer.Ordinal);
+        foreach ((string key, double value) in result.Attributes)
+        {
+            merged[key] = value;
+        }
+
+        return outcome with { Result = result with { Attributes = merged } };
+    }
 
     /// <summary>The number of epochs a learning-curve result holds, or 0.</summary>
     private static int CurveLength(TrialResult result) => (result as LearningCurveTrialResult)?.ValidationLossCurve.Count ?? 0;

@@ -35,6 +35,18 @@ public sealed partial class HyperGradExperiment
     /// <summary>The time budget when none is set: one hour.</summary>
     public const uint DefaultTrainingTimeInSeconds = 3600;
 
+    /// <summary>
+    /// The trial attribute (<see cref="TrialResult.Attributes"/>) that holds how long the tuner's <see cref="ITuner.Propose"/>
+    /// took for the trial, in milliseconds, measured by the experiment with its clock (<see cref="SetTimeProvider"/>) for
+    /// any tuner: <c>proposal_ms</c>.
+    /// </summary>
+    /// <remarks>
+    /// Trials the tuner did not propose have no such attribute: a new study's start points (the search space's defaults)
+    /// and retries of interrupted trials. When the first proposal was discarded as a duplicate of another process's trial,
+    /// the value is the time of the proposal that became the trial. Stored with complete and pruned trials.
+    /// </remarks>
+    public const string ProposalTimeAttribute = "proposal_ms";
+
     private readonly SearchSpace searchSpace = new();
     private Func<ExperimentContext, ITuner>? tunerFactory;
     private Func<ExperimentContext, ITrialRunner>? runnerFactory;

@@ -168,7 +168,7 @@ internal sealed class StudySession : IDisposable
         await storage.CompleteTrialAsync(studyId, number, result.Loss, result.Metric, result.DurationInMilliseconds, result.Attributes, CancellationToken.None);
     }
 
-    /// <summary>Records a trial a pruner stopped, with its loss and metric at the step it stopped and its curve.</summary>
+    /// <summary>Records a trial a pruner stopped, with its loss and metric at the step it stopped, its curve and its <see cref="TrialResult.Attributes"/>.</summary>
     public async Task PruneAsync(TrialResult result, string reason)
     {
         if (storage is null)
@@ -177,7 +177,7 @@ internal sealed class StudySession : IDisposable
         }
 
         await StoreUnreportedCurveAsync(result);
-        await storage.PruneTrialAsync(studyId, result.TrialSettings.TrialId, result.Loss, result.Metric, result.DurationInMilliseconds, reason, CancellationToken.None);
+        await storage.PruneTrialAsync(studyId, result.TrialSettings.TrialId, result.Loss, result.Metric, result.DurationInMilliseconds, reason, result.Attributes, CancellationToken.None);
     }
 
     /// <summary>Stores the learning curve of a result whose runner did not report it while training.</summary>

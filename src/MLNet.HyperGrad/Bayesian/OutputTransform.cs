@@ -10,6 +10,7 @@ internal static class OutputTransform
         {
             OutputWarping.Log => Log(values),
             OutputWarping.Quantile => Quantile(values),
+            OutputWarping.Power => Power(values),
             _ => [.. values],
         };
         double mean = w.Average();
@@ -25,6 +26,94 @@ internal static class OutputTransform
         double delta = Math.Max(0.1 * (median - min), 1e-12);
         return [.. values.Select(v => Math.Log(v - min + delta))];
     }
+
+    private static double[] Power(IReadOnlyList<double> values)
+    {
+        double min = values.Min();
+        double[] sorted = [.. values.Order()];
+        double median = sorted[sorted.Length / 2];
+        double delta = Math.Max(0.1 * (median - min), 1e-12);
+
+        // Box-Cox on z = y - min + δ divided by its geometric mean: λ's maximum-likelihood estimate does not depend on
+        // that scale, and the scaled values keep z^λ finite.
+        double[] logZ = [.. values.Select(v => Math.Log(v - min + delta))];
+        double logMean = logZ.Average();
+        for (int i = 0; i < logZ.Length; i++)
+        {
+            logZ[i] -= logMean;
+        }
+
+        double lambda = BoxCoxLambda(logZ);
+        return [.. logZ.Select(l => BoxCox(l, lambda))];
+    }
+
+    /// <summary>
+    /// The Box-Cox exponent in [<c>-2</c>, <c>3</c>] that maximizes the profile log-likelihood
+    /// <c>-n/2 · log σ²(t_λ) + (λ - 1) · Σ log z</c> of a normal model of the transformed values (the last sum is 0 here, the
+    /// values being divided by their geometric mean): a grid of step 0.05, then golden-section search around its best.
+    /// </summary>
+    internal static double BoxCoxLambda(IReadOnlyList<double> logZ)
+    {
+        double LogLikelihood(double lambda)
+        {
+            double mean = 0;
+            for (int i = 0; i < logZ.Count; i++)
+            {
+                mean += BoxCox(logZ[i], lambda);
+            }
+
+            mean /= logZ.Count;
+            double variance = 0;
+            for (int i = 0; i < logZ.Count; i++)
+            {
+                double t = BoxCox(logZ[i], lambda) - mean;
+                variance += t * t;
+            }
+
+            variance /= logZ.Count;
+            return variance > 0 ? -0.5 * logZ.Count * Math.Log(variance) : double.NegativeInfinity;
+        }
+
+        double best = 1;
+        double bestValue = double.NegativeInfinity;
+        for (int k = 0; k <= 100; k++)
+        {
+            double lambda = -2 + (0.05 * k);
+            double value = LogLikelihood(lambda);
+            if (value > bestValue)
+            {
+                bestValue = value;
+                best = lambda;
+            }
+        }
+
+        if (double.IsNegativeInfinity(bestValue))
+        {
+            return 1;
+        }
+
+        double a = Math.Max(-2, best - 0.05);
+        double b = Math.Min(3, best + 0.05);
+        double ratio = (Math.Sqrt(5) - 1) / 2;
+        for (int iteration = 0; iteration < 30; iteration++)
+        {
+            double c = b - (ratio * (b - a));
+            double d = a + (ratio * (b - a));
+            if (LogLikelihood(c) >= LogLikelihood(d))
+            {
+                b = d;
+            }
+            else
+            {
+                a = c;
+            }
+        }
+
+        return (a + b) / 2;
+    }
+
+    private static double BoxCox(double logZ, double lambda) =>
+        Math.Abs(lambda) < 1e-9 ? logZ : (Math.Exp(lambda * logZ) - 1) / lambda;
 
     private static double[] Quantile(IReadOnlyList<double> values)
     {

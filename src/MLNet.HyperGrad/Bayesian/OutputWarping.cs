@@ -18,4 +18,12 @@ public enum OutputWarping
     /// rank-based GP models: only the order of the observations matters, so outliers have no leverage.
     /// </summary>
     Quantile,
+
+    /// <summary>
+    /// Box-Cox on <c>y - min + δ</c> (δ as for <see cref="Log"/>) with the exponent λ in [-2, 3] that makes the values
+    /// most normal (maximum likelihood, as scikit-learn's <c>PowerTransformer</c> and HEBO choose it), then standardize:
+    /// λ near 0 is the log warping for heavy upper tails (Rosenbrock), λ near 1 leaves well-behaved losses almost as
+    /// they are, λ above 1 stretches a heavy lower tail.
+    /// </summary>
+    Power,
 }

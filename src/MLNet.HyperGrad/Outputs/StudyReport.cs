@@ -11,7 +11,7 @@ public static class StudyReport
     /// <summary>Builds the report of a study.</summary>
     /// <param name="study">The study.</param>
     /// <param name="trials">Its trials, in any order.</param>
-    /// <param name="space">The search space the trials sampled: it decides which parameters get a log axis (<see cref="SearchSpaceAxes"/>).</param>
+    /// <param name="space">The search space the trials sampled: it decides which parameters get a log axis (<see cref="SearchSpaceAxes"/>), and the surrogate section of a Gaussian-process study maps trials into its unit cube (<see cref="ReportData.SearchSpace"/>).</param>
     /// <param name="options">The task, data and tuner.</param>
     /// <returns>
     /// The report data: every trial (<see cref="ReportTrial.FromRecord"/>), the best one by
@@ -47,6 +47,7 @@ public static class StudyReport
             EndedAtUtc = trials.Where(t => t.EndedAtUtc is not null).Select(t => t.EndedAtUtc).Max(),
             Tuner = options.Tuner,
             LogScaleParameters = SearchSpaceAxes.LogScaleKeys(space),
+            SearchSpace = space,
             ValidationCurveName = options.Task == TaskKind.Classification ? "validation cross-entropy" : "validation MSE (standardized targets)",
             Notes = notes,
         };

@@ -13,6 +13,10 @@ namespace MLNet.HyperGrad.Reporting;
 /// best trials and every trial. A gradient-tuned study, whose trials are outer steps with array
 /// hyperparameters (<see cref="ReportTrial.Arrays"/>), also gets hypergradient plots: validation and test loss
 /// over outer steps, the learned learning-rate and momentum schedules, and each hyperparameter's trajectory.
+/// A study proposed by the Gaussian-process tuner gets the surrogate's view: a Gaussian process refitted to the
+/// complete trials, its posterior mean and ±2σ band along each parameter's slice through the best trial (this needs
+/// <see cref="ReportData.SearchSpace"/>), and which acquisition chose each trial; any study whose trials record their
+/// proposal time (<see cref="AutoML.HyperGradExperiment.ProposalTimeAttribute"/>) gets a chart of it.
 /// Charts follow the layout of Optuna's visualization module.
 /// </para>
 /// <para>
@@ -51,8 +55,18 @@ public static class HtmlReport
             html.Append("<a href=\"#").Append(HypergradientSection.SectionId).Append("\">Hypergradients</a>");
         }
 
-        html.Append("<a href=\"#slices\">Slices</a>")
-            .Append("<a href=\"#parallel\">Parallel coordinates</a>");
+        html.Append("<a href=\"#slices\">Slices</a>");
+        if (SurrogateSection.IsShown(model))
+        {
+            html.Append("<a href=\"#").Append(SurrogateSection.SectionId).Append("\">Surrogate</a>");
+        }
+
+        if (ProposalSection.IsShown(model))
+        {
+            html.Append("<a href=\"#").Append(ProposalSection.SectionId).Append("\">Proposals</a>");
+        }
+
+        html.Append("<a href=\"#parallel\">Parallel coordinates</a>");
         if (model.Ranked.Any(t => t.ValidationCurve.Count > 0))
         {
             html.Append("<a href=\"#curves\">Learning curves</a>");
@@ -66,6 +80,10 @@ public static class HtmlReport
         HypergradientSection.Write(html, model);
         html.Append('\n');
         SliceSection.Write(html, model);
+        html.Append('\n');
+        SurrogateSection.Write(html, model);
+        html.Append('\n');
+        ProposalSection.Write(html, model);
         html.Append('\n');
         ParallelCoordinatesSection.Write(html, model);
         html.Append('\n');

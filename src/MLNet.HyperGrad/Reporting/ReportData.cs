@@ -93,6 +93,15 @@ public sealed record ReportData
         }
     }
 
+    /// <summary>Gets the search space the trials sampled, or null when unknown.</summary>
+    /// <value>
+    /// The default is null. With it, a study whose trials the Gaussian-process tuner proposed (they carry
+    /// <see cref="Tuners.GaussianProcessTuner.SourceAttribute"/>) gets the surrogate section: a Gaussian process refitted
+    /// to the complete trials (their <see cref="ReportTrial.ParametersJson"/> mapped into the space's unit cube), drawn along
+    /// each parameter's slice through the best trial. The report only reads the space; do not change it while rendering.
+    /// </value>
+    public SearchSpaces.SearchSpace? SearchSpace { get; init; }
+
     /// <summary>Gets the name of the values in <see cref="ReportTrial.ValidationCurve"/>, used on the learning-curve axis.</summary>
     /// <value>The default is <c>validation metric</c>.</value>
     public string ValidationCurveName { get; init; } = "validation metric";

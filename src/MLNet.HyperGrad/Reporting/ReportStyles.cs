@@ -52,6 +52,11 @@ internal static class ReportStyles
         line.hg-band-line { stroke-width: 6; stroke-opacity: .25; }
         circle.hg-point { stroke: #ffffff; stroke-width: .8; }
         circle.hg-point:hover { stroke: var(--ink); stroke-width: 1.5; }
+        path.sg-band { stroke: none; fill-opacity: .2; }
+        polyline.sg-mean { fill: none; stroke-width: 2; }
+        line.sg-interval { stroke-width: 6; stroke-opacity: .3; }
+        circle.sg-mean-point { stroke: #ffffff; stroke-width: .8; }
+        line.sg-best { stroke-width: 1; stroke-dasharray: 4 3; }
         path.pc-line { fill: none; stroke-width: 1.3; stroke-opacity: .7; }
         path.pc-line:hover { stroke-width: 3; stroke-opacity: 1; }
         path.pc-best { stroke-width: 3; stroke-opacity: 1; }

@@ -85,6 +85,14 @@ public sealed partial record ReportTrial
         }
     }
 
+    /// <summary>Gets the trial's hyperparameters as the JSON of its <see cref="Parameter"/> (what the tuner proposed), or null when unknown.</summary>
+    /// <value>
+    /// The default is null. <see cref="FromRecord"/> and <see cref="FromTrialResult"/> set it. The surrogate section of a report
+    /// maps it into the search space's unit cube (<see cref="ReportData.SearchSpace"/>); <see cref="Parameters"/> is what tables and
+    /// other charts show.
+    /// </value>
+    public string? ParametersJson { get; init; }
+
     /// <summary>Gets the error message of a failed trial, or what stopped an interrupted one; otherwise null.</summary>
     /// <remarks>Shown to people only: <see cref="State"/> says what happened.</remarks>
     public string? Error { get; init; }
@@ -140,7 +148,7 @@ public sealed partial record ReportTrial
     /// <summary>Builds a report trial from a trial as a study stores it.</summary>
     /// <param name="record">The stored trial.</param>
     /// <returns>
-    /// The trial with its <see cref="TrialState"/>, scores, duration, start, flattened hyperparameters (and their selectors), error, its intermediate values
+    /// The trial with its <see cref="TrialState"/>, scores, duration, start, flattened hyperparameters (and their selectors and JSON), error, its intermediate values
     /// (in step order) as the validation curve, and its <see cref="TrialRecord.Attributes"/>.
     /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="record"/> is null.</exception>
@@ -159,6 +167,7 @@ public sealed partial record ReportTrial
             Parameters = FlattenParameters(parameter),
             Selectors = FindSelectors(parameter),
             Arrays = CollectArrays(parameter),
+            ParametersJson = record.ParametersJson,
             Error = record.Error,
             ValidationCurve = [.. record.IntermediateValues.OrderBy(v => v.Step).Select(v => v.Value)],
             Attributes = record.Attributes,
@@ -187,6 +196,7 @@ public sealed partial record ReportTrial
             Parameters = FlattenParameters(settings.Parameter),
             Selectors = FindSelectors(settings.Parameter),
             Arrays = CollectArrays(settings.Parameter),
+            ParametersJson = settings.Parameter.ToString(),
             Error = result.Exception?.Message,
             ValidationCurve = result is LearningCurveTrialResult curves ? curves.ValidationMetricCurve : [],
             Attributes = result.Attributes,

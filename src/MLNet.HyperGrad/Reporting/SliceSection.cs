@@ -72,7 +72,7 @@ internal static class SliceSection
     }
 
     /// <summary>A deterministic sideways offset in (-0.2, 0.2) of a category's band, from the trial number's golden-ratio sequence.</summary>
-    private static double Jitter(int number)
+    internal static double Jitter(int number)
     {
         double fraction = (number * 0.6180339887498949) % 1;
         return (fraction < 0 ? fraction + 1 : fraction) * 0.4 - 0.2;

@@ -222,10 +222,15 @@ public interface IStudyStorage : IDisposable
     /// <param name="metric">The metric when it was stopped, or <see langword="null"/>.</param>
     /// <param name="durationMilliseconds">How long the trial ran, in milliseconds, or <see langword="null"/> when unknown.</param>
     /// <param name="reason">Why it was pruned, stored in <see cref="TrialRecord.Error"/>, or <see langword="null"/>.</param>
+    /// <param name="attributes">
+    /// Numeric attributes stored with the result in the same atomic write (how the tuner proposed the trial), read back in
+    /// <see cref="TrialRecord.Attributes"/>; NaN and infinities are kept. <see langword="null"/> or empty for none.
+    /// </param>
     /// <param name="cancellationToken">Cancels the call before it writes.</param>
     /// <returns>The finished trial.</returns>
     /// <exception cref="StorageException">The trial does not exist or has already finished, or the store failed.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The duration is negative or not finite.</exception>
+    /// <exception cref="ArgumentException">An attribute's key is null, empty or white space.</exception>
     Task<TrialRecord> PruneTrialAsync(
         long studyId,
         int number,
@@ -233,6 +238,7 @@ public interface IStudyStorage : IDisposable
         double? metric = null,
         double? durationMilliseconds = null,
         string? reason = null,
+        IReadOnlyDictionary<string, double>? attributes = null,
         CancellationToken cancellationToken = default);
 
     /// <summary>

@@ -204,10 +204,12 @@ public sealed partial class SqliteStudyStorage
         double? metric = null,
         double? durationMilliseconds = null,
         string? reason = null,
+        IReadOnlyDictionary<string, double>? attributes = null,
         CancellationToken cancellationToken = default)
     {
         StudyArguments.CheckDuration(durationMilliseconds, nameof(durationMilliseconds));
-        return FinishAsync(studyId, number, TrialState.Pruned, loss, metric, durationMilliseconds, reason, "prune", cancellationToken);
+        IReadOnlyDictionary<string, double> checkedAttributes = TrialAttributes.Copy(attributes, nameof(attributes));
+        return FinishAsync(studyId, number, TrialState.Pruned, loss, metric, durationMilliseconds, reason, "prune", cancellationToken, checkedAttributes);
     }
 
     /// <inheritdoc/>

@@ -32,14 +32,47 @@ namespace MLNet.HyperGrad.Tuners;
 /// If the covariance cannot be factored even with jitter, the proposal falls back to the Sobol point.
 /// </para>
 /// <para>
+/// Local mode: with <see cref="GaussianProcessTunerOptions.TrustRegion"/> set, the acquisition is maximized only in
+/// a TuRBO-1 box around the best observed point (<see cref="TrustRegionOptions"/>); only unconditional continuous
+/// slots are narrowed, the others keep their whole range. The model still sees every observation.
+/// </para>
+/// <para>
 /// Reproducible: the same seed and the same results give the same proposals. The time of every proposal is kept in
-/// <see cref="ProposalDurations"/> (the trial record has no field for it); with <see cref="AcquisitionKind.Hedge"/>,
-/// <see cref="AcquisitionHistory"/> says which acquisition the portfolio chose each time.
+/// <see cref="ProposalDurations"/>; with <see cref="AcquisitionKind.Hedge"/>, <see cref="AcquisitionHistory"/> says
+/// which acquisition the portfolio chose each time. Through <see cref="ITunerTrialAttributes"/> each trial records where
+/// its proposal came from (<see cref="SourceAttribute"/>) and which acquisition chose it (<see cref="AcquisitionAttribute"/>),
+/// and the experiment adds the proposal time; the report's surrogate section reads them.
 /// </para>
 /// </remarks>
-public sealed class GaussianProcessTuner : ITuner
+public sealed class GaussianProcessTuner : ITuner, ITunerTrialAttributes
 {
+    /// <summary>
+    /// The trial attribute that says where a proposal came from: <see cref="SourceSobol"/> (0, a startup Sobol point),
+    /// <see cref="SourceModel"/> (1, the maximizer of the acquisition) or <see cref="SourceFallback"/> (2, the Sobol point
+    /// because the model's point was already evaluated or its covariance would not factor): <c>gp.source</c>.
+    /// </summary>
+    public const string SourceAttribute = "gp.source";
+
+    /// <summary>
+    /// The trial attribute that says which acquisition chose the proposal, as an index into <see cref="AcquisitionNames"/>
+    /// (0 log-EI, 1 log-PI, 2 UCB): <c>gp.acquisition</c>. Present whenever the model chose a point (with
+    /// <see cref="AcquisitionKind.Hedge"/>, the portfolio's pick), absent for Sobol proposals.
+    /// </summary>
+    public const string AcquisitionAttribute = "gp.acquisition";
+
+    /// <summary>The value of <see cref="SourceAttribute"/> for a startup Sobol point.</summary>
+    public const double SourceSobol = 0;
+
+    /// <summary>The value of <see cref="SourceAttribute"/> for the acquisition's maximizer.</summary>
+    public const double SourceModel = 1;
+
+    /// <summary>The value of <see cref="SourceAttribute"/> for a Sobol point used because the model's point was already evaluated or the model could not be built.</summary>
+    public const double SourceFallback = 2;
+
     private const int BestObservedStarts = 3;
+
+    /// <summary>The acquisitions' names, in the order <see cref="AcquisitionAttribute"/> indexes them (and the portfolio holds them).</summary>
+    private static readonly string[] Names = ["log-ei", "log-pi", "ucb"];
 
     private readonly SearchSpace searchSpace;
     private readonly int seed;
@@ -53,7 +86,11 @@ public sealed class GaussianProcessTuner : ITuner
     private readonly SortedDictionary<int, (double[] X, double Loss)> pruned = [];
     private readonly List<TimeSpan> proposalDurations = [];
     private readonly List<string> acquisitionHistory = [];
+    private readonly Dictionary<int, IReadOnlyDictionary<string, double>> proposalAttributes = [];
+    private double lastSource;
+    private string? lastAcquisition;
     private readonly GpHedge? hedge;
+    private readonly TrustRegion? trustRegion;
     private double[][]? lastNominees;
 
     /// <summary>Creates a tuner.</summary>
@@ -74,9 +111,17 @@ public sealed class GaussianProcessTuner : ITuner
         optimizer = new AcquisitionOptimizer(this.options.Optimizer);
         if (this.options.Acquisition == AcquisitionKind.Hedge)
         {
-            hedge = new GpHedge(["log-ei", "log-pi", "ucb"]);
+            hedge = new GpHedge(Names);
+        }
+
+        if (this.options.TrustRegion is not null && dimensions.Count > 0)
+        {
+            trustRegion = new TrustRegion(this.options.TrustRegion, dimensions.Count);
         }
     }
+
+    /// <summary>Gets the acquisitions' names in the order of the index <see cref="AcquisitionAttribute"/> stores: <c>log-ei</c>, <c>log-pi</c>, <c>ucb</c>.</summary>
+    public static IReadOnlyList<string> AcquisitionNames => Names;
 
     /// <summary>Gets the number of results received (failed trials included).</summary>
     public int UpdateCount { get; private set; }
@@ -90,6 +135,12 @@ public sealed class GaussianProcessTuner : ITuner
     /// <summary>Gets the hyperparameters of the last fit, or null before the model took over.</summary>
     public GaussianProcessHyperparameters? Hyperparameters { get; private set; }
 
+    /// <summary>Gets the trust region when <see cref="GaussianProcessTunerOptions.TrustRegion"/> is set; otherwise null.</summary>
+    public TrustRegion? TrustRegion => trustRegion;
+
+    /// <summary>Gets the box of the trust region the last model-based proposal was searched in (unit-cube corners), or null.</summary>
+    public (double[] Lower, double[] Upper)? LastTrustRegionBox { get; private set; }
+
     /// <summary>Gets the portfolio when <see cref="AcquisitionKind.Hedge"/> is used; otherwise null.</summary>
     public GpHedge? Portfolio => hedge;
 
@@ -98,11 +149,28 @@ public sealed class GaussianProcessTuner : ITuner
     {
         ArgumentNullException.ThrowIfNull(settings);
         long started = options.TimeProvider.GetTimestamp();
+        lastSource = SourceSobol;
+        lastAcquisition = null;
         double[] x = ProposeFeatures(settings.TrialId);
         pending[settings.TrialId] = x;
         proposalDurations.Add(options.TimeProvider.GetElapsedTime(started));
+        var attributes = new Dictionary<string, double>(StringComparer.Ordinal) { [SourceAttribute] = lastSource };
+        if (lastAcquisition is not null)
+        {
+            attributes[AcquisitionAttribute] = Array.IndexOf(Names, lastAcquisition);
+        }
+
+        proposalAttributes[settings.TrialId] = attributes;
         return searchSpace.SampleFromFeatureSpace(x);
     }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// <see cref="SourceAttribute"/> always; <see cref="AcquisitionAttribute"/> when the model chose the point. The entry
+    /// is handed over once: a second call for the same id, or a call for an id never proposed, gives an empty dictionary.
+    /// </remarks>
+    public IReadOnlyDictionary<string, double> ProposalAttributes(int trialId) =>
+        proposalAttributes.Remove(trialId, out IReadOnlyDictionary<string, double>? attributes) ? attributes : TrialAttributes.Empty;
 
     /// <inheritdoc />
     public void Update(TrialResult result)
@@ -122,6 +190,11 @@ public sealed class GaussianProcessTuner : ITuner
 
         pruned.Remove(id);
         double? loss = !result.IsFailed && finite ? result.Loss : null;
+        if (loss is double completed && trustRegion is not null && !observations.ContainsKey(id))
+        {
+            trustRegion.Record(completed, counts: observations.Values.Count(o => o.Loss is not null) >= options.StartupTrials);
+        }
+
         observations[id] = (x, loss);
     }
 
@@ -142,12 +215,19 @@ public sealed class GaussianProcessTuner : ITuner
 
         try
         {
-            return ModelProposal(trialId, d) ?? sobol;
+            if (ModelProposal(trialId, d) is { } proposal)
+            {
+                lastSource = SourceModel;
+                return proposal;
+            }
         }
         catch (NotPositiveDefiniteException)
         {
-            return sobol;
+            lastAcquisition = null;
         }
+
+        lastSource = SourceFallback;
+        return sobol;
     }
 
     private double[]? ModelProposal(int trialId, int d)
@@ -197,26 +277,38 @@ public sealed class GaussianProcessTuner : ITuner
         Func<double[], double[]>? canonicalize = isPlainContinuous ? null : Canonical;
         Func<double[], bool[]>? refinable = isPlainContinuous ? null : Refinable;
         var nominees = new double[acquisitions.Length][];
+        LocalBox? box = trustRegion is null ? null : LocalBox.Around(trustRegion, bestPoints.MinBy(p => p.Loss).X, Hyperparameters.LengthScales, Boundable());
+        LastTrustRegionBox = box is null ? null : (box.Lower, box.Upper);
         for (int a = 0; a < acquisitions.Length; a++)
         {
             IAcquisitionFunction acquisition = acquisitions[a];
-            nominees[a] = optimizer.Maximize(
-                x =>
-                {
-                    (torch.Tensor mean, torch.Tensor variance) = model.Posterior(x);
-                    return acquisition.Evaluate(mean, variance);
-                },
-                d,
-                SeedMixer.Mix(trialSeed, a),
-                starts,
-                canonicalize,
-                refinable,
-                Hyperparameters.LengthScales).Point;
+            Func<torch.Tensor, torch.Tensor> objective = x =>
+            {
+                (torch.Tensor mean, torch.Tensor variance) = model.Posterior(x);
+                return acquisition.Evaluate(mean, variance);
+            };
+            int optimizerSeed = SeedMixer.Mix(trialSeed, a);
+            if (box is null)
+            {
+                nominees[a] = optimizer.Maximize(objective, d, optimizerSeed, starts, canonicalize, refinable, Hyperparameters.LengthScales).Point;
+                continue;
+            }
+
+            double[] local = box.ToCube(optimizer.Maximize(
+                    u => objective(box.ToCube(u)),
+                    d,
+                    optimizerSeed,
+                    [.. starts.Select(box.FromCube)],
+                    canonicalize is null ? null : u => box.FromCube(canonicalize(box.ToCube(u))),
+                    refinable is null ? null : u => refinable(box.ToCube(u)),
+                    box.Scales(Hyperparameters.LengthScales)).Point);
+            nominees[a] = canonicalize is null ? local : canonicalize(local);
         }
 
         int chosen = hedge is null ? 0 : hedge.Choose(new Random(SeedMixer.Mix(trialSeed, 1000)));
         lastNominees = hedge is null ? null : nominees;
         acquisitionHistory.Add(acquisitions[chosen].Name);
+        lastAcquisition = acquisitions[chosen].Name;
         double[] proposal = nominees[chosen];
         bool seen = inputs.Any(x => x.AsSpan().SequenceEqual(proposal));
         return seen ? null : proposal;
@@ -264,6 +356,9 @@ public sealed class GaussianProcessTuner : ITuner
 
         return movable;
     }
+
+    private bool[] Boundable() =>
+        [.. dimensions.Select(d => d.Kind == FeatureDimensionKind.Continuous && d.ActiveWhen.Count == 0)];
 
     private static int Level(double value, int levels) => Math.Min((int)Math.Floor(value * levels), levels - 1);
 }

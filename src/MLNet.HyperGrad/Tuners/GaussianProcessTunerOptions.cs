@@ -30,6 +30,10 @@ public sealed class GaussianProcessTunerOptions
     /// <value>The defaults of <see cref="AcquisitionOptimizerOptions"/>.</value>
     public AcquisitionOptimizerOptions Optimizer { get; init; } = new();
 
+    /// <summary>Gets the settings of the local (trust-region) mode, or null to search the whole space.</summary>
+    /// <value>The default is null: the acquisition is maximized over the whole space. Set it (e.g. <c>new TrustRegionOptions()</c>) for narrow valleys such as Rosenbrock's.</value>
+    public TrustRegionOptions? TrustRegion { get; init; }
+
     /// <summary>Gets the clock that times proposals (<see cref="GaussianProcessTuner.ProposalDurations"/>).</summary>
     /// <value>The default is <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
@@ -71,6 +75,11 @@ public sealed class GaussianProcessTunerOptions
         else
         {
             Collect(problems, Fit.Validate);
+        }
+
+        if (TrustRegion is not null)
+        {
+            Collect(problems, TrustRegion.Validate);
         }
 
         if (Optimizer is null)
