@@ -13,10 +13,13 @@ namespace MLNet.HyperGrad.Bench;
 /// </summary>
 /// <remarks>
 /// Options: <c>--summary FILE</c> appends the five summary lines to FILE; <c>--quick</c> is a smoke run (1,000 rows,
-/// T = 20, few outer steps); <c>--only correctness,reverse,hoag,pixel,holdout,cost</c> runs some parts (pixel: per-pixel HOAG on the whole validation set;
+/// T = 20, few outer steps); <c>--only correctness,reverse,hoag,pixel,holdout,cost,greedy-region</c> runs some parts (greedy-region: greedy one-step from L2 1e-5, 1e-3, 1e-1 with the plain and the normalized (Adam) online step, <c>--greedy-steps N</c> inner steps (default 1,000: 20 epochs of the 10,000 rows), <c>--greedy-adam-rate B</c> (default 0.05); pixel: per-pixel HOAG on the whole validation set;
 /// holdout: per-pixel HOAG watched on a held-out fifth of it, <c>--holdout-steps N</c> outer steps (default 15); without hoag in the same
 /// run, <c>--grid-optimum X</c> gives the single-θ optimum to compare with and <c>--grid-theta T</c> the θ the cost part uses); <c>--repeats N</c> random-search
 /// repeats (default 10); <c>--cost-repeats N</c> (default 3); <c>--greedy-interval K</c> the greedy update interval measured beside k = 1 in the cost part (default 4); <c>--outer-steps N</c> reverse-mode outer steps (default 50);
+/// <c>--hoag-outer hoag,adam</c> the HOAG part's outer optimizers, in order (default hoag: <c>AdaptiveStepOuterOptimizer</c>, HOAG's
+/// step rule; adam: <c>HyperparameterAdam</c> step 0.5, the earlier default), the summary line from the first; <c>--hoag-steps N</c> (default 15);
+/// with <c>--grid-optimum X --grid-theta T</c> the hoag part skips its grid and compares with X;
 /// <c>--threads N</c> libtorch threads (default: libtorch's, or 1 when other processes take over half the CPUs). Prints the five lines last.
 /// </remarks>
 internal static class HypergradCoreBenchmark
@@ -25,7 +28,7 @@ internal static class HypergradCoreBenchmark
     {
         Dictionary<string, string> options = CsvLoadBenchmark.Options(args);
         bool quick = options.ContainsKey("--quick");
-        string[] parts = options.TryGetValue("--only", out string? only) ? only.Split(',') : ["correctness", "reverse", "hoag", "pixel", "holdout", "cost"];
+        string[] parts = options.TryGetValue("--only", out string? only) ? only.Split(',') : ["correctness", "reverse", "hoag", "pixel", "holdout", "cost", "greedy-region"];
         int rows = quick ? 1000 : 10_000;
         int steps = quick ? 20 : 100;
         int outerSteps = CsvLoadBenchmark.Int(options, "--outer-steps", quick ? 3 : 50);
@@ -70,7 +73,9 @@ internal static class HypergradCoreBenchmark
         double gridOptimum = options.TryGetValue("--grid-optimum", out string? given) ? double.Parse(given, System.Globalization.CultureInfo.InvariantCulture) : double.NaN;
         if (parts.Contains("hoag"))
         {
-            HypergradImplicit.Outcome hoag = HypergradImplicit.Run(split, hoagSteps: quick ? 3 : 15, outerLearningRate: 0.5);
+            string[] outers = options.TryGetValue("--hoag-outer", out string? outerList) ? outerList.Split(',') : ["hoag"];
+            (double, double)? knownGrid = options.ContainsKey("--grid-optimum") ? (hoagTheta, gridOptimum) : null;
+            HypergradImplicit.Outcome hoag = HypergradImplicit.Run(split, hoagSteps: CsvLoadBenchmark.Int(options, "--hoag-steps", quick ? 3 : 15), outerLearningRate: 0.5, outers, knownGrid);
             hoagTheta = hoag.GridTheta;
             gridOptimum = hoag.GridOptimum;
             lines.Add(Invariant($"hoag validation CE {hoag.HoagValidation:F4} after {hoag.HoagSteps} outer steps (grid optimum {hoag.GridOptimum:F4})"));
@@ -91,6 +96,12 @@ internal static class HypergradCoreBenchmark
         {
             HypergradCost.Outcome cost = HypergradCost.Run(split, steps, costRepeats, hoagTheta, greedySteps: quick ? 20 : 200, greedyRate: 100, greedyInterval: CsvLoadBenchmark.Int(options, "--greedy-interval", 4));
             lines.Add(Invariant($"cost relative to one training run: reverse {cost.Reverse:F2}, drmad {cost.DrMad:F2}, hoag {cost.Hoag:F2}, greedy {cost.Greedy:F2}"));
+        }
+
+        if (parts.Contains("greedy-region"))
+        {
+            double adamRate = options.TryGetValue("--greedy-adam-rate", out string? ar) ? double.Parse(ar, System.Globalization.CultureInfo.InvariantCulture) : 0.05;
+            HypergradGreedyRegion.Run(split, CsvLoadBenchmark.Int(options, "--greedy-steps", quick ? 20 : 1000), gradientRate: 100, adamRate);
         }
 
         Console.WriteLine();

@@ -16,7 +16,8 @@ internal static class HypergradImplicit
 {
     internal sealed record Outcome(double GridOptimum, double GridTheta, double HoagValidation, int HoagSteps, bool Reached);
 
-    public static Outcome Run(HypergradBench.Split split, int hoagSteps, double outerLearningRate)
+    /// <summary>The grid (skipped when <paramref name="knownGrid"/> gives its optimum from an earlier run) and one HOAG run from θ = −2 per outer optimizer in <paramref name="outers"/> ("hoag": <see cref="AdaptiveStepOuterOptimizer"/>, HOAG's own step rule; "adam": <see cref="HyperparameterAdam"/> with step <paramref name="outerLearningRate"/>, β₁ 0.5); the outcome is the first outer optimizer's.</summary>
+    public static Outcome Run(HypergradBench.Split split, int hoagSteps, double outerLearningRate, IReadOnlyList<string> outers, (double Theta, double Optimum)? knownGrid)
     {
         var mlp = new Mlp([784, 10]);
         using var problem = new MlpInnerProblem(mlp, split.Train, split.Validation, batchSize: 200, seed: 3);
@@ -25,6 +26,30 @@ internal static class HypergradImplicit
 
         Console.WriteLine();
         Console.WriteLine(Invariant($"## 5. HOAG: softmax regression 784→10, penalty ½·e^θ·‖W‖² (weights, not biases), {split.Train.Rows} training / {split.Validation.Rows} validation rows, inner solve by Newton-CG on the whole training set"));
+        double optimum;
+        double bestTheta;
+        if (knownGrid is { } known)
+        {
+            (bestTheta, optimum) = known;
+            Console.WriteLine(Invariant($"grid NOT run in this process: its optimum given on the command line (--grid-optimum {optimum:F4} --grid-theta {bestTheta:F2}, from an earlier run of this part)"));
+        }
+        else
+        {
+            (bestTheta, optimum) = Grid(problem, testProblem, theta);
+        }
+
+        Outcome? first = null;
+        foreach (string outer in outers)
+        {
+            Outcome o = Hoag(problem, testProblem, theta, hoagSteps, outer, outerLearningRate, optimum, bestTheta);
+            first ??= o;
+        }
+
+        return first ?? new Outcome(optimum, bestTheta, double.NaN, 0, false);
+    }
+
+    private static (double Theta, double Optimum) Grid(MlpInnerProblem problem, MlpInnerProblem testProblem, Hyperparameter theta)
+    {
         var clock = Stopwatch.StartNew();
         var gridSolver = new ImplicitDifferentiation();
         var grid = new SortedDictionary<double, (double Validation, double Test)>();
@@ -52,7 +77,7 @@ internal static class HypergradImplicit
             Evaluate(t);
         }
 
-        (double bestTheta, (double optimum, double optimumTest)) = grid.MinBy(p => p.Value.Validation);
+        (double bestTheta, (double optimum, _)) = grid.MinBy(p => p.Value.Validation);
         Console.WriteLine(Invariant($"grid over θ (−3 … −10 by 1, then ±0.5 by 0.25 around the best; Newton-CG to an inner gradient norm ≤ 1e-4, each point warm-started from the previous; {clock.Elapsed.TotalSeconds:F0} s):"));
         Console.WriteLine("| θ | validation CE | test CE |");
         Console.WriteLine("|---|---|---|");
@@ -61,12 +86,25 @@ internal static class HypergradImplicit
             Console.WriteLine(Invariant($"| {t:F2} | {v:F4}{(t == bestTheta ? " (optimum)" : string.Empty)} | {te:F4} |"));
         }
 
+        return (bestTheta, optimum);
+    }
+
+    private static Outcome Hoag(MlpInnerProblem problem, MlpInnerProblem testProblem, Hyperparameter theta, int hoagSteps, string outer, double outerLearningRate, double optimum, double bestTheta)
+    {
+        IOuterOptimizer optimizer = outer switch
+        {
+            "adam" => new HyperparameterAdam(outerLearningRate, beta1: 0.5),
+            "hoag" => new AdaptiveStepOuterOptimizer(),
+            _ => throw new ArgumentException($"--hoag-outer: expected adam or hoag; got \"{outer}\"."),
+        };
+        string described = optimizer is AdaptiveStepOuterOptimizer a
+            ? Invariant($"HOAG's step rule (AdaptiveStepOuterOptimizer: step 1/L, first step length {a.InitialStepLength}, L ×{a.Shrink} after a sufficient decrease, ×{a.Grow} after an increase, tolerances allowed for)")
+            : Invariant($"HyperparameterAdam step {outerLearningRate}, β₁ 0.5");
         Console.WriteLine();
-        Console.WriteLine(Invariant($"HOAG from θ = −2: HyperparameterAdam step {outerLearningRate}, β₁ 0.5; tolerances ε_k = 1e-3·0.5^k (inner gradient norm and CG residual), warm-started inner solves"));
-        Console.WriteLine("| outer step | θ | validation CE | − grid optimum | test CE | inner tolerance | Hessian-vector products | seconds |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        Console.WriteLine(Invariant($"HOAG from θ = −2, outer optimizer: {described}; tolerances ε_k = 1e-3·0.5^k (inner gradient norm and CG residual), warm-started inner solves"));
+        Console.WriteLine("| outer step | θ | validation CE | − grid optimum | test CE | inner tolerance | step size 1/L | Hessian-vector products | seconds |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
         var hoag = new ImplicitDifferentiation();
-        var adam = new HyperparameterAdam(outerLearningRate, beta1: 0.5);
         HyperparameterSet current = new HyperparameterSet().Add(theta, Math.Exp(-2));
         int reachedAt = -1;
         double reachedValue = double.NaN;
@@ -76,23 +114,23 @@ internal static class HypergradImplicit
             HypergradientResult r = hoag.Compute(problem, current);
             last = r.OuterLoss;
             double test = Outer(testProblem, current, hoag.Weights!);
-            Console.WriteLine(Invariant($"| {k} | {current.UnconstrainedValues(theta.Name)[0]:F3} | {r.OuterLoss:F4} | {r.OuterLoss - optimum:+0.0000;-0.0000} | {test:F4} | {hoag.LastTolerance:E1} | {r.Cost.HessianVectorProducts} | {r.Cost.Elapsed.TotalSeconds:F1} |"));
+            double u = current.UnconstrainedValues(theta.Name)[0];
+            HyperparameterSet? next = k < hoagSteps ? optimizer.Step(current, r) : null;
+            string stepSize = optimizer is AdaptiveStepOuterOptimizer adaptive && next is not null ? Invariant($"{1 / adaptive.Lipschitz:G3}{(adaptive.LastJudgement < 0 ? " (loss rose: L ×2)" : string.Empty)}") : "";
+            Console.WriteLine(Invariant($"| {k} | {u:F3} | {r.OuterLoss:F4} | {r.OuterLoss - optimum:+0.0000;-0.0000} | {test:F4} | {hoag.LastTolerance:E1} | {stepSize} | {r.Cost.HessianVectorProducts} | {r.Cost.Elapsed.TotalSeconds:F1} |"));
             if (reachedAt < 0 && r.OuterLoss <= optimum + 0.001)
             {
                 reachedAt = k;
                 reachedValue = r.OuterLoss;
             }
 
-            if (k < hoagSteps)
-            {
-                current = adam.Step(current, r);
-            }
+            current = next ?? current;
         }
 
         bool reached = reachedAt >= 0;
         Console.WriteLine(reached
-            ? Invariant($"HOAG reaches the grid optimum ({optimum:F4} at θ = {bestTheta:F2}) within 0.001 after {reachedAt} outer steps: {reachedValue:F4}")
-            : Invariant($"HOAG does NOT reach within 0.001 of the grid optimum {optimum:F4} in {hoagSteps} outer steps (last {last:F4})"));
+            ? Invariant($"HOAG ({outer}) reaches the grid optimum ({optimum:F4} at θ = {bestTheta:F2}) within 0.001 after {reachedAt} outer steps: {reachedValue:F4}")
+            : Invariant($"HOAG ({outer}) does NOT reach within 0.001 of the grid optimum {optimum:F4} in {hoagSteps} outer steps (last {last:F4})"));
 
         return new Outcome(optimum, bestTheta, reached ? reachedValue : last, reached ? reachedAt : hoagSteps, reached);
     }

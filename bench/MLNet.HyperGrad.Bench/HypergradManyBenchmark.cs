@@ -53,7 +53,7 @@ internal static class HypergradManyBenchmark
 
     private static int EngineRetries { get; set; }
 
-    private static readonly OptunaFloat[] Space =
+    private static readonly OptunaDimension[] Space =
     [
         new("learning_rate", LearningRateMin, LearningRateMax, Log: true),
         new("momentum", MomentumMin, MomentumMax, Log: false),

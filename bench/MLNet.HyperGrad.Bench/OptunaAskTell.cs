@@ -24,14 +24,14 @@ internal sealed class OptunaAskTell : IDisposable
     private int? pending;
 
     /// <summary>Starts the driver.</summary>
-    /// <param name="sampler">"tpe" (Optuna 5's default TPE, multivariate), "tpe-indep" or "random".</param>
+    /// <param name="sampler">"tpe" (Optuna 5's default TPE, multivariate), "tpe-indep", "gp" (Optuna 5's GPSampler at its defaults) or "random".</param>
     /// <param name="seed">The sampler's seed.</param>
-    /// <param name="space">The float dimensions, at least one.</param>
+    /// <param name="space">The dimensions (float, integer or categorical), at least one.</param>
     /// <param name="driver">The driver script; null to find <c>bench/peers/optuna_ask_tell.py</c> above the program.</param>
     /// <param name="timeout">How long one answer may take; null for 60 s.</param>
     /// <exception cref="ArgumentException">The space is empty or a dimension's bounds are invalid.</exception>
     /// <exception cref="InvalidOperationException">The driver did not start or did not say it was ready.</exception>
-    public OptunaAskTell(string sampler, int seed, IReadOnlyList<OptunaFloat> space, string? driver = null, TimeSpan? timeout = null)
+    public OptunaAskTell(string sampler, int seed, IReadOnlyList<OptunaDimension> space, string? driver = null, TimeSpan? timeout = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(sampler);
         ArgumentNullException.ThrowIfNull(space);
@@ -40,18 +40,18 @@ internal sealed class OptunaAskTell : IDisposable
             throw new ArgumentException("The search space needs at least one dimension; got none.", nameof(space));
         }
 
-        foreach (OptunaFloat d in space)
+        foreach (OptunaDimension d in space)
         {
-            if (!(d.Low < d.High) || !double.IsFinite(d.Low) || !double.IsFinite(d.High) || (d.Log && d.Low <= 0))
+            if (d.Problem() is string problem)
             {
-                throw new ArgumentException(Invariant($"Dimension \"{d.Name}\" needs finite low < high (low > 0 on a log scale); got [{d.Low}, {d.High}], log {d.Log}."), nameof(space));
+                throw new ArgumentException(Invariant($"Dimension \"{d.Name}\" {problem}; got {d.TypeName} [{d.Low}, {d.High}], log {d.Log}."), nameof(space));
             }
         }
 
         Space = space;
         this.timeout = timeout ?? TimeSpan.FromSeconds(60);
         driver ??= FindDriver();
-        string spaceJson = JsonSerializer.Serialize(space.Select(d => new { name = d.Name, low = d.Low, high = d.High, log = d.Log }));
+        string spaceJson = JsonSerializer.Serialize(space.Select(d => new { name = d.Name, low = d.Low, high = d.High, log = d.Log, type = d.TypeName }));
         var start = new ProcessStartInfo("/usr/bin/python3")
         {
             RedirectStandardInput = true,
@@ -90,10 +90,10 @@ internal sealed class OptunaAskTell : IDisposable
     public string Version { get; }
 
     /// <summary>Gets the search space.</summary>
-    public IReadOnlyList<OptunaFloat> Space { get; }
+    public IReadOnlyList<OptunaDimension> Space { get; }
 
     /// <summary>Asks the sampler for the next trial's values.</summary>
-    /// <returns>One value per dimension of <see cref="Space"/>, by name.</returns>
+    /// <returns>One value per dimension of <see cref="Space"/>, by name (a whole number for an integer dimension, the index for a categorical one).</returns>
     /// <exception cref="InvalidOperationException">The previous trial was not told, or the driver failed.</exception>
     public IReadOnlyDictionary<string, double> Ask()
     {
@@ -106,7 +106,7 @@ internal sealed class OptunaAskTell : IDisposable
         pending = answer["number"]?.GetValue<int>() ?? throw Failure($"an ask was answered without a trial number: {answer.ToJsonString()}");
         JsonObject values = answer["params"]?.AsObject() ?? throw Failure($"an ask was answered without params: {answer.ToJsonString()}");
         var result = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (OptunaFloat d in Space)
+        foreach (OptunaDimension d in Space)
         {
             result[d.Name] = values[d.Name]?.GetValue<double>() ?? throw Failure($"trial {pending} has no value for \"{d.Name}\": {answer.ToJsonString()}");
         }

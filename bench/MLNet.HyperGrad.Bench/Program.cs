@@ -9,7 +9,7 @@
 // Prints one line per run and, last, `default parallelism trials per minute: <x> (best setting <name>: <y>)`.
 //   trainer-families [--trials 10] [--family-time 40] [--seed 1] [--trainers lightgbm,sdca,...]
 // Prints a Markdown table: per data set (digits, breast_cancer, diabetes) and trainer family, the best validation and the test metric.
-//   hypergrad-core [--summary FILE] [--quick] [--only correctness,reverse,hoag,pixel,holdout,cost] [--holdout-steps 15] [--grid-optimum X] [--grid-theta T] [--threads N] [--repeats 10] [--cost-repeats 3] [--greedy-interval 4] [--outer-steps 50]
+//   hypergrad-core [--summary FILE] [--quick] [--only correctness,reverse,hoag,pixel,holdout,cost,greedy-region] [--hoag-outer hoag,adam] [--hoag-steps 15] [--greedy-steps 1000] [--greedy-adam-rate 0.05] [--holdout-steps 15] [--grid-optimum X] [--grid-theta T] [--threads N] [--repeats 10] [--cost-repeats 3] [--greedy-interval 4] [--outer-steps 50]
 // Issue 9's hypergradient figures on the fixed Fashion-MNIST split (tables per part), ending with five lines:
 // `hypergradient max relative error vs finite differences: ...`, `exact reversal bit-exact: ...`, `hoag validation CE ...`,
 // `rmad validation CE after 50 outer steps: ...`, `cost relative to one training run: ...`; --summary FILE appends them to FILE.
@@ -27,6 +27,10 @@
 //   bo [--trials 50] [--seeds 10] [--functions branin,hartmann6,rosenbrock4,ackley5] [--long-trials 200] [--long-function hartmann6] [--timing-seeds 2] [--peer <optuna_peer.py>] [--no-peers] [--warping none|log|quantile] [--acquisition logexpectedimprovement|hedge|...] [--trust-region]
 // Prints a table of median simple regret (ours GP, Optuna GPSampler, Optuna TPE) and, last,
 // `gp regret wins vs optuna gp: <k>/4` and `gp proposal ms at 50 / 200 trials: <a> / <b> (optuna gp at 50: <c>)`.
+//   bo-real [--seeds 5] [--trials 50] [--tasks fashion-mnist,breast_cancer,wine,digits] [--rows 10000] [--epochs 3] [--max-trees 500] [--threads N] [--first-seed 0] [--no-peers] [--tuners gp,random,...] [--quick]
+// Real tuning: our GP tuner vs random search vs Optuna GPSampler and TPE (ask-and-tell), all evaluating with our runners
+// (Fashion-MNIST MLP; LightGBM on scikit-learn tables); per task the median (range) best validation metric after 20 and N
+// trials; last line `gp vs random at 20 trials: <k>/<m> tasks better (median best validation metric)`.
 //   hypergrad-profile [--steps 100] [--repeats 3] [--threads N]
 // Where reverse mode's time goes against one plain training run (MLP 784-50-10 tanh, batch 200): a table of phase times.
 using MLNet.HyperGrad.Bench;
@@ -45,12 +49,13 @@ return command switch
     "hypergrad-elbo" => HypergradElboBenchmark.Run(args.Skip(1).ToArray()),
     "hypergrad-many" => HypergradManyBenchmark.Run(args.Skip(1).ToArray()),
     "bo" => BayesianOptimizationBenchmark.Run(args.Skip(1).ToArray()),
+    "bo-real" => RealTuningBenchmark.Run(args.Skip(1).ToArray()),
     "hypergrad-profile" => HypergradProfile.Run(args.Skip(1).ToArray()),
     _ => Usage(command),
 };
 
 static int Usage(string command)
 {
-    Console.Error.WriteLine($"unknown benchmark \"{command}\"; available: mlp-epoch, step-profile, csv-load, parallel-trials, trainer-families, hypergrad-core, hypergrad-elbo, hypergrad-many, hypergrad-profile, pruning, bo");
+    Console.Error.WriteLine($"unknown benchmark \"{command}\"; available: mlp-epoch, step-profile, csv-load, parallel-trials, trainer-families, hypergrad-core, hypergrad-elbo, hypergrad-many, hypergrad-profile, pruning, bo, bo-real");
     return 2;
 }

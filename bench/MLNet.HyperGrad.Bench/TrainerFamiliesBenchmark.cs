@@ -75,21 +75,21 @@ internal static class TrainerFamiliesBenchmark
         }
     }
 
-    private static double Score(MLContext mlContext, IDataView scored, PredictionTask task) => task switch
+    internal static double Score(MLContext mlContext, IDataView scored, PredictionTask task) => task switch
     {
         PredictionTask.MulticlassClassification => mlContext.MulticlassClassification.Evaluate(scored).MicroAccuracy,
         PredictionTask.BinaryClassification => mlContext.BinaryClassification.EvaluateNonCalibrated(scored).Accuracy,
         _ => mlContext.Regression.Evaluate(scored).RSquared,
     };
 
-    private static IEstimator<ITransformer> Label(MLContext mlContext, PredictionTask task) => task switch
+    internal static IEstimator<ITransformer> Label(MLContext mlContext, PredictionTask task) => task switch
     {
         PredictionTask.MulticlassClassification => mlContext.Transforms.Conversion.MapValueToKey("Label", "target"),
         PredictionTask.BinaryClassification => mlContext.Transforms.Conversion.MapValue("Label", [new KeyValuePair<string, bool>("malignant", true), new KeyValuePair<string, bool>("benign", false)], "target"),
         _ => mlContext.Transforms.CopyColumns("Label", "target"),
     };
 
-    private static IDataView Load(MLContext mlContext, string path, PredictionTask task)
+    internal static IDataView Load(MLContext mlContext, string path, PredictionTask task)
     {
         int features = File.ReadLines(path).First().Split(',').Length - 1;
         return mlContext.Data.LoadFromTextFile(
@@ -103,7 +103,7 @@ internal static class TrainerFamiliesBenchmark
     }
 
     /// <summary>Writes load_<paramref name="name"/>() as CSV: the features, then "target" (class names, or the value for diabetes).</summary>
-    private static string Export(string name, string directory)
+    internal static string Export(string name, string directory)
     {
         const string Script = """
             import csv, sys

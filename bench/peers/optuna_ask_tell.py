@@ -5,8 +5,11 @@ Optuna 5.0.0rc1 is vendored in ../shared/peers/python (beside the repository) an
 (as ../shared/bench/optuna_peer.py does); it needs Debian's python3-numpy, python3-packaging,
 python3-colorlog and python3-tqdm (scripts/setup.sh installs them).
 
-Usage: optuna_ask_tell.py --sampler tpe|tpe-indep|random --seed S --space JSON [--optuna-path DIR]
-  JSON: a list of {"name": str, "low": float, "high": float, "log": bool}, one float dimension each.
+Usage: optuna_ask_tell.py --sampler tpe|tpe-indep|gp|random --seed S --space JSON [--optuna-path DIR]
+  JSON: a list of {"name": str, "low": float, "high": float, "log": bool, "type": "float"|"int"|"categorical"}, one
+  dimension each; "type" defaults to "float" (FloatDistribution); "int" is IntDistribution(low, high, log);
+  "categorical" is CategoricalDistribution over the indices low..high (low must be 0; the answer is the index).
+  "gp" is Optuna 5's GPSampler at its defaults (10 startup trials); it needs Debian's python3-torch and python3-scipy.
 Protocol, one JSON object per line, the C# side speaks first and the driver answers each request with one line:
   {"ask": true}                              -> {"number": n, "params": {name: value, ...}}
   {"tell": n, "value": x}                    -> {"told": n}     (x finite; smaller is better)
@@ -28,9 +31,23 @@ def make_sampler(optuna, name, seed):
         return optuna.samplers.TPESampler(seed=seed)
     if name == "tpe-indep":
         return optuna.samplers.TPESampler(seed=seed, multivariate=False)
+    if name == "gp":
+        return optuna.samplers.GPSampler(seed=seed)
     if name == "random":
         return optuna.samplers.RandomSampler(seed=seed)
     raise SystemExit(f"unknown sampler {name}")
+
+def distribution(optuna, d):
+    kind = d.get("type", "float")
+    if kind == "float":
+        return optuna.distributions.FloatDistribution(float(d["low"]), float(d["high"]), log=bool(d.get("log", False)))
+    if kind == "int":
+        return optuna.distributions.IntDistribution(int(d["low"]), int(d["high"]), log=bool(d.get("log", False)))
+    if kind == "categorical":
+        if int(d["low"]) != 0 or d.get("log", False):
+            raise SystemExit(f"categorical dimension {d['name']} needs low 0 and no log scale")
+        return optuna.distributions.CategoricalDistribution(list(range(int(d["high"]) + 1)))
+    raise SystemExit(f"unknown dimension type {kind} for {d['name']}")
 
 def reply(obj):
     sys.stdout.write(json.dumps(obj) + "\n")
@@ -46,8 +63,7 @@ def main():
     a = p.parse_args()
     optuna = load_optuna(os.path.abspath(a.optuna_path))
     space = json.loads(a.space)
-    distributions = {d["name"]: optuna.distributions.FloatDistribution(float(d["low"]), float(d["high"]), log=bool(d.get("log", False)))
-                     for d in space}
+    distributions = {d["name"]: distribution(optuna, d) for d in space}
     study = optuna.create_study(direction="minimize", sampler=make_sampler(optuna, a.sampler, a.seed))
     pending = {}
     reply({"ready": True, "optuna": optuna.__version__, "sampler": a.sampler, "seed": a.seed})

@@ -28,7 +28,7 @@ internal static class TuneCommand
         var test = new Option<string?>("--test-dataset") { Description = "A CSV to report the best model's final score on." };
         var trainTime = CliParsers.Seconds("--train-time", "Seconds this run may tune for.", 120u);
         var maxTrials = CliParsers.OptionalWholeNumber("--max-trials", "Trials in the whole study, earlier runs of it included.");
-        var tuner = CliParsers.Tuner("--tuner", "random, grid, gp (Bayesian optimization with a Gaussian process, after 10 Sobol trials), or hypergradient (fashion-mnist only: per-step learning rates and momenta, per-layer L2 and init scales tuned by gradient); case does not matter.", TunerKind.Random);
+        var tuner = CliParsers.Tuner("--tuner", "gp (the default: Bayesian optimization with a Gaussian process, after 10 Sobol trials), random, grid, or hypergradient (fashion-mnist only: per-step learning rates and momenta, per-layer L2 and init scales tuned by gradient); case does not matter.", TunerKind.GaussianProcess);
         var hypergradientMethod = HypergradientMethodNames.Option();
         var pruner = CliParsers.Pruner("--pruner", "Stops unpromising trials early (fashion-mnist): none, median, asha or learning-curve (default none).");
         var storage = new Option<string?>("--storage") { Description = "The SQLite file of the study (default: <output>/study.db)." };

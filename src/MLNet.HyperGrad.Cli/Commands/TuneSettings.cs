@@ -28,7 +28,7 @@ internal sealed record TuneSettings
 
     public int? MaxTrials { get; init; }
 
-    public TunerKind Tuner { get; init; } = TunerKind.Random;
+    public TunerKind Tuner { get; init; } = TunerKind.GaussianProcess;
 
     /// <summary>Gets the method of --hypergradient-method, or null for the default (checkpointed) with --tuner hypergradient.</summary>
     public HypergradientMethodKind? HypergradientMethod { get; init; }
@@ -194,7 +194,7 @@ internal sealed record TuneSettings
 
         if (HypergradientMethod is { } method && Tuner != TunerKind.HyperGradient)
         {
-            problems.Add($"--hypergradient-method {HypergradientMethodNames.NameOf(method)} needs --tuner hypergradient (got --tuner {Tuner.ToString().ToLowerInvariant()})");
+            problems.Add($"--hypergradient-method {HypergradientMethodNames.NameOf(method)} needs --tuner hypergradient (got --tuner {TunerNames.NameOf(Tuner)})");
         }
 
         if (Tuner == TunerKind.HyperGradient && !IsFashionMnist)

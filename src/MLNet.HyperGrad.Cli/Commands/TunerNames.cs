@@ -17,6 +17,22 @@ internal static class TunerNames
     /// <summary>Gets the names, comma-separated, for messages.</summary>
     public static string List => string.Join(", ", All.Select(t => t.Name));
 
+    /// <summary>The CLI name of a tuner, as <c>--tuner</c> takes it (<c>gp</c> for <see cref="TunerKind.GaussianProcess"/>).</summary>
+    /// <param name="kind">The tuner.</param>
+    /// <returns>Its lowercase CLI name; the enum's name in lowercase for a tuner the CLI does not name.</returns>
+    public static string NameOf(TunerKind kind)
+    {
+        foreach ((string name, TunerKind k) in All)
+        {
+            if (k == kind)
+            {
+                return name;
+            }
+        }
+
+        return kind.ToString().ToLowerInvariant();
+    }
+
     /// <summary>The tuner named <paramref name="text"/>: a CLI name or the enum's own name, without regard to case.</summary>
     /// <param name="text">The name given.</param>
     /// <param name="kind">The tuner, when known.</param>

@@ -30,7 +30,7 @@ public sealed class HypergradCliConfigTests : IDisposable
         Assert.Equal(["mlp"], config.Trainers);
         Assert.Equal(2, config.MaxTrials);
         Assert.Equal(3, config.Seed);
-        Assert.Equal("Random", config.Tuner);
+        Assert.Equal("GaussianProcess", config.Tuner);
         Assert.Equal(5, config.Columns.Count);
         Assert.Equal(new RunConfigColumn("target", "label"), config.Columns[^1]);
         Assert.Equal(new RunConfigColumn("petal_width_(cm)", "numeric"), config.Columns[3]);

@@ -71,7 +71,7 @@ public sealed class HypergradCliModelBuilderTests : IDisposable
         string csv = SklearnCsv.Export("iris", directory);
         string output = Path.Combine(directory, "out");
 
-        using (HypergradProcess run = HypergradProcess.Run(directory, Timeout, "classification", "--dataset", csv, "--label-col", "target", "--trainers", "fastforest", "--max-trials", "6", "--train-time", "90", "--seed", "2", "-o", output))
+        using (HypergradProcess run = HypergradProcess.Run(directory, Timeout, "classification", "--dataset", csv, "--label-col", "target", "--trainers", "fastforest", "--tuner", "random", "--max-trials", "6", "--train-time", "90", "--seed", "2", "-o", output))
         {
             Assert.True(run.ExitCode == 0, run.Output + run.Errors);
         }

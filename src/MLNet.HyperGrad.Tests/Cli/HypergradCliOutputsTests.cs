@@ -56,7 +56,7 @@ public sealed partial class HypergradCliOutputsTests : IDisposable
             .SetMaxModelToExplore(3)
             .SetSeed(Seed)
             .SetParallelism(1)
-            .WithHyperGrad();
+            .WithHyperGrad(o => o.Tuner = TunerKind.GaussianProcess); // the command's default tuner (--tuner gp)
         await experiment.RunAsync();
         StudyRecord study = (await storage.GetStudyAsync("wine"))!;
         IReadOnlyList<TrialRecord> trials = await storage.GetTrialsAsync(study.Id);

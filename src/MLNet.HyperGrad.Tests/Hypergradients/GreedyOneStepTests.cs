@@ -101,6 +101,45 @@ public sealed class GreedyOneStepTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Compute_AdamOuterStepFromTinyL2_MovesLogL2ByTheStepSizeWhereTheGradientStepDoesNot()
+    {
+        using MlpInnerProblem problem = Problem();
+        HyperparameterSet h = Hyperparameters(1e-8);
+        string[] tuned = [MlpInnerProblem.L2Name];
+        double[] before = h.UnconstrainedValues(MlpInnerProblem.L2Name);
+
+        var oneAdam = new GreedyOneStep(new ReverseModeOptions { Steps = 1 }, 0.05, tuned, outerStep: GreedyOuterStep.Adam);
+        HypergradientResult one = oneAdam.Compute(problem, h);
+        double[] afterOne = oneAdam.TunedHyperparameters!.UnconstrainedValues(MlpInnerProblem.L2Name);
+
+        var adam = new GreedyOneStep(new ReverseModeOptions { Steps = 10 }, 0.05, tuned, outerStep: GreedyOuterStep.Adam);
+        adam.Compute(problem, h);
+        double[] afterAdam = adam.TunedHyperparameters!.UnconstrainedValues(MlpInnerProblem.L2Name);
+        var plain = new GreedyOneStep(new ReverseModeOptions { Steps = 10 }, 100, tuned);
+        plain.Compute(problem, h);
+        double[] afterPlain = plain.TunedHyperparameters!.UnconstrainedValues(MlpInnerProblem.L2Name);
+
+        output.WriteLine($"log L2 from {before[0]:F4}: one Adam step {string.Join(", ", afterOne.Select(u => $"{u - before[0]:+0.000000;-0.000000}"))}; 10 Adam steps (β 0.05) {string.Join(", ", afterAdam.Select(u => $"{u - before[0]:+0.0000;-0.0000}"))}; 10 gradient steps (β 100) {string.Join(", ", afterPlain.Select(u => $"{u - before[0]:E2}"))}");
+        double[] g = one.Gradients[MlpInnerProblem.L2Name];
+        for (int l = 0; l < 2; l++)
+        {
+            Assert.NotEqual(0.0, g[l]);
+            Assert.Equal(before[l] - (0.05 * Math.Sign(g[l])), afterOne[l], 6);
+            Assert.InRange(Math.Abs(afterAdam[l] - before[l]), 0.05, 0.5 + 1e-9);
+            Assert.True(Math.Abs(afterPlain[l] - before[l]) < 1e-3, $"the gradient step moved log L2 of layer {l} by {afterPlain[l] - before[l]:E3}");
+        }
+
+        Assert.Equal(h.Values("learning_rate"), adam.TunedHyperparameters!.Values("learning_rate"));
+        Assert.Equal(h.Values("momentum"), adam.TunedHyperparameters!.Values("momentum"));
+    }
+
+    [Fact]
+    public void Constructor_UndefinedOuterStep_ThrowsNamingIt()
+    {
+        Assert.Equal("outerStep", Assert.Throws<ArgumentOutOfRangeException>(() => new GreedyOneStep(outerStep: (GreedyOuterStep)9)).ParamName);
+    }
+
+    [Fact]
     public void Compute_TunedNameMissing_ThrowsListingPresentNames()
     {
         using MlpInnerProblem problem = Problem();

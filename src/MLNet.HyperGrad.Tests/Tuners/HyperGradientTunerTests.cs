@@ -107,6 +107,39 @@ public sealed class HyperGradientTunerTests(ITestOutputHelper output) : TunerCon
     }
 
     [Fact]
+    public void Update_AdaptiveStep_FirstStepHasTheStepLengthThenGrowsAfterASufficientDecrease()
+    {
+        var tuner = new HyperGradientTuner(LearningRateSpace(), 0, new HyperGradientTunerOptions { OuterLearningRate = 0.5, OuterOptimizer = OuterOptimizerKind.AdaptiveStep });
+        Parameter first = tuner.Propose(new TrialSettings { TrialId = 0 });
+        tuner.Update(Result(first, 1.0, [3.0, -4.0, 0.0]));
+        Parameter second = tuner.Propose(new TrialSettings { TrialId = 1 });
+        double[] u1 = [.. LearningRates(second).Select(x => Math.Log(x))];
+
+        // HOAG's first step: length 0.5 along −g (g has norm 5), so L = 10.
+        Assert.Equal(Math.Log(0.5) - 0.3, u1[0], 9);
+        Assert.Equal(Math.Log(0.5) + 0.4, u1[1], 9);
+        Assert.Equal(Math.Log(0.5), u1[2], 12);
+
+        // The loss fell by 0.5 over a step of length 0.5, less than (L/2)·0.5² = 1.25: L stays and the step is g/10.
+        tuner.Update(Result(second, 0.5, [1.0, 0.0, 0.0]));
+        double[] u2 = [.. LearningRates(tuner.Propose(new TrialSettings { TrialId = 2 })).Select(x => Math.Log(x))];
+        Assert.Equal(u1[0] - 0.1, u2[0], 9);
+
+        // A fall of 2 over a step of 0.1 is sufficient: L shrinks by 0.95, the step is g/9.5.
+        Parameter third = tuner.Propose(new TrialSettings { TrialId = 3 });
+        tuner.Update(Result(third, -1.5, [1.0, 0.0, 0.0]));
+        double[] u3 = [.. LearningRates(tuner.Propose(new TrialSettings { TrialId = 4 })).Select(x => Math.Log(x))];
+        Assert.Equal(u2[0] - (1 / 9.5), u3[0], 9);
+    }
+
+    [Fact]
+    public void Validate_UnknownOuterOptimizer_IsReported()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new HyperGradientTuner(LearningRateSpace(), 0, new HyperGradientTunerOptions { OuterOptimizer = (OuterOptimizerKind)7 }));
+        Assert.Contains("OuterOptimizer 7 is not a known outer optimizer", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Update_FailedTrial_HalvesTheStepAndRetriesFromTheLastGoodPoint()
     {
         var tuner = new HyperGradientTuner(LearningRateSpace(), 0, new HyperGradientTunerOptions { OuterLearningRate = 0.2 });

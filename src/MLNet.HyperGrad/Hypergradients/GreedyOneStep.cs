@@ -18,7 +18,10 @@ namespace MLNet.HyperGrad.Hypergradients;
 /// <see cref="ValidationMinibatches"/> each step's outer loss is the problem's
 /// <see cref="IInnerProblem.OuterLossOnBatch"/> (a validation minibatch) rather than the whole validation set, and with
 /// <see cref="UpdateInterval"/> k &gt; 1 only every k-th step is differentiated and updates the hyperparameters (the others
-/// are plain SGD-momentum steps), which brings the cost of the tuned run towards that of an untuned one.
+/// are plain SGD-momentum steps), which brings the cost of the tuned run towards that of an untuned one. With
+/// <see cref="OuterStep"/> <see cref="GreedyOuterStep.Adam"/> the online update is a normalized (Adam) step of size about
+/// β in unconstrained units, whatever the hypergradient's scale; hyperparameters that are not tuned get a zero gradient and
+/// do not move.
 /// </remarks>
 public sealed class GreedyOneStep : IHypergradientMethod
 {
@@ -28,10 +31,16 @@ public sealed class GreedyOneStep : IHypergradientMethod
     /// <param name="tunedNames">The hyperparameters the online update moves (for example only the L2 coefficients, leaving the learning rate and momentum fixed); null for all.</param>
     /// <param name="validationMinibatches">Whether each step's outer loss is a validation minibatch (<see cref="IInnerProblem.OuterLossOnBatch"/>); the default false uses the whole validation set.</param>
     /// <param name="updateInterval">Differentiate (and update) every this many steps, at least 1; the default 1 is every step.</param>
-    /// <exception cref="ArgumentOutOfRangeException">β is negative or not finite, or the interval is below 1.</exception>
-    public GreedyOneStep(ReverseModeOptions? options = null, double outerLearningRate = 0, IReadOnlyCollection<string>? tunedNames = null, bool validationMinibatches = false, int updateInterval = 1)
+    /// <param name="outerStep">How each one-step hypergradient becomes an update; the default <see cref="GreedyOuterStep.Gradient"/> is u ← u − β·g.</param>
+    /// <exception cref="ArgumentOutOfRangeException">β is negative or not finite, the interval is below 1, or the step kind is not defined.</exception>
+    public GreedyOneStep(ReverseModeOptions? options = null, double outerLearningRate = 0, IReadOnlyCollection<string>? tunedNames = null, bool validationMinibatches = false, int updateInterval = 1, GreedyOuterStep outerStep = GreedyOuterStep.Gradient)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(updateInterval, 1);
+        if (!Enum.IsDefined(outerStep))
+        {
+            throw new ArgumentOutOfRangeException(nameof(outerStep), outerStep, $"Expected one of {string.Join(", ", Enum.GetNames<GreedyOuterStep>())}.");
+        }
+
         if (!(outerLearningRate >= 0 && double.IsFinite(outerLearningRate)))
         {
             throw new ArgumentOutOfRangeException(nameof(outerLearningRate), outerLearningRate, "The outer learning rate must be finite and at least 0.");
@@ -42,7 +51,14 @@ public sealed class GreedyOneStep : IHypergradientMethod
         TunedNames = tunedNames is null ? null : [.. tunedNames];
         ValidationMinibatches = validationMinibatches;
         UpdateInterval = updateInterval;
+        OuterStep = outerStep;
     }
+
+    /// <summary>The ε of the normalized (Adam) online step: far below the one-step hypergradient of any L2 coefficient a tuner proposes, which is proportional to the coefficient.</summary>
+    public const double AdamEpsilon = 1e-30;
+
+    /// <summary>Gets how each one-step hypergradient becomes an update of the tuned hyperparameters.</summary>
+    public GreedyOuterStep OuterStep { get; }
 
     /// <summary>Gets whether each step's outer loss is a validation minibatch.</summary>
     public bool ValidationMinibatches { get; }
@@ -53,7 +69,7 @@ public sealed class GreedyOneStep : IHypergradientMethod
     /// <summary>Gets the options.</summary>
     public ReverseModeOptions Options { get; }
 
-    /// <summary>Gets β, the step of the online update.</summary>
+    /// <summary>Gets β, the step of the online update (of the gradient step, or of Adam's normalized step).</summary>
     public double OuterLearningRate { get; }
 
     /// <summary>Gets the names of the hyperparameters the online update moves; null for all.</summary>
@@ -61,6 +77,10 @@ public sealed class GreedyOneStep : IHypergradientMethod
 
     /// <summary>Gets the hyperparameters at the end of the last run (a copy; equal to the input when β = 0).</summary>
     public HyperparameterSet? TunedHyperparameters { get; private set; }
+
+    /// <summary>Gets the weights at the end of the last run, float64, flat in the order and shapes of the problem's weight shapes; null before the first run and after <see cref="Reset"/>.</summary>
+    /// <remarks>To judge them on another set (a test set), evaluate another inner problem's outer loss at them.</remarks>
+    public IReadOnlyList<double>? FinalWeights { get; private set; }
 
     /// <inheritdoc/>
     public string Name => "greedy";
@@ -93,6 +113,9 @@ public sealed class GreedyOneStep : IHypergradientMethod
         double[] v = new double[w.Length];
         double[] gradient = new double[w.Length];
         int differentiated = 0;
+        // Adam's usual ε = 1e-8 would swamp the hypergradient of a small L2 coefficient (about 1e-11 at λ = 1e-8), which is
+        // exactly the case the normalized step is for; 1e-30 only guards the division.
+        HyperparameterAdam? adam = OuterStep == GreedyOuterStep.Adam && OuterLearningRate > 0 ? new HyperparameterAdam(OuterLearningRate, epsilon: AdamEpsilon) : null;
         for (int t = 0; t < Options.Steps; t++)
         {
             using var scope = torch.NewDisposeScope();
@@ -123,16 +146,22 @@ public sealed class GreedyOneStep : IHypergradientMethod
             FlatTensors.FlattenInto(nextW, w);
             FlatTensors.FlattenInto(nextV, v);
             double[] u = current.FlattenUnconstrained();
+            double[] masked = new double[sum.Length];
             for (int i = 0; i < sum.Length; i++)
             {
                 sum[i] += hypergradient[i];
                 if (tuned[i])
                 {
+                    masked[i] = hypergradient[i];
                     u[i] -= OuterLearningRate * hypergradient[i];
                 }
             }
 
-            if (OuterLearningRate > 0)
+            if (adam is not null)
+            {
+                current = adam.Step(current, masked);
+            }
+            else if (OuterLearningRate > 0)
             {
                 current = current.WithUnconstrained(u);
             }
@@ -145,6 +174,7 @@ public sealed class GreedyOneStep : IHypergradientMethod
         }
 
         TunedHyperparameters = current;
+        FinalWeights = Array.AsReadOnly(w);
         var named = new Dictionary<string, double[]>(StringComparer.Ordinal);
         int offset = 0;
         foreach (Hyperparameter d in current.Definitions)
@@ -163,7 +193,11 @@ public sealed class GreedyOneStep : IHypergradientMethod
     }
 
     /// <inheritdoc/>
-    public void Reset() => TunedHyperparameters = null;
+    public void Reset()
+    {
+        TunedHyperparameters = null;
+        FinalWeights = null;
+    }
 
     // One SGD-momentum step in place, without differentiating it: v ← μ v + g, w ← w − η v (the same float64 operations,
     // in the same order, as the differentiated step's tensors), on arrays reused across steps.

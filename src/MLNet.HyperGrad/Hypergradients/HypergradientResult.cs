@@ -25,6 +25,9 @@ public sealed class HypergradientResult
     /// <summary>Gets what the computation spent.</summary>
     public HypergradientCost Cost { get; }
 
+    /// <summary>Gets the tolerance ε_k the method solved to at this step (the inner gradient norm and the linear-system residual of <see cref="ImplicitDifferentiation"/>), a bound on the error of <see cref="OuterLoss"/> that <see cref="AdaptiveStepOuterOptimizer"/> allows for; null when the method is exact up to rounding.</summary>
+    public double? Tolerance { get; init; }
+
     /// <summary>Gets whether an exact-reversal pass recovered the initial weights and velocities bit for bit; null for other methods.</summary>
     public bool? ExactlyReversed { get; init; }
 

@@ -12,9 +12,9 @@ namespace MLNet.HyperGrad.Hypergradients;
 /// clipping the unconstrained value after each step (projected Adam). The moment estimates belong to
 /// one sequence of steps on sets of one layout; <see cref="Reset"/> starts a new sequence.
 /// </remarks>
-public sealed class HyperparameterAdam
+public sealed class HyperparameterAdam : IOuterOptimizer
 {
-    private readonly Dictionary<string, (double Min, double Max)> bounds = new(StringComparer.Ordinal);
+    private readonly UnconstrainedBounds bounds = new();
     private double[]? firstMoment;
     private double[]? secondMoment;
     private string? layout;
@@ -76,26 +76,20 @@ public sealed class HyperparameterAdam
     /// <exception cref="ArgumentException">The name is empty, or min is above max.</exception>
     public HyperparameterAdam Bound(string name, double min, double max)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        if (!(min <= max))
-        {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Bounds of \"{name}\": min {min} must not exceed max {max}."), nameof(min));
-        }
-
-        bounds[name] = (min, max);
+        bounds.Add(name, min, max);
         return this;
     }
 
-    /// <summary>Takes one Adam step against the hypergradient: moves the unconstrained values downhill.</summary>
+    /// <summary>Takes one Adam step against the hypergradient (the outer loss is not used): moves the unconstrained values downhill.</summary>
     /// <param name="current">The hyperparameters the gradient was computed at.</param>
-    /// <param name="gradient">The gradient of the outer loss with respect to every unconstrained value of <paramref name="current"/>.</param>
+    /// <param name="result">The gradient of the outer loss with respect to every unconstrained value of <paramref name="current"/>.</param>
     /// <returns>A new set with the same definitions.</returns>
     /// <exception cref="ArgumentException">The layout differs from the previous step's, a gradient is missing, or not finite.</exception>
-    public HyperparameterSet Step(HyperparameterSet current, HypergradientResult gradient)
+    public HyperparameterSet Step(HyperparameterSet current, HypergradientResult result)
     {
         ArgumentNullException.ThrowIfNull(current);
-        ArgumentNullException.ThrowIfNull(gradient);
-        return Step(current, gradient.Flatten(current));
+        ArgumentNullException.ThrowIfNull(result);
+        return Step(current, result.Flatten(current));
     }
 
     /// <summary>Takes one Adam step against a flat gradient in definition order.</summary>
@@ -120,7 +114,7 @@ public sealed class HyperparameterAdam
             }
         }
 
-        string currentLayout = string.Join(";", current.Definitions.Select(d => d.Name + ":" + d.ElementCount.ToString(CultureInfo.InvariantCulture)));
+        string currentLayout = UnconstrainedBounds.Layout(current);
         if (layout is null)
         {
             layout = currentLayout;
@@ -146,7 +140,7 @@ public sealed class HyperparameterAdam
             u[i] -= LearningRate * mHat / (Math.Sqrt(vHat) + Epsilon);
         }
 
-        Clip(current, u);
+        bounds.Clip(current, u);
         return current.WithUnconstrained(u);
     }
 
@@ -157,24 +151,5 @@ public sealed class HyperparameterAdam
         firstMoment = null;
         secondMoment = null;
         layout = null;
-    }
-
-    private void Clip(HyperparameterSet current, double[] u)
-    {
-        int offset = 0;
-        foreach (Hyperparameter d in current.Definitions)
-        {
-            if (bounds.TryGetValue(d.Name, out (double Min, double Max) b))
-            {
-                double lo = d.ToUnconstrained(b.Min);
-                double hi = d.ToUnconstrained(b.Max);
-                for (int i = offset; i < offset + d.ElementCount; i++)
-                {
-                    u[i] = Math.Clamp(u[i], lo, hi);
-                }
-            }
-
-            offset += d.ElementCount;
-        }
     }
 }

@@ -116,7 +116,7 @@ public sealed class ImplicitDifferentiation : IHypergradientMethod
             GradientEvaluations = counts.Gradients,
             HessianVectorProducts = counts.Products,
         };
-        return new HypergradientResult(outerLoss, result, cost);
+        return new HypergradientResult(outerLoss, result, cost) { Tolerance = tolerance };
     }
 
     /// <inheritdoc/>

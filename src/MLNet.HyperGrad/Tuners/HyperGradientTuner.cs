@@ -6,8 +6,9 @@ namespace MLNet.HyperGrad.Tuners;
 
 /// <summary>
 /// Tunes continuous hyperparameter tensors by gradient descent on the validation loss: each trial's
-/// <see cref="HypergradientTrialResult"/> carries the hypergradient, and the next proposal is one outer Adam step
-/// (<see cref="HyperparameterAdam"/>, in log or logit space, bounds respected) from the trial's point.
+/// <see cref="HypergradientTrialResult"/> carries the hypergradient, and the next proposal is one outer step (Adam,
+/// <see cref="HyperparameterAdam"/>, or HOAG's step rule, <see cref="AdaptiveStepOuterOptimizer"/>, chosen by
+/// <see cref="HyperGradientTunerOptions.OuterOptimizer"/>; in log or logit space, bounds respected) from the trial's point.
 /// </summary>
 /// <remarks>
 /// <para><b>Which options follow the gradient.</b> The <see cref="UniformDoubleArrayOption"/>, <see cref="UniformDoubleOption"/>
@@ -19,10 +20,10 @@ namespace MLNet.HyperGrad.Tuners;
 /// <para><b>Mixed spaces, in rounds.</b> Round 0 uses the discrete part's defaults (the experiment's first trial runs there);
 /// each later round asks the black-box tuner for a discrete choice. A round lasts <see cref="HyperGradientTunerOptions.TrialsPerChoice"/>
 /// proposals; the gradient part of its first proposal continues from the best trial seen so far with the same discrete
-/// choice (or the defaults), and the outer Adam starts afresh. When a round ends, the black-box tuner is told the round's
+/// choice (or the defaults), and the outer optimizer starts afresh. When a round ends, the black-box tuner is told the round's
 /// best loss as that choice's result (its <c>Update</c>, once per <c>Propose</c>).</para>
-/// <para><b>Failures.</b> A failed trial, or one with a non-finite loss, halves the outer step size and the next proposal is an
-/// Adam step (moments restarted) from the last good point, the last trial with a finite hypergradient. Without a good point
+/// <para><b>Failures.</b> A failed trial, or one with a non-finite loss, halves the outer step size and the next proposal is a
+/// step of a restarted outer optimizer (Adam's moments, or HOAG's L, forgotten) from the last good point, the last trial with a finite hypergradient. Without a good point
 /// yet, the next proposal is the best point of the choice, or the start point again. A successful trial without a
 /// hypergradient (a plain <see cref="TrialResult"/>, such as one replayed from a study's storage) only counts towards the best
 /// point of its choice, from which the tuner resumes when it has no good point of its own.</para>
@@ -46,8 +47,8 @@ public sealed class HyperGradientTuner : ITuner
     private int trialsInRound;
     private double roundBest = double.PositiveInfinity;
     private Dictionary<string, double[]> next;
-    private (HyperparameterSet Set, double[] Gradient)? lastGood;
-    private HyperparameterAdam? adam;
+    private (HyperparameterSet Set, HypergradientResult Result)? lastGood;
+    private IOuterOptimizer? optimizer;
 
     /// <summary>Creates the tuner.</summary>
     /// <param name="searchSpace">The experiment's search space.</param>
@@ -111,7 +112,7 @@ public sealed class HyperGradientTuner : ITuner
     /// <summary>Gets the names of the options tuned by gradient (inside <see cref="HyperGradientTunerOptions.GradientKey"/>), in ordinal order.</summary>
     public IReadOnlyList<string> GradientNames => [.. gradientOptions.Keys];
 
-    /// <summary>Gets the current outer step size: <see cref="HyperGradientTunerOptions.OuterLearningRate"/>, halved at every failure since the round began.</summary>
+    /// <summary>Gets the current outer step size (Adam's step, or the first step length of HOAG's rule): <see cref="HyperGradientTunerOptions.OuterLearningRate"/>, halved at every failure since the round began.</summary>
     public double OuterStepSize { get; private set; } = double.NaN;
 
     /// <inheritdoc />
@@ -161,7 +162,7 @@ public sealed class HyperGradientTuner : ITuner
             roundBest = Math.Min(roundBest, result.Loss);
         }
 
-        if (good && result is HypergradientTrialResult { Hyperparameters: { } set } h && Gradient(h, set) is { } gradient)
+        if (good && result is HypergradientTrialResult { Hyperparameters: { } set } h && Gradient(h, set) is not null)
         {
             if (h.TunedHyperparameters is { } tuned)
             {
@@ -169,16 +170,17 @@ public sealed class HyperGradientTuner : ITuner
                 return;
             }
 
-            lastGood = (set, gradient);
-            next = Clamp(Point(Adam(set).Step(set, gradient)));
+            var computed = new HypergradientResult(result.Loss, set.Definitions.ToDictionary(d => d.Name, d => h.Hypergradient[d.Name], StringComparer.Ordinal), h.Cost);
+            lastGood = (set, computed);
+            next = Clamp(Point(Optimizer(set).Step(set, computed)));
             return;
         }
 
         if (!good && lastGood is { } g)
         {
             OuterStepSize /= 2;
-            adam = null;
-            next = Clamp(Point(Adam(g.Set).Step(g.Set, g.Gradient)));
+            optimizer = null;
+            next = Clamp(Point(Optimizer(g.Set).Step(g.Set, g.Result)));
             return;
         }
 
@@ -203,16 +205,16 @@ public sealed class HyperGradientTuner : ITuner
         trialsInRound = 0;
         roundBest = double.PositiveInfinity;
         lastGood = null;
-        adam = null;
+        optimizer = null;
         OuterStepSize = double.NaN;
     }
 
     /// <summary>The outer optimizer of the current round, created at its first step with the options' bounds.</summary>
-    private HyperparameterAdam Adam(HyperparameterSet set)
+    private IOuterOptimizer Optimizer(HyperparameterSet set)
     {
-        if (adam is not null)
+        if (optimizer is not null)
         {
-            return adam;
+            return optimizer;
         }
 
         if (double.IsNaN(OuterStepSize))
@@ -220,7 +222,8 @@ public sealed class HyperGradientTuner : ITuner
             OuterStepSize = options.OuterLearningRate;
         }
 
-        adam = new HyperparameterAdam(OuterStepSize);
+        HyperparameterAdam? adam = options.OuterOptimizer == OuterOptimizerKind.Adam ? new HyperparameterAdam(OuterStepSize) : null;
+        AdaptiveStepOuterOptimizer? adaptive = adam is null ? new AdaptiveStepOuterOptimizer(OuterStepSize) : null;
         foreach (Hyperparameter d in set.Definitions)
         {
             if (gradientOptions.TryGetValue(d.Name, out OptionBase? option))
@@ -232,11 +235,13 @@ public sealed class HyperGradientTuner : ITuner
                     HyperparameterTransform.Logit => (Math.Clamp(min, 1e-12, 1 - 1e-12), Math.Clamp(max, 1e-12, 1 - 1e-12)),
                     _ => (min, max),
                 };
-                adam.Bound(d.Name, lo, hi);
+                adam?.Bound(d.Name, lo, hi);
+                adaptive?.Bound(d.Name, lo, hi);
             }
         }
 
-        return adam;
+        optimizer = (IOuterOptimizer?)adam ?? adaptive!;
+        return optimizer;
     }
 
     /// <summary>The result's gradient in the set's order, or null when one is missing or not finite.</summary>

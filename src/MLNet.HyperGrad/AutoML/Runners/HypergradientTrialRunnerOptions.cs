@@ -110,6 +110,10 @@ public sealed record HypergradientTrialRunnerOptions
     /// <value>The default is 1 (every step).</value>
     public int GreedyUpdateInterval { get; init; } = 1;
 
+    /// <summary>Gets how <see cref="HypergradientMethodKind.Greedy"/> turns each one-step hypergradient into an update: a plain gradient step of <see cref="GreedyOuterLearningRate"/>, or a normalized (Adam) step of about that size in unconstrained units, which moves small and large L2 coefficients alike.</summary>
+    /// <value>The default is <see cref="GreedyOuterStep.Gradient"/>.</value>
+    public GreedyOuterStep GreedyOuterStep { get; init; } = GreedyOuterStep.Gradient;
+
     /// <summary>Gets the steps between checkpoints of <see cref="HypergradientMethodKind.Checkpointed"/>; 0 for ⌈√T⌉.</summary>
     /// <value>The default is 0.</value>
     public int CheckpointInterval { get; init; }
@@ -151,6 +155,7 @@ public sealed record HypergradientTrialRunnerOptions
         Check(InitialInitScale is >= MinInitScale and <= MaxInitScale, Range("InitialInitScale", InitialInitScale, MinInitScale, MaxInitScale));
         Check(GreedyOuterLearningRate >= 0 && double.IsFinite(GreedyOuterLearningRate), $"GreedyOuterLearningRate must be finite and at least 0; got {GreedyOuterLearningRate}.");
         Check(GreedyUpdateInterval >= 1, $"GreedyUpdateInterval must be at least 1; got {GreedyUpdateInterval}.");
+        Check(Enum.IsDefined(GreedyOuterStep), $"GreedyOuterStep {(int)GreedyOuterStep} is not a known greedy outer step.");
         Check(CheckpointInterval >= 0, $"CheckpointInterval must be at least 0; got {CheckpointInterval}.");
         Check(ThreadsPerTrial >= 1, $"ThreadsPerTrial must be at least 1; got {ThreadsPerTrial}.");
         Check(TimeProvider is not null, "TimeProvider must not be null.");
@@ -247,7 +252,7 @@ public sealed record HypergradientTrialRunnerOptions
             HypergradientMethodKind.DrMad => new DrMad(reverse),
             HypergradientMethodKind.Implicit => new ImplicitDifferentiation(new ImplicitDifferentiationOptions { TimeProvider = TimeProvider }),
             HypergradientMethodKind.ImplicitNeumann => new ImplicitDifferentiation(new ImplicitDifferentiationOptions { Solver = ImplicitSolver.Neumann, TimeProvider = TimeProvider }),
-            HypergradientMethodKind.Greedy => new GreedyOneStep(reverse, GreedyOuterLearningRate, validationMinibatches: true, updateInterval: GreedyUpdateInterval),
+            HypergradientMethodKind.Greedy => new GreedyOneStep(reverse, GreedyOuterLearningRate, validationMinibatches: true, updateInterval: GreedyUpdateInterval, outerStep: GreedyOuterStep),
             _ => throw new ArgumentOutOfRangeException(nameof(Method), Method, "Unknown hypergradient method."),
         };
     }
