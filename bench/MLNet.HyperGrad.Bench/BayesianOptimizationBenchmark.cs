@@ -61,9 +61,9 @@ internal static class BayesianOptimizationBenchmark
         {
             Warping = options.TryGetValue("--warping", out string? warping) ? Enum.Parse<OutputWarping>(warping, ignoreCase: true) : OutputWarping.None,
             Acquisition = options.TryGetValue("--acquisition", out string? acquisition) ? Enum.Parse<AcquisitionKind>(acquisition, ignoreCase: true) : AcquisitionKind.LogExpectedImprovement,
-            TrustRegion = options.ContainsKey("--trust-region") ? new TrustRegionOptions() : null,
+            TrustRegion = options.ContainsKey("--global") ? null : new TrustRegionOptions(),
         };
-        if (options.ContainsKey("--warping") || options.ContainsKey("--acquisition") || options.ContainsKey("--trust-region"))
+        if (options.ContainsKey("--warping") || options.ContainsKey("--acquisition") || options.ContainsKey("--global"))
         {
             Console.WriteLine($"ours with warping {tunerOptions.Warping}, acquisition {tunerOptions.Acquisition}, trust region {(tunerOptions.TrustRegion is null ? "off" : "on")} (not the defaults)");
         }

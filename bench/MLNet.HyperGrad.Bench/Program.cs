@@ -24,7 +24,7 @@
 //   hypergrad-many [--quick] [--runs 50] [--steps 100] [--batch 200] [--seeds 3] [--rows 10000] [--method exact|checkpointed] [--outer-lr 0.1] [--backtrack 0.01] [--l2 unit|weight] [--threads N] [--summary FILE]
 // Issue 9's claim: 1,086 hyperparameters (per-step learning rate and momentum, per-input-unit L2, init scales) tuned by gradient vs random search and Optuna TPE on the 4 globals, N training runs each;
 // prints a table and, last, `many hyperparameters at equal training runs: gradient <a>, random <b>, tpe <c>` (appended to FILE too).
-//   bo [--trials 50] [--seeds 10] [--functions branin,hartmann6,rosenbrock4,ackley5] [--long-trials 200] [--long-function hartmann6] [--timing-seeds 2] [--peer <optuna_peer.py>] [--no-peers] [--warping none|log|quantile] [--acquisition logexpectedimprovement|hedge|...] [--trust-region]
+//   bo [--trials 50] [--seeds 10] [--functions branin,hartmann6,rosenbrock4,ackley5] [--long-trials 200] [--long-function hartmann6] [--timing-seeds 2] [--peer <optuna_peer.py>] [--no-peers] [--warping none|log|quantile|power] [--acquisition logexpectedimprovement|hedge|...] [--global (trust region off)]
 // Prints a table of median simple regret (ours GP, Optuna GPSampler, Optuna TPE) and, last,
 // `gp regret wins vs optuna gp: <k>/4` and `gp proposal ms at 50 / 200 trials: <a> / <b> (optuna gp at 50: <c>)`.
 //   bo-real [--seeds 5] [--trials 50] [--tasks fashion-mnist,breast_cancer,wine,digits] [--rows 10000] [--epochs 3] [--max-trees 500] [--threads N] [--first-seed 0] [--no-peers] [--tuners gp,random,...] [--quick]

@@ -32,7 +32,7 @@ namespace MLNet.HyperGrad.Tuners;
 /// If the covariance cannot be factored even with jitter, the proposal falls back to the Sobol point.
 /// </para>
 /// <para>
-/// Local mode: with <see cref="GaussianProcessTunerOptions.TrustRegion"/> set, the acquisition is maximized only in
+/// Local mode (the default; <see cref="GaussianProcessTunerOptions.TrustRegion"/> null turns it off): the acquisition is maximized only in
 /// a TuRBO-1 box around the best observed point (<see cref="TrustRegionOptions"/>); only unconditional continuous
 /// slots are narrowed, the others keep their whole range. The model still sees every observation.
 /// </para>
