@@ -18,6 +18,7 @@ internal static class OutputTransform
         return [.. w.Select(v => sd > 1e-12 ? (v - mean) / sd : 0.0)];
     }
 
+    /// <summary><c>log(y - min + δ)</c> with <c>δ = 0.1 · (median - min)</c> (or 1e-12 when they coincide).</summary>
     private static double[] Log(IReadOnlyList<double> values)
     {
         double min = values.Min();
@@ -29,14 +30,9 @@ internal static class OutputTransform
 
     private static double[] Power(IReadOnlyList<double> values)
     {
-        double min = values.Min();
-        double[] sorted = [.. values.Order()];
-        double median = sorted[sorted.Length / 2];
-        double delta = Math.Max(0.1 * (median - min), 1e-12);
-
         // Box-Cox on z = y - min + δ divided by its geometric mean: λ's maximum-likelihood estimate does not depend on
         // that scale, and the scaled values keep z^λ finite.
-        double[] logZ = [.. values.Select(v => Math.Log(v - min + delta))];
+        double[] logZ = Log(values);
         double logMean = logZ.Average();
         for (int i = 0; i < logZ.Length; i++)
         {

@@ -43,11 +43,7 @@ public sealed class TrustRegion
     /// <param name="counts">Whether the trial counts towards resizing (model-based trials do; the startup design does not, it only sets the best).</param>
     public void Record(double loss, bool counts)
     {
-        bool improved = loss < Best - (1e-3 * Math.Abs(Best));
-        if (double.IsPositiveInfinity(Best))
-        {
-            improved = true;
-        }
+        bool improved = double.IsPositiveInfinity(Best) || loss < Best - (1e-3 * Math.Abs(Best));
 
         Best = Math.Min(Best, loss);
         if (!counts)
