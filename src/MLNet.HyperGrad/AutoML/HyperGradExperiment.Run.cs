@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using MLNet.HyperGrad.Data;
 using MLNet.HyperGrad.SearchSpaces;
 using MLNet.HyperGrad.Storage;
 using MLNet.HyperGrad.Tuners;
@@ -28,9 +29,23 @@ public sealed partial class HyperGradExperiment
     public async Task<TrialResult> RunAsync(CancellationToken cancellationToken = default)
     {
         ExperimentContext context = BuildContext();
-        ITuner tuner = (tunerFactory ?? (c => new RandomSearchTuner(c.SearchSpace, c.Seed)))(context);
+        var studyAttributes = new Dictionary<string, string>(DataMetaFeatures.ToAttributes(EffectiveMetaFeatures), StringComparer.Ordinal);
+        ITuner tuner;
+        if (describedTunerFactory is not null)
+        {
+            (tuner, IReadOnlyDictionary<string, string> described) = await describedTunerFactory(context, cancellationToken);
+            foreach ((string key, string value) in described)
+            {
+                studyAttributes[key] = value;
+            }
+        }
+        else
+        {
+            tuner = (tunerFactory ?? (c => new RandomSearchTuner(c.SearchSpace, c.Seed)))(context);
+        }
+
         using ITrialRunner runner = CreateRunner(context);
-        using StudySession session = await StudySession.OpenAsync(storage, studyName, taskDescription, searchSpace, seed, studyIdentity, cancellationToken);
+        using StudySession session = await StudySession.OpenAsync(storage, studyName, taskDescription, searchSpace, seed, studyIdentity, studyAttributes, cancellationToken);
 
         TrialResult? best = null;
         bool anySuccess = false;

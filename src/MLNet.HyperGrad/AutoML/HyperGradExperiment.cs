@@ -63,6 +63,8 @@ public sealed partial class HyperGradExperiment
     private string? studyName;
     private string taskDescription = "hyperparameter tuning";
     private IReadOnlyDictionary<string, string> studyIdentity = new Dictionary<string, string>();
+    private IReadOnlyDictionary<string, double>? studyMetaFeatures;
+    private Func<ExperimentContext, CancellationToken, Task<(ITuner Tuner, IReadOnlyDictionary<string, string> StudyAttributes)>>? describedTunerFactory;
     private int parallelism = 1;
     private int seed;
     private TimeProvider timeProvider = TimeProvider.System;
@@ -105,6 +107,7 @@ public sealed partial class HyperGradExperiment
     {
         ArgumentNullException.ThrowIfNull(tuner);
         tunerFactory = _ => tuner;
+        describedTunerFactory = null;
         return this;
     }
 
@@ -115,6 +118,22 @@ public sealed partial class HyperGradExperiment
     {
         ArgumentNullException.ThrowIfNull(factory);
         tunerFactory = factory;
+        describedTunerFactory = null;
+        return this;
+    }
+
+    /// <summary>
+    /// Uses a tuner built asynchronously when the run starts, before the study opens, together with study attributes that
+    /// describe it (transfer learning: which earlier studies formed its prior); the attributes are stored in the study,
+    /// replacing earlier values of the same keys.
+    /// </summary>
+    /// <param name="factory">Builds the tuner and its attributes.</param>
+    /// <returns>This experiment.</returns>
+    internal HyperGradExperiment SetTuner(Func<ExperimentContext, CancellationToken, Task<(ITuner Tuner, IReadOnlyDictionary<string, string> StudyAttributes)>> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        describedTunerFactory = factory;
+        tunerFactory = null;
         return this;
     }
 
@@ -245,6 +264,28 @@ public sealed partial class HyperGradExperiment
         studyIdentity = new Dictionary<string, string>(identity, StringComparer.Ordinal);
         return this;
     }
+
+    /// <summary>
+    /// Describes the study's data by meta-features (<see cref="DataMetaFeatures"/>: rows, columns, classes, class entropy, ...),
+    /// stored as study attributes under <see cref="DataMetaFeatures.AttributePrefix"/> for transfer learning to read. Unlike the
+    /// identity (<see cref="SetStudyIdentity"/>), they never stop a study from being resumed: a run records its values.
+    /// </summary>
+    /// <param name="metaFeatures">The meta-features, by key; every value finite.</param>
+    /// <returns>This experiment.</returns>
+    /// <remarks>Without this call, a run with <see cref="SetDataset"/> records the meta-features of its training and validation data.</remarks>
+    /// <exception cref="ArgumentException">A key is empty or a value is not finite.</exception>
+    public HyperGradExperiment SetStudyMetaFeatures(IReadOnlyDictionary<string, double> metaFeatures)
+    {
+        ArgumentNullException.ThrowIfNull(metaFeatures);
+        DataMetaFeatures.ToAttributes(metaFeatures);
+        studyMetaFeatures = new Dictionary<string, double>(metaFeatures, StringComparer.Ordinal);
+        return this;
+    }
+
+    /// <summary>Gets the meta-features the study will record: those of <see cref="SetStudyMetaFeatures"/>, else the data's of <see cref="SetDataset"/>, else none.</summary>
+    internal IReadOnlyDictionary<string, double> EffectiveMetaFeatures =>
+        studyMetaFeatures
+        ?? (trainData is { } train && validationData is { } validation ? DataMetaFeatures.Of(train, validation) : new Dictionary<string, double>());
 
     /// <summary>Runs up to <paramref name="trials"/> trials at once; tuner calls stay serialized.</summary>
     /// <param name="trials">At least 1.</param>

@@ -2,6 +2,8 @@ using MLNet.HyperGrad.AutoML.Runners;
 using MLNet.HyperGrad.Hypergradients;
 using MLNet.HyperGrad.Tuners;
 using MLNet.HyperGrad.Pruning;
+using MLNet.HyperGrad.Storage;
+using MLNet.HyperGrad.Transfer;
 
 namespace MLNet.HyperGrad.AutoML;
 
@@ -37,6 +39,55 @@ public sealed class HyperGradOptions
     /// <summary>Gets or sets a pruner instance to use instead of <see cref="Pruner"/> (for settings other than the defaults).</summary>
     /// <value>The default is <see langword="null"/>; set it only while <see cref="Pruner"/> is <see cref="PrunerKind.None"/>.</value>
     public IPruner? CustomPruner { get; set; }
+
+    /// <summary>Gets the storage whose earlier studies form the transfer prior (<see cref="TransferFrom(IStudyStorage, StudyFilter)"/>), or null.</summary>
+    public IStudyStorage? TransferStorage { get; private set; }
+
+    /// <summary>Gets which earlier studies of <see cref="TransferStorage"/> may form the transfer prior, or null.</summary>
+    public StudyFilter? TransferFilter { get; private set; }
+
+    /// <summary>Gets or sets which earlier studies are usable (fewest complete trials, range differences).</summary>
+    /// <value>The default is null: <see cref="TransferHistoryOptions"/>'s defaults, with the study being tuned excluded.</value>
+    public TransferHistoryOptions? TransferHistory { get; set; }
+
+    /// <summary>Gets or sets the settings of the prior's pre-training (<see cref="GpPriorPretraining"/>).</summary>
+    /// <value>The default is null: <see cref="GpPriorPretrainingOptions"/>'s defaults, seeded with the study's seed.</value>
+    public GpPriorPretrainingOptions? Pretraining { get; set; }
+
+    /// <summary>Gets or sets the settings of <see cref="MetaGaussianProcessTuner"/>.</summary>
+    /// <value>The default is null: <see cref="MetaGaussianProcessTunerOptions"/>'s defaults.</value>
+    public MetaGaussianProcessTunerOptions? MetaTuner { get; set; }
+
+    /// <summary>
+    /// Makes the user's own history the prior: the earlier studies of <paramref name="storage"/> that <paramref name="filter"/> selects
+    /// and that tuned the same search space (<see cref="Transfer.TransferHistory"/>) pre-train a Gaussian-process prior
+    /// (<see cref="GpPriorPretraining"/>), and <see cref="MetaGaussianProcessTuner"/> tunes with it; selects
+    /// <see cref="TunerKind.MetaGaussianProcess"/>.
+    /// </summary>
+    /// <param name="storage">The storage holding the earlier studies; usually the one the new study is stored in. Not disposed.</param>
+    /// <param name="filter">Which earlier studies to consider (<see cref="StudyFilter.NamePrefix"/>, <see cref="StudyFilter.Attribute"/>, <see cref="StudyFilter.Parse"/>).</param>
+    /// <returns>These options.</returns>
+    /// <remarks>
+    /// The prior is built when the run starts. With a study (<see cref="HyperGradExperiment.SetStudy"/>), the study records which
+    /// studies formed it and how well each fitted it (<see cref="TransferSummary"/>), and the report shows them; the study itself is
+    /// never one of its sources. No usable earlier study makes the run throw <see cref="TransferHistoryException"/> before any trial.
+    /// </remarks>
+    public HyperGradOptions TransferFrom(IStudyStorage storage, StudyFilter filter)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        ArgumentNullException.ThrowIfNull(filter);
+        TransferStorage = storage;
+        TransferFilter = filter;
+        Tuner = TunerKind.MetaGaussianProcess;
+        return this;
+    }
+
+    /// <summary>Makes the user's own history the prior, with a filter in its text form (<see cref="StudyFilter.Parse"/>): see <see cref="TransferFrom(IStudyStorage, StudyFilter)"/>.</summary>
+    /// <param name="storage">The storage holding the earlier studies.</param>
+    /// <param name="filter">Comma-separated study names, name patterns (<c>classification-*</c>) or <c>key=value</c> attribute tests.</param>
+    /// <returns>These options.</returns>
+    /// <exception cref="ArgumentException">The filter text is malformed.</exception>
+    public HyperGradOptions TransferFrom(IStudyStorage storage, string filter) => TransferFrom(storage, StudyFilter.Parse(filter));
 
     /// <summary>The pruner these settings ask for, or <see langword="null"/> for none.</summary>
     /// <returns>A new pruner of kind <see cref="Pruner"/> with its defaults, <see cref="CustomPruner"/>, or <see langword="null"/>.</returns>
@@ -76,6 +127,16 @@ public sealed class HyperGradOptions
         if (CustomPruner is not null && Pruner != PrunerKind.None)
         {
             problems.Add($"Set either Pruner (got {Pruner}) or CustomPruner, not both.");
+        }
+
+        if (Tuner == TunerKind.MetaGaussianProcess && TransferStorage is null)
+        {
+            problems.Add("Tuner = MetaGaussianProcess tunes with a prior pre-trained on earlier studies: call TransferFrom(storage, filter) to name them.");
+        }
+
+        if (TransferStorage is not null && Tuner != TunerKind.MetaGaussianProcess)
+        {
+            problems.Add($"TransferFrom builds a prior for Tuner = MetaGaussianProcess; got Tuner = {Tuner}.");
         }
 
         if (GridStepsPerContinuousDimension < 2)

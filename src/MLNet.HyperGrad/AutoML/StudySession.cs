@@ -31,7 +31,7 @@ internal sealed class StudySession : IDisposable
     /// <summary>The study attribute that records the seed the study was created with.</summary>
     public const string SeedAttribute = "seed";
 
-    public static async Task<StudySession> OpenAsync(IStudyStorage? storage, string? name, string taskDescription, SearchSpace space, int seed, IReadOnlyDictionary<string, string> identity, CancellationToken cancellationToken)
+    public static async Task<StudySession> OpenAsync(IStudyStorage? storage, string? name, string taskDescription, SearchSpace space, int seed, IReadOnlyDictionary<string, string> identity, IReadOnlyDictionary<string, string> descriptions, CancellationToken cancellationToken)
     {
         var session = new StudySession(storage);
         if (storage is null || name is null)
@@ -49,8 +49,19 @@ internal sealed class StudySession : IDisposable
 
         var attributes = identity.ToDictionary(kv => StudyIdentity.AttributePrefix + kv.Key, kv => kv.Value, StringComparer.Ordinal);
         attributes[SeedAttribute] = seedText;
+        foreach ((string key, string value) in descriptions)
+        {
+            attributes[key] = value;
+        }
+
         StudyRecord study = await storage.GetOrCreateStudyAsync(name, taskDescription, Describe(space), StudyDirection.Minimize, attributes, cancellationToken);
         await CheckIdentityAsync(storage, study, identity, cancellationToken);
+        foreach ((string key, string value) in descriptions.Where(kv => !study.Attributes.TryGetValue(kv.Key, out string? stored) || stored != kv.Value))
+        {
+            // Descriptions (meta-features, the transfer prior's sources) are this run's facts: they replace earlier values and never refuse a resume.
+            await storage.SetStudyAttributeAsync(study.Id, key, value, cancellationToken);
+        }
+
         if (!study.Attributes.TryGetValue(SeedAttribute, out string? storedSeed))
         {
             await storage.SetStudyAttributeAsync(study.Id, SeedAttribute, seedText, cancellationToken);

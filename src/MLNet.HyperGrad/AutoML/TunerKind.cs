@@ -14,4 +14,10 @@ public enum TunerKind
 
     /// <summary>Bayesian optimization with a Gaussian process and log expected improvement (<see cref="Tuners.GaussianProcessTuner"/>), after 10 Sobol trials.</summary>
     GaussianProcess,
+
+    /// <summary>
+    /// Bayesian optimization with a Gaussian-process prior pre-trained on earlier studies (<see cref="Transfer.MetaGaussianProcessTuner"/>,
+    /// HyperBO): needs <see cref="HyperGradOptions.TransferFrom(Storage.IStudyStorage, Transfer.StudyFilter)"/>, which also selects it.
+    /// </summary>
+    MetaGaussianProcess,
 }
