@@ -73,6 +73,9 @@ public sealed partial class HyperGradExperiment
     /// <summary>Gets the exceptions monitors threw during runs; a failing monitor never stops the experiment.</summary>
     public IReadOnlyList<Exception> MonitorErrors => monitorErrors;
 
+    /// <summary>Gets the name of the study of <see cref="SetStudy"/>, or null.</summary>
+    internal string? StudyName => studyName;
+
     /// <summary>Gets the training data of <see cref="SetDataset"/>, or null.</summary>
     internal TabularDataset? TrainData => trainData;
 

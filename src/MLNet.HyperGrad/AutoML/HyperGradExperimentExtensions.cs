@@ -1,4 +1,5 @@
 using MLNet.HyperGrad.AutoML.Runners;
+using MLNet.HyperGrad.Transfer;
 using MLNet.HyperGrad.Tuners;
 
 namespace MLNet.HyperGrad.AutoML;
@@ -41,6 +42,11 @@ public static class HyperGradExperimentExtensions
             }
 
             experiment.SetTrialRunner(CreateMlpRunner);
+        }
+
+        if (options.Tuner == TunerKind.MetaGaussianProcess)
+        {
+            return experiment.SetTuner((context, cancellationToken) => CreateMetaTunerAsync(context, options, experiment.StudyName, cancellationToken));
         }
 
         return experiment.SetTuner(context => options.Tuner switch
@@ -93,6 +99,36 @@ public static class HyperGradExperimentExtensions
         }
 
         return experiment.SetTuner(context => new HyperGradientTuner(context.SearchSpace, context.Seed, options.HypergradientTuner));
+    }
+
+    /// <summary>
+    /// The transfer tuner: the usable earlier studies (<see cref="TransferHistory"/>, the study being tuned excluded) pre-train a prior
+    /// (<see cref="GpPriorPretraining"/>, seeded with the study's seed unless its options say otherwise), and
+    /// <see cref="MetaGaussianProcessTuner"/> tunes with it; the study records the sources and their fit (<see cref="TransferSummary"/>).
+    /// </summary>
+    private static async Task<(ITuner Tuner, IReadOnlyDictionary<string, string> StudyAttributes)> CreateMetaTunerAsync(
+        ExperimentContext context, HyperGradOptions options, string? studyName, CancellationToken cancellationToken)
+    {
+        TransferHistoryOptions historyOptions = options.TransferHistory ?? new TransferHistoryOptions();
+        if (historyOptions.ExcludeStudy is null && studyName is not null)
+        {
+            historyOptions = historyOptions with { ExcludeStudy = studyName };
+        }
+
+        TransferHistory history = await TransferHistory.ReadAsync(options.TransferStorage!, context.SearchSpace, options.TransferFilter!, historyOptions, cancellationToken);
+        GpPriorPretrainingOptions pretraining = options.Pretraining ?? new GpPriorPretrainingOptions { Seed = context.Seed };
+        PretrainedGpPrior prior = GpPriorPretraining.Pretrain(history.Tasks, pretraining, cancellationToken);
+        var tuner = new MetaGaussianProcessTuner(context.SearchSpace, prior, context.Seed, options.MetaTuner);
+        string json = prior.ToJson();
+        var summary = new TransferSummary
+        {
+            Filter = history.Filter,
+            Sources = [.. history.Tasks.Select(task => new TransferSource(
+                task.Name, task.Inputs.Count, prior.SourceTaskFit.FirstOrDefault(f => f.Name == task.Name)?.NegativeLogLikelihoodPerPoint ?? double.NaN))],
+            Rejected = history.Rejected,
+            PriorJson = json.Length <= TransferSummary.MaxPriorJsonLength ? json : null,
+        };
+        return (tuner, summary.ToAttributes());
     }
 
     private static MlpTrialRunner CreateMlpRunner(ExperimentContext context)

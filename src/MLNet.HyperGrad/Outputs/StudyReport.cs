@@ -48,6 +48,7 @@ public static class StudyReport
             Tuner = options.Tuner,
             LogScaleParameters = SearchSpaceAxes.LogScaleKeys(space),
             SearchSpace = space,
+            Transfer = MLNet.HyperGrad.Transfer.TransferSummary.FromAttributes(study.Attributes),
             ValidationCurveName = options.Task == TaskKind.Classification ? "validation cross-entropy" : "validation MSE (standardized targets)",
             Notes = notes,
         };

@@ -16,7 +16,8 @@ namespace MLNet.HyperGrad.Reporting;
 /// A study proposed by the Gaussian-process tuner gets the surrogate's view: a Gaussian process refitted to the
 /// complete trials, its posterior mean and ±2σ band along each parameter's slice through the best trial (this needs
 /// <see cref="ReportData.SearchSpace"/>), and which acquisition chose each trial; any study whose trials record their
-/// proposal time (<see cref="AutoML.HyperGradExperiment.ProposalTimeAttribute"/>) gets a chart of it.
+/// proposal time (<see cref="AutoML.HyperGradExperiment.ProposalTimeAttribute"/>) gets a chart of it. A study tuned with a transfer
+/// prior (<see cref="ReportData.Transfer"/>) gets a section naming the earlier studies that formed it and how much each was trusted.
 /// Charts follow the layout of Optuna's visualization module.
 /// </para>
 /// <para>
@@ -55,6 +56,11 @@ public static class HtmlReport
             html.Append("<a href=\"#").Append(HypergradientSection.SectionId).Append("\">Hypergradients</a>");
         }
 
+        if (TransferSection.IsShown(model))
+        {
+            html.Append("<a href=\"#").Append(TransferSection.SectionId).Append("\">Transfer</a>");
+        }
+
         html.Append("<a href=\"#slices\">Slices</a>");
         if (SurrogateSection.IsShown(model))
         {
@@ -78,6 +84,8 @@ public static class HtmlReport
         HistorySection.Write(html, model);
         html.Append('\n');
         HypergradientSection.Write(html, model);
+        html.Append('\n');
+        TransferSection.Write(html, model);
         html.Append('\n');
         SliceSection.Write(html, model);
         html.Append('\n');

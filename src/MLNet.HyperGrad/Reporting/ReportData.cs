@@ -102,6 +102,10 @@ public sealed record ReportData
     /// </value>
     public SearchSpaces.SearchSpace? SearchSpace { get; init; }
 
+    /// <summary>Gets what the study records about the transfer prior it was tuned with, or null when it had none.</summary>
+    /// <value>The default is null. With it, the report gets a Transfer section: the earlier studies that formed the prior, their trials and how much the prior trusts each, and the studies left out.</value>
+    public MLNet.HyperGrad.Transfer.TransferSummary? Transfer { get; init; }
+
     /// <summary>Gets the name of the values in <see cref="ReportTrial.ValidationCurve"/>, used on the learning-curve axis.</summary>
     /// <value>The default is <c>validation metric</c>.</value>
     public string ValidationCurveName { get; init; } = "validation metric";

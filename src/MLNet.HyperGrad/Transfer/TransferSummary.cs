@@ -1,13 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace MLNet.HyperGrad.Transfer;
 
 /// <summary>What a study records about the transfer prior it was tuned with: the filter, the studies that formed the prior and how much each was trusted, the studies left out and why, and the prior itself when small.</summary>
 /// <remarks>
 /// Stored as study attributes (<see cref="ToAttributes"/>): <c>transfer.filter</c> (text), <c>transfer.sources</c> (JSON array of
-/// <c>{"study", "trials", "fit"}</c>), <c>transfer.rejected</c> (JSON array of <c>{"study", "reason"}</c>) and <c>transfer.prior</c>
+/// <c>{"study", "trials", "nllPerPoint"}</c>), <c>transfer.rejected</c> (JSON array of <c>{"study", "reason"}</c>) and <c>transfer.prior</c>
 /// (<see cref="PretrainedGpPrior.ToJson"/>, only when at most <see cref="MaxPriorJsonLength"/> characters). The report reads them back
 /// with <see cref="FromAttributes"/>.
 /// </remarks>
@@ -16,7 +15,7 @@ public sealed record TransferSummary
     /// <summary>The study attribute that holds the filter's description.</summary>
     public const string FilterAttribute = "transfer.filter";
 
-    /// <summary>The study attribute that holds the sources, as a JSON array of <c>{"study", "trials", "fit"}</c>.</summary>
+    /// <summary>The study attribute that holds the sources, as a JSON array of <c>{"study", "trials", "nllPerPoint"}</c>.</summary>
     public const string SourcesAttribute = "transfer.sources";
 
     /// <summary>The study attribute that holds the rejected studies, as a JSON array of <c>{"study", "reason"}</c>.</summary>
@@ -53,7 +52,7 @@ public sealed record TransferSummary
         var attributes = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [FilterAttribute] = Filter,
-            [SourcesAttribute] = JsonSerializer.Serialize(Sources.Select(s => new SourceDto { Study = s.Study, Trials = s.Trials, Fit = s.Fit }), Json),
+            [SourcesAttribute] = JsonSerializer.Serialize(Sources.Select(s => new SourceDto { Study = s.Study, Trials = s.Trials, NllPerPoint = double.IsFinite(s.NegativeLogLikelihoodPerPoint) ? s.NegativeLogLikelihoodPerPoint : null }), Json),
             [RejectedAttribute] = JsonSerializer.Serialize(Rejected.Select(r => new RejectedDto { Study = r.Name, Reason = r.Reason }), Json),
         };
         if (PriorJson is { Length: <= MaxPriorJsonLength } prior)
@@ -78,7 +77,7 @@ public sealed record TransferSummary
         string filter = attributes.GetValueOrDefault(FilterAttribute) ?? "an unrecorded filter";
         string? prior = attributes.GetValueOrDefault(PriorAttribute);
         var problems = new List<string>();
-        IReadOnlyList<TransferSource> sources = Read<SourceDto, TransferSource>(sourcesJson, SourcesAttribute, problems, d => d.Study is null ? null : new TransferSource(d.Study, d.Trials, d.Fit ?? double.NaN));
+        IReadOnlyList<TransferSource> sources = Read<SourceDto, TransferSource>(sourcesJson, SourcesAttribute, problems, d => d.Study is null ? null : new TransferSource(d.Study, d.Trials, d.NllPerPoint ?? double.NaN));
         IReadOnlyList<RejectedStudy> rejected = attributes.TryGetValue(RejectedAttribute, out string? rejectedJson)
             ? Read<RejectedDto, RejectedStudy>(rejectedJson, RejectedAttribute, problems, d => d.Study is null ? null : new RejectedStudy(d.Study, d.Reason ?? string.Empty))
             : [];
@@ -120,8 +119,7 @@ public sealed record TransferSummary
 
         public int Trials { get; set; }
 
-        [JsonNumberHandling(JsonNumberHandling.AllowNamedFloatingPointLiterals)]
-        public double? Fit { get; set; }
+        public double? NllPerPoint { get; set; }
     }
 
     private sealed class RejectedDto
