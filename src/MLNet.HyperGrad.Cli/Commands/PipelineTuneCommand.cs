@@ -101,7 +101,8 @@ internal static class PipelineTuneCommand
             .SetTrainingTimeInSeconds(tuningSeconds)
             .SetSeed(settings.Seed)
             .SetParallelism(settings.Parallelism)
-            .WithHyperGrad(o => o.Tuner = settings.Tuner)
+            .SetStudyMetaFeatures(data.Validation is { } validationView ? DataMetaFeatures.Of(schema, data.Train, validationView) : DataMetaFeatures.Of(schema, data.Train))
+            .WithHyperGrad(o => TransferOutput.Configure(o, settings, storage))
             .SetMonitor(progress);
         int remaining = settings.MaxTrials is int max ? max - finishedBefore : int.MaxValue;
         bool cancelled = false;
@@ -126,6 +127,7 @@ internal static class PipelineTuneCommand
 
         StudyRecord studyRecord = (await storage.GetStudyAsync(settings.ResolvedStudyName, CancellationToken.None))!;
         IReadOnlyList<TrialRecord> trials = await storage.GetTrialsAsync(studyRecord.Id, CancellationToken.None);
+        TransferOutput.Print(studyRecord);
         TuneSummary.Print(trials, before, cancelled, metricName, experiment.SearchSpace, settings);
         if (noTrialFinished)
         {
@@ -146,7 +148,7 @@ internal static class PipelineTuneCommand
         var outputOptions = new StudyOutputOptions
         {
             Task = settings.Task,
-            Tuner = settings.Tuner.ToString(),
+            Tuner = settings.EffectiveTuner.ToString(),
             Seed = settings.Seed,
             StoragePath = settings.ResolvedStoragePath,
             DataDescription = data.Description,

@@ -28,7 +28,8 @@ internal static class TuneCommand
         var test = new Option<string?>("--test-dataset") { Description = "A CSV to report the best model's final score on." };
         var trainTime = CliParsers.Seconds("--train-time", "Seconds this run may tune for.", 120u);
         var maxTrials = CliParsers.OptionalWholeNumber("--max-trials", "Trials in the whole study, earlier runs of it included.");
-        var tuner = CliParsers.Tuner("--tuner", "gp (the default: Bayesian optimization with a Gaussian process, after 10 Sobol trials), random, grid, or hypergradient (fashion-mnist only: per-step learning rates and momenta, per-layer L2 and init scales tuned by gradient); case does not matter.", TunerKind.GaussianProcess);
+        var tuner = CliParsers.Tuner("--tuner", "gp (the default: Bayesian optimization with a Gaussian process, after 10 Sobol trials), random, grid, hypergradient (fashion-mnist only: per-step learning rates and momenta, per-layer L2 and init scales tuned by gradient), or meta (a Gaussian process whose prior is pre-trained on earlier studies: needs --transfer-from); case does not matter.", TunerKind.GaussianProcess);
+        var transferFrom = new Option<string?>("--transfer-from") { Description = "Pre-trains the Gaussian process's prior on earlier studies of the same --storage that tuned the same search space, and tunes with it (--tuner meta; HyperBO): comma-separated study names, name patterns such as classification-* (* any characters, ? one), or key=value to match a study attribute or identity part (task=classification). Studies with fewer than 5 complete trials are left out, with the reason." };
         var hypergradientMethod = HypergradientMethodNames.Option();
         var pruner = CliParsers.Pruner("--pruner", "Stops unpromising trials early (fashion-mnist): none, median, asha or learning-curve (default none).");
         var storage = new Option<string?>("--storage") { Description = "The SQLite file of the study (default: <output>/study.db)." };
@@ -45,7 +46,7 @@ internal static class TuneCommand
 
         var command = new Command(name, $"Tune trainers for {name} on a CSV (or the MLP on Fashion-MNIST), save the best model and a report.")
         {
-            dataset, label, hasHeader, ignore, validation, test, trainTime, maxTrials, tuner, hypergradientMethod, pruner, storage, study, seed, output, parallelism, maxEpochs, missing, cvFolds, trainers, metric, packageSource,
+            dataset, label, hasHeader, ignore, validation, test, trainTime, maxTrials, tuner, transferFrom, hypergradientMethod, pruner, storage, study, seed, output, parallelism, maxEpochs, missing, cvFolds, trainers, metric, packageSource,
         };
         command.SetAction((result, cancellationToken) => CliErrors.Guard(() => RunAsync(
             new TuneSettings
@@ -60,6 +61,7 @@ internal static class TuneCommand
                 TrainTimeSeconds = result.GetValue(trainTime),
                 MaxTrials = result.GetValue(maxTrials),
                 Tuner = result.GetValue(tuner),
+                TransferFrom = result.GetValue(transferFrom),
                 HypergradientMethod = result.GetValue(hypergradientMethod),
                 Pruner = result.GetValue(pruner),
                 StoragePath = result.GetValue(storage),
@@ -109,7 +111,7 @@ internal static class TuneCommand
             AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(warning)}");
         }
 
-        string tunerText = settings.Tuner == TunerKind.HyperGradient ? $"{settings.Tuner} ({HypergradientMethodNames.NameOf(settings.HypergradientMethod ?? HypergradientMethodKind.Checkpointed)})" : settings.Tuner.ToString();
+        string tunerText = settings.Tuner == TunerKind.HyperGradient ? $"{settings.Tuner} ({HypergradientMethodNames.NameOf(settings.HypergradientMethod ?? HypergradientMethodKind.Checkpointed)})" : settings.EffectiveTuner.ToString();
         AnsiConsole.MarkupLine($"study [bold]{Markup.Escape(settings.ResolvedStudyName)}[/] in {Markup.Escape(settings.ResolvedStoragePath)}; tuner {Markup.Escape(tunerText)}; pruner {CliParsers.PrunerNames.First(kv => kv.Value == settings.Pruner).Key}; libtorch {TorchRuntime.Version}, {threadsPerTrial} thread(s) per trial");
 
         using var storage = new SqliteStudyStorage(settings.ResolvedStoragePath);
@@ -160,9 +162,10 @@ internal static class TuneCommand
             .SetTrainingTimeInSeconds(tuningSeconds)
             .SetSeed(settings.Seed)
             .SetParallelism(settings.Parallelism)
+            .SetStudyMetaFeatures(data.Folds >= 2 ? DataMetaFeatures.Of(data.Train) : DataMetaFeatures.Of(data.Train, data.Validation))
             .WithHyperGrad(o =>
             {
-                o.Tuner = settings.Tuner;
+                TransferOutput.Configure(o, settings, storage);
                 o.Method = settings.HypergradientMethod;
                 o.Pruner = settings.Pruner;
             })
@@ -191,6 +194,7 @@ internal static class TuneCommand
 
         StudyRecord studyRecord = (await storage.GetStudyAsync(settings.ResolvedStudyName, CancellationToken.None))!;
         IReadOnlyList<TrialRecord> trials = await storage.GetTrialsAsync(studyRecord.Id, CancellationToken.None);
+        TransferOutput.Print(studyRecord);
         TuneSummary.Print(trials, before, cancelled, metricName, experiment.SearchSpace, settings);
         if (noTrialFinished)
         {
@@ -224,7 +228,7 @@ internal static class TuneCommand
         var outputOptions = new StudyOutputOptions
         {
             Task = settings.Task,
-            Tuner = settings.Tuner.ToString(),
+            Tuner = settings.EffectiveTuner.ToString(),
             Seed = settings.Seed,
             StoragePath = settings.ResolvedStoragePath,
             DataDescription = data.Description,

@@ -43,6 +43,12 @@ internal sealed record TuneSettings
     };
     public Pruning.PrunerKind Pruner { get; init; } = Pruning.PrunerKind.None;
 
+    /// <summary>Gets the filter of --transfer-from (earlier studies of the same --storage that form the prior), or null.</summary>
+    public string? TransferFrom { get; init; }
+
+    /// <summary>Gets the tuner the run uses: <see cref="TunerKind.MetaGaussianProcess"/> with --transfer-from (which turns the default gp into meta), else <see cref="Tuner"/>.</summary>
+    public TunerKind EffectiveTuner => TransferFrom is not null && Tuner == TunerKind.GaussianProcess ? TunerKind.MetaGaussianProcess : Tuner;
+
     public string? StoragePath { get; init; }
 
     public string? StudyName { get; init; }
@@ -98,6 +104,7 @@ internal sealed record TuneSettings
         TrainTimeSeconds = TrainTimeSeconds,
         MaxTrials = MaxTrials,
         Tuner = Tuner.ToString(),
+        TransferFrom = TransferFrom,
         Seed = Seed,
         Study = ResolvedStudyName,
         Storage = ResolvedStoragePath,
@@ -129,6 +136,7 @@ internal sealed record TuneSettings
             TrainTimeSeconds = config.TrainTimeSeconds,
             MaxTrials = config.MaxTrials,
             Tuner = TunerNames.TryParse(config.Tuner, out TunerKind namedTuner) ? namedTuner : Parse<TunerKind>("tuner", config.Tuner),
+            TransferFrom = config.TransferFrom,
             StoragePath = config.Storage,
             StudyName = config.Study,
             Seed = config.Seed,
@@ -200,6 +208,28 @@ internal sealed record TuneSettings
         if (Tuner == TunerKind.HyperGradient && !IsFashionMnist)
         {
             problems.Add("--tuner hypergradient tunes the MLP's hyperparameter tensors on fashion-mnist only; a CSV run goes through ML.NET's featurization, where the gradient tuner is not wired: use --tuner random or grid, or the library's pipeline.WithHyperGrad(o => o.Method = ...)");
+        }
+
+        if (Tuner == TunerKind.MetaGaussianProcess && TransferFrom is null)
+        {
+            problems.Add("--tuner meta tunes with a Gaussian-process prior pre-trained on earlier studies of the same --storage: name them with --transfer-from <filter> (study names, patterns such as classification-*, or key=value)");
+        }
+
+        if (TransferFrom is not null && EffectiveTuner != TunerKind.MetaGaussianProcess)
+        {
+            problems.Add($"--transfer-from builds a prior for --tuner meta (the default gp becomes meta with it); got --tuner {TunerNames.NameOf(Tuner)}");
+        }
+
+        if (TransferFrom is not null)
+        {
+            try
+            {
+                Transfer.StudyFilter.Parse(TransferFrom);
+            }
+            catch (ArgumentException ex)
+            {
+                problems.Add("--transfer-from: " + CliErrors.UserMessage(ex).TrimEnd('.'));
+            }
         }
 
         if (problems.Count > 0)

@@ -12,6 +12,7 @@ internal static class TunerNames
         ("grid", TunerKind.Grid),
         ("gp", TunerKind.GaussianProcess),
         ("hypergradient", TunerKind.HyperGradient),
+        ("meta", TunerKind.MetaGaussianProcess),
     ];
 
     /// <summary>Gets the names, comma-separated, for messages.</summary>

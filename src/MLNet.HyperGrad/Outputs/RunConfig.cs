@@ -83,6 +83,9 @@ public sealed record RunConfig
     /// <value>The default is <c>Random</c>.</value>
     public string Tuner { get; init; } = "Random";
 
+    /// <summary>Gets the filter of the earlier studies whose trials form the transfer prior (<c>--transfer-from</c>), or null for none.</summary>
+    public string? TransferFrom { get; init; }
+
     /// <summary>Gets the study's seed.</summary>
     /// <value>The default is 0.</value>
     public int Seed { get; init; }
