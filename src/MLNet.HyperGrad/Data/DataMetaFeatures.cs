@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using MLNet.HyperGrad.Data.Csv;
 
 namespace MLNet.HyperGrad.Data;

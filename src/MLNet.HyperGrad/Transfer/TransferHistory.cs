@@ -182,7 +182,7 @@ public sealed class TransferHistory
         return string.Create(CultureInfo.InvariantCulture, $"{usable} usable complete trial(s) of {trials.Count}, at least {needed} needed{detail}");
     }
 
-    private static string NothingUsable(StudyFilter filter, IReadOnlyList<StudyRecord> all, IReadOnlyList<RejectedStudy> rejected)
+    private static string NothingUsable(StudyFilter filter, IReadOnlyList<StudyRecord> all, List<RejectedStudy> rejected)
     {
         if (rejected.Count == 0)
         {
