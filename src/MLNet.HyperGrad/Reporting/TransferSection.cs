@@ -111,7 +111,7 @@ internal static class TransferSection
 
         double share = Math.Clamp((worst - nll) / (worst - Math.Min(0, nll) + 1e-12), 0, 1);
         string color = nll < HighTrust ? Palette.SeriesColor(2) : nll < TransferSource.UninformedNegativeLogLikelihood ? Palette.SeriesColor(0) : Palette.SeriesColor(1);
-        return string.Create(CultureInfo.InvariantCulture, $"<svg width=\"{Width}\" height=\"10\" role=\"img\" aria-label=\"trust\"><rect x=\"0\" y=\"0\" width=\"{Width * share:0.#}\" height=\"10\" fill=\"{color}\"/></svg>");
+        return string.Create(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"10\" role=\"img\" aria-label=\"trust\"><rect x=\"0\" y=\"0\" width=\"{Width * share:0.#}\" height=\"10\" fill=\"{color}\"/></svg>");
     }
 
     private static string Count(int n, string one, string many) => string.Create(CultureInfo.InvariantCulture, $"{n} {(n == 1 ? one : many)}");

@@ -1,0 +1,142 @@
+using Microsoft.ML;
+using MLNet.HyperGrad.AutoML;
+using MLNet.HyperGrad.AutoML.Runners;
+using MLNet.HyperGrad.Data;
+using MLNet.HyperGrad.Data.Csv;
+using MLNet.HyperGrad.Estimators;
+using MLNet.HyperGrad.SearchSpaces;
+using MLNet.HyperGrad.Storage;
+using MLNet.HyperGrad.Tests.Data;
+using MLNet.HyperGrad.Transfer;
+
+namespace MLNet.HyperGrad.Tests.AutoML;
+
+/// <summary>The user's own history as the prior: earlier studies of an ML.NET trainer's space on real tables, then <c>WithHyperGrad(o =&gt; o.TransferFrom(...))</c>.</summary>
+public sealed class HyperGradExperimentTransferTests : IDisposable
+{
+    private readonly TempDirectory directory = new();
+    private readonly SqliteStudyStorage storage;
+
+    public HyperGradExperimentTransferTests() => storage = new SqliteStudyStorage(directory.File("history.db"));
+
+    public void Dispose()
+    {
+        storage.Dispose();
+        directory.Dispose();
+    }
+
+    /// <summary>Few pre-training steps: this test checks the plumbing, not the prior's quality (the bench does that).</summary>
+    private static readonly GpPriorPretrainingOptions QuickPretraining = new() { Steps = 40, Seed = 5 };
+
+    /// <summary>Tunes SDCA (multiclass, through ML.NET's featurization as the CLI does) on a scikit-learn table, stored as <paramref name="study"/>.</summary>
+    private async Task<TrialResult> TuneAsync(string study, string dataset, int trials, Action<HyperGradOptions> configure)
+    {
+        CsvDataViewSplit data = CsvDataViewReader.ReadSplit(SklearnDataView.Csv(dataset), new CsvReadOptions { LabelColumn = "target" }, 0.2, seed: 1);
+        TabularSchema schema = data.Schema;
+        IEstimator<ITransformer> Pipeline(MLContext ml, Parameter parameter) =>
+            TabularFeaturizer.Create(ml, schema).Append(TunableTrainers.Sdca.CreateEstimator(ml, PredictionTask.MulticlassClassification, parameter["sdca"]));
+        using var runner = new PipelineTrialRunner(data.Train, Pipeline, new PipelineTrialRunnerOptions { Task = PredictionTask.MulticlassClassification, ValidationData = data.Validation });
+        return await new HyperGradExperiment()
+            .AddSearchSpace("sdca", TunableTrainers.Sdca.CreateSearchSpace())
+            .SetTrialRunner(runner)
+            .SetStudy(storage, study)
+            .SetStudyMetaFeatures(DataMetaFeatures.Of(schema, data.Train, data.Validation!))
+            .SetSeed(5)
+            .SetMaxModelToExplore(trials)
+            .WithHyperGrad(configure)
+            .RunAsync();
+    }
+
+    private async Task<(StudyRecord Study, IReadOnlyList<TrialRecord> Trials)> ReadAsync(string name)
+    {
+        StudyRecord study = (await storage.GetStudyAsync(name))!;
+        return (study, await storage.GetTrialsAsync(study.Id));
+    }
+
+    [Fact]
+    public async Task WithHyperGrad_TransferFromEarlierStudies_PriorBuiltFromThemAndTheNewStudyRecordsWhichAndTheirFit()
+    {
+        await TuneAsync("earlier-iris", "iris", 6, o => o.Tuner = TunerKind.Random);
+        await TuneAsync("earlier-breast_cancer", "breast_cancer", 6, o => o.Tuner = TunerKind.Random);
+        await TuneAsync("unrelated-wine", "wine", 5, o => o.Tuner = TunerKind.Random);
+
+        void Transfer(HyperGradOptions o)
+        {
+            o.TransferFrom(storage, StudyFilter.NamePrefix("earlier-"));
+            o.Pretraining = QuickPretraining;
+        }
+
+        await TuneAsync("new-wine-a", "wine", 4, Transfer);
+        await TuneAsync("new-wine-b", "wine", 4, Transfer);
+
+        (StudyRecord a, IReadOnlyList<TrialRecord> trialsA) = await ReadAsync("new-wine-a");
+        (StudyRecord b, IReadOnlyList<TrialRecord> trialsB) = await ReadAsync("new-wine-b");
+        TransferSummary summary = TransferSummary.FromAttributes(a.Attributes)!;
+        Assert.Equal("studies named earlier-*", summary.Filter);
+        Assert.Equal(["earlier-iris", "earlier-breast_cancer"], summary.Sources.Select(s => s.Study));
+        foreach (TransferSource source in summary.Sources)
+        {
+            (_, IReadOnlyList<TrialRecord> earlier) = await ReadAsync(source.Study);
+            Assert.Equal(earlier.Count(t => t.State == TrialState.Complete), source.Trials);
+            Assert.True(double.IsFinite(source.NegativeLogLikelihoodPerPoint), $"{source.Study}: {source.NegativeLogLikelihoodPerPoint}");
+        }
+
+        Assert.Empty(summary.Rejected);
+        PretrainedGpPrior prior = PretrainedGpPrior.FromJson(summary.PriorJson!);
+        Assert.Equal(["earlier-iris", "earlier-breast_cancer"], prior.SourceTasks);
+
+        // The meta-features of each study's data are recorded alongside, and reach the transfer tasks.
+        Assert.Equal("178", a.Attributes[DataMetaFeatures.AttributePrefix + "rows"]);
+        Assert.Equal("3", a.Attributes[DataMetaFeatures.AttributePrefix + "classes"]);
+        TransferHistory history = await TransferHistory.ReadAsync(storage, new SearchSpace { ["sdca"] = TunableTrainers.Sdca.CreateSearchSpace() }, StudyFilter.NamePrefix("earlier-"));
+        Assert.Equal(150, history.Tasks[0].MetaFeatures!["rows"]);
+        Assert.Equal(2, history.Tasks[1].MetaFeatures!["classes"]);
+
+        // Deterministic: the same history, seed and settings give the same prior and the same trials.
+        Assert.Equal(a.Attributes[TransferSummary.SourcesAttribute], b.Attributes[TransferSummary.SourcesAttribute]);
+        Assert.Equal(4, trialsA.Count);
+        Assert.Equal(trialsA.Select(t => t.ParametersJson), trialsB.Select(t => t.ParametersJson));
+        Assert.All(trialsA, t => Assert.Equal(TrialState.Complete, t.State));
+    }
+
+    [Fact]
+    public async Task RunAsync_TransferFromWithNothingUsable_ThrowsListingTheRejectedStudiesBeforeCreatingTheStudy()
+    {
+        var space = new SearchSpace { ["branin"] = BraninRunner.Space() };
+        StudyRecord few = await storage.CreateStudyAsync("earlier-few", "test", SearchSpaceDescription.ToJson(space), StudyDirection.Minimize);
+        TrialRecord only = await storage.CreateTrialAsync(few.Id, space.SampleFromFeatureSpace([0.5, 0.5]).ToString());
+        await storage.CompleteTrialAsync(few.Id, only.Number, 1.0, -1.0, 1);
+        using var runner = new BraninRunner();
+        HyperGradExperiment experiment = new HyperGradExperiment()
+            .AddSearchSpace("branin", BraninRunner.Space())
+            .SetTrialRunner(runner)
+            .SetStudy(storage, "new")
+            .WithHyperGrad(o => o.TransferFrom(storage, "earlier-*"));
+
+        var error = await Assert.ThrowsAsync<TransferHistoryException>(() => experiment.RunAsync());
+
+        Assert.Contains("earlier-few: 1 usable complete trial(s) of 1, at least 5 needed", error.Message, StringComparison.Ordinal);
+        Assert.Null(await storage.GetStudyAsync("new"));
+        Assert.Equal(0, runner.Runs);
+    }
+
+    [Fact]
+    public void WithHyperGrad_MetaTunerWithoutTransferFrom_ThrowsNamingTransferFrom()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new HyperGradExperiment().WithHyperGrad(o => o.Tuner = TunerKind.MetaGaussianProcess));
+
+        Assert.Contains("call TransferFrom(storage, filter)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WithHyperGrad_TransferFromWithAnotherTuner_ThrowsNamingBoth()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new HyperGradExperiment().WithHyperGrad(o =>
+        {
+            o.TransferFrom(storage, StudyFilter.All);
+            o.Tuner = TunerKind.Random;
+        }));
+
+        Assert.Contains("TransferFrom builds a prior for Tuner = MetaGaussianProcess; got Tuner = Random", error.Message, StringComparison.Ordinal);
+    }
+}

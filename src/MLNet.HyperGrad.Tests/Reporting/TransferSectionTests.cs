@@ -1,0 +1,75 @@
+using System.Xml.Linq;
+using MLNet.HyperGrad.Reporting;
+using MLNet.HyperGrad.Transfer;
+using static MLNet.HyperGrad.Tests.Reporting.ReportFixtures;
+
+namespace MLNet.HyperGrad.Tests.Reporting;
+
+public sealed class TransferSectionTests
+{
+    private static ReportData WithTransfer(TransferSummary? transfer) => TypicalStudy() with { Transfer = transfer };
+
+    [Fact]
+    public void Render_StudyWithTransferPrior_ListsEachSourceWithItsTrialsFitAndTrust()
+    {
+        var transfer = new TransferSummary
+        {
+            Filter = "studies named earlier-*",
+            Sources = [new TransferSource("earlier-iris", 12, 0.5), new TransferSource("earlier-wine", 9, 1.2), new TransferSource("earlier-<digits>", 7, 2.5)],
+            Rejected = [new RejectedStudy("earlier-few", "2 usable complete trial(s) of 2, at least 5 needed")],
+            PriorJson = "{}",
+        };
+
+        string html = HtmlReport.Render(WithTransfer(transfer));
+        XDocument document = Parse(html);
+
+        XElement section = ById(document, "transfer");
+        XElement[] rows = [.. Elements(ById(document, "transfer-sources"), "tr").Skip(1)];
+        Assert.Equal(3, rows.Length);
+        Assert.Equal(["earlier-iris", "12", "0.500", "high"], rows[0].Elements().Take(4).Select(e => e.Value));
+        Assert.Equal(["earlier-wine", "9", "1.200", "some"], rows[1].Elements().Take(4).Select(e => e.Value));
+        Assert.Equal(["earlier-<digits>", "7", "2.500", "none: the prior contradicts it"], rows[2].Elements().Take(4).Select(e => e.Value));
+        Assert.Contains("3 earlier studies with 28 trials, selected by studies named earlier-*", section.Value, StringComparison.Ordinal);
+        Assert.Contains("earlier-few", ById(document, "transfer-rejected").Value, StringComparison.Ordinal);
+        Assert.Contains("href=\"#transfer\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_StudyWithoutTransferPrior_HasNoTransferSection()
+    {
+        string html = HtmlReport.Render(WithTransfer(null));
+
+        Assert.DoesNotContain("id=\"transfer\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("href=\"#transfer\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_NoSourceRecorded_SaysSoInsteadOfAnEmptyTable()
+    {
+        var transfer = new TransferSummary { Filter = "every study", Sources = [] };
+
+        XDocument document = Parse(HtmlReport.Render(WithTransfer(transfer)));
+
+        XElement section = ById(document, "transfer");
+        Assert.Contains("records no earlier study that formed it (filter: every study)", section.Value, StringComparison.Ordinal);
+        Assert.Empty(Elements(section, "table"));
+    }
+
+    [Fact]
+    public void Render_UnreadableRecordAndUnknownFit_GiveMessages()
+    {
+        TransferSummary transfer = TransferSummary.FromAttributes(new Dictionary<string, string>
+        {
+            [TransferSummary.SourcesAttribute] = "[{\"study\":\"only\",\"trials\":5},{\"trials\":3}]",
+        })!;
+
+        XDocument document = Parse(HtmlReport.Render(WithTransfer(transfer)));
+
+        string text = ById(document, "transfer").Value;
+        Assert.Contains("could not be read in full", text, StringComparison.Ordinal);
+        Assert.Contains("1 entry without a study name", text, StringComparison.Ordinal);
+        Assert.Contains("One study formed the prior", text, StringComparison.Ordinal);
+        Assert.Contains("No study's fit was recorded", text, StringComparison.Ordinal);
+        Assert.Equal(["only", "5", "\u2013", "unknown"], Elements(ById(document, "transfer-sources"), "tr").Skip(1).Single().Elements().Take(4).Select(e => e.Value));
+    }
+}
