@@ -1,0 +1,343 @@
+using System.Globalization;
+using MLNet.HyperGrad.Bayesian;
+using MLNet.HyperGrad.Torch;
+using TorchSharp;
+
+namespace MLNet.HyperGrad.Transfer;
+
+/// <summary>Pre-trains a Gaussian-process prior (mean and kernel) on earlier tasks of the same search space (HyperBO).</summary>
+/// <remarks>
+/// <para>
+/// Wang, Dahl, Swersky et al. (2024), "Pre-trained Gaussian processes for Bayesian optimization" (HyperBO): the prior's mean
+/// (<see cref="PriorMeanKind"/>) and its Matérn-5/2 ARD kernel (optionally on learned features), output scale and noise are fitted
+/// by minimizing, with Adam on TorchSharp autograd in float64,
+/// <c>(1/T) Σ_t NLL_t(B_t) / |B_t| + λ · KL(B_S) / |B_S|</c>:
+/// the negative log marginal likelihood of each task <c>t</c> on a minibatch <c>B_t</c> of its own points (each task's losses
+/// standardized by its own mean and standard deviation), averaged per point and over tasks; plus, when every task holds the
+/// same points (identical inputs), <see cref="GpPriorPretrainingOptions.KlWeight"/> λ times HyperBO's empirical KL divergence
+/// between the empirical mean and covariance of the tasks at a minibatch <c>B_S</c> of those shared points and the model's
+/// (without its constant term). Tasks on different points ("unmatched" data) simply get no KL term.
+/// </para>
+/// <para>
+/// Minibatches: each step draws <see cref="GpPriorPretrainingOptions.MinibatchSize"/> points of each task without replacement
+/// (all of them when it has fewer) and as many shared points; tasks of equal batch size are evaluated as one batched Cholesky.
+/// Deterministic for a seed. A step whose covariance will not factor even with jitter is skipped. Every step runs in its own
+/// dispose scope; no tensor outlives the call.
+/// </para>
+/// </remarks>
+public static class GpPriorPretraining
+{
+    private const int FitPointLimit = 1024;
+
+    /// <summary>Fits a prior to earlier tasks.</summary>
+    /// <param name="tasks">The source tasks, at least one, all of the same input dimension.</param>
+    /// <param name="options">The settings; null uses the defaults.</param>
+    /// <param name="cancellationToken">Stops the fit between steps (the prior so far is not returned; the token's exception is thrown).</param>
+    /// <returns>The fitted prior, with each source task's fit.</returns>
+    /// <exception cref="ArgumentException">No task, a null task, tasks of different dimensions, duplicate names, or invalid options.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public static PretrainedGpPrior Pretrain(IReadOnlyList<TransferTask> tasks, GpPriorPretrainingOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new GpPriorPretrainingOptions();
+        options.Validate();
+        var data = new PretrainingData(tasks, options);
+        var model = new PriorModel(data.Dimension, options.MeanKind, options.HiddenWidth, options.KernelOnFeatures);
+        var random = new Random(options.Seed);
+        double[] theta = model.Initial(random);
+        double[] m = new double[theta.Length];
+        double[] v = new double[theta.Length];
+        var history = new List<double>(options.Steps);
+        const double beta1 = 0.9;
+        const double beta2 = 0.999;
+        int skipped = 0;
+        for (int step = 1; step <= options.Steps; step++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Batch batch = data.Sample(random);
+            double value;
+            double[] gradient;
+            try
+            {
+                (value, gradient) = data.ValueAndGradient(model, theta, batch);
+            }
+            catch (NotPositiveDefiniteException)
+            {
+                skipped++;
+                continue;
+            }
+
+            if (!double.IsFinite(value) || gradient.Any(g => !double.IsFinite(g)))
+            {
+                skipped++;
+                continue;
+            }
+
+            history.Add(value);
+            double correction1 = 1 - Math.Pow(beta1, step);
+            double correction2 = 1 - Math.Pow(beta2, step);
+            for (int i = 0; i < theta.Length; i++)
+            {
+                m[i] = (beta1 * m[i]) + ((1 - beta1) * gradient[i]);
+                v[i] = (beta2 * v[i]) + ((1 - beta2) * gradient[i] * gradient[i]);
+                theta[i] -= options.LearningRate * (m[i] / correction1) / (Math.Sqrt(v[i] / correction2) + 1e-8);
+            }
+        }
+
+        SourceTaskFit[] fits = data.Fits(model, theta, FitPointLimit);
+        return new PretrainedGpPrior(model, theta, [.. data.Names], fits, data.SharedPointCount, history, skipped);
+    }
+
+    /// <summary>The full-batch objective and its autograd gradient at θ (every point of every task, every shared point): for tests.</summary>
+    internal static (double Value, double[] Gradient) FullObjective(IReadOnlyList<TransferTask> tasks, GpPriorPretrainingOptions options, double[] theta)
+    {
+        var data = new PretrainingData(tasks, options);
+        var model = new PriorModel(data.Dimension, options.MeanKind, options.HiddenWidth, options.KernelOnFeatures);
+        return data.ValueAndGradient(model, theta, data.Full());
+    }
+
+    /// <summary>The model a set of tasks and options give, for tests that build θ.</summary>
+    internal static PriorModel ModelFor(IReadOnlyList<TransferTask> tasks, GpPriorPretrainingOptions options)
+        => new(tasks[0].Dimension, options.MeanKind, options.HiddenWidth, options.KernelOnFeatures);
+
+    /// <summary>One step's selection: point indices per task, and indices into the shared points.</summary>
+    internal sealed record Batch(int[][] TaskPoints, int[] SharedPoints);
+
+    /// <summary>The tasks standardized, their shared points, and the objective over a batch.</summary>
+    private sealed class PretrainingData
+    {
+        private readonly double[][][] inputs;
+        private readonly double[][] targets;
+        private readonly double[][] sharedInputs;
+        private readonly double[][] sharedTargets;
+        private readonly int minibatch;
+        private readonly double klWeight;
+
+        public PretrainingData(IReadOnlyList<TransferTask> tasks, GpPriorPretrainingOptions options)
+        {
+            ArgumentNullException.ThrowIfNull(tasks);
+            if (tasks.Count == 0)
+            {
+                throw new ArgumentException("Pre-training needs at least one source task; got none.", nameof(tasks));
+            }
+
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            for (int t = 0; t < tasks.Count; t++)
+            {
+                TransferTask task = tasks[t] ?? throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Task {t} is null."), nameof(tasks));
+                if (task.Dimension != tasks[0].Dimension)
+                {
+                    throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Task {t} ('{task.Name}') has dimension {task.Dimension}; expected {tasks[0].Dimension} (the dimension of task 0, '{tasks[0].Name}'): every task must encode the same search space."), nameof(tasks));
+                }
+
+                if (!names.Add(task.Name))
+                {
+                    throw new ArgumentException($"Two source tasks are named '{task.Name}'; names must be unique.", nameof(tasks));
+                }
+            }
+
+            Dimension = tasks[0].Dimension;
+            Names = [.. tasks.Select(t => t.Name)];
+            minibatch = options.MinibatchSize;
+            klWeight = options.KlWeight;
+            inputs = [.. tasks.Select(t => t.Inputs.ToArray())];
+            targets = [.. tasks.Select(t => Standardize(t.Losses))];
+            (sharedInputs, sharedTargets) = SharedPoints(inputs, targets);
+        }
+
+        public int Dimension { get; }
+
+        public string[] Names { get; }
+
+        public int SharedPointCount => klWeight > 0 ? sharedInputs.Length : 0;
+
+        public Batch Sample(Random random)
+        {
+            int[][] points = new int[inputs.Length][];
+            for (int t = 0; t < inputs.Length; t++)
+            {
+                points[t] = Subset(inputs[t].Length, minibatch, random);
+            }
+
+            int[] shared = SharedPointCount >= 2 ? Subset(sharedInputs.Length, minibatch, random) : [];
+            return new Batch(points, shared);
+        }
+
+        public Batch Full() => new([.. inputs.Select(x => Enumerable.Range(0, x.Length).ToArray())], SharedPointCount >= 2 ? [.. Enumerable.Range(0, sharedInputs.Length)] : []);
+
+        public (double Value, double[] Gradient) ValueAndGradient(PriorModel model, double[] thetaValues, Batch batch)
+        {
+            using var scope = torch.NewDisposeScope();
+            torch.Tensor theta = torch.tensor(thetaValues, torch.float64).requires_grad_(true);
+            torch.Tensor objective = Objective(model, theta, batch);
+            double value = objective.item<double>();
+            torch.Tensor gradient = TorchAutograd.Grad(objective, theta);
+            return (value, gradient.data<double>().ToArray());
+        }
+
+        public SourceTaskFit[] Fits(PriorModel model, double[] thetaValues, int limit)
+        {
+            var fits = new SourceTaskFit[inputs.Length];
+            using var scope = torch.NewDisposeScope();
+            using var noGrad = torch.no_grad();
+            torch.Tensor theta = torch.tensor(thetaValues, torch.float64);
+            for (int t = 0; t < inputs.Length; t++)
+            {
+                int n = Math.Min(limit, inputs[t].Length);
+                int[] all = [.. Enumerable.Range(0, n)];
+                double nll;
+                try
+                {
+                    using torch.Tensor value = model.NegativeLogLikelihood(theta, Gather(inputs[t], all).unsqueeze(0), Gather(targets[t], all).unsqueeze(0));
+                    nll = value.item<double>() / n;
+                }
+                catch (NotPositiveDefiniteException)
+                {
+                    nll = double.NaN;
+                }
+
+                fits[t] = new SourceTaskFit(Names[t], n, nll);
+            }
+
+            return fits;
+        }
+
+        private torch.Tensor Objective(PriorModel model, torch.Tensor theta, Batch batch)
+        {
+            using var scope = torch.NewDisposeScope();
+            torch.Tensor total = torch.zeros([], torch.float64);
+            foreach (IGrouping<int, int> group in Enumerable.Range(0, inputs.Length).GroupBy(t => batch.TaskPoints[t].Length))
+            {
+                int b = group.Key;
+                int[] members = [.. group];
+                double[] x = new double[members.Length * b * Dimension];
+                double[] y = new double[members.Length * b];
+                for (int g = 0; g < members.Length; g++)
+                {
+                    int t = members[g];
+                    int[] points = batch.TaskPoints[t];
+                    for (int i = 0; i < b; i++)
+                    {
+                        Array.Copy(inputs[t][points[i]], 0, x, ((g * b) + i) * Dimension, Dimension);
+                        y[(g * b) + i] = targets[t][points[i]];
+                    }
+                }
+
+                torch.Tensor nll = model.NegativeLogLikelihood(theta, torch.tensor(x, [members.Length, b, Dimension], torch.float64), torch.tensor(y, [members.Length, b], torch.float64));
+                total = total + (nll.sum() / b);
+            }
+
+            total = total / inputs.Length;
+            if (batch.SharedPoints.Length >= 2 && klWeight > 0)
+            {
+                int[] s = batch.SharedPoints;
+                double[] ys = new double[sharedTargets.Length * s.Length];
+                for (int t = 0; t < sharedTargets.Length; t++)
+                {
+                    for (int i = 0; i < s.Length; i++)
+                    {
+                        ys[(t * s.Length) + i] = sharedTargets[t][s[i]];
+                    }
+                }
+
+                torch.Tensor kl = model.EmpiricalKl(theta, Gather(sharedInputs, s), torch.tensor(ys, [sharedTargets.Length, s.Length], torch.float64));
+                total = total + (klWeight * kl / s.Length);
+            }
+
+            return total.MoveToOuterDisposeScope();
+        }
+
+        private torch.Tensor Gather(double[][] rows, int[] indices)
+        {
+            double[] flat = new double[indices.Length * Dimension];
+            for (int i = 0; i < indices.Length; i++)
+            {
+                Array.Copy(rows[indices[i]], 0, flat, i * Dimension, Dimension);
+            }
+
+            return torch.tensor(flat, [indices.Length, Dimension], torch.float64);
+        }
+
+        private static torch.Tensor Gather(double[] values, int[] indices) => torch.tensor(indices.Select(i => values[i]).ToArray(), torch.float64);
+
+        private static int[] Subset(int count, int size, Random random)
+        {
+            if (count <= size)
+            {
+                return [.. Enumerable.Range(0, count)];
+            }
+
+            int[] order = [.. Enumerable.Range(0, count)];
+            for (int i = 0; i < size; i++)
+            {
+                int j = i + random.Next(count - i);
+                (order[i], order[j]) = (order[j], order[i]);
+            }
+
+            int[] chosen = order[..size];
+            Array.Sort(chosen);
+            return chosen;
+        }
+
+        private static double[] Standardize(IReadOnlyList<double> losses)
+        {
+            double mean = losses.Average();
+            double variance = losses.Sum(l => (l - mean) * (l - mean)) / losses.Count;
+            double std = variance > 1e-24 ? Math.Sqrt(variance) : 1.0;
+            return [.. losses.Select(l => (l - mean) / std)];
+        }
+
+        /// <summary>The points every task holds (in task 0's order) and each task's standardized value there; none with fewer than 2 tasks.</summary>
+        private static (double[][] Inputs, double[][] Targets) SharedPoints(double[][][] inputs, double[][] targets)
+        {
+            if (inputs.Length < 2)
+            {
+                return ([], []);
+            }
+
+            var lookups = inputs.Select(rows =>
+            {
+                var index = new Dictionary<string, int>(StringComparer.Ordinal);
+                for (int i = 0; i < rows.Length; i++)
+                {
+                    index.TryAdd(Key(rows[i]), i);
+                }
+
+                return index;
+            }).ToArray();
+            var shared = new List<double[]>();
+            var positions = new List<int[]>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (double[] row in inputs[0])
+            {
+                string key = Key(row);
+                if (!seen.Add(key))
+                {
+                    continue;
+                }
+
+                int[] where = new int[inputs.Length];
+                bool everywhere = true;
+                for (int t = 0; t < inputs.Length && everywhere; t++)
+                {
+                    everywhere = lookups[t].TryGetValue(key, out where[t]);
+                }
+
+                if (everywhere)
+                {
+                    shared.Add(row);
+                    positions.Add(where);
+                }
+            }
+
+            double[][] values = new double[inputs.Length][];
+            for (int t = 0; t < inputs.Length; t++)
+            {
+                values[t] = [.. positions.Select(p => targets[t][p[t]])];
+            }
+
+            return ([.. shared], values);
+        }
+
+        private static string Key(double[] row) => string.Join(",", row.Select(v => BitConverter.DoubleToInt64Bits(v).ToString("X", CultureInfo.InvariantCulture)));
+    }
+}

@@ -1,0 +1,82 @@
+using System.Globalization;
+
+namespace MLNet.HyperGrad.Transfer;
+
+/// <summary>Settings of <see cref="GpPriorPretraining"/>: the prior's form (mean, kernel) and the Adam run that fits it.</summary>
+public sealed class GpPriorPretrainingOptions
+{
+    /// <summary>Gets the parametric prior mean.</summary>
+    /// <value>The default is <see cref="PriorMeanKind.Mlp"/>.</value>
+    public PriorMeanKind MeanKind { get; init; } = PriorMeanKind.Mlp;
+
+    /// <summary>Gets the width of the hidden layer of the MLP mean and of the kernel's feature map.</summary>
+    /// <value>The default is 32.</value>
+    public int HiddenWidth { get; init; } = 32;
+
+    /// <summary>Gets a value indicating whether the Matérn-5/2 ARD kernel acts on learned features <c>tanh(Ux + e)</c> (width <see cref="HiddenWidth"/>) instead of on the encoded inputs.</summary>
+    /// <value>The default is false (the kernel acts on the inputs, one length scale per dimension).</value>
+    public bool KernelOnFeatures { get; init; }
+
+    /// <summary>Gets the number of Adam steps.</summary>
+    /// <value>The default is 300.</value>
+    public int Steps { get; init; } = 300;
+
+    /// <summary>Gets Adam's learning rate.</summary>
+    /// <value>The default is 0.02.</value>
+    public double LearningRate { get; init; } = 0.02;
+
+    /// <summary>Gets the number of points drawn from each task per step (a task with fewer uses all of them), and the number of shared points the empirical-KL term uses per step.</summary>
+    /// <value>The default is 64.</value>
+    public int MinibatchSize { get; init; } = 64;
+
+    /// <summary>Gets the weight of the empirical-KL term on the points every task shares (0 turns it off).</summary>
+    /// <value>The default is 1.</value>
+    public double KlWeight { get; init; } = 1.0;
+
+    /// <summary>Gets the seed of the initial weights and of the minibatches.</summary>
+    /// <value>The default is 0.</value>
+    public int Seed { get; init; }
+
+    /// <summary>Checks the settings and reports every problem at once.</summary>
+    /// <exception cref="ArgumentException">A setting is out of range.</exception>
+    public void Validate()
+    {
+        var problems = new List<string>();
+        if (!Enum.IsDefined(MeanKind))
+        {
+            problems.Add(Invariant($"MeanKind {(int)MeanKind} is not a known mean."));
+        }
+
+        if (HiddenWidth < 1 || HiddenWidth > 1024)
+        {
+            problems.Add(Invariant($"HiddenWidth must be in [1, 1024], got {HiddenWidth}."));
+        }
+
+        if (Steps < 0 || Steps > 1_000_000)
+        {
+            problems.Add(Invariant($"Steps must be in [0, 1000000], got {Steps}."));
+        }
+
+        if (!(LearningRate > 0) || !double.IsFinite(LearningRate))
+        {
+            problems.Add(Invariant($"LearningRate must be positive and finite, got {LearningRate}."));
+        }
+
+        if (MinibatchSize < 2)
+        {
+            problems.Add(Invariant($"MinibatchSize must be at least 2, got {MinibatchSize}."));
+        }
+
+        if (!(KlWeight >= 0) || !double.IsFinite(KlWeight))
+        {
+            problems.Add(Invariant($"KlWeight must be finite and at least 0, got {KlWeight}."));
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("Invalid GP prior pre-training options: " + string.Join(" ", problems));
+        }
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,322 @@
+using System.Globalization;
+using MLNet.HyperGrad.AutoML;
+using MLNet.HyperGrad.Bayesian;
+using MLNet.HyperGrad.SearchSpaces;
+using MLNet.HyperGrad.Storage;
+using MLNet.HyperGrad.Tuners;
+using TorchSharp;
+
+namespace MLNet.HyperGrad.Transfer;
+
+/// <summary>Bayesian optimization of a new task under a GP prior pre-trained on earlier tasks (HyperBO): no random start, the prior says where to begin.</summary>
+/// <remarks>
+/// <para>
+/// Wang, Dahl, Swersky et al. (2024), "Pre-trained Gaussian processes for Bayesian optimization". The prior
+/// (<see cref="PretrainedGpPrior"/>, from <see cref="GpPriorPretraining"/>) is held fixed. The first proposal, and every
+/// proposal while no trial has a finite loss, is the minimizer of the prior mean. After that, the task's losses are
+/// standardized by their own mean and standard deviation (1 with fewer than two), and, with
+/// <see cref="MetaGaussianProcessTunerOptions.RefitOutputScaleAndNoise"/>, an output offset, scale and noise are refitted on
+/// them (<c>z = a + b·f</c>); the posterior of <c>z</c> then drives the acquisition (log-EI, log-PI or UCB of
+/// <c>Bayesian/</c>), maximized over the candidate set or, without one, by the <see cref="AcquisitionOptimizer"/> over
+/// the unit cube (canonical points, as <see cref="GaussianProcessTuner"/> does). The kernel treats every slot as ordinal.
+/// </para>
+/// <para>
+/// Failed trials and NaN losses enter at the worst finite loss observed; proposed but not yet updated trials enter at the
+/// same value (constant liar), so parallel proposals differ. A pruned trial enters at its (pessimistic) reported loss.
+/// Whole-space mode: a proposal already evaluated falls back to a scrambled Sobol point. Candidate mode
+/// (<see cref="MetaGaussianProcessTunerOptions.Candidates"/>): only untried candidates are proposed, and proposing once
+/// <see cref="IsExhausted"/> throws. Reproducible for a seed. Each trial records <see cref="SourceAttribute"/>.
+/// </para>
+/// </remarks>
+public sealed class MetaGaussianProcessTuner : IFiniteTuner, ITunerTrialAttributes
+{
+    /// <summary>The trial attribute saying where a proposal came from: 0 the prior mean's minimizer (no finite loss yet), 1 the acquisition's maximizer, 2 a Sobol fallback: <c>meta.source</c>.</summary>
+    public const string SourceAttribute = "meta.source";
+
+    /// <summary>The value of <see cref="SourceAttribute"/> for the prior mean's minimizer.</summary>
+    public const double SourcePriorMean = 0;
+
+    /// <summary>The value of <see cref="SourceAttribute"/> for the acquisition's maximizer.</summary>
+    public const double SourceModel = 1;
+
+    /// <summary>The value of <see cref="SourceAttribute"/> for a Sobol point used because the model's point was already evaluated or the covariance would not factor.</summary>
+    public const double SourceFallback = 2;
+
+    private readonly SearchSpace searchSpace;
+    private readonly PretrainedGpPrior prior;
+    private readonly int seed;
+    private readonly MetaGaussianProcessTunerOptions options;
+    private readonly IReadOnlyList<FeatureDimension> dimensions;
+    private readonly bool isPlainContinuous;
+    private readonly AcquisitionOptimizer optimizer;
+    private readonly double[][]? candidates;
+    private readonly bool[]? used;
+    private readonly SortedDictionary<int, (double[] X, double? Loss)> observations = [];
+    private readonly SortedDictionary<int, double[]> pending = [];
+    private readonly Dictionary<int, IReadOnlyDictionary<string, double>> proposalAttributes = [];
+    private readonly List<TimeSpan> proposalDurations = [];
+
+    /// <summary>Creates a tuner.</summary>
+    /// <param name="searchSpace">The space to search; its feature dimension must equal the prior's.</param>
+    /// <param name="prior">The pre-trained prior, held fixed.</param>
+    /// <param name="seed">The seed; the same seed and results give the same proposals.</param>
+    /// <param name="options">The settings; null uses the defaults.</param>
+    /// <exception cref="ArgumentException">The settings are invalid, the prior's dimension differs from the space's, or a candidate is not a point of the space.</exception>
+    public MetaGaussianProcessTuner(SearchSpace searchSpace, PretrainedGpPrior prior, int seed = 0, MetaGaussianProcessTunerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(searchSpace);
+        ArgumentNullException.ThrowIfNull(prior);
+        this.options = options ?? new MetaGaussianProcessTunerOptions();
+        this.options.Validate();
+        if (prior.Dimension != searchSpace.FeatureSpaceDim)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The prior was pre-trained on {prior.Dimension} dimensions; the search space has {searchSpace.FeatureSpaceDim} feature slots. Pre-train on tasks of this search space."), nameof(prior));
+        }
+
+        this.searchSpace = searchSpace;
+        this.prior = prior;
+        this.seed = seed;
+        dimensions = searchSpace.FeatureDimensions;
+        isPlainContinuous = dimensions.All(d => d.Kind == FeatureDimensionKind.Continuous && d.ActiveWhen.Count == 0);
+        optimizer = new AcquisitionOptimizer(this.options.Optimizer);
+        if (this.options.Candidates is { } list)
+        {
+            candidates = new double[list.Count][];
+            for (int i = 0; i < list.Count; i++)
+            {
+                try
+                {
+                    candidates[i] = searchSpace.MappingToFeatureSpace(list[i]);
+                }
+                catch (Exception e) when (e is ArgumentException or KeyNotFoundException or InvalidOperationException or FormatException)
+                {
+                    throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Candidate {i} ({list[i]}) is not a point of the search space: {e.Message}"), nameof(options), e);
+                }
+            }
+
+            used = new bool[list.Count];
+        }
+    }
+
+    /// <summary>Gets the prior the tuner holds fixed.</summary>
+    public PretrainedGpPrior Prior => prior;
+
+    /// <inheritdoc />
+    public bool IsExhausted => used is not null && used.All(u => u);
+
+    /// <summary>Gets the number of results received (failed trials included).</summary>
+    public int UpdateCount { get; private set; }
+
+    /// <summary>Gets how long each proposal took, in call order.</summary>
+    public IReadOnlyList<TimeSpan> ProposalDurations => proposalDurations;
+
+    /// <summary>Gets the output offset, scale and noise of the last model-based proposal, or null before one.</summary>
+    public (double Offset, double Scale, double NoiseVariance)? LastOutputMap { get; private set; }
+
+    /// <inheritdoc />
+    /// <exception cref="InvalidOperationException">Every candidate has been proposed (candidate mode).</exception>
+    public Parameter Propose(TrialSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (IsExhausted)
+        {
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"All {used!.Length} candidates have been proposed."));
+        }
+
+        long started = options.TimeProvider.GetTimestamp();
+        (double[] x, double source) = ProposeFeatures(settings.TrialId);
+        pending[settings.TrialId] = x;
+        proposalDurations.Add(options.TimeProvider.GetElapsedTime(started));
+        proposalAttributes[settings.TrialId] = new Dictionary<string, double>(StringComparer.Ordinal) { [SourceAttribute] = source };
+        return searchSpace.SampleFromFeatureSpace(x);
+    }
+
+    /// <inheritdoc />
+    /// <remarks><see cref="SourceAttribute"/>; handed over once per trial id.</remarks>
+    public IReadOnlyDictionary<string, double> ProposalAttributes(int trialId) =>
+        proposalAttributes.Remove(trialId, out IReadOnlyDictionary<string, double>? attributes) ? attributes : TrialAttributes.Empty;
+
+    /// <inheritdoc />
+    public void Update(TrialResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        UpdateCount++;
+        int id = result.TrialSettings.TrialId;
+        pending.Remove(id);
+        double[] x = Canonical(searchSpace.MappingToFeatureSpace(result.TrialSettings.Parameter));
+        bool finite = double.IsFinite(result.Loss) && result.Loss != double.MaxValue;
+        observations[id] = (x, !result.IsFailed && finite ? result.Loss : null);
+        if (candidates is not null && Match(x) is int index)
+        {
+            used![index] = true;
+        }
+    }
+
+    private (double[] X, double Source) ProposeFeatures(int trialId)
+    {
+        int d = searchSpace.FeatureSpaceDim;
+        int trialSeed = SeedMixer.Mix(seed, trialId);
+        if (d == 0)
+        {
+            return ([], SourcePriorMean);
+        }
+
+        var inputs = new List<double[]>();
+        var losses = new List<double>();
+        double? worst = observations.Values.Where(o => o.Loss is not null).Select(o => o.Loss!.Value).DefaultIfEmpty(double.NaN).Max();
+        bool anyFinite = observations.Values.Any(o => o.Loss is not null);
+        if (anyFinite)
+        {
+            foreach ((double[] x, double? loss) in observations.Values)
+            {
+                inputs.Add(x);
+                losses.Add(loss ?? worst!.Value);
+            }
+
+            foreach ((int id, double[] x) in pending)
+            {
+                if (!observations.ContainsKey(id))
+                {
+                    inputs.Add(x);
+                    losses.Add(worst!.Value);
+                }
+            }
+        }
+
+        double[] targets = Standardize(losses);
+        double best = double.PositiveInfinity;
+        int k = 0;
+        foreach ((double[] _, double? loss) in observations.Values)
+        {
+            if (loss is not null)
+            {
+                best = Math.Min(best, targets[k]);
+            }
+
+            k++;
+        }
+
+        try
+        {
+            using var posterior = new PriorPosterior(prior, inputs, targets, options.RefitOutputScaleAndNoise && anyFinite);
+            if (anyFinite)
+            {
+                LastOutputMap = (posterior.Offset, posterior.Scale, posterior.NoiseVariance);
+            }
+
+            Func<torch.Tensor, torch.Tensor> objective = anyFinite
+                ? Objective(posterior, Acquisition(best, d, inputs.Count))
+                : x => -posterior.Posterior(x).Mean;
+            double source = anyFinite ? SourceModel : SourcePriorMean;
+            if (candidates is not null)
+            {
+                return (ChooseCandidate(objective), source);
+            }
+
+            double[] proposal = optimizer.Maximize(objective, d, trialSeed, null, isPlainContinuous ? null : Canonical, isPlainContinuous ? null : Refinable).Point;
+            bool seen = observations.Values.Any(o => o.X.AsSpan().SequenceEqual(proposal)) || pending.Values.Any(p => p.AsSpan().SequenceEqual(proposal));
+            if (!seen)
+            {
+                return (proposal, source);
+            }
+        }
+        catch (NotPositiveDefiniteException)
+        {
+            if (candidates is not null)
+            {
+                return (candidates[Array.IndexOf(used!, false)], SourceFallback);
+            }
+        }
+
+        return (Canonical(new SobolSequence(d, seed).Point(trialId)), SourceFallback);
+    }
+
+    private double[] ChooseCandidate(Func<torch.Tensor, torch.Tensor> objective)
+    {
+        int[] open = [.. Enumerable.Range(0, candidates!.Length).Where(i => !used![i])];
+        double[] values;
+        using (var scope = torch.NewDisposeScope())
+        using (var noGrad = torch.no_grad())
+        {
+            values = objective(prior.Matrix([.. open.Select(i => candidates[i])])).data<double>().ToArray();
+        }
+
+        int chosen = 0;
+        for (int i = 1; i < values.Length; i++)
+        {
+            if (values[i] > values[chosen] || (double.IsNaN(values[chosen]) && !double.IsNaN(values[i])))
+            {
+                chosen = i;
+            }
+        }
+
+        used![open[chosen]] = true;
+        return (double[])candidates[open[chosen]].Clone();
+    }
+
+    private static Func<torch.Tensor, torch.Tensor> Objective(PriorPosterior posterior, IAcquisitionFunction acquisition) => x =>
+    {
+        (torch.Tensor mean, torch.Tensor variance) = posterior.Posterior(x);
+        return acquisition.Evaluate(mean, variance);
+    };
+
+    private IAcquisitionFunction Acquisition(double best, int d, int observed) => options.Acquisition switch
+    {
+        AcquisitionKind.LogProbabilityOfImprovement => new LogProbabilityOfImprovement(best),
+        AcquisitionKind.UpperConfidenceBound => new UpperConfidenceBound(UpperConfidenceBound.ScheduledBeta(d, Math.Max(1, observed))),
+        _ => new LogExpectedImprovement(best),
+    };
+
+    private int? Match(double[] x)
+    {
+        for (int i = 0; i < candidates!.Length; i++)
+        {
+            double[] c = candidates[i];
+            bool same = true;
+            for (int j = 0; j < c.Length && same; j++)
+            {
+                same = Math.Abs(c[j] - x[j]) <= 1e-9;
+            }
+
+            if (same)
+            {
+                return i;
+            }
+        }
+
+        return null;
+    }
+
+    private static double[] Standardize(List<double> losses)
+    {
+        if (losses.Count == 0)
+        {
+            return [];
+        }
+
+        double mean = losses.Average();
+        double variance = losses.Sum(l => (l - mean) * (l - mean)) / losses.Count;
+        double std = losses.Count >= 2 && variance > 1e-24 ? Math.Sqrt(variance) : 1.0;
+        return [.. losses.Select(l => (l - mean) / std)];
+    }
+
+    private double[] Canonical(double[] x)
+    {
+        double[] clamped = [.. x.Select(v => Math.Clamp(v, 0.0, 1.0))];
+        return isPlainContinuous ? clamped : searchSpace.MappingToFeatureSpace(searchSpace.SampleFromFeatureSpace(clamped));
+    }
+
+    private bool[] Refinable(double[] x)
+    {
+        bool[] movable = new bool[x.Length];
+        for (int j = 0; j < x.Length; j++)
+        {
+            FeatureDimension dimension = dimensions[j];
+            movable[j] = dimension.Kind == FeatureDimensionKind.Continuous && dimension.ActiveWhen.All(c => Level(x[c.SelectorIndex], dimensions[c.SelectorIndex].Levels ?? 1) == c.Level);
+        }
+
+        return movable;
+    }
+
+    private static int Level(double value, int levels) => Math.Min((int)Math.Floor(value * levels), levels - 1);
+}

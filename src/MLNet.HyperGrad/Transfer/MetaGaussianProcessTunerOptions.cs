@@ -1,0 +1,85 @@
+using System.Globalization;
+using MLNet.HyperGrad.Bayesian;
+using MLNet.HyperGrad.SearchSpaces;
+
+namespace MLNet.HyperGrad.Transfer;
+
+/// <summary>Settings of <see cref="MetaGaussianProcessTuner"/>.</summary>
+public sealed class MetaGaussianProcessTunerOptions
+{
+    /// <summary>Gets the acquisition maximized: log-EI, log-PI or UCB (the portfolio is not offered here).</summary>
+    /// <value>The default is <see cref="AcquisitionKind.LogExpectedImprovement"/>.</value>
+    public AcquisitionKind Acquisition { get; init; } = AcquisitionKind.LogExpectedImprovement;
+
+    /// <summary>
+    /// Gets a value indicating whether, from the third observation on, the tuner refits on the new task's points only an
+    /// output offset, an output scale and the noise (<c>z = a + b·f</c>, MAP with a ~ N(0, 1), ln b ~ N(0, 1)); the prior's
+    /// mean and kernel stay fixed either way.
+    /// </summary>
+    /// <value>The default is true.</value>
+    public bool RefitOutputScaleAndNoise { get; init; } = true;
+
+    /// <summary>
+    /// Gets the candidate set, or null to search the whole space. With candidates, every proposal is one of them, never one
+    /// already proposed or reported, and the tuner is exhausted (<see cref="MetaGaussianProcessTuner.IsExhausted"/>) once all
+    /// were proposed. Each must be a point of the search space (it is encoded with <see cref="SearchSpace.MappingToFeatureSpace"/>);
+    /// an update whose parameter encodes to a candidate's point (within 1e-9 per slot) marks that candidate tried.
+    /// </summary>
+    /// <value>The default is null.</value>
+    public IReadOnlyList<Parameter>? Candidates { get; init; }
+
+    /// <summary>Gets the settings of the acquisition optimizer (whole-space mode only).</summary>
+    /// <value>The defaults of <see cref="AcquisitionOptimizerOptions"/>.</value>
+    public AcquisitionOptimizerOptions Optimizer { get; init; } = new();
+
+    /// <summary>Gets the clock that times proposals.</summary>
+    /// <value>The default is <see cref="TimeProvider.System"/>.</value>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Checks the settings and reports every problem at once.</summary>
+    /// <exception cref="ArgumentException">A setting is out of range or missing.</exception>
+    public void Validate()
+    {
+        var problems = new List<string>();
+        if (!Enum.IsDefined(Acquisition) || Acquisition == AcquisitionKind.Hedge)
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"Acquisition must be LogExpectedImprovement, LogProbabilityOfImprovement or UpperConfidenceBound; got {Acquisition}."));
+        }
+
+        if (Candidates is not null && Candidates.Count == 0)
+        {
+            problems.Add("Candidates must hold at least one parameter when set; got an empty list.");
+        }
+
+        if (Candidates is not null && Candidates.Any(c => c is null))
+        {
+            problems.Add("Candidates must not hold null.");
+        }
+
+        if (TimeProvider is null)
+        {
+            problems.Add("TimeProvider must be set.");
+        }
+
+        if (Optimizer is null)
+        {
+            problems.Add("Optimizer must be set.");
+        }
+        else
+        {
+            try
+            {
+                Optimizer.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                problems.Add(e.Message);
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("Invalid meta Gaussian-process tuner options: " + string.Join(" ", problems));
+        }
+    }
+}

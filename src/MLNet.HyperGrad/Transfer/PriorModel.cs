@@ -1,0 +1,240 @@
+using System.Globalization;
+using MLNet.HyperGrad.Bayesian;
+using TorchSharp;
+
+namespace MLNet.HyperGrad.Transfer;
+
+/// <summary>The parametric GP prior as a function of one flat float64 parameter vector θ: mean, feature map, Matérn-5/2 ARD covariance, noise.</summary>
+/// <remarks>
+/// Layout of θ: the mean's parameters (<see cref="PriorMeanKind.Constant"/>: <c>[c]</c>; <see cref="PriorMeanKind.Linear"/>:
+/// <c>[w (d), c]</c>; <see cref="PriorMeanKind.Mlp"/>: <c>[W (H·d, row-major [H, d]), b (H), v (H), c]</c>), then, with a
+/// kernel on features, <c>[U (H·d), e (H)]</c>, then the log length scales (<c>d</c>, or <c>H</c> on features), the log
+/// output scale and the log noise variance. Length scales are clamped to [0.01, 100], the output scale to [0.01, 100], the
+/// noise variance to [1e-5, 1] (standardized units), so that no Adam step can make the covariance singular.
+/// </remarks>
+internal sealed class PriorModel
+{
+    private const double MinLogScale = -4.605170185988091; // ln 0.01
+    private const double MaxLogScale = 4.605170185988091; // ln 100
+    private const double MinLogNoise = -11.512925464970229; // ln 1e-5
+    private static readonly double LogTwoPi = Math.Log(2 * Math.PI);
+
+    public PriorModel(int dimension, PriorMeanKind meanKind, int hiddenWidth, bool kernelOnFeatures)
+    {
+        if (dimension < 1)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The input dimension must be at least 1, got {dimension}."), nameof(dimension));
+        }
+
+        Dimension = dimension;
+        MeanKind = meanKind;
+        HiddenWidth = hiddenWidth;
+        KernelOnFeatures = kernelOnFeatures;
+        MeanCount = meanKind switch
+        {
+            PriorMeanKind.Constant => 1,
+            PriorMeanKind.Linear => dimension + 1,
+            _ => (hiddenWidth * dimension) + (2 * hiddenWidth) + 1,
+        };
+        FeatureOffset = MeanCount;
+        int featureCount = kernelOnFeatures ? (hiddenWidth * dimension) + hiddenWidth : 0;
+        LengthScaleOffset = FeatureOffset + featureCount;
+        LengthScaleCount = kernelOnFeatures ? hiddenWidth : dimension;
+        OutputScaleIndex = LengthScaleOffset + LengthScaleCount;
+        NoiseIndex = OutputScaleIndex + 1;
+        Count = NoiseIndex + 1;
+    }
+
+    public int Dimension { get; }
+
+    public PriorMeanKind MeanKind { get; }
+
+    public int HiddenWidth { get; }
+
+    public bool KernelOnFeatures { get; }
+
+    /// <summary>Gets the length of θ.</summary>
+    public int Count { get; }
+
+    public int MeanCount { get; }
+
+    public int FeatureOffset { get; }
+
+    public int LengthScaleOffset { get; }
+
+    public int LengthScaleCount { get; }
+
+    public int OutputScaleIndex { get; }
+
+    public int NoiseIndex { get; }
+
+    /// <summary>The seeded starting θ: small random weights (mean near 0), length scales 0.5 on inputs or 1 on features, output scale 1, noise 0.1.</summary>
+    public double[] Initial(Random random)
+    {
+        double[] theta = new double[Count];
+        int d = Dimension;
+        int h = HiddenWidth;
+        if (MeanKind == PriorMeanKind.Mlp)
+        {
+            Fill(theta, 0, h * d, random, 2.0 / Math.Sqrt(d));
+            Fill(theta, h * d, h, random, 0.5);
+            Fill(theta, (h * d) + h, h, random, 0.1 / Math.Sqrt(h));
+        }
+
+        if (KernelOnFeatures)
+        {
+            Fill(theta, FeatureOffset, h * d, random, 2.0 / Math.Sqrt(d));
+            Fill(theta, FeatureOffset + (h * d), h, random, 0.5);
+        }
+
+        for (int i = 0; i < LengthScaleCount; i++)
+        {
+            theta[LengthScaleOffset + i] = KernelOnFeatures ? 0.0 : Math.Log(0.5);
+        }
+
+        theta[OutputScaleIndex] = 0.0;
+        theta[NoiseIndex] = Math.Log(0.1);
+        return theta;
+    }
+
+    /// <summary>The prior mean at <paramref name="x"/> [..., d]: shape [...].</summary>
+    public torch.Tensor Mean(torch.Tensor theta, torch.Tensor x)
+    {
+        using var scope = torch.NewDisposeScope();
+        int d = Dimension;
+        int h = HiddenWidth;
+        torch.Tensor result = MeanKind switch
+        {
+            PriorMeanKind.Constant => torch.zeros_like(x.select(-1, 0)) + theta[0],
+            PriorMeanKind.Linear => torch.matmul(x, theta.narrow(0, 0, d)) + theta[d],
+            _ => torch.matmul(torch.tanh(torch.matmul(x, theta.narrow(0, 0, h * d).reshape(h, d).t()) + theta.narrow(0, h * d, h)), theta.narrow(0, (h * d) + h, h)) + theta[(h * d) + (2 * h)],
+        };
+        return result.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>What the kernel sees of <paramref name="x"/> [..., d]: the inputs, or the features [..., H].</summary>
+    public torch.Tensor Features(torch.Tensor theta, torch.Tensor x)
+    {
+        if (!KernelOnFeatures)
+        {
+            return x.alias();
+        }
+
+        using var scope = torch.NewDisposeScope();
+        int d = Dimension;
+        int h = HiddenWidth;
+        torch.Tensor u = theta.narrow(0, FeatureOffset, h * d).reshape(h, d);
+        torch.Tensor e = theta.narrow(0, FeatureOffset + (h * d), h);
+        return torch.tanh(torch.matmul(x, u.t()) + e).MoveToOuterDisposeScope();
+    }
+
+    public torch.Tensor LengthScales(torch.Tensor theta) => theta.narrow(0, LengthScaleOffset, LengthScaleCount).clamp(MinLogScale, MaxLogScale).exp();
+
+    public torch.Tensor OutputScale(torch.Tensor theta) => theta[OutputScaleIndex].clamp(MinLogScale, MaxLogScale).exp();
+
+    public torch.Tensor NoiseVariance(torch.Tensor theta) => theta[NoiseIndex].clamp(MinLogNoise, 0.0).exp();
+
+    /// <summary>The noise-free covariance between the rows of features <paramref name="fa"/> [..., n, f] and <paramref name="fb"/> [..., m, f]: [..., n, m].</summary>
+    public torch.Tensor CovarianceOfFeatures(torch.Tensor theta, torch.Tensor fa, torch.Tensor fb)
+    {
+        using var scope = torch.NewDisposeScope();
+        torch.Tensor scaledA = fa / LengthScales(theta);
+        torch.Tensor scaledB = fb / LengthScales(theta);
+        torch.Tensor r2 = (scaledA.unsqueeze(-2) - scaledB.unsqueeze(-3)).square().sum(-1);
+        return (Matern52Kernel.Instance.Correlation(r2) * OutputScale(theta)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The noise-free covariance between the rows of <paramref name="a"/> [..., n, d] and <paramref name="b"/> [..., m, d]: [..., n, m].</summary>
+    public torch.Tensor Covariance(torch.Tensor theta, torch.Tensor a, torch.Tensor b)
+    {
+        using var scope = torch.NewDisposeScope();
+        return CovarianceOfFeatures(theta, Features(theta, a), Features(theta, b)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The negative log marginal likelihood of each of a batch of tasks: inputs [g, b, d], standardized targets [g, b] → [g].</summary>
+    public torch.Tensor NegativeLogLikelihood(torch.Tensor theta, torch.Tensor x, torch.Tensor y)
+    {
+        using var scope = torch.NewDisposeScope();
+        long b = x.shape[1];
+        torch.Tensor k = Covariance(theta, x, x) + (torch.eye(b, dtype: torch.float64) * NoiseVariance(theta));
+        torch.Tensor l = Factor(k);
+        torch.Tensor residual = (y - Mean(theta, x)).unsqueeze(-1);
+        torch.Tensor whitened = torch.linalg.solve_triangular(l, residual, upper: false);
+        torch.Tensor nll = (0.5 * whitened.square().sum([-2, -1])) + l.diagonal(dim1: -2, dim2: -1).log().sum(-1) + (0.5 * b * LogTwoPi);
+        return nll.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// HyperBO's empirical KL divergence <c>KL(N(μ̂, Σ̂) ‖ N(m(X), K(X, X) + σ²I))</c> at shared points <paramref name="x"/> [m, d], from
+    /// the tasks' standardized values there <paramref name="y"/> [t, m] (μ̂ their mean, Σ̂ their covariance with divisor t), without
+    /// the constant <c>-½ log det Σ̂</c> (Σ̂ is singular when t ≤ m; the constant does not move the fit).
+    /// </summary>
+    public torch.Tensor EmpiricalKl(torch.Tensor theta, torch.Tensor x, torch.Tensor y)
+    {
+        using var scope = torch.NewDisposeScope();
+        long m = x.shape[0];
+        long t = y.shape[0];
+        torch.Tensor empiricalMean = y.mean([0]);
+        torch.Tensor centred = y - empiricalMean;
+        torch.Tensor k = Covariance(theta, x, x) + (torch.eye(m, dtype: torch.float64) * NoiseVariance(theta));
+        torch.Tensor l = Factor(k);
+        torch.Tensor trace = torch.linalg.solve_triangular(l, centred.t(), upper: false).square().sum() / t;
+        torch.Tensor difference = (Mean(theta, x) - empiricalMean).unsqueeze(1);
+        torch.Tensor mahalanobis = torch.linalg.solve_triangular(l, difference, upper: false).square().sum();
+        torch.Tensor kl = 0.5 * (trace + mahalanobis + (2.0 * l.diagonal().log().sum()) - m);
+        return kl.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The lower Cholesky factor of a batch of covariance matrices [..., n, n], with the jitter retries of <see cref="Cholesky"/>.</summary>
+    public static torch.Tensor Factor(torch.Tensor k)
+    {
+        if (k.dim() == 2)
+        {
+            return Cholesky.Factor(k, out _);
+        }
+
+        (torch.Tensor l, torch.Tensor info) = torch.linalg.cholesky_ex(k);
+        using (info)
+        {
+            if (!info.any().item<bool>())
+            {
+                return l;
+            }
+        }
+
+        l.Dispose();
+        double scale;
+        using (torch.no_grad())
+        {
+            scale = Math.Max(k.diagonal(dim1: -2, dim2: -1).mean().item<double>(), 1e-12);
+        }
+
+        using torch.Tensor identity = torch.eye(k.shape[^1], dtype: k.dtype);
+        foreach (double j in Cholesky.Jitters)
+        {
+            using torch.Tensor jittered = k + (identity * (j * scale));
+            (l, info) = torch.linalg.cholesky_ex(jittered);
+            using (info)
+            {
+                if (!info.any().item<bool>())
+                {
+                    return l;
+                }
+            }
+
+            l.Dispose();
+        }
+
+        throw new NotPositiveDefiniteException(string.Create(CultureInfo.InvariantCulture, $"A batch of {k.shape[0]} covariance matrices of size {k.shape[^1]} is not positive definite even with jitter up to 1e-2 times the mean diagonal {scale:G4}."));
+    }
+
+    private static void Fill(double[] theta, int offset, int count, Random random, double std)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            double u1 = 1.0 - random.NextDouble();
+            double u2 = random.NextDouble();
+            theta[offset + i] = std * Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+using MLNet.HyperGrad.Bayesian;
+using MLNet.HyperGrad.Torch;
+using TorchSharp;
+
+namespace MLNet.HyperGrad.Transfer;
+
+/// <summary>
+/// The posterior of a new task under a fixed pre-trained prior, with an output map refitted on the task:
+/// <c>z(x) = a + b·f(x)</c>, <c>f ~ GP(m, k)</c> of the prior, observed with noise σ², in the task's standardized units.
+/// </summary>
+/// <remarks>
+/// Equivalent to a GP with mean <c>a + b·m(x)</c>, covariance <c>b²·k(x, x')</c> and noise σ². Without a refit
+/// <c>a = 0</c>, <c>b = 1</c> and σ² is the prior's. Owns its tensors; dispose it.
+/// </remarks>
+internal sealed class PriorPosterior : IDisposable
+{
+    private readonly PretrainedGpPrior prior;
+    private readonly torch.Tensor? trainX;
+    private readonly torch.Tensor? factor;
+    private readonly torch.Tensor? alpha;
+
+    public PriorPosterior(PretrainedGpPrior prior, IReadOnlyList<double[]> inputs, IReadOnlyList<double> targets, bool refit)
+    {
+        this.prior = prior;
+        Offset = 0;
+        Scale = 1;
+        NoiseVariance = prior.NoiseVariance;
+        if (inputs.Count == 0)
+        {
+            return;
+        }
+
+        using var scope = torch.NewDisposeScope();
+        torch.Tensor x = prior.Matrix(inputs);
+        torch.Tensor z = torch.tensor(targets.ToArray(), torch.float64);
+        torch.Tensor priorMean;
+        torch.Tensor priorCovariance;
+        using (torch.no_grad())
+        {
+            priorMean = prior.MeanTensor(x);
+            priorCovariance = prior.CovarianceTensor(x, x);
+        }
+
+        if (refit && inputs.Count >= 3)
+        {
+            (Offset, Scale, NoiseVariance) = Refit(priorMean, priorCovariance, z, prior.NoiseVariance);
+        }
+
+        using (torch.no_grad())
+        {
+            torch.Tensor k = (priorCovariance * (Scale * Scale)) + (torch.eye(inputs.Count, dtype: torch.float64) * NoiseVariance);
+            torch.Tensor l = Cholesky.Factor(k, out _);
+            torch.Tensor residual = (z - Offset - (priorMean * Scale)).unsqueeze(1);
+            alpha = torch.cholesky_solve(residual, l).squeeze(1).DetachFromDisposeScope();
+            factor = l.DetachFromDisposeScope();
+            trainX = x.DetachFromDisposeScope();
+        }
+    }
+
+    /// <summary>Gets the output offset a (standardized units).</summary>
+    public double Offset { get; }
+
+    /// <summary>Gets the output scale b (a factor on the prior's standard deviation).</summary>
+    public double Scale { get; }
+
+    /// <summary>Gets the noise variance σ².</summary>
+    public double NoiseVariance { get; }
+
+    /// <summary>The posterior mean and variance of the latent <c>z</c> at <paramref name="x"/> [m, d]: each [m], differentiable in <paramref name="x"/>.</summary>
+    public (torch.Tensor Mean, torch.Tensor Variance) Posterior(torch.Tensor x)
+    {
+        using var scope = torch.NewDisposeScope();
+        torch.Tensor mean = (prior.MeanTensor(x) * Scale) + Offset;
+        double priorVariance = prior.OutputScale * Scale * Scale;
+        if (trainX is null)
+        {
+            torch.Tensor flat = torch.zeros_like(mean) + priorVariance;
+            return (mean.MoveToOuterDisposeScope(), flat.MoveToOuterDisposeScope());
+        }
+
+        torch.Tensor kx = prior.CovarianceTensor(x, trainX) * (Scale * Scale);
+        mean = mean + torch.mv(kx, alpha!);
+        torch.Tensor v = torch.linalg.solve_triangular(factor!, kx.t(), upper: false);
+        torch.Tensor variance = (priorVariance - v.square().sum(dim: 0)).clamp_min(1e-12);
+        return (mean.MoveToOuterDisposeScope(), variance.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>The posterior at points given as arrays (no gradient).</summary>
+    public (double[] Mean, double[] Variance) Predict(IReadOnlyList<double[]> points)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        (torch.Tensor mean, torch.Tensor variance) = Posterior(prior.Matrix(points));
+        return (mean.data<double>().ToArray(), variance.data<double>().ToArray());
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        trainX?.Dispose();
+        factor?.Dispose();
+        alpha?.Dispose();
+    }
+
+    /// <summary>MAP of <c>[a, ln b, ln σ²]</c>: the task's likelihood with priors a ~ N(0, 1), ln b ~ N(0, 1), by projected L-BFGS.</summary>
+    private static (double Offset, double Scale, double Noise) Refit(torch.Tensor priorMean, torch.Tensor priorCovariance, torch.Tensor z, double priorNoise)
+    {
+        long n = z.shape[0];
+        using torch.Tensor eye = torch.eye(n, dtype: torch.float64);
+        (double Value, double[] Gradient) Objective(double[] values)
+        {
+            using var scope = torch.NewDisposeScope();
+            torch.Tensor p = torch.tensor(values, torch.float64).requires_grad_(true);
+            torch.Tensor a = p[0];
+            torch.Tensor b = p[1].exp();
+            torch.Tensor noise = p[2].exp();
+            torch.Tensor k = (priorCovariance * b.square()) + (eye * noise);
+            torch.Tensor l;
+            try
+            {
+                l = Cholesky.Factor(k, out _);
+            }
+            catch (NotPositiveDefiniteException)
+            {
+                return (double.PositiveInfinity, new double[values.Length]);
+            }
+
+            torch.Tensor residual = (z - a - (priorMean * b)).unsqueeze(1);
+            torch.Tensor whitened = torch.linalg.solve_triangular(l, residual, upper: false);
+            torch.Tensor loss = (0.5 * whitened.square().sum()) + l.diagonal().log().sum() + (0.5 * a.square()) + (0.5 * p[1].square());
+            double value = loss.item<double>();
+            if (!double.IsFinite(value))
+            {
+                return (double.PositiveInfinity, new double[values.Length]);
+            }
+
+            return (value, TorchAutograd.Grad(loss, p).data<double>().ToArray());
+        }
+
+        double[] lower = [-3.0, Math.Log(0.1), Math.Log(1e-6)];
+        double[] upper = [3.0, Math.Log(10.0), 0.0];
+        double[] start = [0.0, 0.0, Math.Clamp(Math.Log(priorNoise), lower[2], upper[2])];
+        (double[] best, double bestValue, _) = ProjectedLbfgs.Minimize(Objective, start, lower, upper, maxIterations: 50, gradientTolerance: 1e-5);
+        return double.IsFinite(bestValue) ? (best[0], Math.Exp(best[1]), Math.Exp(best[2])) : (0.0, 1.0, priorNoise);
+    }
+}
