@@ -27,7 +27,7 @@ public sealed class TransferHistoryTests : IDisposable
         ["activation"] = new ChoiceOption("relu", "tanh", "gelu"),
     };
 
-    /// <summary>Stores a study of <paramref name="space"/> whose trial i sits at the Sobol-like point (i+0.5)/n and scores loss 10 + i.</summary>
+    /// <summary>Stores a study of <paramref name="space"/> whose trial i sits at u = (i+0.5)/n (1 - u in every other slot) and scores loss 10 + i.</summary>
     private async Task<StudyRecord> StoreAsync(string name, SearchSpace space, int complete, int pruned = 0, int failed = 0, IReadOnlyDictionary<string, string>? attributes = null)
     {
         StudyRecord study = await storage.CreateStudyAsync(name, "test", SearchSpaceDescription.ToJson(space), StudyDirection.Minimize, attributes);
@@ -35,7 +35,7 @@ public sealed class TransferHistoryTests : IDisposable
         for (int i = 0; i < total; i++)
         {
             double u = (i + 0.5) / total;
-            Parameter parameter = space.SampleFromFeatureSpace([u, 1 - u, u]);
+            Parameter parameter = space.SampleFromFeatureSpace([.. Enumerable.Range(0, space.FeatureSpaceDim).Select(j => j % 2 == 0 ? u : 1 - u)]);
             TrialRecord trial = await storage.CreateTrialAsync(study.Id, parameter.ToString());
             if (i < complete)
             {
