@@ -31,6 +31,10 @@
 // Real tuning: our GP tuner vs random search vs Optuna GPSampler and TPE (ask-and-tell), all evaluating with our runners
 // (Fashion-MNIST MLP; LightGBM on scikit-learn tables); per task the median (range) best validation metric after 20 and N
 // trials; last line `gp vs random at 20 trials: <k>/<m> tasks better (median best validation metric)`.
+//   transfer-real [--tables iris,wine,breast_cancer,digits] [--seeds 2] [--trials 30] [--source-trials 20] [--max-trees 200]
+// The user's own history as the prior (issue 11): every table tuned and stored (LightGBM, validation log-loss), then each tuned again by
+// the single-task GP tuner and by the meta tuner pre-trained on the OTHER tables' studies (TransferFrom); a table of best log-loss after
+// 1..30 trials and, last, `transfer-real: meta reaches the single-task gp's N-trial log-loss in a median of K trials (...)`.
 //   hypergrad-profile [--steps 100] [--repeats 3] [--threads N]
 // Where reverse mode's time goes against one plain training run (MLP 784-50-10 tanh, batch 200): a table of phase times.
 using MLNet.HyperGrad.Bench;
@@ -51,11 +55,12 @@ return command switch
     "bo" => BayesianOptimizationBenchmark.Run(args.Skip(1).ToArray()),
     "bo-real" => RealTuningBenchmark.Run(args.Skip(1).ToArray()),
     "hypergrad-profile" => HypergradProfile.Run(args.Skip(1).ToArray()),
+    "transfer-real" => TransferRealBenchmark.Run(args.Skip(1).ToArray()),
     _ => Usage(command),
 };
 
 static int Usage(string command)
 {
-    Console.Error.WriteLine($"unknown benchmark \"{command}\"; available: mlp-epoch, step-profile, csv-load, parallel-trials, trainer-families, hypergrad-core, hypergrad-elbo, hypergrad-many, hypergrad-profile, pruning, bo, bo-real");
+    Console.Error.WriteLine($"unknown benchmark \"{command}\"; available: mlp-epoch, step-profile, csv-load, parallel-trials, trainer-families, hypergrad-core, hypergrad-elbo, hypergrad-many, hypergrad-profile, pruning, bo, bo-real, transfer-real");
     return 2;
 }

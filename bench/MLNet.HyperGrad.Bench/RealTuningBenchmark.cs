@@ -228,6 +228,25 @@ internal static class RealTuningBenchmark
         public double BestAfter(int trials) => BestLoss.Count == 0 ? double.PositiveInfinity : BestLoss[Math.Min(trials, BestLoss.Count) - 1];
     }
 
+    /// <summary>
+    /// AutoML's LightGBM space narrowed to the usual ranges: leaves [4, 256] log, learning rate [1e-3, 1] log, trees [10, <paramref name="maxTrees"/>]
+    /// log, minimum examples per leaf [5, 100] log, feature fraction [0.4, 1], L1 and L2 [1e-8, 10] log; subsampling and bins fixed at LightGBM's defaults.
+    /// </summary>
+    internal static SearchSpace LightGbmSpace(int maxTrees)
+    {
+        SearchSpace space = TunableTrainers.LightGbm.CreateSearchSpace();
+        space["number_of_leaves"] = new UniformIntOption(4, 256, logBase: true, defaultValue: 31);
+        space["learning_rate"] = new UniformDoubleOption(1e-3, 1.0, logBase: true, defaultValue: 0.1);
+        space["number_of_trees"] = new UniformIntOption(10, maxTrees, logBase: true, defaultValue: Math.Min(100, maxTrees));
+        space["minimum_example_count_per_leaf"] = new UniformIntOption(5, 100, logBase: true, defaultValue: 20);
+        space["feature_fraction"] = new UniformDoubleOption(0.4, 1.0, defaultValue: 1.0);
+        space["l1_regularization"] = new UniformDoubleOption(1e-8, 10, logBase: true, defaultValue: 1e-8);
+        space["l2_regularization"] = new UniformDoubleOption(1e-8, 10, logBase: true, defaultValue: 1e-8);
+        space["subsample_fraction"] = new ChoiceOption([1.0], 1.0);
+        space["maximum_bin_count_per_feature"] = new ChoiceOption([255], 255);
+        return space;
+    }
+
     /// <summary>A task: its search space, how a trial is evaluated by our runner, and its metric.</summary>
     private sealed class RealTask : IDisposable
     {
@@ -292,16 +311,7 @@ internal static class RealTuningBenchmark
             var mlContext = new MLContext(seed: 1);
             string directory = Directory.CreateTempSubdirectory("hg-bo-real-").FullName;
             IDataView data = mlContext.Data.Cache(TrainerFamiliesBenchmark.Load(mlContext, TrainerFamiliesBenchmark.Export(name, directory), task));
-            SearchSpace space = TunableTrainers.LightGbm.CreateSearchSpace();
-            space["number_of_leaves"] = new UniformIntOption(4, 256, logBase: true, defaultValue: 31);
-            space["learning_rate"] = new UniformDoubleOption(1e-3, 1.0, logBase: true, defaultValue: 0.1);
-            space["number_of_trees"] = new UniformIntOption(10, settings.MaxTrees, logBase: true, defaultValue: Math.Min(100, settings.MaxTrees));
-            space["minimum_example_count_per_leaf"] = new UniformIntOption(5, 100, logBase: true, defaultValue: 20);
-            space["feature_fraction"] = new UniformDoubleOption(0.4, 1.0, defaultValue: 1.0);
-            space["l1_regularization"] = new UniformDoubleOption(1e-8, 10, logBase: true, defaultValue: 1e-8);
-            space["l2_regularization"] = new UniformDoubleOption(1e-8, 10, logBase: true, defaultValue: 1e-8);
-            space["subsample_fraction"] = new ChoiceOption([1.0], 1.0);
-            space["maximum_bin_count_per_feature"] = new ChoiceOption([255], 255);
+            SearchSpace space = LightGbmSpace(settings.MaxTrees);
             var runner = new PipelineTrialRunner(
                 data,
                 (context, p) => TrainerFamiliesBenchmark.Label(context, task).Append(TunableTrainers.LightGbm.CreateEstimator(context, task, p)),
