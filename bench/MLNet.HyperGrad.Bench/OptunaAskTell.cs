@@ -51,7 +51,7 @@ internal sealed class OptunaAskTell : IDisposable
         Space = space;
         this.timeout = timeout ?? TimeSpan.FromSeconds(60);
         driver ??= FindDriver();
-        string spaceJson = JsonSerializer.Serialize(space.Select(d => new { name = d.Name, low = d.Low, high = d.High, log = d.Log, type = d.TypeName }));
+        string spaceJson = JsonSerializer.Serialize(space.Select(d => new { name = d.Name, low = d.Low, high = d.High, log = d.Log, type = d.TypeName, when = d.WhenName is null ? null : new { name = d.WhenName, @in = d.WhenIn } }));
         var start = new ProcessStartInfo("/usr/bin/python3")
         {
             RedirectStandardInput = true,
@@ -93,7 +93,7 @@ internal sealed class OptunaAskTell : IDisposable
     public IReadOnlyList<OptunaDimension> Space { get; }
 
     /// <summary>Asks the sampler for the next trial's values.</summary>
-    /// <returns>One value per dimension of <see cref="Space"/>, by name (a whole number for an integer dimension, the index for a categorical one).</returns>
+    /// <returns>One value per dimension of <see cref="Space"/> that was suggested, by name (a whole number for an integer dimension, the index for a categorical one); a conditional dimension whose condition did not hold is absent.</returns>
     /// <exception cref="InvalidOperationException">The previous trial was not told, or the driver failed.</exception>
     public IReadOnlyDictionary<string, double> Ask()
     {
@@ -108,7 +108,14 @@ internal sealed class OptunaAskTell : IDisposable
         var result = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (OptunaDimension d in Space)
         {
-            result[d.Name] = values[d.Name]?.GetValue<double>() ?? throw Failure($"trial {pending} has no value for \"{d.Name}\": {answer.ToJsonString()}");
+            if (values[d.Name] is JsonNode value)
+            {
+                result[d.Name] = value.GetValue<double>();
+            }
+            else if (d.WhenName is null)
+            {
+                throw Failure($"trial {pending} has no value for \"{d.Name}\": {answer.ToJsonString()}");
+            }
         }
 
         return result;

@@ -6,7 +6,9 @@ namespace MLNet.HyperGrad.Bench;
 /// <param name="High">The largest value, above <paramref name="Low"/> (a whole number for an integer; the last index for a categorical).</param>
 /// <param name="Log">Whether Optuna samples it on a log scale (then <paramref name="Low"/> must be positive; never for a categorical).</param>
 /// <param name="Kind">Optuna's distribution: <c>FloatDistribution</c>, <c>IntDistribution</c>, or <c>CategoricalDistribution</c> over the indices 0 … <paramref name="High"/>. The default is float.</param>
-internal sealed record OptunaDimension(string Name, double Low, double High, bool Log, OptunaDimensionKind Kind = OptunaDimensionKind.Float)
+/// <param name="WhenName">For a conditional dimension, the earlier dimension it depends on; null when it is always suggested.</param>
+/// <param name="WhenIn">For a conditional dimension, the values of <paramref name="WhenName"/> (categorical indices) under which it is suggested.</param>
+internal sealed record OptunaDimension(string Name, double Low, double High, bool Log, OptunaDimensionKind Kind = OptunaDimensionKind.Float, string? WhenName = null, int[]? WhenIn = null)
 {
     /// <summary>Gets the driver's name of <see cref="Kind"/>: "float", "int" or "categorical".</summary>
     public string TypeName => Kind switch

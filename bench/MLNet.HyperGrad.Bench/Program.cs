@@ -37,6 +37,10 @@
 // 1..30 trials and, last, `transfer-real: meta reaches the single-task gp's N-trial log-loss in a median of K trials (...)`.
 //   hypergrad-profile [--steps 100] [--repeats 3] [--threads N]
 // Where reverse mode's time goes against one plain training run (MLP 784-50-10 tanh, batch 200): a table of phase times.
+//   transfer [--tasks 50] [--budget 30] [--random-seeds 10] [--steps N] [--mean constant|linear|mlp] [--kl W] [--features] [--methods random,gp,empirical,meta,meta-unmatched,gp-space,optuna-gp] [--data DIR]
+// Issue 11 (HyperBO transfer) on ../shared/data/wistuba-svm: leave one task out, pre-train on the other 49, tune the held-out one;
+// a Markdown table of mean normalized regret at 1, 3, 5, 10, 20, 30 and, last, `meta regret r1 r3 r5 r10 r20 r30: ...` and
+// `single-task gp regret r1 r3 r5 r10 r20 r30: ...`.
 using MLNet.HyperGrad.Bench;
 
 string command = args.Length > 0 ? args[0] : "mlp-epoch";
@@ -55,12 +59,13 @@ return command switch
     "bo" => BayesianOptimizationBenchmark.Run(args.Skip(1).ToArray()),
     "bo-real" => RealTuningBenchmark.Run(args.Skip(1).ToArray()),
     "hypergrad-profile" => HypergradProfile.Run(args.Skip(1).ToArray()),
+    "transfer" => TransferBenchmark.Run(args.Skip(1).ToArray()),
     "transfer-real" => TransferRealBenchmark.Run(args.Skip(1).ToArray()),
     _ => Usage(command),
 };
 
 static int Usage(string command)
 {
-    Console.Error.WriteLine($"unknown benchmark \"{command}\"; available: mlp-epoch, step-profile, csv-load, parallel-trials, trainer-families, hypergrad-core, hypergrad-elbo, hypergrad-many, hypergrad-profile, pruning, bo, bo-real, transfer-real");
+    Console.Error.WriteLine($"unknown benchmark \"{command}\"; available: mlp-epoch, step-profile, csv-load, parallel-trials, trainer-families, hypergrad-core, hypergrad-elbo, hypergrad-many, hypergrad-profile, pruning, bo, bo-real, transfer, transfer-real");
     return 2;
 }

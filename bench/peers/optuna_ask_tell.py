@@ -9,6 +9,9 @@ Usage: optuna_ask_tell.py --sampler tpe|tpe-indep|gp|random --seed S --space JSO
   JSON: a list of {"name": str, "low": float, "high": float, "log": bool, "type": "float"|"int"|"categorical"}, one
   dimension each; "type" defaults to "float" (FloatDistribution); "int" is IntDistribution(low, high, log);
   "categorical" is CategoricalDistribution over the indices low..high (low must be 0; the answer is the index).
+  A dimension may carry "when": {"name": other, "in": [values]}: it is then suggested only when the earlier dimension
+  `other` took one of those values (define-by-run, as an Optuna user writes a conditional space), and is absent from
+  "params" otherwise.
   "gp" is Optuna 5's GPSampler at its defaults (10 startup trials); it needs Debian's python3-torch and python3-scipy.
 Protocol, one JSON object per line, the C# side speaks first and the driver answers each request with one line:
   {"ask": true}                              -> {"number": n, "params": {name: value, ...}}
@@ -49,6 +52,15 @@ def distribution(optuna, d):
         return optuna.distributions.CategoricalDistribution(list(range(int(d["high"]) + 1)))
     raise SystemExit(f"unknown dimension type {kind} for {d['name']}")
 
+def ask_conditional(study, space, distributions):
+    trial = study.ask()
+    for d in space:
+        when = d.get("when")
+        if when is not None and trial.params.get(when["name"]) not in when["in"]:
+            continue
+        trial._suggest(d["name"], distributions[d["name"]])
+    return trial
+
 def reply(obj):
     sys.stdout.write(json.dumps(obj) + "\n")
     sys.stdout.flush()
@@ -64,6 +76,7 @@ def main():
     optuna = load_optuna(os.path.abspath(a.optuna_path))
     space = json.loads(a.space)
     distributions = {d["name"]: distribution(optuna, d) for d in space}
+    conditional = any(d.get("when") is not None for d in space)
     study = optuna.create_study(direction="minimize", sampler=make_sampler(optuna, a.sampler, a.seed))
     pending = {}
     reply({"ready": True, "optuna": optuna.__version__, "sampler": a.sampler, "seed": a.seed})
@@ -74,7 +87,7 @@ def main():
         try:
             request = json.loads(line)
             if request.get("ask"):
-                trial = study.ask(distributions)
+                trial = study.ask(distributions) if not conditional else ask_conditional(study, space, distributions)
                 pending[trial.number] = trial
                 reply({"number": trial.number, "params": trial.params})
             elif "tell" in request:

@@ -116,6 +116,37 @@ public sealed class PretrainedGpPrior
         return [.. Enumerable.Range(0, a.Count).Select(i => flat.AsSpan(i * b.Count, b.Count).ToArray())];
     }
 
+    /// <summary>How well the prior explains a task: the negative log marginal likelihood per point of its standardized losses (as <see cref="SourceTaskFit"/> reports for the source tasks).</summary>
+    /// <param name="task">A task of the prior's dimension; its first 1024 points are used.</param>
+    /// <returns>The fit; NaN when the covariance would not factor.</returns>
+    /// <exception cref="ArgumentException">The task's dimension differs from the prior's.</exception>
+    public SourceTaskFit FitOf(TransferTask task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        if (task.Dimension != Dimension)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Task '{task.Name}' has dimension {task.Dimension}; the prior has {Dimension}."), nameof(task));
+        }
+
+        int n = Math.Min(1024, task.Inputs.Count);
+        double[] losses = [.. task.Losses.Take(n)];
+        double mean = losses.Average();
+        double variance = losses.Sum(l => (l - mean) * (l - mean)) / n;
+        double std = variance > 1e-24 ? Math.Sqrt(variance) : 1.0;
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        try
+        {
+            torch.Tensor x = Matrix([.. task.Inputs.Take(n)]).unsqueeze(0);
+            torch.Tensor y = torch.tensor(losses.Select(l => (l - mean) / std).ToArray(), torch.float64).unsqueeze(0);
+            return new SourceTaskFit(task.Name, n, Model.NegativeLogLikelihood(torch.tensor(theta, torch.float64), x, y).item<double>() / n);
+        }
+        catch (Bayesian.NotPositiveDefiniteException)
+        {
+            return new SourceTaskFit(task.Name, n, double.NaN);
+        }
+    }
+
     /// <summary>The prior as JSON (format version, form, parameters, source tasks and their fit).</summary>
     /// <returns>The JSON text.</returns>
     public string ToJson()

@@ -106,8 +106,8 @@ internal sealed class PriorModel
         torch.Tensor result = MeanKind switch
         {
             PriorMeanKind.Constant => torch.zeros_like(x.select(-1, 0)) + theta[0],
-            PriorMeanKind.Linear => torch.matmul(x, theta.narrow(0, 0, d)) + theta[d],
-            _ => torch.matmul(torch.tanh(torch.matmul(x, theta.narrow(0, 0, h * d).reshape(h, d).t()) + theta.narrow(0, h * d, h)), theta.narrow(0, (h * d) + h, h)) + theta[(h * d) + (2 * h)],
+            PriorMeanKind.Linear => (x * theta.narrow(0, 0, d)).sum(-1) + theta[d],
+            _ => (torch.tanh(Affine(x, theta.narrow(0, 0, h * d).reshape(h, d), theta.narrow(0, h * d, h))) * theta.narrow(0, (h * d) + h, h)).sum(-1) + theta[(h * d) + (2 * h)],
         };
         return result.MoveToOuterDisposeScope();
     }
@@ -125,7 +125,19 @@ internal sealed class PriorModel
         int h = HiddenWidth;
         torch.Tensor u = theta.narrow(0, FeatureOffset, h * d).reshape(h, d);
         torch.Tensor e = theta.narrow(0, FeatureOffset + (h * d), h);
-        return torch.tanh(torch.matmul(x, u.t()) + e).MoveToOuterDisposeScope();
+        return torch.tanh(Affine(x, u, e)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary><c>x Wᵀ + e</c> for <paramref name="x"/> [..., d], <paramref name="w"/> [h, d]: [..., h].</summary>
+    /// <remarks>
+    /// Broadcast products and a sum instead of a BLAS product: MKL's GEMM may pick a kernel by the memory alignment of its
+    /// operands, so the same inputs could give results differing in the last bits from one call to the next, and a seeded
+    /// pre-training (or tuner) would not repeat itself exactly. The layers are small, so this costs little.
+    /// </remarks>
+    private static torch.Tensor Affine(torch.Tensor x, torch.Tensor w, torch.Tensor e)
+    {
+        using var scope = torch.NewDisposeScope();
+        return ((x.unsqueeze(-2) * w).sum(-1) + e).MoveToOuterDisposeScope();
     }
 
     public torch.Tensor LengthScales(torch.Tensor theta) => theta.narrow(0, LengthScaleOffset, LengthScaleCount).clamp(MinLogScale, MaxLogScale).exp();

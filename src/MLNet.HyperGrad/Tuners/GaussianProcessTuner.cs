@@ -43,8 +43,13 @@ namespace MLNet.HyperGrad.Tuners;
 /// its proposal came from (<see cref="SourceAttribute"/>) and which acquisition chose it (<see cref="AcquisitionAttribute"/>),
 /// and the experiment adds the proposal time; the report's surrogate section reads them.
 /// </para>
+/// <para>
+/// Candidate mode (<see cref="GaussianProcessTunerOptions.Candidates"/>): proposals come only from a finite set, each at most
+/// once; Sobol startup points snap to the nearest untried candidate and the acquisition is maximized over the untried
+/// candidates. Proposing once <see cref="IsExhausted"/> throws <see cref="InvalidOperationException"/>.
+/// </para>
 /// </remarks>
-public sealed class GaussianProcessTuner : ITuner, ITunerTrialAttributes
+public sealed class GaussianProcessTuner : IFiniteTuner, ITunerTrialAttributes
 {
     /// <summary>
     /// The trial attribute that says where a proposal came from: <see cref="SourceSobol"/> (0, a startup Sobol point),
@@ -92,6 +97,8 @@ public sealed class GaussianProcessTuner : ITuner, ITunerTrialAttributes
     private readonly GpHedge? hedge;
     private readonly TrustRegion? trustRegion;
     private double[][]? lastNominees;
+    private readonly double[][]? candidates;
+    private readonly bool[]? used;
 
     /// <summary>Creates a tuner.</summary>
     /// <param name="searchSpace">The space to search.</param>
@@ -114,11 +121,33 @@ public sealed class GaussianProcessTuner : ITuner, ITunerTrialAttributes
             hedge = new GpHedge(Names);
         }
 
-        if (this.options.TrustRegion is not null && dimensions.Count > 0)
+        if (this.options.Candidates is { } list)
+        {
+            candidates = new double[list.Count][];
+            for (int i = 0; i < list.Count; i++)
+            {
+                try
+                {
+                    candidates[i] = searchSpace.MappingToFeatureSpace(list[i]);
+                }
+                catch (Exception e) when (e is ArgumentException or KeyNotFoundException or InvalidOperationException or FormatException)
+                {
+                    throw new ArgumentException($"Candidate {i} ({list[i]}) is not a point of the search space: {e.Message}", nameof(options), e);
+                }
+            }
+
+            used = new bool[list.Count];
+        }
+
+        if (this.options.TrustRegion is not null && dimensions.Count > 0 && candidates is null)
         {
             trustRegion = new TrustRegion(this.options.TrustRegion, dimensions.Count);
         }
     }
+
+    /// <inheritdoc />
+    /// <remarks>Always false without <see cref="GaussianProcessTunerOptions.Candidates"/>.</remarks>
+    public bool IsExhausted => used is not null && Array.TrueForAll(used, u => u);
 
     /// <summary>Gets the acquisitions' names in the order of the index <see cref="AcquisitionAttribute"/> stores: <c>log-ei</c>, <c>log-pi</c>, <c>ucb</c>.</summary>
     public static IReadOnlyList<string> AcquisitionNames => Names;
@@ -145,13 +174,24 @@ public sealed class GaussianProcessTuner : ITuner, ITunerTrialAttributes
     public GpHedge? Portfolio => hedge;
 
     /// <inheritdoc />
+    /// <exception cref="InvalidOperationException">Every candidate has been proposed (candidate mode).</exception>
     public Parameter Propose(TrialSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        if (IsExhausted)
+        {
+            throw new InvalidOperationException($"All {used!.Length} candidates have been proposed.");
+        }
+
         long started = options.TimeProvider.GetTimestamp();
         lastSource = SourceSobol;
         lastAcquisition = null;
         double[] x = ProposeFeatures(settings.TrialId);
+        if (candidates is not null)
+        {
+            x = (double[])candidates[ClaimNearest(x)].Clone();
+        }
+
         pending[settings.TrialId] = x;
         proposalDurations.Add(options.TimeProvider.GetElapsedTime(started));
         var attributes = new Dictionary<string, double>(StringComparer.Ordinal) { [SourceAttribute] = lastSource };
@@ -196,6 +236,10 @@ public sealed class GaussianProcessTuner : ITuner, ITunerTrialAttributes
         }
 
         observations[id] = (x, loss);
+        if (candidates is not null && Match(x) is int index)
+        {
+            used![index] = true;
+        }
     }
 
     private double[] ProposeFeatures(int trialId)
@@ -288,6 +332,12 @@ public sealed class GaussianProcessTuner : ITuner, ITunerTrialAttributes
                 return acquisition.Evaluate(mean, variance);
             };
             int optimizerSeed = SeedMixer.Mix(trialSeed, a);
+            if (candidates is not null)
+            {
+                nominees[a] = BestCandidate(objective);
+                continue;
+            }
+
             if (box is null)
             {
                 nominees[a] = optimizer.Maximize(objective, d, optimizerSeed, starts, canonicalize, refinable, Hyperparameters.LengthScales).Point;
@@ -312,6 +362,74 @@ public sealed class GaussianProcessTuner : ITuner, ITunerTrialAttributes
         double[] proposal = nominees[chosen];
         bool seen = inputs.Any(x => x.AsSpan().SequenceEqual(proposal));
         return seen ? null : proposal;
+    }
+
+    /// <summary>The untried candidate with the largest value of <paramref name="objective"/> (the first on ties).</summary>
+    private double[] BestCandidate(Func<torch.Tensor, torch.Tensor> objective)
+    {
+        int[] open = [.. Enumerable.Range(0, candidates!.Length).Where(i => !used![i])];
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        double[] values = objective(GaussianProcess.ToMatrix([.. open.Select(i => candidates[i])], candidates[0].Length)).data<double>().ToArray();
+        int chosen = 0;
+        for (int i = 1; i < values.Length; i++)
+        {
+            if (values[i] > values[chosen] || (double.IsNaN(values[chosen]) && !double.IsNaN(values[i])))
+            {
+                chosen = i;
+            }
+        }
+
+        return (double[])candidates[open[chosen]].Clone();
+    }
+
+    /// <summary>Marks and returns the untried candidate nearest to <paramref name="x"/> (Euclidean in the unit cube).</summary>
+    private int ClaimNearest(double[] x)
+    {
+        int best = -1;
+        double distance = double.PositiveInfinity;
+        for (int i = 0; i < candidates!.Length; i++)
+        {
+            if (used![i])
+            {
+                continue;
+            }
+
+            double d = 0;
+            for (int j = 0; j < x.Length; j++)
+            {
+                d += (candidates[i][j] - x[j]) * (candidates[i][j] - x[j]);
+            }
+
+            if (d < distance)
+            {
+                distance = d;
+                best = i;
+            }
+        }
+
+        used![best] = true;
+        return best;
+    }
+
+    private int? Match(double[] x)
+    {
+        for (int i = 0; i < candidates!.Length; i++)
+        {
+            double[] c = candidates[i];
+            bool same = c.Length == x.Length;
+            for (int j = 0; j < c.Length && same; j++)
+            {
+                same = Math.Abs(c[j] - x[j]) <= 1e-9;
+            }
+
+            if (same)
+            {
+                return i;
+            }
+        }
+
+        return null;
     }
 
     private IAcquisitionFunction[] Acquisitions(double best, int d, int observed) => options.Acquisition switch

@@ -1,5 +1,6 @@
 using System.Globalization;
 using MLNet.HyperGrad.Bayesian;
+using MLNet.HyperGrad.SearchSpaces;
 
 namespace MLNet.HyperGrad.Tuners;
 
@@ -39,6 +40,16 @@ public sealed class GaussianProcessTunerOptions
     /// </value>
     public TrustRegionOptions? TrustRegion { get; init; } = new();
 
+    /// <summary>
+    /// Gets the candidate set, or null (the default) to search the whole space. With candidates, every proposal is one of them
+    /// and never one already proposed or reported: a startup Sobol point is replaced by the nearest untried candidate (Euclidean
+    /// in the unit cube), and the model's proposal is the untried candidate with the largest acquisition (no trust region, no
+    /// optimizer). The tuner is exhausted (<see cref="GaussianProcessTuner.IsExhausted"/>) once all were proposed. Each must be
+    /// a point of the search space; an update whose parameter encodes to a candidate's point (within 1e-9 per slot) marks it tried.
+    /// </summary>
+    /// <value>The default is null.</value>
+    public IReadOnlyList<Parameter>? Candidates { get; init; }
+
     /// <summary>Gets the clock that times proposals (<see cref="GaussianProcessTuner.ProposalDurations"/>).</summary>
     /// <value>The default is <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
@@ -71,6 +82,11 @@ public sealed class GaussianProcessTunerOptions
         if (TimeProvider is null)
         {
             problems.Add("TimeProvider must be set.");
+        }
+
+        if (Candidates is not null && (Candidates.Count == 0 || Candidates.Any(c => c is null)))
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"Candidates must hold at least one parameter and no null when set; got {Candidates.Count} entries, {Candidates.Count(c => c is null)} null."));
         }
 
         if (Fit is null)

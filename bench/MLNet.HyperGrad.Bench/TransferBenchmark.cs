@@ -1,0 +1,473 @@
+using System.Diagnostics;
+using System.Globalization;
+using MLNet.HyperGrad.AutoML;
+using MLNet.HyperGrad.SearchSpaces;
+using MLNet.HyperGrad.Transfer;
+using MLNet.HyperGrad.Tuners;
+
+namespace MLNet.HyperGrad.Bench;
+
+/// <summary>
+/// Issue 11's transfer benchmark on Wistuba's SVM meta-data (50 tasks × the same 288 configurations): leave one task out,
+/// pre-train a GP prior on the other 49, tune the held-out task; mean normalized regret at 1, 3, 5, 10, 20, 30 evaluations.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Data: <c>../shared/data/wistuba-svm</c> (read at run time, never copied). Loss = −accuracy. Our GP tuners see each
+/// configuration as README columns 2–7 (kernel one-hot, C, γ, log₁₀ degree) min-max scaled to [0, 1] over the 288
+/// configurations, six continuous slots. Normalized regret r_n = (max y − best after n) / (max y − min y), averaged over tasks.
+/// </para>
+/// <para>
+/// Methods: random search (seeds 0 … S−1, distinct configurations); single-task <see cref="GaussianProcessTuner"/> in candidate
+/// mode (defaults: 10 Sobol starts snapped to candidates); a GP whose prior mean and covariance are the empirical ones of the other
+/// 49 tasks (their standardized accuracies at each configuration), with PI (margin 0.01) on the held-out task's sample-standardized
+/// losses, noise 0.01; <see cref="MetaGaussianProcessTuner"/> (library defaults, candidate mode) pre-trained with the library's
+/// default <see cref="GpPriorPretrainingOptions"/> on the other 49 tasks, and again on unmatched data (each training task keeps a
+/// seeded random half of its rows); and, over the SVM space as an Optuna user defines it (kernel categorical, log C, log γ only for
+/// RBF, degree only for polynomial), our GP tuner (whole-space mode over a <see cref="ConditionalSearchSpace"/>) and Optuna 5's
+/// GPSampler (ask-and-tell, define-by-run), each suggestion snapped to the nearest configuration of its kernel (the tuner is told
+/// that configuration's loss; a repeat costs an evaluation).
+/// </para>
+/// </remarks>
+internal static class TransferBenchmark
+{
+    private static readonly int[] Checkpoints = [1, 3, 5, 10, 20, 30];
+    private static readonly string[] Kernels = ["rbf", "poly", "linear"];
+
+    public static int Run(string[] args)
+    {
+        Dictionary<string, string> options = CsvLoadBenchmark.Options(args);
+        string data = options.TryGetValue("--data", out string? d) ? d : FindData();
+        int budget = CsvLoadBenchmark.Int(options, "--budget", 30);
+        int randomSeeds = CsvLoadBenchmark.Int(options, "--random-seeds", 10);
+        int taskLimit = CsvLoadBenchmark.Int(options, "--tasks", 50);
+        int steps = CsvLoadBenchmark.Int(options, "--steps", new GpPriorPretrainingOptions().Steps);
+        string methodList = options.TryGetValue("--methods", out string? m) ? m : "random,gp,empirical,meta,meta-unmatched,gp-space,optuna-gp";
+        var methods = new HashSet<string>(methodList.Split(',', StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
+        var pretraining = new GpPriorPretrainingOptions
+        {
+            Steps = steps,
+            MeanKind = options.TryGetValue("--mean", out string? meanName) ? Enum.Parse<PriorMeanKind>(meanName, ignoreCase: true) : new GpPriorPretrainingOptions().MeanKind,
+            KlWeight = options.TryGetValue("--kl", out string? kl) ? double.Parse(kl, CultureInfo.InvariantCulture) : new GpPriorPretrainingOptions().KlWeight,
+            KernelOnFeatures = options.ContainsKey("--features"),
+        };
+
+        (string[] names, double[][] raw, double[][] accuracy) = Load(data);
+        double[][] encoded = Encode(raw);
+        int n = encoded.Length;
+        var space = new SearchSpace();
+        for (int j = 0; j < encoded[0].Length; j++)
+        {
+            space[$"c{j + 1}"] = new UniformDoubleOption(0, 1);
+        }
+
+        Parameter[] candidates = [.. encoded.Select(space.SampleFromFeatureSpace)];
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < n; i++)
+        {
+            index[candidates[i].ToString()] = i;
+        }
+
+        Console.WriteLine(Invariant($"transfer: {names.Length} tasks x {n} configurations from {data}; budget {budget}; pre-training {pretraining.MeanKind} mean, width {pretraining.HiddenWidth}, kernel on {(pretraining.KernelOnFeatures ? "features" : "inputs")}, {pretraining.Steps} Adam steps, lr {pretraining.LearningRate}, minibatch {pretraining.MinibatchSize}, KL weight {pretraining.KlWeight}"));
+        var curves = new Dictionary<string, List<double[]>>(StringComparer.Ordinal);
+        var seconds = new Dictionary<string, double>(StringComparer.Ordinal);
+        int tasks = Math.Min(taskLimit, names.Length);
+        for (int t = 0; t < tasks; t++)
+        {
+            double[] loss = [.. accuracy[t].Select(a => -a)];
+            var row = new List<string>();
+            void Add(string method, double[] curve, double elapsed)
+            {
+                if (!curves.TryGetValue(method, out List<double[]>? list))
+                {
+                    curves[method] = list = [];
+                }
+
+                list.Add(curve);
+                seconds[method] = seconds.GetValueOrDefault(method) + elapsed;
+                row.Add(Invariant($"{method} r10 {curve[9]:F3}"));
+            }
+
+            var clock = Stopwatch.StartNew();
+            if (methods.Contains("random"))
+            {
+                for (int s = 0; s < randomSeeds; s++)
+                {
+                    var random = new Random(SeedMixer.Mix(s, t));
+                    int[] order = [.. Enumerable.Range(0, n).OrderBy(_ => random.Next())];
+                    Add("random", Regret(loss, order.Take(budget)), s == randomSeeds - 1 ? clock.Elapsed.TotalSeconds : 0);
+                }
+            }
+
+            if (methods.Contains("gp"))
+            {
+                clock.Restart();
+                var tuner = new GaussianProcessTuner(space, t, new GaussianProcessTunerOptions { Candidates = candidates });
+                Add("gp", Regret(loss, Drive(tuner, p => index[p.ToString()], loss, budget)), clock.Elapsed.TotalSeconds);
+            }
+
+            if (methods.Contains("empirical"))
+            {
+                clock.Restart();
+                Add("empirical", Regret(loss, EmpiricalPriorPi(accuracy, t, budget)), clock.Elapsed.TotalSeconds);
+            }
+
+            if (methods.Contains("meta"))
+            {
+                clock.Restart();
+                List<TransferTask> sources = [.. Enumerable.Range(0, names.Length).Where(o => o != t).Select(o => new TransferTask(names[o], encoded, [.. accuracy[o].Select(a => -a)]))];
+                PretrainedGpPrior prior = GpPriorPretraining.Pretrain(sources, pretraining);
+                var tuner = new MetaGaussianProcessTuner(space, prior, 0, new MetaGaussianProcessTunerOptions { Candidates = candidates });
+                Add("meta", Regret(loss, Drive(tuner, p => index[p.ToString()], loss, budget)), clock.Elapsed.TotalSeconds);
+            }
+
+            if (methods.Contains("meta-unmatched"))
+            {
+                clock.Restart();
+                var sources = new List<TransferTask>();
+                foreach (int o in Enumerable.Range(0, names.Length).Where(o => o != t))
+                {
+                    var random = new Random(SeedMixer.Mix(1000 + t, o));
+                    int[] kept = [.. Enumerable.Range(0, n).OrderBy(_ => random.Next()).Take(n / 2).Order()];
+                    sources.Add(new TransferTask(names[o], [.. kept.Select(i => encoded[i])], [.. kept.Select(i => -accuracy[o][i])]));
+                }
+
+                PretrainedGpPrior prior = GpPriorPretraining.Pretrain(sources, pretraining);
+                var tuner = new MetaGaussianProcessTuner(space, prior, 0, new MetaGaussianProcessTunerOptions { Candidates = candidates });
+                Add("meta-unmatched", Regret(loss, Drive(tuner, p => index[p.ToString()], loss, budget)), clock.Elapsed.TotalSeconds);
+            }
+
+            if (methods.Contains("gp-space"))
+            {
+                clock.Restart();
+                SearchSpace svm = SvmSpace(raw);
+                var tuner = new GaussianProcessTuner(svm, t);
+                Add("gp-space", Regret(loss, Drive(tuner, p => Snap(raw, FromParameter(p)), loss, budget)), clock.Elapsed.TotalSeconds);
+            }
+
+            if (methods.Contains("optuna-gp"))
+            {
+                clock.Restart();
+                Add("optuna-gp", Regret(loss, OptunaGp(raw, loss, budget, t)), clock.Elapsed.TotalSeconds);
+            }
+
+            Console.WriteLine(Invariant($"task {t + 1}/{tasks} {names[t]}: {string.Join(", ", row)}"));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine(Invariant($"mean normalized regret over {tasks} held-out tasks (random: x{randomSeeds} seeds); loaded machine"));
+        Console.WriteLine("| method | r1 | r3 | r5 | r10 | r20 | r30 | seconds |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        foreach ((string method, List<double[]> list) in curves)
+        {
+            double[] mean = Mean(list);
+            Console.WriteLine(Invariant($"| {method} | {string.Join(" | ", Checkpoints.Where(c => c <= budget).Select(c => mean[c - 1].ToString("F4", CultureInfo.InvariantCulture)))} | {seconds[method]:F0} |"));
+        }
+
+        Console.WriteLine("| README: random (ref) | | | | 0.109 | | 0.046 | |");
+        Console.WriteLine("| README: single-task GP-EI (ref) | | | | 0.099 | | 0.036 | |");
+        Console.WriteLine("| README: empirical prior + PI (ref) | | | | 0.019 | | 0.006 | |");
+        if (curves.TryGetValue("meta", out List<double[]>? meta))
+        {
+            Console.WriteLine(Invariant($"meta regret r1 r3 r5 r10 r20 r30: {Line(Mean(meta))}"));
+        }
+
+        if (curves.TryGetValue("gp", out List<double[]>? gp))
+        {
+            Console.WriteLine(Invariant($"single-task gp regret r1 r3 r5 r10 r20 r30: {Line(Mean(gp))}"));
+        }
+
+        return 0;
+    }
+
+    private static string Line(double[] mean) => string.Join(" ", Checkpoints.Where(c => c <= mean.Length).Select(c => mean[c - 1].ToString("F4", CultureInfo.InvariantCulture)));
+
+    private static double[] Mean(List<double[]> curves) => [.. Enumerable.Range(0, curves[0].Length).Select(i => curves.Average(c => c[i]))];
+
+    /// <summary>Best-so-far normalized regret after each evaluation.</summary>
+    private static double[] Regret(double[] loss, IEnumerable<int> evaluated)
+    {
+        double min = loss.Min();
+        double max = loss.Max();
+        double best = double.PositiveInfinity;
+        var curve = new List<double>();
+        foreach (int i in evaluated)
+        {
+            best = Math.Min(best, loss[i]);
+            curve.Add((best - min) / (max - min));
+        }
+
+        return [.. curve];
+    }
+
+    /// <summary>Runs a tuner for <paramref name="budget"/> trials; <paramref name="configuration"/> maps its proposal to the configuration evaluated.</summary>
+    private static List<int> Drive(ITuner tuner, Func<Parameter, int> configuration, double[] loss, int budget)
+    {
+        var evaluated = new List<int>();
+        for (int id = 0; id < budget; id++)
+        {
+            var settings = new TrialSettings { TrialId = id };
+            settings = settings with { Parameter = tuner.Propose(settings) };
+            int c = configuration(settings.Parameter);
+            evaluated.Add(c);
+            tuner.Update(new TrialResult { TrialSettings = settings, Loss = loss[c], Metric = -loss[c] });
+        }
+
+        return evaluated;
+    }
+
+    /// <summary>PI under the empirical prior of the other tasks: mean and covariance of their standardized accuracies per configuration.</summary>
+    private static List<int> EmpiricalPriorPi(double[][] accuracy, int heldOut, int budget)
+    {
+        int n = accuracy[0].Length;
+        double[][] z = [.. accuracy.Where((_, o) => o != heldOut).Select(a => Standardize([.. a.Select(v => -v)]))];
+        double[] mu = [.. Enumerable.Range(0, n).Select(i => z.Average(r => r[i]))];
+        double[,] sigma = new double[n, n];
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j <= i; j++)
+            {
+                double s = z.Sum(r => (r[i] - mu[i]) * (r[j] - mu[j])) / z.Length;
+                sigma[i, j] = s;
+                sigma[j, i] = s;
+            }
+        }
+
+        const double noise = 0.01;
+        double[] target = [.. accuracy[heldOut].Select(v => -v)];
+        var observed = new List<int>();
+        for (int step = 0; step < budget; step++)
+        {
+            double[] y = Standardize([.. observed.Select(i => target[i])], observed.Count >= 2);
+            int k = observed.Count;
+            double[,] chol = new double[k, k];
+            for (int i = 0; i < k; i++)
+            {
+                for (int j = 0; j <= i; j++)
+                {
+                    double s = sigma[observed[i], observed[j]] + (i == j ? noise : 0);
+                    for (int l = 0; l < j; l++)
+                    {
+                        s -= chol[i, l] * chol[j, l];
+                    }
+
+                    chol[i, j] = i == j ? Math.Sqrt(Math.Max(s, 1e-12)) : s / chol[j, j];
+                }
+            }
+
+            double[] alpha = CholeskySolve(chol, [.. Enumerable.Range(0, k).Select(i => y[i] - mu[observed[i]])]);
+            double best = k == 0 ? double.NaN : y.Min();
+            int chosen = -1;
+            double chosenValue = double.NegativeInfinity;
+            for (int c = 0; c < n; c++)
+            {
+                if (observed.Contains(c))
+                {
+                    continue;
+                }
+
+                double mean = mu[c];
+                double[] kc = [.. observed.Select(o => sigma[c, o])];
+                for (int i = 0; i < k; i++)
+                {
+                    mean += kc[i] * alpha[i];
+                }
+
+                double[] v = ForwardSolve(chol, kc);
+                double variance = Math.Max(sigma[c, c] - v.Sum(x => x * x), 1e-12);
+                double value = k == 0 ? -mean : (best - 0.01 - mean) / Math.Sqrt(variance);
+                if (value > chosenValue)
+                {
+                    chosenValue = value;
+                    chosen = c;
+                }
+            }
+
+            observed.Add(chosen);
+        }
+
+        return observed;
+    }
+
+    private static double[] ForwardSolve(double[,] l, double[] b)
+    {
+        int k = b.Length;
+        double[] x = new double[k];
+        for (int i = 0; i < k; i++)
+        {
+            double s = b[i];
+            for (int j = 0; j < i; j++)
+            {
+                s -= l[i, j] * x[j];
+            }
+
+            x[i] = s / l[i, i];
+        }
+
+        return x;
+    }
+
+    private static double[] CholeskySolve(double[,] l, double[] b)
+    {
+        double[] w = ForwardSolve(l, b);
+        int k = b.Length;
+        double[] x = new double[k];
+        for (int i = k - 1; i >= 0; i--)
+        {
+            double s = w[i];
+            for (int j = i + 1; j < k; j++)
+            {
+                s -= l[j, i] * x[j];
+            }
+
+            x[i] = s / l[i, i];
+        }
+
+        return x;
+    }
+
+    private static double[] Standardize(double[] values, bool scale = true)
+    {
+        if (values.Length == 0)
+        {
+            return [];
+        }
+
+        double mean = values.Average();
+        double std = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / values.Length);
+        return [.. values.Select(v => (v - mean) / (scale && std > 1e-12 ? std : 1.0))];
+    }
+
+    /// <summary>The SVM space as an Optuna user defines it: kernel, log C, log γ for RBF, degree for polynomial (README scales).</summary>
+    private static SearchSpace SvmSpace(double[][] raw)
+    {
+        (double cLow, double cHigh) = (raw.Min(r => r[3]), raw.Max(r => r[3]));
+        double[] gammas = [.. raw.Where(r => r[0] == 1).Select(r => r[4])];
+        return new SearchSpace
+        {
+            ["svm"] = new ConditionalSearchSpace(
+                new Dictionary<string, SearchSpace>
+                {
+                    ["rbf"] = new() { ["log_c"] = new UniformDoubleOption(cLow, cHigh), ["log_gamma"] = new UniformDoubleOption(gammas.Min(), gammas.Max()) },
+                    ["poly"] = new() { ["log_c"] = new UniformDoubleOption(cLow, cHigh), ["degree"] = new UniformIntOption(2, 10) },
+                    ["linear"] = new() { ["log_c"] = new UniformDoubleOption(cLow, cHigh) },
+                },
+                selectorKey: "kernel",
+                defaultBranch: "rbf"),
+        };
+    }
+
+    /// <summary>(kernel index, log C, log γ or log₁₀ degree) of a parameter of <see cref="SvmSpace"/>.</summary>
+    private static (int Kernel, double C, double Other) FromParameter(Parameter p)
+    {
+        Parameter svm = p["svm"];
+        string kernel = svm["kernel"].AsType<string>();
+        Parameter branch = svm[kernel];
+        double c = branch["log_c"].AsType<double>();
+        return kernel switch
+        {
+            "rbf" => (0, c, branch["log_gamma"].AsType<double>()),
+            "poly" => (1, c, Math.Log10(branch["degree"].AsType<int>())),
+            _ => (2, c, 0.0),
+        };
+    }
+
+    /// <summary>The nearest configuration of the same kernel (Euclidean in README units).</summary>
+    private static int Snap(double[][] raw, (int Kernel, double C, double Other) point)
+    {
+        int best = -1;
+        double distance = double.PositiveInfinity;
+        for (int i = 0; i < raw.Length; i++)
+        {
+            if (raw[i][point.Kernel] != 1)
+            {
+                continue;
+            }
+
+            double other = point.Kernel switch { 0 => raw[i][4], 1 => raw[i][5], _ => 0.0 };
+            double dist = ((raw[i][3] - point.C) * (raw[i][3] - point.C)) + ((other - point.Other) * (other - point.Other));
+            if (dist < distance)
+            {
+                distance = dist;
+                best = i;
+            }
+        }
+
+        return best;
+    }
+
+    private static List<int> OptunaGp(double[][] raw, double[] loss, int budget, int seed)
+    {
+        (double cLow, double cHigh) = (raw.Min(r => r[3]), raw.Max(r => r[3]));
+        double[] gammas = [.. raw.Where(r => r[0] == 1).Select(r => r[4])];
+        OptunaDimension[] dimensions =
+        [
+            new("kernel", 0, 2, false, OptunaDimensionKind.Categorical),
+            new("log_c", cLow, cHigh, false),
+            new("log_gamma", gammas.Min(), gammas.Max(), false, OptunaDimensionKind.Float, "kernel", [0]),
+            new("degree", 2, 10, false, OptunaDimensionKind.Integer, "kernel", [1]),
+        ];
+        using var peer = new OptunaAskTell("gp", seed, dimensions);
+        var evaluated = new List<int>();
+        for (int i = 0; i < budget; i++)
+        {
+            IReadOnlyDictionary<string, double> values = peer.Ask();
+            int kernel = (int)Math.Round(values["kernel"]);
+            double other = kernel switch { 0 => values["log_gamma"], 1 => Math.Log10(values["degree"]), _ => 0.0 };
+            int c = Snap(raw, (kernel, values["log_c"], other));
+            evaluated.Add(c);
+            peer.Tell(loss[c]);
+        }
+
+        return evaluated;
+    }
+
+    /// <summary>Columns 2–7 min-max scaled over the configurations.</summary>
+    private static double[][] Encode(double[][] raw)
+    {
+        int d = raw[0].Length;
+        double[] low = [.. Enumerable.Range(0, d).Select(j => raw.Min(r => r[j]))];
+        double[] high = [.. Enumerable.Range(0, d).Select(j => raw.Max(r => r[j]))];
+        return [.. raw.Select(r => Enumerable.Range(0, d).Select(j => high[j] > low[j] ? (r[j] - low[j]) / (high[j] - low[j]) : 0.5).ToArray())];
+    }
+
+    private static (string[] Names, double[][] Configurations, double[][] Accuracy) Load(string directory)
+    {
+        string[] files = [.. Directory.GetFiles(directory).Where(f => !Path.GetFileName(f).Contains('.', StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
+        double[][]? configurations = null;
+        var accuracy = new List<double[]>();
+        foreach (string file in files)
+        {
+            double[][] rows = [.. File.ReadLines(file).Where(l => l.Trim().Length > 0).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray())];
+            double[][] config = [.. rows.Select(r => r[1..7])];
+            if (configurations is null)
+            {
+                configurations = config;
+            }
+            else if (config.Length != configurations.Length || config.Where((c, i) => !c.SequenceEqual(configurations[i])).Any())
+            {
+                throw new InvalidDataException($"{file}: its configurations (columns 2-7) differ from the first file's; the README says every task has the same 288 rows in the same order.");
+            }
+
+            accuracy.Add([.. rows.Select(r => r[0])]);
+        }
+
+        return ([.. files.Select(Path.GetFileName)!], configurations ?? throw new InvalidDataException($"No task file in {directory}."), [.. accuracy]);
+    }
+
+    private static string FindData()
+    {
+        for (DirectoryInfo? dir = new(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, "..", "shared", "data", "wistuba-svm");
+            if (Directory.Exists(candidate))
+            {
+                return Path.GetFullPath(candidate);
+            }
+        }
+
+        throw new DirectoryNotFoundException("../shared/data/wistuba-svm not found above the working directory; pass --data DIR.");
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
