@@ -18,6 +18,7 @@ namespace MLNet.HyperGrad.Bench;
 /// OTHER tables' stored studies (<c>WithHyperGrad(o =&gt; o.TransferFrom(storage, filter))</c>, the plumbing <c>--transfer-from</c> uses).
 /// </summary>
 /// <remarks>
+/// <para>Options: <c>--first-seed</c> (0) starts the seeds elsewhere; <c>--keep</c> keeps the temporary folder with history.db (every study) for inspection.</para>
 /// <para>Space: <see cref="RealTuningBenchmark.LightGbmSpace"/> (LightGBM, 7 tuned options; trees up to <c>--max-trees</c>, 200).
 /// Data: each table read as the CLI reads a CSV (<see cref="CsvDataViewReader"/>, ML.NET's featurization), a seeded 25 % holdout,
 /// scored by validation log-loss (minimized). Sources: every table tuned once by the GP tuner for <c>--source-trials</c> (20) trials,
@@ -44,7 +45,9 @@ internal static class TransferRealBenchmark
         int trials = CsvLoadBenchmark.Int(options, "--trials", 30);
         int sourceTrials = CsvLoadBenchmark.Int(options, "--source-trials", 20);
         int maxTrees = CsvLoadBenchmark.Int(options, "--max-trees", 200);
-        if (tables.Length < 2 || seeds < 1 || trials < 2 || sourceTrials < 5 || maxTrees < 11)
+        int firstSeed = CsvLoadBenchmark.Int(options, "--first-seed", 0);
+        bool keep = options.ContainsKey("--keep");
+        if (tables.Length < 2 || seeds < 1 || trials < 2 || sourceTrials < 5 || maxTrees < 11 || firstSeed < 0)
         {
             Console.Error.WriteLine(Invariant($"transfer-real: at least 2 --tables, --seeds at least 1, --trials at least 2, --source-trials at least 5, --max-trees at least 11; got {tables.Length} tables, {seeds}, {trials}, {sourceTrials}, {maxTrees}."));
             return 2;
@@ -53,18 +56,25 @@ internal static class TransferRealBenchmark
         string directory = Directory.CreateTempSubdirectory("hg-transfer-real-").FullName;
         try
         {
-            return RunAsync(directory, tables, seeds, trials, sourceTrials, maxTrees).GetAwaiter().GetResult();
+            return RunAsync(directory, tables, Enumerable.Range(firstSeed, seeds).ToArray(), trials, sourceTrials, maxTrees).GetAwaiter().GetResult();
         }
         finally
         {
-            Directory.Delete(directory, recursive: true);
+            if (keep)
+            {
+                Console.Error.WriteLine($"transfer-real: kept {directory} (history.db holds every study)");
+            }
+            else
+            {
+                Directory.Delete(directory, recursive: true);
+            }
         }
     }
 
-    private static async Task<int> RunAsync(string directory, string[] tables, int seeds, int trials, int sourceTrials, int maxTrees)
+    private static async Task<int> RunAsync(string directory, string[] tables, int[] seeds, int trials, int sourceTrials, int maxTrees)
     {
         using var storage = new SqliteStudyStorage(Path.Combine(directory, "history.db"));
-        Console.WriteLine(Invariant($"transfer-real: tables {string.Join(", ", tables)}; LightGBM (trees up to {maxTrees}), validation log-loss; sources {sourceTrials} GP trials each; targets {trials} trials, {seeds} seed(s); {Environment.ProcessorCount} cores"));
+        Console.WriteLine(Invariant($"transfer-real: tables {string.Join(", ", tables)}; LightGBM (trees up to {maxTrees}), validation log-loss; sources {sourceTrials} GP trials each; targets {trials} trials, seed(s) {string.Join(", ", seeds)}; {Environment.ProcessorCount} cores"));
         var started = System.Diagnostics.Stopwatch.StartNew();
         foreach (string table in tables)
         {
@@ -81,7 +91,7 @@ internal static class TransferRealBenchmark
             var gpCurves = new List<IReadOnlyList<double>>();
             var metaCurves = new List<IReadOnlyList<double>>();
             var reaches = new List<int?>();
-            for (int seed = 0; seed < seeds; seed++)
+            foreach (int seed in seeds)
             {
                 IReadOnlyList<double> gp = await TuneAsync(storage, directory, table, Invariant($"gp-{table}-{seed}"), seed, trials, maxTrees, o => o.Tuner = TunerKind.GaussianProcess);
                 string own = "src-" + table;
