@@ -118,7 +118,7 @@ internal static class PipelineTuneCommand
             AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"setup took {setup.TotalSeconds:F1} s of --train-time {settings.TrainTimeSeconds} s: tuning for {tuningSeconds} s"));
             // Ctrl+C ends a run without model.zip (exit 130), even when it ends with a best trial.
             (bestOfRun, cancelled, noTrialFinished) = await TuningRun.RunAsync(
-                () => experiment.RunAsync(cancellationToken), mismatch => ExplainMismatch(mismatch, settings, trainers, data.TrainRows), cancellationToken);
+                () => experiment.RunAsync(cancellationToken), mismatch => ExplainMismatch(mismatch, settings, trainers, data.TrainRows), cancellationToken, ex => TransferOutput.Explain(ex, settings));
         }
         else
         {

@@ -185,7 +185,7 @@ internal static class TuneCommand
             AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"setup took {setup.TotalSeconds:F1} s of --train-time {settings.TrainTimeSeconds} s: tuning for {tuningSeconds} s"));
 
             (best, cancelled, noTrialFinished) = await TuningRun.RunAsync(
-                () => RunWithDisplayAsync(experiment, view, interactive, cancellationToken), mismatch => ExplainMismatch(mismatch, settings), cancellationToken);
+                () => RunWithDisplayAsync(experiment, view, interactive, cancellationToken), mismatch => ExplainMismatch(mismatch, settings), cancellationToken, ex => TransferOutput.Explain(ex, settings));
         }
         else
         {

@@ -50,7 +50,9 @@ public sealed class HypergradCliTransferTests : IDisposable
 
         string error = AssertBadInput(Tune("wine", "wine-meta", "2", "--transfer-from", "wine-*"));
 
-        Assert.Equal("hypergrad: error: No earlier study matches studies named wine-*: the storage holds iris-random.", error);
+        Assert.StartsWith("hypergrad: error: --transfer-from wine-*: No earlier study matches studies named wine-*: the storage holds iris-random (in --storage ", error, StringComparison.Ordinal);
+        Assert.Contains(Storage, error, StringComparison.Ordinal);
+        Assert.EndsWith("--transfer-from reads the earlier studies of the same --storage, so give the file they were tuned into).", error, StringComparison.Ordinal);
     }
 
     [Fact]
