@@ -177,13 +177,20 @@ public sealed class GaussianProcess : IDisposable
     internal static torch.Tensor ScaledSquaredDistance(torch.Tensor a, torch.Tensor b, torch.Tensor lengthScales, torch.Tensor? categoricalMask)
     {
         using var scope = torch.NewDisposeScope();
+        return (SquaredDifferences(a, b, categoricalMask) / lengthScales.square()).sum(-1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Per-dimension squared differences of the rows of <paramref name="a"/> [n, d] and <paramref name="b"/> [m, d], shape [n, m, d]; a categorical dimension gives 1 where the values differ and 0 where equal.</summary>
+    internal static torch.Tensor SquaredDifferences(torch.Tensor a, torch.Tensor b, torch.Tensor? categoricalMask)
+    {
+        using var scope = torch.NewDisposeScope();
         torch.Tensor squared = (a.unsqueeze(1) - b.unsqueeze(0)).square();
         if (categoricalMask is not null)
         {
             squared = torch.where(categoricalMask, (squared > 1e-18).to(torch.float64), squared);
         }
 
-        return (squared / lengthScales.square()).sum(-1).MoveToOuterDisposeScope();
+        return squared.MoveToOuterDisposeScope();
     }
 
     /// <summary>Rows as a float64 tensor of shape [n, d].</summary>
