@@ -68,6 +68,31 @@ internal static class TransferBenchmark
             index[candidates[i].ToString()] = i;
         }
 
+        if (options.ContainsKey("--profile"))
+        {
+            List<TransferTask> all = [.. Enumerable.Range(1, names.Length - 1).Select(o => new TransferTask(names[o], encoded, [.. accuracy[o].Select(a => -a)]))];
+            foreach (int k in new[] { 0, 0, 5, 20 })
+            {
+                var watch = Stopwatch.StartNew();
+                double cpu = Environment.CpuUsage.TotalTime.TotalSeconds;
+                PretrainedGpPrior p = GpPriorPretraining.Pretrain(all, new GpPriorPretrainingOptions { Steps = k, MeanKind = pretraining.MeanKind, KlWeight = pretraining.KlWeight });
+                Console.WriteLine(Invariant($"pretrain {k} steps: {watch.Elapsed.TotalSeconds:F2} s wall, {Environment.CpuUsage.TotalTime.TotalSeconds - cpu:F2} s cpu"));
+                if (k == 20)
+                {
+                    watch.Restart();
+                    cpu = Environment.CpuUsage.TotalTime.TotalSeconds;
+                    Drive(new MetaGaussianProcessTuner(space, p, 0, new MetaGaussianProcessTunerOptions { Candidates = candidates }), q => index[q.ToString()], [.. accuracy[0].Select(a => -a)], budget);
+                    Console.WriteLine(Invariant($"meta tuner {budget} trials: {watch.Elapsed.TotalSeconds:F2} s wall, {Environment.CpuUsage.TotalTime.TotalSeconds - cpu:F2} s cpu"));
+                    watch.Restart();
+                    cpu = Environment.CpuUsage.TotalTime.TotalSeconds;
+                    Drive(new GaussianProcessTuner(space, 0, new GaussianProcessTunerOptions { Candidates = candidates }), q => index[q.ToString()], [.. accuracy[0].Select(a => -a)], budget);
+                    Console.WriteLine(Invariant($"gp tuner {budget} trials: {watch.Elapsed.TotalSeconds:F2} s wall, {Environment.CpuUsage.TotalTime.TotalSeconds - cpu:F2} s cpu"));
+                }
+            }
+
+            return 0;
+        }
+
         Console.WriteLine(Invariant($"transfer: {names.Length} tasks x {n} configurations from {data}; budget {budget}; pre-training {pretraining.MeanKind} mean, width {pretraining.HiddenWidth}, kernel on {(pretraining.KernelOnFeatures ? "features" : "inputs")}, {pretraining.Steps} Adam steps, lr {pretraining.LearningRate}, minibatch {pretraining.MinibatchSize}, KL weight {pretraining.KlWeight}"));
         var curves = new Dictionary<string, List<double[]>>(StringComparer.Ordinal);
         var seconds = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -117,6 +142,7 @@ internal static class TransferBenchmark
                 clock.Restart();
                 List<TransferTask> sources = [.. Enumerable.Range(0, names.Length).Where(o => o != t).Select(o => new TransferTask(names[o], encoded, [.. accuracy[o].Select(a => -a)]))];
                 PretrainedGpPrior prior = GpPriorPretraining.Pretrain(sources, pretraining);
+                row.Add(Invariant($"pre-training {clock.Elapsed.TotalSeconds:F1} s"));
                 var tuner = new MetaGaussianProcessTuner(space, prior, 0, new MetaGaussianProcessTunerOptions { Candidates = candidates });
                 Add("meta", Regret(loss, Drive(tuner, p => index[p.ToString()], loss, budget)), clock.Elapsed.TotalSeconds);
             }
