@@ -187,7 +187,7 @@ internal static class TransferBenchmark
         foreach ((string method, List<double[]> list) in curves)
         {
             double[] mean = Mean(list);
-            Console.WriteLine(Invariant($"| {method} | {string.Join(" | ", Checkpoints.Where(c => c <= budget).Select(c => mean[c - 1].ToString("F4", CultureInfo.InvariantCulture)))} | {seconds[method]:F0} |"));
+            Console.WriteLine(Invariant($"| {method} | {string.Join(" | ", Checkpoints.Select(c => c <= mean.Length ? mean[c - 1].ToString("F4", CultureInfo.InvariantCulture) : "-"))} | {seconds[method]:F0} |"));
         }
 
         Console.WriteLine("| README: random (ref) | | | | 0.109 | | 0.046 | |");
