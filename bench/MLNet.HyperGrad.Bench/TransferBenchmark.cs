@@ -41,6 +41,7 @@ internal static class TransferBenchmark
         int budget = CsvLoadBenchmark.Int(options, "--budget", 30);
         int randomSeeds = CsvLoadBenchmark.Int(options, "--random-seeds", 10);
         int taskLimit = CsvLoadBenchmark.Int(options, "--tasks", 50);
+        int firstTask = CsvLoadBenchmark.Int(options, "--first-task", 0);
         int steps = CsvLoadBenchmark.Int(options, "--steps", new GpPriorPretrainingOptions().Steps);
         string methodList = options.TryGetValue("--methods", out string? m) ? m : "random,gp,empirical,meta,meta-unmatched,gp-space,optuna-gp";
         var methods = new HashSet<string>(methodList.Split(',', StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
@@ -96,8 +97,8 @@ internal static class TransferBenchmark
         Console.WriteLine(Invariant($"transfer: {names.Length} tasks x {n} configurations from {data}; budget {budget}; pre-training {pretraining.MeanKind} mean, width {pretraining.HiddenWidth}, kernel on {(pretraining.KernelOnFeatures ? "features" : "inputs")}, {pretraining.Steps} Adam steps, lr {pretraining.LearningRate}, minibatch {pretraining.MinibatchSize}, KL weight {pretraining.KlWeight}"));
         var curves = new Dictionary<string, List<double[]>>(StringComparer.Ordinal);
         var seconds = new Dictionary<string, double>(StringComparer.Ordinal);
-        int tasks = Math.Min(taskLimit, names.Length);
-        for (int t = 0; t < tasks; t++)
+        int tasks = Math.Min(taskLimit, names.Length - firstTask);
+        for (int t = firstTask; t < firstTask + tasks; t++)
         {
             double[] loss = [.. accuracy[t].Select(a => -a)];
             var row = new List<string>();
@@ -110,7 +111,11 @@ internal static class TransferBenchmark
 
                 list.Add(curve);
                 seconds[method] = seconds.GetValueOrDefault(method) + elapsed;
-                row.Add(Invariant($"{method} r10 {curve[9]:F3}"));
+                if (method != "random" || list.Count % randomSeeds == 0)
+                {
+                    double[] shown = method == "random" ? Mean(list[^randomSeeds..]) : curve;
+                    row.Add(Invariant($"{method} {string.Join("/", Checkpoints.Where(c => c <= shown.Length).Select(c => shown[c - 1].ToString("F4", CultureInfo.InvariantCulture)))}"));
+                }
             }
 
             var clock = Stopwatch.StartNew();
@@ -177,7 +182,7 @@ internal static class TransferBenchmark
                 Add("optuna-gp", Regret(loss, OptunaGp(raw, loss, budget, t)), clock.Elapsed.TotalSeconds);
             }
 
-            Console.WriteLine(Invariant($"task {t + 1}/{tasks} {names[t]}: {string.Join(", ", row)}"));
+            Console.WriteLine(Invariant($"task {t + 1}/{names.Length} {names[t]} (r1/r3/r5/r10/r20/r30): {string.Join(", ", row)}"));
         }
 
         Console.WriteLine();
