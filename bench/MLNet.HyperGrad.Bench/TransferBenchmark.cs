@@ -41,6 +41,7 @@ internal static class TransferBenchmark
         int budget = CsvLoadBenchmark.Int(options, "--budget", 30);
         int randomSeeds = CsvLoadBenchmark.Int(options, "--random-seeds", 10);
         int taskLimit = CsvLoadBenchmark.Int(options, "--tasks", 50);
+        int firstTask = CsvLoadBenchmark.Int(options, "--first-task", 0);
         int steps = CsvLoadBenchmark.Int(options, "--steps", new GpPriorPretrainingOptions().Steps);
         string methodList = options.TryGetValue("--methods", out string? m) ? m : "random,gp,empirical,meta,meta-unmatched,gp-space,optuna-gp";
         var methods = new HashSet<string>(methodList.Split(',', StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
@@ -68,11 +69,36 @@ internal static class TransferBenchmark
             index[candidates[i].ToString()] = i;
         }
 
+        if (options.ContainsKey("--profile"))
+        {
+            List<TransferTask> all = [.. Enumerable.Range(1, names.Length - 1).Select(o => new TransferTask(names[o], encoded, [.. accuracy[o].Select(a => -a)]))];
+            foreach (int k in new[] { 0, 0, 5, 20 })
+            {
+                var watch = Stopwatch.StartNew();
+                double cpu = Environment.CpuUsage.TotalTime.TotalSeconds;
+                PretrainedGpPrior p = GpPriorPretraining.Pretrain(all, new GpPriorPretrainingOptions { Steps = k, MeanKind = pretraining.MeanKind, KlWeight = pretraining.KlWeight });
+                Console.WriteLine(Invariant($"pretrain {k} steps: {watch.Elapsed.TotalSeconds:F2} s wall, {Environment.CpuUsage.TotalTime.TotalSeconds - cpu:F2} s cpu"));
+                if (k == 20)
+                {
+                    watch.Restart();
+                    cpu = Environment.CpuUsage.TotalTime.TotalSeconds;
+                    Drive(new MetaGaussianProcessTuner(space, p, 0, new MetaGaussianProcessTunerOptions { Candidates = candidates }), q => index[q.ToString()], [.. accuracy[0].Select(a => -a)], budget);
+                    Console.WriteLine(Invariant($"meta tuner {budget} trials: {watch.Elapsed.TotalSeconds:F2} s wall, {Environment.CpuUsage.TotalTime.TotalSeconds - cpu:F2} s cpu"));
+                    watch.Restart();
+                    cpu = Environment.CpuUsage.TotalTime.TotalSeconds;
+                    Drive(new GaussianProcessTuner(space, 0, new GaussianProcessTunerOptions { Candidates = candidates }), q => index[q.ToString()], [.. accuracy[0].Select(a => -a)], budget);
+                    Console.WriteLine(Invariant($"gp tuner {budget} trials: {watch.Elapsed.TotalSeconds:F2} s wall, {Environment.CpuUsage.TotalTime.TotalSeconds - cpu:F2} s cpu"));
+                }
+            }
+
+            return 0;
+        }
+
         Console.WriteLine(Invariant($"transfer: {names.Length} tasks x {n} configurations from {data}; budget {budget}; pre-training {pretraining.MeanKind} mean, width {pretraining.HiddenWidth}, kernel on {(pretraining.KernelOnFeatures ? "features" : "inputs")}, {pretraining.Steps} Adam steps, lr {pretraining.LearningRate}, minibatch {pretraining.MinibatchSize}, KL weight {pretraining.KlWeight}"));
         var curves = new Dictionary<string, List<double[]>>(StringComparer.Ordinal);
         var seconds = new Dictionary<string, double>(StringComparer.Ordinal);
-        int tasks = Math.Min(taskLimit, names.Length);
-        for (int t = 0; t < tasks; t++)
+        int tasks = Math.Min(taskLimit, names.Length - firstTask);
+        for (int t = firstTask; t < firstTask + tasks; t++)
         {
             double[] loss = [.. accuracy[t].Select(a => -a)];
             var row = new List<string>();
@@ -85,7 +111,11 @@ internal static class TransferBenchmark
 
                 list.Add(curve);
                 seconds[method] = seconds.GetValueOrDefault(method) + elapsed;
-                row.Add(Invariant($"{method} r10 {curve[9]:F3}"));
+                if (method != "random" || list.Count % randomSeeds == 0)
+                {
+                    double[] shown = method == "random" ? Mean(list[^randomSeeds..]) : curve;
+                    row.Add(Invariant($"{method} {string.Join("/", Checkpoints.Where(c => c <= shown.Length).Select(c => shown[c - 1].ToString("F4", CultureInfo.InvariantCulture)))}"));
+                }
             }
 
             var clock = Stopwatch.StartNew();
@@ -117,6 +147,7 @@ internal static class TransferBenchmark
                 clock.Restart();
                 List<TransferTask> sources = [.. Enumerable.Range(0, names.Length).Where(o => o != t).Select(o => new TransferTask(names[o], encoded, [.. accuracy[o].Select(a => -a)]))];
                 PretrainedGpPrior prior = GpPriorPretraining.Pretrain(sources, pretraining);
+                row.Add(Invariant($"pre-training {clock.Elapsed.TotalSeconds:F1} s"));
                 var tuner = new MetaGaussianProcessTuner(space, prior, 0, new MetaGaussianProcessTunerOptions { Candidates = candidates });
                 Add("meta", Regret(loss, Drive(tuner, p => index[p.ToString()], loss, budget)), clock.Elapsed.TotalSeconds);
             }
@@ -151,7 +182,7 @@ internal static class TransferBenchmark
                 Add("optuna-gp", Regret(loss, OptunaGp(raw, loss, budget, t)), clock.Elapsed.TotalSeconds);
             }
 
-            Console.WriteLine(Invariant($"task {t + 1}/{tasks} {names[t]}: {string.Join(", ", row)}"));
+            Console.WriteLine(Invariant($"task {t + 1}/{names.Length} {names[t]} (r1/r3/r5/r10/r20/r30): {string.Join(", ", row)}"));
         }
 
         Console.WriteLine();
@@ -161,7 +192,7 @@ internal static class TransferBenchmark
         foreach ((string method, List<double[]> list) in curves)
         {
             double[] mean = Mean(list);
-            Console.WriteLine(Invariant($"| {method} | {string.Join(" | ", Checkpoints.Where(c => c <= budget).Select(c => mean[c - 1].ToString("F4", CultureInfo.InvariantCulture)))} | {seconds[method]:F0} |"));
+            Console.WriteLine(Invariant($"| {method} | {string.Join(" | ", Checkpoints.Select(c => c <= mean.Length ? mean[c - 1].ToString("F4", CultureInfo.InvariantCulture) : "-"))} | {seconds[method]:F0} |"));
         }
 
         Console.WriteLine("| README: random (ref) | | | | 0.109 | | 0.046 | |");

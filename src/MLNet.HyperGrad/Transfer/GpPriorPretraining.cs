@@ -27,7 +27,8 @@ namespace MLNet.HyperGrad.Transfer;
 /// </remarks>
 public static class GpPriorPretraining
 {
-    private const int FitPointLimit = 1024;
+    /// <summary>The most points of a task its fit (<see cref="SourceTaskFit"/>) is measured on.</summary>
+    internal const int FitPointLimit = 128;
 
     /// <summary>Fits a prior to earlier tasks.</summary>
     /// <param name="tasks">The source tasks, at least one, all of the same input dimension.</param>

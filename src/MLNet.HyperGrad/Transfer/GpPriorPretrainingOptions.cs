@@ -18,8 +18,11 @@ public sealed class GpPriorPretrainingOptions
     public bool KernelOnFeatures { get; init; }
 
     /// <summary>Gets the number of Adam steps.</summary>
-    /// <value>The default is 300.</value>
-    public int Steps { get; init; } = 300;
+    /// <value>
+    /// The default is 100: about 5 s of CPU for 49 tasks of 288 points at the default minibatch (bench/run.sh transfer
+    /// pre-trains 100 priors; bench/RESULTS.md, "Transfer (issue 11)").
+    /// </value>
+    public int Steps { get; init; } = 100;
 
     /// <summary>Gets Adam's learning rate.</summary>
     /// <value>The default is 0.02.</value>

@@ -117,7 +117,7 @@ public sealed class PretrainedGpPrior
     }
 
     /// <summary>How well the prior explains a task: the negative log marginal likelihood per point of its standardized losses (as <see cref="SourceTaskFit"/> reports for the source tasks).</summary>
-    /// <param name="task">A task of the prior's dimension; its first 1024 points are used.</param>
+    /// <param name="task">A task of the prior's dimension; its first 128 points are used.</param>
     /// <returns>The fit; NaN when the covariance would not factor.</returns>
     /// <exception cref="ArgumentException">The task's dimension differs from the prior's.</exception>
     public SourceTaskFit FitOf(TransferTask task)
@@ -128,7 +128,7 @@ public sealed class PretrainedGpPrior
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Task '{task.Name}' has dimension {task.Dimension}; the prior has {Dimension}."), nameof(task));
         }
 
-        int n = Math.Min(1024, task.Inputs.Count);
+        int n = Math.Min(GpPriorPretraining.FitPointLimit, task.Inputs.Count);
         double[] losses = [.. task.Losses.Take(n)];
         double mean = losses.Average();
         double variance = losses.Sum(l => (l - mean) * (l - mean)) / n;
