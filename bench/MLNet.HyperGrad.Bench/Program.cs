@@ -33,6 +33,9 @@
 // trials; last line `gp vs random at 20 trials: <k>/<m> tasks better (median best validation metric)`.
 //   hypergrad-profile [--steps 100] [--repeats 3] [--threads N]
 // Where reverse mode's time goes against one plain training run (MLP 784-50-10 tanh, batch 200): a table of phase times.
+//   learned-lstm [--episodes 100] [--episode-steps 100] [--unroll 20] [--meta-lr 0.005] [--seed 0] [--load FILE | --save FILE] [--meta-only] [--inits 20] [--steps 100] [--transfers relu,200-steps,wider,deeper] [--adam-grid a,b,...] [--sgd-grid a,b,...] [--cost-repeats 5] [--threads N] [--summary FILE]
+// Issue 12's coordinatewise LSTM optimizer on Fashion-MNIST (784-20-10 sigmoid, batch 128): meta-training (or --load), a table of
+// mean training loss against tuned Adam and SGD with transfers, the cost, and, last, `lstm optimizer loss at step 100: <x> (tuned adam <y>, sgd <z>)`.
 using MLNet.HyperGrad.Bench;
 
 string command = args.Length > 0 ? args[0] : "mlp-epoch";
@@ -51,11 +54,12 @@ return command switch
     "bo" => BayesianOptimizationBenchmark.Run(args.Skip(1).ToArray()),
     "bo-real" => RealTuningBenchmark.Run(args.Skip(1).ToArray()),
     "hypergrad-profile" => HypergradProfile.Run(args.Skip(1).ToArray()),
+    "learned-lstm" => LearnedLstmBenchmark.Run(args.Skip(1).ToArray()),
     _ => Usage(command),
 };
 
 static int Usage(string command)
 {
-    Console.Error.WriteLine($"unknown benchmark \"{command}\"; available: mlp-epoch, step-profile, csv-load, parallel-trials, trainer-families, hypergrad-core, hypergrad-elbo, hypergrad-many, hypergrad-profile, pruning, bo, bo-real");
+    Console.Error.WriteLine($"unknown benchmark \"{command}\"; available: mlp-epoch, step-profile, csv-load, parallel-trials, trainer-families, hypergrad-core, hypergrad-elbo, hypergrad-many, hypergrad-profile, learned-lstm, pruning, bo, bo-real");
     return 2;
 }
