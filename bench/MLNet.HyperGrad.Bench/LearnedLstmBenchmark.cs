@@ -19,7 +19,7 @@ namespace MLNet.HyperGrad.Bench;
 /// <para>Meta-training (unless <c>--load FILE</c>): <see cref="LstmMetaTrainer"/> on the 10,000 training rows, optimizee
 /// MLP 784-20-10 sigmoid, batch 128, <c>--episodes</c> episodes (default 100) of <c>--episode-steps</c> (100) steps cut
 /// into unrolls of <c>--unroll</c> (20), Adam on φ at <c>--meta-lr</c> (0.005), meta-gradient norm clipped at 1, seed
-/// <c>--seed</c> (0); <c>--save FILE</c> keeps the result.</para>
+/// <c>--seed</c> (0); <c>--save FILE</c> keeps the best φ by the mean loss of five consecutive episodes (then evaluated).</para>
 /// <para>Evaluation: <c>--inits</c> (20) fresh initializations (seeds 1000 + i, not used in meta-training, whose seeds
 /// draw from one generator seeded with <c>--seed</c>) and minibatch sequences (seeds 2000 + i), the same for every optimizer;
 /// for each optimizer and init, <c>--steps</c> (100) steps on minibatches of 128 drawn with replacement from the 10,000
@@ -88,6 +88,8 @@ internal static class LearnedLstmBenchmark
             };
             Console.WriteLine(Invariant($"# meta-training: {episodes} episodes x {episodeSteps} steps, unroll {unroll}, Adam lr {metaRate} on {optimizer.ParameterCount} weights, clip {metaOptions.MetaGradientClip}, seed {seed}; optimizee gradients treated as constants (second derivatives dropped, as in the paper)"));
             var clock = Stopwatch.StartNew();
+            var recent = new Queue<double>();
+            double best = double.PositiveInfinity;
             var progress = new Progress(e =>
             {
                 if (e.Episode == 1 || e.Episode % 5 == 0 || e.Episode == episodes)
@@ -95,9 +97,19 @@ internal static class LearnedLstmBenchmark
                     Console.WriteLine(Invariant($"  episode {e.Episode,4}: mean loss {e.MeanLoss:F4}, final loss {e.FinalLoss:F4}, {e.Seconds:F1} s"));
                 }
 
-                if (save is not null && e.Episode % 5 == 0)
+                // Keep the best φ by the mean episode loss of the last five episodes (meta-training loss, training rows only):
+                // truncated-BPTT meta-training can fall from a good optimizer into one that stalls the optimizee.
+                recent.Enqueue(e.MeanLoss);
+                if (recent.Count > 5)
                 {
-                    optimizer.Save(save); // a checkpoint: a stopped run keeps its last five episodes' work
+                    recent.Dequeue();
+                }
+
+                if (save is not null && recent.Count == 5 && recent.Average() < best)
+                {
+                    best = recent.Average();
+                    optimizer.Save(save);
+                    Console.WriteLine(Invariant($"  episode {e.Episode,4}: saved (mean loss of the last 5 episodes {best:F4})"));
                 }
             });
             new LstmMetaTrainer(metaOptions).Train(optimizer, tensors.Features, tensors.Labels, progress);
@@ -105,8 +117,14 @@ internal static class LearnedLstmBenchmark
             Console.WriteLine(Invariant($"# meta-training took {metaSeconds:F0} s"));
             if (save is not null)
             {
-                optimizer.Save(save);
-                Console.WriteLine(Invariant($"# saved {save} ({new FileInfo(save).Length} bytes)"));
+                if (double.IsPositiveInfinity(best))
+                {
+                    optimizer.Save(save);
+                }
+
+                optimizer.Dispose();
+                optimizer = LstmOptimizer.Load(save);
+                Console.WriteLine(Invariant($"# evaluating {save} ({new FileInfo(save).Length} bytes): the best φ by the mean loss of five consecutive episodes ({best:F4})"));
             }
         }
 

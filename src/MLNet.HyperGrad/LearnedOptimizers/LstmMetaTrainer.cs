@@ -230,8 +230,10 @@ public sealed class LstmMetaTrainer
                 $"The labels must be int64 class indices of shape [{features.shape[0]}] on the features' device; got {TensorChecks.Shape(labels)} of {labels.dtype} on {labels.device}.", nameof(labels));
         }
 
-        long min = labels.min().item<long>();
-        long classes = labels.max().item<long>() + 1;
+        using Tensor minimum = labels.min();
+        using Tensor maximum = labels.max();
+        long min = minimum.item<long>();
+        long classes = maximum.item<long>() + 1;
         if (min < 0 || classes < 2)
         {
             throw new ArgumentException($"The labels must be class indices from 0 with at least two classes; got indices from {min} to {classes - 1}.", nameof(labels));
