@@ -52,7 +52,8 @@ internal static class LearnedLstmBenchmark
         double[] sgdGrid = Grid(options, "--sgd-grid", [0.1, 0.3, 1, 3, 10]);
         string[] transfers = options.TryGetValue("--transfers", out string? t) ? t.Split(',', StringSplitOptions.RemoveEmptyEntries) : ["relu", "200-steps", "wider", "deeper"];
         options.TryGetValue("--load", out string? load);
-        options.TryGetValue("--save", out string? save);
+        // Meta-training always keeps its best φ in a file (a temporary one without --save) and evaluates that.
+        string save = options.TryGetValue("--save", out string? savePath) ? savePath : Path.Combine(Path.GetTempPath(), Invariant($"learned-lstm-{Environment.ProcessId}.hgo"));
         options.TryGetValue("--summary", out string? summary);
         if (threads > 0)
         {
@@ -105,7 +106,7 @@ internal static class LearnedLstmBenchmark
                     recent.Dequeue();
                 }
 
-                if (save is not null && recent.Count == 5 && recent.Average() < best)
+                if (recent.Count == 5 && recent.Average() < best)
                 {
                     best = recent.Average();
                     optimizer.Save(save);
@@ -115,7 +116,6 @@ internal static class LearnedLstmBenchmark
             new LstmMetaTrainer(metaOptions).Train(optimizer, tensors.Features, tensors.Labels, progress);
             metaSeconds = clock.Elapsed.TotalSeconds;
             Console.WriteLine(Invariant($"# meta-training took {metaSeconds:F0} s"));
-            if (save is not null)
             {
                 if (double.IsPositiveInfinity(best))
                 {
