@@ -18,7 +18,7 @@ namespace MLNet.HyperGrad.Bench;
 /// <remarks>
 /// <para>Meta-training (unless <c>--load FILE</c>): <see cref="LstmMetaTrainer"/> on the 10,000 training rows, optimizee
 /// MLP 784-20-10 sigmoid, batch 128, <c>--episodes</c> episodes (default 100) of <c>--episode-steps</c> (100) steps cut
-/// into unrolls of <c>--unroll</c> (20), Adam on φ at <c>--meta-lr</c> (0.005), meta-gradient norm clipped at 1, seed
+/// into unrolls of <c>--unroll</c> (20), Adam on φ at <c>--meta-lr</c> (0.003), meta-gradient norm clipped at 1, seed
 /// <c>--seed</c> (0); <c>--save FILE</c> keeps the best φ by the mean loss of five consecutive episodes (then evaluated).</para>
 /// <para>Evaluation: <c>--inits</c> (20) fresh initializations (seeds 1000 + i, not used in meta-training, whose seeds
 /// draw from one generator seeded with <c>--seed</c>) and minibatch sequences (seeds 2000 + i), the same for every optimizer;
@@ -47,7 +47,7 @@ internal static class LearnedLstmBenchmark
         int steps = CsvLoadBenchmark.Int(options, "--steps", 100);
         int costRepeats = CsvLoadBenchmark.Int(options, "--cost-repeats", 5);
         int threads = CsvLoadBenchmark.Int(options, "--threads", 0);
-        double metaRate = Double(options, "--meta-lr", 0.005);
+        double metaRate = Double(options, "--meta-lr", 0.003);
         double[] adamGrid = Grid(options, "--adam-grid", [1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1]);
         double[] sgdGrid = Grid(options, "--sgd-grid", [0.1, 0.3, 1, 3, 10]);
         string[] taskNames = options.TryGetValue("--tasks", out string? t) ? t.Split(',', StringSplitOptions.RemoveEmptyEntries) : ["main", "relu", "200-steps", "wider", "deeper"];

@@ -33,7 +33,7 @@
 // trials; last line `gp vs random at 20 trials: <k>/<m> tasks better (median best validation metric)`.
 //   hypergrad-profile [--steps 100] [--repeats 3] [--threads N]
 // Where reverse mode's time goes against one plain training run (MLP 784-50-10 tanh, batch 200): a table of phase times.
-//   learned-lstm [--episodes 100] [--episode-steps 100] [--unroll 20] [--meta-lr 0.005] [--seed 0] [--load FILE | --save FILE] [--meta-only] [--inits 20] [--steps 100] [--tasks main,relu,200-steps,wider,deeper] [--adam-grid a,b,...] [--sgd-grid a,b,...] [--cost-repeats 5] [--threads N] [--summary FILE]
+//   learned-lstm [--episodes 100] [--episode-steps 100] [--unroll 20] [--meta-lr 0.003] [--seed 0] [--load FILE | --save FILE] [--meta-only] [--inits 20] [--steps 100] [--tasks main,relu,200-steps,wider,deeper] [--adam-grid a,b,...] [--sgd-grid a,b,...] [--cost-repeats 5] [--threads N] [--summary FILE]
 // Issue 12's coordinatewise LSTM optimizer on Fashion-MNIST (784-20-10 sigmoid, batch 128): meta-training (or --load), a table of
 // mean training loss against tuned Adam and SGD with transfers, the cost, and, last, `lstm optimizer loss at step 100: <x> (tuned adam <y>, sgd <z>)`.
 using MLNet.HyperGrad.Bench;
