@@ -79,6 +79,22 @@ public sealed class HyperGradMlpTrainerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Fit_LearningRateThatDiverges_ThrowsSayingTrainingDivergedWithTheSettings()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView data = ml.Data.LoadFromTextFile<SklearnRows.BreastCancerRow>(SklearnRows.BreastCancerPath, separatorChar: ',', hasHeader: true);
+        var pipeline = ml.Transforms.Concatenate("Features", nameof(SklearnRows.BreastCancerRow.Measurements))
+            .Append(ml.Transforms.Conversion.MapValue("Label", [new KeyValuePair<string, bool>("malignant", true), new KeyValuePair<string, bool>("benign", false)], nameof(SklearnRows.BreastCancerRow.Target)))
+            .Append(ml.BinaryClassification.Trainers.HyperGradMlp(epochs: 5, learningRate: 1e30, seed: 4));
+
+        var e = Assert.Throws<HyperGradException>(() => pipeline.Fit(data));
+
+        output.WriteLine(e.Message);
+        Assert.StartsWith("HyperGradMlp training diverged: ", e.Message, StringComparison.Ordinal);
+        Assert.Contains("learning rate 1E+30", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Fit_DiabetesRegression_EvaluatesWithPositiveRSquared()
     {
         var ml = new MLContext(seed: 1);

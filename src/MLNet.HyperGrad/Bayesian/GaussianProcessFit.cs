@@ -147,6 +147,7 @@ public static class GaussianProcessFit
         private readonly torch.Tensor y;
         private readonly torch.Tensor eye;
         private readonly torch.Tensor? categoricalMask;
+        private readonly torch.Tensor squaredDifferences;
         private readonly bool usePrior;
         private readonly int d;
         private readonly int n;
@@ -163,6 +164,7 @@ public static class GaussianProcessFit
             y = torch.tensor(targets.ToArray(), torch.float64).DetachFromDisposeScope();
             eye = torch.eye(n, dtype: torch.float64).DetachFromDisposeScope();
             categoricalMask = categorical is not null && categorical.Any(c => c) ? torch.tensor(categorical.ToArray()).DetachFromDisposeScope() : null;
+            squaredDifferences = GaussianProcess.SquaredDifferences(x, x, categoricalMask).DetachFromDisposeScope();
         }
 
         /// <summary>The objective and its gradient at θ; +∞ (and a zero gradient) when the covariance will not factor.</summary>
@@ -199,7 +201,9 @@ public static class GaussianProcessFit
             torch.Tensor outputScale = theta[d].exp();
             torch.Tensor noise = theta[d + 1].exp();
             torch.Tensor mean = theta[d + 2];
-            torch.Tensor k = GaussianProcess.Covariance(kernel, x, x, lengthScales, outputScale, categoricalMask) + (eye * noise);
+            // r² = Σⱼ Dⱼ²/ℓⱼ² from the per-dimension squared differences computed once per fit: one product per evaluation.
+            torch.Tensor r2 = torch.matmul(squaredDifferences, (-2.0 * logLengthScales).exp());
+            torch.Tensor k = (kernel.Correlation(r2) * outputScale) + (eye * noise);
             torch.Tensor l = Cholesky.Factor(k, out _);
             torch.Tensor residual = (y - mean).unsqueeze(1);
             torch.Tensor alpha = torch.cholesky_solve(residual, l);
@@ -224,6 +228,7 @@ public static class GaussianProcessFit
             y.Dispose();
             eye.Dispose();
             categoricalMask?.Dispose();
+            squaredDifferences.Dispose();
         }
     }
 }

@@ -40,4 +40,15 @@ public sealed class LogExpectedImprovement : IAcquisitionFunction
         torch.Tensor z = (Best - mean) / sigma;
         return (GaussianTails.LogH(z) + sigma.log()).MoveToOuterDisposeScope();
     }
+
+    /// <inheritdoc />
+    public (double Value, double MeanDerivative, double VarianceDerivative) EvaluateWithGradient(double mean, double variance)
+    {
+        double clamped = Math.Max(variance, 1e-24);
+        double sigma = Math.Sqrt(clamped);
+        double z = (Best - mean) / sigma;
+        (double logH, double slope) = ScalarGaussianTails.LogH(z);
+        double sigmaDerivative = (1.0 - (slope * z)) / sigma;
+        return (logH + Math.Log(sigma), -slope / sigma, variance > 1e-24 ? sigmaDerivative / (2.0 * sigma) : 0.0);
+    }
 }

@@ -47,4 +47,13 @@ public sealed class LogProbabilityOfImprovement : IAcquisitionFunction
         torch.Tensor z = (Best - Margin - mean) / variance.clamp_min(1e-24).sqrt();
         return GaussianTails.LogNormalCdf(z).MoveToOuterDisposeScope();
     }
+
+    /// <inheritdoc />
+    public (double Value, double MeanDerivative, double VarianceDerivative) EvaluateWithGradient(double mean, double variance)
+    {
+        double sigma = Math.Sqrt(Math.Max(variance, 1e-24));
+        double z = (Best - Margin - mean) / sigma;
+        (double value, double slope) = ScalarGaussianTails.LogNormalCdf(z);
+        return (value, -slope / sigma, variance > 1e-24 ? -slope * z / (2.0 * sigma * sigma) : 0.0);
+    }
 }

@@ -43,4 +43,12 @@ public sealed class Matern52Kernel : IKernel
             : value;
         return result.MoveToOuterDisposeScope();
     }
+
+    /// <inheritdoc />
+    public (double Value, double Slope) CorrelationAndSlope(double squaredDistance)
+    {
+        double r = Math.Sqrt(squaredDistance);
+        double e = Math.Exp(-Sqrt5 * r);
+        return ((1.0 + (Sqrt5 * r) + ((5.0 / 3.0) * squaredDistance)) * e, (-5.0 / 6.0) * (1.0 + (Sqrt5 * r)) * e);
+    }
 }

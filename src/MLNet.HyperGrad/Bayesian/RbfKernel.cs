@@ -18,4 +18,11 @@ public sealed class RbfKernel : IKernel
         ArgumentNullException.ThrowIfNull(squaredDistance);
         return (-0.5 * squaredDistance).exp();
     }
+
+    /// <inheritdoc />
+    public (double Value, double Slope) CorrelationAndSlope(double squaredDistance)
+    {
+        double value = Math.Exp(-0.5 * squaredDistance);
+        return (value, -0.5 * value);
+    }
 }

@@ -49,4 +49,11 @@ public sealed class UpperConfidenceBound : IAcquisitionFunction
         using var scope = torch.NewDisposeScope();
         return ((Math.Sqrt(Beta) * variance.clamp_min(1e-24).sqrt()) - mean).MoveToOuterDisposeScope();
     }
+
+    /// <inheritdoc />
+    public (double Value, double MeanDerivative, double VarianceDerivative) EvaluateWithGradient(double mean, double variance)
+    {
+        double sigma = Math.Sqrt(Math.Max(variance, 1e-24));
+        return ((Math.Sqrt(Beta) * sigma) - mean, -1.0, variance > 1e-24 ? Math.Sqrt(Beta) / (2.0 * sigma) : 0.0);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.HyperGrad.AutoML.Runners;
@@ -86,12 +87,32 @@ public sealed partial class HyperGradMlpTrainer
             {
                 curve = new Trainer(mlp, trainingOptions).Fit(weights, features, labels, validationTensors, progress, options.CancellationToken);
                 trained = weights.ToArrays();
+                ThrowIfDiverged(curve, trained, h);
             }
         }
 
         MlpNetwork network = Fold(sizes, trained, means, scales, targetMean, targetScale, check.ClassNames);
         ITransformer inner = BuildChain(network, input, check.ClassNames);
         return new HyperGradMlpTransformer(network, inner, curve, rows);
+    }
+
+    /// <summary>Refuses a model whose training diverged, rather than returning one whose every prediction is NaN.</summary>
+    /// <exception cref="HyperGradException">A training loss or a trained weight is not finite; the message names the first such epoch and the settings.</exception>
+    private static void ThrowIfDiverged(IReadOnlyList<EpochReport> curve, IReadOnlyList<double[]> trained, MlpHyperparameters h)
+    {
+        EpochReport? first = curve.FirstOrDefault(r => !double.IsFinite(r.TrainLoss));
+        bool weightsFinite = trained.All(w => w.All(double.IsFinite));
+        if (first is null && weightsFinite)
+        {
+            return;
+        }
+
+        string where = first is null
+            ? "the trained weights are not finite"
+            : string.Create(CultureInfo.InvariantCulture, $"the training loss was {first.TrainLoss} at epoch {first.Epoch} of {curve.Count}");
+        throw new HyperGradException(string.Create(
+            CultureInfo.InvariantCulture,
+            $"HyperGradMlp training diverged: {where} (learning rate {h.LearningRate:G4}, momentum {h.Momentum:G4}, L2 {h.L2:G4}, batch size {h.BatchSize}); lower the learning rate or the momentum."));
     }
 
     /// <summary>Reads the usable rows: label present, every feature finite.</summary>

@@ -66,7 +66,7 @@ public sealed class GaussianProcessTuner : ITuner, ITunerTrialAttributes
     /// <summary>The value of <see cref="SourceAttribute"/> for the acquisition's maximizer.</summary>
     public const double SourceModel = 1;
 
-    /// <summary>The value of <see cref="SourceAttribute"/> for a Sobol point used because the model's point was already evaluated or the model could not be built.</summary>
+    /// <summary>The value of <see cref="SourceAttribute"/> for a Sobol point used because the model's point was already evaluated or the model could not be built (inside the trust region's box when there is one).</summary>
     public const double SourceFallback = 2;
 
     private const int BestObservedStarts = 3;
@@ -92,6 +92,7 @@ public sealed class GaussianProcessTuner : ITuner, ITunerTrialAttributes
     private readonly GpHedge? hedge;
     private readonly TrustRegion? trustRegion;
     private double[][]? lastNominees;
+    private LocalBox? lastBox;
 
     /// <summary>Creates a tuner.</summary>
     /// <param name="searchSpace">The space to search.</param>
@@ -206,13 +207,14 @@ public sealed class GaussianProcessTuner : ITuner, ITunerTrialAttributes
             return [];
         }
 
-        double[] sobol = Canonical(new SobolSequence(d, seed).Point(trialId));
+        double[] raw = new SobolSequence(d, seed).Point(trialId);
         int complete = observations.Values.Count(o => o.Loss is not null);
         if (complete < options.StartupTrials)
         {
-            return sobol;
+            return Canonical(raw);
         }
 
+        lastBox = null;
         try
         {
             if (ModelProposal(trialId, d) is { } proposal)
@@ -226,8 +228,10 @@ public sealed class GaussianProcessTuner : ITuner, ITunerTrialAttributes
             lastAcquisition = null;
         }
 
+        // The model's point was evaluated already (a converged trust region) or there is no model: a Sobol point,
+        // inside the trust region's box when there is one, so that local mode stays local until the region restarts.
         lastSource = SourceFallback;
-        return sobol;
+        return Canonical(lastBox is null ? raw : lastBox.ToCube(raw));
     }
 
     private double[]? ModelProposal(int trialId, int d)
@@ -279,6 +283,7 @@ public sealed class GaussianProcessTuner : ITuner, ITunerTrialAttributes
         var nominees = new double[acquisitions.Length][];
         LocalBox? box = trustRegion is null ? null : LocalBox.Around(trustRegion, bestPoints.MinBy(p => p.Loss).X, Hyperparameters.LengthScales, Boundable());
         LastTrustRegionBox = box is null ? null : (box.Lower, box.Upper);
+        lastBox = box;
         for (int a = 0; a < acquisitions.Length; a++)
         {
             IAcquisitionFunction acquisition = acquisitions[a];
@@ -287,10 +292,11 @@ public sealed class GaussianProcessTuner : ITuner, ITunerTrialAttributes
                 (torch.Tensor mean, torch.Tensor variance) = model.Posterior(x);
                 return acquisition.Evaluate(mean, variance);
             };
+            Func<double[], (double Value, double[] Gradient)> point = x => PointAcquisition(model, acquisition, x);
             int optimizerSeed = SeedMixer.Mix(trialSeed, a);
             if (box is null)
             {
-                nominees[a] = optimizer.Maximize(objective, d, optimizerSeed, starts, canonicalize, refinable, Hyperparameters.LengthScales).Point;
+                nominees[a] = optimizer.Maximize(objective, d, optimizerSeed, starts, canonicalize, refinable, Hyperparameters.LengthScales, point).Point;
                 continue;
             }
 
@@ -301,7 +307,8 @@ public sealed class GaussianProcessTuner : ITuner, ITunerTrialAttributes
                     [.. starts.Select(box.FromCube)],
                     canonicalize is null ? null : u => box.FromCube(canonicalize(box.ToCube(u))),
                     refinable is null ? null : u => refinable(box.ToCube(u)),
-                    box.Scales(Hyperparameters.LengthScales)).Point);
+                    box.Scales(Hyperparameters.LengthScales),
+                    u => box.ChainToBox(point(box.ToCube(u)))).Point);
             nominees[a] = canonicalize is null ? local : canonicalize(local);
         }
 
@@ -312,6 +319,20 @@ public sealed class GaussianProcessTuner : ITuner, ITunerTrialAttributes
         double[] proposal = nominees[chosen];
         bool seen = inputs.Any(x => x.AsSpan().SequenceEqual(proposal));
         return seen ? null : proposal;
+    }
+
+    private static (double Value, double[] Gradient) PointAcquisition(GaussianProcess model, IAcquisitionFunction acquisition, double[] x)
+    {
+        double[] meanGradient = new double[x.Length];
+        double[] varianceGradient = new double[x.Length];
+        (double mean, double variance) = model.PosteriorWithGradient(x, meanGradient, varianceGradient);
+        (double value, double byMean, double byVariance) = acquisition.EvaluateWithGradient(mean, variance);
+        for (int j = 0; j < x.Length; j++)
+        {
+            meanGradient[j] = (byMean * meanGradient[j]) + (byVariance * varianceGradient[j]);
+        }
+
+        return (value, meanGradient);
     }
 
     private IAcquisitionFunction[] Acquisitions(double best, int d, int observed) => options.Acquisition switch

@@ -30,6 +30,10 @@ internal sealed class LocalBox
     /// <summary>Maps box coordinates u ∈ [0, 1]ᵈ to the cube.</summary>
     public double[] ToCube(double[] u) => [.. u.Select((v, j) => Math.Clamp(Lower[j] + (v * (Upper[j] - Lower[j])), Lower[j], Upper[j]))];
 
+    /// <summary>Turns a value and gradient in cube coordinates into the gradient in box coordinates (each coordinate times the box's width).</summary>
+    public (double Value, double[] Gradient) ChainToBox((double Value, double[] Gradient) inCube) =>
+        (inCube.Value, [.. inCube.Gradient.Select((g, j) => g * (Upper[j] - Lower[j]))]);
+
     /// <summary>Maps a batch of box coordinates [m, d] to the cube, differentiably.</summary>
     public torch.Tensor ToCube(torch.Tensor u)
     {
