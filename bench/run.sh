@@ -2,6 +2,7 @@
 # Runs the benchmarks against their peers in the same run.
 # Usage: bash bench/run.sh [mlp-epoch] [--repeats N] [--quiet 0.15] [--max-wait 120]
 #        bash bench/run.sh step-profile [--shape 0|1|tiny] [--chunks 30] [--steps 40] [--only NAME]
+#        bash bench/run.sh learned [extra options for every part]   (issue 12: learned-lstm, then the hypernetwork parts)
 #        bash bench/run.sh hypergrad [extra options for every part, e.g. --quick]
 #          Issue 9's hypergradient figures in one command: runs, in order, `hypergrad-core --summary F`,
 #          `hypergrad-elbo --summary F` and `hypergrad-many --summary F` with one summary file F (a subcommand this
@@ -20,6 +21,39 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh python3-torch python3-pandas libopenblas0-openmp
+
+if [ "${1:-}" = learned ]; then
+  # Issue 12's figures in one command: learned-lstm, learned-hypernetwork and learned-self-tuning with one summary
+  # file (a part this build does not know yet is skipped with a message), then the summary, so that the LAST lines are
+  #   lstm optimizer loss at step 100: ... (tuned adam ..., sgd ...)
+  #   hypernetwork argmin log-l2: ... (grid optimum ...)
+  #   self-tuning dropout validation CE: ... (best fixed ...)
+  # Extra options go to every part (learned-lstm: --load bench/results/learned-lstm-optimizer.hgo skips meta-training).
+  shift
+  dotnet build -c Release -v quiet -nologo bench/MLNet.HyperGrad.Bench
+  bench_dll=bench/MLNet.HyperGrad.Bench/bin/Release/net10.0/MLNet.HyperGrad.Bench.dll
+  summary=$(mktemp /tmp/learned-summary.XXXXXX)
+  trap 'rm -f "$summary"' EXIT
+  for part in learned-lstm learned-hypernetwork learned-self-tuning; do
+    echo "=== $part"
+    errors=$(mktemp)
+    status=0
+    dotnet "$bench_dll" "$part" --summary "$summary" "$@" 2>"$errors" || status=$?
+    cat "$errors" >&2
+    if [ "$status" -eq 2 ] && grep -q "unknown benchmark \"$part\"" "$errors"; then
+      echo "=== $part: skipped, this build of the bench does not have it yet (its branch is not merged)"
+    elif [ "$status" -ne 0 ]; then
+      echo "=== $part failed with exit code $status" >&2
+    fi
+    rm -f "$errors"
+  done
+  echo
+  echo "=== summary"
+  for prefix in 'lstm optimizer loss at step' 'hypernetwork argmin log-l2:' 'self-tuning dropout validation CE:'; do
+    awk -v p="$prefix" 'index($0, p) == 1' "$summary"
+  done
+  exit
+fi
 
 if [ "${1:-}" != hypergrad ]; then
   dotnet run -c Release --project bench/MLNet.HyperGrad.Bench -- "$@"

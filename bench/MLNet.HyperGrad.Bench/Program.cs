@@ -41,6 +41,9 @@
 // Issue 11 (HyperBO transfer) on ../shared/data/wistuba-svm: leave one task out, pre-train on the other 49, tune the held-out one;
 // a Markdown table of mean normalized regret at 1, 3, 5, 10, 20, 30 and, last, `meta regret r1 r3 r5 r10 r20 r30: ...` and
 // `single-task gp regret r1 r3 r5 r10 r20 r30: ...`.
+//   learned-lstm [--episodes 100] [--episode-steps 100] [--unroll 20] [--meta-lr 0.003] [--seed 0] [--load FILE | --save FILE] [--meta-only] [--inits 20] [--steps 100] [--tasks main,relu,200-steps,wider,deeper] [--adam-grid a,b,...] [--sgd-grid a,b,...] [--cost-repeats 5] [--threads N] [--summary FILE]
+// Issue 12's coordinatewise LSTM optimizer on Fashion-MNIST (784-20-10 sigmoid, batch 128): meta-training (or --load), a table of
+// mean training loss against tuned Adam and SGD with transfers, the cost, and, last, `lstm optimizer loss at step 100: <x> (tuned adam <y>, sgd <z>)`.
 using MLNet.HyperGrad.Bench;
 
 string command = args.Length > 0 ? args[0] : "mlp-epoch";
@@ -61,11 +64,12 @@ return command switch
     "hypergrad-profile" => HypergradProfile.Run(args.Skip(1).ToArray()),
     "transfer" => TransferBenchmark.Run(args.Skip(1).ToArray()),
     "transfer-real" => TransferRealBenchmark.Run(args.Skip(1).ToArray()),
+    "learned-lstm" => LearnedLstmBenchmark.Run(args.Skip(1).ToArray()),
     _ => Usage(command),
 };
 
 static int Usage(string command)
 {
-    Console.Error.WriteLine($"unknown benchmark \"{command}\"; available: mlp-epoch, step-profile, csv-load, parallel-trials, trainer-families, hypergrad-core, hypergrad-elbo, hypergrad-many, hypergrad-profile, pruning, bo, bo-real, transfer, transfer-real");
+    Console.Error.WriteLine($"unknown benchmark \"{command}\"; available: mlp-epoch, step-profile, csv-load, parallel-trials, trainer-families, hypergrad-core, hypergrad-elbo, hypergrad-many, hypergrad-profile, pruning, bo, bo-real, transfer, transfer-real, learned-lstm");
     return 2;
 }

@@ -85,6 +85,26 @@ internal static class CliParsers
         },
     };
 
+    /// <summary>The <c>--optimizer</c> option of <c>train</c>: an <see cref="Training.OptimizerKind"/> name without regard to case, or <c>lstm:FILE</c>.</summary>
+    public static Option<OptimizerChoice> Optimizer(string name, string description) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => new OptimizerChoice(Training.OptimizerKind.SgdMomentum, null),
+        CustomParser = result =>
+        {
+            string text = Token(result);
+            if (text.StartsWith("lstm:", StringComparison.OrdinalIgnoreCase))
+            {
+                string file = text["lstm:".Length..];
+                return file.Length > 0 ? new OptimizerChoice(Training.OptimizerKind.SgdMomentum, file) : Fail<OptimizerChoice>(result, "a file after lstm:, such as lstm:optimizer.hgo");
+            }
+
+            return Enum.TryParse(text, ignoreCase: true, out Training.OptimizerKind kind) && Enum.IsDefined(kind) && !text.Any(char.IsDigit)
+                ? new OptimizerChoice(kind, null)
+                : Fail<OptimizerChoice>(result, "one of " + string.Join(", ", Enum.GetNames<Training.OptimizerKind>()) + " or lstm:FILE");
+        },
+    };
+
     /// <summary>An option naming a tuner (<see cref="TunerNames"/>: <c>random</c>, <c>grid</c>, <c>gp</c>), without regard to case.</summary>
     public static Option<TunerKind> Tuner(string name, string description, TunerKind defaultValue) => new(name)
     {

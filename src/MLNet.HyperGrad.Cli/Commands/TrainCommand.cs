@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using MLNet.HyperGrad.Data;
 using MLNet.HyperGrad.Data.Idx;
+using MLNet.HyperGrad.LearnedOptimizers;
 using MLNet.HyperGrad.Models;
 using MLNet.HyperGrad.Torch;
 using MLNet.HyperGrad.Training;
@@ -17,7 +18,7 @@ internal static class TrainCommand
         var hidden = new Option<string>("--hidden") { Description = "Hidden layer widths, comma-separated.", DefaultValueFactory = _ => "256,256" };
         var epochs = CliParsers.WholeNumber("--epochs", "Passes over the training data.", 10);
         var batch = CliParsers.WholeNumber("--batch-size", "Minibatch size.", 128);
-        var optimizer = CliParsers.OneOf("--optimizer", "SgdMomentum or Adam.", OptimizerKind.SgdMomentum);
+        var optimizer = CliParsers.Optimizer("--optimizer", "SgdMomentum, Adam, or lstm:FILE (a learned LSTM optimizer saved by LstmOptimizer.Save).");
         var learningRate = CliParsers.RealNumber("--learning-rate", "Learning rate.", 0.05);
         var momentum = CliParsers.RealNumber("--momentum", "SGD momentum.", 0.9);
         var weightDecay = CliParsers.RealNumber("--weight-decay", "L2 coefficient.", 0.0);
@@ -29,25 +30,34 @@ internal static class TrainCommand
         {
             hidden, epochs, batch, optimizer, learningRate, momentum, weightDecay, seed, threads, dataDir,
         };
-        command.SetAction((result, cancellationToken) => CliErrors.Guard(() => Task.FromResult(Run(
-            ParseSizes(result.GetValue(hidden)!),
-            new TrainingOptions
-            {
-                Epochs = result.GetValue(epochs),
-                BatchSize = result.GetValue(batch),
-                Optimizer = result.GetValue(optimizer),
-                LearningRate = result.GetValue(learningRate),
-                Momentum = result.GetValue(momentum),
-                WeightDecay = result.GetValue(weightDecay),
-                Seed = result.GetValue(seed),
-            },
-            result.GetValue(threads),
-            result.GetValue(dataDir),
-            cancellationToken))));
+        command.SetAction((result, cancellationToken) => CliErrors.Guard(() =>
+        {
+            OptimizerChoice choice = result.GetValue(optimizer)!;
+
+            // The learned optimizer's file is read before the data, so a wrong path fails at once.
+            using LstmOptimizer? learned = choice.LstmFile is { } file ? LstmOptimizer.Load(file) : null;
+            return Task.FromResult(Run(
+                ParseSizes(result.GetValue(hidden)!),
+                new TrainingOptions
+                {
+                    Epochs = result.GetValue(epochs),
+                    BatchSize = result.GetValue(batch),
+                    Optimizer = choice.Kind,
+                    LearnedOptimizer = learned,
+                    LearningRate = result.GetValue(learningRate),
+                    Momentum = result.GetValue(momentum),
+                    WeightDecay = result.GetValue(weightDecay),
+                    Seed = result.GetValue(seed),
+                },
+                choice.LstmFile,
+                result.GetValue(threads),
+                result.GetValue(dataDir),
+                cancellationToken));
+        }));
         return command;
     }
 
-    private static int Run(int[] hidden, TrainingOptions options, int threads, string? dataDirectory, CancellationToken cancellationToken)
+    private static int Run(int[] hidden, TrainingOptions options, string? lstmFile, int threads, string? dataDirectory, CancellationToken cancellationToken)
     {
         options.Validate();
         if (threads < 1)
@@ -64,7 +74,7 @@ internal static class TrainCommand
         var mlp = new Mlp(sizes);
         using var generator = new TorchSharp.torch.Generator(options.Seed);
         using ParameterSet weights = mlp.CreateParameters(generator);
-        AnsiConsole.MarkupLine($"Fashion-MNIST: {data.Train.Rows:N0} training and {data.Test.Rows:N0} test images; MLP {string.Join('-', sizes)}, {weights.ElementCount:N0} weights; {options.Optimizer}, lr {Fmt(options.LearningRate)}, batch {options.BatchSize}, {options.Epochs} epochs");
+        AnsiConsole.MarkupLine($"Fashion-MNIST: {data.Train.Rows:N0} training and {data.Test.Rows:N0} test images; MLP {string.Join('-', sizes)}, {weights.ElementCount:N0} weights; {OptimizerText(options, lstmFile)}, batch {options.BatchSize}, {options.Epochs} epochs");
 
         var table = new Table().AddColumns("epoch", "train loss", "test loss", "test accuracy", "samples/s");
         AnsiConsole.Progress()
@@ -105,6 +115,10 @@ internal static class TrainCommand
 
         return sizes;
     }
+
+    private static string OptimizerText(TrainingOptions options, string? lstmFile) => lstmFile is null
+        ? $"{options.Optimizer}, lr {Fmt(options.LearningRate)}"
+        : Markup.Escape($"learned LSTM optimizer {lstmFile} ({options.LearnedOptimizer!.ParameterCount:N0} weights)");
 
     private static string Fmt(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
 }

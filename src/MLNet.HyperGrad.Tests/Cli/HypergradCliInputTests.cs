@@ -70,7 +70,7 @@ public sealed class HypergradCliInputTests : IDisposable
     [Theory]
     [InlineData("--learning-rate", "fast", "--learning-rate: expected a number such as 0.05 or 1e-4, found \"fast\"")]
     [InlineData("--seed", "-1", "--seed: expected a whole number of 0 or more, found \"-1\"")]
-    [InlineData("--optimizer", "Lion", "--optimizer: expected one of SgdMomentum, Adam, found \"Lion\"")]
+    [InlineData("--optimizer", "Lion", "--optimizer: expected one of SgdMomentum, Adam or lstm:FILE, found \"Lion\"")]
     [InlineData("--threads", "0", "--threads must be at least 1, got 0")]
     public void Train_BadValue_SaysWhatWasExpectedWithoutDotNetPhrasing(string flag, string value, string expected)
     {

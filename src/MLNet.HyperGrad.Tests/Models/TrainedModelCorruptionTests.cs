@@ -102,7 +102,7 @@ public sealed class TrainedModelCorruptionTests : IDisposable
     {
         EditModel(m => m["activation"] = "Gelu");
 
-        Assert.Contains("expected \"activation\" to be one of \"Relu\", \"Tanh\", \"Softplus\", found \"Gelu\"", LoadFails(modelPath).Message);
+        Assert.Contains("expected \"activation\" to be one of \"Relu\", \"Tanh\", \"Softplus\", \"Sigmoid\", found \"Gelu\"", LoadFails(modelPath).Message);
     }
 
     [Fact]

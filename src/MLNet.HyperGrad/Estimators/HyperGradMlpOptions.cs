@@ -9,7 +9,7 @@ namespace MLNet.HyperGrad.Estimators;
 /// <para>The hyperparameters are those of <see cref="AutoML.Runners.MlpHyperparameters"/> (search-space keys
 /// <c>learning_rate</c>, <c>momentum</c>, <c>l2</c>, <c>hidden_width</c>, <c>depth</c>, <c>batch_size</c>,
 /// <c>epochs</c>); a tuner that sets <see cref="ITunableEstimator.Parameter"/> overrides them for the next fit.
-/// The network is trained with SGD with momentum on features standardized with the training rows' mean and
+/// The network is trained with SGD with momentum (or a learned <see cref="Optimizer"/>) on features standardized with the training rows' mean and
 /// deviation (folded into the first layer afterwards); regression targets are standardized likewise.</para>
 /// <para><see cref="ValidationData"/>, <see cref="CancellationToken"/> and <see cref="EpochCompleted"/> control one run: they are never saved
 /// with a model. Everything is checked once by <see cref="Validate"/>, which the trainer calls.</para>
@@ -55,6 +55,15 @@ public sealed class HyperGradMlpOptions
     /// <summary>Gets or sets the seed of the initial weights and the minibatch order: the same seed, data and threads give the same model.</summary>
     /// <value>The default is 0.</value>
     public int Seed { get; set; }
+
+    /// <summary>
+    /// Gets or sets a learned optimizer (for example <c>LstmOptimizer.Load(path)</c>) that trains the network instead of SGD with
+    /// momentum; <see cref="LearningRate"/> and <see cref="Momentum"/> are then unused, and <see cref="L2"/> is added to the
+    /// gradient it sees. The caller owns it (the trainer copies its weights at the start of each fit, so it may be disposed
+    /// after the last fit); not saved with a model. It does not apply when a pipeline tunes the trainer by gradient.
+    /// </summary>
+    /// <value>The default is none (SGD with momentum).</value>
+    public LearnedOptimizers.LstmOptimizer? Optimizer { get; set; }
 
     /// <summary>
     /// Gets or sets validation rows, evaluated after every epoch into <see cref="EpochReport.Validation"/> (loss; accuracy for

@@ -61,6 +61,7 @@ public sealed partial class HyperGradMlpTrainer
             WeightDecay = h.L2,
             Loss = Task == PredictionTask.Regression ? LossKind.MeanSquaredError : LossKind.CrossEntropy,
             Seed = unchecked((ulong)options.Seed),
+            LearnedOptimizer = options.Optimizer,
         };
         IReadOnlyList<EpochReport> curve;
         IReadOnlyList<double[]> trained;

@@ -11,4 +11,7 @@ public enum Activation
 
     /// <summary>Softplus, a smooth ReLU (for higher-order derivatives).</summary>
     Softplus,
+
+    /// <summary>The logistic sigmoid 1 / (1 + e^−x) (the optimizee of Andrychowicz et al. 2016).</summary>
+    Sigmoid,
 }

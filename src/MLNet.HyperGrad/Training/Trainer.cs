@@ -72,7 +72,9 @@ public sealed class Trainer
         // call the forward pass without re-checking.
         model.CheckForwardArguments(weights, features);
         using var generator = new torch.Generator(options.Seed);
-        using IOptimizerState state = options.Optimizer == OptimizerKind.Adam ? new AdamState(weights, options) : new SgdState(weights, options);
+        using IOptimizerState state = options.LearnedOptimizer is { } learned
+            ? learned.CreateState(weights, options.WeightDecay)
+            : options.Optimizer == OptimizerKind.Adam ? new AdamState(weights, options) : new SgdState(weights, options);
         var reports = new List<EpochReport>(options.Epochs);
         torch.Device device = features.device;
 

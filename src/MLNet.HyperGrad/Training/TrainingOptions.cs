@@ -17,6 +17,15 @@ public sealed class TrainingOptions
     /// <value>The default is <see cref="OptimizerKind.SgdMomentum"/>.</value>
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.SgdMomentum;
 
+    /// <summary>
+    /// Gets a learned optimizer that replaces <see cref="Optimizer"/> when set: each step applies its update
+    /// (<see cref="LearnedOptimizers.LstmOptimizer.CreateState"/>) with <see cref="WeightDecay"/> added to the gradient;
+    /// <see cref="LearningRate"/>, <see cref="Momentum"/> and Adam's settings are then unused. The trainer copies its
+    /// weights when training starts.
+    /// </summary>
+    /// <value>The default is none.</value>
+    public LearnedOptimizers.LstmOptimizer? LearnedOptimizer { get; init; }
+
     /// <summary>Gets the learning rate η.</summary>
     /// <value>The default is 0.05.</value>
     public double LearningRate { get; init; } = 0.05;
