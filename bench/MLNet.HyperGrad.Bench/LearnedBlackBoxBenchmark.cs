@@ -17,7 +17,7 @@ namespace MLNet.HyperGrad.Bench;
 /// <remarks>
 /// <para>Meta-training (unless <c>--load shipped|FILE</c>): <see cref="BlackBoxMetaTrainer"/> with the options the shipped
 /// network was trained with (<c>--episodes</c>, <c>--batch</c>, <c>--unroll</c>, <c>--meta-lr</c>, <c>--seed</c>,
-/// <c>--hidden</c> override them) on <c>--threads</c> threads (1 by default); it prints the wall time and whether the result
+/// <c>--hidden</c>, <c>--ls-min</c>, <c>--ls-max</c> override them) on <c>--threads</c> threads (1 by default); it prints the wall time and whether the result
 /// is bit-identical to the shipped network, and <c>--save FILE</c> writes it (the shipped file is
 /// src/MLNet.HyperGrad/LearnedOptimizers/BlackBox/learned-bo.hgb, written this way).</para>
 /// <para>Test functions: each tuner over one <c>UniformDoubleOption</c> per coordinate with the function's bounds, trial k
@@ -49,7 +49,10 @@ internal static class LearnedBlackBoxBenchmark
         {
             if (!options.ContainsKey("--no-generalization"))
             {
-                Generalization(network, trials, genFunctions);
+                var prior = new BlackBoxMetaTrainingOptions();
+                double lsMin = options.TryGetValue("--ls-min", out string? a) ? double.Parse(a, CultureInfo.InvariantCulture) : prior.LengthScaleMin;
+                double lsMax = options.TryGetValue("--ls-max", out string? b) ? double.Parse(b, CultureInfo.InvariantCulture) : prior.LengthScaleMax;
+                Generalization(network, trials, genFunctions, lsMin, lsMax);
             }
 
             if (options.ContainsKey("--meta-only"))
@@ -123,16 +126,16 @@ internal static class LearnedBlackBoxBenchmark
         return network;
     }
 
-    private static void Generalization(BlackBoxLstm network, int trials, int count)
+    private static void Generalization(BlackBoxLstm network, int trials, int count, double lsMin, double lsMax)
     {
         Console.WriteLine();
-        Console.WriteLine($"generalization: {count} fresh Matérn-5/2 GP functions per dimension (length scales log-uniform in [0.1, 0.6], seed 1000 + d), {trials} trials; trained on d = 1-6");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"generalization: {count} fresh Matérn-5/2 GP functions per dimension (the training prior: length scales log-uniform in [{lsMin}, {lsMax}]; seed 1000 + d, never used in training), {trials} trials; trained on d = 1-6"));
         Console.WriteLine("| d | learned median best | random median best | learned better on |");
         Console.WriteLine("|---|---|---|---|");
         foreach (int d in new[] { 1, 2, 3, 4, 5, 6, 10 })
         {
             using var generator = new torch.Generator((ulong)(1000 + d));
-            using GpPriorFunctions functions = GpPriorFunctions.Sample(count, d, 0.1, 0.6, 128, generator, network.Weights[0].dtype);
+            using GpPriorFunctions functions = GpPriorFunctions.Sample(count, d, lsMin, lsMax, 128, generator, network.Weights[0].dtype);
             double[] learned = BlackBoxMetaTrainer.BestFound(network, functions, trials, generator);
             double[] random = BlackBoxMetaTrainer.RandomSearchBest(functions, trials, generator);
             int better = learned.Zip(random).Count(p => p.First < p.Second);

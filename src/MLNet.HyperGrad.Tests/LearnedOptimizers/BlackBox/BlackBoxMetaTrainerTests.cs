@@ -105,21 +105,21 @@ public sealed class BlackBoxMetaTrainerTests(ITestOutputHelper output)
     {
         var options = new BlackBoxMetaTrainingOptions
         {
-            Episodes = 40,
-            BatchSize = 16,
+            Episodes = 30,
+            BatchSize = 32,
             Horizon = 19,
             UnrollLength = 10,
             MinDimension = 2,
             MaxDimension = 3,
             LengthScaleMin = 0.2,
             LengthScaleMax = 0.8,
-            FourierFeatures = 64,
+            FourierFeatures = 32,
             MetaLearningRate = 0.01,
             Seed = 3,
         };
         using BlackBoxLstm network = BlackBoxLstm.Create(hiddenSize: 16, seed: 3);
         IReadOnlyList<BlackBoxMetaTrainingEpisode> reports = new BlackBoxMetaTrainer(options).Train(network);
-        Assert.Equal(40, reports.Count);
+        Assert.Equal(30, reports.Count);
 
         double learnedSum = 0, randomSum = 0, untrainedSum = 0;
         using BlackBoxLstm untrained = BlackBoxLstm.Create(hiddenSize: 16, seed: 3);
@@ -127,7 +127,7 @@ public sealed class BlackBoxMetaTrainerTests(ITestOutputHelper output)
         {
             // Held-out functions: another seed than training's.
             using var generator = new torch.Generator((ulong)(500 + d));
-            using GpPriorFunctions functions = GpPriorFunctions.Sample(128, d, 0.2, 0.8, 64, generator, ScalarType.Float32);
+            using GpPriorFunctions functions = GpPriorFunctions.Sample(128, d, 0.2, 0.8, 32, generator, ScalarType.Float32);
             using var g1 = new torch.Generator(1);
             using var g2 = new torch.Generator(1);
             using var g3 = new torch.Generator(1);
