@@ -109,10 +109,10 @@ public sealed class BlackBoxMetaTrainerTests(ITestOutputHelper output)
             BatchSize = 32,
             Horizon = 19,
             UnrollLength = 10,
-            MinDimension = 2,
-            MaxDimension = 3,
-            LengthScaleMin = 0.2,
-            LengthScaleMax = 0.8,
+            MinDimension = 4,
+            MaxDimension = 5,
+            LengthScaleMin = 0.4,
+            LengthScaleMax = 1.0,
             FourierFeatures = 32,
             MetaLearningRate = 0.01,
             Seed = 3,
@@ -123,11 +123,11 @@ public sealed class BlackBoxMetaTrainerTests(ITestOutputHelper output)
 
         double learnedSum = 0, randomSum = 0, untrainedSum = 0;
         using BlackBoxLstm untrained = BlackBoxLstm.Create(hiddenSize: 16, seed: 3);
-        foreach (int d in new[] { 2, 3 })
+        foreach (int d in new[] { 4, 5 })
         {
             // Held-out functions: another seed than training's.
             using var generator = new torch.Generator((ulong)(500 + d));
-            using GpPriorFunctions functions = GpPriorFunctions.Sample(128, d, 0.2, 0.8, 32, generator, ScalarType.Float32);
+            using GpPriorFunctions functions = GpPriorFunctions.Sample(128, d, 0.4, 1.0, 32, generator, ScalarType.Float32);
             using var g1 = new torch.Generator(1);
             using var g2 = new torch.Generator(1);
             using var g3 = new torch.Generator(1);
