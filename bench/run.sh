@@ -4,6 +4,8 @@
 #        bash bench/run.sh step-profile [--shape 0|1|tiny] [--chunks 30] [--steps 40] [--only NAME]
 #        bash bench/run.sh learned [extra options for every part]   (issue 12: learned-lstm, then the hypernetwork parts)
 #        bash bench/run.sh hypergrad [extra options for every part, e.g. --quick]
+#        bash bench/run.sh learned-bo [--load shipped] [...]   (issue 14: meta-trains the learned black-box tuner, then
+#          regret against our GP tuner, Optuna GPSampler and TPE; last line `learned tuner wins vs optuna tpe: ...`)
 #          Issue 9's hypergradient figures in one command: runs, in order, `hypergrad-core --summary F`,
 #          `hypergrad-elbo --summary F` and `hypergrad-many --summary F` with one summary file F (a subcommand this
 #          build does not know yet is skipped with a message), then prints F so that the LAST lines are, in order:

@@ -24,7 +24,7 @@ namespace MLNet.HyperGrad.Bench;
 /// </remarks>
 internal static class BayesianOptimizationBenchmark
 {
-    private static readonly (string Name, double[] Lower, double[] Upper, double Min, Func<double[], double> F)[] Functions =
+    internal static readonly (string Name, double[] Lower, double[] Upper, double Min, Func<double[], double> F)[] Functions =
     [
         ("branin", [-5, 0], [10, 15], 0.397887, Branin),
         ("hartmann6", [0, 0, 0, 0, 0, 0], [1, 1, 1, 1, 1, 1], -3.32237, Hartmann6),
@@ -187,7 +187,7 @@ internal static class BayesianOptimizationBenchmark
         return (best, tuner.ProposalDurations);
     }
 
-    private static double[] RunPeer(string peer, string function, string sampler, int trials, int seeds)
+    internal static double[] RunPeer(string peer, string function, string sampler, int trials, int seeds)
     {
         string output = Python(peer, function, "--sampler", sampler, "--trials", trials.ToString(CultureInfo.InvariantCulture), "--seeds", seeds.ToString(CultureInfo.InvariantCulture));
         var regrets = new List<double>();
@@ -235,7 +235,7 @@ internal static class BayesianOptimizationBenchmark
         return output;
     }
 
-    private static string FindShared(string file)
+    internal static string FindShared(string file)
     {
         for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
@@ -249,7 +249,7 @@ internal static class BayesianOptimizationBenchmark
         throw new FileNotFoundException($"{file} not found in a shared/bench folder above the benchmark; pass --peer <path>.");
     }
 
-    private static double Median(IReadOnlyCollection<double> values)
+    internal static double Median(IReadOnlyCollection<double> values)
     {
         if (values.Count == 0)
         {

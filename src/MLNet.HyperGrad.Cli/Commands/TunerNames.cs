@@ -13,6 +13,8 @@ internal static class TunerNames
         ("gp", TunerKind.GaussianProcess),
         ("hypergradient", TunerKind.HyperGradient),
         ("meta", TunerKind.MetaGaussianProcess),
+        ("learned", TunerKind.Learned),
+        ("portfolio", TunerKind.Portfolio),
     ];
 
     /// <summary>Gets the names, comma-separated, for messages.</summary>

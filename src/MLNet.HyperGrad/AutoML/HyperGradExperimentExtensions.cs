@@ -53,6 +53,8 @@ public static class HyperGradExperimentExtensions
         {
             TunerKind.Grid => new GridSearchTuner(context.SearchSpace, options.GridStepsPerContinuousDimension, context.Seed),
             TunerKind.GaussianProcess => new GaussianProcessTuner(context.SearchSpace, context.Seed),
+            TunerKind.Learned => new LearnedBlackBoxTuner(context.SearchSpace, context.Seed),
+            TunerKind.Portfolio => new PortfolioTuner(context.SearchSpace, context.Seed),
             _ => new RandomSearchTuner(context.SearchSpace, context.Seed),
         });
     }

@@ -20,4 +20,16 @@ public enum TunerKind
     /// HyperBO): needs <see cref="HyperGradOptions.TransferFrom(Storage.IStudyStorage, Transfer.StudyFilter)"/>, which also selects it.
     /// </summary>
     MetaGaussianProcess,
+
+    /// <summary>
+    /// The learned black-box tuner (<see cref="Tuners.LearnedBlackBoxTuner"/>, Chen et al. 2017): an LSTM shipped with the
+    /// library, meta-trained on Gaussian-process functions, proposes each next trial from the results so far, in microseconds.
+    /// </summary>
+    Learned,
+
+    /// <summary>
+    /// A portfolio of whole tuners (<see cref="Tuners.PortfolioTuner"/>): each trial, a Hedge bandit on observed
+    /// improvements chooses whether the Gaussian-process tuner or the learned tuner proposes.
+    /// </summary>
+    Portfolio,
 }

@@ -1,0 +1,245 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using MLNet.HyperGrad.AutoML;
+using MLNet.HyperGrad.LearnedOptimizers.BlackBox;
+using MLNet.HyperGrad.SearchSpaces;
+using MLNet.HyperGrad.Tuners;
+using TorchSharp;
+
+namespace MLNet.HyperGrad.Bench;
+
+/// <summary>
+/// Issue 14: the learned black-box tuner (Chen et al. 2017) against our GP tuner and Optuna 5's GPSampler and TPE on
+/// Branin, Hartmann-6, Rosenbrock-4 and Ackley-5, in the same run; its meta-training cost; and how it generalizes across
+/// dimensions on held-out Gaussian-process functions.
+/// </summary>
+/// <remarks>
+/// <para>Meta-training (unless <c>--load shipped|FILE</c>): <see cref="BlackBoxMetaTrainer"/> with the options the shipped
+/// network was trained with (<c>--episodes</c>, <c>--batch</c>, <c>--unroll</c>, <c>--meta-lr</c>, <c>--seed</c>,
+/// <c>--hidden</c>, <c>--ls-min</c>, <c>--ls-max</c> override them) on <c>--threads</c> threads (1 by default); it prints the wall time and whether the result
+/// is bit-identical to the shipped network, and <c>--save FILE</c> writes it (the shipped file is
+/// src/MLNet.HyperGrad/LearnedOptimizers/BlackBox/learned-bo.hgb, written this way).</para>
+/// <para>Test functions: each tuner over one <c>UniformDoubleOption</c> per coordinate with the function's bounds, trial k
+/// seeded with seed k, <c>--trials</c> trials; median over <c>--seeds</c> seeds of the simple regret (best − known minimum).
+/// Peers from <c>../shared/bench/optuna_peer.py</c> as in <c>bo</c>. The portfolio (GP + learned) runs too. Tuner time per
+/// trial: for the learned tuner, Propose plus Update (the LSTM step happens in Update); for the GP tuner, its proposal
+/// (its Update only stores the result); the figure is the median at trial 50 (index 49) over functions and seeds.</para>
+/// <para>Generalization: fresh GP-prior functions (seed 1000 + d, never used in training) of dimensions 1 to 6 and 10,
+/// <c>--gen-functions</c> each, <c>--trials</c> trials: the median best value of the network and of random search, and the
+/// share of functions on which the network finds a lower value.</para>
+/// <para>Last line: <c>learned tuner wins vs optuna tpe: &lt;k&gt;/4; proposal ms &lt;x&gt; (gp tuner &lt;y&gt;)</c>.</para>
+/// </remarks>
+internal static class LearnedBlackBoxBenchmark
+{
+    public static int Run(string[] args)
+    {
+        Dictionary<string, string> options = CsvLoadBenchmark.Options(args);
+        int trials = CsvLoadBenchmark.Int(options, "--trials", 50);
+        int seeds = CsvLoadBenchmark.Int(options, "--seeds", 10);
+        int threads = CsvLoadBenchmark.Int(options, "--threads", 1);
+        int genFunctions = CsvLoadBenchmark.Int(options, "--gen-functions", 64);
+        bool peers = !options.ContainsKey("--no-peers");
+        bool gp = !options.ContainsKey("--no-gp");
+        torch.set_num_threads(threads);
+        Console.WriteLine($"learned-bo: {trials} trials, {seeds} seeds, {threads} torch thread(s); machine load {MachineLoad.LoadAverage()} (2 cores shared with other sessions: timings are on a loaded machine)");
+
+        BlackBoxLstm network = Network(options);
+        using (network)
+        {
+            if (!options.ContainsKey("--no-generalization"))
+            {
+                var prior = new BlackBoxMetaTrainingOptions();
+                double lsMin = options.TryGetValue("--ls-min", out string? a) ? double.Parse(a, CultureInfo.InvariantCulture) : prior.LengthScaleMin;
+                double lsMax = options.TryGetValue("--ls-max", out string? b) ? double.Parse(b, CultureInfo.InvariantCulture) : prior.LengthScaleMax;
+                Generalization(network, trials, genFunctions, lsMin, lsMax);
+            }
+
+            if (options.ContainsKey("--meta-only"))
+            {
+                return 0;
+            }
+
+            return TestFunctions(network, options, trials, seeds, peers, gp);
+        }
+    }
+
+    private static BlackBoxLstm Network(Dictionary<string, string> options)
+    {
+        if (options.TryGetValue("--load", out string? load))
+        {
+            BlackBoxLstm loaded = load == "shipped" ? BlackBoxLstm.LoadShipped() : BlackBoxLstm.Load(load);
+            Console.WriteLine($"network: {(load == "shipped" ? "the shipped one" : load)}, {loaded.HiddenSize} units, {loaded.ParameterCount} weights (not meta-trained in this run)");
+            return loaded;
+        }
+
+        var defaults = new BlackBoxMetaTrainingOptions();
+        var training = new BlackBoxMetaTrainingOptions
+        {
+            Episodes = CsvLoadBenchmark.Int(options, "--episodes", defaults.Episodes),
+            BatchSize = CsvLoadBenchmark.Int(options, "--batch", defaults.BatchSize),
+            UnrollLength = CsvLoadBenchmark.Int(options, "--unroll", defaults.UnrollLength),
+            MetaLearningRate = options.TryGetValue("--meta-lr", out string? lr) ? double.Parse(lr, CultureInfo.InvariantCulture) : defaults.MetaLearningRate,
+            Seed = (ulong)CsvLoadBenchmark.Int(options, "--seed", 0),
+            LengthScaleMin = options.TryGetValue("--ls-min", out string? lsMin) ? double.Parse(lsMin, CultureInfo.InvariantCulture) : defaults.LengthScaleMin,
+            LengthScaleMax = options.TryGetValue("--ls-max", out string? lsMax) ? double.Parse(lsMax, CultureInfo.InvariantCulture) : defaults.LengthScaleMax,
+        };
+        int hidden = CsvLoadBenchmark.Int(options, "--hidden", 32);
+        BlackBoxLstm network = BlackBoxLstm.Create(hidden, training.Seed);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"meta-training: {hidden} units ({network.ParameterCount} weights), {training.Episodes} episodes of {training.BatchSize} Matérn-5/2 GP functions (d uniform in {training.MinDimension}-{training.MaxDimension}, length scales log-uniform in [{training.LengthScaleMin}, {training.LengthScaleMax}], {training.FourierFeatures} Fourier features), horizon {training.Horizon} after a random first point, unrolls of {training.UnrollLength}, Adam {training.MetaLearningRate}, seed {training.Seed}"));
+        var watch = Stopwatch.StartNew();
+        var window = new List<BlackBoxMetaTrainingEpisode>();
+        var progress = new Progress(report =>
+        {
+            window.Add(report);
+            if (report.Episode % 25 == 0)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  episodes {report.Episode - window.Count + 1}-{report.Episode}: mean observed improvement {window.Average(r => r.ObservedImprovement):F3}, mean best value {window.Average(r => r.BestValue):F3}; {watch.Elapsed.TotalSeconds:F0} s"));
+                window.Clear();
+            }
+        });
+        new BlackBoxMetaTrainer(training).Train(network, progress);
+        double seconds = watch.Elapsed.TotalSeconds;
+        string file = Path.Combine(Path.GetTempPath(), $"learned-bo-{Environment.ProcessId}.hgb");
+        network.Save(file);
+        byte[] bytes = File.ReadAllBytes(file);
+        File.Delete(file);
+        bool identical = false;
+        try
+        {
+            identical = BlackBoxLstm.ShippedBytes().AsSpan().SequenceEqual(bytes);
+        }
+        catch (LearnedOptimizers.LearnedOptimizerFormatException)
+        {
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"meta-training cost: {seconds:F0} s wall on {torch.get_num_threads()} thread(s), loaded machine ({MachineLoad.LoadAverage()}); SHA-256 {Convert.ToHexStringLower(SHA256.HashData(bytes))[..16]}…, {(identical ? "bit-identical to" : "differs from")} the shipped network"));
+        if (options.TryGetValue("--save", out string? save))
+        {
+            network.Save(save);
+            Console.WriteLine($"saved to {save}");
+        }
+
+        return network;
+    }
+
+    private static void Generalization(BlackBoxLstm network, int trials, int count, double lsMin, double lsMax)
+    {
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"generalization: {count} fresh Matérn-5/2 GP functions per dimension (the training prior: length scales log-uniform in [{lsMin}, {lsMax}]; seed 1000 + d, never used in training), {trials} trials; trained on d = 1-6"));
+        Console.WriteLine("| d | learned median best | random median best | learned better on |");
+        Console.WriteLine("|---|---|---|---|");
+        foreach (int d in new[] { 1, 2, 3, 4, 5, 6, 10 })
+        {
+            using var generator = new torch.Generator((ulong)(1000 + d));
+            using GpPriorFunctions functions = GpPriorFunctions.Sample(count, d, lsMin, lsMax, 128, generator, network.Weights[0].dtype);
+            double[] learned = BlackBoxMetaTrainer.BestFound(network, functions, trials, generator);
+            double[] random = BlackBoxMetaTrainer.RandomSearchBest(functions, trials, generator);
+            int better = learned.Zip(random).Count(p => p.First < p.Second);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {d} | {BayesianOptimizationBenchmark.Median(learned):F3} | {BayesianOptimizationBenchmark.Median(random):F3} | {better}/{count} |"));
+        }
+
+        Console.WriteLine();
+    }
+
+    private static int TestFunctions(BlackBoxLstm network, Dictionary<string, string> options, int trials, int seeds, bool peers, bool gp)
+    {
+        string[] only = options.TryGetValue("--functions", out string? names) ? names.Split(',') : [.. BayesianOptimizationBenchmark.Functions.Select(f => f.Name)];
+        string peer = options.TryGetValue("--peer", out string? path) ? path : peers ? BayesianOptimizationBenchmark.FindShared("optuna_peer.py") : "none";
+        Console.WriteLine($"test functions: peer {peer}");
+        Console.WriteLine("| function | learned | portfolio (gp + learned) | ours GP | Optuna GPSampler | Optuna TPE | learned vs TPE |");
+        Console.WriteLine("|---|---|---|---|---|---|---|");
+        int wins = 0;
+        var learnedMs = new List<double>();
+        var gpMs = new List<double>();
+        var functionsRun = BayesianOptimizationBenchmark.Functions.Where(f => only.Contains(f.Name)).ToArray();
+        foreach (var function in functionsRun)
+        {
+            var learned = new List<double>();
+            var portfolio = new List<double>();
+            var ours = new List<double>();
+            for (int seed = 0; seed < seeds; seed++)
+            {
+                SearchSpace space = Space(function.Lower, function.Upper);
+                (double best, List<double> ms) = RunTuner(new LearnedBlackBoxTuner(space, seed, network), function.F, function.Lower.Length, trials);
+                learned.Add(best - function.Min);
+                if (ms.Count >= 50)
+                {
+                    learnedMs.Add(ms[49]);
+                }
+
+                if (gp)
+                {
+                    var gpTuner = new GaussianProcessTuner(space, seed);
+                    (double gpBest, _) = RunTuner(gpTuner, function.F, function.Lower.Length, trials);
+                    ours.Add(gpBest - function.Min);
+                    if (gpTuner.ProposalDurations.Count >= 50)
+                    {
+                        gpMs.Add(gpTuner.ProposalDurations[49].TotalMilliseconds);
+                    }
+
+                    var members = new (string, ITuner)[] { ("gp", new GaussianProcessTuner(space, seed)), ("learned", new LearnedBlackBoxTuner(space, seed, network)) };
+                    (double portfolioBest, _) = RunTuner(new PortfolioTuner(members, seed), function.F, function.Lower.Length, trials);
+                    portfolio.Add(portfolioBest - function.Min);
+                }
+            }
+
+            double[] optunaGp = peers ? BayesianOptimizationBenchmark.RunPeer(peer, function.Name, "gp", trials, seeds) : [double.NaN];
+            double[] tpe = peers ? BayesianOptimizationBenchmark.RunPeer(peer, function.Name, "tpe", trials, seeds) : [double.NaN];
+            double learnedMedian = BayesianOptimizationBenchmark.Median(learned);
+            double tpeMedian = BayesianOptimizationBenchmark.Median(tpe);
+            bool win = learnedMedian <= tpeMedian;
+            wins += win ? 1 : 0;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {function.Name} | {learnedMedian:G3} | {BayesianOptimizationBenchmark.Median(portfolio):G3} | {BayesianOptimizationBenchmark.Median(ours):G3} | {BayesianOptimizationBenchmark.Median(optunaGp):G3} | {tpeMedian:G3} | {(win ? "win" : "loss")} |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  learned per seed: {string.Join(" ", learned.Select(v => v.ToString("G3", CultureInfo.InvariantCulture)))}"));
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"timings on a loaded machine ({MachineLoad.LoadAverage()})"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"learned tuner wins vs optuna tpe: {wins}/{functionsRun.Length}; proposal ms {BayesianOptimizationBenchmark.Median(learnedMs):F3} (gp tuner {BayesianOptimizationBenchmark.Median(gpMs):F1})"));
+        return 0;
+    }
+
+    private static SearchSpace Space(double[] lower, double[] upper)
+    {
+        var space = new SearchSpace();
+        for (int i = 0; i < lower.Length; i++)
+        {
+            space[$"x{i}"] = new UniformDoubleOption(lower[i], upper[i]);
+        }
+
+        return space;
+    }
+
+    /// <summary>Runs a tuner; returns the best loss and, per trial, the milliseconds spent in Propose and Update.</summary>
+    private static (double Best, List<double> Milliseconds) RunTuner(ITuner tuner, Func<double[], double> f, int d, int trials)
+    {
+        double best = double.PositiveInfinity;
+        var ms = new List<double>(trials);
+        for (int id = 0; id < trials; id++)
+        {
+            var settings = new TrialSettings { TrialId = id };
+            long t0 = Stopwatch.GetTimestamp();
+            Parameter p = tuner.Propose(settings);
+            double proposeMs = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            double[] x = [.. Enumerable.Range(0, d).Select(i => p[$"x{i}"].AsType<double>())];
+            double loss = f(x);
+            best = Math.Min(best, loss);
+            long t1 = Stopwatch.GetTimestamp();
+            tuner.Update(new TrialResult { TrialSettings = settings with { Parameter = p }, Loss = loss, Metric = -loss });
+            ms.Add(proposeMs + Stopwatch.GetElapsedTime(t1).TotalMilliseconds);
+        }
+
+        return (best, ms);
+    }
+
+    private sealed class Progress(Action<BlackBoxMetaTrainingEpisode> report) : IProgress<BlackBoxMetaTrainingEpisode>
+    {
+        public void Report(BlackBoxMetaTrainingEpisode value) => report(value);
+    }
+}

@@ -1,0 +1,185 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using static TorchSharp.torch;
+
+namespace MLNet.HyperGrad.LearnedOptimizers.BlackBox;
+
+/// <summary>
+/// The file of a saved <see cref="BlackBoxLstm"/>, version 1. Every number is little-endian.
+/// </summary>
+/// <remarks>
+/// <code>
+/// offset  size      field
+/// 0       8         magic 0x89 'H' 'G' 'B' '\r' '\n' 0x1A '\n'
+/// 8       4         uint32 format version (1)
+/// 12      4         int32 hidden size H
+/// 16      4         int32 per-coordinate features (5)
+/// 20      4         uint32 dtype: 0 float32, 1 float64
+/// 24      4         uint32 tensor count (5)
+/// then per tensor, in the order of BlackBoxLstm.Shapes:
+///         4         uint32 rank
+///         8 × rank  int64 sizes
+///         4 or 8 × numel values (float32 or float64), row-major
+/// last    32        SHA-256 of every byte before it
+/// </code>
+/// </remarks>
+internal static class BlackBoxLstmFile
+{
+    public const uint Version = 1;
+    private const int HeaderLength = 28;
+    private const int DigestLength = 32;
+
+    private static ReadOnlySpan<byte> Magic => [0x89, (byte)'H', (byte)'G', (byte)'B', (byte)'\r', (byte)'\n', 0x1A, (byte)'\n'];
+
+    public static byte[] Write(int hiddenSize, ScalarType dtype, IReadOnlyList<double[]> values)
+    {
+        IReadOnlyList<(string Name, long[] Shape)> shapes = BlackBoxLstm.Shapes(hiddenSize);
+        int elementSize = dtype == ScalarType.Float64 ? 8 : 4;
+        using var stream = new MemoryStream();
+        Span<byte> header = stackalloc byte[HeaderLength];
+        Magic.CopyTo(header);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[8..], Version);
+        BinaryPrimitives.WriteInt32LittleEndian(header[12..], hiddenSize);
+        BinaryPrimitives.WriteInt32LittleEndian(header[16..], BlackBoxLstm.FeatureCount);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[20..], dtype == ScalarType.Float64 ? 1u : 0u);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[24..], (uint)shapes.Count);
+        stream.Write(header);
+        Span<byte> buffer = stackalloc byte[8];
+        for (int i = 0; i < shapes.Count; i++)
+        {
+            long[] shape = shapes[i].Shape;
+            BinaryPrimitives.WriteUInt32LittleEndian(buffer, (uint)shape.Length);
+            stream.Write(buffer[..4]);
+            foreach (long size in shape)
+            {
+                BinaryPrimitives.WriteInt64LittleEndian(buffer, size);
+                stream.Write(buffer);
+            }
+
+            foreach (double value in values[i])
+            {
+                if (elementSize == 8)
+                {
+                    BinaryPrimitives.WriteDoubleLittleEndian(buffer, value);
+                }
+                else
+                {
+                    BinaryPrimitives.WriteSingleLittleEndian(buffer, (float)value);
+                }
+
+                stream.Write(buffer[..elementSize]);
+            }
+        }
+
+        byte[] payload = stream.ToArray();
+        return [.. payload, .. SHA256.HashData(payload)];
+    }
+
+    public static (int HiddenSize, ScalarType Dtype, IReadOnlyList<double[]> Values) Read(byte[] bytes, string source)
+    {
+        ReadOnlySpan<byte> span = bytes;
+        if (span.Length < 8 || !span[..8].SequenceEqual(Magic))
+        {
+            string found = Convert.ToHexString(bytes, 0, Math.Min(8, bytes.Length));
+            throw new LearnedOptimizerFormatException(source, $"wrong magic bytes: expected {Convert.ToHexString(Magic)} (an MLNet.HyperGrad learned black-box optimizer), found {(found.Length == 0 ? "an empty file" : found)}");
+        }
+
+        if (span.Length < HeaderLength + DigestLength)
+        {
+            throw new LearnedOptimizerFormatException(source, BlackBoxLstm.Invariant($"the file is truncated: it has {span.Length} bytes, fewer than the {HeaderLength + DigestLength} of a header and checksum"));
+        }
+
+        uint version = BinaryPrimitives.ReadUInt32LittleEndian(span[8..]);
+        if (version != Version)
+        {
+            throw new LearnedOptimizerFormatException(source, BlackBoxLstm.Invariant($"format version {version} is not supported: this library reads version {Version}"));
+        }
+
+        ReadOnlySpan<byte> payload = span[..^DigestLength];
+        string actual = Convert.ToHexStringLower(SHA256.HashData(payload));
+        string trailer = Convert.ToHexStringLower(span[^DigestLength..]);
+        if (!string.Equals(actual, trailer, StringComparison.Ordinal))
+        {
+            throw new LearnedOptimizerFormatException(source, $"checksum mismatch: the SHA-256 of the payload is {actual} but the file's trailer records {trailer}; the file is corrupt or truncated");
+        }
+
+        int hiddenSize = BinaryPrimitives.ReadInt32LittleEndian(span[12..]);
+        int features = BinaryPrimitives.ReadInt32LittleEndian(span[16..]);
+        if (hiddenSize < 1 || hiddenSize > 4096)
+        {
+            throw new LearnedOptimizerFormatException(source, BlackBoxLstm.Invariant($"the recorded hidden size {hiddenSize} is not between 1 and 4096"));
+        }
+
+        if (features != BlackBoxLstm.FeatureCount)
+        {
+            throw new LearnedOptimizerFormatException(source, BlackBoxLstm.Invariant($"the network reads {features} features per coordinate; this library's reads {BlackBoxLstm.FeatureCount}"));
+        }
+
+        uint dtypeCode = BinaryPrimitives.ReadUInt32LittleEndian(span[20..]);
+        if (dtypeCode > 1)
+        {
+            throw new LearnedOptimizerFormatException(source, BlackBoxLstm.Invariant($"dtype code {dtypeCode} is not 0 (float32) or 1 (float64)"));
+        }
+
+        int elementSize = dtypeCode == 1 ? 8 : 4;
+        IReadOnlyList<(string Name, long[] Shape)> expected = BlackBoxLstm.Shapes(hiddenSize);
+        uint count = BinaryPrimitives.ReadUInt32LittleEndian(span[24..]);
+        if (count != expected.Count)
+        {
+            throw new LearnedOptimizerFormatException(source, BlackBoxLstm.Invariant($"the file holds {count} tensors; the network has {expected.Count}"));
+        }
+
+        var values = new List<double[]>(expected.Count);
+        int at = HeaderLength;
+        foreach ((string name, long[] shape) in expected)
+        {
+            Need(source, payload, at, 4, name);
+            uint rank = BinaryPrimitives.ReadUInt32LittleEndian(payload[at..]);
+            at += 4;
+            Need(source, payload, at, 8L * rank, name);
+            long[] found = new long[rank];
+            for (int k = 0; k < rank; k++)
+            {
+                found[k] = BinaryPrimitives.ReadInt64LittleEndian(payload[at..]);
+                at += 8;
+            }
+
+            if (!found.SequenceEqual(shape))
+            {
+                throw new LearnedOptimizerFormatException(source, $"tensor {name} has shape [{string.Join(", ", found)}]; the recorded architecture needs [{string.Join(", ", shape)}]");
+            }
+
+            long numel = shape.Aggregate(1L, (a, b) => a * b);
+            Need(source, payload, at, elementSize * numel, name);
+            double[] tensor = new double[numel];
+            for (int k = 0; k < numel; k++)
+            {
+                tensor[k] = elementSize == 8 ? BinaryPrimitives.ReadDoubleLittleEndian(payload[at..]) : BinaryPrimitives.ReadSingleLittleEndian(payload[at..]);
+                at += elementSize;
+            }
+
+            int bad = Array.FindIndex(tensor, v => !double.IsFinite(v));
+            if (bad >= 0)
+            {
+                throw new LearnedOptimizerFormatException(source, BlackBoxLstm.Invariant($"tensor {name} holds a non-finite value at element {bad}"));
+            }
+
+            values.Add(tensor);
+        }
+
+        if (at != payload.Length)
+        {
+            throw new LearnedOptimizerFormatException(source, BlackBoxLstm.Invariant($"expected the SHA-256 trailer at byte {at}, found {payload.Length - at} extra bytes before it"));
+        }
+
+        return (hiddenSize, dtypeCode == 1 ? ScalarType.Float64 : ScalarType.Float32, values);
+    }
+
+    private static void Need(string source, ReadOnlySpan<byte> payload, int at, long bytes, string name)
+    {
+        if (at + bytes > payload.Length)
+        {
+            throw new LearnedOptimizerFormatException(source, BlackBoxLstm.Invariant($"the file ends inside tensor {name}: {bytes} bytes needed at byte {at}, {payload.Length - at} left"));
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using System.Globalization;
+
+namespace MLNet.HyperGrad.LearnedOptimizers.BlackBox;
+
+/// <summary>Settings of <see cref="BlackBoxMetaTrainer"/>; validated once by <see cref="Validate"/>.</summary>
+/// <remarks>The defaults are those the shipped network was trained with (see bench/RESULTS.md, "Learned black-box tuner").</remarks>
+public sealed class BlackBoxMetaTrainingOptions
+{
+    /// <summary>Gets the number of episodes; each draws a dimension, a batch of GP functions and first points, and starts from zero LSTM states.</summary>
+    /// <value>The default is 200.</value>
+    public int Episodes { get; init; } = 200;
+
+    /// <summary>Gets the number of functions per episode, searched in parallel.</summary>
+    /// <value>The default is 128.</value>
+    public int BatchSize { get; init; } = 128;
+
+    /// <summary>Gets the number of proposals per search after its random first point (the horizon T).</summary>
+    /// <value>The default is 49, for 50 trials.</value>
+    public int Horizon { get; init; } = 49;
+
+    /// <summary>Gets the unroll length of truncated back-propagation through time; one Adam step per unroll.</summary>
+    /// <value>The default is 10.</value>
+    public int UnrollLength { get; init; } = 10;
+
+    /// <summary>Gets the smallest dimension drawn (uniformly between this and <see cref="MaxDimension"/>).</summary>
+    /// <value>The default is 1.</value>
+    public int MinDimension { get; init; } = 1;
+
+    /// <summary>Gets the largest dimension drawn.</summary>
+    /// <value>The default is 6.</value>
+    public int MaxDimension { get; init; } = 6;
+
+    /// <summary>Gets the smallest length scale of the Matérn-5/2 prior (per function and dimension, log-uniform).</summary>
+    /// <value>The default is 0.2.</value>
+    public double LengthScaleMin { get; init; } = 0.2;
+
+    /// <summary>Gets the largest length scale of the Matérn-5/2 prior.</summary>
+    /// <value>The default is 1 (the side of the cube).</value>
+    public double LengthScaleMax { get; init; } = 1;
+
+    /// <summary>Gets the random Fourier features per function.</summary>
+    /// <value>The default is 128.</value>
+    public int FourierFeatures { get; init; } = 128;
+
+    /// <summary>Gets Adam's learning rate on the network's weights.</summary>
+    /// <value>The default is 0.003 (0.01 made the network worse than random search on the test functions).</value>
+    public double MetaLearningRate { get; init; } = 0.003;
+
+    /// <summary>Gets the largest Euclidean norm of a meta-gradient; a larger one is scaled down to it. 0 turns clipping off.</summary>
+    /// <value>The default is 1.</value>
+    public double MetaGradientClip { get; init; } = 1;
+
+    /// <summary>Gets the seed of the functions, first points and proposal noise.</summary>
+    /// <value>The default is 0.</value>
+    public ulong Seed { get; init; }
+
+    /// <summary>Gets the clock that times each episode.</summary>
+    /// <value>The default is <see cref="TimeProvider.System"/>.</value>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Checks every setting and reports all problems at once.</summary>
+    /// <exception cref="ArgumentException">One or more settings are out of range; the message lists each with its value.</exception>
+    public void Validate()
+    {
+        var problems = new List<string>();
+        void Require(bool ok, string message)
+        {
+            if (!ok)
+            {
+                problems.Add(message);
+            }
+        }
+
+        static string F(double x) => x.ToString("R", CultureInfo.InvariantCulture);
+        Require(Episodes >= 1, $"Episodes must be at least 1, got {Episodes}.");
+        Require(BatchSize >= 1, $"BatchSize must be at least 1, got {BatchSize}.");
+        Require(Horizon >= 1, $"Horizon must be at least 1, got {Horizon}.");
+        Require(UnrollLength >= 1, $"UnrollLength must be at least 1, got {UnrollLength}.");
+        Require(MinDimension >= 1 && MaxDimension >= MinDimension, $"The dimensions need 1 ≤ MinDimension ≤ MaxDimension, got {MinDimension} and {MaxDimension}.");
+        Require(double.IsFinite(LengthScaleMin) && LengthScaleMin > 0 && double.IsFinite(LengthScaleMax) && LengthScaleMax >= LengthScaleMin,
+            $"The length scales need 0 < LengthScaleMin ≤ LengthScaleMax < ∞, got {F(LengthScaleMin)} and {F(LengthScaleMax)}.");
+        Require(FourierFeatures >= 1, $"FourierFeatures must be at least 1, got {FourierFeatures}.");
+        Require(double.IsFinite(MetaLearningRate) && MetaLearningRate > 0, $"MetaLearningRate must be a positive number, got {F(MetaLearningRate)}.");
+        Require(double.IsFinite(MetaGradientClip) && MetaGradientClip >= 0, $"MetaGradientClip must be 0 (off) or a positive number, got {F(MetaGradientClip)}.");
+        Require(TimeProvider is not null, "TimeProvider must not be null.");
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("Invalid black-box meta-training options: " + string.Join(" ", problems));
+        }
+    }
+}
