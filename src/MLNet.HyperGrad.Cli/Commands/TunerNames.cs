@@ -13,6 +13,7 @@ internal static class TunerNames
         ("gp", TunerKind.GaussianProcess),
         ("hypergradient", TunerKind.HyperGradient),
         ("meta", TunerKind.MetaGaussianProcess),
+        ("self-tuning", TunerKind.SelfTuning),
     ];
 
     /// <summary>Gets the names, comma-separated, for messages.</summary>

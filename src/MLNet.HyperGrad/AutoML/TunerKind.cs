@@ -20,4 +20,10 @@ public enum TunerKind
     /// HyperBO): needs <see cref="HyperGradOptions.TransferFrom(Storage.IStudyStorage, Transfer.StudyFilter)"/>, which also selects it.
     /// </summary>
     MetaGaussianProcess,
+
+    /// <summary>
+    /// Self-Tuning Networks (<see cref="Hypernetworks.SelfTuningTuner"/>, MacKay et al. 2019): one trial is one training run that tunes
+    /// the dropout rate of every hidden layer and the L2 coefficient of every layer online; the tuner chooses where each run starts.
+    /// </summary>
+    SelfTuning,
 }

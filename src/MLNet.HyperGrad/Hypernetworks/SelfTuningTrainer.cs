@@ -1,9 +1,9 @@
 using System.Globalization;
-using Reduction = TorchSharp.torch.nn.Reduction;
 using MLNet.HyperGrad.Torch;
 using MLNet.HyperGrad.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using Reduction = TorchSharp.torch.nn.Reduction;
 
 namespace MLNet.HyperGrad.Hypernetworks;
 
