@@ -44,6 +44,9 @@
 //   learned-lstm [--episodes 100] [--episode-steps 100] [--unroll 20] [--meta-lr 0.003] [--seed 0] [--load FILE | --save FILE] [--meta-only] [--inits 20] [--steps 100] [--tasks main,relu,200-steps,wider,deeper] [--adam-grid a,b,...] [--sgd-grid a,b,...] [--cost-repeats 5] [--threads N] [--summary FILE]
 // Issue 12's coordinatewise LSTM optimizer on Fashion-MNIST (784-20-10 sigmoid, batch 128): meta-training (or --load), a table of
 // mean training loss against tuned Adam and SGD with transfers, the cost, and, last, `lstm optimizer loss at step 100: <x> (tuned adam <y>, sgd <z>)`.
+//   learned-self-tuning [--epochs 30] [--rows 10000] [--threads N] [--seed 0] [--lr 0.001] [--batch 128] [--grid 0,0.1,0.2,0.3,0.5] [--only stn|fixed] [--hyper-lr 0.003] [--train-steps 5] [--val-steps 1] [--tau 0.001] [--init-dropout 0.05] [--init-l2 1e-6] [--scale 0.5] [--warmup 1] [--temperature 0.1] [--no-l2] [--summary FILE]
+// Issue 12's Self-Tuning Network (MacKay et al. 2019) on Fashion-MNIST (784-256-256-10, per-layer dropout and L2 tuned online) against
+// fixed dropout from the grid, all trained the same epochs; prints the learned schedule and, last, `self-tuning dropout validation CE: <x> (best fixed <y>)`.
 using MLNet.HyperGrad.Bench;
 
 string command = args.Length > 0 ? args[0] : "mlp-epoch";
@@ -65,11 +68,12 @@ return command switch
     "transfer" => TransferBenchmark.Run(args.Skip(1).ToArray()),
     "transfer-real" => TransferRealBenchmark.Run(args.Skip(1).ToArray()),
     "learned-lstm" => LearnedLstmBenchmark.Run(args.Skip(1).ToArray()),
+    "learned-self-tuning" => LearnedSelfTuningBenchmark.Run(args.Skip(1).ToArray()),
     _ => Usage(command),
 };
 
 static int Usage(string command)
 {
-    Console.Error.WriteLine($"unknown benchmark \"{command}\"; available: mlp-epoch, step-profile, csv-load, parallel-trials, trainer-families, hypergrad-core, hypergrad-elbo, hypergrad-many, hypergrad-profile, pruning, bo, bo-real, transfer, transfer-real, learned-lstm");
+    Console.Error.WriteLine($"unknown benchmark \"{command}\"; available: mlp-epoch, step-profile, csv-load, parallel-trials, trainer-families, hypergrad-core, hypergrad-elbo, hypergrad-many, hypergrad-profile, pruning, bo, bo-real, transfer, transfer-real, learned-lstm, learned-self-tuning");
     return 2;
 }
