@@ -36,7 +36,8 @@ public sealed class SelfTuningTunerTests
         var tuner = new SelfTuningTuner(space, seed: 1);
         Parameter first = tuner.Propose(new TrialSettings { TrialId = 0 })[SelfTuningTrialRunner.SearchSpaceKey];
 
-        tuner.Update(Result(0, loss: 0.5, dropout: [0.05, 0.05], l2: [1e-6, 1e-6, 1e-6]));
+        var defaults = new SelfTuningOptions();
+        tuner.Update(Result(0, loss: 0.5, dropout: [defaults.InitialDropout + 0.005, defaults.InitialDropout], l2: [defaults.InitialL2, defaults.InitialL2, defaults.InitialL2]));
         Parameter second = tuner.Propose(new TrialSettings { TrialId = 1 })[SelfTuningTrialRunner.SearchSpaceKey];
 
         Assert.NotEqual(first[SelfTuningTrialRunner.InitialDropoutKey].AsType<double>(), second[SelfTuningTrialRunner.InitialDropoutKey].AsType<double>());
@@ -51,7 +52,9 @@ public sealed class SelfTuningTunerTests
             ["mlp"] = new SearchSpace { ["epochs"] = new UniformIntOption(1, 10) },
         };
         string message = Assert.Throws<ArgumentException>(() => new SelfTuningTuner(mixed, 0)).Message;
-        Assert.Contains("it holds [self_tuning, mlp]", message, StringComparison.Ordinal);
+        Assert.Contains("Unsupported search space for the self-tuning tuner: it holds [", message, StringComparison.Ordinal);
+        Assert.Contains("mlp", message, StringComparison.Ordinal);
+        Assert.Contains("SelfTuningTrialRunner.CreateSearchSpace() (initial_dropout, initial_l2) under \"self_tuning\" and nothing else", message, StringComparison.Ordinal);
 
         var choice = new SearchSpace
         {
