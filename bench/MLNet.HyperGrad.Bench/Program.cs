@@ -44,7 +44,7 @@
 //   learned-lstm [--episodes 100] [--episode-steps 100] [--unroll 20] [--meta-lr 0.003] [--seed 0] [--load FILE | --save FILE] [--meta-only] [--inits 20] [--steps 100] [--tasks main,relu,200-steps,wider,deeper] [--adam-grid a,b,...] [--sgd-grid a,b,...] [--cost-repeats 5] [--threads N] [--summary FILE]
 // Issue 12's coordinatewise LSTM optimizer on Fashion-MNIST (784-20-10 sigmoid, batch 128): meta-training (or --load), a table of
 // mean training loss against tuned Adam and SGD with transfers, the cost, and, last, `lstm optimizer loss at step 100: <x> (tuned adam <y>, sgd <z>)`.
-//   learned-self-tuning [--epochs 30] [--rows 10000] [--threads N] [--seed 0] [--lr 0.001] [--batch 128] [--grid 0,0.1,0.2,0.3,0.5] [--only stn|fixed] [--hyper-lr 0.03] [--train-steps 5] [--val-steps 1] [--tau 0.001] [--init-dropout 0.5] [--init-l2 1e-6] [--scale 0.5] [--warmup 1] [--temperature 0.1] [--no-l2] [--summary FILE]
+//   learned-self-tuning [--epochs 30] [--rows 10000] [--threads N] [--seed 0] [--lr 0.001] [--batch 128] [--grid 0,0.1,0.2,0.3,0.5] [--only stn|fixed] [--hyper-lr 0.03] [--train-steps 5] [--val-steps 1] [--tau 0.001] [--init-dropout 0.5] [--init-l2 1e-4] [--scale 0.5] [--warmup 1] [--temperature 0.1] [--no-l2] [--summary FILE]
 // Issue 12's Self-Tuning Network (MacKay et al. 2019) on Fashion-MNIST (784-256-256-10, per-layer dropout and L2 tuned online) against
 // fixed dropout from the grid, all trained the same epochs; prints the learned schedule and, last, `self-tuning dropout validation CE: <x> (best fixed <y>)`.
 using MLNet.HyperGrad.Bench;
