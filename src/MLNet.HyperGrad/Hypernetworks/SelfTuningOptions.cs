@@ -42,7 +42,7 @@ public sealed record SelfTuningOptions
     public double LearningRate { get; init; } = 1e-3;
 
     /// <summary>Gets Adam's learning rate on the hyperparameters' mean and log perturbation scale.</summary>
-    /// <value>The default is 0.03 (the paper's 0.003 barely moved the rates in 30 epochs of 10,000 Fashion-MNIST rows: about 450 hyperparameter steps).</value>
+    /// <value>The default is 0.03 (the paper's 0.003 barely moved the rates in short runs; 30 epochs of 10,000 Fashion-MNIST rows give only about 450 hyperparameter steps).</value>
     public double HyperLearningRate { get; init; } = 0.03;
 
     /// <summary>Gets T_train: weight steps between two hyperparameter phases.</summary>
