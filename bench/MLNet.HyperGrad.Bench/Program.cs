@@ -48,6 +48,9 @@
 // Issue 14's learned black-box tuner (Chen et al. 2017): meta-training cost, generalization over dimensions on held-out GP functions,
 // then median regret on Branin, Hartmann-6, Rosenbrock-4, Ackley-5 against our GP tuner, the portfolio, Optuna GPSampler and TPE; last line
 // `learned tuner wins vs optuna tpe: <k>/4; proposal ms <x> (gp tuner <y>)`.
+//   learned-self-tuning [--epochs 30] [--rows 10000] [--threads N] [--seed 0] [--lr 0.001] [--batch 128] [--grid 0,0.1,0.2,0.3,0.5] [--only stn|fixed] [--hyper-lr 0.03] [--train-steps 5] [--val-steps 1] [--tau 0.001] [--init-dropout 0.5] [--init-l2 1e-4] [--scale 0.5] [--warmup 1] [--temperature 0.1] [--no-l2] [--summary FILE]
+// Issue 12's Self-Tuning Network (MacKay et al. 2019) on Fashion-MNIST (784-256-256-10, per-layer dropout and L2 tuned online) against
+// fixed dropout from the grid, all trained the same epochs; prints the learned schedule and, last, `self-tuning dropout validation CE: <x> (best fixed <y>)`.
 using MLNet.HyperGrad.Bench;
 
 string command = args.Length > 0 ? args[0] : "mlp-epoch";
@@ -70,11 +73,12 @@ return command switch
     "transfer-real" => TransferRealBenchmark.Run(args.Skip(1).ToArray()),
     "learned-lstm" => LearnedLstmBenchmark.Run(args.Skip(1).ToArray()),
     "learned-bo" => LearnedBlackBoxBenchmark.Run(args.Skip(1).ToArray()),
+    "learned-self-tuning" => LearnedSelfTuningBenchmark.Run(args.Skip(1).ToArray()),
     _ => Usage(command),
 };
 
 static int Usage(string command)
 {
-    Console.Error.WriteLine($"unknown benchmark \"{command}\"; available: mlp-epoch, step-profile, csv-load, parallel-trials, trainer-families, hypergrad-core, hypergrad-elbo, hypergrad-many, hypergrad-profile, pruning, bo, bo-real, transfer, transfer-real, learned-lstm, learned-bo");
+    Console.Error.WriteLine($"unknown benchmark \"{command}\"; available: mlp-epoch, step-profile, csv-load, parallel-trials, trainer-families, hypergrad-core, hypergrad-elbo, hypergrad-many, hypergrad-profile, pruning, bo, bo-real, transfer, transfer-real, learned-lstm, learned-bo, learned-self-tuning");
     return 2;
 }

@@ -5,6 +5,7 @@ using MLNet.HyperGrad.AutoML.Runners;
 using MLNet.HyperGrad.Data;
 using MLNet.HyperGrad.Data.Csv;
 using MLNet.HyperGrad.Hypergradients;
+using MLNet.HyperGrad.Hypernetworks;
 using MLNet.HyperGrad.Outputs;
 using MLNet.HyperGrad.SearchSpaces;
 using MLNet.HyperGrad.Storage;
@@ -28,7 +29,7 @@ internal static class TuneCommand
         var test = new Option<string?>("--test-dataset") { Description = "A CSV to report the best model's final score on." };
         var trainTime = CliParsers.Seconds("--train-time", "Seconds this run may tune for.", 120u);
         var maxTrials = CliParsers.OptionalWholeNumber("--max-trials", "Trials in the whole study, earlier runs of it included.");
-        var tuner = CliParsers.Tuner("--tuner", "gp (the default: Bayesian optimization with a Gaussian process, after 10 Sobol trials), random, grid, hypergradient (fashion-mnist only: per-step learning rates and momenta, per-layer L2 and init scales tuned by gradient), meta (a Gaussian process whose prior is pre-trained on earlier studies: needs --transfer-from), learned (an LSTM shipped with the library, meta-trained on Gaussian-process functions, proposes each trial in microseconds) or portfolio (each trial, a bandit on observed improvements picks gp or learned); case does not matter.", TunerKind.GaussianProcess);
+        var tuner = CliParsers.Tuner("--tuner", "gp (the default: Bayesian optimization with a Gaussian process, after 10 Sobol trials), random, grid, hypergradient (fashion-mnist only: per-step learning rates and momenta, per-layer L2 and init scales tuned by gradient), meta (a Gaussian process whose prior is pre-trained on earlier studies: needs --transfer-from), learned (an LSTM shipped with the library, meta-trained on Gaussian-process functions, proposes each trial in microseconds), portfolio (each trial, a bandit on observed improvements picks gp or learned), or self-tuning (fashion-mnist only: each trial is one run of a Self-Tuning Network that tunes per-layer dropout and L2 online, --max-epochs epochs); case does not matter.", TunerKind.GaussianProcess);
         var transferFrom = new Option<string?>("--transfer-from") { Description = "Pre-trains the Gaussian process's prior on earlier studies of the same --storage that tuned the same search space, and tunes with it (--tuner meta; HyperBO): comma-separated study names, name patterns such as classification-* (* any characters, ? one), or key=value to match a study attribute or identity part (task=classification). Studies with fewer than 5 complete trials are left out, with the reason." };
         var hypergradientMethod = HypergradientMethodNames.Option();
         var pruner = CliParsers.Pruner("--pruner", "Stops unpromising trials early (fashion-mnist): none, median, asha or learning-curve (default none).");
@@ -134,9 +135,12 @@ internal static class TuneCommand
         MlpTrialRunner CreateMlpRunner(TabularDataset train, TabularDataset validation, Action<TrialSettings, Training.TrainingProgress>? onProgress) =>
             new(train, validation, new MlpTrialRunnerOptions { ThreadsPerTrial = threadsPerTrial, OnProgress = onProgress });
         bool gradient = settings.Tuner == TunerKind.HyperGradient;
+        bool selfTuning = settings.Tuner == TunerKind.SelfTuning;
         HypergradientTrialRunner CreateGradientRunner() => new(data.Train, data.Validation, data.Test, TuneSettings.GradientRunnerOptions(settings, threadsPerTrial));
         ITrialRunner CreateRunner(Action<TrialSettings, Training.TrainingProgress>? onProgress) => gradient
             ? CreateGradientRunner()
+            : selfTuning
+            ? new SelfTuningTrialRunner(data.Train, data.Validation, data.Test, TuneSettings.SelfTuningOptions(settings), threadsPerTrial)
             : data.Folds >= 2
             ? new CrossValidationRunner(data.Train, data.Folds, settings.Seed, (t, v) => CreateMlpRunner(t, v, onProgress))
             : CreateMlpRunner(data.Train, data.Validation, onProgress);
@@ -145,8 +149,15 @@ internal static class TuneCommand
             throw new ArgumentException($"--tuner hypergradient scores trials on one validation split, not by cross-validation: give --cv-folds 0 (got {data.Folds} folds).");
         }
 
+        if (selfTuning && data.Folds >= 2)
+        {
+            throw new ArgumentException($"--tuner self-tuning tunes on one validation split, not by cross-validation: give --cv-folds 0 (got {data.Folds} folds).");
+        }
+
         var experiment = gradient
             ? new HyperGradExperiment().AddSearchSpace(HypergradientTrialRunner.SearchSpaceKey, TuneSettings.GradientRunnerOptions(settings, threadsPerTrial).CreateSearchSpace(data.Train.FeatureCount, Math.Max(2, data.Train.ClassCount)))
+            : selfTuning
+            ? new HyperGradExperiment().AddSearchSpace(SelfTuningTrialRunner.SearchSpaceKey, SelfTuningTrialRunner.CreateSearchSpace(TuneSettings.SelfTuningOptions(settings)))
             : new HyperGradExperiment().AddSearchSpace(MlpTrialRunner.SearchSpaceKey, MlpTrialRunner.CreateSearchSpace(settings.MaxEpochs));
         var view = new TuneProgressView(metricName, settings.TrainTimeSeconds, experiment.SearchSpace, clock, started, interactive);
         view.SetPreviousBest(TrialRanking.Best(before), finishedBefore);
@@ -204,6 +215,12 @@ internal static class TuneCommand
         if (best is CrossValidationTrialResult folds)
         {
             AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"best trial {folds.TrialSettings.TrialId}: {metricName} {folds.Metric:0.0000} ± {folds.MetricStandardDeviation:0.0000} (mean ± std over {folds.Folds.Count} folds: {string.Join(", ", folds.FoldMetrics.Select(m => m.ToString("0.0000", CultureInfo.InvariantCulture)))})"));
+        }
+
+        if (best is SelfTuningTrialResult selfTuned)
+        {
+            AnsiConsole.MarkupLine($"learned schedule of the best trial ({selfTuned.TrialSettings.TrialId}): dropout per hidden layer and L2 per layer at the end of each epoch");
+            Console.WriteLine(selfTuned.Run.FormatSchedule());
         }
 
         if (!cancelled)

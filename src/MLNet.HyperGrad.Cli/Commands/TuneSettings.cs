@@ -41,6 +41,9 @@ internal sealed record TuneSettings
         MomentumEntries = 10,
         ThreadsPerTrial = threadsPerTrial,
     };
+    /// <summary>The self-tuning runs on the tensor path: an MLP 784-256-256-10 trained --max-epochs epochs, dropout and L2 tuned online (<see cref="Hypernetworks.SelfTuningOptions"/>' other defaults).</summary>
+    public static Hypernetworks.SelfTuningOptions SelfTuningOptions(TuneSettings settings) => new() { Epochs = settings.MaxEpochs };
+
     public Pruning.PrunerKind Pruner { get; init; } = Pruning.PrunerKind.None;
 
     /// <summary>Gets the filter of --transfer-from (earlier studies of the same --storage that form the prior), or null.</summary>
@@ -208,6 +211,16 @@ internal sealed record TuneSettings
         if (Tuner == TunerKind.HyperGradient && !IsFashionMnist)
         {
             problems.Add("--tuner hypergradient tunes the MLP's hyperparameter tensors on fashion-mnist only; a CSV run goes through ML.NET's featurization, where the gradient tuner is not wired: use --tuner random or grid, or the library's pipeline.WithHyperGrad(o => o.Method = ...)");
+        }
+
+        if (Tuner == TunerKind.SelfTuning && !IsFashionMnist)
+        {
+            problems.Add("--tuner self-tuning trains a self-tuning MLP on tensors, on fashion-mnist only; a CSV run goes through ML.NET's featurization, where it is not wired: use another --tuner, or the library's HyperGradExperiment.WithHyperGrad(o => o.Tuner = TunerKind.SelfTuning)");
+        }
+
+        if (Tuner == TunerKind.SelfTuning && Pruner != Pruning.PrunerKind.None)
+        {
+            problems.Add($"--pruner {CliParsers.PrunerNames.First(kv => kv.Value == Pruner).Key} with --tuner self-tuning: a self-tuning trial is one run that tunes online and reports no per-epoch loss to a pruner (use --pruner none)");
         }
 
         if (Tuner == TunerKind.MetaGaussianProcess && TransferFrom is null)

@@ -15,6 +15,7 @@ internal static class TunerNames
         ("meta", TunerKind.MetaGaussianProcess),
         ("learned", TunerKind.Learned),
         ("portfolio", TunerKind.Portfolio),
+        ("self-tuning", TunerKind.SelfTuning),
     ];
 
     /// <summary>Gets the names, comma-separated, for messages.</summary>

@@ -60,7 +60,7 @@ public sealed class HypergradCliHypergradientTests : IDisposable
         using (HypergradProcess run = HypergradProcess.Run(directory, Timeout, "classification", "--dataset", "fashion-mnist", "--tuner", "bayes"))
         {
             Assert.Equal(2, run.ExitCode);
-            Assert.Contains("--tuner: expected one of random, grid, gp, hypergradient, meta, learned, portfolio, found \"bayes\"", run.Errors, StringComparison.Ordinal);
+            Assert.Contains("--tuner: expected one of random, grid, gp, hypergradient, meta, learned, portfolio, self-tuning, found \"bayes\"", run.Errors, StringComparison.Ordinal);
         }
 
         using HypergradProcess method = HypergradProcess.Run(directory, Timeout, "classification", "--dataset", "fashion-mnist", "--tuner", "hypergradient", "--hypergradient-method", "adjoint");

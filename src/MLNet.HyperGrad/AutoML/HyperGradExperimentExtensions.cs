@@ -34,6 +34,11 @@ public static class HyperGradExperimentExtensions
             return WithHypergradientTuner(experiment, options);
         }
 
+        if (options.EffectiveTuner == TunerKind.SelfTuning)
+        {
+            return Hypernetworks.SelfTuningExperiment.Configure(experiment, options);
+        }
+
         if (!experiment.HasTrialRunner)
         {
             if (experiment.SearchSpace.Count == 0)

@@ -30,6 +30,10 @@ public sealed class HyperGradOptions
     /// <value>The default is null: <see cref="HyperGradientTunerOptions"/>'s defaults.</value>
     public HyperGradientTunerOptions? HypergradientTuner { get; set; }
 
+    /// <summary>Gets or sets the settings of the self-tuning runs (<see cref="TunerKind.SelfTuning"/>): the network, epochs, optimizer and the online tuning's rates.</summary>
+    /// <value>The default is null: <see cref="Hypernetworks.SelfTuningOptions"/>' defaults.</value>
+    public Hypernetworks.SelfTuningOptions? SelfTuning { get; set; }
+
     /// <summary>Gets the tuner these options select: <see cref="TunerKind.HyperGradient"/> when <see cref="Method"/> is set, else <see cref="Tuner"/>.</summary>
     public TunerKind EffectiveTuner => Method is not null ? TunerKind.HyperGradient : Tuner;
     /// <summary>Gets or sets which pruner stops unpromising trials early, with its default settings.</summary>
@@ -137,6 +141,11 @@ public sealed class HyperGradOptions
         if (TransferStorage is not null && Tuner != TunerKind.MetaGaussianProcess)
         {
             problems.Add($"TransferFrom builds a prior for Tuner = MetaGaussianProcess; got Tuner = {Tuner}.");
+        }
+
+        if (SelfTuning is not null && EffectiveTuner != TunerKind.SelfTuning)
+        {
+            problems.Add($"SelfTuning settings apply to Tuner = SelfTuning; got Tuner = {EffectiveTuner}.");
         }
 
         if (GridStepsPerContinuousDimension < 2)

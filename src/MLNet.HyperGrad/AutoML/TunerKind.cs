@@ -32,4 +32,10 @@ public enum TunerKind
     /// improvements chooses whether the Gaussian-process tuner or the learned tuner proposes.
     /// </summary>
     Portfolio,
+
+    /// <summary>
+    /// Self-Tuning Networks (<see cref="Hypernetworks.SelfTuningTuner"/>, MacKay et al. 2019): one trial is one training run that tunes
+    /// the dropout rate of every hidden layer and the L2 coefficient of every layer online; the tuner chooses where each run starts.
+    /// </summary>
+    SelfTuning,
 }

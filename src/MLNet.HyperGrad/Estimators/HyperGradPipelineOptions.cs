@@ -121,6 +121,11 @@ public sealed class HyperGradPipelineOptions
             problems.Add($"ValidationFraction must be in (0, 1), got {ValidationFraction}.");
         }
 
+        if (Tuner == TunerKind.SelfTuning)
+        {
+            problems.Add("Tuner = SelfTuning trains a self-tuning MLP on tensors and is not wired into ML.NET pipelines: use new HyperGradExperiment().SetDataset(train, validation).WithHyperGrad(o => o.Tuner = TunerKind.SelfTuning), or another tuner here.");
+        }
+
         if (Method is { } method && !Enum.IsDefined(method))
         {
             problems.Add($"Method {(int)method} is not a known hypergradient method.");

@@ -143,6 +143,7 @@ public sealed class BestModelWriter : IMonitor
     {
         MlpTrialResult { Weights.Count: > 0 } m => (m.LayerSizes, m.Weights, m.Standardizer),
         HypergradientTrialResult { Weights.Count: > 0 } h => (h.LayerSizes, h.Weights, h.Standardizer),
+        Hypernetworks.SelfTuningTrialResult { Weights.Count: > 0 } s => (s.LayerSizes, s.Weights, null),
         _ => null,
     };
 
