@@ -1,9 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using MLNet.HyperGrad.AutoML;
+using MLNet.HyperGrad.Bayesian;
 using MLNet.HyperGrad.SearchSpaces;
+using MLNet.HyperGrad.Torch;
 using MLNet.HyperGrad.Transfer;
 using MLNet.HyperGrad.Tuners;
+using TorchSharp;
 
 namespace MLNet.HyperGrad.Bench;
 
@@ -36,7 +39,11 @@ internal static class TransferBenchmark
 
     public static int Run(string[] args)
     {
+        // Small matrices (≤ 288 points): libtorch's intra-op threads only spin. Without this, idle OpenMP workers spinning on a
+        // shared machine multiplied the benchmark's CPU time about eightfold (RESULTS.md, "Transfer (issue 11)").
+        OpenMpEnvironment.UsePassiveWaitUnlessSet();
         Dictionary<string, string> options = CsvLoadBenchmark.Options(args);
+        torch.set_num_threads(CsvLoadBenchmark.Int(options, "--threads", 1));
         string data = options.TryGetValue("--data", out string? d) ? d : FindData();
         int budget = CsvLoadBenchmark.Int(options, "--budget", 30);
         int randomSeeds = CsvLoadBenchmark.Int(options, "--random-seeds", 10);
@@ -51,7 +58,11 @@ internal static class TransferBenchmark
             MeanKind = options.TryGetValue("--mean", out string? meanName) ? Enum.Parse<PriorMeanKind>(meanName, ignoreCase: true) : new GpPriorPretrainingOptions().MeanKind,
             KlWeight = options.TryGetValue("--kl", out string? kl) ? double.Parse(kl, CultureInfo.InvariantCulture) : new GpPriorPretrainingOptions().KlWeight,
             KernelOnFeatures = options.ContainsKey("--features"),
+            LearningRate = options.TryGetValue("--lr", out string? lr) ? double.Parse(lr, CultureInfo.InvariantCulture) : new GpPriorPretrainingOptions().LearningRate,
+            HiddenWidth = CsvLoadBenchmark.Int(options, "--width", new GpPriorPretrainingOptions().HiddenWidth),
+            MinibatchSize = CsvLoadBenchmark.Int(options, "--minibatch", new GpPriorPretrainingOptions().MinibatchSize),
         };
+        MetaGaussianProcessTunerOptions metaOptions = MetaOptions(options.TryGetValue("--meta", out string? metaName) ? metaName : "default", []);
 
         (string[] names, double[][] raw, double[][] accuracy) = Load(data);
         double[][] encoded = Encode(raw);
@@ -97,8 +108,12 @@ internal static class TransferBenchmark
         Console.WriteLine(Invariant($"transfer: {names.Length} tasks x {n} configurations from {data}; budget {budget}; pre-training {pretraining.MeanKind} mean, width {pretraining.HiddenWidth}, kernel on {(pretraining.KernelOnFeatures ? "features" : "inputs")}, {pretraining.Steps} Adam steps, lr {pretraining.LearningRate}, minibatch {pretraining.MinibatchSize}, KL weight {pretraining.KlWeight}"));
         var curves = new Dictionary<string, List<double[]>>(StringComparer.Ordinal);
         var seconds = new Dictionary<string, double>(StringComparer.Ordinal);
-        int tasks = Math.Min(taskLimit, names.Length - firstTask);
-        for (int t = firstTask; t < firstTask + tasks; t++)
+        int[] taskList = options.TryGetValue("--task-list", out string? listed)
+            ? [.. listed.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(v => int.Parse(v, CultureInfo.InvariantCulture))]
+            : [.. Enumerable.Range(firstTask, Math.Min(taskLimit, names.Length - firstTask))];
+        int tasks = taskList.Length;
+        string[] variants = options.TryGetValue("--meta-variants", out string? variantList) ? variantList.Split(',', StringSplitOptions.RemoveEmptyEntries) : [];
+        foreach (int t in taskList)
         {
             double[] loss = [.. accuracy[t].Select(a => -a)];
             var row = new List<string>();
@@ -148,8 +163,19 @@ internal static class TransferBenchmark
                 List<TransferTask> sources = [.. Enumerable.Range(0, names.Length).Where(o => o != t).Select(o => new TransferTask(names[o], encoded, [.. accuracy[o].Select(a => -a)]))];
                 PretrainedGpPrior prior = GpPriorPretraining.Pretrain(sources, pretraining);
                 row.Add(Invariant($"pre-training {clock.Elapsed.TotalSeconds:F1} s"));
-                var tuner = new MetaGaussianProcessTuner(space, prior, 0, new MetaGaussianProcessTunerOptions { Candidates = candidates });
+                if (options.ContainsKey("--verbose"))
+                {
+                    row.Add(Invariant($"prior: length scales {string.Join("/", prior.LengthScales.Select(v => v.ToString("G3", CultureInfo.InvariantCulture)))}, output scale {prior.OutputScale:G3}, noise {prior.NoiseVariance:G3}, objective {prior.ObjectiveHistory.Take(5).Average():F3} -> {prior.ObjectiveHistory.TakeLast(5).Average():F3}, skipped {prior.SkippedSteps}"));
+                }
+
+                var tuner = new MetaGaussianProcessTuner(space, prior, 0, MetaOptions(metaOptions, candidates));
                 Add("meta", Regret(loss, Drive(tuner, p => index[p.ToString()], loss, budget)), clock.Elapsed.TotalSeconds);
+                foreach (string variant in variants)
+                {
+                    clock.Restart();
+                    var other = new MetaGaussianProcessTuner(space, prior, 0, MetaOptions(variant, candidates));
+                    Add("meta:" + variant, Regret(loss, Drive(other, p => index[p.ToString()], loss, budget)), clock.Elapsed.TotalSeconds);
+                }
             }
 
             if (methods.Contains("meta-unmatched"))
@@ -164,7 +190,7 @@ internal static class TransferBenchmark
                 }
 
                 PretrainedGpPrior prior = GpPriorPretraining.Pretrain(sources, pretraining);
-                var tuner = new MetaGaussianProcessTuner(space, prior, 0, new MetaGaussianProcessTunerOptions { Candidates = candidates });
+                var tuner = new MetaGaussianProcessTuner(space, prior, 0, MetaOptions(metaOptions, candidates));
                 Add("meta-unmatched", Regret(loss, Drive(tuner, p => index[p.ToString()], loss, budget)), clock.Elapsed.TotalSeconds);
             }
 
@@ -210,6 +236,33 @@ internal static class TransferBenchmark
 
         return 0;
     }
+
+    /// <summary>Meta-tuner settings by name (development sweeps, <c>--meta</c> and <c>--meta-variants</c>): <c>default</c>, or <c>+</c>-joined <c>ei</c>, <c>pi</c>, <c>ucb</c>, <c>norefit</c>.</summary>
+    private static MetaGaussianProcessTunerOptions MetaOptions(string name, Parameter[] candidates)
+    {
+        var result = new MetaGaussianProcessTunerOptions { Candidates = candidates.Length > 0 ? candidates : null };
+        foreach (string part in name.Split('+', StringSplitOptions.RemoveEmptyEntries))
+        {
+            result = part switch
+            {
+                "default" => result,
+                "ei" => new MetaGaussianProcessTunerOptions { Candidates = result.Candidates, RefitOutputScaleAndNoise = result.RefitOutputScaleAndNoise, Acquisition = AcquisitionKind.LogExpectedImprovement },
+                "pi" => new MetaGaussianProcessTunerOptions { Candidates = result.Candidates, RefitOutputScaleAndNoise = result.RefitOutputScaleAndNoise, Acquisition = AcquisitionKind.LogProbabilityOfImprovement },
+                "ucb" => new MetaGaussianProcessTunerOptions { Candidates = result.Candidates, RefitOutputScaleAndNoise = result.RefitOutputScaleAndNoise, Acquisition = AcquisitionKind.UpperConfidenceBound },
+                "norefit" => new MetaGaussianProcessTunerOptions { Candidates = result.Candidates, RefitOutputScaleAndNoise = false, Acquisition = result.Acquisition },
+                _ => throw new ArgumentException($"Unknown meta-tuner setting \"{part}\"; use default, ei, pi, ucb, norefit joined by +."),
+            };
+        }
+
+        return result;
+    }
+
+    private static MetaGaussianProcessTunerOptions MetaOptions(MetaGaussianProcessTunerOptions template, Parameter[] candidates) => new()
+    {
+        Candidates = candidates,
+        Acquisition = template.Acquisition,
+        RefitOutputScaleAndNoise = template.RefitOutputScaleAndNoise,
+    };
 
     private static string Line(double[] mean) => string.Join(" ", Checkpoints.Where(c => c <= mean.Length).Select(c => mean[c - 1].ToString("F4", CultureInfo.InvariantCulture)));
 
