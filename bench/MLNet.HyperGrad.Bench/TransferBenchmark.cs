@@ -62,6 +62,7 @@ internal static class TransferBenchmark
             HiddenWidth = CsvLoadBenchmark.Int(options, "--width", new GpPriorPretrainingOptions().HiddenWidth),
             MinibatchSize = CsvLoadBenchmark.Int(options, "--minibatch", new GpPriorPretrainingOptions().MinibatchSize),
         };
+        string? cache = options.TryGetValue("--prior-cache", out string? cacheDirectory) ? Directory.CreateDirectory(cacheDirectory).FullName : null;
         MetaGaussianProcessTunerOptions metaOptions = MetaOptions(options.TryGetValue("--meta", out string? metaName) ? metaName : "default", []);
 
         (string[] names, double[][] raw, double[][] accuracy) = Load(data);
@@ -161,11 +162,11 @@ internal static class TransferBenchmark
             {
                 clock.Restart();
                 List<TransferTask> sources = [.. Enumerable.Range(0, names.Length).Where(o => o != t).Select(o => new TransferTask(names[o], encoded, [.. accuracy[o].Select(a => -a)]))];
-                PretrainedGpPrior prior = GpPriorPretraining.Pretrain(sources, pretraining);
+                PretrainedGpPrior prior = Pretrain(sources, pretraining, cache, t, "matched");
                 row.Add(Invariant($"pre-training {clock.Elapsed.TotalSeconds:F1} s"));
                 if (options.ContainsKey("--verbose"))
                 {
-                    row.Add(Invariant($"prior: length scales {string.Join("/", prior.LengthScales.Select(v => v.ToString("G3", CultureInfo.InvariantCulture)))}, output scale {prior.OutputScale:G3}, noise {prior.NoiseVariance:G3}, objective {prior.ObjectiveHistory.Take(5).Average():F3} -> {prior.ObjectiveHistory.TakeLast(5).Average():F3}, skipped {prior.SkippedSteps}"));
+                    row.Add(Invariant($"prior: length scales {string.Join("/", prior.LengthScales.Select(v => v.ToString("G3", CultureInfo.InvariantCulture)))}, output scale {prior.OutputScale:G3}, noise {prior.NoiseVariance:G3}, objective {prior.ObjectiveHistory.Take(5).DefaultIfEmpty(double.NaN).Average():F3} -> {prior.ObjectiveHistory.TakeLast(5).DefaultIfEmpty(double.NaN).Average():F3}, skipped {prior.SkippedSteps}"));
                 }
 
                 var tuner = new MetaGaussianProcessTuner(space, prior, 0, MetaOptions(metaOptions, candidates));
@@ -189,7 +190,7 @@ internal static class TransferBenchmark
                     sources.Add(new TransferTask(names[o], [.. kept.Select(i => encoded[i])], [.. kept.Select(i => -accuracy[o][i])]));
                 }
 
-                PretrainedGpPrior prior = GpPriorPretraining.Pretrain(sources, pretraining);
+                PretrainedGpPrior prior = Pretrain(sources, pretraining, cache, t, "unmatched");
                 var tuner = new MetaGaussianProcessTuner(space, prior, 0, MetaOptions(metaOptions, candidates));
                 Add("meta-unmatched", Regret(loss, Drive(tuner, p => index[p.ToString()], loss, budget)), clock.Elapsed.TotalSeconds);
             }
@@ -263,6 +264,30 @@ internal static class TransferBenchmark
         Acquisition = template.Acquisition,
         RefitOutputScaleAndNoise = template.RefitOutputScaleAndNoise,
     };
+
+    /// <summary>
+    /// Pre-trains a prior, or, with <c>--prior-cache DIR</c>, reads the one an earlier run pre-trained with the same settings for
+    /// the same held-out task (<see cref="PretrainedGpPrior.ToJson"/>; pre-training is seeded, so the cache changes only the cost).
+    /// </summary>
+    private static PretrainedGpPrior Pretrain(List<TransferTask> sources, GpPriorPretrainingOptions options, string? cache, int heldOut, string kind)
+    {
+        if (cache is null)
+        {
+            return GpPriorPretraining.Pretrain(sources, options);
+        }
+
+        string file = Path.Combine(cache, Invariant($"prior-{heldOut}-{kind}-{options.MeanKind}-w{options.HiddenWidth}-{(options.KernelOnFeatures ? "features" : "inputs")}-s{options.Steps}-lr{options.LearningRate}-b{options.MinibatchSize}-kl{options.KlWeight}-seed{options.Seed}.json"));
+        if (File.Exists(file))
+        {
+            return PretrainedGpPrior.FromJson(File.ReadAllText(file));
+        }
+
+        PretrainedGpPrior prior = GpPriorPretraining.Pretrain(sources, options);
+        string temporary = file + Invariant($".{Environment.ProcessId}.tmp");
+        File.WriteAllText(temporary, prior.ToJson());
+        File.Move(temporary, file, overwrite: true);
+        return prior;
+    }
 
     private static string Line(double[] mean) => string.Join(" ", Checkpoints.Where(c => c <= mean.Length).Select(c => mean[c - 1].ToString("F4", CultureInfo.InvariantCulture)));
 
