@@ -238,7 +238,7 @@ internal static class TransferBenchmark
         return 0;
     }
 
-    /// <summary>Meta-tuner settings by name (development sweeps, <c>--meta</c> and <c>--meta-variants</c>): <c>default</c>, or <c>+</c>-joined <c>ei</c>, <c>pi</c>, <c>ucb</c>, <c>norefit</c>.</summary>
+    /// <summary>Meta-tuner settings by name (development sweeps, <c>--meta</c> and <c>--meta-variants</c>): <c>default</c>, or <c>+</c>-joined <c>ei</c>, <c>pi</c>, <c>ucb</c>, <c>norefit</c>, <c>startN</c> (N Sobol startup trials).</summary>
     private static MetaGaussianProcessTunerOptions MetaOptions(string name, Parameter[] candidates)
     {
         var result = new MetaGaussianProcessTunerOptions { Candidates = candidates.Length > 0 ? candidates : null };
@@ -247,11 +247,12 @@ internal static class TransferBenchmark
             result = part switch
             {
                 "default" => result,
-                "ei" => new MetaGaussianProcessTunerOptions { Candidates = result.Candidates, RefitOutputScaleAndNoise = result.RefitOutputScaleAndNoise, Acquisition = AcquisitionKind.LogExpectedImprovement },
-                "pi" => new MetaGaussianProcessTunerOptions { Candidates = result.Candidates, RefitOutputScaleAndNoise = result.RefitOutputScaleAndNoise, Acquisition = AcquisitionKind.LogProbabilityOfImprovement },
-                "ucb" => new MetaGaussianProcessTunerOptions { Candidates = result.Candidates, RefitOutputScaleAndNoise = result.RefitOutputScaleAndNoise, Acquisition = AcquisitionKind.UpperConfidenceBound },
-                "norefit" => new MetaGaussianProcessTunerOptions { Candidates = result.Candidates, RefitOutputScaleAndNoise = false, Acquisition = result.Acquisition },
-                _ => throw new ArgumentException($"Unknown meta-tuner setting \"{part}\"; use default, ei, pi, ucb, norefit joined by +."),
+                "ei" => new MetaGaussianProcessTunerOptions { Candidates = result.Candidates, RefitOutputScaleAndNoise = result.RefitOutputScaleAndNoise, Acquisition = AcquisitionKind.LogExpectedImprovement, StartupTrials = result.StartupTrials },
+                "pi" => new MetaGaussianProcessTunerOptions { Candidates = result.Candidates, RefitOutputScaleAndNoise = result.RefitOutputScaleAndNoise, Acquisition = AcquisitionKind.LogProbabilityOfImprovement, StartupTrials = result.StartupTrials },
+                "ucb" => new MetaGaussianProcessTunerOptions { Candidates = result.Candidates, RefitOutputScaleAndNoise = result.RefitOutputScaleAndNoise, Acquisition = AcquisitionKind.UpperConfidenceBound, StartupTrials = result.StartupTrials },
+                "norefit" => new MetaGaussianProcessTunerOptions { Candidates = result.Candidates, RefitOutputScaleAndNoise = false, Acquisition = result.Acquisition, StartupTrials = result.StartupTrials },
+                _ when part.StartsWith("start", StringComparison.Ordinal) => new MetaGaussianProcessTunerOptions { Candidates = result.Candidates, RefitOutputScaleAndNoise = result.RefitOutputScaleAndNoise, Acquisition = result.Acquisition, StartupTrials = int.Parse(part[5..], CultureInfo.InvariantCulture) },
+                _ => throw new ArgumentException($"Unknown meta-tuner setting \"{part}\"; use default, ei, pi, ucb, norefit, startN joined by +."),
             };
         }
 
@@ -263,6 +264,7 @@ internal static class TransferBenchmark
         Candidates = candidates,
         Acquisition = template.Acquisition,
         RefitOutputScaleAndNoise = template.RefitOutputScaleAndNoise,
+        StartupTrials = template.StartupTrials,
     };
 
     /// <summary>
