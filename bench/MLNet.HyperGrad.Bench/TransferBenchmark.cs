@@ -518,7 +518,8 @@ internal static class TransferBenchmark
             new("log_gamma", gammas.Min(), gammas.Max(), false, OptunaDimensionKind.Float, "kernel", [0]),
             new("degree", 2, 10, false, OptunaDimensionKind.Integer, "kernel", [1]),
         ];
-        using var peer = new OptunaAskTell("gp", seed, dimensions);
+        // 10 minutes per answer: on the loaded shared machine one GPSampler ask took over a minute (the 60 s default failed the run).
+        using var peer = new OptunaAskTell("gp", seed, dimensions, timeout: TimeSpan.FromMinutes(10));
         var evaluated = new List<int>();
         for (int i = 0; i < budget; i++)
         {
