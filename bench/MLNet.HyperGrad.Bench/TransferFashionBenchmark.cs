@@ -25,7 +25,8 @@ namespace MLNet.HyperGrad.Bench;
 /// <c>--epochs</c> (2) epochs fixed; metric: validation accuracy (maximized). Each trial trains with one libtorch thread.</para>
 /// <para>Per seed s (<c>--first-seed</c> … +<c>--seeds</c> − 1; 0-2 by default): the target is tuned for <c>--trials</c> (30)
 /// trials by the single-task GP tuner and by the meta tuner (prior from every <c>fm-src-*</c> study; pre-training and tuner
-/// options at the library's defaults, seeded with s). Both start, as every new study does, at the space's defaults (trial 0).</para>
+/// options at the library's defaults, seeded with s; <c>--mean constant|linear|mlp</c> and <c>--startup N</c> change the prior's mean and
+/// the meta tuner's space-filling start). Both start, as every new study does, at the space's defaults (trial 0).</para>
 /// <para>Prints the median over seeds of the best validation accuracy after 1, 3, 5, 10, 20, 30 trials for both tuners, per seed
 /// the trials the meta tuner needed to reach the single-task tuner's N-trial best, the prior's sources and how much each was
 /// trusted, and, last, <c>transfer-fashion: meta reaches the single-task gp's N-trial accuracy in a median of K trials (...)</c>.</para>
@@ -45,6 +46,8 @@ internal static class TransferFashionBenchmark
         int trials = CsvLoadBenchmark.Int(options, "--trials", 30);
         int seeds = CsvLoadBenchmark.Int(options, "--seeds", 3);
         int firstSeed = CsvLoadBenchmark.Int(options, "--first-seed", 0);
+        PriorMeanKind? mean = options.TryGetValue("--mean", out string? meanName) ? Enum.Parse<PriorMeanKind>(meanName, ignoreCase: true) : null;
+        int startup = CsvLoadBenchmark.Int(options, "--startup", new MetaGaussianProcessTunerOptions().StartupTrials);
         if (rows < 50 || epochs < 1 || sources < 1 || sourceTrials < 5 || trials < 2 || seeds < 1 || firstSeed < 0 || 2L * rows * (sources + 1) > 60_000)
         {
             Console.Error.WriteLine(Invariant($"transfer-fashion: --rows at least 50, --epochs at least 1, --sources at least 1, --source-trials at least 5, --trials at least 2, --seeds at least 1, and 2 x rows x (sources + 1) at most the 60,000 training images; got rows {rows}, epochs {epochs}, sources {sources}, source trials {sourceTrials}, trials {trials}, seeds {seeds}."));
@@ -55,7 +58,7 @@ internal static class TransferFashionBenchmark
         string directory = Directory.CreateTempSubdirectory("hg-transfer-fashion-").FullName;
         try
         {
-            return RunAsync(data, directory, rows, epochs, sources, sourceTrials, trials, [.. Enumerable.Range(firstSeed, seeds)]).GetAwaiter().GetResult();
+            return RunAsync(data, directory, rows, epochs, sources, sourceTrials, trials, [.. Enumerable.Range(firstSeed, seeds)], mean, startup).GetAwaiter().GetResult();
         }
         finally
         {
@@ -63,10 +66,10 @@ internal static class TransferFashionBenchmark
         }
     }
 
-    private static async Task<int> RunAsync(FashionMnistData data, string directory, int rows, int epochs, int sources, int sourceTrials, int trials, int[] seeds)
+    private static async Task<int> RunAsync(FashionMnistData data, string directory, int rows, int epochs, int sources, int sourceTrials, int trials, int[] seeds, PriorMeanKind? mean, int startup)
     {
         using var storage = new SqliteStudyStorage(Path.Combine(directory, "history.db"));
-        Console.WriteLine(Invariant($"transfer-fashion: Fashion-MNIST subsets of {rows} train + {rows} validation images (disjoint), MLP one hidden layer, {epochs} epochs, validation accuracy; target subset 0; sources subsets 1-{sources}, {sourceTrials} GP trials each; targets {trials} trials, seed(s) {string.Join(", ", seeds)}; {Environment.ProcessorCount} cores, load average at start {MachineLoad.LoadAverage()}"));
+        Console.WriteLine(Invariant($"transfer-fashion: Fashion-MNIST subsets of {rows} train + {rows} validation images (disjoint), MLP one hidden layer, {epochs} epochs, validation accuracy; target subset 0; sources subsets 1-{sources}, {sourceTrials} GP trials each; targets {trials} trials, seed(s) {string.Join(", ", seeds)}; {Environment.ProcessorCount} cores, load average at start {MachineLoad.LoadAverage()}; meta: {(mean is { } m ? $"{m} mean" : "default mean")}, {startup} startup trials"));
         var started = System.Diagnostics.Stopwatch.StartNew();
         for (int k = 1; k <= sources; k++)
         {
@@ -81,7 +84,12 @@ internal static class TransferFashionBenchmark
         foreach (int seed in seeds)
         {
             IReadOnlyList<double> gp = await TuneAsync(storage, data, 0, rows, epochs, Invariant($"fm-gp-{seed}"), seed, trials, o => o.Tuner = TunerKind.GaussianProcess);
-            IReadOnlyList<double> meta = await TuneAsync(storage, data, 0, rows, epochs, Invariant($"fm-meta-{seed}"), seed, trials, o => o.TransferFrom(storage, filter));
+            IReadOnlyList<double> meta = await TuneAsync(storage, data, 0, rows, epochs, Invariant($"fm-meta-{seed}"), seed, trials, o =>
+            {
+                o.TransferFrom(storage, filter);
+                o.Pretraining = mean is { } kind ? new GpPriorPretrainingOptions { MeanKind = kind, Seed = seed } : null;
+                o.MetaTuner = new MetaGaussianProcessTunerOptions { StartupTrials = startup };
+            });
             int index = Enumerable.Range(0, meta.Count).FirstOrDefault(i => meta[i] >= gp[^1], -1);
             int? reach = index < 0 ? null : index + 1;
             gpCurves.Add(gp);
