@@ -31,10 +31,14 @@
 // Real tuning: our GP tuner vs random search vs Optuna GPSampler and TPE (ask-and-tell), all evaluating with our runners
 // (Fashion-MNIST MLP; LightGBM on scikit-learn tables); per task the median (range) best validation metric after 20 and N
 // trials; last line `gp vs random at 20 trials: <k>/<m> tasks better (median best validation metric)`.
-//   transfer-real [--tables iris,wine,breast_cancer,digits] [--seeds 2] [--first-seed 0] [--trials 30] [--source-trials 20] [--max-trees 200] [--keep]
+//   transfer-real [--tables iris,wine,breast_cancer,digits] [--seeds 2] [--first-seed 0] [--trials 30] [--source-trials 20] [--max-trees 200] [--keep] [--mean constant|linear|mlp] [--startup N]
 // The user's own history as the prior (issue 11): every table tuned and stored (LightGBM, validation log-loss), then each tuned again by
 // the single-task GP tuner and by the meta tuner pre-trained on the OTHER tables' studies (TransferFrom); a table of best log-loss after
 // 1..30 trials and, last, `transfer-real: meta reaches the single-task gp's N-trial log-loss in a median of K trials (...)`.
+//   transfer-fashion [--rows 1000] [--epochs 2] [--sources 3] [--source-trials 20] [--trials 30] [--seeds 3] [--first-seed 0] [--mean constant|linear|mlp] [--startup N]
+// The same for Fashion-MNIST MLPs (issue 11): studies on disjoint image subsets 1..S stored, subset 0 tuned by the single-task GP
+// tuner and by the meta tuner (TransferFrom); a table of best validation accuracy after 1..30 trials and, last,
+// `transfer-fashion: meta reaches the single-task gp's N-trial accuracy in a median of K trials (...)`.
 //   hypergrad-profile [--steps 100] [--repeats 3] [--threads N]
 // Where reverse mode's time goes against one plain training run (MLP 784-50-10 tanh, batch 200): a table of phase times.
 //   transfer [--tasks 50] [--first-task 0] [--budget 30] [--random-seeds 10] [--steps N] [--mean constant|linear|mlp] [--kl W] [--features] [--methods random,gp,empirical,meta,meta-unmatched,gp-space,optuna-gp] [--data DIR]
@@ -71,6 +75,7 @@ return command switch
     "hypergrad-profile" => HypergradProfile.Run(args.Skip(1).ToArray()),
     "transfer" => TransferBenchmark.Run(args.Skip(1).ToArray()),
     "transfer-real" => TransferRealBenchmark.Run(args.Skip(1).ToArray()),
+    "transfer-fashion" => TransferFashionBenchmark.Run(args.Skip(1).ToArray()),
     "learned-lstm" => LearnedLstmBenchmark.Run(args.Skip(1).ToArray()),
     "learned-bo" => LearnedBlackBoxBenchmark.Run(args.Skip(1).ToArray()),
     "learned-self-tuning" => LearnedSelfTuningBenchmark.Run(args.Skip(1).ToArray()),
@@ -79,6 +84,6 @@ return command switch
 
 static int Usage(string command)
 {
-    Console.Error.WriteLine($"unknown benchmark \"{command}\"; available: mlp-epoch, step-profile, csv-load, parallel-trials, trainer-families, hypergrad-core, hypergrad-elbo, hypergrad-many, hypergrad-profile, pruning, bo, bo-real, transfer, transfer-real, learned-lstm, learned-bo, learned-self-tuning");
+    Console.Error.WriteLine($"unknown benchmark \"{command}\"; available: mlp-epoch, step-profile, csv-load, parallel-trials, trainer-families, hypergrad-core, hypergrad-elbo, hypergrad-many, hypergrad-profile, pruning, bo, bo-real, transfer, transfer-real, transfer-fashion, learned-lstm, learned-bo, learned-self-tuning");
     return 2;
 }

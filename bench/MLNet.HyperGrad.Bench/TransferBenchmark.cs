@@ -1,9 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using MLNet.HyperGrad.AutoML;
+using MLNet.HyperGrad.Bayesian;
 using MLNet.HyperGrad.SearchSpaces;
+using MLNet.HyperGrad.Torch;
 using MLNet.HyperGrad.Transfer;
 using MLNet.HyperGrad.Tuners;
+using TorchSharp;
 
 namespace MLNet.HyperGrad.Bench;
 
@@ -36,7 +39,11 @@ internal static class TransferBenchmark
 
     public static int Run(string[] args)
     {
+        // Small matrices (≤ 288 points): libtorch's intra-op threads only spin. Without this, idle OpenMP workers spinning on a
+        // shared machine multiplied the benchmark's CPU time about eightfold (RESULTS.md, "Transfer (issue 11)").
+        OpenMpEnvironment.UsePassiveWaitUnlessSet();
         Dictionary<string, string> options = CsvLoadBenchmark.Options(args);
+        torch.set_num_threads(CsvLoadBenchmark.Int(options, "--threads", 1));
         string data = options.TryGetValue("--data", out string? d) ? d : FindData();
         int budget = CsvLoadBenchmark.Int(options, "--budget", 30);
         int randomSeeds = CsvLoadBenchmark.Int(options, "--random-seeds", 10);
@@ -51,7 +58,12 @@ internal static class TransferBenchmark
             MeanKind = options.TryGetValue("--mean", out string? meanName) ? Enum.Parse<PriorMeanKind>(meanName, ignoreCase: true) : new GpPriorPretrainingOptions().MeanKind,
             KlWeight = options.TryGetValue("--kl", out string? kl) ? double.Parse(kl, CultureInfo.InvariantCulture) : new GpPriorPretrainingOptions().KlWeight,
             KernelOnFeatures = options.ContainsKey("--features"),
+            LearningRate = options.TryGetValue("--lr", out string? lr) ? double.Parse(lr, CultureInfo.InvariantCulture) : new GpPriorPretrainingOptions().LearningRate,
+            HiddenWidth = CsvLoadBenchmark.Int(options, "--width", new GpPriorPretrainingOptions().HiddenWidth),
+            MinibatchSize = CsvLoadBenchmark.Int(options, "--minibatch", new GpPriorPretrainingOptions().MinibatchSize),
         };
+        string? cache = options.TryGetValue("--prior-cache", out string? cacheDirectory) ? Directory.CreateDirectory(cacheDirectory).FullName : null;
+        MetaGaussianProcessTunerOptions metaOptions = MetaOptions(options.TryGetValue("--meta", out string? metaName) ? metaName : "default", []);
 
         (string[] names, double[][] raw, double[][] accuracy) = Load(data);
         double[][] encoded = Encode(raw);
@@ -97,8 +109,12 @@ internal static class TransferBenchmark
         Console.WriteLine(Invariant($"transfer: {names.Length} tasks x {n} configurations from {data}; budget {budget}; pre-training {pretraining.MeanKind} mean, width {pretraining.HiddenWidth}, kernel on {(pretraining.KernelOnFeatures ? "features" : "inputs")}, {pretraining.Steps} Adam steps, lr {pretraining.LearningRate}, minibatch {pretraining.MinibatchSize}, KL weight {pretraining.KlWeight}"));
         var curves = new Dictionary<string, List<double[]>>(StringComparer.Ordinal);
         var seconds = new Dictionary<string, double>(StringComparer.Ordinal);
-        int tasks = Math.Min(taskLimit, names.Length - firstTask);
-        for (int t = firstTask; t < firstTask + tasks; t++)
+        int[] taskList = options.TryGetValue("--task-list", out string? listed)
+            ? [.. listed.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(v => int.Parse(v, CultureInfo.InvariantCulture))]
+            : [.. Enumerable.Range(firstTask, Math.Min(taskLimit, names.Length - firstTask))];
+        int tasks = taskList.Length;
+        string[] variants = options.TryGetValue("--meta-variants", out string? variantList) ? variantList.Split(',', StringSplitOptions.RemoveEmptyEntries) : [];
+        foreach (int t in taskList)
         {
             double[] loss = [.. accuracy[t].Select(a => -a)];
             var row = new List<string>();
@@ -146,10 +162,21 @@ internal static class TransferBenchmark
             {
                 clock.Restart();
                 List<TransferTask> sources = [.. Enumerable.Range(0, names.Length).Where(o => o != t).Select(o => new TransferTask(names[o], encoded, [.. accuracy[o].Select(a => -a)]))];
-                PretrainedGpPrior prior = GpPriorPretraining.Pretrain(sources, pretraining);
+                PretrainedGpPrior prior = Pretrain(sources, pretraining, cache, t, "matched");
                 row.Add(Invariant($"pre-training {clock.Elapsed.TotalSeconds:F1} s"));
-                var tuner = new MetaGaussianProcessTuner(space, prior, 0, new MetaGaussianProcessTunerOptions { Candidates = candidates });
+                if (options.ContainsKey("--verbose"))
+                {
+                    row.Add(Invariant($"prior: length scales {string.Join("/", prior.LengthScales.Select(v => v.ToString("G3", CultureInfo.InvariantCulture)))}, output scale {prior.OutputScale:G3}, noise {prior.NoiseVariance:G3}, objective {prior.ObjectiveHistory.Take(5).DefaultIfEmpty(double.NaN).Average():F3} -> {prior.ObjectiveHistory.TakeLast(5).DefaultIfEmpty(double.NaN).Average():F3}, skipped {prior.SkippedSteps}"));
+                }
+
+                var tuner = new MetaGaussianProcessTuner(space, prior, 0, MetaOptions(metaOptions, candidates));
                 Add("meta", Regret(loss, Drive(tuner, p => index[p.ToString()], loss, budget)), clock.Elapsed.TotalSeconds);
+                foreach (string variant in variants)
+                {
+                    clock.Restart();
+                    var other = new MetaGaussianProcessTuner(space, prior, 0, MetaOptions(variant, candidates));
+                    Add("meta:" + variant, Regret(loss, Drive(other, p => index[p.ToString()], loss, budget)), clock.Elapsed.TotalSeconds);
+                }
             }
 
             if (methods.Contains("meta-unmatched"))
@@ -163,8 +190,8 @@ internal static class TransferBenchmark
                     sources.Add(new TransferTask(names[o], [.. kept.Select(i => encoded[i])], [.. kept.Select(i => -accuracy[o][i])]));
                 }
 
-                PretrainedGpPrior prior = GpPriorPretraining.Pretrain(sources, pretraining);
-                var tuner = new MetaGaussianProcessTuner(space, prior, 0, new MetaGaussianProcessTunerOptions { Candidates = candidates });
+                PretrainedGpPrior prior = Pretrain(sources, pretraining, cache, t, "unmatched");
+                var tuner = new MetaGaussianProcessTuner(space, prior, 0, MetaOptions(metaOptions, candidates));
                 Add("meta-unmatched", Regret(loss, Drive(tuner, p => index[p.ToString()], loss, budget)), clock.Elapsed.TotalSeconds);
             }
 
@@ -209,6 +236,59 @@ internal static class TransferBenchmark
         }
 
         return 0;
+    }
+
+    /// <summary>Meta-tuner settings by name (development sweeps, <c>--meta</c> and <c>--meta-variants</c>): <c>default</c>, or <c>+</c>-joined <c>ei</c>, <c>pi</c>, <c>ucb</c>, <c>norefit</c>, <c>startN</c> (N Sobol startup trials).</summary>
+    private static MetaGaussianProcessTunerOptions MetaOptions(string name, Parameter[] candidates)
+    {
+        var result = new MetaGaussianProcessTunerOptions { Candidates = candidates.Length > 0 ? candidates : null };
+        foreach (string part in name.Split('+', StringSplitOptions.RemoveEmptyEntries))
+        {
+            result = part switch
+            {
+                "default" => result,
+                "ei" => new MetaGaussianProcessTunerOptions { Candidates = result.Candidates, RefitOutputScaleAndNoise = result.RefitOutputScaleAndNoise, Acquisition = AcquisitionKind.LogExpectedImprovement, StartupTrials = result.StartupTrials },
+                "pi" => new MetaGaussianProcessTunerOptions { Candidates = result.Candidates, RefitOutputScaleAndNoise = result.RefitOutputScaleAndNoise, Acquisition = AcquisitionKind.LogProbabilityOfImprovement, StartupTrials = result.StartupTrials },
+                "ucb" => new MetaGaussianProcessTunerOptions { Candidates = result.Candidates, RefitOutputScaleAndNoise = result.RefitOutputScaleAndNoise, Acquisition = AcquisitionKind.UpperConfidenceBound, StartupTrials = result.StartupTrials },
+                "norefit" => new MetaGaussianProcessTunerOptions { Candidates = result.Candidates, RefitOutputScaleAndNoise = false, Acquisition = result.Acquisition, StartupTrials = result.StartupTrials },
+                _ when part.StartsWith("start", StringComparison.Ordinal) => new MetaGaussianProcessTunerOptions { Candidates = result.Candidates, RefitOutputScaleAndNoise = result.RefitOutputScaleAndNoise, Acquisition = result.Acquisition, StartupTrials = int.Parse(part[5..], CultureInfo.InvariantCulture) },
+                _ => throw new ArgumentException($"Unknown meta-tuner setting \"{part}\"; use default, ei, pi, ucb, norefit, startN joined by +."),
+            };
+        }
+
+        return result;
+    }
+
+    private static MetaGaussianProcessTunerOptions MetaOptions(MetaGaussianProcessTunerOptions template, Parameter[] candidates) => new()
+    {
+        Candidates = candidates,
+        Acquisition = template.Acquisition,
+        RefitOutputScaleAndNoise = template.RefitOutputScaleAndNoise,
+        StartupTrials = template.StartupTrials,
+    };
+
+    /// <summary>
+    /// Pre-trains a prior, or, with <c>--prior-cache DIR</c>, reads the one an earlier run pre-trained with the same settings for
+    /// the same held-out task (<see cref="PretrainedGpPrior.ToJson"/>; pre-training is seeded, so the cache changes only the cost).
+    /// </summary>
+    private static PretrainedGpPrior Pretrain(List<TransferTask> sources, GpPriorPretrainingOptions options, string? cache, int heldOut, string kind)
+    {
+        if (cache is null)
+        {
+            return GpPriorPretraining.Pretrain(sources, options);
+        }
+
+        string file = Path.Combine(cache, Invariant($"prior-{heldOut}-{kind}-{options.MeanKind}-w{options.HiddenWidth}-{(options.KernelOnFeatures ? "features" : "inputs")}-s{options.Steps}-lr{options.LearningRate}-b{options.MinibatchSize}-kl{options.KlWeight}-seed{options.Seed}.json"));
+        if (File.Exists(file))
+        {
+            return PretrainedGpPrior.FromJson(File.ReadAllText(file));
+        }
+
+        PretrainedGpPrior prior = GpPriorPretraining.Pretrain(sources, options);
+        string temporary = file + Invariant($".{Environment.ProcessId}.tmp");
+        File.WriteAllText(temporary, prior.ToJson());
+        File.Move(temporary, file, overwrite: true);
+        return prior;
     }
 
     private static string Line(double[] mean) => string.Join(" ", Checkpoints.Where(c => c <= mean.Length).Select(c => mean[c - 1].ToString("F4", CultureInfo.InvariantCulture)));
@@ -438,7 +518,8 @@ internal static class TransferBenchmark
             new("log_gamma", gammas.Min(), gammas.Max(), false, OptunaDimensionKind.Float, "kernel", [0]),
             new("degree", 2, 10, false, OptunaDimensionKind.Integer, "kernel", [1]),
         ];
-        using var peer = new OptunaAskTell("gp", seed, dimensions);
+        // 10 minutes per answer: on the loaded shared machine one GPSampler ask took over a minute (the 60 s default failed the run).
+        using var peer = new OptunaAskTell("gp", seed, dimensions, timeout: TimeSpan.FromMinutes(10));
         var evaluated = new List<int>();
         for (int i = 0; i < budget; i++)
         {

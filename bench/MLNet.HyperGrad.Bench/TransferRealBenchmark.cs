@@ -47,6 +47,8 @@ internal static class TransferRealBenchmark
         int maxTrees = CsvLoadBenchmark.Int(options, "--max-trees", 200);
         int firstSeed = CsvLoadBenchmark.Int(options, "--first-seed", 0);
         bool keep = options.ContainsKey("--keep");
+        PriorMeanKind? mean = options.TryGetValue("--mean", out string? meanName) ? Enum.Parse<PriorMeanKind>(meanName, ignoreCase: true) : null;
+        int startup = CsvLoadBenchmark.Int(options, "--startup", new MetaGaussianProcessTunerOptions().StartupTrials);
         if (tables.Length < 2 || seeds < 1 || trials < 2 || sourceTrials < 5 || maxTrees < 11 || firstSeed < 0)
         {
             Console.Error.WriteLine(Invariant($"transfer-real: at least 2 --tables, --seeds at least 1, --trials at least 2, --source-trials at least 5, --max-trees at least 11; got {tables.Length} tables, {seeds}, {trials}, {sourceTrials}, {maxTrees}."));
@@ -56,7 +58,7 @@ internal static class TransferRealBenchmark
         string directory = Directory.CreateTempSubdirectory("hg-transfer-real-").FullName;
         try
         {
-            return RunAsync(directory, tables, Enumerable.Range(firstSeed, seeds).ToArray(), trials, sourceTrials, maxTrees).GetAwaiter().GetResult();
+            return RunAsync(directory, tables, Enumerable.Range(firstSeed, seeds).ToArray(), trials, sourceTrials, maxTrees, mean, startup).GetAwaiter().GetResult();
         }
         finally
         {
@@ -71,10 +73,10 @@ internal static class TransferRealBenchmark
         }
     }
 
-    private static async Task<int> RunAsync(string directory, string[] tables, int[] seeds, int trials, int sourceTrials, int maxTrees)
+    private static async Task<int> RunAsync(string directory, string[] tables, int[] seeds, int trials, int sourceTrials, int maxTrees, PriorMeanKind? mean, int startup)
     {
         using var storage = new SqliteStudyStorage(Path.Combine(directory, "history.db"));
-        Console.WriteLine(Invariant($"transfer-real: tables {string.Join(", ", tables)}; LightGBM (trees up to {maxTrees}), validation log-loss; sources {sourceTrials} GP trials each; targets {trials} trials, seed(s) {string.Join(", ", seeds)}; {Environment.ProcessorCount} cores"));
+        Console.WriteLine(Invariant($"transfer-real: tables {string.Join(", ", tables)}; LightGBM (trees up to {maxTrees}), validation log-loss; sources {sourceTrials} GP trials each; targets {trials} trials, seed(s) {string.Join(", ", seeds)}; {Environment.ProcessorCount} cores; meta: {(mean is { } m ? $"{m} mean" : "default mean")}, {startup} startup trials"));
         var started = System.Diagnostics.Stopwatch.StartNew();
         foreach (string table in tables)
         {
@@ -96,7 +98,12 @@ internal static class TransferRealBenchmark
                 IReadOnlyList<double> gp = await TuneAsync(storage, directory, table, Invariant($"gp-{table}-{seed}"), seed, trials, maxTrees, o => o.Tuner = TunerKind.GaussianProcess);
                 string own = "src-" + table;
                 StudyFilter others = StudyFilter.Where(s => s.Name.StartsWith("src-", StringComparison.Ordinal) && s.Name != own, $"the other tables' source studies (src-* but {own})");
-                IReadOnlyList<double> meta = await TuneAsync(storage, directory, table, Invariant($"meta-{table}-{seed}"), seed, trials, maxTrees, o => o.TransferFrom(storage, others));
+                IReadOnlyList<double> meta = await TuneAsync(storage, directory, table, Invariant($"meta-{table}-{seed}"), seed, trials, maxTrees, o =>
+                {
+                    o.TransferFrom(storage, others);
+                    o.Pretraining = mean is { } kind ? new GpPriorPretrainingOptions { MeanKind = kind, Seed = seed } : null;
+                    o.MetaTuner = new MetaGaussianProcessTunerOptions { StartupTrials = startup };
+                });
                 int index = Enumerable.Range(0, meta.Count).FirstOrDefault(k => meta[k] <= gp[^1], -1);
                 int? reach = index < 0 ? null : index + 1;
                 gpCurves.Add(gp);

@@ -1,5 +1,9 @@
 using System.Xml.Linq;
+using MLNet.HyperGrad.Data;
+using MLNet.HyperGrad.Outputs;
 using MLNet.HyperGrad.Reporting;
+using MLNet.HyperGrad.SearchSpaces;
+using MLNet.HyperGrad.Storage;
 using MLNet.HyperGrad.Transfer;
 using static MLNet.HyperGrad.Tests.Reporting.ReportFixtures;
 
@@ -32,6 +36,36 @@ public sealed class TransferSectionTests
         Assert.Contains("3 earlier studies with 28 trials, selected by studies named earlier-*", section.Value, StringComparison.Ordinal);
         Assert.Contains("earlier-few", ById(document, "transfer-rejected").Value, StringComparison.Ordinal);
         Assert.Contains("href=\"#transfer\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_StoredStudyAttributes_ReachTheReportWithEachSourceAndItsTrust()
+    {
+        // The path the CLI's report takes: the attributes a meta-tuned study stored, read back by StudyReport.
+        var stored = new TransferSummary
+        {
+            Filter = "studies named src-*",
+            Sources = [new TransferSource("src-wine", 20, 1.2), new TransferSource("src-digits", 20, -0.24), new TransferSource("src-iris", 20, 1.9)],
+        };
+        var study = new StudyRecord
+        {
+            Id = 1,
+            Name = "meta-breast_cancer",
+            TaskDescription = "test",
+            SearchSpaceJson = "[]",
+            Direction = StudyDirection.Minimize,
+            CreatedAtUtc = new DateTime(2026, 12, 3, 12, 0, 0, DateTimeKind.Utc),
+            Attributes = stored.ToAttributes(),
+        };
+
+        ReportData data = StudyReport.Build(study, [], new SearchSpace(), new StudyOutputOptions { Task = TaskKind.Classification });
+        XDocument document = Parse(HtmlReport.Render(data));
+
+        XElement[] rows = [.. Elements(ById(document, "transfer-sources"), "tr").Skip(1)];
+        Assert.Equal(["src-wine", "20", "1.200", "some"], rows[0].Elements().Take(4).Select(e => e.Value));
+        Assert.Equal(["src-digits", "20", "-0.240", "high"], rows[1].Elements().Take(4).Select(e => e.Value));
+        Assert.Equal(["src-iris", "20", "1.900", "none: the prior contradicts it"], rows[2].Elements().Take(4).Select(e => e.Value));
+        Assert.Contains("3 earlier studies with 60 trials, selected by studies named src-*", ById(document, "transfer").Value, StringComparison.Ordinal);
     }
 
     [Fact]

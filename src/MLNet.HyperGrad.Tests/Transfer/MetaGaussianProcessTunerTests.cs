@@ -88,6 +88,70 @@ public sealed class MetaGaussianProcessTunerTests(ITestOutputHelper output) : Tu
         Assert.Contains("Candidates must hold at least one", bad.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Propose_StartupTrials_AreTheSobolPointsSnappedToCandidatesThenThePriorTakesOver()
+    {
+        SearchSpace space = SquareSpace();
+        double[][] points = SyntheticTasks.Points(40, 9);
+        Parameter[] candidates = [.. points.Select(space.SampleFromFeatureSpace)];
+        const int seed = 3;
+        var tuner = new MetaGaussianProcessTuner(space, FamilyPrior(), seed, new MetaGaussianProcessTunerOptions { Candidates = candidates, StartupTrials = 3 });
+        var taken = new bool[points.Length];
+        for (int id = 0; id < 5; id++)
+        {
+            var settings = new TrialSettings { TrialId = id };
+            settings = settings with { Parameter = tuner.Propose(settings) };
+            double source = tuner.ProposalAttributes(id)[MetaGaussianProcessTuner.SourceAttribute];
+            int index = Array.FindIndex(candidates, c => c.Equals(settings.Parameter));
+            Assert.True(index >= 0, $"trial {id} proposed {settings.Parameter}, not a candidate");
+            if (id < 3)
+            {
+                // The untried candidate nearest to Sobol point id (the sequence the Gaussian-process tuner starts with).
+                double[] sobol = new SobolSequence(2, seed).Point(id);
+                int nearest = Enumerable.Range(0, points.Length).Where(i => !taken[i]).MinBy(i => Math.Pow(points[i][0] - sobol[0], 2) + Math.Pow(points[i][1] - sobol[1], 2));
+                Assert.Equal(nearest, index);
+                Assert.Equal(MetaGaussianProcessTuner.SourceStartup, source);
+            }
+            else
+            {
+                Assert.Equal(MetaGaussianProcessTuner.SourceModel, source);
+            }
+
+            taken[index] = true;
+            double loss = SyntheticTasks.Shape(points[index]);
+            tuner.Update(new TrialResult { TrialSettings = settings, Loss = loss, Metric = -loss });
+        }
+    }
+
+    [Fact]
+    public void Propose_StartupTrials_CountOnlyTrialsWithAFiniteLoss()
+    {
+        // Failed trials do not end the space-filling start: the prior takes over after 2 finite losses, here at trial 3.
+        SearchSpace space = SquareSpace();
+        var tuner = new MetaGaussianProcessTuner(space, FamilyPrior(), 0, new MetaGaussianProcessTunerOptions { StartupTrials = 2, Optimizer = new AcquisitionOptimizerOptions { CandidateCount = 128, RefinedCount = 1 } });
+        double[] sources = new double[4];
+        for (int id = 0; id < 4; id++)
+        {
+            var settings = new TrialSettings { TrialId = id };
+            settings = settings with { Parameter = tuner.Propose(settings) };
+            sources[id] = tuner.ProposalAttributes(id)[MetaGaussianProcessTuner.SourceAttribute];
+            double[] x = space.MappingToFeatureSpace(settings.Parameter);
+            if (id < 3)
+            {
+                double[] sobol = new SobolSequence(2, 0).Point(id);
+                Assert.Equal(sobol[0], x[0], 12);
+                Assert.Equal(sobol[1], x[1], 12);
+            }
+
+            double loss = SyntheticTasks.Shape(x);
+            tuner.Update(id == 1 ? TrialResult.Failed(settings, new InvalidOperationException("boom"), 1) : new TrialResult { TrialSettings = settings, Loss = loss, Metric = -loss });
+        }
+
+        Assert.Equal([MetaGaussianProcessTuner.SourceStartup, MetaGaussianProcessTuner.SourceStartup, MetaGaussianProcessTuner.SourceStartup, MetaGaussianProcessTuner.SourceModel], sources);
+        var bad = Assert.Throws<ArgumentException>(() => new MetaGaussianProcessTuner(space, FamilyPrior(), 0, new MetaGaussianProcessTunerOptions { StartupTrials = -1 }));
+        Assert.Contains("StartupTrials must be in [0, 10000], got -1.", bad.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(AcquisitionKind.LogProbabilityOfImprovement)]
     [InlineData(AcquisitionKind.UpperConfidenceBound)]

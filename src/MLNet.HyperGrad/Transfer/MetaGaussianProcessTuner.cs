@@ -8,12 +8,14 @@ using TorchSharp;
 
 namespace MLNet.HyperGrad.Transfer;
 
-/// <summary>Bayesian optimization of a new task under a GP prior pre-trained on earlier tasks (HyperBO): no random start, the prior says where to begin.</summary>
+/// <summary>Bayesian optimization of a new task under a GP prior pre-trained on earlier tasks (HyperBO): by default no random start, the prior says where to begin.</summary>
 /// <remarks>
 /// <para>
 /// Wang, Dahl, Swersky et al. (2024), "Pre-trained Gaussian processes for Bayesian optimization". The prior
 /// (<see cref="PretrainedGpPrior"/>, from <see cref="GpPriorPretraining"/>) is held fixed. The first proposal, and every
-/// proposal while no trial has a finite loss, is the minimizer of the prior mean. After that, the task's losses are
+/// proposal while no trial has a finite loss, is the minimizer of the prior mean, unless
+/// <see cref="MetaGaussianProcessTunerOptions.StartupTrials"/> asks for a space-filling start first (scrambled Sobol points, as
+/// <see cref="GaussianProcessTuner"/> starts, until that many trials have a finite loss). After that, the task's losses are
 /// standardized by their own mean and standard deviation (1 with fewer than two), and, with
 /// <see cref="MetaGaussianProcessTunerOptions.RefitOutputScaleAndNoise"/>, an output offset, scale and noise are refitted on
 /// them (<c>z = a + b·f</c>); the posterior of <c>z</c> then drives the acquisition (log-EI, log-PI or UCB of
@@ -30,7 +32,7 @@ namespace MLNet.HyperGrad.Transfer;
 /// </remarks>
 public sealed class MetaGaussianProcessTuner : IFiniteTuner, ITunerTrialAttributes
 {
-    /// <summary>The trial attribute saying where a proposal came from: 0 the prior mean's minimizer (no finite loss yet), 1 the acquisition's maximizer, 2 a Sobol fallback: <c>meta.source</c>.</summary>
+    /// <summary>The trial attribute saying where a proposal came from: 0 the prior mean's minimizer (no finite loss yet), 1 the acquisition's maximizer, 2 a Sobol fallback, 3 a startup Sobol point: <c>meta.source</c>.</summary>
     public const string SourceAttribute = "meta.source";
 
     /// <summary>The value of <see cref="SourceAttribute"/> for the prior mean's minimizer.</summary>
@@ -41,6 +43,9 @@ public sealed class MetaGaussianProcessTuner : IFiniteTuner, ITunerTrialAttribut
 
     /// <summary>The value of <see cref="SourceAttribute"/> for a Sobol point used because the model's point was already evaluated or the covariance would not factor.</summary>
     public const double SourceFallback = 2;
+
+    /// <summary>The value of <see cref="SourceAttribute"/> for a startup Sobol point (<see cref="MetaGaussianProcessTunerOptions.StartupTrials"/>).</summary>
+    public const double SourceStartup = 3;
 
     private readonly SearchSpace searchSpace;
     private readonly PretrainedGpPrior prior;
@@ -161,6 +166,12 @@ public sealed class MetaGaussianProcessTuner : IFiniteTuner, ITunerTrialAttribut
             return ([], SourcePriorMean);
         }
 
+        if (observations.Values.Count(o => o.Loss is not null) < options.StartupTrials)
+        {
+            double[] point = Canonical(new SobolSequence(d, seed).Point(trialId));
+            return (candidates is null ? point : ClaimNearest(point), SourceStartup);
+        }
+
         var inputs = new List<double[]>();
         var losses = new List<double>();
         double? worst = observations.Values.Where(o => o.Loss is not null).Select(o => o.Loss!.Value).DefaultIfEmpty(double.NaN).Max();
@@ -252,6 +263,35 @@ public sealed class MetaGaussianProcessTuner : IFiniteTuner, ITunerTrialAttribut
 
         used![open[chosen]] = true;
         return (double[])candidates[open[chosen]].Clone();
+    }
+
+    /// <summary>Marks and returns (a copy of) the untried candidate nearest to <paramref name="x"/> (Euclidean in the unit cube; the first of equals).</summary>
+    private double[] ClaimNearest(double[] x)
+    {
+        int best = -1;
+        double distance = double.PositiveInfinity;
+        for (int i = 0; i < candidates!.Length; i++)
+        {
+            if (used![i])
+            {
+                continue;
+            }
+
+            double d = 0;
+            for (int j = 0; j < x.Length; j++)
+            {
+                d += (candidates[i][j] - x[j]) * (candidates[i][j] - x[j]);
+            }
+
+            if (d < distance)
+            {
+                distance = d;
+                best = i;
+            }
+        }
+
+        used![best] = true;
+        return (double[])candidates[best].Clone();
     }
 
     private static Func<torch.Tensor, torch.Tensor> Objective(PriorPosterior posterior, IAcquisitionFunction acquisition) => x =>

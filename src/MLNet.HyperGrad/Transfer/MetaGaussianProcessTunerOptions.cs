@@ -1,6 +1,7 @@
 using System.Globalization;
 using MLNet.HyperGrad.Bayesian;
 using MLNet.HyperGrad.SearchSpaces;
+using MLNet.HyperGrad.Tuners;
 
 namespace MLNet.HyperGrad.Transfer;
 
@@ -18,6 +19,18 @@ public sealed class MetaGaussianProcessTunerOptions
     /// </summary>
     /// <value>The default is true.</value>
     public bool RefitOutputScaleAndNoise { get; init; } = true;
+
+    /// <summary>
+    /// Gets how many trials must have a finite loss before the prior drives the proposals: until then each proposal is point
+    /// <c>trialId</c> of a scrambled Sobol sequence (seeded; in candidate mode the nearest untried candidate), as
+    /// <see cref="GaussianProcessTuner"/> starts. A trial the experiment runs at the space's defaults counts.
+    /// </summary>
+    /// <value>
+    /// The default is 0: the prior says where to begin (its mean's minimizer first), which is right when it was pre-trained on
+    /// many related tasks. With few, small or dissimilar source studies a few space-filling trials keep a poorly informed prior
+    /// from spending the first trials in the corners it favours (bench/RESULTS.md, "Transfer on real tables").
+    /// </value>
+    public int StartupTrials { get; init; }
 
     /// <summary>
     /// Gets the candidate set, or null to search the whole space. With candidates, every proposal is one of them, never one
@@ -44,6 +57,11 @@ public sealed class MetaGaussianProcessTunerOptions
         if (!Enum.IsDefined(Acquisition) || Acquisition == AcquisitionKind.Hedge)
         {
             problems.Add(string.Create(CultureInfo.InvariantCulture, $"Acquisition must be LogExpectedImprovement, LogProbabilityOfImprovement or UpperConfidenceBound; got {Acquisition}."));
+        }
+
+        if (StartupTrials < 0 || StartupTrials > 10_000)
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"StartupTrials must be in [0, 10000], got {StartupTrials}."));
         }
 
         if (Candidates is not null && Candidates.Count == 0)
