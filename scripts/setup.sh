@@ -6,10 +6,12 @@
 #   python3-packaging python3-colorlog python3-tqdm
 #                          what the Optuna 5 vendored in ../shared/peers/python imports (numpy comes with sklearn);
 #                          the tests of the benchmark's Optuna ask-and-tell bridge run it
+#   postgresql             Debian's PostgreSQL server: scripts/test.sh starts a throwaway cluster of it for the
+#                          PostgreSQL storage tests (scripts/postgres.sh)
 # Extra package names given as arguments are installed too (bench/run.sh adds its Python peers).
 set -euo pipefail
 
-packages=(dataset-fashion-mnist python3-sklearn python3-packaging python3-colorlog python3-tqdm "$@")
+packages=(dataset-fashion-mnist python3-sklearn python3-packaging python3-colorlog python3-tqdm postgresql "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -31,7 +31,15 @@ internal static class Program
             ["x"] = new UniformDoubleOption(0, 1, defaultValue: 0.5),
             ["y"] = new UniformDoubleOption(0, 1, defaultValue: 0.5),
         };
-        using IStudyStorage storage = new SqliteStudyStorage(Get("--storage"));
+        string location = Get("--storage");
+        using IStudyStorage storage = location.StartsWith("postgres", StringComparison.Ordinal)
+            ? new Postgres.PostgresStudyStorage(location, new Postgres.PostgresStudyStorageOptions
+            {
+                Schema = options.TryGetValue("--schema", out string? schema) ? schema : null,
+                HeartbeatInterval = TimeSpan.FromMilliseconds(Int("--heartbeat-ms", 5000)),
+                StaleAfter = TimeSpan.FromMilliseconds(Int("--stale-ms", 30000)),
+            })
+            : new SqliteStudyStorage(location);
         using var runner = new QuadraticRunner(Int("--sleep-ms", 20), Int("--abort-on", -1), Int("--hang-on", -1));
         var experiment = new HyperGradExperiment()
             .AddSearchSpace("q", space)

@@ -56,10 +56,10 @@ internal static class WorkerProcessesRun
                 _ => StartInfo(until),
                 new StudyWorkerProcessesOptions
                 {
-                    OnOutputLine = (_, line) =>
+                    OnOutputLine = (worker, line) =>
                     {
-                        // The trials' lines; each worker's header and "best so far" are its own view, not the run's.
-                        if (line.StartsWith("trial ", StringComparison.Ordinal))
+                        // The trials' lines, and the first worker's setup line; each worker's header and "best so far" are its own view, not the run's.
+                        if (line.StartsWith("trial ", StringComparison.Ordinal) || (worker == 0 && line.StartsWith("setup took ", StringComparison.Ordinal)))
                         {
                             lock (gate)
                             {

@@ -163,6 +163,10 @@ internal sealed class StudySession : IDisposable
         IReadOnlyList<TrialRecord> trials = await storage.GetTrialsAsync(studyId, CancellationToken.None);
         StudyTrialCount = trials.Count(t => t.State != TrialState.Interrupted);
         nextNumber = Math.Max(nextNumber, trials.Count == 0 ? 0 : trials[^1].Number + 1);
+        // Interrupted trials nobody retries yet, or trials other workers run (a storage with heartbeats re-queues those of dead
+        // workers inside ClaimRetryAsync): the next trial first tries to claim a retry.
+        var retriedNow = new HashSet<int>(trials.Where(t => t.RetryOf is not null).Select(t => t.RetryOf!.Value));
+        mayHaveRetries = trials.Any(t => (t.State == TrialState.Interrupted && !retriedNow.Contains(t.Number)) || (t.State == TrialState.Running && t.WorkerId != workerId));
         var fresh = new List<TrialResult>();
         foreach (TrialRecord record in trials.Where(t => t.IsFinished && !known.Contains(t.Number) && t.WorkerId != workerId))
         {

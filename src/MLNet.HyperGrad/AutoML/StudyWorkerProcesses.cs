@@ -20,7 +20,7 @@ namespace MLNet.HyperGrad.AutoML;
 /// <see cref="StudyWorkerProcessesOptions.MayRestart"/> says so). One that exits with another code and no running trial (bad
 /// input, no trial finished in its budget) is not replaced: starting it again would end the same way.</para>
 /// </remarks>
-public sealed class StudyWorkerProcesses
+public sealed partial class StudyWorkerProcesses
 {
     private readonly IStudyStorage storage;
     private readonly string studyName;
@@ -47,7 +47,7 @@ public sealed class StudyWorkerProcesses
 
     /// <summary>Runs <paramref name="workers"/> worker processes until every one has exited and none is to be replaced.</summary>
     /// <param name="workers">How many run at once; at least 1.</param>
-    /// <param name="cancellationToken">Stops the pool: workers still running get <see cref="StudyWorkerProcessesOptions.StopGrace"/> to end by themselves (they see the same Ctrl+C), then are killed.</param>
+    /// <param name="cancellationToken">Stops the pool: workers get SIGINT (on Unix; as from Ctrl+C, they interrupt their trials and exit) and <see cref="StudyWorkerProcessesOptions.StopGrace"/> to end by themselves, then are killed. Dead workers are no longer replaced.</param>
     /// <returns>How each worker process ended, in the order they ended.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="workers"/> is less than 1.</exception>
     /// <exception cref="HyperGradException">A worker process could not be started.</exception>
@@ -116,12 +116,31 @@ public sealed class StudyWorkerProcesses
         return exits;
     }
 
-    /// <summary>Kills the workers still running once the grace period after a cancellation is over.</summary>
+    /// <summary>Sends the workers SIGINT (as Ctrl+C does: they interrupt their trials and exit), then kills those still running once the grace period is over.</summary>
     private async Task KillAfterGraceAsync()
     {
+        RunningWorker[] workers;
+        lock (live)
+        {
+            workers = [.. live];
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            foreach (RunningWorker worker in workers)
+            {
+                _ = SendSignal(worker.ProcessId, SignalInterrupt);
+            }
+        }
+
         await Task.Delay(options.StopGrace, CancellationToken.None).ConfigureAwait(false);
         KillAll();
     }
+
+    private const int SignalInterrupt = 2;
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "kill")]
+    private static partial int SendSignal(int processId, int signal);
 
     private void KillAll()
     {
