@@ -8,10 +8,12 @@
 #                          the tests of the benchmark's Optuna ask-and-tell bridge run it
 #   python3-torch          what Optuna 5's GPSampler imports (Debian's PyTorch 1.13, about 140 MB to download): the
 #                          bridge's GPSampler test (the peer of the transfer and bo benchmarks) runs it
+#   postgresql             Debian's PostgreSQL server: scripts/test.sh starts a throwaway cluster of it for the
+#                          PostgreSQL storage tests (scripts/postgres.sh)
 # Extra package names given as arguments are installed too (bench/run.sh adds its Python peers).
 set -euo pipefail
 
-packages=(dataset-fashion-mnist python3-sklearn python3-packaging python3-colorlog python3-tqdm python3-torch "$@")
+packages=(dataset-fashion-mnist python3-sklearn python3-packaging python3-colorlog python3-tqdm python3-torch postgresql "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
 # The test command of the README: installs what is missing, builds everything (TorchSharp and
-# libtorch come from NuGet) and runs the whole xunit suite. Ends with one line 'tests: N passed, N failed, N skipped'.
+# libtorch come from NuGet), starts a throwaway PostgreSQL cluster (scripts/postgres.sh: a temporary folder, a free
+# port on localhost; its URI in HYPERGRAD_TEST_POSTGRES, which the PostgreSQL tests need: without it they fail with a
+# message saying so, never skip), runs the whole xunit suite and stops the cluster, also when tests fail.
+# Ends with one line 'tests: N passed, N failed, N skipped'.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 log=$(mktemp)
+source scripts/postgres.sh
+trap 'postgres_stop; rm -f "$log"' EXIT
 # Build the whole solution first, so that the samples and benchmarks must compile too.
 if ! dotnet build MLNet.HyperGrad.slnx -c Release -v quiet -nologo; then
   echo "tests: the build failed"
+  exit 1
+fi
+if ! postgres_start; then
+  echo "tests: could not start the throwaway PostgreSQL cluster"
   exit 1
 fi
 dotnet test MLNet.HyperGrad.slnx -c Release --no-build --logger "console;verbosity=minimal" 2>&1 | tee "$log"

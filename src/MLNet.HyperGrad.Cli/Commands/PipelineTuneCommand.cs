@@ -45,7 +45,11 @@ internal static class PipelineTuneCommand
         string metricName = CliMetrics.Name(metric);
         IReadOnlyList<TunableTrainer> trainers = Trainers(settings, task);
         string configPath = Path.Combine(outputDirectory, RunConfig.FileName);
-        settings.ToConfig(schema).Save(configPath);
+        if (!settings.IsWorker)
+        {
+            settings.ToConfig(schema).Save(configPath);
+        }
+
 
         AnsiConsole.MarkupLine($"[bold]hypergrad {settings.Task.ToString().ToLowerInvariant()}[/] on {Markup.Escape(data.Description)}; {Markup.Escape(data.Scheme)}");
         foreach (string warning in data.Warnings)
@@ -67,7 +71,7 @@ internal static class PipelineTuneCommand
         var space = Space(trainers, settings.MaxEpochs, data.TrainRows);
         using var storage = new SqliteStudyStorage(settings.ResolvedStoragePath);
         StudyRecord? existing = await storage.GetStudyAsync(settings.ResolvedStudyName, cancellationToken);
-        IReadOnlyList<TrialRecord> before = existing is null ? [] : await storage.GetTrialsAsync(existing.Id, cancellationToken);
+        IReadOnlyList<TrialRecord> before = settings.ReportAfterWorkers ?? (existing is null ? [] : await storage.GetTrialsAsync(existing.Id, cancellationToken));
         IReadOnlyDictionary<string, string> identity = Identity(settings, data, metricName, trainers);
         if (existing is not null && StudyIdentity.Compare(existing, identity) is { Count: > 0 } changed)
         {
@@ -75,7 +79,7 @@ internal static class PipelineTuneCommand
         }
 
         int finishedBefore = before.Count(t => t.IsFinished && t.State != TrialState.Interrupted);
-        if (existing is not null)
+        if (existing is not null && settings.ReportAfterWorkers is null)
         {
             AnsiConsole.MarkupLine($"resuming: {finishedBefore} trial(s) already in the study");
         }
@@ -100,17 +104,23 @@ internal static class PipelineTuneCommand
             .SetStudyIdentity(identity)
             .SetTrainingTimeInSeconds(tuningSeconds)
             .SetSeed(settings.Seed)
-            .SetParallelism(settings.Parallelism)
+            .SetParallelism(settings.TrialsAtOnce)
             .SetStudyMetaFeatures(data.Validation is { } validationView ? DataMetaFeatures.Of(schema, data.Train, validationView) : DataMetaFeatures.Of(schema, data.Train))
             .WithHyperGrad(o => TransferOutput.Configure(o, settings, storage))
             .SetMonitor(progress);
         int remaining = settings.MaxTrials is int max ? max - finishedBefore : int.MaxValue;
+        bool tune = remaining > 0 && settings.ReportAfterWorkers is null;
         bool cancelled = false;
         bool noTrialFinished = false;
         TrialResult? bestOfRun = null;
-        if (remaining > 0)
+        if (tune)
         {
-            if (settings.MaxTrials is not null)
+            if (settings.MaxTrials is int studyTrials && settings.IsWorker)
+            {
+                // Workers share the study: --max-trials counts every worker's trials.
+                experiment.SetMaxStudyTrials(studyTrials);
+            }
+            else if (settings.MaxTrials is not null)
             {
                 experiment.SetMaxModelToExplore(remaining);
             }
@@ -120,13 +130,33 @@ internal static class PipelineTuneCommand
             (bestOfRun, cancelled, noTrialFinished) = await TuningRun.RunAsync(
                 () => experiment.RunAsync(cancellationToken), mismatch => ExplainMismatch(mismatch, settings, trainers, data.TrainRows), cancellationToken, ex => TransferOutput.Explain(ex, settings));
         }
-        else
+        else if (remaining <= 0)
         {
             AnsiConsole.MarkupLine($"the study already holds {finishedBefore} trial(s), --max-trials {settings.MaxTrials}: writing the outputs only");
         }
 
-        StudyRecord studyRecord = (await storage.GetStudyAsync(settings.ResolvedStudyName, CancellationToken.None))!;
+        if (settings.IsWorker)
+        {
+            // A worker writes no outputs: the run that started it writes them from the study.
+            return cancelled ? CliErrors.Cancelled : 0;
+        }
+
+        if (await storage.GetStudyAsync(settings.ResolvedStudyName, CancellationToken.None) is not { } studyRecord)
+        {
+            // Only after worker processes that all stopped before one of them created the study (Ctrl+C while they loaded the data).
+            Console.Error.WriteLine($"hypergrad: the worker processes stopped before they created study \"{settings.ResolvedStudyName}\"; nothing to write.");
+            return cancellationToken.IsCancellationRequested ? CliErrors.Cancelled : CliErrors.Failure;
+        }
+
         IReadOnlyList<TrialRecord> trials = await storage.GetTrialsAsync(studyRecord.Id, CancellationToken.None);
+        if (settings.ReportAfterWorkers is not null && remaining > 0)
+        {
+            // The workers' run: cancelled with this process's Ctrl+C, empty when none of them finished a trial.
+            var earlier = new HashSet<int>(before.Select(t => t.Number));
+            cancelled = cancellationToken.IsCancellationRequested;
+            noTrialFinished = !cancelled && !trials.Any(t => t.State == TrialState.Complete && !earlier.Contains(t.Number));
+        }
+
         TransferOutput.Print(studyRecord);
         TuneSummary.Print(trials, before, cancelled, metricName, experiment.SearchSpace, settings);
         if (noTrialFinished)

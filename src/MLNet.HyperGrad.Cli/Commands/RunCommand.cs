@@ -12,7 +12,8 @@ internal static class RunCommand
         var config = new Argument<string>("config") { Description = $"A config written by a run ({RunConfig.FileName} in its output folder)." };
         var trainTime = new Option<uint?>("--train-time") { Description = "Seconds this run may tune for (default: the config's)." };
         var maxTrials = CliParsers.OptionalWholeNumber("--max-trials", "Trials in the whole study (default: the config's).");
-        var command = new Command("run", "Run a study again from its config: resume it, or tune it anew when its storage is gone.") { config, trainTime, maxTrials };
+        var workerUntil = TuneCommand.WorkerUntil();
+        var command = new Command("run", "Run a study again from its config: resume it, or tune it anew when its storage is gone.") { config, trainTime, maxTrials, workerUntil };
         command.SetAction((result, cancellationToken) => CliErrors.Guard(() =>
         {
             string path = result.GetValue(config)!;
@@ -21,6 +22,7 @@ internal static class RunCommand
             {
                 TrainTimeSeconds = result.GetValue(trainTime) ?? settings.TrainTimeSeconds,
                 MaxTrials = result.GetValue(maxTrials) ?? settings.MaxTrials,
+                WorkerUntil = result.GetValue(workerUntil),
             };
             return TuneCommand.RunAsync(settings, cancellationToken);
         }));

@@ -43,11 +43,12 @@ internal static class TuneCommand
         var trainers = new Option<string?>("--trainers") { Description = "Trainers to choose among, comma-separated: lightgbm, fasttree, fastforest, sdca, lbfgs, mlp (default: all that suit the task). A CSV always goes through ML.NET's featurization; fashion-mnist tunes the MLP alone on tensors." };
         var metric = new Option<string?>("--metric") { Description = "The metric trials are scored by (default: accuracy for classification, R² for regression)." };
         var packageSource = new Option<string?>("--package-source") { Description = "The folder holding the MLNet.HyperGrad package, named in the generated project's nuget.config (default: <output>/packages)." };
+        var workerUntil = WorkerUntil();
         var missing = CliParsers.OneOf("--missing", "Missing CSV cells: Error, DropRow or Impute (mean / most frequent, from the training data).", MissingValuePolicy.Impute);
 
         var command = new Command(name, $"Tune trainers for {name} on a CSV (or the MLP on Fashion-MNIST), save the best model and a report.")
         {
-            dataset, label, hasHeader, ignore, validation, test, trainTime, maxTrials, tuner, transferFrom, hypergradientMethod, pruner, storage, study, seed, output, parallelism, maxEpochs, missing, cvFolds, trainers, metric, packageSource,
+            dataset, label, hasHeader, ignore, validation, test, trainTime, maxTrials, tuner, transferFrom, hypergradientMethod, pruner, storage, study, seed, output, parallelism, maxEpochs, missing, cvFolds, trainers, metric, packageSource, workerUntil,
         };
         command.SetAction((result, cancellationToken) => CliErrors.Guard(() => RunAsync(
             new TuneSettings
@@ -76,14 +77,28 @@ internal static class TuneCommand
                 Trainers = (result.GetValue(trainers) ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(t => t.ToLowerInvariant()).ToArray(),
                 Metric = result.GetValue(metric),
                 PackageSource = result.GetValue(packageSource),
+                WorkerUntil = result.GetValue(workerUntil),
             },
             cancellationToken)));
         return command;
     }
 
+    /// <summary>The hidden option of a worker process (<see cref="WorkerProcessesRun"/>): the UTC end of the run's budget.</summary>
+    internal static Option<DateTimeOffset?> WorkerUntil() => new(WorkerProcessesRun.WorkerUntilOption)
+    {
+        Hidden = true,
+        Description = "Internal: runs this process as a worker of a run with --parallelism above 1, until this UTC time.",
+    };
+
     /// <summary>Runs a tuning study with validated settings: from the flags, or from a config (<c>hypergrad run</c>).</summary>
     internal static async Task<int> RunAsync(TuneSettings settings, CancellationToken cancellationToken)
     {
+        if (settings.UsesWorkerProcesses)
+        {
+            return await WorkerProcessesRun.RunAsync(settings, cancellationToken);
+        }
+
+        settings = settings.ForWorker(TimeProvider.System);
         if (PipelineTuneCommand.Applies(settings))
         {
             return await PipelineTuneCommand.RunAsync(settings, cancellationToken);
@@ -97,7 +112,7 @@ internal static class TuneCommand
         TuneData.CheckArguments(settings);
         string outputDirectory = StudyOutputs.PrepareDirectory(settings.ResolvedOutputDirectory);
         TuneData data = TuneData.Load(settings);
-        if (data.Schema is { } csvSchema)
+        if (data.Schema is { } csvSchema && !settings.IsWorker)
         {
             string configPath = Path.Combine(outputDirectory, RunConfig.FileName);
             settings.ToConfig(csvSchema).Save(configPath);
@@ -117,7 +132,7 @@ internal static class TuneCommand
 
         using var storage = new SqliteStudyStorage(settings.ResolvedStoragePath);
         StudyRecord? existing = await storage.GetStudyAsync(settings.ResolvedStudyName, cancellationToken);
-        IReadOnlyList<TrialRecord> before = existing is null ? [] : await storage.GetTrialsAsync(existing.Id, cancellationToken);
+        IReadOnlyList<TrialRecord> before = settings.ReportAfterWorkers ?? (existing is null ? [] : await storage.GetTrialsAsync(existing.Id, cancellationToken));
         IReadOnlyDictionary<string, string> identity = TuneIdentity.Create(settings, data, metricName);
         if (existing is not null && StudyIdentity.Compare(existing, identity) is { Count: > 0 } changed)
         {
@@ -126,7 +141,7 @@ internal static class TuneCommand
         }
 
         int finishedBefore = before.Count(t => t.IsFinished && t.State != TrialState.Interrupted);
-        if (existing is not null)
+        if (existing is not null && settings.ReportAfterWorkers is null)
         {
             AnsiConsole.MarkupLine($"resuming: {finishedBefore} trial(s) already in the study");
         }
@@ -172,7 +187,7 @@ internal static class TuneCommand
             .SetStudyIdentity(identity)
             .SetTrainingTimeInSeconds(tuningSeconds)
             .SetSeed(settings.Seed)
-            .SetParallelism(settings.Parallelism)
+            .SetParallelism(settings.TrialsAtOnce)
             .SetStudyMetaFeatures(data.Folds >= 2 ? DataMetaFeatures.Of(data.Train) : DataMetaFeatures.Of(data.Train, data.Validation))
             .WithHyperGrad(o =>
             {
@@ -180,15 +195,26 @@ internal static class TuneCommand
                 o.Method = settings.HypergradientMethod;
                 o.Pruner = settings.Pruner;
             })
-            .SetMonitor(view)
-            .SetMonitor(bestModel);
+            .SetMonitor(view);
+        if (!settings.IsWorker)
+        {
+            // Workers save no model: the run that started them trains the best trial again for model/ (EnsureSavedAsync).
+            experiment.SetMonitor(bestModel);
+        }
+
         int remaining = settings.MaxTrials is int max ? max - finishedBefore : int.MaxValue;
+        bool tune = remaining > 0 && settings.ReportAfterWorkers is null;
         TrialResult? best = null;
         bool cancelled = false;
         bool noTrialFinished = false;
-        if (remaining > 0)
+        if (tune)
         {
-            if (settings.MaxTrials is not null)
+            if (settings.MaxTrials is int studyTrials && settings.IsWorker)
+            {
+                // Workers share the study: --max-trials counts every worker's trials.
+                experiment.SetMaxStudyTrials(studyTrials);
+            }
+            else if (settings.MaxTrials is not null)
             {
                 experiment.SetMaxModelToExplore(remaining);
             }
@@ -198,13 +224,33 @@ internal static class TuneCommand
             (best, cancelled, noTrialFinished) = await TuningRun.RunAsync(
                 () => RunWithDisplayAsync(experiment, view, interactive, cancellationToken), mismatch => ExplainMismatch(mismatch, settings), cancellationToken, ex => TransferOutput.Explain(ex, settings));
         }
-        else
+        else if (remaining <= 0)
         {
             AnsiConsole.MarkupLine($"the study already holds {finishedBefore} trial(s), --max-trials {settings.MaxTrials}: writing the report only");
         }
 
-        StudyRecord studyRecord = (await storage.GetStudyAsync(settings.ResolvedStudyName, CancellationToken.None))!;
+        if (settings.IsWorker)
+        {
+            // A worker writes no outputs: the run that started it writes them from the study.
+            return cancelled ? CliErrors.Cancelled : 0;
+        }
+
+        if (await storage.GetStudyAsync(settings.ResolvedStudyName, CancellationToken.None) is not { } studyRecord)
+        {
+            // Only after worker processes that all stopped before one of them created the study (Ctrl+C while they loaded the data).
+            Console.Error.WriteLine($"hypergrad: the worker processes stopped before they created study \"{settings.ResolvedStudyName}\"; nothing to write.");
+            return cancellationToken.IsCancellationRequested ? CliErrors.Cancelled : CliErrors.Failure;
+        }
+
         IReadOnlyList<TrialRecord> trials = await storage.GetTrialsAsync(studyRecord.Id, CancellationToken.None);
+        if (settings.ReportAfterWorkers is not null && remaining > 0)
+        {
+            // The workers' run: cancelled with this process's Ctrl+C, empty when none of them finished a trial.
+            var earlier = new HashSet<int>(before.Select(t => t.Number));
+            cancelled = cancellationToken.IsCancellationRequested;
+            noTrialFinished = !cancelled && !trials.Any(t => t.State == TrialState.Complete && !earlier.Contains(t.Number));
+        }
+
         TransferOutput.Print(studyRecord);
         TuneSummary.Print(trials, before, cancelled, metricName, experiment.SearchSpace, settings);
         if (noTrialFinished)

@@ -70,6 +70,33 @@ internal sealed record TuneSettings
 
     public int MaxEpochs { get; init; } = 20;
 
+    /// <summary>
+    /// Gets when this process is one of the worker processes of a run (hidden <c>--worker-until</c>, given by <see cref="WorkerProcessesRun"/>):
+    /// the end of the run's budget. A worker tunes one trial at a time until then, with the study-wide --max-trials, and writes no outputs.
+    /// Null in a run started by the user.
+    /// </summary>
+    public DateTimeOffset? WorkerUntil { get; init; }
+
+    /// <summary>Gets whether this process is a worker process (<see cref="WorkerUntil"/> is set).</summary>
+    public bool IsWorker => WorkerUntil is not null;
+
+    /// <summary>
+    /// Gets the trials the study held before the worker processes of this run started, when this run only writes the outputs of a
+    /// study its workers tuned; null in a run that tunes.
+    /// </summary>
+    public IReadOnlyList<MLNet.HyperGrad.Storage.TrialRecord>? ReportAfterWorkers { get; init; }
+
+    /// <summary>Whether this run tunes in worker processes (<see cref="WorkerProcessesRun"/>): more than one trial at a time, started by the user.</summary>
+    public bool UsesWorkerProcesses => Parallelism > 1 && !IsWorker && ReportAfterWorkers is null;
+
+    /// <summary>Trials one process runs at once: <see cref="Parallelism"/>, or 1 in a worker process (the run's parallelism is its number of workers).</summary>
+    public int TrialsAtOnce => IsWorker ? 1 : Parallelism;
+
+    /// <summary>The settings of a worker process: the seconds left until <see cref="WorkerUntil"/> as its --train-time.</summary>
+    public TuneSettings ForWorker(TimeProvider clock) => WorkerUntil is { } until
+        ? this with { TrainTimeSeconds = (uint)Math.Clamp(Math.Floor((until - clock.GetUtcNow()).TotalSeconds), 1, uint.MaxValue) }
+        : this;
+
     public MissingValuePolicy MissingValues { get; init; } = MissingValuePolicy.Impute;
 
     /// <summary>Gets the cross-validation folds asked for: null chooses by the data's size (<see cref="CrossValidation.FoldsFor"/>), 0 or 1 is a holdout split, k ≥ 2 is k folds.</summary>

@@ -75,6 +75,22 @@ public sealed partial class HyperGradExperiment
             {
                 while (fatal is null && !nothingLeft && running.Count < parallelism && !stop.IsCancellationRequested && (maxModels is null || started < maxModels))
                 {
+                    // Other workers of the study: their finished trials reach the tuner before it proposes (any worker may propose).
+                    foreach (TrialResult others in await session.SyncAsync())
+                    {
+                        tuner.Update(others);
+                        if (!others.IsFailed)
+                        {
+                            anySuccess = true;
+                        }
+                    }
+
+                    if (maxStudyTrials is int limit && session.StudyTrialCount >= limit)
+                    {
+                        nothingLeft = true;
+                        break;
+                    }
+
                     if (await NextTrialAsync(tuner, session) is not { } settings)
                     {
                         nothingLeft = true;

@@ -59,6 +59,7 @@ public sealed partial class HyperGradExperiment
     private TabularDataset? validationData;
     private uint trainingTimeInSeconds = DefaultTrainingTimeInSeconds;
     private int? maxModels;
+    private int? maxStudyTrials;
     private IStudyStorage? storage;
     private string? studyName;
     private string taskDescription = "hyperparameter tuning";
@@ -227,6 +228,24 @@ public sealed partial class HyperGradExperiment
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxModels, 1);
         this.maxModels = maxModels;
+        return this;
+    }
+
+    /// <summary>
+    /// Stops starting trials once the study of <see cref="SetStudy"/> holds this many trials, whoever ran them (earlier runs and
+    /// other workers on the same study included; interrupted trials do not count, their retries do).
+    /// </summary>
+    /// <param name="trials">At least 1.</param>
+    /// <returns>This experiment.</returns>
+    /// <remarks>
+    /// This is the limit for workers sharing one study (<see cref="StudyWorkerProcesses"/>, <c>hypergrad worker</c>): each checks
+    /// the count read from the storage before it starts a trial. Workers that check at the same moment may each start one, so a
+    /// study of <c>n</c> workers can end with up to <c>n - 1</c> trials more than the limit. Without a study it has no effect.
+    /// </remarks>
+    public HyperGradExperiment SetMaxStudyTrials(int trials)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(trials, 1);
+        maxStudyTrials = trials;
         return this;
     }
 

@@ -25,6 +25,12 @@ internal sealed class StudySession : IDisposable
     /// <summary>Gets a value indicating whether the study may still hold interrupted trials that no trial retries.</summary>
     public bool MayHaveRetries => mayHaveRetries;
 
+    /// <summary>The numbers of the study's finished trials whose results reached this run's tuner (replayed at open, or run here).</summary>
+    private readonly HashSet<int> known = [];
+
+    /// <summary>Gets the trials of the study that count towards a study-wide limit, as of the last <see cref="SyncAsync"/> (or open): all but the interrupted ones.</summary>
+    public int StudyTrialCount { get; private set; }
+
     /// <summary>Gets the number the next new trial will most likely get (another process may take it first).</summary>
     public int NextNumber => nextNumber;
 
@@ -84,6 +90,8 @@ internal sealed class StudySession : IDisposable
 
         IReadOnlyList<TrialRecord> trials = await storage.GetTrialsAsync(study.Id, cancellationToken);
         session.PreviousTrials = trials;
+        session.known.UnionWith(trials.Where(t => t.IsFinished).Select(t => t.Number));
+        session.StudyTrialCount = trials.Count(t => t.State != TrialState.Interrupted);
         session.nextNumber = trials.Count == 0 ? 0 : trials.Max(t => t.Number) + 1;
         var retried = new HashSet<int>(trials.Where(t => t.RetryOf is not null).Select(t => t.RetryOf!.Value));
         session.mayHaveRetries = trials.Any(t => t.State == TrialState.Interrupted && !retried.Contains(t.Number));
@@ -140,6 +148,35 @@ internal sealed class StudySession : IDisposable
         return retry;
     }
 
+    /// <summary>
+    /// Reads the study again: the results of trials that other workers (processes or machines) finished since the last call, for
+    /// the tuner's <see cref="ITuner.Update"/>, so that its view is the study's; and the <see cref="StudyTrialCount"/>.
+    /// </summary>
+    /// <returns>The newly finished trials of others, in number order; empty without a storage.</returns>
+    public async Task<IReadOnlyList<TrialResult>> SyncAsync()
+    {
+        if (storage is null || workerId is null)
+        {
+            return [];
+        }
+
+        IReadOnlyList<TrialRecord> trials = await storage.GetTrialsAsync(studyId, CancellationToken.None);
+        StudyTrialCount = trials.Count(t => t.State != TrialState.Interrupted);
+        nextNumber = Math.Max(nextNumber, trials.Count == 0 ? 0 : trials[^1].Number + 1);
+        // Interrupted trials nobody retries yet, or trials other workers run (a storage with heartbeats re-queues those of dead
+        // workers inside ClaimRetryAsync): the next trial first tries to claim a retry.
+        var retriedNow = new HashSet<int>(trials.Where(t => t.RetryOf is not null).Select(t => t.RetryOf!.Value));
+        mayHaveRetries = trials.Any(t => (t.State == TrialState.Interrupted && !retriedNow.Contains(t.Number)) || (t.State == TrialState.Running && t.WorkerId != workerId));
+        var fresh = new List<TrialResult>();
+        foreach (TrialRecord record in trials.Where(t => t.IsFinished && !known.Contains(t.Number) && t.WorkerId != workerId))
+        {
+            known.Add(record.Number);
+            fresh.Add(Replay(record));
+        }
+
+        return fresh;
+    }
+
     /// <summary>Records a new running trial with these parameters, unless a trial of the study already has them.</summary>
     /// <param name="parameter">The tuner's proposal.</param>
     /// <param name="acceptDuplicate">Record it even when another trial has the same parameters.</param>
@@ -175,6 +212,7 @@ internal sealed class StudySession : IDisposable
         }
 
         int number = result.TrialSettings.TrialId;
+        known.Add(number);
         await StoreUnreportedCurveAsync(result);
         await storage.CompleteTrialAsync(studyId, number, result.Loss, result.Metric, result.DurationInMilliseconds, result.Attributes, CancellationToken.None);
     }
@@ -187,6 +225,7 @@ internal sealed class StudySession : IDisposable
             return;
         }
 
+        known.Add(result.TrialSettings.TrialId);
         await StoreUnreportedCurveAsync(result);
         await storage.PruneTrialAsync(studyId, result.TrialSettings.TrialId, result.Loss, result.Metric, result.DurationInMilliseconds, reason, result.Attributes, CancellationToken.None);
     }
@@ -209,6 +248,7 @@ internal sealed class StudySession : IDisposable
     {
         if (storage is not null)
         {
+            known.Add(settings.TrialId);
             await storage.FailTrialAsync(studyId, settings.TrialId, error, durationMilliseconds, CancellationToken.None);
         }
     }
@@ -218,6 +258,7 @@ internal sealed class StudySession : IDisposable
     {
         if (storage is not null)
         {
+            known.Add(settings.TrialId);
             await storage.InterruptTrialAsync(studyId, settings.TrialId, reason, durationMilliseconds, CancellationToken.None);
         }
     }

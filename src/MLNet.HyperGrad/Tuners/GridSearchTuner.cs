@@ -13,8 +13,9 @@ namespace MLNet.HyperGrad.Tuners;
 /// inactive branches at their defaults, so no point differs only in slots its trial does not use. Points are visited in
 /// row-major order, or, when a seed is given, in the order of a seeded affine permutation of the
 /// indices (<c>i ↦ (a i + b) mod n</c> with <c>a</c> coprime to <c>n</c>), which needs no memory however
-/// large the grid. A point whose result has been
-/// received (also through the replay of a resumed study) is never proposed again.
+/// large the grid. A grid point whose result has been
+/// received (also through the replay of a resumed study, or from another worker of a shared study) is never proposed
+/// again; a result at a point off the grid visits nothing.
 /// </remarks>
 public sealed class GridSearchTuner : IFiniteTuner
 {
@@ -89,7 +90,13 @@ public sealed class GridSearchTuner : IFiniteTuner
         ArgumentNullException.ThrowIfNull(result);
         double[] features = searchSpace.MappingToFeatureSpace(result.TrialSettings.Parameter);
         long index = grid.IndexOf(features, 0);
-        visited.Add(index);
+
+        // Only a result at the grid point itself visits it: a trial elsewhere (a study's start point at the space's
+        // defaults, another worker's trial of another tuner) leaves its nearest grid point to be run.
+        if (searchSpace.SampleFromFeatureSpace(Point(index)).Equals(result.TrialSettings.Parameter))
+        {
+            visited.Add(index);
+        }
     }
 
     private void SkipVisited()
