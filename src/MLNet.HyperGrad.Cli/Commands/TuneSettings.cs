@@ -210,6 +210,11 @@ internal sealed record TuneSettings
             problems.Add("--tuner hypergradient tunes the MLP's hyperparameter tensors on fashion-mnist only; a CSV run goes through ML.NET's featurization, where the gradient tuner is not wired: use --tuner random or grid, or the library's pipeline.WithHyperGrad(o => o.Method = ...)");
         }
 
+        if (Tuner == TunerKind.Hypernetwork && !IsFashionMnist)
+        {
+            problems.Add("--tuner hypernetwork trains a best-response hypernetwork for the MLP's L2 on fashion-mnist only; a CSV run goes through ML.NET's featurization, where it is not wired: use --tuner random, grid or gp");
+        }
+
         if (Tuner == TunerKind.MetaGaussianProcess && TransferFrom is null)
         {
             problems.Add("--tuner meta tunes with a Gaussian-process prior pre-trained on earlier studies of the same --storage: name them with --transfer-from <filter> (study names, patterns such as classification-*, or key=value)");

@@ -13,6 +13,7 @@ internal static class TunerNames
         ("gp", TunerKind.GaussianProcess),
         ("hypergradient", TunerKind.HyperGradient),
         ("meta", TunerKind.MetaGaussianProcess),
+        ("hypernetwork", TunerKind.Hypernetwork),
     ];
 
     /// <summary>Gets the names, comma-separated, for messages.</summary>

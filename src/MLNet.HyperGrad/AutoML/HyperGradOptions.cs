@@ -30,6 +30,10 @@ public sealed class HyperGradOptions
     /// <value>The default is null: <see cref="HyperGradientTunerOptions"/>'s defaults.</value>
     public HyperGradientTunerOptions? HypergradientTuner { get; set; }
 
+    /// <summary>Gets or sets the settings of <see cref="Hypernetworks.HypernetworkTuner"/> (<see cref="TunerKind.Hypernetwork"/>).</summary>
+    /// <value>The default is null: <see cref="Hypernetworks.HypernetworkTunerOptions"/>'s defaults.</value>
+    public Hypernetworks.HypernetworkTunerOptions? Hypernetwork { get; set; }
+
     /// <summary>Gets the tuner these options select: <see cref="TunerKind.HyperGradient"/> when <see cref="Method"/> is set, else <see cref="Tuner"/>.</summary>
     public TunerKind EffectiveTuner => Method is not null ? TunerKind.HyperGradient : Tuner;
     /// <summary>Gets or sets which pruner stops unpromising trials early, with its default settings.</summary>
@@ -137,6 +141,18 @@ public sealed class HyperGradOptions
         if (TransferStorage is not null && Tuner != TunerKind.MetaGaussianProcess)
         {
             problems.Add($"TransferFrom builds a prior for Tuner = MetaGaussianProcess; got Tuner = {Tuner}.");
+        }
+
+        if (Hypernetwork is not null)
+        {
+            try
+            {
+                Hypernetwork.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                problems.Add(e.Message);
+            }
         }
 
         if (GridStepsPerContinuousDimension < 2)

@@ -20,4 +20,11 @@ public enum TunerKind
     /// HyperBO): needs <see cref="HyperGradOptions.TransferFrom(Storage.IStudyStorage, Transfer.StudyFilter)"/>, which also selects it.
     /// </summary>
     MetaGaussianProcess,
+
+    /// <summary>
+    /// The L2 coefficient chosen through a best-response hypernetwork trained on the experiment's data when the run starts
+    /// (<see cref="Hypernetworks.HypernetworkTuner"/>, Lorraine and Duvenaud 2018); every other option is random search.
+    /// Needs the data of <see cref="HyperGradExperiment.SetDataset"/> and a log-scale L2 option (the MLP runner's space has one).
+    /// </summary>
+    Hypernetwork,
 }
