@@ -19,8 +19,9 @@ namespace MLNet.HyperGrad.Hypernetworks;
 /// builds it when the run starts, with the cancellation token of the run, as it pre-trains the meta tuner's prior), and the
 /// trials then check its choice with the real runner.</para>
 /// <para><b>What it tunes.</b> Only hyperparameters that enter the training loss have a best response: here the L2 option
-/// (<see cref="HypernetworkTunerOptions.L2Key"/> in <see cref="HypernetworkTunerOptions.SearchSpaceKey"/>; a log-scale option,
-/// whose range in log space is the hypernetwork's sampling box). The hypernetwork outputs the weights of an MLP
+/// (<see cref="HypernetworkTunerOptions.L2Key"/> in <see cref="HypernetworkTunerOptions.SearchSpaceKey"/>, or in the first branch
+/// that has it when that key holds a <see cref="ConditionalSearchSpace"/>, whose other branches' proposals are plain random search;
+/// a log-scale option, whose range in log space is the hypernetwork's sampling box). The hypernetwork outputs the weights of an MLP
 /// (<see cref="HypernetworkTunerOptions.HiddenSizes"/>, by default the space's default width and depth) trained on the penalized
 /// cross-entropy ½·λ·‖W‖² (weights, not biases; <see cref="MlpInnerProblem"/>) of the first
 /// <see cref="HypernetworkTunerOptions.MaxRows"/> training rows, judged by the validation cross-entropy. Learning rate, momentum,
@@ -36,6 +37,7 @@ public sealed class HypernetworkTuner : ITuner
     private readonly SearchSpace searchSpace;
     private readonly RandomSearchTuner random;
     private readonly HypernetworkTunerOptions options;
+    private (string Selector, string Name)? branch;
 
     /// <summary>Creates the tuner: trains the hypernetwork and chooses the L2 coefficient.</summary>
     /// <param name="searchSpace">The experiment's search space; it must hold the L2 option named by the options.</param>
@@ -90,6 +92,16 @@ public sealed class HypernetworkTuner : ITuner
         ArgumentNullException.ThrowIfNull(settings);
         Parameter proposal = settings.TrialId == 0 ? searchSpace.SampleFromFeatureSpace(searchSpace.Default) : random.Propose(settings);
         Parameter holder = options.SearchSpaceKey is null ? proposal : proposal[options.SearchSpaceKey];
+        if (branch is (string selector, string name))
+        {
+            if (holder[selector].AsType<string>() != name)
+            {
+                return proposal;
+            }
+
+            holder = holder[name];
+        }
+
         holder[options.L2Key] = Parameter.FromDouble(L2);
         return proposal;
     }
@@ -108,12 +120,28 @@ public sealed class HypernetworkTuner : ITuner
             return space;
         }
 
-        if (!space.ContainsKey(options.SearchSpaceKey) || space[options.SearchSpaceKey] is not SearchSpace nested)
+        OptionBase? option = space.ContainsKey(options.SearchSpaceKey) ? space[options.SearchSpaceKey] : null;
+        if (option is SearchSpace nested)
         {
-            throw new ArgumentException($"The hypernetwork tuner looks for its L2 option in the nested search space \"{options.SearchSpaceKey}\"; the experiment's space has keys [{string.Join(", ", space.Keys)}]{(space.ContainsKey(options.SearchSpaceKey) ? " and that key is not a nested space" : string.Empty)}.", nameof(space));
+            return nested;
         }
 
-        return nested;
+        if (option is ConditionalSearchSpace conditional)
+        {
+            // A choice of trainers: the L2 belongs to the first branch that has it; proposals of other branches carry none.
+            foreach (string name in conditional.BranchNames)
+            {
+                if (conditional.Branches[name].ContainsKey(options.L2Key))
+                {
+                    branch = (conditional.SelectorKey, name);
+                    return conditional.Branches[name];
+                }
+            }
+
+            throw new ArgumentException($"The hypernetwork tuner looks for its L2 option \"{options.L2Key}\" in a branch of \"{options.SearchSpaceKey}\"; no branch of [{string.Join(", ", conditional.BranchNames)}] has it.", nameof(space));
+        }
+
+        throw new ArgumentException($"The hypernetwork tuner looks for its L2 option in the nested search space \"{options.SearchSpaceKey}\"; the experiment's space has keys [{string.Join(", ", space.Keys)}]{(option is null ? string.Empty : " and that key is not a nested space")}.", nameof(space));
     }
 
     private ContinuousScale L2Scale(SearchSpace holder)
