@@ -12,7 +12,7 @@ namespace MLNet.HyperGrad.Bench;
 /// <summary>
 /// Issue 12's hypernetwork figures: softmax regression on Fashion-MNIST with one log-L2 hyperparameter θ (penalty ½·e^θ·‖W‖²,
 /// weights not biases), tuned through a global best-response hypernetwork and through the local/joint version, against the grid
-/// optimum; then (unless left out by <c>--only</c>) the complexity-control section (LearnedComplexityBenchmark).
+/// optimum; then (unless left out by <c>--only</c>) the complexity-control section (<see cref="LearnedComplexityBenchmark"/>).
 /// </summary>
 /// <remarks>
 /// <para>Data: the fixed split of issue 9, Fashion-MNIST training images 0 … 9,999 train, 10,000 … 19,999 validate, pixels in [0, 1].
@@ -30,14 +30,14 @@ namespace MLNet.HyperGrad.Bench;
 /// <para>Last line: <c>hypernetwork argmin log-l2: &lt;x&gt; (grid optimum &lt;y&gt;)</c>, x the global hypernetwork's chosen θ (its
 /// gradient-descent end point), also appended to <c>--summary FILE</c>. <c>--grid-optimum Y</c> skips the grid (taking Y from an earlier
 /// run; then the true CE at the chosen θ is still computed). <c>--only grid,global,local,complexity</c> picks parts; complexity options
-/// are LearnedComplexityBenchmark's.</para>
+/// are <see cref="LearnedComplexityBenchmark"/>'s.</para>
 /// </remarks>
 internal static class LearnedHypernetworkBenchmark
 {
     public static int Run(string[] args)
     {
         Dictionary<string, string> options = CsvLoadBenchmark.Options(args);
-        HashSet<string> parts = [.. options.GetValueOrDefault("--only", "grid,global,local").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+        HashSet<string> parts = [.. options.GetValueOrDefault("--only", "grid,global,local,complexity").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
         int rows = CsvLoadBenchmark.Int(options, "--rows", 10_000);
         int batch = CsvLoadBenchmark.Int(options, "--batch", 100);
         int hidden = CsvLoadBenchmark.Int(options, "--hidden", 16);
@@ -148,6 +148,11 @@ internal static class LearnedHypernetworkBenchmark
             {
                 globalChoice = chosen;
             }
+        }
+
+        if (parts.Contains("complexity"))
+        {
+            LearnedComplexityBenchmark.Run(args, data);
         }
 
         Console.WriteLine(Invariant($"# total {total.Elapsed.TotalSeconds:F0} s; load average at end {MachineLoad.LoadAverage()}"));

@@ -44,9 +44,11 @@
 //   learned-lstm [--episodes 100] [--episode-steps 100] [--unroll 20] [--meta-lr 0.003] [--seed 0] [--load FILE | --save FILE] [--meta-only] [--inits 20] [--steps 100] [--tasks main,relu,200-steps,wider,deeper] [--adam-grid a,b,...] [--sgd-grid a,b,...] [--cost-repeats 5] [--threads N] [--summary FILE]
 // Issue 12's coordinatewise LSTM optimizer on Fashion-MNIST (784-20-10 sigmoid, batch 128): meta-training (or --load), a table of
 // mean training loss against tuned Adam and SGD with transfers, the cost, and, last, `lstm optimizer loss at step 100: <x> (tuned adam <y>, sgd <z>)`.
-//   learned-hypernetwork [--steps 3000] [--samples 4] [--hidden 16] [--lr 0.003] [--batch 100] [--min -11] [--max -1] [--start -2] [--lambda-steps 100] [--lambda-lr 0.1] [--local-warmup 300] [--local-steps 20] [--local-scale 0.5] [--grid-min -10] [--grid-max -2] [--grid-step 0.5] [--grid-tolerance 1e-4] [--grid-optimum Y] [--only grid,global,local] [--threads N] [--summary FILE]
+//   learned-hypernetwork [--steps 3000] [--samples 4] [--hidden 16] [--lr 0.003] [--batch 100] [--min -11] [--max -1] [--start -2] [--lambda-steps 100] [--lambda-lr 0.1] [--local-warmup 300] [--local-steps 20] [--local-scale 0.5] [--grid-min -10] [--grid-max -2] [--grid-step 0.5] [--grid-tolerance 1e-4] [--grid-optimum Y] [--only grid,global,local,complexity] [--threads N] [--summary FILE]
+//     (complexity section, also alone as `learned-complexity`: [--complexity-rows 10000] [--complexity-test 10000] [--complexity-hidden 50] [--complexity-steps 1500] [--complexity-lambdas 0.01,0.1,1,10])
 // Issue 12's hypernetworks on Fashion-MNIST softmax regression with one log-L2 θ: the grid optimum, the global best-response hypernetwork and
-// the local/joint version (tables of θ steps and the predicted curve), and, last, `hypernetwork argmin log-l2: <x> (grid optimum <y>)`.
+// the local/joint version (tables of θ steps and the predicted curve), complexity control through a hypernetwork (accuracy vs fraction of
+// parameters kept after pruning by |μ|/σ, hypernetwork vs separately trained models, per KL weight λ), and, last, `hypernetwork argmin log-l2: <x> (grid optimum <y>)`.
 using MLNet.HyperGrad.Bench;
 
 string command = args.Length > 0 ? args[0] : "mlp-epoch";
@@ -69,6 +71,7 @@ return command switch
     "transfer-real" => TransferRealBenchmark.Run(args.Skip(1).ToArray()),
     "learned-lstm" => LearnedLstmBenchmark.Run(args.Skip(1).ToArray()),
     "learned-hypernetwork" => LearnedHypernetworkBenchmark.Run(args.Skip(1).ToArray()),
+    "learned-complexity" => LearnedComplexityBenchmark.Run(args.Skip(1).ToArray()),
     _ => Usage(command),
 };
 

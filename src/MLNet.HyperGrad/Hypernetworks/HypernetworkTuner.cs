@@ -26,8 +26,9 @@ namespace MLNet.HyperGrad.Hypernetworks;
 /// cross-entropy ½·λ·‖W‖² (weights, not biases; <see cref="MlpInnerProblem"/>) of the first
 /// <see cref="HypernetworkTunerOptions.MaxRows"/> training rows, judged by the validation cross-entropy. Learning rate, momentum,
 /// width, depth, batch size and epochs do not enter that loss, so they have no best response: they are random search
-/// (<see cref="RandomSearchTuner"/> with the tuner's seed), and trial 0 uses the space's defaults. Every proposal carries the
-/// hypernetwork's L2. Classification only.</para>
+/// (<see cref="RandomSearchTuner"/> with the tuner's seed), and a proposal for trial 0 uses the space's defaults. Every proposal carries
+/// the hypernetwork's L2. (An experiment runs a new study's trial 0 at the space's defaults without asking the tuner, so in a study the
+/// hypernetwork's L2 appears from trial 1 on.) Classification only.</para>
 /// <para><b>The tuner contract.</b> <see cref="Propose"/> depends only on the seed and the trial id (parallel and resumed studies
 /// are reproducible); <see cref="Update"/> is accepted for every trial, failed ones included, and changes nothing (the choice is
 /// made before the first trial).</para>
