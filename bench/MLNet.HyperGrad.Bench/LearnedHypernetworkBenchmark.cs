@@ -20,9 +20,9 @@ namespace MLNet.HyperGrad.Bench;
 /// is trained to a full-batch gradient norm ≤ <c>--grid-tolerance</c> (1e-4) by Newton-CG (issue 9's inner solver, warm-started from
 /// the previous θ), and the validation cross-entropy recorded; the grid optimum is the θ with the smallest one.
 /// <b>Global</b> (Lorraine and Duvenaud's Algorithm 1): a <see cref="BestResponseHypernetwork"/> (<c>--hidden</c> 16 tanh units) trained
-/// <c>--steps</c> (3000) Adam steps (learning rate <c>--lr</c> 0.003, cosine decay to 5%), each on <c>--samples</c> (4) draws θ uniform on
-/// [<c>--min</c>, <c>--max</c>] = [−11, −1], each draw on its own batch of <c>--batch</c> (100) training rows; then <c>--lambda-steps</c>
-/// (100) Adam steps on θ (step <c>--lambda-lr</c> 0.1) from θ₀ = <c>--start</c> (−2) along the validation CE of the hypernetwork's weights
+/// <c>--steps</c> (10,000) Adam steps (learning rate <c>--lr</c> 0.01, cosine decay to 5%), each on <c>--samples</c> (2) draws θ uniform on
+/// [<c>--min</c>, <c>--max</c>] = [−11, −1], each draw on its own batch of <c>--batch</c> (500) training rows; then <c>--lambda-steps</c>
+/// (300) Adam steps on θ (step <c>--lambda-lr</c> 0.1) from θ₀ = <c>--start</c> (−2) along the validation CE of the hypernetwork's weights
 /// (all 10,000 validation rows). <b>Local/joint</b> (Algorithm 2): from the same θ₀, a warm-up of <c>--local-warmup</c> (300) hypernetwork
 /// steps with θ ~ θ₀ + <c>--local-scale</c> (0.5)·N(0, 1), then <c>--lambda-steps</c> rounds of <c>--local-steps</c> (20) hypernetwork steps
 /// around the current θ and one θ step. For each, the true validation CE at the chosen θ (softmax regression trained at it as in the grid)
@@ -39,7 +39,7 @@ internal static class LearnedHypernetworkBenchmark
         Dictionary<string, string> options = CsvLoadBenchmark.Options(args);
         HashSet<string> parts = [.. options.GetValueOrDefault("--only", "grid,global,local,complexity").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
         int rows = CsvLoadBenchmark.Int(options, "--rows", 10_000);
-        int batch = CsvLoadBenchmark.Int(options, "--batch", 100);
+        int batch = CsvLoadBenchmark.Int(options, "--batch", 500);
         int hidden = CsvLoadBenchmark.Int(options, "--hidden", 16);
         int seed = CsvLoadBenchmark.Int(options, "--seed", 0);
         double min = Double(options, "--min", -11), max = Double(options, "--max", -1), start = Double(options, "--start", -2);
@@ -47,10 +47,10 @@ internal static class LearnedHypernetworkBenchmark
         double gridTolerance = Double(options, "--grid-tolerance", 1e-4);
         var search = new HypernetworkSearchOptions
         {
-            TrainingSteps = CsvLoadBenchmark.Int(options, "--steps", 3000),
-            SamplesPerStep = CsvLoadBenchmark.Int(options, "--samples", 4),
-            LearningRate = Double(options, "--lr", 0.003),
-            HyperparameterSteps = CsvLoadBenchmark.Int(options, "--lambda-steps", 100),
+            TrainingSteps = CsvLoadBenchmark.Int(options, "--steps", 10_000),
+            SamplesPerStep = CsvLoadBenchmark.Int(options, "--samples", 2),
+            LearningRate = Double(options, "--lr", 0.01),
+            HyperparameterSteps = CsvLoadBenchmark.Int(options, "--lambda-steps", 300),
             HyperparameterLearningRate = Double(options, "--lambda-lr", 0.1),
             LocalHypernetworkSteps = CsvLoadBenchmark.Int(options, "--local-steps", 20),
             LocalScale = Double(options, "--local-scale", 0.5),
