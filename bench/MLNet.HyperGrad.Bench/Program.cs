@@ -55,6 +55,11 @@
 //   learned-self-tuning [--epochs 30] [--rows 10000] [--threads N] [--seed 0] [--lr 0.001] [--batch 128] [--grid 0,0.1,0.2,0.3,0.5] [--only stn|fixed] [--hyper-lr 0.03] [--train-steps 5] [--val-steps 1] [--tau 0.001] [--init-dropout 0.5] [--init-l2 1e-4] [--scale 0.5] [--warmup 1] [--temperature 0.1] [--no-l2] [--summary FILE]
 // Issue 12's Self-Tuning Network (MacKay et al. 2019) on Fashion-MNIST (784-256-256-10, per-layer dropout and L2 tuned online) against
 // fixed dropout from the grid, all trained the same epochs; prints the learned schedule and, last, `self-tuning dropout validation CE: <x> (best fixed <y>)`.
+//   learned-hypernetwork [--steps 10000] [--samples 2] [--hidden 16] [--lr 0.01] [--batch 500] [--min -11] [--max -1] [--start -2] [--lambda-steps 300] [--lambda-lr 0.1] [--local-warmup 300] [--local-steps 20] [--local-scale 0.5] [--grid-min -10] [--grid-max -2] [--grid-step 0.5] [--grid-tolerance 1e-4] [--grid-optimum Y] [--only grid,global,local,complexity] [--threads N] [--summary FILE]
+//     (complexity section, also alone as `learned-complexity`: [--complexity-rows 10000] [--complexity-test 10000] [--complexity-hidden 50] [--complexity-steps 1500] [--complexity-lambdas 0.01,0.1,1,10])
+// Issue 12's hypernetworks on Fashion-MNIST softmax regression with one log-L2 θ: the grid optimum, the global best-response hypernetwork and
+// the local/joint version (tables of θ steps and the predicted curve), complexity control through a hypernetwork (accuracy vs fraction of
+// parameters kept after pruning by |μ|/σ, hypernetwork vs separately trained models, per KL weight λ), and, last, `hypernetwork argmin log-l2: <x> (grid optimum <y>)`.
 using MLNet.HyperGrad.Bench;
 
 string command = args.Length > 0 ? args[0] : "mlp-epoch";
@@ -79,11 +84,13 @@ return command switch
     "learned-lstm" => LearnedLstmBenchmark.Run(args.Skip(1).ToArray()),
     "learned-bo" => LearnedBlackBoxBenchmark.Run(args.Skip(1).ToArray()),
     "learned-self-tuning" => LearnedSelfTuningBenchmark.Run(args.Skip(1).ToArray()),
+    "learned-hypernetwork" => LearnedHypernetworkBenchmark.Run(args.Skip(1).ToArray()),
+    "learned-complexity" => LearnedComplexityBenchmark.Run(args.Skip(1).ToArray()),
     _ => Usage(command),
 };
 
 static int Usage(string command)
 {
-    Console.Error.WriteLine($"unknown benchmark \"{command}\"; available: mlp-epoch, step-profile, csv-load, parallel-trials, trainer-families, hypergrad-core, hypergrad-elbo, hypergrad-many, hypergrad-profile, pruning, bo, bo-real, transfer, transfer-real, transfer-fashion, learned-lstm, learned-bo, learned-self-tuning");
+    Console.Error.WriteLine($"unknown benchmark \"{command}\"; available: mlp-epoch, step-profile, csv-load, parallel-trials, trainer-families, hypergrad-core, hypergrad-elbo, hypergrad-many, hypergrad-profile, pruning, bo, bo-real, transfer, transfer-real, transfer-fashion, learned-lstm, learned-bo, learned-self-tuning, learned-hypernetwork, learned-complexity");
     return 2;
 }

@@ -29,7 +29,7 @@ internal static class TuneCommand
         var test = new Option<string?>("--test-dataset") { Description = "A CSV to report the best model's final score on." };
         var trainTime = CliParsers.Seconds("--train-time", "Seconds this run may tune for.", 120u);
         var maxTrials = CliParsers.OptionalWholeNumber("--max-trials", "Trials in the whole study, earlier runs of it included.");
-        var tuner = CliParsers.Tuner("--tuner", "gp (the default: Bayesian optimization with a Gaussian process, after 10 Sobol trials), random, grid, hypergradient (fashion-mnist only: per-step learning rates and momenta, per-layer L2 and init scales tuned by gradient), meta (a Gaussian process whose prior is pre-trained on earlier studies: needs --transfer-from), learned (an LSTM shipped with the library, meta-trained on Gaussian-process functions, proposes each trial in microseconds), portfolio (each trial, a bandit on observed improvements picks gp or learned), or self-tuning (fashion-mnist only: each trial is one run of a Self-Tuning Network that tunes per-layer dropout and L2 online, --max-epochs epochs); case does not matter.", TunerKind.GaussianProcess);
+        var tuner = CliParsers.Tuner("--tuner", "gp (the default: Bayesian optimization with a Gaussian process, after 10 Sobol trials), random, grid, hypergradient (fashion-mnist only: per-step learning rates and momenta, per-layer L2 and init scales tuned by gradient), meta (a Gaussian process whose prior is pre-trained on earlier studies: needs --transfer-from), learned (an LSTM shipped with the library, meta-trained on Gaussian-process functions, proposes each trial in microseconds), portfolio (each trial, a bandit on observed improvements picks gp or learned), self-tuning (fashion-mnist only: each trial is one run of a Self-Tuning Network that tunes per-layer dropout and L2 online, --max-epochs epochs), or hypernetwork (fashion-mnist only: the L2 chosen through a best-response hypernetwork trained before the first trial, the other options random); case does not matter.", TunerKind.GaussianProcess);
         var transferFrom = new Option<string?>("--transfer-from") { Description = "Pre-trains the Gaussian process's prior on earlier studies of the same --storage that tuned the same search space, and tunes with it (--tuner meta; HyperBO): comma-separated study names, name patterns such as classification-* (* any characters, ? one), or key=value to match a study attribute or identity part (task=classification). Studies with fewer than 5 complete trials are left out, with the reason." };
         var hypergradientMethod = HypergradientMethodNames.Option();
         var pruner = CliParsers.Pruner("--pruner", "Stops unpromising trials early (fashion-mnist): none, median, asha or learning-curve (default none).");
@@ -174,6 +174,17 @@ internal static class TuneCommand
             : selfTuning
             ? new HyperGradExperiment().AddSearchSpace(SelfTuningTrialRunner.SearchSpaceKey, SelfTuningTrialRunner.CreateSearchSpace(TuneSettings.SelfTuningOptions(settings)))
             : new HyperGradExperiment().AddSearchSpace(MlpTrialRunner.SearchSpaceKey, MlpTrialRunner.CreateSearchSpace(settings.MaxEpochs));
+        if (settings.Tuner == TunerKind.Hypernetwork)
+        {
+            if (data.Folds >= 2)
+            {
+                throw new ArgumentException($"--tuner hypernetwork trains its hypernetwork on one validation split, not by cross-validation: give --cv-folds 0 (got {data.Folds} folds).");
+            }
+
+            // The tuner trains on the data before the first trial (the runner is set below).
+            experiment.SetDataset(data.Train, data.Validation);
+        }
+
         var view = new TuneProgressView(metricName, settings.TrainTimeSeconds, experiment.SearchSpace, clock, started, interactive);
         view.SetPreviousBest(TrialRanking.Best(before), finishedBefore);
         using ITrialRunner runner = CreateRunner(view.OnProgress);

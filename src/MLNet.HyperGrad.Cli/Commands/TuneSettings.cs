@@ -250,6 +250,11 @@ internal sealed record TuneSettings
             problems.Add($"--pruner {CliParsers.PrunerNames.First(kv => kv.Value == Pruner).Key} with --tuner self-tuning: a self-tuning trial is one run that tunes online and reports no per-epoch loss to a pruner (use --pruner none)");
         }
 
+        if (Tuner == TunerKind.Hypernetwork && !IsFashionMnist)
+        {
+            problems.Add("--tuner hypernetwork trains a best-response hypernetwork for the MLP's L2 on fashion-mnist only; a CSV run goes through ML.NET's featurization, where it is not wired: use --tuner random, grid or gp");
+        }
+
         if (Tuner == TunerKind.MetaGaussianProcess && TransferFrom is null)
         {
             problems.Add("--tuner meta tunes with a Gaussian-process prior pre-trained on earlier studies of the same --storage: name them with --transfer-from <filter> (study names, patterns such as classification-*, or key=value)");

@@ -16,6 +16,7 @@ internal static class TunerNames
         ("learned", TunerKind.Learned),
         ("portfolio", TunerKind.Portfolio),
         ("self-tuning", TunerKind.SelfTuning),
+        ("hypernetwork", TunerKind.Hypernetwork),
     ];
 
     /// <summary>Gets the names, comma-separated, for messages.</summary>

@@ -44,6 +44,7 @@ public sealed class HypergradCliHypergradientTests : IDisposable
     [InlineData("random")]
     [InlineData("Grid")]
     [InlineData("GRID")]
+    [InlineData("Hypernetwork")]
     public void Classification_TunerNamesInAnyCase_Accepted(string tuner)
     {
         // A bad --max-trials stops the run after parsing, so only the tuner's name is checked here.
@@ -60,7 +61,7 @@ public sealed class HypergradCliHypergradientTests : IDisposable
         using (HypergradProcess run = HypergradProcess.Run(directory, Timeout, "classification", "--dataset", "fashion-mnist", "--tuner", "bayes"))
         {
             Assert.Equal(2, run.ExitCode);
-            Assert.Contains("--tuner: expected one of random, grid, gp, hypergradient, meta, learned, portfolio, self-tuning, found \"bayes\"", run.Errors, StringComparison.Ordinal);
+            Assert.Contains("--tuner: expected one of random, grid, gp, hypergradient, meta, learned, portfolio, self-tuning, hypernetwork, found \"bayes\"", run.Errors, StringComparison.Ordinal);
         }
 
         using HypergradProcess method = HypergradProcess.Run(directory, Timeout, "classification", "--dataset", "fashion-mnist", "--tuner", "hypergradient", "--hypergradient-method", "adjoint");
@@ -85,5 +86,15 @@ public sealed class HypergradCliHypergradientTests : IDisposable
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("--tuner hypergradient tunes the MLP's hyperparameter tensors on fashion-mnist only", run.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Classification_HypernetworkTunerOnACsv_RefusedWithWhatItNeeds()
+    {
+        string csv = SklearnCsv.Export("iris", directory);
+        using HypergradProcess run = HypergradProcess.Run(directory, Timeout, "classification", "--dataset", csv, "--label-col", "target", "--tuner", "hypernetwork");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--tuner hypernetwork trains a best-response hypernetwork for the MLP's L2 on fashion-mnist only", run.Errors, StringComparison.Ordinal);
     }
 }

@@ -54,7 +54,7 @@ public sealed class HypergradCliInputTests : IDisposable
     [InlineData("--train-time", "soon", "--train-time: expected a whole number of seconds, found \"soon\"")]
     [InlineData("--max-epochs", "many", "--max-epochs: expected a whole number, found \"many\"")]
     [InlineData("--max-trials", "2.5", "--max-trials: expected a whole number, found \"2.5\"")]
-    [InlineData("--tuner", "Bayes", "--tuner: expected one of random, grid, gp, hypergradient, meta, learned, portfolio, self-tuning, found \"Bayes\"")]
+    [InlineData("--tuner", "Bayes", "--tuner: expected one of random, grid, gp, hypergradient, meta, learned, portfolio, self-tuning, hypernetwork, found \"Bayes\"")]
     [InlineData("--missing", "Skip", "--missing: expected one of Error, DropRow, Impute, found \"Skip\"")]
     [InlineData("--has-header", "maybe", "'maybe'")]
     [InlineData("--pruner", "hyperband", "--pruner: expected one of none, median, asha, learning-curve, found \"hyperband\"")]

@@ -1,4 +1,5 @@
 using MLNet.HyperGrad.AutoML.Runners;
+using MLNet.HyperGrad.Hypernetworks;
 using MLNet.HyperGrad.Transfer;
 using MLNet.HyperGrad.Tuners;
 
@@ -47,6 +48,11 @@ public static class HyperGradExperimentExtensions
             }
 
             experiment.SetTrialRunner(CreateMlpRunner);
+        }
+
+        if (options.Tuner == TunerKind.Hypernetwork)
+        {
+            return experiment.SetTuner((context, cancellationToken) => CreateHypernetworkTunerAsync(context, options, cancellationToken));
         }
 
         if (options.Tuner == TunerKind.MetaGaussianProcess)
@@ -136,6 +142,32 @@ public static class HyperGradExperimentExtensions
             PriorJson = json.Length <= TransferSummary.MaxPriorJsonLength ? json : null,
         };
         return (tuner, summary.ToAttributes());
+    }
+
+    /// <summary>
+    /// The hypernetwork tuner, trained on the experiment's dataset before the study opens (with the run's token); the study records
+    /// the L2 it chose and the hypernetwork's predicted validation loss there.
+    /// </summary>
+    private static Task<(ITuner Tuner, IReadOnlyDictionary<string, string> StudyAttributes)> CreateHypernetworkTunerAsync(
+        ExperimentContext context, HyperGradOptions options, CancellationToken cancellationToken)
+    {
+        if (context.Train is null || context.Validation is null)
+        {
+            throw new InvalidOperationException("WithHyperGrad(o => o.Tuner = TunerKind.Hypernetwork) trains its hypernetwork on the experiment's dataset, and none was given: call SetDataset(train, validation) first.");
+        }
+
+        return Task.Run<(ITuner, IReadOnlyDictionary<string, string>)>(
+            () =>
+            {
+                var tuner = new HypernetworkTuner(context.SearchSpace, context.Train, context.Validation, context.Seed, options.Hypernetwork, cancellationToken);
+                var attributes = new Dictionary<string, string>(StringComparer.Ordinal)
+                {
+                    ["hypernetwork_l2"] = tuner.L2.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+                    ["hypernetwork_predicted_validation_loss"] = tuner.Result.PredictedValidationLoss.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+                };
+                return (tuner, attributes);
+            },
+            cancellationToken);
     }
 
     private static MlpTrialRunner CreateMlpRunner(ExperimentContext context)

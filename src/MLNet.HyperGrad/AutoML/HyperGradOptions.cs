@@ -34,6 +34,10 @@ public sealed class HyperGradOptions
     /// <value>The default is null: <see cref="Hypernetworks.SelfTuningOptions"/>' defaults.</value>
     public Hypernetworks.SelfTuningOptions? SelfTuning { get; set; }
 
+    /// <summary>Gets or sets the settings of <see cref="Hypernetworks.HypernetworkTuner"/> (<see cref="TunerKind.Hypernetwork"/>).</summary>
+    /// <value>The default is null: <see cref="Hypernetworks.HypernetworkTunerOptions"/>'s defaults.</value>
+    public Hypernetworks.HypernetworkTunerOptions? Hypernetwork { get; set; }
+
     /// <summary>Gets the tuner these options select: <see cref="TunerKind.HyperGradient"/> when <see cref="Method"/> is set, else <see cref="Tuner"/>.</summary>
     public TunerKind EffectiveTuner => Method is not null ? TunerKind.HyperGradient : Tuner;
     /// <summary>Gets or sets which pruner stops unpromising trials early, with its default settings.</summary>
@@ -146,6 +150,18 @@ public sealed class HyperGradOptions
         if (SelfTuning is not null && EffectiveTuner != TunerKind.SelfTuning)
         {
             problems.Add($"SelfTuning settings apply to Tuner = SelfTuning; got Tuner = {EffectiveTuner}.");
+        }
+
+        if (Hypernetwork is not null)
+        {
+            try
+            {
+                Hypernetwork.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                problems.Add(e.Message);
+            }
         }
 
         if (GridStepsPerContinuousDimension < 2)

@@ -38,4 +38,11 @@ public enum TunerKind
     /// the dropout rate of every hidden layer and the L2 coefficient of every layer online; the tuner chooses where each run starts.
     /// </summary>
     SelfTuning,
+
+    /// <summary>
+    /// The L2 coefficient chosen through a best-response hypernetwork trained on the experiment's data when the run starts
+    /// (<see cref="Hypernetworks.HypernetworkTuner"/>, Lorraine and Duvenaud 2018); every other option is random search.
+    /// Needs the data of <see cref="HyperGradExperiment.SetDataset"/> and a log-scale L2 option (the MLP runner's space has one).
+    /// </summary>
+    Hypernetwork,
 }
