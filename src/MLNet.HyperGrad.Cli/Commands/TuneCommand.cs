@@ -43,12 +43,13 @@ internal static class TuneCommand
         var trainers = new Option<string?>("--trainers") { Description = "Trainers to choose among, comma-separated: lightgbm, fasttree, fastforest, sdca, lbfgs, mlp (default: all that suit the task). A CSV always goes through ML.NET's featurization; fashion-mnist tunes the MLP alone on tensors." };
         var metric = new Option<string?>("--metric") { Description = "The metric trials are scored by (default: accuracy for classification, R² for regression)." };
         var packageSource = new Option<string?>("--package-source") { Description = "The folder holding the MLNet.HyperGrad package, named in the generated project's nuget.config (default: <output>/packages)." };
+        var workerProcesses = new Option<bool>("--worker-processes") { Description = "Runs the --parallelism trials in as many worker processes on the local study instead of threads of this process, so that a trial that dies natively (a libtorch abort, an out-of-memory kill) fails alone, with the reason, and another worker starts (default: threads)." };
         var workerUntil = WorkerUntil();
         var missing = CliParsers.OneOf("--missing", "Missing CSV cells: Error, DropRow or Impute (mean / most frequent, from the training data).", MissingValuePolicy.Impute);
 
         var command = new Command(name, $"Tune trainers for {name} on a CSV (or the MLP on Fashion-MNIST), save the best model and a report.")
         {
-            dataset, label, hasHeader, ignore, validation, test, trainTime, maxTrials, tuner, transferFrom, hypergradientMethod, pruner, storage, study, seed, output, parallelism, maxEpochs, missing, cvFolds, trainers, metric, packageSource, workerUntil,
+            dataset, label, hasHeader, ignore, validation, test, trainTime, maxTrials, tuner, transferFrom, hypergradientMethod, pruner, storage, study, seed, output, parallelism, maxEpochs, missing, cvFolds, trainers, metric, packageSource, workerProcesses, workerUntil,
         };
         command.SetAction((result, cancellationToken) => CliErrors.Guard(() => RunAsync(
             new TuneSettings
@@ -77,6 +78,7 @@ internal static class TuneCommand
                 Trainers = (result.GetValue(trainers) ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(t => t.ToLowerInvariant()).ToArray(),
                 Metric = result.GetValue(metric),
                 PackageSource = result.GetValue(packageSource),
+                WorkerProcesses = result.GetValue(workerProcesses),
                 WorkerUntil = result.GetValue(workerUntil),
             },
             cancellationToken)));

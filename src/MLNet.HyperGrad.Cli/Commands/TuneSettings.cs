@@ -86,8 +86,13 @@ internal sealed record TuneSettings
     /// </summary>
     public IReadOnlyList<MLNet.HyperGrad.Storage.TrialRecord>? ReportAfterWorkers { get; init; }
 
-    /// <summary>Whether this run tunes in worker processes (<see cref="WorkerProcessesRun"/>): more than one trial at a time, started by the user.</summary>
-    public bool UsesWorkerProcesses => Parallelism > 1 && !IsWorker && ReportAfterWorkers is null;
+    /// <summary>Gets a value indicating whether the user asked for worker processes (<c>--worker-processes</c>) rather than threads.</summary>
+    /// <remarks>Opt-in until killing the parent also stops its workers and Ctrl+C exits 130 through them (both still fail the CLI's
+    /// kill-and-resume and Ctrl+C tests in process mode). Not recorded in the run's config: <c>hypergrad run</c> uses threads.</remarks>
+    public bool WorkerProcesses { get; init; }
+
+    /// <summary>Whether this run tunes in worker processes (<see cref="WorkerProcessesRun"/>): more than one trial at a time, asked for with --worker-processes.</summary>
+    public bool UsesWorkerProcesses => WorkerProcesses && Parallelism > 1 && !IsWorker && ReportAfterWorkers is null;
 
     /// <summary>Trials one process runs at once: <see cref="Parallelism"/>, or 1 in a worker process (the run's parallelism is its number of workers).</summary>
     public int TrialsAtOnce => IsWorker ? 1 : Parallelism;

@@ -49,7 +49,9 @@ public sealed class PostgresStudyStorageTests : Storage.StudyStorageContractTest
     [Fact]
     public async Task Heartbeat_RunningTrialOfALiveInstance_IsNeverRequeued()
     {
-        var options = new PostgresStudyStorageOptions { Schema = schema, HeartbeatInterval = TimeSpan.FromMilliseconds(100), StaleAfter = TimeSpan.FromMilliseconds(600) };
+        // Beats every 100 ms, stale after 3 s (a loaded CI machine can delay a timer by a second), watched for 4 s: longer than the
+        // staleness, so without heartbeats the trial would be re-queued.
+        var options = new PostgresStudyStorageOptions { Schema = schema, HeartbeatInterval = TimeSpan.FromMilliseconds(100), StaleAfter = TimeSpan.FromSeconds(3) };
         using var worker = new PostgresStudyStorage(connectionString, options);
         using var other = new PostgresStudyStorage(connectionString, options);
         StudyRecord study = await worker.CreateStudyAsync("s", "t", "{}", StudyDirection.Minimize);
@@ -57,7 +59,7 @@ public sealed class PostgresStudyStorageTests : Storage.StudyStorageContractTest
 
         for (int i = 0; i < 8; i++)
         {
-            await Task.Delay(200);
+            await Task.Delay(500);
             Assert.Null(await other.ClaimRetryAsync(study.Id, "host:2:b"));
         }
 
