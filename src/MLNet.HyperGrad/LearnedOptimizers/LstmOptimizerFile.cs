@@ -154,58 +154,9 @@ internal static class LstmOptimizerFile
             throw new LearnedOptimizerFormatException(path, Invariant($"the file holds {count} tensors; {options.Layers} LSTM layers need {expected.Count}"));
         }
 
-        var tensors = new List<(string, long[], double[])>(expected.Count);
-        int at = HeaderLength;
-        foreach ((string name, long[] shape) in expected)
-        {
-            Need(path, payload, at, 4, name);
-            uint rank = BinaryPrimitives.ReadUInt32LittleEndian(payload[at..]);
-            at += 4;
-            Need(path, payload, at, 8L * rank, name);
-            long[] found = new long[rank];
-            for (int k = 0; k < rank; k++)
-            {
-                found[k] = BinaryPrimitives.ReadInt64LittleEndian(payload[at..]);
-                at += 8;
-            }
-
-            if (!found.SequenceEqual(shape))
-            {
-                throw new LearnedOptimizerFormatException(path, $"tensor {name} has shape [{string.Join(", ", found)}]; the recorded architecture needs [{string.Join(", ", shape)}]");
-            }
-
-            long numel = shape.Aggregate(1L, (a, b) => a * b);
-            Need(path, payload, at, elementSize * numel, name);
-            double[] values = new double[numel];
-            for (int k = 0; k < numel; k++)
-            {
-                values[k] = elementSize == 8 ? BinaryPrimitives.ReadDoubleLittleEndian(payload[at..]) : BinaryPrimitives.ReadSingleLittleEndian(payload[at..]);
-                at += elementSize;
-            }
-
-            int bad = Array.FindIndex(values, v => !double.IsFinite(v));
-            if (bad >= 0)
-            {
-                throw new LearnedOptimizerFormatException(path, Invariant($"tensor {name} holds a non-finite value at element {bad}"));
-            }
-
-            tensors.Add((name, shape, values));
-        }
-
-        if (at != payload.Length)
-        {
-            throw new LearnedOptimizerFormatException(path, Invariant($"expected the SHA-256 trailer at byte {at}, found {payload.Length - at} extra bytes before it"));
-        }
-
+        List<double[]> values = TensorPayload.Read(path, payload, HeaderLength, expected, elementSize);
+        var tensors = expected.Select((e, i) => (e.Name, e.Shape, values[i])).ToList();
         return (options, dtypeCode == 1 ? ScalarType.Float64 : ScalarType.Float32, tensors);
-    }
-
-    private static void Need(string path, ReadOnlySpan<byte> payload, int at, long bytes, string name)
-    {
-        if (at + bytes > payload.Length)
-        {
-            throw new LearnedOptimizerFormatException(path, Invariant($"the file ends inside tensor {name}: {bytes} bytes needed at byte {at}, {payload.Length - at} left"));
-        }
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -129,57 +129,7 @@ internal static class BlackBoxLstmFile
             throw new LearnedOptimizerFormatException(source, BlackBoxLstm.Invariant($"the file holds {count} tensors; the network has {expected.Count}"));
         }
 
-        var values = new List<double[]>(expected.Count);
-        int at = HeaderLength;
-        foreach ((string name, long[] shape) in expected)
-        {
-            Need(source, payload, at, 4, name);
-            uint rank = BinaryPrimitives.ReadUInt32LittleEndian(payload[at..]);
-            at += 4;
-            Need(source, payload, at, 8L * rank, name);
-            long[] found = new long[rank];
-            for (int k = 0; k < rank; k++)
-            {
-                found[k] = BinaryPrimitives.ReadInt64LittleEndian(payload[at..]);
-                at += 8;
-            }
-
-            if (!found.SequenceEqual(shape))
-            {
-                throw new LearnedOptimizerFormatException(source, $"tensor {name} has shape [{string.Join(", ", found)}]; the recorded architecture needs [{string.Join(", ", shape)}]");
-            }
-
-            long numel = shape.Aggregate(1L, (a, b) => a * b);
-            Need(source, payload, at, elementSize * numel, name);
-            double[] tensor = new double[numel];
-            for (int k = 0; k < numel; k++)
-            {
-                tensor[k] = elementSize == 8 ? BinaryPrimitives.ReadDoubleLittleEndian(payload[at..]) : BinaryPrimitives.ReadSingleLittleEndian(payload[at..]);
-                at += elementSize;
-            }
-
-            int bad = Array.FindIndex(tensor, v => !double.IsFinite(v));
-            if (bad >= 0)
-            {
-                throw new LearnedOptimizerFormatException(source, BlackBoxLstm.Invariant($"tensor {name} holds a non-finite value at element {bad}"));
-            }
-
-            values.Add(tensor);
-        }
-
-        if (at != payload.Length)
-        {
-            throw new LearnedOptimizerFormatException(source, BlackBoxLstm.Invariant($"expected the SHA-256 trailer at byte {at}, found {payload.Length - at} extra bytes before it"));
-        }
-
+        List<double[]> values = TensorPayload.Read(source, payload, HeaderLength, expected, elementSize);
         return (hiddenSize, dtypeCode == 1 ? ScalarType.Float64 : ScalarType.Float32, values);
-    }
-
-    private static void Need(string source, ReadOnlySpan<byte> payload, int at, long bytes, string name)
-    {
-        if (at + bytes > payload.Length)
-        {
-            throw new LearnedOptimizerFormatException(source, BlackBoxLstm.Invariant($"the file ends inside tensor {name}: {bytes} bytes needed at byte {at}, {payload.Length - at} left"));
-        }
     }
 }
