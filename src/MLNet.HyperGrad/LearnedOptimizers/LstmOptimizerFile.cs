@@ -48,32 +48,7 @@ internal static class LstmOptimizerFile
         BinaryPrimitives.WriteUInt32LittleEndian(header[36..], dtype == ScalarType.Float64 ? 1u : 0u);
         BinaryPrimitives.WriteUInt32LittleEndian(header[40..], (uint)tensors.Count);
         stream.Write(header);
-        Span<byte> buffer = stackalloc byte[8];
-        foreach ((_, long[] shape, double[] values) in tensors)
-        {
-            BinaryPrimitives.WriteUInt32LittleEndian(buffer, (uint)shape.Length);
-            stream.Write(buffer[..4]);
-            foreach (long size in shape)
-            {
-                BinaryPrimitives.WriteInt64LittleEndian(buffer, size);
-                stream.Write(buffer);
-            }
-
-            foreach (double value in values)
-            {
-                if (elementSize == 8)
-                {
-                    BinaryPrimitives.WriteDoubleLittleEndian(buffer, value);
-                }
-                else
-                {
-                    BinaryPrimitives.WriteSingleLittleEndian(buffer, (float)value);
-                }
-
-                stream.Write(buffer[..elementSize]);
-            }
-        }
-
+        TensorPayload.Write(stream, tensors.Select(t => (t.Shape, t.Values)), elementSize);
         byte[] payload = stream.ToArray();
         byte[] digest = SHA256.HashData(payload);
         using FileStream file = File.Create(path);

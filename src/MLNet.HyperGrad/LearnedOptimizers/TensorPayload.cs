@@ -59,6 +59,36 @@ internal static class TensorPayload
         return tensors;
     }
 
+    /// <summary>Writes one tensor record per shape and values, float64 when <paramref name="elementSize"/> is 8, else float32.</summary>
+    public static void Write(Stream stream, IEnumerable<(long[] Shape, double[] Values)> tensors, int elementSize)
+    {
+        Span<byte> buffer = stackalloc byte[8];
+        foreach ((long[] shape, double[] values) in tensors)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(buffer, (uint)shape.Length);
+            stream.Write(buffer[..4]);
+            foreach (long size in shape)
+            {
+                BinaryPrimitives.WriteInt64LittleEndian(buffer, size);
+                stream.Write(buffer);
+            }
+
+            foreach (double value in values)
+            {
+                if (elementSize == 8)
+                {
+                    BinaryPrimitives.WriteDoubleLittleEndian(buffer, value);
+                }
+                else
+                {
+                    BinaryPrimitives.WriteSingleLittleEndian(buffer, (float)value);
+                }
+
+                stream.Write(buffer[..elementSize]);
+            }
+        }
+    }
+
     private static void Need(string source, ReadOnlySpan<byte> payload, int at, long bytes, string name)
     {
         if (at + bytes > payload.Length)

@@ -44,33 +44,7 @@ internal static class BlackBoxLstmFile
         BinaryPrimitives.WriteUInt32LittleEndian(header[20..], dtype == ScalarType.Float64 ? 1u : 0u);
         BinaryPrimitives.WriteUInt32LittleEndian(header[24..], (uint)shapes.Count);
         stream.Write(header);
-        Span<byte> buffer = stackalloc byte[8];
-        for (int i = 0; i < shapes.Count; i++)
-        {
-            long[] shape = shapes[i].Shape;
-            BinaryPrimitives.WriteUInt32LittleEndian(buffer, (uint)shape.Length);
-            stream.Write(buffer[..4]);
-            foreach (long size in shape)
-            {
-                BinaryPrimitives.WriteInt64LittleEndian(buffer, size);
-                stream.Write(buffer);
-            }
-
-            foreach (double value in values[i])
-            {
-                if (elementSize == 8)
-                {
-                    BinaryPrimitives.WriteDoubleLittleEndian(buffer, value);
-                }
-                else
-                {
-                    BinaryPrimitives.WriteSingleLittleEndian(buffer, (float)value);
-                }
-
-                stream.Write(buffer[..elementSize]);
-            }
-        }
-
+        TensorPayload.Write(stream, shapes.Select((s, i) => (s.Shape, values[i])), elementSize);
         byte[] payload = stream.ToArray();
         return [.. payload, .. SHA256.HashData(payload)];
     }
