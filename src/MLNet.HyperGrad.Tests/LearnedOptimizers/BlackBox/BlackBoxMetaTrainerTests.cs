@@ -56,6 +56,78 @@ public sealed class BlackBoxMetaTrainerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Run_LogRegretLossGradient_MatchesFloat64CentralDifferences()
+    {
+        // The same unroll on the log regret ln(max(f − f*, 0) + δ): the gradient flows through the logarithm.
+        using var scope = torch.NewDisposeScope();
+        using BlackBoxLstm network = BlackBoxLstm.Create(hiddenSize: 3, seed: 4, ScalarType.Float64);
+        using var generator = new torch.Generator(6);
+        using GpPriorFunctions functions = GpPriorFunctions.Sample(3, 2, 0.2, 0.5, 16, generator, ScalarType.Float64);
+        functions.EstimateMinimum(256, 4, 30, 1e-3, generator);
+        Tensor x0 = torch.rand([3, 2], ScalarType.Float64, generator: generator);
+        Tensor y0 = functions.Objective(x0);
+
+        Tensor Loss(IReadOnlyList<Tensor> phi)
+        {
+            using BlackBoxRollout rollout = BlackBoxRollout.Start(network.Weights, network.HiddenSize, x0, y0);
+            using var noise = new torch.Generator(8);
+            return rollout.Run(phi, functions, 6, noise).sum();
+        }
+
+        Tensor loss = Loss(network.Weights);
+        double[] analytic = [.. TorchAutograd.Grad([loss], network.Weights).SelectMany(g => g.data<double>().ToArray())];
+        long[][] shapes = [.. network.Weights.Select(w => w.shape)];
+        double LossAt(double[] phi)
+        {
+            using var inner = torch.NewDisposeScope();
+            using var noGrad = torch.no_grad();
+            var tensors = new Tensor[shapes.Length];
+            int at = 0;
+            for (int i = 0; i < shapes.Length; i++)
+            {
+                int n = (int)shapes[i].Aggregate(1L, (a, b) => a * b);
+                tensors[i] = torch.tensor(phi[at..(at + n)], shapes[i], ScalarType.Float64);
+                at += n;
+            }
+
+            return Loss(tensors).item<double>();
+        }
+
+        double[] phi0 = [.. network.Weights.ToArrays().SelectMany(a => a)];
+        double[] numeric = FiniteDifferences.Gradient(LossAt, phi0, 1e-6);
+        output.WriteLine($"{phi0.Length} weights; loss {loss.item<double>():G6}; largest |gradient| {numeric.Max(Math.Abs):G4}");
+        Assert.True(loss.item<double>() < 0, "no proposal improved, so the loss has no gradient to check");
+        Assert.True(numeric.Max(Math.Abs) > 1e-3, "the gradient is too small for the check to mean anything");
+        FiniteDifferences.AssertClose(numeric, analytic, 1e-6);
+    }
+
+    [Fact]
+    public void EstimateMinimum_OneDimension_MatchesADenseGridAndMakesTheObjectiveTheLogRegret()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var generator = new torch.Generator(9);
+        using GpPriorFunctions functions = GpPriorFunctions.Sample(8, 1, 0.2, 1.0, 64, generator, ScalarType.Float64);
+        Tensor grid = torch.linspace(0, 1, 20001, ScalarType.Float64).reshape(1, 20001, 1).expand(8, 20001, 1);
+        double[] exact = functions.EvaluateMany(grid).min(1).values.data<double>().ToArray();
+        Assert.Null(functions.Minimum);
+        functions.EstimateMinimum(64, 4, 60, 1e-3, generator);
+        double[] estimate = functions.Minimum!.data<double>().ToArray();
+        for (int b = 0; b < 8; b++)
+        {
+            // The refinement may land below the grid's best by less than the grid's spacing allows; never far above it.
+            Assert.InRange(estimate[b] - exact[b], -1e-6, 1e-4);
+        }
+
+        Tensor x = torch.rand([8, 1], ScalarType.Float64, generator: generator);
+        double[] f = functions.Evaluate(x).data<double>().ToArray();
+        double[] g = functions.Objective(x).data<double>().ToArray();
+        for (int b = 0; b < 8; b++)
+        {
+            Assert.Equal(Math.Log(Math.Max(f[b] - estimate[b], 0) + 1e-3), g[b], 12);
+        }
+    }
+
+    [Fact]
     public void BlackBoxSearch_SameNetworkFunctionAndNoise_ProposesWhatTheTensorRolloutProposes()
     {
         // The tuner's float64 array path and the training path read the same features and compute the same network.
@@ -144,7 +216,8 @@ public sealed class BlackBoxMetaTrainerTests(ITestOutputHelper output)
     [Fact]
     public void Options_Invalid_ListsEveryProblem()
     {
-        var e = Assert.Throws<ArgumentException>(() => new BlackBoxMetaTrainer(new BlackBoxMetaTrainingOptions { Episodes = 0, MinDimension = 4, MaxDimension = 2, LengthScaleMin = -1 }));
+        var e = Assert.Throws<ArgumentException>(() => new BlackBoxMetaTrainer(new BlackBoxMetaTrainingOptions { Episodes = 0, MinDimension = 4, MaxDimension = 2, LengthScaleMin = -1, RegretFloor = 0 }));
+        Assert.Contains("RegretFloor must be a positive number, got 0.", e.Message, StringComparison.Ordinal);
         Assert.Contains("Episodes must be at least 1, got 0.", e.Message, StringComparison.Ordinal);
         Assert.Contains("MinDimension ≤ MaxDimension, got 4 and 2", e.Message, StringComparison.Ordinal);
         Assert.Contains("LengthScaleMin ≤ LengthScaleMax", e.Message, StringComparison.Ordinal);

@@ -13,7 +13,8 @@ namespace MLNet.HyperGrad.LearnedOptimizers.BlackBox;
 /// functions on [0, 1]^d (<see cref="GpPriorFunctions"/>: random Fourier features, random length scales) and one uniform
 /// first point per function, then lets the network propose <see cref="BlackBoxMetaTrainingOptions.Horizon"/> points.
 /// The loss is the paper's observed improvement L_OI = Σ_t min(f(x_t) − min_{j&lt;t} f(x_j), 0), averaged over the
-/// functions; its gradient flows through f(x_t) into the proposals and through the LSTM states and the inputs
+/// functions, on the values or (<see cref="BlackBoxMetaTrainingOptions.Loss"/> = <see cref="BlackBoxMetaLoss.LogRegret"/>)
+/// on the log regret ln(max(f − f*, 0) + δ) with f* estimated per function before the episode; its gradient flows through f(x_t) into the proposals and through the LSTM states and the inputs
 /// x_t and the best point back into earlier steps. The observed values enter the network as ranks (constants of the
 /// graph). The horizon is cut into unrolls of <see cref="BlackBoxMetaTrainingOptions.UnrollLength"/>; Adam takes one
 /// step per unroll; the states are carried, detached, into the next unroll.</para>
@@ -22,6 +23,15 @@ namespace MLNet.HyperGrad.LearnedOptimizers.BlackBox;
 /// </remarks>
 public sealed class BlackBoxMetaTrainer
 {
+    /// <summary>Uniform points per function of the minimum estimate of <see cref="BlackBoxMetaLoss.LogRegret"/>.</summary>
+    internal const int MinimumCandidates = 1024;
+
+    /// <summary>The best candidates refined by projected Adam.</summary>
+    internal const int MinimumStarts = 8;
+
+    /// <summary>The refinement's Adam steps.</summary>
+    internal const int MinimumSteps = 60;
+
     private readonly BlackBoxMetaTrainingOptions options;
 
     /// <summary>Creates a meta-trainer.</summary>
@@ -52,6 +62,11 @@ public sealed class BlackBoxMetaTrainer
             long start = options.TimeProvider.GetTimestamp();
             int d = dimensionRandom.Next(options.MinDimension, options.MaxDimension + 1);
             using GpPriorFunctions functions = GpPriorFunctions.Sample(options.BatchSize, d, options.LengthScaleMin, options.LengthScaleMax, options.FourierFeatures, generator, dtype);
+            if (options.Loss == BlackBoxMetaLoss.LogRegret)
+            {
+                functions.EstimateMinimum(MinimumCandidates, MinimumStarts, MinimumSteps, options.RegretFloor, generator);
+            }
+
             using BlackBoxRollout rollout = StartRollout(network, functions, generator);
             double improvementSum = 0;
             for (int done = 0; done < options.Horizon; done += options.UnrollLength)
@@ -129,7 +144,7 @@ public sealed class BlackBoxMetaTrainer
         using (torch.NewDisposeScope())
         {
             Tensor x0 = torch.rand([functions.Count, functions.Dimension], ScalarType.Float64, generator: generator).to(functions.Dtype);
-            Tensor y0 = functions.Evaluate(x0);
+            Tensor y0 = functions.Objective(x0);
             return BlackBoxRollout.Start(network.Weights, network.HiddenSize, x0, y0);
         }
     }

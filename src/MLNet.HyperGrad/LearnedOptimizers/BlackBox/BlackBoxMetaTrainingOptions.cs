@@ -42,6 +42,14 @@ public sealed class BlackBoxMetaTrainingOptions
     /// <value>The default is 128.</value>
     public int FourierFeatures { get; init; } = 128;
 
+    /// <summary>Gets what the observed-improvement loss measures: the function's values or its log regret.</summary>
+    /// <value>The default is <see cref="BlackBoxMetaLoss.ObservedImprovement"/>.</value>
+    public BlackBoxMetaLoss Loss { get; init; } = BlackBoxMetaLoss.ObservedImprovement;
+
+    /// <summary>Gets the regret floor δ of <see cref="BlackBoxMetaLoss.LogRegret"/>: the loss reads ln(regret + δ) (the functions have unit variance).</summary>
+    /// <value>The default is 0.001.</value>
+    public double RegretFloor { get; init; } = 1e-3;
+
     /// <summary>Gets Adam's learning rate on the network's weights.</summary>
     /// <value>The default is 0.003 (0.01 made the network worse than random search on the test functions).</value>
     public double MetaLearningRate { get; init; } = 0.003;
@@ -82,6 +90,8 @@ public sealed class BlackBoxMetaTrainingOptions
         Require(FourierFeatures >= 1, $"FourierFeatures must be at least 1, got {FourierFeatures}.");
         Require(double.IsFinite(MetaLearningRate) && MetaLearningRate > 0, $"MetaLearningRate must be a positive number, got {F(MetaLearningRate)}.");
         Require(double.IsFinite(MetaGradientClip) && MetaGradientClip >= 0, $"MetaGradientClip must be 0 (off) or a positive number, got {F(MetaGradientClip)}.");
+        Require(Enum.IsDefined(Loss), $"Loss must be ObservedImprovement or LogRegret, got {Loss}.");
+        Require(double.IsFinite(RegretFloor) && RegretFloor > 0, $"RegretFloor must be a positive number, got {F(RegretFloor)}.");
         Require(TimeProvider is not null, "TimeProvider must not be null.");
         if (problems.Count > 0)
         {

@@ -59,7 +59,8 @@ internal sealed class BlackBoxRollout : IDisposable
 
     /// <summary>
     /// Runs <paramref name="steps"/> proposals and observations from the current state in the current dispose scope and
-    /// returns the summed observed-improvement loss Σ_t min(f(x_t) − best_{&lt;t}, 0), [B] (Chen et al. 2017, L_OI),
+    /// returns the summed observed-improvement loss Σ_t min(f(x_t) − best_{&lt;t}, 0), [B] (Chen et al. 2017, L_OI;
+    /// f is <see cref="GpPriorFunctions.Objective"/>: the function or its log regret),
     /// a differentiable function of <paramref name="phi"/>. The state then holds the new tensors (not yet owned: call
     /// <see cref="Detach"/> before leaving the scope).
     /// </summary>
@@ -70,7 +71,7 @@ internal sealed class BlackBoxRollout : IDisposable
         {
             Tensor noise = torch.randn(BestX.shape, ScalarType.Float64, generator: noiseGenerator).to(BestX.dtype);
             Tensor x = BlackBoxLstm.Propose(phi, Hidden, BestX, noise);
-            Tensor y = functions.Evaluate(x);
+            Tensor y = functions.Objective(x);
             Tensor improvement = (y - BestY).clamp_max(0);
             loss = loss is null ? improvement : loss + improvement;
             Observe(phi, x, y);

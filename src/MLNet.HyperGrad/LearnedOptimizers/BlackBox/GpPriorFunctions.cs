@@ -1,3 +1,4 @@
+using MLNet.HyperGrad.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -17,6 +18,8 @@ internal sealed class GpPriorFunctions : IDisposable
     private readonly Tensor phase;
     private readonly Tensor weight;
     private readonly double amplitude;
+    private Tensor? minimum;
+    private double regretFloor;
 
     private GpPriorFunctions(Tensor omega, Tensor phase, Tensor weight)
     {
@@ -76,11 +79,93 @@ internal sealed class GpPriorFunctions : IDisposable
         return ((projected.cos() * weight).sum(1) * amplitude).MoveToOuterDisposeScope();
     }
 
+    /// <summary>Gets the estimated minimum of each function, [B], once <see cref="EstimateMinimum"/> ran; otherwise null.</summary>
+    public Tensor? Minimum => minimum;
+
+    /// <summary>f_b at K points per function: points [B, K, d], values [B, K].</summary>
+    public Tensor EvaluateMany(Tensor x)
+    {
+        using var scope = torch.NewDisposeScope();
+        Tensor projected = omega.bmm(x.transpose(1, 2)) + phase.unsqueeze(2);
+        return ((projected.cos() * weight.unsqueeze(2)).sum(1) * amplitude).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Estimates each function's minimum on the cube (the best of <paramref name="candidates"/> uniform points, then
+    /// <paramref name="steps"/> projected Adam steps from the best <paramref name="starts"/> of them) and switches
+    /// <see cref="Objective"/> to the log regret ln(max(f − min, 0) + <paramref name="floor"/>).
+    /// </summary>
+    /// <param name="candidates">Uniform points per function.</param>
+    /// <param name="starts">Points refined per function.</param>
+    /// <param name="steps">Adam steps of the refinement (step 0.01 of the cube).</param>
+    /// <param name="floor">The regret floor δ &gt; 0 inside the logarithm.</param>
+    /// <param name="generator">The seeded generator of the candidates.</param>
+    public void EstimateMinimum(int candidates, int starts, int steps, double floor, torch.Generator generator)
+    {
+        if (candidates < 1 || starts < 1 || starts > candidates || steps < 0 || !(floor > 0) || !double.IsFinite(floor))
+        {
+            throw new ArgumentException(BlackBoxLstm.Invariant($"The minimum estimate needs 1 ≤ starts ≤ candidates, steps ≥ 0 and a positive floor; got candidates {candidates}, starts {starts}, steps {steps}, floor {floor}."));
+        }
+
+        using var scope = torch.NewDisposeScope();
+        long b = Count, d = Dimension;
+        Tensor x = torch.rand([b, candidates, d], ScalarType.Float64, generator: generator).to(Dtype);
+        Tensor values;
+        using (torch.no_grad())
+        {
+            values = EvaluateMany(x);
+        }
+
+        Tensor best = values.min(1).values;
+        Tensor top = values.topk(starts, 1, largest: false).indexes;
+        Tensor z = x.gather(1, top.unsqueeze(2).expand(b, starts, d)).detach().clone();
+        Tensor m = torch.zeros_like(z), v = torch.zeros_like(z);
+        const double rate = 0.01, beta1 = 0.9, beta2 = 0.999;
+        for (int t = 1; t <= steps; t++)
+        {
+            using var step = torch.NewDisposeScope();
+            Tensor leaf = z.detach().requires_grad_(true);
+            Tensor g = TorchAutograd.Grad(EvaluateMany(leaf).sum(), leaf);
+            using (torch.no_grad())
+            {
+                m.mul_(beta1).add_(g, alpha: 1 - beta1);
+                v.mul_(beta2).addcmul_(g, g, value: 1 - beta2);
+                Tensor moved = (leaf - (rate * (m / (1 - Math.Pow(beta1, t))) / ((v / (1 - Math.Pow(beta2, t))).sqrt() + 1e-8))).clamp(0, 1);
+                z.copy_(moved);
+            }
+        }
+
+        using (torch.no_grad())
+        {
+            best = torch.minimum(best, EvaluateMany(z).min(1).values);
+        }
+
+        minimum?.Dispose();
+        minimum = best.detach().DetachFromDisposeScope();
+        regretFloor = floor;
+    }
+
+    /// <summary>
+    /// The meta-training objective at points [B, d]: f(x), or after <see cref="EstimateMinimum"/> the log regret
+    /// ln(max(f(x) − min, 0) + δ); differentiable in x. A monotone transform of f, so the network's rank inputs are the same.
+    /// </summary>
+    public Tensor Objective(Tensor x)
+    {
+        if (minimum is null)
+        {
+            return Evaluate(x);
+        }
+
+        using var scope = torch.NewDisposeScope();
+        return ((Evaluate(x) - minimum).clamp_min(0) + regretFloor).log().MoveToOuterDisposeScope();
+    }
+
     /// <summary>Frees the functions' tensors.</summary>
     public void Dispose()
     {
         omega.Dispose();
         phase.Dispose();
         weight.Dispose();
+        minimum?.Dispose();
     }
 }
