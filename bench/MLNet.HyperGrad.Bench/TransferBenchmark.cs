@@ -238,7 +238,7 @@ internal static class TransferBenchmark
         return 0;
     }
 
-    /// <summary>Meta-tuner settings by name (development sweeps, <c>--meta</c> and <c>--meta-variants</c>): <c>default</c>, or <c>+</c>-joined <c>ei</c>, <c>pi</c>, <c>ucb</c>, <c>norefit</c>, <c>startN</c> (N Sobol startup trials).</summary>
+    /// <summary>Meta-tuner settings by name (development sweeps, <c>--meta</c> and <c>--meta-variants</c>): <c>default</c>, or <c>+</c>-joined <c>ei</c>, <c>pi</c>, <c>ucb</c>, <c>norefit</c>, <c>startN</c> (N Sobol startup trials), <c>centre</c> / <c>nocentre</c> (offset centred on the prior or 0), <c>refitN</c> (refit from N points).</summary>
     private static MetaGaussianProcessTunerOptions MetaOptions(string name, Parameter[] candidates)
     {
         var result = new MetaGaussianProcessTunerOptions { Candidates = candidates.Length > 0 ? candidates : null };
@@ -247,24 +247,31 @@ internal static class TransferBenchmark
             result = part switch
             {
                 "default" => result,
-                "ei" => new MetaGaussianProcessTunerOptions { Candidates = result.Candidates, RefitOutputScaleAndNoise = result.RefitOutputScaleAndNoise, Acquisition = AcquisitionKind.LogExpectedImprovement, StartupTrials = result.StartupTrials },
-                "pi" => new MetaGaussianProcessTunerOptions { Candidates = result.Candidates, RefitOutputScaleAndNoise = result.RefitOutputScaleAndNoise, Acquisition = AcquisitionKind.LogProbabilityOfImprovement, StartupTrials = result.StartupTrials },
-                "ucb" => new MetaGaussianProcessTunerOptions { Candidates = result.Candidates, RefitOutputScaleAndNoise = result.RefitOutputScaleAndNoise, Acquisition = AcquisitionKind.UpperConfidenceBound, StartupTrials = result.StartupTrials },
-                "norefit" => new MetaGaussianProcessTunerOptions { Candidates = result.Candidates, RefitOutputScaleAndNoise = false, Acquisition = result.Acquisition, StartupTrials = result.StartupTrials },
-                _ when part.StartsWith("start", StringComparison.Ordinal) => new MetaGaussianProcessTunerOptions { Candidates = result.Candidates, RefitOutputScaleAndNoise = result.RefitOutputScaleAndNoise, Acquisition = result.Acquisition, StartupTrials = int.Parse(part[5..], CultureInfo.InvariantCulture) },
-                _ => throw new ArgumentException($"Unknown meta-tuner setting \"{part}\"; use default, ei, pi, ucb, norefit, startN joined by +."),
+                "ei" => Copy(result, acquisition: AcquisitionKind.LogExpectedImprovement),
+                "pi" => Copy(result, acquisition: AcquisitionKind.LogProbabilityOfImprovement),
+                "ucb" => Copy(result, acquisition: AcquisitionKind.UpperConfidenceBound),
+                "norefit" => Copy(result, refit: false),
+                "centre" => Copy(result, centre: true),
+                "nocentre" => Copy(result, centre: false),
+                _ when part.StartsWith("start", StringComparison.Ordinal) => Copy(result, startup: int.Parse(part[5..], CultureInfo.InvariantCulture)),
+                _ when part.StartsWith("refit", StringComparison.Ordinal) => Copy(result, refitFrom: int.Parse(part[5..], CultureInfo.InvariantCulture)),
+                _ => throw new ArgumentException($"Unknown meta-tuner setting \"{part}\"; use default, ei, pi, ucb, norefit, startN, centre, nocentre, refitN joined by +."),
             };
         }
 
         return result;
     }
 
-    private static MetaGaussianProcessTunerOptions MetaOptions(MetaGaussianProcessTunerOptions template, Parameter[] candidates) => new()
+    private static MetaGaussianProcessTunerOptions MetaOptions(MetaGaussianProcessTunerOptions template, Parameter[] candidates) => Copy(template, candidates: candidates);
+
+    private static MetaGaussianProcessTunerOptions Copy(MetaGaussianProcessTunerOptions o, Parameter[]? candidates = null, AcquisitionKind? acquisition = null, bool? refit = null, int? startup = null, bool? centre = null, int? refitFrom = null) => new()
     {
-        Candidates = candidates,
-        Acquisition = template.Acquisition,
-        RefitOutputScaleAndNoise = template.RefitOutputScaleAndNoise,
-        StartupTrials = template.StartupTrials,
+        Candidates = candidates ?? o.Candidates,
+        Acquisition = acquisition ?? o.Acquisition,
+        RefitOutputScaleAndNoise = refit ?? o.RefitOutputScaleAndNoise,
+        StartupTrials = startup ?? o.StartupTrials,
+        CentreOnPrior = centre ?? o.CentreOnPrior,
+        RefitFrom = refitFrom ?? o.RefitFrom,
     };
 
     /// <summary>

@@ -49,6 +49,7 @@ internal static class TransferRealBenchmark
         bool keep = options.ContainsKey("--keep");
         PriorMeanKind? mean = options.TryGetValue("--mean", out string? meanName) ? Enum.Parse<PriorMeanKind>(meanName, ignoreCase: true) : null;
         int startup = CsvLoadBenchmark.Int(options, "--startup", new MetaGaussianProcessTunerOptions().StartupTrials);
+        bool centre = !options.ContainsKey("--no-centre");
         if (tables.Length < 2 || seeds < 1 || trials < 2 || sourceTrials < 5 || maxTrees < 11 || firstSeed < 0)
         {
             Console.Error.WriteLine(Invariant($"transfer-real: at least 2 --tables, --seeds at least 1, --trials at least 2, --source-trials at least 5, --max-trees at least 11; got {tables.Length} tables, {seeds}, {trials}, {sourceTrials}, {maxTrees}."));
@@ -58,7 +59,7 @@ internal static class TransferRealBenchmark
         string directory = Directory.CreateTempSubdirectory("hg-transfer-real-").FullName;
         try
         {
-            return RunAsync(directory, tables, Enumerable.Range(firstSeed, seeds).ToArray(), trials, sourceTrials, maxTrees, mean, startup).GetAwaiter().GetResult();
+            return RunAsync(directory, tables, Enumerable.Range(firstSeed, seeds).ToArray(), trials, sourceTrials, maxTrees, mean, startup, centre).GetAwaiter().GetResult();
         }
         finally
         {
@@ -73,10 +74,10 @@ internal static class TransferRealBenchmark
         }
     }
 
-    private static async Task<int> RunAsync(string directory, string[] tables, int[] seeds, int trials, int sourceTrials, int maxTrees, PriorMeanKind? mean, int startup)
+    private static async Task<int> RunAsync(string directory, string[] tables, int[] seeds, int trials, int sourceTrials, int maxTrees, PriorMeanKind? mean, int startup, bool centre)
     {
         using var storage = new SqliteStudyStorage(Path.Combine(directory, "history.db"));
-        Console.WriteLine(Invariant($"transfer-real: tables {string.Join(", ", tables)}; LightGBM (trees up to {maxTrees}), validation log-loss; sources {sourceTrials} GP trials each; targets {trials} trials, seed(s) {string.Join(", ", seeds)}; {Environment.ProcessorCount} cores; meta: {(mean is { } m ? $"{m} mean" : "default mean")}, {startup} startup trials"));
+        Console.WriteLine(Invariant($"transfer-real: tables {string.Join(", ", tables)}; LightGBM (trees up to {maxTrees}), validation log-loss; sources {sourceTrials} GP trials each; targets {trials} trials, seed(s) {string.Join(", ", seeds)}; {Environment.ProcessorCount} cores; meta: {(mean is { } m ? $"{m} mean" : "default mean")}, {startup} startup trials, offset {(centre ? "centred on the prior" : "0 (--no-centre)")}"));
         var started = System.Diagnostics.Stopwatch.StartNew();
         foreach (string table in tables)
         {
@@ -102,7 +103,7 @@ internal static class TransferRealBenchmark
                 {
                     o.TransferFrom(storage, others);
                     o.Pretraining = mean is { } kind ? new GpPriorPretrainingOptions { MeanKind = kind, Seed = seed } : null;
-                    o.MetaTuner = new MetaGaussianProcessTunerOptions { StartupTrials = startup };
+                    o.MetaTuner = new MetaGaussianProcessTunerOptions { StartupTrials = startup, CentreOnPrior = centre };
                 });
                 int index = Enumerable.Range(0, meta.Count).FirstOrDefault(k => meta[k] <= gp[^1], -1);
                 int? reach = index < 0 ? null : index + 1;

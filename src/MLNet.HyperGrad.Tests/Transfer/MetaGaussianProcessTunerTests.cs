@@ -175,9 +175,7 @@ public sealed class MetaGaussianProcessTunerTests(ITestOutputHelper output) : Tu
 
     private static SearchSpace SquareSpace() => new() { ["x0"] = new UniformDoubleOption(0, 1), ["x1"] = new UniformDoubleOption(0, 1) };
 
-    private static readonly Lazy<PretrainedGpPrior> Family = new(() => GpPriorPretraining.Pretrain(SyntheticTasks.Family(6, 40, matched: true), new GpPriorPretrainingOptions { Steps = 150, HiddenWidth = 16, MinibatchSize = 32 }));
-
-    private static PretrainedGpPrior FamilyPrior() => Family.Value;
+    private static PretrainedGpPrior FamilyPrior() => SyntheticTasks.FamilyPrior;
 
     private static PretrainedGpPrior QuickPrior(int d)
     {

@@ -5,6 +5,11 @@ namespace MLNet.HyperGrad.Tests.Transfer;
 /// <summary>A family of related tasks for transfer tests: shifted and scaled copies of one 2-d function.</summary>
 internal static class SyntheticTasks
 {
+    private static readonly Lazy<PretrainedGpPrior> Prior = new(() => GpPriorPretraining.Pretrain(Family(6, 40, matched: true), new GpPriorPretrainingOptions { Steps = 150, HiddenWidth = 16, MinibatchSize = 32 }));
+
+    /// <summary>Gets a prior pre-trained (once per test run, seeded) on tasks 0-5 of the family, 40 shared points each.</summary>
+    public static PretrainedGpPrior FamilyPrior => Prior.Value;
+
     /// <summary>The shared shape: a valley near (0.3, 0.7) with a ripple along x0.</summary>
     public static double Shape(double[] x) => (4 * (x[0] - 0.3) * (x[0] - 0.3)) + (3 * (x[1] - 0.7) * (x[1] - 0.7)) + (0.3 * Math.Sin(9 * x[0]));
 

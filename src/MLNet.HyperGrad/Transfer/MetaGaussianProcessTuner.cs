@@ -16,9 +16,11 @@ namespace MLNet.HyperGrad.Transfer;
 /// proposal while no trial has a finite loss, is the minimizer of the prior mean, unless
 /// <see cref="MetaGaussianProcessTunerOptions.StartupTrials"/> asks for a space-filling start first (scrambled Sobol points, as
 /// <see cref="GaussianProcessTuner"/> starts, until that many trials have a finite loss). After that, the task's losses are
-/// standardized by their own mean and standard deviation (1 with fewer than two), and, with
+/// standardized by their own mean and standard deviation (1 with fewer than two) and, with
+/// <see cref="MetaGaussianProcessTunerOptions.CentreOnPrior"/>, read through the offset <c>a₀ = mean(z − m(x))</c> over the
+/// observed trials, so that a good first trial at the prior's minimizer stays good in the model; with
 /// <see cref="MetaGaussianProcessTunerOptions.RefitOutputScaleAndNoise"/>, an output offset, scale and noise are refitted on
-/// them (<c>z = a + b·f</c>); the posterior of <c>z</c> then drives the acquisition (log-EI, log-PI or UCB of
+/// them from <see cref="MetaGaussianProcessTunerOptions.RefitFrom"/> points (<c>z = a + b·f</c>); the posterior of <c>z</c> then drives the acquisition (log-EI, log-PI or UCB of
 /// <c>Bayesian/</c>), maximized over the candidate set or, without one, by the <see cref="AcquisitionOptimizer"/> over
 /// the unit cube (canonical points, as <see cref="GaussianProcessTuner"/> does). The kernel treats every slot as ordinal.
 /// </para>
@@ -174,6 +176,7 @@ public sealed class MetaGaussianProcessTuner : IFiniteTuner, ITunerTrialAttribut
 
         var inputs = new List<double[]>();
         var losses = new List<double>();
+        var observed = new List<bool>();
         double? worst = observations.Values.Where(o => o.Loss is not null).Select(o => o.Loss!.Value).DefaultIfEmpty(double.NaN).Max();
         bool anyFinite = observations.Values.Any(o => o.Loss is not null);
         if (anyFinite)
@@ -182,6 +185,7 @@ public sealed class MetaGaussianProcessTuner : IFiniteTuner, ITunerTrialAttribut
             {
                 inputs.Add(x);
                 losses.Add(loss ?? worst!.Value);
+                observed.Add(loss is not null);
             }
 
             foreach ((int id, double[] x) in pending)
@@ -190,6 +194,7 @@ public sealed class MetaGaussianProcessTuner : IFiniteTuner, ITunerTrialAttribut
                 {
                     inputs.Add(x);
                     losses.Add(worst!.Value);
+                    observed.Add(false);
                 }
             }
         }
@@ -209,7 +214,7 @@ public sealed class MetaGaussianProcessTuner : IFiniteTuner, ITunerTrialAttribut
 
         try
         {
-            using var posterior = new PriorPosterior(prior, inputs, targets, options.RefitOutputScaleAndNoise && anyFinite);
+            using var posterior = new PriorPosterior(prior, inputs, targets, options.RefitOutputScaleAndNoise && anyFinite, options.RefitFrom, options.CentreOnPrior && anyFinite ? observed : null);
             if (anyFinite)
             {
                 LastOutputMap = (posterior.Offset, posterior.Scale, posterior.NoiseVariance);

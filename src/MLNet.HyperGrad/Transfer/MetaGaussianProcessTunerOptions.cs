@@ -13,12 +13,29 @@ public sealed class MetaGaussianProcessTunerOptions
     public AcquisitionKind Acquisition { get; init; } = AcquisitionKind.LogExpectedImprovement;
 
     /// <summary>
-    /// Gets a value indicating whether, from the third observation on, the tuner refits on the new task's points only an
-    /// output offset, an output scale and the noise (<c>z = a + b·f</c>, MAP with a ~ N(0, 1), ln b ~ N(0, 1)); the prior's
+    /// Gets a value indicating whether, from <see cref="RefitFrom"/> points on, the tuner refits on the new task's points only an
+    /// output offset, an output scale and the noise (<c>z = a + b·f</c>, MAP with a ~ N(a₀, 1) (a₀ = 0 without <see cref="CentreOnPrior"/>), ln b ~ N(0, 1)); the prior's
     /// mean and kernel stay fixed either way.
     /// </summary>
     /// <value>The default is true.</value>
     public bool RefitOutputScaleAndNoise { get; init; } = true;
+
+    /// <summary>
+    /// Gets a value indicating whether the new task's standardized losses are centred on the prior: from the first
+    /// observation the output offset is <c>a₀ = mean(z − m(x))</c> over the observed trials (so the observed level is read
+    /// as the prior's level at those points, not as the prior's average), the scale is held at 1 and the noise at the
+    /// prior's until <see cref="RefitFrom"/> points, and the refit's offset prior is N(a₀, 1) instead of N(0, 1).
+    /// </summary>
+    /// <value>
+    /// The default is true. False gives the earlier behaviour: offset 0 until the refit, which after one good first trial
+    /// reads "this region is worse than the prior thought" and sends the next trials away from it (bench/RESULTS.md,
+    /// "Transfer (issue 11)").
+    /// </value>
+    public bool CentreOnPrior { get; init; } = true;
+
+    /// <summary>Gets how many points (observed and pending) the task must hold before the output offset, scale and noise are refitted (<see cref="RefitOutputScaleAndNoise"/>).</summary>
+    /// <value>The default is 3.</value>
+    public int RefitFrom { get; init; } = 3;
 
     /// <summary>
     /// Gets how many trials must have a finite loss before the prior drives the proposals: until then each proposal is point
@@ -62,6 +79,11 @@ public sealed class MetaGaussianProcessTunerOptions
         if (StartupTrials < 0 || StartupTrials > 10_000)
         {
             problems.Add(string.Create(CultureInfo.InvariantCulture, $"StartupTrials must be in [0, 10000], got {StartupTrials}."));
+        }
+
+        if (RefitFrom < 1 || RefitFrom > 10_000)
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"RefitFrom must be in [1, 10000], got {RefitFrom}."));
         }
 
         if (Candidates is not null && Candidates.Count == 0)

@@ -10,7 +10,8 @@ namespace MLNet.HyperGrad.Transfer;
 /// </summary>
 /// <remarks>
 /// Equivalent to a GP with mean <c>a + b·m(x)</c>, covariance <c>b²·k(x, x')</c> and noise σ². Without a refit
-/// <c>a = 0</c>, <c>b = 1</c> and σ² is the prior's. Owns its tensors; dispose it.
+/// <c>b = 1</c>, σ² is the prior's, and <c>a = 0</c>, or, centred on the prior, <c>a₀ = mean(z − m(x))</c> over the points
+/// marked as observed (the refit's offset prior is then N(a₀, 1) instead of N(0, 1)). Owns its tensors; dispose it.
 /// </remarks>
 internal sealed class PriorPosterior : IDisposable
 {
@@ -19,7 +20,13 @@ internal sealed class PriorPosterior : IDisposable
     private readonly torch.Tensor? factor;
     private readonly torch.Tensor? alpha;
 
-    public PriorPosterior(PretrainedGpPrior prior, IReadOnlyList<double[]> inputs, IReadOnlyList<double> targets, bool refit)
+    /// <param name="prior">The fixed prior.</param>
+    /// <param name="inputs">The task's points (canonical unit-cube coordinates).</param>
+    /// <param name="targets">Their standardized losses.</param>
+    /// <param name="refit">Whether to refit the offset, scale and noise once <paramref name="refitFrom"/> points are held.</param>
+    /// <param name="refitFrom">The number of points from which the refit runs.</param>
+    /// <param name="centreOn">Null for offset 0 (prior N(0, 1) in the refit); otherwise, per point, whether it enters the centring offset a₀ (observed trials, not constant-liar stand-ins).</param>
+    public PriorPosterior(PretrainedGpPrior prior, IReadOnlyList<double[]> inputs, IReadOnlyList<double> targets, bool refit, int refitFrom = 3, IReadOnlyList<bool>? centreOn = null)
     {
         this.prior = prior;
         Offset = 0;
@@ -41,9 +48,28 @@ internal sealed class PriorPosterior : IDisposable
             priorCovariance = prior.CovarianceTensor(x, x);
         }
 
-        if (refit && inputs.Count >= 3)
+        double centre = 0;
+        if (centreOn is not null)
         {
-            (Offset, Scale, NoiseVariance) = Refit(priorMean, priorCovariance, z, prior.NoiseVariance);
+            double[] m = priorMean.data<double>().ToArray();
+            double sum = 0;
+            int count = 0;
+            for (int i = 0; i < inputs.Count; i++)
+            {
+                if (centreOn[i])
+                {
+                    sum += targets[i] - m[i];
+                    count++;
+                }
+            }
+
+            centre = count > 0 ? sum / count : 0;
+            Offset = centre;
+        }
+
+        if (refit && inputs.Count >= refitFrom)
+        {
+            (Offset, Scale, NoiseVariance) = Refit(priorMean, priorCovariance, z, prior.NoiseVariance, centre);
         }
 
         using (torch.no_grad())
@@ -102,45 +128,49 @@ internal sealed class PriorPosterior : IDisposable
         alpha?.Dispose();
     }
 
-    /// <summary>MAP of <c>[a, ln b, ln σ²]</c>: the task's likelihood with priors a ~ N(0, 1), ln b ~ N(0, 1), by projected L-BFGS.</summary>
-    private static (double Offset, double Scale, double Noise) Refit(torch.Tensor priorMean, torch.Tensor priorCovariance, torch.Tensor z, double priorNoise)
+    /// <summary>MAP of <c>[a, ln b, ln σ²]</c>: the task's likelihood with priors a ~ N(<paramref name="centre"/>, 1), ln b ~ N(0, 1), by projected L-BFGS.</summary>
+    private static (double Offset, double Scale, double Noise) Refit(torch.Tensor priorMean, torch.Tensor priorCovariance, torch.Tensor z, double priorNoise, double centre)
     {
-        long n = z.shape[0];
-        using torch.Tensor eye = torch.eye(n, dtype: torch.float64);
-        (double Value, double[] Gradient) Objective(double[] values)
+        double[] lower = [centre - 3.0, Math.Log(0.1), Math.Log(1e-6)];
+        double[] upper = [centre + 3.0, Math.Log(10.0), 0.0];
+        double[] start = [centre, 0.0, Math.Clamp(Math.Log(priorNoise), lower[2], upper[2])];
+        (double[] best, double bestValue, _) = ProjectedLbfgs.Minimize(values => RefitObjective(priorMean, priorCovariance, z, centre, values), start, lower, upper, maxIterations: 50, gradientTolerance: 1e-5);
+        return double.IsFinite(bestValue) ? (best[0], Math.Exp(best[1]), Math.Exp(best[2])) : (centre, 1.0, priorNoise);
+    }
+
+    /// <summary>
+    /// The refit's negative log posterior of <c>[a, ln b, ln σ²]</c> (up to a constant) and its autograd gradient: the task's
+    /// Gaussian likelihood of <c>z ~ N(a + b·m, b²·K + σ²·I)</c> plus <c>(a − centre)²/2 + (ln b)²/2</c>; +∞ and a zero
+    /// gradient where the covariance does not factor.
+    /// </summary>
+    internal static (double Value, double[] Gradient) RefitObjective(torch.Tensor priorMean, torch.Tensor priorCovariance, torch.Tensor z, double centre, double[] values)
+    {
+        using var scope = torch.NewDisposeScope();
+        torch.Tensor eye = torch.eye(z.shape[0], dtype: torch.float64);
+        torch.Tensor p = torch.tensor(values, torch.float64).requires_grad_(true);
+        torch.Tensor a = p[0];
+        torch.Tensor b = p[1].exp();
+        torch.Tensor noise = p[2].exp();
+        torch.Tensor k = (priorCovariance * b.square()) + (eye * noise);
+        torch.Tensor l;
+        try
         {
-            using var scope = torch.NewDisposeScope();
-            torch.Tensor p = torch.tensor(values, torch.float64).requires_grad_(true);
-            torch.Tensor a = p[0];
-            torch.Tensor b = p[1].exp();
-            torch.Tensor noise = p[2].exp();
-            torch.Tensor k = (priorCovariance * b.square()) + (eye * noise);
-            torch.Tensor l;
-            try
-            {
-                l = Cholesky.Factor(k, out _);
-            }
-            catch (NotPositiveDefiniteException)
-            {
-                return (double.PositiveInfinity, new double[values.Length]);
-            }
-
-            torch.Tensor residual = (z - a - (priorMean * b)).unsqueeze(1);
-            torch.Tensor whitened = torch.linalg.solve_triangular(l, residual, upper: false);
-            torch.Tensor loss = (0.5 * whitened.square().sum()) + l.diagonal().log().sum() + (0.5 * a.square()) + (0.5 * p[1].square());
-            double value = loss.item<double>();
-            if (!double.IsFinite(value))
-            {
-                return (double.PositiveInfinity, new double[values.Length]);
-            }
-
-            return (value, TorchAutograd.Grad(loss, p).data<double>().ToArray());
+            l = Cholesky.Factor(k, out _);
+        }
+        catch (NotPositiveDefiniteException)
+        {
+            return (double.PositiveInfinity, new double[values.Length]);
         }
 
-        double[] lower = [-3.0, Math.Log(0.1), Math.Log(1e-6)];
-        double[] upper = [3.0, Math.Log(10.0), 0.0];
-        double[] start = [0.0, 0.0, Math.Clamp(Math.Log(priorNoise), lower[2], upper[2])];
-        (double[] best, double bestValue, _) = ProjectedLbfgs.Minimize(Objective, start, lower, upper, maxIterations: 50, gradientTolerance: 1e-5);
-        return double.IsFinite(bestValue) ? (best[0], Math.Exp(best[1]), Math.Exp(best[2])) : (0.0, 1.0, priorNoise);
+        torch.Tensor residual = (z - a - (priorMean * b)).unsqueeze(1);
+        torch.Tensor whitened = torch.linalg.solve_triangular(l, residual, upper: false);
+        torch.Tensor loss = (0.5 * whitened.square().sum()) + l.diagonal().log().sum() + (0.5 * (a - centre).square()) + (0.5 * p[1].square());
+        double value = loss.item<double>();
+        if (!double.IsFinite(value))
+        {
+            return (double.PositiveInfinity, new double[values.Length]);
+        }
+
+        return (value, TorchAutograd.Grad(loss, p).data<double>().ToArray());
     }
 }
