@@ -58,7 +58,11 @@ internal static class PipelineTuneCommand
         }
 
         AnsiConsole.MarkupLine($"{TaskName(task)}; trainers {string.Join(", ", trainers.Select(t => t.Name))}; metric {metricName}; ML.NET featurization (missing means, one-hot, mean-variance normalization) fitted on training rows");
-        AnsiConsole.MarkupLine($"config {Markup.Escape(configPath)} (`hypergrad run` with it runs this again: it resumes the study, or starts it anew without one)");
+        if (!settings.IsWorker)
+        {
+            // A worker writes no config: the run that started the study did.
+            AnsiConsole.MarkupLine($"config {Markup.Escape(configPath)} (`hypergrad run` with it runs this again: it resumes the study, or starts it anew without one)");
+        }
 
         bool binary = task == PredictionTask.BinaryClassification;
         IEstimator<ITransformer> Pipeline(MLContext ml, Parameter parameter)
