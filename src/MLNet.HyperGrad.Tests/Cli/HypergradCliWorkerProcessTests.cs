@@ -18,7 +18,7 @@ public sealed class HypergradCliWorkerProcessTests : IDisposable
         string csv = SklearnCsv.Export("breast_cancer", directory);
         string output = Path.Combine(directory, "killed");
         string db = Path.Combine(output, "study.db");
-        string[] args = ["classification", "--dataset", csv, "--label-col", "target", "--trainers", "mlp", "--train-time", "120", "--max-trials", "24", "--max-epochs", "12", "--parallelism", "2", "-o", output];
+        string[] args = ["classification", "--dataset", csv, "--label-col", "target", "--trainers", "mlp", "--train-time", "120", "--max-trials", "12", "--max-epochs", "12", "--parallelism", "2", "-o", output];
         IReadOnlyList<int> workers;
         List<TrialRecord> beforeKill;
         using (HypergradProcess first = HypergradProcess.Start(directory, args))
@@ -62,7 +62,7 @@ public sealed class HypergradCliWorkerProcessTests : IDisposable
             Assert.Equal(kept.Loss, now.Loss);
         }
 
-        Assert.Equal(24, all.Count(t => t.State == TrialState.Complete));
+        Assert.Equal(12, all.Count(t => t.State == TrialState.Complete));
         Assert.DoesNotContain(all, t => t.State is TrialState.Failed or TrialState.Running);
         Assert.All(all.Where(t => t.State == TrialState.Interrupted), t => Assert.Equal("the process running it stopped before it finished", t.Error));
         Assert.All(all.Where(t => t.State == TrialState.Interrupted), t => Assert.Single(all, r => r.RetryOf == t.Number));
