@@ -19,6 +19,7 @@ internal static class Program
             TuneCommand.Create(TaskKind.Regression),
             TrainCommand.Create(),
             RunCommand.Create(),
+            WorkerCommand.Create(),
         };
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

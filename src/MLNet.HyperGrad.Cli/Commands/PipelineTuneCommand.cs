@@ -58,7 +58,11 @@ internal static class PipelineTuneCommand
         }
 
         AnsiConsole.MarkupLine($"{TaskName(task)}; trainers {string.Join(", ", trainers.Select(t => t.Name))}; metric {metricName}; ML.NET featurization (missing means, one-hot, mean-variance normalization) fitted on training rows");
-        AnsiConsole.MarkupLine($"config {Markup.Escape(configPath)} (`hypergrad run` with it runs this again: it resumes the study, or starts it anew without one)");
+        if (!settings.IsWorker)
+        {
+            // A worker writes no config: the run that started the study did.
+            AnsiConsole.MarkupLine($"config {Markup.Escape(configPath)} (`hypergrad run` with it runs this again: it resumes the study, or starts it anew without one)");
+        }
 
         bool binary = task == PredictionTask.BinaryClassification;
         IEstimator<ITransformer> Pipeline(MLContext ml, Parameter parameter)
@@ -69,8 +73,9 @@ internal static class PipelineTuneCommand
         }
 
         var space = Space(trainers, settings.MaxEpochs, data.TrainRows);
-        using var storage = new SqliteStudyStorage(settings.ResolvedStoragePath);
-        StudyRecord? existing = await storage.GetStudyAsync(settings.ResolvedStudyName, cancellationToken);
+        using IStudyStorage storage = CliStorage.Open(settings.ResolvedStoragePath);
+        // After Ctrl+C the run of worker processes still writes what they stored: its token only says they were cancelled.
+        StudyRecord? existing = await storage.GetStudyAsync(settings.ResolvedStudyName, settings.ReportAfterWorkers is null ? cancellationToken : CancellationToken.None);
         IReadOnlyList<TrialRecord> before = settings.ReportAfterWorkers ?? (existing is null ? [] : await storage.GetTrialsAsync(existing.Id, cancellationToken));
         IReadOnlyDictionary<string, string> identity = Identity(settings, data, metricName, trainers);
         if (existing is not null && StudyIdentity.Compare(existing, identity) is { Count: > 0 } changed)
@@ -106,6 +111,7 @@ internal static class PipelineTuneCommand
             .SetSeed(settings.Seed)
             .SetParallelism(settings.TrialsAtOnce)
             .SetStudyMetaFeatures(data.Validation is { } validationView ? DataMetaFeatures.Of(schema, data.Train, validationView) : DataMetaFeatures.Of(schema, data.Train))
+            .SetStudyAttributes(settings.WorkerJoinAttributes(clock))
             .WithHyperGrad(o => TransferOutput.Configure(o, settings, storage))
             .SetMonitor(progress);
         int remaining = settings.MaxTrials is int max ? max - finishedBefore : int.MaxValue;
@@ -166,7 +172,12 @@ internal static class PipelineTuneCommand
 
         if (bestOfRun is PipelineTrialResult { Folds.Count: >= 2 } folds)
         {
-            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"best trial {folds.TrialSettings.TrialId}: {metricName} {folds.Metric:0.0000} ± {folds.MetricStandardDeviation:0.0000} (mean ± std over {folds.Folds.Count} folds: {string.Join(", ", folds.Folds.Select(f => f.Metric.ToString("0.0000", CultureInfo.InvariantCulture)))})"));
+            AnsiConsole.MarkupLine(Markup.Escape(FoldSummary.Line(folds.TrialSettings.TrialId, metricName, folds.Metric, folds.MetricStandardDeviation, folds.Folds.Select(f => f.Metric))));
+        }
+        else if (settings.ReportAfterWorkers is not null && data.Folds >= 2 && FoldSummary.FromStudy(trials, metricName) is { } foldLine)
+        {
+            // Worker processes ran the trials: the folds' metrics come from the study.
+            AnsiConsole.MarkupLine(Markup.Escape(foldLine));
         }
 
         var listed = new List<string>();
@@ -180,7 +191,7 @@ internal static class PipelineTuneCommand
             Task = settings.Task,
             Tuner = settings.EffectiveTuner.ToString(),
             Seed = settings.Seed,
-            StoragePath = settings.ResolvedStoragePath,
+            StoragePath = settings.StorageDescription,
             DataDescription = data.Description,
             TrainRows = data.TrainRows,
             ValidationRows = data.Folds >= 2 ? null : data.ValidationRows,
@@ -188,7 +199,7 @@ internal static class PipelineTuneCommand
         IReadOnlyList<string> written = StudyOutputs.Write(outputDirectory, studyRecord, trials, experiment.SearchSpace, outputOptions);
         listed.AddRange(written.Select(Path.GetFileName).OfType<string>());
         listed.Add(RunConfig.FileName);
-        listed.Add(Path.GetFileName(settings.ResolvedStoragePath) + (Path.GetDirectoryName(settings.ResolvedStoragePath) == outputDirectory ? string.Empty : $" in {Path.GetDirectoryName(settings.ResolvedStoragePath)}"));
+        listed.Add(settings.StorageListing(outputDirectory));
         AnsiConsole.MarkupLine($"output: [bold]{Markup.Escape(outputDirectory)}[/] ({Markup.Escape(string.Join(", ", listed))})");
         return cancelled ? CliErrors.Cancelled : noTrialFinished ? 1 : 0;
     }

@@ -21,7 +21,7 @@ internal static class TransferOutput
 
     /// <summary>Why no earlier study could form the prior, with where --transfer-from looked: the studies of --storage.</summary>
     public static string Explain(TransferHistoryException exception, TuneSettings settings) =>
-        $"--transfer-from {settings.TransferFrom}: {exception.Message.TrimEnd('.')} (in --storage {settings.ResolvedStoragePath}; --transfer-from reads the earlier studies of the same --storage, so give the file they were tuned into).";
+        $"--transfer-from {settings.TransferFrom}: {exception.Message.TrimEnd('.')} (in --storage {settings.StorageDescription}; --transfer-from reads the earlier studies of the same --storage, so give the file they were tuned into).";
 
     /// <summary>Prints which earlier studies formed the study's transfer prior and how much each is trusted; nothing for a study without one.</summary>
     public static void Print(StudyRecord study)

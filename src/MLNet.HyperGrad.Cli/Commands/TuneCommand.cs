@@ -33,7 +33,7 @@ internal static class TuneCommand
         var transferFrom = new Option<string?>("--transfer-from") { Description = "Pre-trains the Gaussian process's prior on earlier studies of the same --storage that tuned the same search space, and tunes with it (--tuner meta; HyperBO): comma-separated study names, name patterns such as classification-* (* any characters, ? one), or key=value to match a study attribute or identity part (task=classification). Studies with fewer than 5 complete trials are left out, with the reason." };
         var hypergradientMethod = HypergradientMethodNames.Option();
         var pruner = CliParsers.Pruner("--pruner", "Stops unpromising trials early (fashion-mnist): none, median, asha or learning-curve (default none).");
-        var storage = new Option<string?>("--storage") { Description = "The SQLite file of the study (default: <output>/study.db)." };
+        var storage = new Option<string?>("--storage") { Description = "Where the study lives: a SQLite file (default: <output>/study.db), or a PostgreSQL database that workers on several machines share (postgres://user:password@host:port/database, or Host=...;Database=...; see `hypergrad worker`)." };
         var study = new Option<string?>("--study") { Description = "The study's name (default: task and data set). Re-running resumes it." };
         var seed = CliParsers.WholeNumber("--seed", "Seed of the study.", 0);
         var output = new Option<string?>("--output", "-o") { Description = "Output folder (default: hypergrad-output/<study>)." };
@@ -43,7 +43,7 @@ internal static class TuneCommand
         var trainers = new Option<string?>("--trainers") { Description = "Trainers to choose among, comma-separated: lightgbm, fasttree, fastforest, sdca, lbfgs, mlp (default: all that suit the task). A CSV always goes through ML.NET's featurization; fashion-mnist tunes the MLP alone on tensors." };
         var metric = new Option<string?>("--metric") { Description = "The metric trials are scored by (default: accuracy for classification, R² for regression)." };
         var packageSource = new Option<string?>("--package-source") { Description = "The folder holding the MLNet.HyperGrad package, named in the generated project's nuget.config (default: <output>/packages)." };
-        var workerProcesses = new Option<bool>("--worker-processes") { Description = "Runs the --parallelism trials in as many worker processes on the local study instead of threads of this process, so that a trial that dies natively (a libtorch abort, an out-of-memory kill) fails alone, with the reason, and another worker starts (default: threads)." };
+        var workerProcesses = CliParsers.Switch("--worker-processes", "Default true: with --parallelism above 1, the trials run in as many worker processes sharing the study rather than as threads of this process, so that a trial that dies natively (a libtorch abort, an out-of-memory kill) fails alone, with the reason, and another worker starts; the workers stop with this process (Ctrl+C, or when it is killed). --worker-processes false runs them as threads in this process.", true);
         var workerUntil = WorkerUntil();
         var missing = CliParsers.OneOf("--missing", "Missing CSV cells: Error, DropRow or Impute (mean / most frequent, from the training data).", MissingValuePolicy.Impute);
 
@@ -80,6 +80,7 @@ internal static class TuneCommand
                 PackageSource = result.GetValue(packageSource),
                 WorkerProcesses = result.GetValue(workerProcesses),
                 WorkerUntil = result.GetValue(workerUntil),
+                JoinArguments = WorkerCommand.JoinArguments(result, name),
             },
             cancellationToken)));
         return command;
@@ -98,6 +99,12 @@ internal static class TuneCommand
         if (settings.UsesWorkerProcesses)
         {
             return await WorkerProcessesRun.RunAsync(settings, cancellationToken);
+        }
+
+        if (settings.IsWorker)
+        {
+            // A worker must not outlive the run that started it (killed with kill -9, it cannot stop its workers itself).
+            ParentWatch.ExitWhenParentEnds();
         }
 
         settings = settings.ForWorker(TimeProvider.System);
@@ -130,10 +137,11 @@ internal static class TuneCommand
         }
 
         string tunerText = settings.Tuner == TunerKind.HyperGradient ? $"{settings.Tuner} ({HypergradientMethodNames.NameOf(settings.HypergradientMethod ?? HypergradientMethodKind.Checkpointed)})" : settings.EffectiveTuner.ToString();
-        AnsiConsole.MarkupLine($"study [bold]{Markup.Escape(settings.ResolvedStudyName)}[/] in {Markup.Escape(settings.ResolvedStoragePath)}; tuner {Markup.Escape(tunerText)}; pruner {CliParsers.PrunerNames.First(kv => kv.Value == settings.Pruner).Key}; libtorch {TorchRuntime.Version}, {threadsPerTrial} thread(s) per trial");
+        AnsiConsole.MarkupLine($"study [bold]{Markup.Escape(settings.ResolvedStudyName)}[/] in {Markup.Escape(settings.StorageDescription)}; tuner {Markup.Escape(tunerText)}; pruner {CliParsers.PrunerNames.First(kv => kv.Value == settings.Pruner).Key}; libtorch {TorchRuntime.Version}, {threadsPerTrial} thread(s) per trial");
 
-        using var storage = new SqliteStudyStorage(settings.ResolvedStoragePath);
-        StudyRecord? existing = await storage.GetStudyAsync(settings.ResolvedStudyName, cancellationToken);
+        using IStudyStorage storage = CliStorage.Open(settings.ResolvedStoragePath);
+        // After Ctrl+C the run of worker processes still writes what they stored: its token only says they were cancelled.
+        StudyRecord? existing = await storage.GetStudyAsync(settings.ResolvedStudyName, settings.ReportAfterWorkers is null ? cancellationToken : CancellationToken.None);
         IReadOnlyList<TrialRecord> before = settings.ReportAfterWorkers ?? (existing is null ? [] : await storage.GetTrialsAsync(existing.Id, cancellationToken));
         IReadOnlyDictionary<string, string> identity = TuneIdentity.Create(settings, data, metricName);
         if (existing is not null && StudyIdentity.Compare(existing, identity) is { Count: > 0 } changed)
@@ -202,6 +210,7 @@ internal static class TuneCommand
             .SetSeed(settings.Seed)
             .SetParallelism(settings.TrialsAtOnce)
             .SetStudyMetaFeatures(data.Folds >= 2 ? DataMetaFeatures.Of(data.Train) : DataMetaFeatures.Of(data.Train, data.Validation))
+            .SetStudyAttributes(settings.WorkerJoinAttributes(clock))
             .WithHyperGrad(o =>
             {
                 TransferOutput.Configure(o, settings, storage);
@@ -273,7 +282,12 @@ internal static class TuneCommand
 
         if (best is CrossValidationTrialResult folds)
         {
-            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"best trial {folds.TrialSettings.TrialId}: {metricName} {folds.Metric:0.0000} ± {folds.MetricStandardDeviation:0.0000} (mean ± std over {folds.Folds.Count} folds: {string.Join(", ", folds.FoldMetrics.Select(m => m.ToString("0.0000", CultureInfo.InvariantCulture)))})"));
+            AnsiConsole.MarkupLine(Markup.Escape(FoldSummary.Line(folds.TrialSettings.TrialId, metricName, folds.Metric, folds.MetricStandardDeviation, folds.FoldMetrics)));
+        }
+        else if (settings.ReportAfterWorkers is not null && data.Folds >= 2 && FoldSummary.FromStudy(trials, metricName) is { } foldLine)
+        {
+            // Worker processes ran the trials: the folds' metrics come from the study.
+            AnsiConsole.MarkupLine(Markup.Escape(foldLine));
         }
 
         if (best is SelfTuningTrialResult selfTuned)
@@ -306,7 +320,7 @@ internal static class TuneCommand
             Task = settings.Task,
             Tuner = settings.EffectiveTuner.ToString(),
             Seed = settings.Seed,
-            StoragePath = settings.ResolvedStoragePath,
+            StoragePath = settings.StorageDescription,
             DataDescription = data.Description,
             TrainRows = data.Train.Rows,
             ValidationRows = data.Folds >= 2 ? null : data.Validation.Rows,
@@ -314,7 +328,7 @@ internal static class TuneCommand
         IReadOnlyList<string> written = StudyOutputs.Write(outputDirectory, studyRecord, trials, experiment.SearchSpace, outputOptions);
         IEnumerable<string> listed = (bestModel.HasModel ? [BestModelWriter.ModelFolderName + "/"] : Array.Empty<string>())
             .Concat(written.Select(Path.GetFileName).OfType<string>())
-            .Append(Path.GetFileName(settings.ResolvedStoragePath) + (Path.GetDirectoryName(settings.ResolvedStoragePath) == outputDirectory ? string.Empty : $" in {Path.GetDirectoryName(settings.ResolvedStoragePath)}"));
+            .Append(settings.StorageListing(outputDirectory));
         AnsiConsole.MarkupLine($"output: [bold]{Markup.Escape(outputDirectory)}[/] ({Markup.Escape(string.Join(", ", listed))})");
         return cancelled ? CliErrors.Cancelled : noTrialFinished ? CliErrors.Failure : 0;
     }

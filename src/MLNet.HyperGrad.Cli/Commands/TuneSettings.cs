@@ -77,6 +77,16 @@ internal sealed record TuneSettings
     /// </summary>
     public DateTimeOffset? WorkerUntil { get; init; }
 
+    /// <summary>
+    /// Gets the tune command's arguments that <c>hypergrad worker</c> replays to join this run's study (<see cref="WorkerCommand"/>),
+    /// stored with the study; null when the run has none (<c>hypergrad run</c>).
+    /// </summary>
+    public IReadOnlyList<string>? JoinArguments { get; init; }
+
+    /// <summary>The study attributes by which <c>hypergrad worker</c> joins this run: its arguments and the end of its time budget (the workers' end, or <paramref name="clock"/>'s now plus --train-time).</summary>
+    public IReadOnlyDictionary<string, string> WorkerJoinAttributes(TimeProvider clock) =>
+        WorkerCommand.StudyAttributes(this, WorkerUntil ?? clock.GetUtcNow() + TimeSpan.FromSeconds(TrainTimeSeconds));
+
     /// <summary>Gets whether this process is a worker process (<see cref="WorkerUntil"/> is set).</summary>
     public bool IsWorker => WorkerUntil is not null;
 
@@ -86,12 +96,12 @@ internal sealed record TuneSettings
     /// </summary>
     public IReadOnlyList<MLNet.HyperGrad.Storage.TrialRecord>? ReportAfterWorkers { get; init; }
 
-    /// <summary>Gets a value indicating whether the user asked for worker processes (<c>--worker-processes</c>) rather than threads.</summary>
-    /// <remarks>Opt-in until killing the parent also stops its workers and Ctrl+C exits 130 through them (both still fail the CLI's
-    /// kill-and-resume and Ctrl+C tests in process mode). Not recorded in the run's config: <c>hypergrad run</c> uses threads.</remarks>
+    /// <summary>Gets a value indicating whether trials run at once go to worker processes (<c>--worker-processes</c>, true by default on the command line) rather than threads.</summary>
+    /// <remarks>The workers stop with the run: Ctrl+C reaches them (exit 130, their running trials recorded as interrupted), and a run
+    /// killed with kill -9 leaves none running (<see cref="ParentWatch"/>). Not recorded in the run's config: <c>hypergrad run</c> uses threads.</remarks>
     public bool WorkerProcesses { get; init; }
 
-    /// <summary>Whether this run tunes in worker processes (<see cref="WorkerProcessesRun"/>): more than one trial at a time, asked for with --worker-processes.</summary>
+    /// <summary>Whether this run tunes in worker processes (<see cref="WorkerProcessesRun"/>): more than one trial at a time, and --worker-processes not false.</summary>
     public bool UsesWorkerProcesses => WorkerProcesses && Parallelism > 1 && !IsWorker && ReportAfterWorkers is null;
 
     /// <summary>Trials one process runs at once: <see cref="Parallelism"/>, or 1 in a worker process (the run's parallelism is its number of workers).</summary>
@@ -295,5 +305,17 @@ internal sealed record TuneSettings
 
     public string ResolvedOutputDirectory => Path.GetFullPath(OutputDirectory ?? Path.Combine("hypergrad-output", ResolvedStudyName));
 
-    public string ResolvedStoragePath => Path.GetFullPath(StoragePath ?? Path.Combine(ResolvedOutputDirectory, "study.db"));
+    /// <summary>The study's storage: a PostgreSQL URI or connection string as given, or the full path of the SQLite file (default &lt;output&gt;/study.db).</summary>
+    public string ResolvedStoragePath => StoragePath is { } given && CliStorage.IsPostgres(given) ? given : Path.GetFullPath(StoragePath ?? Path.Combine(ResolvedOutputDirectory, "study.db"));
+
+    /// <summary>Whether the study lives on a PostgreSQL server (<c>--storage postgres://...</c>).</summary>
+    public bool UsesPostgres => CliStorage.IsPostgres(ResolvedStoragePath);
+
+    /// <summary>The storage for messages and reports (a PostgreSQL password masked).</summary>
+    public string StorageDescription => CliStorage.Describe(ResolvedStoragePath);
+
+    /// <summary>The storage as the outputs line lists it: the SQLite file's name (and folder when not the output folder), or the masked PostgreSQL URI.</summary>
+    public string StorageListing(string outputDirectory) => UsesPostgres
+        ? "study " + ResolvedStudyName + " in " + StorageDescription
+        : Path.GetFileName(ResolvedStoragePath) + (Path.GetDirectoryName(ResolvedStoragePath) == outputDirectory ? string.Empty : $" in {Path.GetDirectoryName(ResolvedStoragePath)}");
 }

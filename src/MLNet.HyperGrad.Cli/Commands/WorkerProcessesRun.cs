@@ -29,14 +29,14 @@ internal static class WorkerProcessesRun
         TuneData.CheckArguments(settings);
         Outputs.StudyOutputs.PrepareDirectory(settings.ResolvedOutputDirectory);
         DateTimeOffset until = clock.GetUtcNow() + TimeSpan.FromSeconds(settings.TrainTimeSeconds);
-        string? folder = Path.GetDirectoryName(settings.ResolvedStoragePath);
+        string? folder = settings.UsesPostgres ? null : Path.GetDirectoryName(settings.ResolvedStoragePath);
         if (!string.IsNullOrEmpty(folder))
         {
             Directory.CreateDirectory(folder);
         }
 
         IReadOnlyList<TrialRecord> before;
-        using (var storage = new SqliteStudyStorage(settings.ResolvedStoragePath))
+        using (IStudyStorage storage = CliStorage.Open(settings.ResolvedStoragePath))
         {
             StudyRecord? existing = await storage.GetStudyAsync(settings.ResolvedStudyName, cancellationToken);
             before = existing is null ? [] : await storage.GetTrialsAsync(existing.Id, cancellationToken);
@@ -47,7 +47,7 @@ internal static class WorkerProcessesRun
                 return await TuneCommand.RunAsync(settings with { ReportAfterWorkers = before }, cancellationToken);
             }
 
-            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"{settings.Parallelism} worker processes on study [bold]{Markup.Escape(settings.ResolvedStudyName)}[/] in {Markup.Escape(settings.ResolvedStoragePath)}{(before.Count > 0 ? $" (resuming: {finishedBefore} trial(s) already in the study)" : string.Empty)}; a worker that dies fails its trial with the reason, and another starts"));
+            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"{settings.Parallelism} worker processes on study [bold]{Markup.Escape(settings.ResolvedStudyName)}[/] in {Markup.Escape(settings.StorageDescription)}{(before.Count > 0 ? $" (resuming: {finishedBefore} trial(s) already in the study)" : string.Empty)}; a worker that dies fails its trial with the reason, and another starts"));
             var errors = new Dictionary<int, List<string>>();
             var gate = new Lock();
             var pool = new StudyWorkerProcesses(
@@ -133,6 +133,9 @@ internal static class WorkerProcessesRun
         start.ArgumentList.Add(WorkerUntilOption);
         start.ArgumentList.Add(until.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
         start.Environment["NO_COLOR"] = "1";
+        // Its standard input is a pipe from this process, never written: when this process ends (even by kill -9) the pipe closes and the worker stops (ParentWatch).
+        start.RedirectStandardInput = true;
+        start.Environment[ParentWatch.Variable] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
         return start;
     }
 }

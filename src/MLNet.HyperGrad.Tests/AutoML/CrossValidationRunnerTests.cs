@@ -49,6 +49,19 @@ public sealed class CrossValidationRunnerTests : IDisposable
         Assert.Equal(Math.Sqrt(0.08 / 3), result.MetricStandardDeviation, 12);
         Assert.Equal([1.7, 0.7], result.ValidationLossCurve.Select(v => Math.Round(v, 12)));
         Assert.Equal(0.7, TrialOrder.ValidationLoss(result), 12);
+        // The folds' metrics travel with the trial into the study, so that another process can show the spread.
+        Assert.Equal(["fold_metric_0", "fold_metric_1", "fold_metric_2"], result.Attributes.Keys);
+        Assert.Equal(metrics, CrossValidation.FoldMetricsOf(result.Attributes));
+    }
+
+    [Fact]
+    public void FoldMetricsOf_TwelveFoldsAndForeignKeys_FoldOrderNotKeyOrder()
+    {
+        double[] metrics = [.. Enumerable.Range(0, 12).Select(i => i / 10.0)];
+        var attributes = new Dictionary<string, double>(CrossValidation.FoldMetricAttributes(metrics)) { ["proposal_ms"] = 3, ["fold_metric_x"] = 9 };
+        // Sorted by key, fold 10 comes before fold 2: the reader goes by index.
+        Assert.Equal(metrics, CrossValidation.FoldMetricsOf(MLNet.HyperGrad.Storage.TrialAttributes.Copy(attributes, "a")));
+        Assert.Empty(CrossValidation.FoldMetricsOf(new Dictionary<string, double> { ["fold_metric_1"] = 0.5 }));
     }
 
     [Fact]

@@ -130,6 +130,51 @@ internal sealed class HypergradProcess : IDisposable
         }
     }
 
+    /// <summary>Gets the process id.</summary>
+    public int Id => process.Id;
+
+    /// <summary>SIGKILL to this process alone, as kill -9 PID does: its worker processes get no signal.</summary>
+    public void KillAlone()
+    {
+        using Process kill = Process.Start("kill", ["-KILL", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+        process.WaitForExit();
+    }
+
+    /// <summary>The live processes whose parent is <paramref name="parent"/>, read from /proc (zombies left out).</summary>
+    public static IReadOnlyList<int> ChildrenOf(int parent)
+    {
+        var children = new List<int>();
+        foreach (string folder in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(folder), out int pid) && Stat(pid) is { } stat && stat.Parent == parent && stat.State != 'Z')
+            {
+                children.Add(pid);
+            }
+        }
+
+        return children;
+    }
+
+    /// <summary>Whether a process runs: it exists and is not a zombie.</summary>
+    public static bool IsRunning(int pid) => Stat(pid) is { State: not 'Z' };
+
+    /// <summary>The state and parent id from /proc/PID/stat, or null when the process is gone.</summary>
+    private static (char State, int Parent)? Stat(int pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            // pid (comm) state ppid ...: comm may hold spaces and parentheses, so read after the last ')'.
+            string[] rest = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (rest[0][0], int.Parse(rest[1], System.Globalization.CultureInfo.InvariantCulture));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     public void Dispose()
     {
         Kill();

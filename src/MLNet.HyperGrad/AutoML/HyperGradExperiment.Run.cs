@@ -30,6 +30,11 @@ public sealed partial class HyperGradExperiment
     {
         ExperimentContext context = BuildContext();
         var studyAttributes = new Dictionary<string, string>(DataMetaFeatures.ToAttributes(EffectiveMetaFeatures), StringComparer.Ordinal);
+        foreach ((string key, string value) in studyDescriptions)
+        {
+            studyAttributes[key] = value;
+        }
+
         ITuner tuner;
         if (describedTunerFactory is not null)
         {

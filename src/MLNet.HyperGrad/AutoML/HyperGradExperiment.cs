@@ -65,6 +65,7 @@ public sealed partial class HyperGradExperiment
     private string taskDescription = "hyperparameter tuning";
     private IReadOnlyDictionary<string, string> studyIdentity = new Dictionary<string, string>();
     private IReadOnlyDictionary<string, double>? studyMetaFeatures;
+    private IReadOnlyDictionary<string, string> studyDescriptions = new Dictionary<string, string>();
     private Func<ExperimentContext, CancellationToken, Task<(ITuner Tuner, IReadOnlyDictionary<string, string> StudyAttributes)>>? describedTunerFactory;
     private int parallelism = 1;
     private int seed;
@@ -301,6 +302,29 @@ public sealed partial class HyperGradExperiment
         ArgumentNullException.ThrowIfNull(metaFeatures);
         DataMetaFeatures.ToAttributes(metaFeatures);
         studyMetaFeatures = new Dictionary<string, double>(metaFeatures, StringComparer.Ordinal);
+        return this;
+    }
+
+    /// <summary>
+    /// Records facts about this run as study attributes when the study opens (for example how another program may join it as a
+    /// worker). Like the meta-features (<see cref="SetStudyMetaFeatures"/>), and unlike the identity (<see cref="SetStudyIdentity"/>),
+    /// they never stop a study from being resumed: a run replaces the values an earlier run stored.
+    /// </summary>
+    /// <param name="attributes">The attributes, by key; keys not empty.</param>
+    /// <returns>This experiment.</returns>
+    /// <exception cref="ArgumentException">A key is empty or white space, or a value is null.</exception>
+    public HyperGradExperiment SetStudyAttributes(IReadOnlyDictionary<string, string> attributes)
+    {
+        ArgumentNullException.ThrowIfNull(attributes);
+        foreach ((string key, string value) in attributes)
+        {
+            if (string.IsNullOrWhiteSpace(key) || value is null)
+            {
+                throw new ArgumentException($"A study attribute needs a name and a value; got \"{key}\" = {(value is null ? "null" : "\"" + value + "\"")}.", nameof(attributes));
+            }
+        }
+
+        studyDescriptions = new Dictionary<string, string>(attributes, StringComparer.Ordinal);
         return this;
     }
 

@@ -41,4 +41,36 @@ public static class CrossValidation
                 return k;
         }
     }
+
+    /// <summary>
+    /// The prefix of the trial attributes (<see cref="TrialResult.Attributes"/>) that hold each fold's metric of a cross-validated
+    /// trial: <c>fold_metric_0</c>, <c>fold_metric_1</c>, ... Stored with the trial, so that a program that reads the study (the
+    /// trial ran in another process) can show the folds' spread as the runner's result does.
+    /// </summary>
+    public const string FoldMetricAttributePrefix = "fold_metric_";
+
+    /// <summary>The trial attributes that record the folds' metrics, in fold order (<see cref="FoldMetricAttributePrefix"/>).</summary>
+    /// <param name="foldMetrics">Each fold's metric.</param>
+    /// <returns>The attributes, keyed <c>fold_metric_i</c>.</returns>
+    public static IReadOnlyDictionary<string, double> FoldMetricAttributes(IEnumerable<double> foldMetrics)
+    {
+        ArgumentNullException.ThrowIfNull(foldMetrics);
+        return foldMetrics.Select((m, i) => (Key: FoldMetricAttributePrefix + i.ToString(CultureInfo.InvariantCulture), Metric: m))
+            .ToDictionary(kv => kv.Key, kv => kv.Metric, StringComparer.Ordinal);
+    }
+
+    /// <summary>The folds' metrics that <see cref="FoldMetricAttributes"/> recorded, in fold order; empty when the trial was not cross-validated.</summary>
+    /// <param name="attributes">A trial's attributes (<see cref="Storage.TrialRecord.Attributes"/>).</param>
+    /// <returns>The metrics of folds 0, 1, ..., as far as they are consecutive from 0.</returns>
+    public static IReadOnlyList<double> FoldMetricsOf(IReadOnlyDictionary<string, double> attributes)
+    {
+        ArgumentNullException.ThrowIfNull(attributes);
+        var metrics = new List<double>();
+        while (attributes.TryGetValue(FoldMetricAttributePrefix + metrics.Count.ToString(CultureInfo.InvariantCulture), out double metric))
+        {
+            metrics.Add(metric);
+        }
+
+        return metrics;
+    }
 }

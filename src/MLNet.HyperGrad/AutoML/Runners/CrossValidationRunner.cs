@@ -68,6 +68,7 @@ public sealed class CrossValidationRunner : ITrialRunner
             Metric = mean,
             Loss = folds.Average(f => f.Loss),
             MetricStandardDeviation = Math.Sqrt(folds.Average(f => (f.Metric - mean) * (f.Metric - mean))),
+            Attributes = CrossValidation.FoldMetricAttributes(folds.Select(f => f.Metric)),
             ValidationLossCurve = MeanCurve(folds, c => c.ValidationLossCurve),
             ValidationMetricCurve = MeanCurve(folds, c => c.ValidationMetricCurve),
             TrainLossCurve = MeanCurve(folds, c => c.TrainLossCurve),

@@ -119,6 +119,7 @@ public sealed class PipelineTrialRunner : ITrialRunner
             Loss = metric.ToLoss(mean),
             Metrics = means,
             MetricStandardDeviation = Math.Sqrt(folds.Average(f => (f.Metric - mean) * (f.Metric - mean))),
+            Attributes = CrossValidation.FoldMetricAttributes(folds.Select(f => f.Metric)),
             Folds = folds,
         };
     }
