@@ -25,12 +25,24 @@ namespace MLNet.HyperGrad.Bench;
 /// cosine decay), batch 100. Separate models: one per λ in <c>--complexity-lambdas</c> (0.01,0.1,1,10), each trained
 /// <c>--complexity-steps</c> Adam steps (learning rate 0.003, cosine decay, batch 100) on the same criterion from the same initial
 /// posterior. Accuracy of the pruned posterior mean at fractions 1, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01 of parameters kept.
+/// <c>--complexity-plot FILE</c> also writes the table as an SVG plot (accuracy against the fraction kept, log axis; one colour per λ,
+/// solid for the hypernetwork, dashed for the separately trained models). <c>--threads N</c> sets libtorch's thread count (when run alone).
 /// </remarks>
 internal static class LearnedComplexityBenchmark
 {
     private static readonly double[] Fractions = [1, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01];
 
-    public static int Run(string[] args) => Run(args, FashionMnist.Load());
+    public static int Run(string[] args)
+    {
+        Dictionary<string, string> options = CsvLoadBenchmark.Options(args);
+        if (options.TryGetValue("--threads", out string? threads))
+        {
+            torch.set_num_threads(int.Parse(threads, CultureInfo.InvariantCulture));
+        }
+
+        Console.WriteLine(Invariant($"# learned-complexity {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, libtorch threads {torch.get_num_threads()}; load average at start {MachineLoad.LoadAverage()} (timings on a shared machine are indicative)"));
+        return Run(args, FashionMnist.Load());
+    }
 
     public static int Run(string[] args, FashionMnistData data)
     {
@@ -88,7 +100,60 @@ internal static class LearnedComplexityBenchmark
         }
 
         Console.WriteLine(Invariant($"complexity control: {clock.Elapsed.TotalSeconds:F0} s in all at this load"));
+        if (options.TryGetValue("--complexity-plot", out string? plot))
+        {
+            File.WriteAllText(plot, Svg(table, hidden, rows));
+            Console.WriteLine($"plot written to {plot}");
+        }
+
         return 0;
+    }
+
+    /// <summary>Accuracy against the fraction of parameters kept (log axis), one colour per λ, solid for the hypernetwork, dashed for separate models.</summary>
+    private static string Svg(List<(double Lambda, string Kind, double[] Accuracy)> table, int hidden, int rows)
+    {
+        const double Width = 640, Height = 420, Left = 60, Right = 170, Top = 40, Bottom = 50;
+        string[] colours = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"];
+        double[] lambdas = [.. table.Select(r => r.Lambda).Distinct().Order()];
+        double xMin = Math.Log10(Fractions.Min()), xMax = Math.Log10(Fractions.Max());
+        double yMin = Math.Floor(table.SelectMany(r => r.Accuracy).Min() * 10) / 10, yMax = 1.0;
+        double X(double f) => Left + ((Math.Log10(f) - xMin) / (xMax - xMin) * (Width - Left - Right));
+        double Y(double a) => Height - Bottom - ((a - yMin) / (yMax - yMin) * (Height - Top - Bottom));
+        var svg = new System.Text.StringBuilder();
+        svg.AppendLine(Invariant($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{Height}\" font-family=\"sans-serif\" font-size=\"12\">"));
+        svg.AppendLine(Invariant($"<rect width=\"{Width}\" height=\"{Height}\" fill=\"white\"/>"));
+        svg.AppendLine(Invariant($"<text x=\"{Left}\" y=\"20\" font-size=\"13\">Test accuracy after pruning by |μ|/σ, MLP 784-{hidden}-10, {rows} training rows</text>"));
+        svg.AppendLine(Invariant($"<line x1=\"{Left}\" y1=\"{Height - Bottom}\" x2=\"{Width - Right}\" y2=\"{Height - Bottom}\" stroke=\"black\"/>"));
+        svg.AppendLine(Invariant($"<line x1=\"{Left}\" y1=\"{Top}\" x2=\"{Left}\" y2=\"{Height - Bottom}\" stroke=\"black\"/>"));
+        foreach (double f in Fractions)
+        {
+            svg.AppendLine(Invariant($"<line x1=\"{X(f):F1}\" y1=\"{Height - Bottom}\" x2=\"{X(f):F1}\" y2=\"{Height - Bottom + 5}\" stroke=\"black\"/><text x=\"{X(f):F1}\" y=\"{Height - Bottom + 18}\" text-anchor=\"middle\">{f * 100:G3}%</text>"));
+        }
+
+        for (double a = yMin; a <= yMax + 1e-9; a += 0.1)
+        {
+            svg.AppendLine(Invariant($"<line x1=\"{Left - 5}\" y1=\"{Y(a):F1}\" x2=\"{Width - Right}\" y2=\"{Y(a):F1}\" stroke=\"#ddd\"/><text x=\"{Left - 8}\" y=\"{Y(a) + 4:F1}\" text-anchor=\"end\">{a:F1}</text>"));
+        }
+
+        svg.AppendLine(Invariant($"<text x=\"{(Left + Width - Right) / 2}\" y=\"{Height - 12}\" text-anchor=\"middle\">fraction of parameters kept (log scale)</text>"));
+        svg.AppendLine(Invariant($"<text x=\"16\" y=\"{(Top + Height - Bottom) / 2}\" text-anchor=\"middle\" transform=\"rotate(-90 16 {(Top + Height - Bottom) / 2})\">test accuracy</text>"));
+        for (int i = 0; i < lambdas.Length; i++)
+        {
+            string colour = colours[i % colours.Length];
+            foreach ((double lambda, string kind, double[] accuracy) in table.Where(r => r.Lambda == lambdas[i]))
+            {
+                string dash = kind == "separate" ? " stroke-dasharray=\"6 4\"" : "";
+                string points = string.Join(" ", Fractions.Select((f, k) => Invariant($"{X(f):F1},{Y(accuracy[k]):F1}")));
+                svg.AppendLine(Invariant($"<polyline points=\"{points}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\"{dash}/>"));
+            }
+
+            double legendY = Top + 10 + (i * 36);
+            svg.AppendLine(Invariant($"<line x1=\"{Width - Right + 15}\" y1=\"{legendY}\" x2=\"{Width - Right + 45}\" y2=\"{legendY}\" stroke=\"{colour}\" stroke-width=\"2\"/><text x=\"{Width - Right + 50}\" y=\"{legendY + 4}\">λ = {lambdas[i]:G3} hypernet</text>"));
+            svg.AppendLine(Invariant($"<line x1=\"{Width - Right + 15}\" y1=\"{legendY + 16}\" x2=\"{Width - Right + 45}\" y2=\"{legendY + 16}\" stroke=\"{colour}\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/><text x=\"{Width - Right + 50}\" y=\"{legendY + 20}\">λ = {lambdas[i]:G3} separate</text>"));
+        }
+
+        svg.AppendLine("</svg>");
+        return svg.ToString();
     }
 
     private static double[] Accuracies(Mlp mlp, IReadOnlyList<Tensor> posterior, int n, Tensor x, Tensor y)

@@ -5,7 +5,9 @@ using MLNet.HyperGrad.Data.Idx;
 using MLNet.HyperGrad.Hypergradients;
 using MLNet.HyperGrad.Hypernetworks;
 using MLNet.HyperGrad.Models;
+using MLNet.HyperGrad.Torch;
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace MLNet.HyperGrad.Bench;
 
@@ -23,7 +25,9 @@ namespace MLNet.HyperGrad.Bench;
 /// <c>--steps</c> (10,000) Adam steps (learning rate <c>--lr</c> 0.01, cosine decay to 5%), each on <c>--samples</c> (2) draws θ uniform on
 /// [<c>--min</c>, <c>--max</c>] = [−11, −1], each draw on its own batch of <c>--batch</c> (500) training rows; then <c>--lambda-steps</c>
 /// (300) Adam steps on θ (step <c>--lambda-lr</c> 0.1) from θ₀ = <c>--start</c> (−2) along the validation CE of the hypernetwork's weights
-/// (all 10,000 validation rows). <b>Local/joint</b> (Algorithm 2): from the same θ₀, a warm-up of <c>--local-warmup</c> (300) hypernetwork
+/// (all 10,000 validation rows). Every part uses <see cref="MlpInnerProblem"/> with centred inputs (the same objective; the
+/// first bias re-parametrized) unless <c>--raw-inputs</c>; on raw pixels minibatch Adam stops short of the weak-L2 best response
+/// (see <c>--only probe</c>) and the hypernetwork's predicted curve is that of under-trained models. <b>Local/joint</b> (Algorithm 2): from the same θ₀, a warm-up of <c>--local-warmup</c> (300) hypernetwork
 /// steps with θ ~ θ₀ + <c>--local-scale</c> (0.5)·N(0, 1), then <c>--lambda-steps</c> rounds of <c>--local-steps</c> (20) hypernetwork steps
 /// around the current θ and one θ step. For each, the true validation CE at the chosen θ (softmax regression trained at it as in the grid)
 /// is reported beside the predicted one.</para>
@@ -70,7 +74,11 @@ internal static class LearnedHypernetworkBenchmark
         (TabularDataset train, TabularDataset validation) = data.SplitTrain(rows, rows);
         Console.WriteLine(Invariant($"# data: Fashion-MNIST training images 0 … {rows - 1} train, {rows} … {(2 * rows) - 1} validate; pixels in [0, 1]"));
         var mlp = new Mlp([784, 10]);
-        using var problem = new MlpInnerProblem(mlp, train, validation, batch, seed: 3);
+        bool centred = !options.ContainsKey("--raw-inputs");
+        using var problem = new MlpInnerProblem(mlp, train, validation, batch, seed: 3, centerInputs: centred);
+        Console.WriteLine(centred
+            ? "# inputs centred on the training mean for every part (MlpInnerProblem centerInputs: the first bias re-parametrized, the same objective; --raw-inputs turns it off)"
+            : "# raw inputs (--raw-inputs): pixels in [0, 1], not centred");
         var theta = new Hyperparameter(MlpInnerProblem.L2Name, HyperparameterTransform.Log, 1);
         var solver = new ImplicitDifferentiation();
         double TrueValidation(double t, double[]? warm, out double[] solved)
@@ -150,6 +158,12 @@ internal static class LearnedHypernetworkBenchmark
             }
         }
 
+        if (parts.Contains("probe"))
+        {
+            using var raw = new MlpInnerProblem(mlp, train, validation, batch, seed: 3);
+            Probe(raw, train, theta, options, seed, (t) => TrueValidation(t, null, out _));
+        }
+
         if (parts.Contains("complexity"))
         {
             LearnedComplexityBenchmark.Run(args, data);
@@ -164,6 +178,82 @@ internal static class LearnedHypernetworkBenchmark
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// The diagnosis of the hypernetwork's under-training: one softmax regression per θ of <c>--probe-thetas</c> (−9,−8,−7) trained by
+    /// minibatch Adam as the hypernetwork is, on the raw-input problem (batch <c>--batch</c>, learning rate <c>--lr</c>, cosine decay to 5% over <c>--probe-steps</c>
+    /// (2000)), its validation CE every fifth of the run, beside the converged (Newton-CG) one; raw and with the inputs centred (the
+    /// bias re-parametrized as b = b̃ − W·m, m the training mean, the same model and penalty).
+    /// </summary>
+    private static void Probe(MlpInnerProblem problem, TabularDataset train, Hyperparameter theta, Dictionary<string, string> options, int seed, Func<double, double> converged)
+    {
+        double[] thetas = [.. options.GetValueOrDefault("--probe-thetas", "-9,-8,-7").Split(',').Select(t => double.Parse(t, CultureInfo.InvariantCulture))];
+        int steps = CsvLoadBenchmark.Int(options, "--probe-steps", 2000);
+        double lr = Double(options, "--lr", 0.01);
+        Console.WriteLine();
+        Console.WriteLine(Invariant($"## Probe: one softmax regression per θ by minibatch Adam (batch {problem.BatchSize}, lr {lr}, cosine to 5% over {steps} steps), validation CE every {steps / 5} steps, against Newton-CG"));
+        Console.WriteLine("| θ | inputs | " + string.Join(" | ", Enumerable.Range(1, 5).Select(k => Invariant($"step {k * steps / 5}"))) + " | converged (Newton-CG) | seconds |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+        Tensor mean;
+        using (torch.no_grad())
+        {
+            using var scope = torch.NewDisposeScope();
+            (Tensor x, _) = ClassificationCriteria.ToFloat64(train);
+            mean = x.mean([0L]).DetachFromDisposeScope();
+        }
+
+        foreach (double t in thetas)
+        {
+            double truth = converged(t);
+            foreach (bool centred in new[] { false, true })
+            {
+                var clock = Stopwatch.StartNew();
+                HyperparameterSet h = new HyperparameterSet().Add(theta, Math.Exp(t));
+                var weights = new List<Tensor>();
+                using (torch.NewDisposeScope())
+                using (torch.no_grad())
+                {
+                    weights.AddRange(problem.InitialWeights(h.CreateTensors()).Select(w => w.detach().clone().DetachFromDisposeScope().requires_grad_(true)));
+                }
+
+                Tensor[] Model() => centred ? [weights[0], weights[1] - torch.mv(weights[0], mean)] : [weights[0], weights[1]];
+                Tensor[] first = [.. weights.Select(w => torch.zeros_like(w).DetachFromDisposeScope())];
+                Tensor[] second = [.. weights.Select(w => torch.zeros_like(w).DetachFromDisposeScope())];
+                var marks = new List<double>();
+                for (int s = 0; s < steps; s++)
+                {
+                    using var scope = torch.NewDisposeScope();
+                    Tensor loss = problem.TrainingLoss(Model(), h.CreateTensors(), s + (seed * steps));
+                    Tensor[] g = TorchAutograd.Grad([loss], weights);
+                    double rate = lr * (0.05 + (0.95 * 0.5 * (1 + Math.Cos(Math.PI * s / Math.Max(1, steps - 1)))));
+                    using (torch.no_grad())
+                    {
+                        for (int i = 0; i < weights.Count; i++)
+                        {
+                            first[i].mul_(0.9).add_(g[i], 0.1);
+                            second[i].mul_(0.999).addcmul_(g[i], g[i], 0.001);
+                            Tensor denominator = second[i].div(1 - Math.Pow(0.999, s + 1)).sqrt_().add_(1e-8);
+                            weights[i].addcdiv_(first[i], denominator, -rate / (1 - Math.Pow(0.9, s + 1)));
+                        }
+                    }
+
+                    if ((s + 1) % Math.Max(1, steps / 5) == 0 && marks.Count < 5)
+                    {
+                        using var noGrad = torch.no_grad();
+                        marks.Add(problem.OuterLoss(Model(), h.CreateTensors()).item<double>());
+                    }
+                }
+
+                Console.WriteLine(Invariant($"| {t:F1} | {(centred ? "centred" : "raw")} | ") + string.Join(" | ", marks.Select(v => Invariant($"{v:F4}"))) + Invariant($" | {truth:F4} | {clock.Elapsed.TotalSeconds:F0} |"));
+                foreach (Tensor w in weights.Concat(first).Concat(second))
+                {
+                    w.Dispose();
+                }
+            }
+        }
+
+        mean.Dispose();
     }
 
     private static double Double(Dictionary<string, string> options, string name, double fallback) =>

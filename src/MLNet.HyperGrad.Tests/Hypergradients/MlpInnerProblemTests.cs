@@ -97,6 +97,42 @@ public sealed class MlpInnerProblemTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void CenterInputs_SameWeightsUpToTheFirstBias_SameLossesPenaltyAndInitialFunction()
+    {
+        (TabularDataset train, TabularDataset validation) = FashionMnistSplits.Take(120, 80);
+        var mlp = new Mlp([784, 6, 10], Activation.Tanh);
+        using var raw = new MlpInnerProblem(mlp, train, validation, batchSize: 50, seed: 5);
+        using var centred = new MlpInnerProblem(mlp, train, validation, batchSize: 50, seed: 5, centerInputs: true);
+        HyperparameterSet h = Hyperparameters();
+        using var scope = torch.NewDisposeScope();
+        HyperparameterTensors leaves = h.CreateTensors();
+
+        // Weights in the centred coordinates, moved away from the initial ones so that the first layer's weights matter.
+        using var generator = new torch.Generator(11);
+        Tensor[] weights = [.. centred.InitialWeights(leaves).Select(w => w + (0.1 * torch.randn(w.shape, ScalarType.Float64, generator: generator)))];
+        Tensor[] uncentred = [weights[0], centred.UncentredFirstBias(weights), .. weights.Skip(2)];
+
+        Assert.False(raw.CentersInputs);
+        Assert.True(centred.CentersInputs);
+        Assert.False(TensorData.ToArray<double>(uncentred[1]).SequenceEqual(TensorData.ToArray<double>(weights[1])));
+        foreach (int? step in new int?[] { null, 0, 3 })
+        {
+            Assert.Equal(raw.TrainingLoss(uncentred, leaves, step).item<double>(), centred.TrainingLoss(weights, leaves, step).item<double>(), 10);
+        }
+
+        Assert.Equal(raw.OuterLoss(uncentred, leaves).item<double>(), centred.OuterLoss(weights, leaves).item<double>(), 10);
+        Assert.Equal(raw.ValidationErrorRate(uncentred), centred.ValidationErrorRate(weights));
+
+        // The centred initial weights are the raw ones with b̃ = b + W₀·m: the same initial function.
+        Tensor[] rawInitial = raw.InitialWeights(leaves);
+        Tensor[] centredInitial = centred.InitialWeights(leaves);
+        Assert.Equal(TensorData.ToArray<double>(rawInitial[0]), TensorData.ToArray<double>(centredInitial[0]));
+        Assert.InRange((rawInitial[1] - centred.UncentredFirstBias(centredInitial)).abs().max().item<double>(), 0, 1e-12);
+        Assert.True((centredInitial[1] - rawInitial[1]).abs().max().item<double>() > 1e-3);
+        Assert.Equal(raw.OuterLoss(rawInitial, leaves).item<double>(), centred.OuterLoss(centredInitial, leaves).item<double>(), 10);
+    }
+
+    [Fact]
     public void Constructor_UndefinedOuterCriterion_ThrowsNamingIt()
     {
         (TabularDataset train, TabularDataset validation) = FashionMnistSplits.Take(20, 20);
