@@ -18,6 +18,31 @@ public sealed class GaussianProcessFitTests
         FiniteDifferences.AssertClose(fd, gradient, 1e-6);
     }
 
+    [Theory]
+    [InlineData("matern52", true)]
+    [InlineData("matern52", false)]
+    [InlineData("rbf", true)]
+    [InlineData("rbf", false)]
+    public void Objective_ClosedFormGradient_EqualsAutogradAndCentralDifferences(string kernelName, bool usePrior)
+    {
+        IKernel kernel = kernelName == "rbf" ? RbfKernel.Instance : Matern52Kernel.Instance;
+        (double[][] x, double[] y) = Data(15, 3, seed: 4);
+        using var objective = new GaussianProcessFit.MarginalLikelihoodObjective(kernel, x, y, [false, true, false], usePrior);
+        foreach (double[] theta in new[]
+        {
+            new[] { Math.Log(0.2), Math.Log(1.1), Math.Log(3.0), Math.Log(0.7), Math.Log(1e-3), -0.4 },
+            new[] { Math.Log(2.0), Math.Log(0.05), Math.Log(0.4), Math.Log(4.0), Math.Log(0.3), 1.3 },
+        })
+        {
+            (double value, double[] gradient) = objective.Evaluate(theta);
+            (double reference, double[] autograd) = objective.EvaluateByAutograd(theta);
+            Assert.Equal(reference, value, 1e-9);
+            FiniteDifferences.AssertClose(autograd, gradient, 1e-8);
+            double[] fd = FiniteDifferences.Gradient(t => objective.Evaluate(t).Value, theta, 1e-6);
+            FiniteDifferences.AssertClose(fd, gradient, 1e-6);
+        }
+    }
+
     [Fact]
     public void Fit_SmoothFunctionOfOneOfTwoInputs_LearnsTheIrrelevantInputIsLongScaleAndBeatsTheDefaults()
     {

@@ -52,6 +52,31 @@ public sealed class GaussianProcessTests
     }
 
     [Fact]
+    public void Posterior_ScoringWithoutGradient_EqualsTheDifferencePathAtObservedAndNewPoints()
+    {
+        var random = new Random(3);
+        double[][] train = [.. Enumerable.Range(0, 40).Select(_ => new[] { random.NextDouble(), random.NextDouble(), random.NextDouble() })];
+        double[] targets = [.. train.Select(p => Math.Sin(4 * p[0]) + p[1] - (p[2] * p[2]))];
+        var h = new GaussianProcessHyperparameters([0.3, 0.9, 0.05], 1.3, 1e-4, 0.1);
+        using var gp = new GaussianProcess(Matern52Kernel.Instance, train, targets, h);
+        double[][] points = [.. train.Take(10), .. Enumerable.Range(0, 30).Select(_ => new[] { random.NextDouble(), random.NextDouble(), random.NextDouble() })];
+        using var scope = torch.NewDisposeScope();
+        torch.Tensor byProducts = GaussianProcess.ToMatrix(points, 3);
+        torch.Tensor byDifferences = GaussianProcess.ToMatrix(points, 3).requires_grad_(true);
+        (torch.Tensor mean, torch.Tensor variance) = gp.Posterior(byProducts);
+        (torch.Tensor referenceMean, torch.Tensor referenceVariance) = gp.Posterior(byDifferences);
+        double[] m = mean.data<double>().ToArray();
+        double[] v = variance.data<double>().ToArray();
+        double[] rm = referenceMean.detach().data<double>().ToArray();
+        double[] rv = referenceVariance.detach().data<double>().ToArray();
+        for (int i = 0; i < points.Length; i++)
+        {
+            Assert.Equal(rm[i], m[i], 9);
+            Assert.Equal(rv[i], v[i], 9);
+        }
+    }
+
+    [Fact]
     public void Constructor_RepeatedPointsWithTinyNoise_RetriesWithJitterAndStillInterpolates()
     {
         double[][] x = [[0.2, 0.2], [0.2, 0.2], [0.2, 0.2], [0.6, 0.1]];

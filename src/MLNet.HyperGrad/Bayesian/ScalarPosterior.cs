@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
 using TorchSharp;
 
 namespace MLNet.HyperGrad.Bayesian;
@@ -67,15 +69,10 @@ internal sealed class ScalarPosterior
         }
 
         double explained = 0;
+        ReadOnlySpan<double> kSpan = k;
         for (int i = 0; i < n; i++)
         {
-            double sum = 0;
-            int row = i * n;
-            for (int m = 0; m < n; m++)
-            {
-                sum += inverse[row + m] * k[m];
-            }
-
+            double sum = Dot(inverse.AsSpan(i * n, n), kSpan);
             w[i] = sum;
             explained += sum * k[i];
         }
@@ -104,5 +101,32 @@ internal sealed class ScalarPosterior
         }
 
         return (mu, floored ? 1e-12 : variance);
+    }
+
+    /// <summary>The dot product of two spans of equal length, vectorized (the O(n²) part of every evaluation).</summary>
+    private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        int i = 0;
+        double sum = 0;
+        if (Vector.IsHardwareAccelerated && a.Length >= Vector<double>.Count)
+        {
+            var accumulator = Vector<double>.Zero;
+            ReadOnlySpan<Vector<double>> va = MemoryMarshal.Cast<double, Vector<double>>(a);
+            ReadOnlySpan<Vector<double>> vb = MemoryMarshal.Cast<double, Vector<double>>(b);
+            for (int v = 0; v < va.Length; v++)
+            {
+                accumulator += va[v] * vb[v];
+            }
+
+            sum = Vector.Sum(accumulator);
+            i = va.Length * Vector<double>.Count;
+        }
+
+        for (; i < a.Length; i++)
+        {
+            sum += a[i] * b[i];
+        }
+
+        return sum;
     }
 }
