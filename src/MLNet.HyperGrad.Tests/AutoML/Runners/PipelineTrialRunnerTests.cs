@@ -4,6 +4,7 @@ using MLNet.HyperGrad.AutoML;
 using MLNet.HyperGrad.AutoML.Runners;
 using MLNet.HyperGrad.Estimators;
 using MLNet.HyperGrad.SearchSpaces;
+using MLNet.HyperGrad.Tests.Estimators;
 
 namespace MLNet.HyperGrad.Tests.AutoML.Runners;
 
@@ -228,5 +229,25 @@ public sealed class PipelineTrialRunnerTests
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => runner.RunAsync(settings, CancellationToken.None));
 
         Assert.Contains("has no \"Probability\" column, so ML.NET's BinaryClassification evaluator computes no LogLoss", error.Message);
+    }
+
+    [Fact]
+    public async Task RunAsync_MlpThatDiverges_FailsSayingTrainingDivergedNotTheEvaluatorsMessage()
+    {
+        // The CLI's --trainers mlp on a CSV at learning rate 0.5 and momentum 0.99 used to fail with ML.NET's
+        // "AUC is not defined when there is no positive class in the data (Parameter 'PosSample')".
+        var ml = new MLContext(seed: 1);
+        IDataView data = ml.Data.LoadFromTextFile<SklearnRows.BreastCancerRow>(SklearnRows.BreastCancerPath, separatorChar: ',', hasHeader: true);
+        using var runner = new PipelineTrialRunner(
+            data,
+            (mlContext, _) => mlContext.Transforms.Concatenate("Features", nameof(SklearnRows.BreastCancerRow.Measurements))
+                .Append(mlContext.Transforms.Conversion.MapValue("Label", [new KeyValuePair<string, bool>("malignant", true), new KeyValuePair<string, bool>("benign", false)], nameof(SklearnRows.BreastCancerRow.Target)))
+                .Append(mlContext.BinaryClassification.Trainers.HyperGradMlp(new HyperGradMlpOptions { LearningRate = 0.5, Momentum = 0.99, Epochs = 5, HiddenWidth = 16, Seed = 3 })),
+            new PipelineTrialRunnerOptions { Task = PredictionTask.BinaryClassification });
+
+        var error = await Assert.ThrowsAsync<TrialDivergedException>(() => runner.RunAsync(Settings(), CancellationToken.None));
+
+        Assert.Contains("diverged", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("PosSample", error.Message, StringComparison.Ordinal);
     }
 }
