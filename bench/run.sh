@@ -2,7 +2,7 @@
 # Runs the benchmarks against their peers in the same run.
 # Usage: bash bench/run.sh [mlp-epoch] [--repeats N] [--quiet 0.15] [--max-wait 120]
 #        bash bench/run.sh step-profile [--shape 0|1|tiny] [--chunks 30] [--steps 40] [--only NAME]
-#        bash bench/run.sh workers [--trials 200] [--workers 1,2,4] [--repeats 1]   (issue 13: a throwaway PostgreSQL server, ours vs Optuna's RDB storage)
+#        bash bench/run.sh workers [--trials 100] [--workers 1,2,4] [--repeats 1]   (issue 13: a throwaway PostgreSQL server, ours vs Optuna's RDB storage)
 #        bash bench/run.sh learned [extra options for every part]   (issue 12: learned-lstm, then the hypernetwork parts)
 #        bash bench/run.sh hypergrad [extra options for every part, e.g. --quick]
 #        bash bench/run.sh learned-bo [--load shipped] [...]   (issue 14: meta-trains the learned black-box tuner, then

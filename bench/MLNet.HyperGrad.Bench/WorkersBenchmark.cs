@@ -32,14 +32,14 @@ internal static partial class WorkersBenchmark
         Dictionary<string, string> options = Options(args);
         string uri = options.GetValueOrDefault("--storage") ?? Environment.GetEnvironmentVariable("HYPERGRAD_TEST_POSTGRES")
             ?? throw new ArgumentException("workers needs a PostgreSQL server: --storage postgres://... or HYPERGRAD_TEST_POSTGRES (bash bench/run.sh workers starts a throwaway one)");
-        int trials = Int(options, "--trials", 200);
+        int trials = Int(options, "--trials", 100);
         double sleepMs = double.Parse(options.GetValueOrDefault("--sleep-ms", "2"), CultureInfo.InvariantCulture);
         int repeats = Int(options, "--repeats", 1);
         int[] workers = [.. options.GetValueOrDefault("--workers", "1,2,4").Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture))];
         bool peers = !options.ContainsKey("--no-peers");
         string peer = options.GetValueOrDefault("--peer") ?? FindPeer();
         string sqlAlchemyUri = Regex.Replace(uri, "^postgres(ql)?://", "postgresql+psycopg2://");
-        string run = DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
+        string run = TimeProvider.System.GetUtcNow().ToString("HHmmss", CultureInfo.InvariantCulture);
 
         Console.WriteLine($"workers: {trials} trials per study, objective sleep {sleepMs} ms, workers {string.Join(",", workers)}, repeats {repeats}; machine loaded (2 cores shared): uptime {Uptime()}");
         Console.WriteLine("| peer | workers | trials/s | storage overhead per trial ms | complete | lost | duplicated | extra |");
@@ -238,7 +238,7 @@ internal static partial class WorkersBenchmark
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
-    private static double UnixMs() => (DateTime.UtcNow - DateTime.UnixEpoch).TotalMilliseconds;
+    private static double UnixMs() => (TimeProvider.System.GetUtcNow() - DateTimeOffset.UnixEpoch).TotalMilliseconds;
 
     private static string Uptime()
     {
