@@ -234,20 +234,44 @@ public sealed class PipelineTrialRunnerTests
     [Fact]
     public async Task RunAsync_MlpThatDiverges_FailsSayingTrainingDivergedNotTheEvaluatorsMessage()
     {
-        // The CLI's --trainers mlp on a CSV at learning rate 0.5 and momentum 0.99 used to fail with ML.NET's
-        // "AUC is not defined when there is no positive class in the data (Parameter 'PosSample')".
+        // The CLI's --trainers mlp on a CSV at learning rate 0.5 and momentum 0.99 (its MLP's defaults otherwise) once failed with
+        // ML.NET's "AUC is not defined when there is no positive class in the data (Parameter 'PosSample')".
         var ml = new MLContext(seed: 1);
         IDataView data = ml.Data.LoadFromTextFile<SklearnRows.BreastCancerRow>(SklearnRows.BreastCancerPath, separatorChar: ',', hasHeader: true);
-        using var runner = new PipelineTrialRunner(
-            data,
-            (mlContext, _) => mlContext.Transforms.Concatenate("Features", nameof(SklearnRows.BreastCancerRow.Measurements))
-                .Append(mlContext.Transforms.Conversion.MapValue("Label", [new KeyValuePair<string, bool>("malignant", true), new KeyValuePair<string, bool>("benign", false)], nameof(SklearnRows.BreastCancerRow.Target)))
-                .Append(mlContext.BinaryClassification.Trainers.HyperGradMlp(new HyperGradMlpOptions { LearningRate = 0.5, Momentum = 0.99, Epochs = 5, HiddenWidth = 16, Seed = 3 })),
-            new PipelineTrialRunnerOptions { Task = PredictionTask.BinaryClassification });
+        using var runner = new PipelineTrialRunner(data, (c, _) => c.Transforms.Concatenate("Features", nameof(SklearnRows.BreastCancerRow.Measurements))
+                .Append(c.Transforms.Conversion.MapValue("Label", [new KeyValuePair<string, bool>("malignant", true), new KeyValuePair<string, bool>("benign", false)], nameof(SklearnRows.BreastCancerRow.Target)))
+                .Append(c.BinaryClassification.Trainers.HyperGradMlp(new HyperGradMlpOptions { LearningRate = 0.5, Momentum = 0.99, Epochs = 20, Seed = 3 })), new PipelineTrialRunnerOptions { Task = PredictionTask.BinaryClassification });
 
         var error = await Assert.ThrowsAsync<TrialDivergedException>(() => runner.RunAsync(Settings(), CancellationToken.None));
 
-        Assert.Contains("diverged", error.Message, StringComparison.Ordinal);
+        Assert.Matches("^HyperGradMlp training diverged at epoch [0-9]+ of 20 \\(training loss (NaN|-?∞|Infinity|-Infinity)\\) \\(learning rate 0.5, momentum 0.99", error.Message);
         Assert.DoesNotContain("PosSample", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_ScoresNotFiniteOnSomeValidationRows_FailsSayingOnHowManyInsteadOfScoringTheRest()
+    {
+        // ML.NET's evaluators skip rows whose score is NaN; the runner refuses to score a model on the rest.
+        var ml = new MLContext(seed: 1);
+        IDataView train = ml.Data.LoadFromTextFile<SklearnRows.BreastCancerRow>(SklearnRows.BreastCancerPath, separatorChar: ',', hasHeader: true);
+        string path = Path.Combine(Path.GetTempPath(), $"hypergrad-nan-{Guid.NewGuid():N}.csv");
+        string[] lines = File.ReadAllLines(SklearnRows.BreastCancerPath);
+        File.WriteAllLines(path, lines.Select((line, i) => i > 0 && (i - 1) % 10 == 0 ? "NaN" + line[line.IndexOf(',', StringComparison.Ordinal)..] : line));
+        try
+        {
+            IDataView validation = ml.Data.LoadFromTextFile<SklearnRows.BreastCancerRow>(path, separatorChar: ',', hasHeader: true);
+            using var runner = new PipelineTrialRunner(train, (c, _) => c.Transforms.Concatenate("Features", nameof(SklearnRows.BreastCancerRow.Measurements))
+                    .Append(c.Transforms.Conversion.MapValue("Label", [new KeyValuePair<string, bool>("malignant", true), new KeyValuePair<string, bool>("benign", false)], nameof(SklearnRows.BreastCancerRow.Target)))
+                    .Append(c.BinaryClassification.Trainers.HyperGradMlp(new HyperGradMlpOptions { Epochs = 2, HiddenWidth = 8, Depth = 1, Seed = 3 })), new PipelineTrialRunnerOptions { Task = PredictionTask.BinaryClassification, ValidationData = validation });
+
+            var error = await Assert.ThrowsAsync<TrialDivergedException>(() => runner.RunAsync(Settings(), CancellationToken.None));
+
+            int rows = lines.Length - 1;
+            Assert.StartsWith($"The model's scores are NaN or infinite on {(rows + 9) / 10} of {rows} validation rows", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 }

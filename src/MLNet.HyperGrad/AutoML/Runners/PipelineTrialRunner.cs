@@ -203,7 +203,7 @@ public sealed class PipelineTrialRunner : ITrialRunner
         {
             throw new TrialDivergedException(string.Create(
                 System.Globalization.CultureInfo.InvariantCulture,
-                $"Training diverged: the model's scores are NaN or infinite on {bad} of {rows} validation rows, so the trial cannot be scored (lower the learning rate or the momentum)."));
+                $"The model's scores are NaN or infinite on {bad} of {rows} validation rows, so the trial cannot be scored: training diverged (lower the learning rate or the momentum), or a validation feature is not finite."));
         }
     }
 
