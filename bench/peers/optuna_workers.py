@@ -14,7 +14,8 @@ Usage:
       `worker: trials T, start-unix-ms A, end-unix-ms B, objective-ms O` (the clock starts after the storage is built).
   optuna_workers.py --storage URL --study NAME --stats
       prints `stats: complete C, total T, distinct D` (D: distinct parameter sets among complete trials).
-URL: postgresql+psycopg2://user@host:port/db (SQLAlchemy's form).
+URL: postgresql+psycopg2://user@host:port/db (SQLAlchemy's form). Optuna's tables go to the PostgreSQL schema --schema
+(default optuna, created by --create), since ours has tables of the same names in the public schema of the same database.
 """
 import argparse, os, sys, time
 
@@ -36,10 +37,18 @@ def main():
     p.add_argument("--trials", type=int, default=100)
     p.add_argument("--sleep-ms", type=float, default=2)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--schema", default="optuna")
     p.add_argument("--optuna-path", default=os.path.join(here, "..", "..", "..", "shared", "peers", "python"))
     a = p.parse_args()
     optuna = load_optuna(a.optuna_path)
-    storage = optuna.storages.RDBStorage(a.storage)
+    # Optuna's tables live in their own PostgreSQL schema: ours has tables of the same names (studies, trials) in public.
+    if a.create:
+        import sqlalchemy
+        engine = sqlalchemy.create_engine(a.storage)
+        with engine.begin() as connection:
+            connection.execute(sqlalchemy.text(f'CREATE SCHEMA IF NOT EXISTS "{a.schema}"'))
+        engine.dispose()
+    storage = optuna.storages.RDBStorage(a.storage, engine_kwargs={"connect_args": {"options": f"-csearch_path={a.schema}"}})
     if a.create:
         optuna.create_study(storage=storage, study_name=a.study, direction="minimize")
         return

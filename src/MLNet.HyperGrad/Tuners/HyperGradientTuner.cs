@@ -60,7 +60,7 @@ public sealed class HyperGradientTuner : ITuner
     private (HyperparameterSet Set, HypergradientResult Result)? lastGood;
     private IOuterOptimizer? optimizer;
     private readonly int seed;
-    private readonly HashSet<int> pending = [];
+    private readonly Dictionary<int, string> pending = [];
 
     /// <summary>Creates the tuner.</summary>
     /// <param name="searchSpace">The experiment's search space.</param>
@@ -144,8 +144,9 @@ public sealed class HyperGradientTuner : ITuner
 
         trialsInRound++;
         bool othersPending = pending.Count > 0;
-        pending.Add(settings.TrialId);
-        return Compose(choice, othersPending ? Jitter(next, settings.TrialId) : next);
+        Parameter proposal = Compose(choice, othersPending ? Jitter(next, settings.TrialId) : next);
+        pending[settings.TrialId] = proposal.ToString();
+        return proposal;
     }
 
     /// <inheritdoc />
@@ -158,7 +159,20 @@ public sealed class HyperGradientTuner : ITuner
             return;
         }
 
-        pending.Remove(result.TrialSettings.TrialId);
+        // A result settles its own proposal: by trial id, or, for a caller that reports another id, by the same parameters.
+        if (!pending.Remove(result.TrialSettings.TrialId))
+        {
+            string text = result.TrialSettings.Parameter.ToString();
+            foreach ((int id, string proposed) in pending)
+            {
+                if (proposed == text)
+                {
+                    pending.Remove(id);
+                    break;
+                }
+            }
+        }
+
         Parameter parameter = result.TrialSettings.Parameter;
         string? key = DiscreteKey(parameter);
         bool good = !result.IsFailed && double.IsFinite(result.Loss) && result.Loss < double.MaxValue;
