@@ -2,6 +2,7 @@
 # Runs the benchmarks against their peers in the same run.
 # Usage: bash bench/run.sh [mlp-epoch] [--repeats N] [--quiet 0.15] [--max-wait 120]
 #        bash bench/run.sh step-profile [--shape 0|1|tiny] [--chunks 30] [--steps 40] [--only NAME]
+#        bash bench/run.sh workers [--trials 100] [--workers 1,2,4] [--repeats 1]   (issue 13: a throwaway PostgreSQL server, ours vs Optuna's RDB storage)
 #        bash bench/run.sh learned [extra options for every part]   (issue 12: learned-lstm, then the hypernetwork parts)
 #        bash bench/run.sh hypergrad [extra options for every part, e.g. --quick]
 #        bash bench/run.sh learned-bo [--load shipped] [...]   (issue 14: meta-trains the learned black-box tuner, then
@@ -23,6 +24,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh python3-torch python3-pandas libopenblas0-openmp
+
+if [ "${1:-}" = workers ]; then
+  # Issue 13's load figures: a throwaway PostgreSQL cluster (scripts/postgres.sh, stopped on exit), then 1, 2 and 4 worker
+  # processes of ours and of Optuna 5's RDB storage on it; last line
+  #   storage overhead per trial ms: ours <a>, optuna <b>; lost <l>, duplicated <d>
+  shift
+  dotnet build -c Release -v quiet -nologo bench/MLNet.HyperGrad.Bench
+  source scripts/postgres.sh
+  trap postgres_stop EXIT
+  postgres_start
+  dotnet bench/MLNet.HyperGrad.Bench/bin/Release/net10.0/MLNet.HyperGrad.Bench.dll workers --storage "$HYPERGRAD_TEST_POSTGRES" "$@"
+  exit
+fi
 
 if [ "${1:-}" = learned ]; then
   # Issue 12's figures in one command: learned-lstm, learned-hypernetwork and learned-self-tuning with one summary

@@ -10,10 +10,13 @@
 #                          bridge's GPSampler test (the peer of the transfer and bo benchmarks) runs it
 #   postgresql             Debian's PostgreSQL server: scripts/test.sh starts a throwaway cluster of it for the
 #                          PostgreSQL storage tests (scripts/postgres.sh)
+#   python3-psycopg2 python3-sqlalchemy python3-alembic
+#                          what Optuna 5's RDB storage imports (SQLAlchemy and Alembic; psycopg2 for postgresql:// URLs):
+#                          the peer of `bash bench/run.sh workers` on the same throwaway PostgreSQL server
 # Extra package names given as arguments are installed too (bench/run.sh adds its Python peers).
 set -euo pipefail
 
-packages=(dataset-fashion-mnist python3-sklearn python3-packaging python3-colorlog python3-tqdm python3-torch postgresql "$@")
+packages=(dataset-fashion-mnist python3-sklearn python3-packaging python3-colorlog python3-tqdm python3-torch postgresql python3-psycopg2 python3-sqlalchemy python3-alembic "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -60,6 +60,10 @@
 // Issue 12's hypernetworks on Fashion-MNIST softmax regression with one log-L2 θ: the grid optimum, the global best-response hypernetwork and
 // the local/joint version (tables of θ steps and the predicted curve), complexity control through a hypernetwork (accuracy vs fraction of
 // parameters kept after pruning by |μ|/σ, hypernetwork vs separately trained models, per KL weight λ), and, last, `hypernetwork argmin log-l2: <x> (grid optimum <y>)`.
+//   workers [--storage postgres://...] [--trials 100] [--workers 1,2,4] [--sleep-ms 2] [--repeats 1] [--no-peers] [--peer <optuna_workers.py>]
+// Issue 13's load: 1, 2, 4 worker processes (`workers-child`) on one PostgreSQL study against Optuna 5's RDB storage on the same server
+// (bench/peers/optuna_workers.py); a table of trials/s and storage overhead per trial and, last,
+// `storage overhead per trial ms: ours <a>, optuna <b>; lost <l>, duplicated <d>`. `bash bench/run.sh workers` starts a throwaway server.
 using MLNet.HyperGrad.Bench;
 
 string command = args.Length > 0 ? args[0] : "mlp-epoch";
@@ -86,6 +90,8 @@ return command switch
     "learned-self-tuning" => LearnedSelfTuningBenchmark.Run(args.Skip(1).ToArray()),
     "learned-hypernetwork" => LearnedHypernetworkBenchmark.Run(args.Skip(1).ToArray()),
     "learned-complexity" => LearnedComplexityBenchmark.Run(args.Skip(1).ToArray()),
+    "workers" => WorkersBenchmark.Run(args.Skip(1).ToArray()),
+    "workers-child" => WorkersBenchmark.Child(args.Skip(1).ToArray()),
     _ => Usage(command),
 };
 

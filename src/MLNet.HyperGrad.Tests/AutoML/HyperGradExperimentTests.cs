@@ -85,14 +85,18 @@ public sealed class HyperGradExperimentTests : IDisposable
     }
 
     [Fact]
-    public async Task RunAsync_NaNLoss_NeverBecomesTheBest()
+    public async Task RunAsync_NaNLoss_FailsTheTrialWithTheReasonAndTheStudyGoesOn()
     {
+        // NaN losses of the first trials are divergences, not a broken setup: they fail alone and the study goes on.
         var monitor = new RecordingMonitor();
         using var runner = new BraninRunner { NaNOn = [0, 1, 2] };
         TrialResult best = await Branin(runner).SetMaxModelToExplore(5).SetMonitor(monitor).RunAsync();
         Assert.False(double.IsNaN(best.Loss));
         Assert.DoesNotContain(monitor.Best, b => double.IsNaN(b.Loss));
         Assert.InRange(best.TrialSettings.TrialId, 3, 4);
+        Assert.Equal([0, 1, 2], monitor.Failed.Select(f => f.Id));
+        Assert.All(monitor.Failed, f => Assert.Contains("is not a finite number (loss NaN", Assert.IsType<TrialDivergedException>(f.Error).Message, StringComparison.Ordinal));
+        Assert.DoesNotContain(monitor.Completed, c => double.IsNaN(c.Loss));
     }
 
     [Fact]

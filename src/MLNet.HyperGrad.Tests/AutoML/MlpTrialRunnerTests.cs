@@ -126,13 +126,22 @@ public sealed class MlpTrialRunnerTests
     }
 
     [Fact]
-    public async Task RunAsync_DivergingLearningRate_ReportsNaNInsteadOfFailing()
+    public async Task RunAsync_DivergingLearningRate_FailsSayingTrainingDivergedAtWhichEpoch()
     {
         var (train, validation) = FashionSubset.Value;
         using var runner = new MlpTrialRunner(train, validation, new MlpTrialRunnerOptions { ThreadsPerTrial = 1, Standardize = false });
-        TrialResult result = await runner.RunAsync(Trial(2, lr: 1e6, epochs: 4), CancellationToken.None);
+        var result = (MlpTrialResult)await runner.RunAsync(Trial(2, lr: 1e6, epochs: 4), CancellationToken.None);
+
+        Assert.Equal(MLNet.HyperGrad.Storage.TrialState.Failed, result.State);
+        Assert.True(result.IsFailed);
         Assert.True(double.IsNaN(result.Metric));
         Assert.True(double.IsNaN(result.Loss));
+        var error = Assert.IsType<TrialDivergedException>(result.Exception);
+        int epoch = result.TrainLossCurve.ToList().FindIndex(l => !double.IsFinite(l)) + 1;
+        Assert.InRange(epoch, 1, 4);
+        Assert.StartsWith($"training diverged at epoch {epoch} of 4 (training loss ", error.Message, StringComparison.Ordinal);
+        Assert.Contains("learning rate 1E+06", error.Message, StringComparison.Ordinal);
+        Assert.Empty(result.Weights);
     }
 
     [Fact]

@@ -8,8 +8,14 @@ using MLNet.HyperGrad.Tests.Hypergradients;
 namespace MLNet.HyperGrad.Tests.Hypernetworks;
 
 /// <summary><see cref="SelfTuningTuner"/>, <see cref="SelfTuningTrialRunner"/> and <c>WithHyperGrad(o => o.Tuner = TunerKind.SelfTuning)</c>.</summary>
-public sealed class SelfTuningTunerTests
+public sealed class SelfTuningTunerTests : Tuners.MultiWorkerTunerContractTests
 {
+    /// <inheritdoc />
+    protected override ITuner CreateTuner(SearchSpace space, int seed) => new SelfTuningTuner(space, seed);
+
+    /// <inheritdoc />
+    protected override SearchSpace MultiWorkerSpace() => new() { [SelfTuningTrialRunner.SearchSpaceKey] = SelfTuningTrialRunner.CreateSearchSpace() };
+
     [Fact]
     public void Propose_FirstTrialAtTheDefaults_ThenWhereTheBestRunEnded()
     {

@@ -15,6 +15,10 @@ public sealed class MetaGaussianProcessTunerTests(ITestOutputHelper output) : Tu
         Optimizer = new AcquisitionOptimizerOptions { CandidateCount = 128, RefinedCount = 1 },
     });
 
+    /// <inheritdoc />
+    /// <remarks>The meta tuner has no startup design (the prior proposes from the first trial), so the model is in use after any warm-up.</remarks>
+    protected override int Warmup => 6;
+
     [Fact]
     public void Propose_CandidateMode_NeverRepeatsThenIsExhausted()
     {

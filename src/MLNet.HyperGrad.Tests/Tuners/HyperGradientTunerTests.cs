@@ -122,11 +122,11 @@ public sealed class HyperGradientTunerTests(ITestOutputHelper output) : TunerCon
 
         // The loss fell by 0.5 over a step of length 0.5, less than (L/2)·0.5² = 1.25: L stays and the step is g/10.
         tuner.Update(Result(second, 0.5, [1.0, 0.0, 0.0]));
-        double[] u2 = [.. LearningRates(tuner.Propose(new TrialSettings { TrialId = 2 })).Select(x => Math.Log(x))];
+        Parameter third = tuner.Propose(new TrialSettings { TrialId = 2 });
+        double[] u2 = [.. LearningRates(third).Select(x => Math.Log(x))];
         Assert.Equal(u1[0] - 0.1, u2[0], 9);
 
         // A fall of 2 over a step of 0.1 is sufficient: L shrinks by 0.95, the step is g/9.5.
-        Parameter third = tuner.Propose(new TrialSettings { TrialId = 3 });
         tuner.Update(Result(third, -1.5, [1.0, 0.0, 0.0]));
         double[] u3 = [.. LearningRates(tuner.Propose(new TrialSettings { TrialId = 4 })).Select(x => Math.Log(x))];
         Assert.Equal(u2[0] - (1 / 9.5), u3[0], 9);

@@ -3,11 +3,11 @@ using MLNet.HyperGrad.AutoML;
 
 namespace MLNet.HyperGrad.Tests.Tuners;
 
-/// <summary>The contract every tuner must honour; a new tuner inherits this class to get the whole suite.</summary>
-public abstract class TunerContractTests
+/// <summary>The contract every tuner must honour; a new tuner inherits this class to get the whole suite, the multi-worker contract included.</summary>
+public abstract class TunerContractTests : MultiWorkerTunerContractTests
 {
-    /// <summary>Creates the tuner under test over a space, with a seed.</summary>
-    protected abstract ITuner CreateTuner(SearchSpace space, int seed);
+    /// <inheritdoc />
+    protected override SearchSpace MultiWorkerSpace() => MixedSpace();
 
     /// <summary>A space with every kind of option, nested, as experiments build them.</summary>
     protected static SearchSpace MixedSpace() => new()

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.ExceptionServices;
 using MLNet.HyperGrad.Data;
 using MLNet.HyperGrad.SearchSpaces;
@@ -151,7 +152,7 @@ public sealed partial class HyperGradExperiment
                     curves?.Finish(outcome.Settings.TrialId, TrialState.Failed);
                     ForEachMonitor(m => m.ReportFailTrial(outcome.Settings, error));
                     tuner.Update(TrialResult.Failed(outcome.Settings, error, outcome.DurationMilliseconds));
-                    if (!anySuccess && fatal is null)
+                    if (!anySuccess && fatal is null && error is not TrialDivergedException)
                     {
                         fatal = ExceptionDispatchInfo.Capture(error);
                         await stop.CancelAsync();
@@ -239,7 +240,7 @@ public sealed partial class HyperGradExperiment
         DateTime startedAt = timeProvider.GetUtcNow().UtcDateTime;
         if (await session.ClaimRetryAsync() is { } retry)
         {
-            return Start(retry.Number, Parameter.FromJson(retry.ParametersJson), retry.RetryOf);
+            return Start(retry.Number, StudySession.StoredParameter(retry), retry.RetryOf);
         }
 
         while (pendingStartPoints.TryDequeue(out Parameter? start))
@@ -330,6 +331,12 @@ public sealed partial class HyperGradExperiment
                 return new TrialOutcome(ended, null, error, result.State == TrialState.Interrupted, duration);
             }
 
+            if (!double.IsFinite(result.Loss) || !double.IsFinite(result.Metric))
+            {
+                // A score that is not a number ranks nowhere: the trial failed, and says why.
+                return new TrialOutcome(ended, null, NotFinite(result), false, duration);
+            }
+
             return new TrialOutcome(ended, result with { TrialSettings = ended, DurationInMilliseconds = duration }, null, false, duration);
         }
         catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
@@ -341,6 +348,11 @@ public sealed partial class HyperGradExperiment
             return new TrialOutcome(Ended(), null, ex, false, Elapsed());
         }
     }
+
+    /// <summary>The failure of a complete result whose loss or metric is NaN or infinite.</summary>
+    private static TrialDivergedException NotFinite(TrialResult result) => new(string.Create(
+        CultureInfo.InvariantCulture,
+        $"The trial's score is not a finite number (loss {result.Loss}, metric {result.Metric}): training diverged or the model's predictions are not finite, so the trial failed."));
 
     /// <summary>
     /// Whether a result beats the best so far: not failed, not NaN, and first in <see cref="TrialOrder"/> (a smaller

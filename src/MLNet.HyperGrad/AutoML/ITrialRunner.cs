@@ -7,6 +7,10 @@ namespace MLNet.HyperGrad.AutoML;
 /// when the experiment runs trials in parallel. It must set <see cref="TrialResult.TrialSettings"/> and
 /// honour the token within a second: the time budget and user cancellation arrive through it.
 /// A runner never decides what to try next.
+/// A training that diverges fails the trial with a <see cref="TrialDivergedException"/> (thrown, or returned as a failed
+/// result) that says where; a complete result whose loss or metric is NaN or infinite is recorded by the experiment as a
+/// failed trial with a <see cref="TrialDivergedException"/> too, and never ranks. Divergences do not stop a study whose
+/// earlier trials all failed, unlike other failures.
 /// </remarks>
 public interface ITrialRunner : IDisposable
 {

@@ -18,6 +18,14 @@ namespace MLNet.HyperGrad.AutoML;
 /// the trial id (as <c>RandomSearchTuner</c> does) gives a new one, and one that remembers what it
 /// proposed (as <c>GridSearchTuner</c> does) moves on. The trial may then run under another id than
 /// the one proposed for.
+/// <para><b>The multi-worker contract.</b> Several trials may be pending at once (proposed, not yet updated: parallel trials
+/// of one process, or trials of other workers of a shared study, which this tuner never proposed and learns of only through
+/// <see cref="Update"/>). Every tuner must then: (1) give valid proposals, distinct from each other where the space allows,
+/// when <see cref="Propose"/> is called many times with no <see cref="Update"/> between (model-based tuners add the pending
+/// points to their model with a made-up value, the "constant liar"); (2) propose validly after being rebuilt from storage, a
+/// fresh instance fed <see cref="Update"/> once for every finished trial of the study; (3) accept results in any order
+/// (trial ids out of order, results for trials it never proposed). Each tuner's remarks say how it behaves; the test suite's
+/// <c>MultiWorkerTunerContractTests</c>, which every tuner's test class inherits, checks all three.</para>
 /// </remarks>
 public interface ITuner
 {

@@ -264,6 +264,7 @@ internal sealed class StudySession : IDisposable
     }
 
     /// <summary>The settings and tuner-visible result of a stored, finished trial.</summary>
+    /// <exception cref="StorageException">The trial's stored parameters are not valid parameter JSON; the message names the trial.</exception>
     public static TrialResult Replay(TrialRecord record)
     {
         var settings = new TrialSettings
@@ -271,7 +272,7 @@ internal sealed class StudySession : IDisposable
             TrialId = record.Number,
             StartedAtUtc = record.StartedAtUtc,
             EndedAtUtc = record.EndedAtUtc,
-            Parameter = Parameter.FromJson(record.ParametersJson),
+            Parameter = StoredParameter(record),
             RetryOf = record.RetryOf,
         };
         if (record.State is TrialState.Complete or TrialState.Pruned)
@@ -293,6 +294,23 @@ internal sealed class StudySession : IDisposable
         return record.State == TrialState.Interrupted
             ? TrialResult.Interrupted(settings, record.Error ?? "interrupted", duration)
             : TrialResult.Failed(settings, new HyperGradException(record.Error ?? record.State.ToString()), duration) with { State = record.State };
+    }
+
+    /// <summary>The parameters a stored trial ran with.</summary>
+    /// <exception cref="StorageException">They are not valid parameter JSON; the message names the trial.</exception>
+    public static Parameter StoredParameter(TrialRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        try
+        {
+            return Parameter.FromJson(record.ParametersJson);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new StorageException(
+                string.Create(CultureInfo.InvariantCulture, $"Trial {record.Number} of study {record.StudyId} has stored parameters that are not valid parameter JSON ({ex.Message}); the database was changed outside this library."),
+                ex);
+        }
     }
 
     /// <summary>A JSON description of a search space's slots, stored with the study so a resumed study tunes the same space.</summary>

@@ -97,7 +97,7 @@ public sealed partial class HyperGradMlpTrainer
     }
 
     /// <summary>Refuses a model whose training diverged, rather than returning one whose every prediction is NaN.</summary>
-    /// <exception cref="HyperGradException">A training loss or a trained weight is not finite; the message names the first such epoch and the settings.</exception>
+    /// <exception cref="AutoML.TrialDivergedException">A training loss or a trained weight is not finite; the message names the first such epoch and the settings.</exception>
     private static void ThrowIfDiverged(IReadOnlyList<EpochReport> curve, IReadOnlyList<double[]> trained, MlpHyperparameters h)
     {
         EpochReport? first = curve.FirstOrDefault(r => !double.IsFinite(r.TrainLoss));
@@ -108,11 +108,11 @@ public sealed partial class HyperGradMlpTrainer
         }
 
         string where = first is null
-            ? "the trained weights are not finite"
-            : string.Create(CultureInfo.InvariantCulture, $"the training loss was {first.TrainLoss} at epoch {first.Epoch} of {curve.Count}");
-        throw new HyperGradException(string.Create(
+            ? "after training: the trained weights are not finite"
+            : string.Create(CultureInfo.InvariantCulture, $"at epoch {first.Epoch} of {curve.Count} (training loss {first.TrainLoss})");
+        throw new AutoML.TrialDivergedException(string.Create(
             CultureInfo.InvariantCulture,
-            $"HyperGradMlp training diverged: {where} (learning rate {h.LearningRate:G4}, momentum {h.Momentum:G4}, L2 {h.L2:G4}, batch size {h.BatchSize}); lower the learning rate or the momentum."));
+            $"HyperGradMlp training diverged {where} (learning rate {h.LearningRate:G4}, momentum {h.Momentum:G4}, L2 {h.L2:G4}, batch size {h.BatchSize}); lower the learning rate or the momentum."));
     }
 
     /// <summary>Reads the usable rows: label present, every feature finite.</summary>

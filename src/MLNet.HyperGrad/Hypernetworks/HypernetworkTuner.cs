@@ -31,7 +31,9 @@ namespace MLNet.HyperGrad.Hypernetworks;
 /// hypernetwork's L2 appears from trial 1 on.) Classification only.</para>
 /// <para><b>The tuner contract.</b> <see cref="Propose"/> depends only on the seed and the trial id (parallel and resumed studies
 /// are reproducible); <see cref="Update"/> is accepted for every trial, failed ones included, and changes nothing (the choice is
-/// made before the first trial).</para>
+/// made before the first trial). Several workers: pending trials change nothing, concurrent proposals differ in their random-search
+/// options (the hypernetwork's L2 is the same for all), and each worker's tuner trains its own hypernetwork (same seed and data:
+/// the same L2).</para>
 /// </remarks>
 public sealed class HypernetworkTuner : ITuner
 {

@@ -16,6 +16,11 @@ namespace MLNet.HyperGrad.Hypernetworks;
 /// <para>The search space must be <see cref="SelfTuningTrialRunner.CreateSearchSpace"/>'s under
 /// <see cref="SelfTuningTrialRunner.SearchSpaceKey"/> and nothing else: the network, epochs and optimizer are the runner's
 /// settings, and integer or choice options cannot be tuned online.</para>
+/// <para>Several workers: a start is remembered when proposed, so a proposal made while another is pending at the same
+/// start takes a seeded random start instead: concurrent proposals differ. Results are accepted in any order (the best
+/// is kept); a tuner rebuilt from storage restarts from the best stored trial only when its results are self-tuning
+/// results (plain results replayed from storage carry no tuned end point and leave it at the defaults, then random
+/// starts).</para>
 /// </remarks>
 public sealed class SelfTuningTuner : ITuner
 {

@@ -83,7 +83,7 @@ public sealed partial class SqliteStudyStorage
                         return null;
                     }
 
-                    retried = reader.GetInt32(0);
+                    retried = SqliteValues.GetInt32(reader, 0);
                     parametersJson = reader.GetString(1);
                 }
 

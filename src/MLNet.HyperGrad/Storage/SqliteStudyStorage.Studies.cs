@@ -219,7 +219,7 @@ public sealed partial class SqliteStudyStorage
             while (reader.Read())
             {
                 rows.Add((
-                    reader.GetInt64(0),
+                    SqliteValues.GetInt64(reader, 0),
                     reader.GetString(1),
                     reader.GetString(2),
                     reader.GetString(3),
@@ -245,7 +245,7 @@ public sealed partial class SqliteStudyStorage
             using SqliteDataReader reader = select.ExecuteReader();
             while (reader.Read())
             {
-                long studyId = reader.GetInt64(0);
+                long studyId = SqliteValues.GetInt64(reader, 0);
                 if (!attributes.TryGetValue(studyId, out Dictionary<string, string>? map))
                 {
                     map = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -374,18 +374,18 @@ public sealed partial class SqliteStudyStorage
             {
                 trials.Add(new TrialRecord
                 {
-                    StudyId = reader.GetInt64(0),
-                    Number = reader.GetInt32(1),
+                    StudyId = SqliteValues.GetInt64(reader, 0),
+                    Number = SqliteValues.GetInt32(reader, 1),
                     State = SqliteValues.ParseState(reader.GetString(2)),
                     ParametersJson = reader.GetString(3),
                     Loss = SqliteValues.GetDouble(reader, 4, 5),
                     Metric = SqliteValues.GetDouble(reader, 6, 7),
-                    DurationMilliseconds = reader.IsDBNull(8) ? null : reader.GetDouble(8),
+                    DurationMilliseconds = reader.IsDBNull(8) ? null : SqliteValues.GetNumber(reader, 8),
                     StartedAtUtc = SqliteValues.ParseUtc(reader.GetString(9)),
                     EndedAtUtc = reader.IsDBNull(10) ? null : SqliteValues.ParseUtc(reader.GetString(10)),
                     Error = SqliteValues.GetNullableString(reader, 11),
                     WorkerId = SqliteValues.GetNullableString(reader, 12),
-                    RetryOf = reader.IsDBNull(13) ? null : reader.GetInt32(13),
+                    RetryOf = reader.IsDBNull(13) ? null : SqliteValues.GetInt32(reader, 13),
                 });
             }
         }
@@ -409,14 +409,14 @@ public sealed partial class SqliteStudyStorage
             using SqliteDataReader reader = select.ExecuteReader();
             while (reader.Read())
             {
-                int trialNumber = reader.GetInt32(0);
+                int trialNumber = SqliteValues.GetInt32(reader, 0);
                 if (!values.TryGetValue(trialNumber, out List<IntermediateValue>? list))
                 {
                     list = [];
                     values.Add(trialNumber, list);
                 }
 
-                list.Add(new IntermediateValue(reader.GetInt32(1), SqliteValues.GetDouble(reader, 2, 3)!.Value));
+                list.Add(new IntermediateValue(SqliteValues.GetInt32(reader, 1), SqliteValues.GetDouble(reader, 2, 3)!.Value));
             }
         }
 
@@ -434,7 +434,7 @@ public sealed partial class SqliteStudyStorage
             using SqliteDataReader reader = select.ExecuteReader();
             while (reader.Read())
             {
-                int trialNumber = reader.GetInt32(0);
+                int trialNumber = SqliteValues.GetInt32(reader, 0);
                 if (!attributes.TryGetValue(trialNumber, out Dictionary<string, double>? map))
                 {
                     map = new Dictionary<string, double>(StringComparer.Ordinal);

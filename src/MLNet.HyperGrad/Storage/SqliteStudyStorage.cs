@@ -219,6 +219,10 @@ public sealed partial class SqliteStudyStorage : IStudyStorage
         {
             throw new StorageException($"Could not {operation} in the study database '{Path}': {ex.Message}", ex);
         }
+        catch (Exception ex) when (IsMalformedValue(ex))
+        {
+            throw Malformed(operation, ex);
+        }
         finally
         {
             writeGate.Release();
@@ -244,7 +248,19 @@ public sealed partial class SqliteStudyStorage : IStudyStorage
         {
             throw new StorageException($"Could not {operation} in the study database '{Path}': {ex.Message}", ex);
         }
+        catch (Exception ex) when (IsMalformedValue(ex))
+        {
+            throw Malformed(operation, ex);
+        }
     }
+
+    /// <summary>Whether an exception is ADO.NET's or the parser's way of saying a stored value has the wrong type or form.</summary>
+    private static bool IsMalformedValue(Exception ex) => ex is FormatException or InvalidCastException or OverflowException;
+
+    /// <summary>The failure of an operation that met a stored value of the wrong type or form (a row written outside this library).</summary>
+    private StorageException Malformed(string operation, Exception ex) => new(
+        $"Could not {operation} in the study database '{Path}': a stored value has the wrong type or form ({ex.GetType().Name}: {ex.Message}); the database was changed outside this library.",
+        ex);
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
     {

@@ -72,8 +72,60 @@ internal static class SqliteValues
             };
         }
 
-        return reader.IsDBNull(valueOrdinal) ? null : reader.GetDouble(valueOrdinal);
+        return reader.IsDBNull(valueOrdinal) ? null : GetNumber(reader, valueOrdinal);
     }
+
+    /// <summary>Reads a number column that is not null, refusing text and blobs (which SQLite would silently read as 0).</summary>
+    /// <param name="reader">The reader, on a row.</param>
+    /// <param name="ordinal">The column.</param>
+    /// <returns>The value.</returns>
+    /// <exception cref="StorageException">The stored value is not a number.</exception>
+    internal static double GetNumber(SqliteDataReader reader, int ordinal)
+    {
+        RequireType(reader, ordinal, integer: false);
+        return reader.GetDouble(ordinal);
+    }
+
+    /// <summary>Reads a 64-bit integer column that is not null, refusing text, blobs and reals.</summary>
+    /// <param name="reader">The reader, on a row.</param>
+    /// <param name="ordinal">The column.</param>
+    /// <returns>The value.</returns>
+    /// <exception cref="StorageException">The stored value is not an integer.</exception>
+    internal static long GetInt64(SqliteDataReader reader, int ordinal)
+    {
+        RequireType(reader, ordinal, integer: true);
+        return reader.GetInt64(ordinal);
+    }
+
+    /// <summary>Reads a 32-bit integer column that is not null, refusing text, blobs, reals and values out of range.</summary>
+    /// <param name="reader">The reader, on a row.</param>
+    /// <param name="ordinal">The column.</param>
+    /// <returns>The value.</returns>
+    /// <exception cref="StorageException">The stored value is not an integer of 32 bits.</exception>
+    internal static int GetInt32(SqliteDataReader reader, int ordinal)
+    {
+        long value = GetInt64(reader, ordinal);
+        return value is >= int.MinValue and <= int.MaxValue
+            ? (int)value
+            : throw new StorageException(string.Create(CultureInfo.InvariantCulture, $"Column '{reader.GetName(ordinal)}' holds {value}, beyond a 32-bit integer; the database was changed outside this library."));
+    }
+
+    private static void RequireType(SqliteDataReader reader, int ordinal, bool integer)
+    {
+        Type type = reader.GetFieldType(ordinal);
+        if (type == typeof(long) || (!integer && type == typeof(double)))
+        {
+            return;
+        }
+
+        string found = type == typeof(string) ? $"the text '{Shorten(reader.GetString(ordinal))}'"
+            : type == typeof(double) ? string.Create(CultureInfo.InvariantCulture, $"the real {reader.GetDouble(ordinal)}")
+            : type == typeof(DBNull) ? "null"
+            : "a blob";
+        throw new StorageException($"Column '{reader.GetName(ordinal)}' holds {found} where {(integer ? "an integer" : "a number")} is expected; the database was changed outside this library.");
+    }
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
     /// <summary>Reads a nullable text column.</summary>
     /// <param name="reader">The reader, on a row.</param>

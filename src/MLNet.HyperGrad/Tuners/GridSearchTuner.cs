@@ -16,6 +16,10 @@ namespace MLNet.HyperGrad.Tuners;
 /// large the grid. A grid point whose result has been
 /// received (also through the replay of a resumed study, or from another worker of a shared study) is never proposed
 /// again; a result at a point off the grid visits nothing.
+/// Several workers: each proposal moves on to the next grid point whether or not earlier ones have been updated, so
+/// concurrent proposals are distinct grid points; results are accepted in any order, and a tuner rebuilt from storage skips
+/// every point with a stored result (two workers' own tuners may still propose the same point: the study's storage then
+/// keeps the first and asks again, see <see cref="ITuner"/>).
 /// </remarks>
 public sealed class GridSearchTuner : IFiniteTuner
 {

@@ -29,12 +29,22 @@ namespace MLNet.HyperGrad.Tuners;
 /// point of its choice, from which the tuner resumes when it has no good point of its own.</para>
 /// <para><b>Greedy one-step</b> tunes online inside a trial: when a result carries <see cref="HypergradientTrialResult.TunedHyperparameters"/>,
 /// the next proposal is exactly those (clipped to the bounds), with no further outer step.</para>
-/// <para><b>The tuner contract, where it differs.</b> The tuner is sequential: a proposal made before the previous trial's
-/// <c>Update</c> repeats the current point (so parallel trials duplicate work). Two tuners with the same seed fed the same
+/// <para><b>Several workers (pending trials).</b> The outer optimization is sequential: the first proposal while no other trial
+/// is pending is the current point; a proposal made while other proposed trials have not been updated yet (parallel trials,
+/// other workers of a shared study) is the current point moved by a seeded Gaussian step (standard deviation 0.05 in each
+/// gradient option's unit cube, so log options move in the logarithm; seeded by the seed and the trial id), so concurrent
+/// proposals differ and explore around the current point. Their results enter as any result does: a result with a
+/// hypergradient takes an outer step from its own point; results arriving out of order are accepted. A tuner rebuilt from
+/// storage (every finished trial replayed through <c>Update</c>, plain results without hypergradients) resumes from the best
+/// point of the current choice. The discrete part (a round's choice) is shared by the concurrent proposals of a round.</para>
+/// <para><b>The tuner contract, where it differs.</b> Two tuners with the same seed fed the same
 /// results propose the same points, but a proposal depends on every earlier result, not only on the seed and the trial id.</para>
 /// </remarks>
 public sealed class HyperGradientTuner : ITuner
 {
+    /// <summary>The standard deviation, in each gradient option's unit cube, of the step a proposal made while other trials are pending takes from the current point.</summary>
+    private const double PendingJitter = 0.05;
+
     private readonly HyperGradientTunerOptions options;
     private readonly SortedDictionary<string, OptionBase> gradientOptions = new(StringComparer.Ordinal);
     private readonly SearchSpace? discreteSpace;
@@ -49,6 +59,8 @@ public sealed class HyperGradientTuner : ITuner
     private Dictionary<string, double[]> next;
     private (HyperparameterSet Set, HypergradientResult Result)? lastGood;
     private IOuterOptimizer? optimizer;
+    private readonly int seed;
+    private readonly Dictionary<int, string> pending = [];
 
     /// <summary>Creates the tuner.</summary>
     /// <param name="searchSpace">The experiment's search space.</param>
@@ -60,6 +72,7 @@ public sealed class HyperGradientTuner : ITuner
         ArgumentNullException.ThrowIfNull(searchSpace);
         options = tunerOptions ?? new HyperGradientTunerOptions();
         options.Validate();
+        this.seed = seed;
         var discrete = new SearchSpace();
         foreach (string key in searchSpace.Keys)
         {
@@ -130,7 +143,10 @@ public sealed class HyperGradientTuner : ITuner
         }
 
         trialsInRound++;
-        return Compose(choice, next);
+        bool othersPending = pending.Count > 0;
+        Parameter proposal = Compose(choice, othersPending ? Jitter(next, settings.TrialId) : next);
+        pending[settings.TrialId] = proposal.ToString();
+        return proposal;
     }
 
     /// <inheritdoc />
@@ -141,6 +157,20 @@ public sealed class HyperGradientTuner : ITuner
         {
             blackBox!.Update(result);
             return;
+        }
+
+        // A result settles its own proposal: by trial id, or, for a caller that reports another id, by the same parameters.
+        if (!pending.Remove(result.TrialSettings.TrialId))
+        {
+            string text = result.TrialSettings.Parameter.ToString();
+            foreach ((int id, string proposed) in pending)
+            {
+                if (proposed == text)
+                {
+                    pending.Remove(id);
+                    break;
+                }
+            }
         }
 
         Parameter parameter = result.TrialSettings.Parameter;
@@ -359,6 +389,32 @@ public sealed class HyperGradientTuner : ITuner
         }
 
         return Parameter.Merge(discrete, Parameter.CreateNestedParameter((options.GradientKey, gradientPart)));
+    }
+
+    /// <summary>
+    /// The point moved by a seeded Gaussian step (standard deviation <see cref="PendingJitter"/> in each option's unit cube,
+    /// so log options move in the logarithm), clamped to the cube: a parallel proposal explores around the current point
+    /// instead of repeating it. Seeded by the tuner's seed and the trial id.
+    /// </summary>
+    private Dictionary<string, double[]> Jitter(Dictionary<string, double[]> point, int trialId)
+    {
+        var random = new Random(SeedMixer.Mix(seed, trialId));
+        var moved = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        foreach ((string name, OptionBase option) in gradientOptions)
+        {
+            Parameter value = Compose(null, new Dictionary<string, double[]>(point, StringComparer.Ordinal))[options.GradientKey][name];
+            double[] unit = option.MappingToFeatureSpace(value);
+            for (int i = 0; i < unit.Length; i++)
+            {
+                double u1 = 1.0 - random.NextDouble();
+                double normal = Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * random.NextDouble());
+                unit[i] = Math.Clamp(unit[i] + (PendingJitter * normal), 0.0, 1.0);
+            }
+
+            moved[name] = Read(option, option.SampleFromFeatureSpace(unit));
+        }
+
+        return Clamp(moved);
     }
 
     private static Dictionary<string, double[]> Copy(Dictionary<string, double[]> point) =>

@@ -25,6 +25,10 @@ namespace MLNet.HyperGrad.Tuners;
 /// than every finite loss; a pruned trial's loss is read as its loss. The network sees losses only as ranks, so any
 /// monotone transform of the loss gives the same proposals. A proposal costs one LSTM step per result and per
 /// coordinate, in float64 on plain arrays (no tensors): tens of microseconds; <see cref="ProposalDurations"/> keeps them.</para>
+/// <para>Several workers: pending trials are not read (the network sees only results), so concurrent proposals come from the
+/// same state and differ by their noise, seeded by the trial id. Results are read in arrival order, whatever their trial ids;
+/// a tuner rebuilt from storage reads the stored results in trial order, so its state can differ from a live worker's that
+/// saw them in another order (the proposals stay valid, not bit-identical).</para>
 /// </remarks>
 public sealed class LearnedBlackBoxTuner : ITuner
 {

@@ -20,6 +20,10 @@ namespace MLNet.HyperGrad.Tuners;
 /// including the trials another member proposed, which every tuner of this library accepts. Through
 /// <see cref="ITunerTrialAttributes"/> a trial records which member proposed it (<see cref="MemberAttribute"/>) beside that
 /// member's own attributes.</para>
+/// <para>Several workers: the member chosen for a trial handles its pending state as that member does (the GP's constant
+/// liar, the learned tuner's trial-seeded noise); a trial pending with one member is unknown to the others until its
+/// <see cref="Update"/>. Results are accepted in any order; a result for a trial this portfolio did not propose updates
+/// every member and no member's gains.</para>
 /// </remarks>
 public sealed class PortfolioTuner : ITuner, ITunerTrialAttributes
 {

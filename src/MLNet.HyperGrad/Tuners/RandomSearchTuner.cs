@@ -11,6 +11,8 @@ namespace MLNet.HyperGrad.Tuners;
 /// Under a <see cref="ConditionalSearchSpace"/>, the selector's slot picks each branch with equal
 /// probability and only that branch's slots are decoded, so a trial samples the selector and then the
 /// active branch alone.
+/// Several workers: pending trials change nothing (a proposal never depends on results), so concurrent proposals are
+/// independent draws, and a tuner rebuilt from storage proposes as the original would.
 /// </remarks>
 public sealed class RandomSearchTuner : ITuner
 {

@@ -4,6 +4,7 @@ using MLNet.HyperGrad.AutoML;
 using MLNet.HyperGrad.AutoML.Runners;
 using MLNet.HyperGrad.Estimators;
 using MLNet.HyperGrad.SearchSpaces;
+using MLNet.HyperGrad.Tests.Estimators;
 
 namespace MLNet.HyperGrad.Tests.AutoML.Runners;
 
@@ -228,5 +229,32 @@ public sealed class PipelineTrialRunnerTests
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => runner.RunAsync(settings, CancellationToken.None));
 
         Assert.Contains("has no \"Probability\" column, so ML.NET's BinaryClassification evaluator computes no LogLoss", error.Message);
+    }
+
+    [Fact]
+    public async Task RunAsync_ScoresNotFiniteOnSomeValidationRows_FailsSayingOnHowManyInsteadOfScoringTheRest()
+    {
+        // ML.NET's evaluators skip rows whose score is NaN; the runner refuses to score a model on the rest.
+        var ml = new MLContext(seed: 1);
+        IDataView train = ml.Data.LoadFromTextFile<SklearnRows.BreastCancerRow>(SklearnRows.BreastCancerPath, separatorChar: ',', hasHeader: true);
+        string path = Path.Combine(Path.GetTempPath(), $"hypergrad-nan-{Guid.NewGuid():N}.csv");
+        string[] lines = File.ReadAllLines(SklearnRows.BreastCancerPath);
+        File.WriteAllLines(path, lines.Select((line, i) => i > 0 && (i - 1) % 10 == 0 ? "NaN" + line[line.IndexOf(',', StringComparison.Ordinal)..] : line));
+        try
+        {
+            IDataView validation = ml.Data.LoadFromTextFile<SklearnRows.BreastCancerRow>(path, separatorChar: ',', hasHeader: true);
+            using var runner = new PipelineTrialRunner(train, (c, _) => c.Transforms.Concatenate("Features", nameof(SklearnRows.BreastCancerRow.Measurements))
+                    .Append(c.Transforms.Conversion.MapValue("Label", [new KeyValuePair<string, bool>("malignant", true), new KeyValuePair<string, bool>("benign", false)], nameof(SklearnRows.BreastCancerRow.Target)))
+                    .Append(c.BinaryClassification.Trainers.HyperGradMlp(new HyperGradMlpOptions { Epochs = 2, HiddenWidth = 8, Depth = 1, Seed = 3 })), new PipelineTrialRunnerOptions { Task = PredictionTask.BinaryClassification, ValidationData = validation });
+
+            var error = await Assert.ThrowsAsync<TrialDivergedException>(() => runner.RunAsync(Settings(), CancellationToken.None));
+
+            int rows = lines.Length - 1;
+            Assert.StartsWith($"The model's scores are NaN or infinite on {(rows + 9) / 10} of {rows} validation rows", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using MLNet.HyperGrad.Data;
 using MLNet.HyperGrad.Models;
 using MLNet.HyperGrad.SearchSpaces;
@@ -20,7 +21,7 @@ namespace MLNet.HyperGrad.AutoML.Runners;
 /// is minus it (ML.NET's convention for a maximized metric). Regression: the network learns targets
 /// standardized with the training mean and deviation (folded back into the last layer of the returned
 /// weights); the metric is R² and the loss minus R².
-/// A run whose training loss becomes NaN or infinite stops early and reports NaN (never the best).
+/// A run whose training loss becomes NaN or infinite stops at that epoch and returns a failed result (state <c>Failed</c>, NaN loss and metric, the curves so far) whose <see cref="TrialDivergedException"/> says "training diverged at epoch k of n (training loss NaN)" with the settings.
 /// After each epoch but the last it asks <see cref="ITrialReporter.ShouldPrune"/> (with its number of epochs
 /// as the final step); when told to stop, it ends training and returns its result in state
 /// <see cref="Storage.TrialState.Pruned"/>, with the metric and curves of the epochs it trained.</para>
@@ -190,10 +191,12 @@ public sealed class MlpTrialRunner : ITrialRunner
         bool divergedRun = diverged.IsCancellationRequested && !pruned;
         Evaluation last = curve.Count > 0 && curve[^1].Validation is { } v ? v : Trainer.Evaluate(mlp, weights, validation.Features, validation.Labels, lossKind);
         double metric = divergedRun ? double.NaN : Metric(last);
+        TrialDivergedException? divergence = divergedRun ? Diverged(curve, h) : null;
         return new MlpTrialResult
         {
             TrialSettings = settings,
-            State = pruned ? Storage.TrialState.Pruned : Storage.TrialState.Complete,
+            State = pruned ? Storage.TrialState.Pruned : divergedRun ? Storage.TrialState.Failed : Storage.TrialState.Complete,
+            Exception = divergence,
             Loss = -metric,
             Metric = metric,
             Hyperparameters = h,
@@ -204,6 +207,18 @@ public sealed class MlpTrialRunner : ITrialRunner
             ValidationMetricCurve = curve.Select(e => e.Validation is { } ev ? Metric(ev) : double.NaN).ToArray(),
             TrainLossCurve = curve.Select(e => e.TrainLoss).ToArray(),
         };
+    }
+
+    /// <summary>The failure of a run whose training loss stopped being finite: the epoch, the loss and the settings.</summary>
+    private static TrialDivergedException Diverged(List<EpochReport> curve, MlpHyperparameters h)
+    {
+        EpochReport? first = curve.FirstOrDefault(e => !double.IsFinite(e.TrainLoss));
+        string where = first is null
+            ? "training diverged"
+            : string.Create(CultureInfo.InvariantCulture, $"training diverged at epoch {first.Epoch} of {h.Epochs} (training loss {first.TrainLoss})");
+        return new TrialDivergedException(string.Create(
+            CultureInfo.InvariantCulture,
+            $"{where} with learning rate {h.LearningRate:G4}, momentum {h.Momentum:G4}, L2 {h.L2:G4}, batch size {h.BatchSize}; lower the learning rate or the momentum."));
     }
 
     /// <summary>Standardizes regression targets with the training mean and scale.</summary>

@@ -133,6 +133,7 @@ public sealed class PipelineTrialRunner : ITrialRunner
         PredictionTask task = options.Task ?? InferTask(scored.Schema);
         EvaluationMetric metric = options.Metric ?? EvaluationMetricExtensions.DefaultFor(task);
         metric.ThrowIfUnsuited(task, nameof(PipelineTrialRunnerOptions.Metric));
+        ThrowIfScoresNotFinite(scored);
         Dictionary<EvaluationMetric, double> metrics = MetricEvaluator.Evaluate(mlContext, scored, task, options.LabelColumnName);
         double value = MetricEvaluator.Pick(metrics, metric, task);
         return new PipelineTrialResult
@@ -146,6 +147,65 @@ public sealed class PipelineTrialRunner : ITrialRunner
             Model = model,
             Transformer = model,
         };
+    }
+
+    /// <summary>
+    /// Fails the trial when a validation row's score is NaN or infinite: ML.NET's evaluators skip such rows, so a diverged
+    /// model would otherwise be scored on the rest, or fail with an unrelated message (binary AUC's "no positive class").
+    /// </summary>
+    /// <exception cref="TrialDivergedException">Some score is not finite; the message says on how many rows.</exception>
+    private static void ThrowIfScoresNotFinite(IDataView scored)
+    {
+        if (scored.Schema.GetColumnOrNull("Score") is not { } score)
+        {
+            return;
+        }
+
+        bool vector = score.Type is VectorDataViewType { ItemType: var item } && item == NumberDataViewType.Single;
+        if (!vector && score.Type != NumberDataViewType.Single)
+        {
+            return;
+        }
+
+        long rows = 0;
+        long bad = 0;
+        using DataViewRowCursor cursor = scored.GetRowCursor([score]);
+        if (vector)
+        {
+            ValueGetter<VBuffer<float>> getter = cursor.GetGetter<VBuffer<float>>(score);
+            VBuffer<float> values = default;
+            while (cursor.MoveNext())
+            {
+                getter(ref values);
+                rows++;
+                foreach (float value in values.DenseValues())
+                {
+                    if (!float.IsFinite(value))
+                    {
+                        bad++;
+                        break;
+                    }
+                }
+            }
+        }
+        else
+        {
+            ValueGetter<float> getter = cursor.GetGetter<float>(score);
+            float value = 0;
+            while (cursor.MoveNext())
+            {
+                getter(ref value);
+                rows++;
+                bad += float.IsFinite(value) ? 0 : 1;
+            }
+        }
+
+        if (bad > 0)
+        {
+            throw new TrialDivergedException(string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"The model's scores are NaN or infinite on {bad} of {rows} validation rows, so the trial cannot be scored: training diverged (lower the learning rate or the momentum), or a validation feature is not finite."));
+        }
     }
 
     /// <summary>Tells the task from scored rows' columns, as ML.NET's trainers name them.</summary>
