@@ -35,4 +35,51 @@ public sealed class TrialWorkersTests
 
         Assert.Equal(gone, TrialWorkers.IsGone(worker));
     }
+
+    [Fact]
+    public void IsGone_ZombieProcessNobodyReaps_IsGone()
+    {
+        // `sleep 0` becomes a child of the process that `exec sleep 30` turns into, which never waits for it: a zombie
+        // for 30 s, found by GetProcessById as a killed worker re-parented to a non-reaping first process is.
+        using var parent = System.Diagnostics.Process.Start("sh", ["-c", "sleep 0 & exec sleep 30"]);
+        try
+        {
+            int zombie = 0;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (zombie == 0 && clock.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                Thread.Sleep(50);
+                foreach (string directory in Directory.EnumerateDirectories("/proc"))
+                {
+                    if (int.TryParse(Path.GetFileName(directory), out int pid) && TrialWorkers.IsZombie(pid) && ParentOf(pid) == parent.Id)
+                    {
+                        zombie = pid;
+                    }
+                }
+            }
+
+            Assert.True(zombie > 0, "no zombie child appeared");
+            Assert.True(TrialWorkers.IsGone($"{Environment.MachineName}:{zombie}:0badc0de"));
+            Assert.False(TrialWorkers.IsGone($"{Environment.MachineName}:{parent.Id}:0badc0de"));
+        }
+        finally
+        {
+            parent.Kill();
+            parent.WaitForExit();
+        }
+    }
+
+    private static int ParentOf(int pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return -1;
+        }
+    }
 }

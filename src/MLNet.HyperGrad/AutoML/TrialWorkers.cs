@@ -46,6 +46,11 @@ internal static class TrialWorkers
             return !Live.ContainsKey(worker);
         }
 
+        if (IsZombie(pid))
+        {
+            return true;
+        }
+
         try
         {
             using var process = System.Diagnostics.Process.GetProcessById(pid);
@@ -54,6 +59,25 @@ internal static class TrialWorkers
         catch (ArgumentException)
         {
             return true;
+        }
+    }
+
+    /// <summary>
+    /// Whether the process is dead but not yet reaped (Linux state Z or X in <c>/proc/pid/stat</c>): a killed worker whose
+    /// parent died too is re-parented, and where nobody reaps it (a container whose first process is not an init) it stays a
+    /// zombie that <see cref="System.Diagnostics.Process.GetProcessById(int)"/> still finds, as if it ran.
+    /// </summary>
+    internal static bool IsZombie(int pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText(string.Create(CultureInfo.InvariantCulture, $"/proc/{pid}/stat"));
+            int close = stat.LastIndexOf(')');
+            return close >= 0 && close + 2 < stat.Length && stat[close + 2] is 'Z' or 'X';
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 }
