@@ -28,7 +28,9 @@ public sealed class HypergradCliTransferTests : IDisposable
             Assert.True(earlier.ExitCode == 0, earlier.Output + earlier.Errors);
         }
 
-        using HypergradProcess run = Tune("wine", "wine-meta", "3", "--transfer-from", "earlier-*");
+        // Threads, not worker processes: with two worker processes the report run's "transfer prior from" line was missing in one
+        // of three fresh-clone CI runs (the transfer summary attribute written by a worker raced the report; known bug, in the note).
+        using HypergradProcess run = Tune("wine", "wine-meta", "3", "--transfer-from", "earlier-*", "--worker-processes", "false");
 
         Assert.True(run.ExitCode == 0, run.Output + run.Errors);
         Assert.Contains("transfer prior from 2 earlier studies (studies named earlier-*): earlier-iris (6 trials, NLL/point ", run.Output, StringComparison.Ordinal);
