@@ -1,4 +1,5 @@
 using MLNet.HyperGrad.AutoML;
+using MLNet.HyperGrad.Tests.Cli;
 
 namespace MLNet.HyperGrad.Tests.AutoML;
 
@@ -51,7 +52,7 @@ public sealed class TrialWorkersTests
                 Thread.Sleep(50);
                 foreach (string directory in Directory.EnumerateDirectories("/proc"))
                 {
-                    if (int.TryParse(Path.GetFileName(directory), out int pid) && TrialWorkers.IsZombie(pid) && ParentOf(pid) == parent.Id)
+                    if (int.TryParse(Path.GetFileName(directory), out int pid) && HypergradProcess.Stat(pid) is { State: 'Z' } stat && stat.Parent == parent.Id)
                     {
                         zombie = pid;
                     }
@@ -66,20 +67,6 @@ public sealed class TrialWorkersTests
         {
             parent.Kill();
             parent.WaitForExit();
-        }
-    }
-
-    private static int ParentOf(int pid)
-    {
-        try
-        {
-            string stat = File.ReadAllText($"/proc/{pid}/stat");
-            string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture);
-        }
-        catch (IOException)
-        {
-            return -1;
         }
     }
 }

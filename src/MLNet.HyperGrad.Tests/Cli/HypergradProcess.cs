@@ -160,7 +160,7 @@ internal sealed class HypergradProcess : IDisposable
     public static bool IsRunning(int pid) => Stat(pid) is { State: not 'Z' };
 
     /// <summary>The state and parent id from /proc/PID/stat, or null when the process is gone.</summary>
-    private static (char State, int Parent)? Stat(int pid)
+    internal static (char State, int Parent)? Stat(int pid)
     {
         try
         {
