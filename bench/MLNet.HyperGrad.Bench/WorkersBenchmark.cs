@@ -22,7 +22,8 @@ namespace MLNet.HyperGrad.Bench;
 /// Σ over workers (window − objective time) / trials: everything a worker does besides the objective, which with a random
 /// sampler on both sides is almost all storage (claiming a trial, writing its result, reading the study back). Lost: fewer
 /// complete trials than asked; duplicated: complete trials with the same parameters as another (a trial run twice);
-/// extra: trials past the budget (workers that started one as the last budgeted one was claimed). The last line holds the
+/// extra: trials past the budget (0 since the storage counts and creates in one transaction; before, workers that started one as
+/// the last budgeted one was claimed). The last line holds the
 /// median over all configurations and repeats of the overhead per trial, and the lost and duplicated trials of ours in total.
 /// </remarks>
 internal static partial class WorkersBenchmark

@@ -29,12 +29,13 @@ public sealed partial class PostgresStudyStorage
     /// <remarks>
     /// First re-queues the running trials whose heartbeat is older than <see cref="PostgresStudyStorageOptions.StaleAfter"/>
     /// (their worker died), then claims the oldest interrupted trial that no trial retries, locked with
-    /// <c>FOR UPDATE SKIP LOCKED</c> so that a second worker claiming at the same time takes the next one or none; the retry is
-    /// numbered under the study's row lock.
+    /// <c>FOR UPDATE SKIP LOCKED</c> so that a second worker claiming at the same time takes the next one or none; the budget is
+    /// counted and the retry numbered under the study's row lock.
     /// </remarks>
-    public async Task<TrialRecord?> ClaimRetryAsync(long studyId, string? workerId = null, CancellationToken cancellationToken = default)
+    public async Task<TrialRecord?> ClaimRetryAsync(long studyId, string? workerId = null, int? maxTrials = null, CancellationToken cancellationToken = default)
     {
         CheckWorkerId(workerId);
+        TrialBudget.Check(maxTrials, nameof(maxTrials));
         TrialRecord? retry = await RunAsync(
             string.Create(CultureInfo.InvariantCulture, $"claim a retry of an interrupted trial of study {studyId}"),
             (connection, transaction) =>
@@ -75,6 +76,13 @@ public sealed partial class PostgresStudyStorage
                     {
                         return null;
                     }
+                }
+
+                // Under the study's lock too: the budget's count cannot grow before this commits (the stale trials re-queued above
+                // no longer count, and their retries will).
+                if (maxTrials is int max && CountedTrials(connection, transaction, studyId) >= max)
+                {
+                    return null;
                 }
 
                 return (TrialRecord?)InsertTrial(connection, transaction, studyId, study, parametersJson, workerId, retried);

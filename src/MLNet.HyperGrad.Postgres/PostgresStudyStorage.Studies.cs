@@ -175,8 +175,13 @@ public sealed partial class PostgresStudyStorage
                     Name = reader.GetString(1),
                     TaskDescription = reader.GetString(2),
                     SearchSpaceJson = reader.GetString(3),
-                    Direction = Enum.Parse<StudyDirection>(reader.GetString(4)),
-                    CreatedAtUtc = FromTicks(reader.GetInt64(5)),
+                    Direction = reader.GetString(4) switch
+                    {
+                        "Minimize" => StudyDirection.Minimize,
+                        "Maximize" => StudyDirection.Maximize,
+                        string other => throw new FormatException($"the study direction '{other}' is neither Minimize nor Maximize"),
+                    },
+                    CreatedAtUtc = FromTicks(reader.GetInt64(5), "created_at_ticks"),
                 });
             }
         }

@@ -30,17 +30,29 @@ public sealed partial class PostgresStudyStorage
     }
 
     /// <inheritdoc/>
-    public async Task<TrialCreation> TryCreateTrialAsync(long studyId, string parametersJson, string? workerId = null, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// The study's row is locked (<c>SELECT ... FOR UPDATE</c>) before the budget's count, and every creation of a trial takes the
+    /// same lock, so the count cannot change before this transaction commits (read committed: the count, run after the lock is
+    /// granted, sees every trial committed by the lock's earlier holders).
+    /// </remarks>
+    public async Task<TrialCreation> TryCreateTrialAsync(long studyId, string parametersJson, string? workerId = null, int? maxTrials = null, bool acceptDuplicate = false, CancellationToken cancellationToken = default)
     {
         StudyArguments.CheckJson(parametersJson, nameof(parametersJson));
         CheckWorkerId(workerId);
+        TrialBudget.Check(maxTrials, nameof(maxTrials));
         TrialCreation creation = await RunAsync(
             string.Create(CultureInfo.InvariantCulture, $"create a trial of study {studyId}"),
             (connection, transaction) =>
             {
                 string study = RequireStudyName(connection, transaction, studyId, lockRow: true);
-                using (NpgsqlCommand same = Command(connection, transaction, "SELECT MIN(number) FROM trials WHERE study_id = @study AND parameters_json = @parameters;"))
+                if (maxTrials is int max && CountedTrials(connection, transaction, studyId) >= max)
                 {
+                    return new TrialCreation(null, null, NextNumber(connection, transaction, studyId), IsBudgetExhausted: true);
+                }
+
+                if (!acceptDuplicate)
+                {
+                    using NpgsqlCommand same = Command(connection, transaction, "SELECT MIN(number) FROM trials WHERE study_id = @study AND parameters_json = @parameters;");
                     same.Parameters.AddWithValue("study", studyId);
                     same.Parameters.AddWithValue("parameters", parametersJson);
                     if (same.ExecuteScalar() is int duplicateOf)
@@ -89,6 +101,14 @@ public sealed partial class PostgresStudyStorage
         }
 
         return new TrialRecord { StudyId = studyId, Number = number, State = TrialState.Running, ParametersJson = parametersJson, StartedAtUtc = now, WorkerId = workerId, RetryOf = retryOf };
+    }
+
+    /// <summary>The number of the study's trials that count towards its trial budget (<see cref="TrialBudget.Counts"/>: all but the interrupted ones); the caller holds the study's row lock.</summary>
+    private static int CountedTrials(NpgsqlConnection connection, NpgsqlTransaction transaction, long studyId)
+    {
+        using NpgsqlCommand count = Command(connection, transaction, "SELECT COUNT(*) FROM trials WHERE study_id = @study AND state <> 'Interrupted';");
+        count.Parameters.AddWithValue("study", studyId);
+        return checked((int)(long)count.ExecuteScalar()!);
     }
 
     private static int NextNumber(NpgsqlConnection connection, NpgsqlTransaction transaction, long studyId)
@@ -293,9 +313,9 @@ public sealed partial class PostgresStudyStorage
                     ParametersJson = reader.GetString(3),
                     Loss = reader.IsDBNull(4) ? null : reader.GetDouble(4),
                     Metric = reader.IsDBNull(5) ? null : reader.GetDouble(5),
-                    DurationMilliseconds = reader.IsDBNull(6) ? null : reader.GetDouble(6),
-                    StartedAtUtc = FromTicks(reader.GetInt64(7)),
-                    EndedAtUtc = reader.IsDBNull(8) ? null : FromTicks(reader.GetInt64(8)),
+                    DurationMilliseconds = reader.IsDBNull(6) ? null : Duration(reader.GetDouble(6)),
+                    StartedAtUtc = FromTicks(reader.GetInt64(7), "started_at_ticks"),
+                    EndedAtUtc = reader.IsDBNull(8) ? null : FromTicks(reader.GetInt64(8), "ended_at_ticks"),
                     Error = reader.IsDBNull(9) ? null : reader.GetString(9),
                     WorkerId = reader.IsDBNull(10) ? null : reader.GetString(10),
                     RetryOf = reader.IsDBNull(11) ? null : reader.GetInt32(11),

@@ -157,13 +157,41 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
         {
             throw new StorageException($"Could not {operation} in the study database {Description}: {ex.Message}", ex);
         }
+        catch (Exception ex) when (ex is FormatException or InvalidCastException or OverflowException)
+        {
+            // A row written outside this library with a value the schema's types and checks let through (ticks outside .NET's
+            // range, a NaN duration).
+            throw new StorageException(
+                $"Could not {operation} in the study database {Description}: a stored value has the wrong type or form ({ex.GetType().Name}: {ex.Message}); the database was changed outside this library.",
+                ex);
+        }
     }
 
     private static NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql) => new(sql, connection, transaction);
 
     private static string FormatState(TrialState state) => state.ToString();
 
-    private static TrialState ParseState(string text) => Enum.Parse<TrialState>(text, ignoreCase: false);
+    /// <summary>Reads a stored state; the schema allows only the five names, but a table changed by hand may hold another.</summary>
+    /// <exception cref="FormatException">The text is not the name of a state.</exception>
+    private static TrialState ParseState(string text) => text switch
+    {
+        "Running" => TrialState.Running,
+        "Complete" => TrialState.Complete,
+        "Failed" => TrialState.Failed,
+        "Pruned" => TrialState.Pruned,
+        "Interrupted" => TrialState.Interrupted,
+        _ => throw new FormatException($"the trial state '{text}' is none of Running, Complete, Failed, Pruned, Interrupted"),
+    };
 
-    private static DateTime FromTicks(long ticks) => new(ticks, DateTimeKind.Utc);
+    /// <summary>Reads a stored time (.NET ticks, UTC).</summary>
+    /// <exception cref="FormatException">The ticks lie outside the range of <see cref="DateTime"/>.</exception>
+    private static DateTime FromTicks(long ticks, string column) =>
+        ticks is >= 0 and <= 3155378975999999999 // DateTime.MaxValue.Ticks
+            ? new DateTime(ticks, DateTimeKind.Utc)
+            : throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"{column} holds {ticks}, outside the range of .NET ticks (0 to {DateTime.MaxValue.Ticks})"));
+
+    /// <summary>Reads a stored duration; the schema's check (<c>duration_ms &gt;= 0</c>) lets NaN and infinity through.</summary>
+    /// <exception cref="FormatException">The duration is not finite.</exception>
+    private static double Duration(double milliseconds) =>
+        double.IsFinite(milliseconds) ? milliseconds : throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"duration_ms holds {milliseconds}, not a finite number of milliseconds"));
 }

@@ -89,6 +89,36 @@ public sealed class SharedStudyTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_TwoExperimentsProposeTheStudysLastTrialTogether_TheStudyEndsWithExactlyItsBudget()
+    {
+        string path = Path.Combine(directory, "budget.db");
+        using (var storage = new SqliteStudyStorage(path))
+        using (var runner = new BraninRunner())
+        {
+            await Experiment(runner, storage).SetMaxModelToExplore(4).RunAsync();
+        }
+
+        // Both experiments read the count (4 of 5) and propose for trial 4 before either records it: the race that made a study
+        // of n workers end with up to n - 1 trials past --max-trials, made certain here. The storage counts and creates in one
+        // step, so only one of the two proposals becomes a trial.
+        using var meeting = new CountdownEvent(2);
+        var firstTuner = new MeetingTuner(meeting);
+        var secondTuner = new MeetingTuner(meeting);
+        using var first = new SqliteStudyStorage(path);
+        using var second = new SqliteStudyStorage(path);
+        using var firstRunner = new BraninRunner();
+        using var secondRunner = new BraninRunner();
+        await Task.WhenAll(
+            Task.Run(() => Experiment(firstRunner, first).SetTuner(c => firstTuner.Wrap(c)).SetParallelism(1).SetMaxStudyTrials(5).RunAsync()),
+            Task.Run(() => Experiment(secondRunner, second).SetTuner(c => secondTuner.Wrap(c)).SetParallelism(1).SetMaxStudyTrials(5).RunAsync()));
+
+        Assert.Equal((4, 4), (firstTuner.FirstProposalFor, secondTuner.FirstProposalFor));
+        IReadOnlyList<TrialRecord> trials = await first.GetTrialsAsync((await first.GetStudyAsync("shared"))!.Id);
+        Assert.Equal(5, trials.Count);
+        Assert.All(trials, t => Assert.Equal(TrialState.Complete, t.State));
+    }
+
+    [Fact]
     public async Task RunAsync_TwoExperimentsShareAGridStudy_TogetherTheyRunEveryPointOnce()
     {
         string path = Path.Combine(directory, "grid.db");

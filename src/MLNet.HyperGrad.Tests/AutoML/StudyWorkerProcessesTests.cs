@@ -63,7 +63,7 @@ public sealed class StudyWorkerProcessesTests : IDisposable
         Assert.Contains("killed by signal 6 (SIGABRT, exit code 134)", aborted.Error, StringComparison.Ordinal);
         Assert.Contains("test worker aborts natively on trial 3", aborted.Error, StringComparison.Ordinal);
         Assert.All(trials.Where(t => t.Number != 3), t => Assert.Equal(TrialState.Complete, t.State));
-        Assert.InRange(trials.Count, 12, 13);
+        Assert.Equal(12, trials.Count);
         Assert.Equal(Enumerable.Range(0, trials.Count), trials.Select(t => t.Number));
         Assert.Equal(trials.Count, trials.Select(t => t.ParametersJson).Distinct(StringComparer.Ordinal).Count());
 
@@ -73,7 +73,8 @@ public sealed class StudyWorkerProcessesTests : IDisposable
         Assert.True(dead.Replaced);
         Assert.Equal(3, exits.Count);
         Assert.All(exits.Where(e => e.Signal is null), e => Assert.Equal(0, e.ExitCode));
-        Assert.Contains(lines, l => l.StartsWith("trial 11:", StringComparison.Ordinal) || l.StartsWith("trial 12:", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("trial 11:", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.StartsWith("trial 12:", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -122,7 +123,7 @@ public sealed class StudyWorkerProcessesTests : IDisposable
         Assert.Equal(9, exits[0].Signal);
         Assert.True(exits[0].Replaced);
         IReadOnlyList<TrialRecord> trials = await storage.GetTrialsAsync(studyId);
-        Assert.InRange(trials.Count, 4, 4);
+        Assert.Equal(4, trials.Count);
         Assert.All(trials.Where(t => t.Number != 1), t => Assert.Equal(TrialState.Complete, t.State));
     }
 
@@ -160,7 +161,7 @@ public sealed class StudyWorkerProcessesTests : IDisposable
             Task.Run(() => Experiment(second, secondTuner, secondRunner).RunAsync()));
 
         IReadOnlyList<TrialRecord> trials = await first.GetTrialsAsync((await first.GetStudyAsync("sync"))!.Id);
-        Assert.InRange(trials.Count, 12, 13);
+        Assert.Equal(12, trials.Count);
         Assert.True(firstRunner.Trials > 0 && secondRunner.Trials > 0, $"{firstRunner.Trials} and {secondRunner.Trials} trials");
 
         // Every Update is for a distinct trial, each tuner saw trials the other ran, and neither saw one twice.

@@ -34,7 +34,7 @@ public sealed class PostgresWorkersTests : IDisposable
 
         Assert.All(exits, e => Assert.Equal(0, e.ExitCode));
         IReadOnlyList<TrialRecord> trials = await storage.GetTrialsAsync((await storage.GetStudyAsync("many"))!.Id);
-        Assert.InRange(trials.Count, 50, 53);
+        Assert.Equal(50, trials.Count);
         Assert.Equal(Enumerable.Range(0, trials.Count), trials.Select(t => t.Number));
         Assert.All(trials, t => Assert.Equal(TrialState.Complete, t.State));
         Assert.Equal(trials.Count, trials.Select(t => t.ParametersJson).Distinct(StringComparer.Ordinal).Count());

@@ -976,6 +976,167 @@ public abstract class StudyStorageContractTests : IDisposable
         Assert.Equal(Enumerable.Range(0, 10), stored.Select(t => t.Number));
     }
 
+    // ---- the study-wide trial budget ----
+
+    [Fact]
+    public async Task TryCreateTrialAsync_EightWorkersOnTwoInstancesRacingForABudgetOfTwenty_CreateExactlyTwentyTrials()
+    {
+        IStudyStorage first = Open();
+        IStudyStorage second = Open();
+        StudyRecord study = await CreateStudy(first);
+        const int budget = 20;
+
+        // Each worker creates trials until the budget says no, finishing each in a different state (all four count).
+        (List<TrialRecord> Created, TrialCreation Last)[] workers = await Task.WhenAll(Enumerable.Range(0, 8).Select(task => Task.Run(async () =>
+        {
+            IStudyStorage storage = task % 2 == 0 ? first : second;
+            var created = new List<TrialRecord>();
+            for (int i = 0; ; i++)
+            {
+                TrialCreation creation = await storage.TryCreateTrialAsync(study.Id, Parameters((task * 100) + i), $"worker-{task}", maxTrials: budget);
+                if (creation.Trial is not { } trial)
+                {
+                    return (created, creation);
+                }
+
+                created.Add(trial);
+                _ = (created.Count % 4) switch
+                {
+                    0 => await storage.CompleteTrialAsync(study.Id, trial.Number, 0.5, 0.9, 1),
+                    1 => await storage.FailTrialAsync(study.Id, trial.Number, "diverged"),
+                    2 => await storage.PruneTrialAsync(study.Id, trial.Number),
+                    _ => trial,
+                };
+            }
+        })));
+
+        IReadOnlyList<TrialRecord> stored = await first.GetTrialsAsync(study.Id);
+        Assert.Equal(budget, workers.Sum(w => w.Created.Count));
+        Assert.Equal(Enumerable.Range(0, budget), stored.Select(t => t.Number));
+        Assert.Equal(budget, stored.Select(t => t.ParametersJson).Distinct(StringComparer.Ordinal).Count());
+        Assert.All(workers, w => Assert.True(w.Last.IsBudgetExhausted, $"a worker stopped without the budget being exhausted: {w.Last}"));
+        Assert.All(workers, w => Assert.Equal(new TrialCreation(null, null, budget, IsBudgetExhausted: true), w.Last));
+    }
+
+    [Fact]
+    public async Task TryCreateTrialAsync_Budget_CountsRunningCompleteFailedAndPrunedTrialsButNotInterruptedOnes()
+    {
+        IStudyStorage storage = Open();
+        StudyRecord study = await CreateStudy(storage);
+        for (int i = 0; i < 5; i++)
+        {
+            await storage.CreateTrialAsync(study.Id, Parameters(i));
+        }
+
+        await storage.CompleteTrialAsync(study.Id, 0, 0.1, 0.9, 10);
+        await storage.FailTrialAsync(study.Id, 1, "diverged");
+        await storage.PruneTrialAsync(study.Id, 2);
+        await storage.InterruptTrialAsync(study.Id, 4, "the time budget ran out");
+
+        TrialCreation fifth = await storage.TryCreateTrialAsync(study.Id, Parameters(5), maxTrials: 5);
+        TrialCreation sixth = await storage.TryCreateTrialAsync(study.Id, Parameters(6), maxTrials: 5);
+        TrialCreation duplicateAtTheLimit = await storage.TryCreateTrialAsync(study.Id, Parameters(0), maxTrials: 5);
+
+        Assert.Equal((5, false), (fifth.Trial!.Number, fifth.IsBudgetExhausted));
+        Assert.Equal(new TrialCreation(null, null, 6, IsBudgetExhausted: true), sixth);
+        Assert.Equal(new TrialCreation(null, null, 6, IsBudgetExhausted: true), duplicateAtTheLimit);
+        Assert.Equal(6, (await storage.GetTrialsAsync(study.Id)).Count);
+        Assert.Equal([true, true, true, true, false, true], (await storage.GetTrialsAsync(study.Id)).Select(t => TrialBudget.Counts(t.State)));
+    }
+
+    [Fact]
+    public async Task TryCreateTrialAsync_AcceptDuplicate_CreatesATrialWithParametersAnotherHasWithinTheBudget()
+    {
+        IStudyStorage storage = Open();
+        StudyRecord study = await CreateStudy(storage);
+        await storage.CreateTrialAsync(study.Id, Parameters(0));
+
+        TrialCreation again = await storage.TryCreateTrialAsync(study.Id, Parameters(0), "w", maxTrials: 2, acceptDuplicate: true);
+        TrialCreation over = await storage.TryCreateTrialAsync(study.Id, Parameters(0), "w", maxTrials: 2, acceptDuplicate: true);
+
+        Assert.Equal((1, Parameters(0)), (again.Trial!.Number, again.Trial.ParametersJson));
+        Assert.True(over.IsBudgetExhausted);
+        Assert.Equal(2, (await storage.GetTrialsAsync(study.Id)).Count);
+    }
+
+    [Fact]
+    public async Task ClaimRetryAsync_Budget_ARetryReplacesItsInterruptedTrialAndIsRefusedOnceNewTrialsFilledTheBudget()
+    {
+        IStudyStorage storage = Open();
+        StudyRecord study = await CreateStudy(storage);
+        for (int i = 0; i < 4; i++)
+        {
+            await storage.CreateTrialAsync(study.Id, Parameters(i), workerId: "killed");
+        }
+
+        await storage.InterruptTrialAsync(study.Id, 1, "the process running it stopped before it finished");
+        await storage.InterruptTrialAsync(study.Id, 2, "the process running it stopped before it finished");
+
+        // Budget 4: trial 1's retry fits in its place; then a new trial takes trial 2's place, and trial 2 is no longer retried.
+        TrialRecord? retryOfOne = await storage.ClaimRetryAsync(study.Id, "w", maxTrials: 4);
+        TrialCreation newTrial = await storage.TryCreateTrialAsync(study.Id, Parameters(9), "w", maxTrials: 4);
+        TrialRecord? refused = await storage.ClaimRetryAsync(study.Id, "w", maxTrials: 4);
+        TrialRecord? withRoom = await storage.ClaimRetryAsync(study.Id, "w", maxTrials: 5);
+
+        Assert.Equal((4, 1), (retryOfOne!.Number, retryOfOne.RetryOf));
+        Assert.Equal(5, newTrial.Trial!.Number);
+        Assert.Null(refused);
+        Assert.Equal((6, 2), (withRoom!.Number, withRoom.RetryOf));
+        Assert.Equal(5, (await storage.GetTrialsAsync(study.Id)).Count(t => TrialBudget.Counts(t.State)));
+    }
+
+    [Fact]
+    public async Task ClaimRetryAndTryCreate_EightWorkersRetryingAndCreatingForABudgetOfTwenty_EndWithExactlyTwentyCountedTrials()
+    {
+        IStudyStorage first = Open();
+        IStudyStorage second = Open();
+        StudyRecord study = await CreateStudy(first);
+        const int budget = 20;
+
+        // Each worker's first trial is interrupted (as by its time budget): the others retry it, or fill its place with a new one.
+        List<TrialRecord>[] runs = await Task.WhenAll(Enumerable.Range(0, 8).Select(task => Task.Run(async () =>
+        {
+            IStudyStorage storage = task % 2 == 0 ? first : second;
+            var ran = new List<TrialRecord>();
+            for (int i = 0; ; i++)
+            {
+                TrialRecord? trial = await storage.ClaimRetryAsync(study.Id, $"worker-{task}", maxTrials: budget)
+                    ?? (await storage.TryCreateTrialAsync(study.Id, Parameters((task * 100) + i), $"worker-{task}", maxTrials: budget)).Trial;
+                if (trial is null)
+                {
+                    return ran;
+                }
+
+                ran.Add(trial);
+                _ = i == 0
+                    ? await storage.InterruptTrialAsync(study.Id, trial.Number, "the time budget ran out")
+                    : await storage.CompleteTrialAsync(study.Id, trial.Number, 0.5, 0.9, 1);
+            }
+        })));
+
+        IReadOnlyList<TrialRecord> stored = await first.GetTrialsAsync(study.Id);
+        Assert.Equal(budget, stored.Count(t => TrialBudget.Counts(t.State)));
+        Assert.Equal(Enumerable.Range(0, stored.Count), stored.Select(t => t.Number));
+        Assert.Equal(stored.Count, runs.Sum(r => r.Count));
+        List<int> retried = [.. stored.Where(t => t.RetryOf is not null).Select(t => t.RetryOf!.Value)];
+        Assert.Equal(retried.Count, retried.Distinct().Count());
+        Assert.All(stored.Where(t => t.RetryOf is not null), t => Assert.Equal(stored[t.RetryOf!.Value].ParametersJson, t.ParametersJson));
+        Assert.Equal(
+            stored.Count(t => t.RetryOf is null),
+            stored.Where(t => t.RetryOf is null).Select(t => t.ParametersJson).Distinct(StringComparer.Ordinal).Count());
+    }
+
+    [Fact]
+    public async Task TryCreateAndClaimRetry_BudgetBelowOne_ThrowArgumentOutOfRangeAndCreateNothing()
+    {
+        IStudyStorage storage = Open();
+        StudyRecord study = await CreateStudy(storage);
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => storage.TryCreateTrialAsync(study.Id, Parameters(0), maxTrials: 0));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => storage.ClaimRetryAsync(study.Id, maxTrials: -1));
+        Assert.Empty(await storage.GetTrialsAsync(study.Id));
+    }
+
     [Fact]
     public async Task CreateTrialAsync_RetryOfMissingTrial_ThrowsStorageExceptionAndCreatesNothing()
     {

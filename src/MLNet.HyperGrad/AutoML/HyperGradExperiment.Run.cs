@@ -233,25 +233,33 @@ public sealed partial class HyperGradExperiment
     /// discarded and the tuner asked again with the study's next free number; after
     /// <see cref="MaxDuplicateProposals"/> duplicates in a row, or when the tuner repeats itself, the
     /// space is taken as exhausted for this tuner and the duplicate runs. Null when an
-    /// <see cref="IFiniteTuner"/> has nothing left.
+    /// <see cref="IFiniteTuner"/> has nothing left, or when the study holds its <see cref="SetMaxStudyTrials"/> budget of
+    /// trials: the storage counts and creates in one atomic step, so workers racing for the last trials never overshoot it.
     /// </summary>
     private async Task<TrialSettings?> NextTrialAsync(ITuner tuner, StudySession session)
     {
         DateTime startedAt = timeProvider.GetUtcNow().UtcDateTime;
-        if (await session.ClaimRetryAsync() is { } retry)
+        if (await session.ClaimRetryAsync(maxStudyTrials) is { } retry)
         {
             return Start(retry.Number, StudySession.StoredParameter(retry), retry.RetryOf);
         }
 
-        while (pendingStartPoints.TryDequeue(out Parameter? start))
+        while (pendingStartPoints.TryPeek(out Parameter? start))
         {
             // A new study starts at the space's declared defaults (for the MLP: one epoch at a large batch),
             // so that any budget that fits one cheap trial yields a model; with a choice of trainers, at every
             // trainer's defaults in turn (AutoML's cheap starting points). A start another process of the
             // study already took is skipped; then this one goes on with the tuner.
-            if (await session.TryStartTrialAsync(start, acceptDuplicate: false) is int startNumber)
+            (int? startNumber, bool exhausted) = await session.TryStartTrialAsync(start, acceptDuplicate: false, maxStudyTrials);
+            if (exhausted)
             {
-                return Start(startNumber, start, null);
+                return null;
+            }
+
+            pendingStartPoints.Dequeue();
+            if (startNumber is int number)
+            {
+                return Start(number, start, null);
             }
         }
 
@@ -278,7 +286,13 @@ public sealed partial class HyperGradExperiment
 
             attributes[ProposalTimeAttribute] = proposalMilliseconds;
             bool acceptDuplicate = proposals >= MaxDuplicateProposals || parameter.Equals(previous);
-            if (await session.TryStartTrialAsync(parameter, acceptDuplicate) is int number)
+            (int? created, bool exhausted) = await session.TryStartTrialAsync(parameter, acceptDuplicate, maxStudyTrials);
+            if (exhausted)
+            {
+                return null;
+            }
+
+            if (created is int number)
             {
                 proposalAttributes[number] = attributes;
                 return Start(number, parameter, null);

@@ -234,14 +234,16 @@ public sealed partial class HyperGradExperiment
 
     /// <summary>
     /// Stops starting trials once the study of <see cref="SetStudy"/> holds this many trials, whoever ran them (earlier runs and
-    /// other workers on the same study included; interrupted trials do not count, their retries do).
+    /// other workers on the same study included): running, complete, failed and pruned trials count; interrupted trials do not,
+    /// their retries do (<see cref="TrialBudget"/>).
     /// </summary>
     /// <param name="trials">At least 1.</param>
     /// <returns>This experiment.</returns>
     /// <remarks>
-    /// This is the limit for workers sharing one study (<see cref="StudyWorkerProcesses"/>, <c>hypergrad worker</c>): each checks
-    /// the count read from the storage before it starts a trial. Workers that check at the same moment may each start one, so a
-    /// study of <c>n</c> workers can end with up to <c>n - 1</c> trials more than the limit. Without a study it has no effect.
+    /// This is the limit for workers sharing one study (<see cref="StudyWorkerProcesses"/>, <c>hypergrad worker</c>), and it is
+    /// exact: the storage counts the study's trials and creates the new one in one atomic step
+    /// (<see cref="IStudyStorage.TryCreateTrialAsync"/>, <see cref="IStudyStorage.ClaimRetryAsync"/>), so however many workers
+    /// race for the last trials, the study never holds more counted trials than this. Without a study it has no effect.
     /// </remarks>
     public HyperGradExperiment SetMaxStudyTrials(int trials)
     {

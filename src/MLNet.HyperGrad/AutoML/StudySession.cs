@@ -129,15 +129,16 @@ internal sealed class StudySession : IDisposable
     /// Claims the oldest interrupted trial that no trial retries yet and records its retry, atomically
     /// in the storage, so that two processes resuming one study never retry the same trial.
     /// </summary>
-    /// <returns>The retry (running, with its own number), or null when none is left.</returns>
-    public async Task<TrialRecord?> ClaimRetryAsync()
+    /// <param name="maxTrials">The study-wide trial budget (<see cref="TrialBudget"/>), checked in the same atomic step; null for none.</param>
+    /// <returns>The retry (running, with its own number), or null when none is left or the budget is exhausted.</returns>
+    public async Task<TrialRecord?> ClaimRetryAsync(int? maxTrials)
     {
         if (storage is null || !mayHaveRetries)
         {
             return null;
         }
 
-        TrialRecord? retry = await storage.ClaimRetryAsync(studyId, WorkerId, CancellationToken.None);
+        TrialRecord? retry = await storage.ClaimRetryAsync(studyId, WorkerId, maxTrials, CancellationToken.None);
         if (retry is null)
         {
             mayHaveRetries = false;
@@ -177,27 +178,27 @@ internal sealed class StudySession : IDisposable
         return fresh;
     }
 
-    /// <summary>Records a new running trial with these parameters, unless a trial of the study already has them.</summary>
+    /// <summary>
+    /// Records a new running trial with these parameters, unless a trial of the study already has them or the study holds its
+    /// budget of trials: the storage counts, checks and creates in one atomic step (<see cref="IStudyStorage.TryCreateTrialAsync"/>).
+    /// </summary>
     /// <param name="parameter">The tuner's proposal.</param>
     /// <param name="acceptDuplicate">Record it even when another trial has the same parameters.</param>
-    /// <returns>The trial's number, or null when the parameters were taken (then <see cref="NextNumber"/> is up to date).</returns>
-    public async Task<int?> TryStartTrialAsync(Parameter parameter, bool acceptDuplicate)
+    /// <param name="maxTrials">The study-wide trial budget (<see cref="TrialBudget"/>), or null for none; without a storage it has no effect.</param>
+    /// <returns>
+    /// The trial's number, or null when the parameters were taken (then <see cref="NextNumber"/> is up to date); and whether the
+    /// budget was exhausted (then no trial was created, and none will be).
+    /// </returns>
+    public async Task<(int? Number, bool BudgetExhausted)> TryStartTrialAsync(Parameter parameter, bool acceptDuplicate, int? maxTrials)
     {
         if (storage is null)
         {
-            return nextNumber++;
+            return (nextNumber++, false);
         }
 
-        if (acceptDuplicate)
-        {
-            TrialRecord record = await storage.CreateTrialAsync(studyId, parameter.ToString(), WorkerId, retryOf: null, CancellationToken.None);
-            nextNumber = Math.Max(nextNumber, record.Number + 1);
-            return record.Number;
-        }
-
-        TrialCreation creation = await storage.TryCreateTrialAsync(studyId, parameter.ToString(), WorkerId, CancellationToken.None);
-        nextNumber = creation.NextNumber;
-        return creation.Trial?.Number;
+        TrialCreation creation = await storage.TryCreateTrialAsync(studyId, parameter.ToString(), WorkerId, maxTrials, acceptDuplicate, CancellationToken.None);
+        nextNumber = Math.Max(nextNumber, creation.NextNumber);
+        return (creation.Trial?.Number, creation.IsBudgetExhausted);
     }
 
     /// <summary>The reporter a runner uses to store the intermediate values of trial <paramref name="number"/> as it trains.</summary>

@@ -27,6 +27,13 @@ namespace MLNet.HyperGrad.Storage;
 /// together never retry the same trial twice.</description></item>
 /// <item><description><b>No two trials with the same parameters</b> are created by
 /// <see cref="TryCreateTrialAsync"/>: it checks and creates atomically.</description></item>
+/// <item><description><b>An exact study-wide trial budget.</b> <see cref="TryCreateTrialAsync"/> and
+/// <see cref="ClaimRetryAsync"/> take an optional <c>maxTrials</c>: counting the study's trials that count towards it and
+/// creating the new trial are one atomic step, so that however many workers (threads, processes, machines) race, the study
+/// never holds more than <c>maxTrials</c> counted trials. The trials that count are those
+/// <see cref="TrialState.Running"/>, <see cref="TrialState.Complete"/>, <see cref="TrialState.Failed"/> and
+/// <see cref="TrialState.Pruned"/>; an <see cref="TrialState.Interrupted"/> trial does not count, and its retry counts in its
+/// place, so a trial whose worker died and that another worker re-runs counts once (<see cref="TrialBudget"/>).</description></item>
 /// <item><description><b>Durability.</b> When a writing call returns, its change is on stable
 /// storage: killing the process (<c>kill -9</c>) right after loses nothing. A call that throws
 /// changes nothing.</description></item>
@@ -131,23 +138,34 @@ public interface IStudyStorage : IDisposable
 
     /// <summary>
     /// Creates a <see cref="TrialState.Running"/> trial with the next number of its study, unless a
-    /// trial of the study already has these parameters: the check and the creation are one atomic step.
+    /// trial of the study already has these parameters, or the study already holds <paramref name="maxTrials"/> trials that
+    /// count towards its budget: the checks and the creation are one atomic step.
     /// </summary>
     /// <param name="studyId">The identifier of the study.</param>
     /// <param name="parametersJson">The parameters of the trial as JSON text; must be valid JSON. Parameters are equal when their texts are equal (ordinal).</param>
     /// <param name="workerId">The worker (process or machine) running the trial, or <see langword="null"/>.</param>
+    /// <param name="maxTrials">
+    /// The study-wide trial budget, or <see langword="null"/> for none: when the study holds this many trials that
+    /// <see cref="TrialBudget.Counts">count</see> (running, complete, failed, pruned; not interrupted), nothing is created and
+    /// the result says <see cref="TrialCreation.IsBudgetExhausted"/>. At least 1.
+    /// </param>
+    /// <param name="acceptDuplicate">Create the trial even when another trial of the study has the same parameters (the budget still holds).</param>
     /// <param name="cancellationToken">Cancels the call before it writes.</param>
-    /// <returns>The new trial, or the number of the trial that already has the parameters; both with the study's next free number.</returns>
+    /// <returns>The new trial; or the number of the trial that already has the parameters; or that the budget is exhausted; each with the study's next free number.</returns>
     /// <remarks>
     /// Workers sharing a study propose from what they know, and may propose what another worker is
-    /// already running; this is where the second proposal is refused, so that it can be replaced.
+    /// already running; this is where the second proposal is refused, so that it can be replaced. The budget is checked
+    /// first: a study at its budget answers <see cref="TrialCreation.IsBudgetExhausted"/> whatever the parameters.
     /// </remarks>
     /// <exception cref="StorageException">The study does not exist, or the store failed.</exception>
     /// <exception cref="ArgumentException">The parameters are not valid JSON, or the worker id is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxTrials"/> is less than 1.</exception>
     Task<TrialCreation> TryCreateTrialAsync(
         long studyId,
         string parametersJson,
         string? workerId = null,
+        int? maxTrials = null,
+        bool acceptDuplicate = false,
         CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -157,12 +175,18 @@ public interface IStudyStorage : IDisposable
     /// </summary>
     /// <param name="studyId">The identifier of the study.</param>
     /// <param name="workerId">The worker that will run the retry, or <see langword="null"/>.</param>
+    /// <param name="maxTrials">
+    /// The study-wide trial budget, or <see langword="null"/> for none: when the study already holds this many trials that
+    /// <see cref="TrialBudget.Counts">count</see>, no retry is claimed. The interrupted trial does not count and its retry does,
+    /// so re-running a trial whose worker died fits the budget the trial fitted. At least 1.
+    /// </param>
     /// <param name="cancellationToken">Cancels the call before it writes.</param>
-    /// <returns>The retry, or <see langword="null"/> when no interrupted trial is left to retry.</returns>
-    /// <remarks>Two workers calling this together never get retries of the same trial.</remarks>
+    /// <returns>The retry, or <see langword="null"/> when no interrupted trial is left to retry or the budget is exhausted.</returns>
+    /// <remarks>Two workers calling this together never get retries of the same trial; the budget check, the claim and the creation are one atomic step.</remarks>
     /// <exception cref="StorageException">The study does not exist, or the store failed.</exception>
     /// <exception cref="ArgumentException">The worker id is empty.</exception>
-    Task<TrialRecord?> ClaimRetryAsync(long studyId, string? workerId = null, CancellationToken cancellationToken = default);
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxTrials"/> is less than 1.</exception>
+    Task<TrialRecord?> ClaimRetryAsync(long studyId, string? workerId = null, int? maxTrials = null, CancellationToken cancellationToken = default);
 
     /// <summary>Records a value that a running trial reached at one step (for example the validation loss after an epoch).</summary>
     /// <param name="studyId">The identifier of the study.</param>

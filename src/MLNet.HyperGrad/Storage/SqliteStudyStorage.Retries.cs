@@ -53,17 +53,23 @@ public sealed partial class SqliteStudyStorage
 
     /// <inheritdoc/>
     /// <remarks>
-    /// The search and the insert run in one <c>BEGIN IMMEDIATE</c> transaction: the write lock is
-    /// held from before the search to the commit, so a second instance or process sees the claim.
+    /// The budget's count, the search and the insert run in one <c>BEGIN IMMEDIATE</c> transaction: the write lock is
+    /// held from before the count to the commit, so a second instance or process sees the claim.
     /// </remarks>
-    public Task<TrialRecord?> ClaimRetryAsync(long studyId, string? workerId = null, CancellationToken cancellationToken = default)
+    public Task<TrialRecord?> ClaimRetryAsync(long studyId, string? workerId = null, int? maxTrials = null, CancellationToken cancellationToken = default)
     {
         CheckWorkerId(workerId);
+        TrialBudget.Check(maxTrials, nameof(maxTrials));
         return WriteAsync(
             string.Create(CultureInfo.InvariantCulture, $"claim a retry of an interrupted trial of study {studyId}"),
             (connection, transaction) =>
             {
                 RequireStudyName(connection, transaction, studyId);
+                if (maxTrials is int max && CountedTrials(connection, transaction, studyId) >= max)
+                {
+                    return null;
+                }
+
                 int retried;
                 string parametersJson;
                 using (SqliteCommand oldest = Command(

@@ -39,17 +39,28 @@ public sealed partial class SqliteStudyStorage
         long studyId,
         string parametersJson,
         string? workerId = null,
+        int? maxTrials = null,
+        bool acceptDuplicate = false,
         CancellationToken cancellationToken = default)
     {
         StudyArguments.CheckJson(parametersJson, nameof(parametersJson));
         CheckWorkerId(workerId);
+        TrialBudget.Check(maxTrials, nameof(maxTrials));
         return WriteAsync(
             string.Create(CultureInfo.InvariantCulture, $"create a trial of study {studyId}"),
             (connection, transaction) =>
             {
+                // One BEGIN IMMEDIATE transaction: the write lock is held from the count to the commit, so no other connection or
+                // process can create a trial in between.
                 RequireStudyName(connection, transaction, studyId);
-                using (SqliteCommand same = Command(connection, transaction, "SELECT MIN(number) FROM trials WHERE study_id = $study AND parameters_json = $parameters;"))
+                if (maxTrials is int max && CountedTrials(connection, transaction, studyId) >= max)
                 {
+                    return new TrialCreation(null, null, NextNumber(connection, transaction, studyId), IsBudgetExhausted: true);
+                }
+
+                if (!acceptDuplicate)
+                {
+                    using SqliteCommand same = Command(connection, transaction, "SELECT MIN(number) FROM trials WHERE study_id = $study AND parameters_json = $parameters;");
                     same.Parameters.AddWithValue("$study", studyId);
                     same.Parameters.AddWithValue("$parameters", parametersJson);
                     if (same.ExecuteScalar() is long duplicateOf)
@@ -101,6 +112,14 @@ public sealed partial class SqliteStudyStorage
             WorkerId = workerId,
             RetryOf = retryOf,
         };
+    }
+
+    /// <summary>The number of the study's trials that count towards its trial budget (<see cref="TrialBudget.Counts"/>: all but the interrupted ones).</summary>
+    private static int CountedTrials(SqliteConnection connection, SqliteTransaction transaction, long studyId)
+    {
+        using SqliteCommand count = Command(connection, transaction, "SELECT COUNT(*) FROM trials WHERE study_id = $study AND state <> 'Interrupted';");
+        count.Parameters.AddWithValue("$study", studyId);
+        return checked((int)(long)count.ExecuteScalar()!);
     }
 
     private static int NextNumber(SqliteConnection connection, SqliteTransaction transaction, long studyId)
