@@ -15,7 +15,7 @@
 // `rmad validation CE after 50 outer steps: ...`, `cost relative to one training run: ...`; --summary FILE appends them to FILE.
 // `bash bench/run.sh hypergrad` runs hypergrad-core, hypergrad-elbo and hypergrad-many with one summary file and prints it last
 // (variational line, the five lines, the many-hyperparameters line); a subcommand this build does not know is skipped with a message.
-//   pruning [--rows 8000] [--epochs 15] [--trials 24] [--seed 1] [--repeats 1]
+//   pruning [--rows 8000] [--epochs 15] [--trials 24] [--seed 1] [--repeats 1] [--threads N] [--arms none,median,learning-curve] [--curves FILE]
 // Fashion-MNIST MLP random search without a pruner, with the median and with the learning-curve pruner; prints, last,
 // `pruning (learning-curve) saved <p>% of training time; best accuracy change <d> points`; per arm also the CPU time of the
 // pruner's decisions and of a training epoch; --curves FILE writes the no-pruner arm's curves.

@@ -28,7 +28,9 @@ namespace MLNet.HyperGrad.Bench;
 /// their work runs on that thread), and the arm's whole process CPU time (<see cref="CpuClock.ProcessSeconds"/>,
 /// libtorch's threads included) gives the CPU time of a training epoch: (process CPU − pruner CPU) / epochs, per-trial
 /// set-up included. <c>--curves FILE</c> writes the first repeat's no-pruner validation-loss curves (every trial run
-/// to the end) as CSV <c>trial,epoch,value</c>: the recorded real curves the pruning tests replay.</para>
+/// to the end) as CSV <c>trial,epoch,value</c>: the recorded real curves the pruning tests replay. <c>--threads N</c> gives
+/// every trial N libtorch threads (default: all cores; with 1, no libtorch thread spins waiting for a busy core, so the
+/// process CPU time is the work done); <c>--arms none,median,learning-curve</c> runs only the arms named.</para>
 /// </remarks>
 internal static class PruningBenchmark
 {
@@ -41,6 +43,8 @@ internal static class PruningBenchmark
         int seed = CsvLoadBenchmark.Int(options, "--seed", 1);
         int repeats = CsvLoadBenchmark.Int(options, "--repeats", 1);
         string? curvesFile = options.GetValueOrDefault("--curves");
+        int threads = CsvLoadBenchmark.Int(options, "--threads", 0);
+        string[] only = options.TryGetValue("--arms", out string? list) ? list.Split(',') : ["none", "median", "learning-curve"];
 
         FashionMnistData data = FashionMnist.Load();
         TabularDataset subset = data.Train.Subset([.. Enumerable.Range(0, rows)]);
@@ -53,12 +57,13 @@ internal static class PruningBenchmark
             ("median", () => new MedianPruner()),
             ("learning-curve", () => new LearningCurvePruner()),
         ];
-        var results = arms.ToDictionary(a => a.Name, _ => new List<ArmResult>());
+        arms = [.. arms.Where(a => only.Contains(a.Name))];
+        var results = new Dictionary<string, List<ArmResult>> { ["none"] = [], ["median"] = [], ["learning-curve"] = [] };
         for (int r = 0; r < repeats; r++)
         {
             foreach (var arm in arms.Skip(r % arms.Length).Concat(arms.Take(r % arms.Length)))
             {
-                ArmResult result = RunArm(split, epochs, trials, seed, arm.Create());
+                ArmResult result = RunArm(split, epochs, trials, seed, threads, arm.Create());
                 results[arm.Name].Add(result);
                 Console.WriteLine(Invariant($"  repeat {r + 1}: {arm.Name,-15} {result.Seconds,7:F1} s training, {result.Epochs,4} epochs, {result.Pruned,2} pruned, best validation accuracy {result.BestAccuracy:P2} (trial {result.BestTrial})"));
                 double epochCpu = (result.ProcessCpuSeconds - result.PrunerCpuSeconds) / result.Epochs;
@@ -72,6 +77,11 @@ internal static class PruningBenchmark
         }
 
         double Median(string arm, Func<ArmResult, double> f) => CsvLoadBenchmark.Median([.. results[arm].Select(f)]);
+        if (results["none"].Count == 0 || results["learning-curve"].Count == 0)
+        {
+            return 0;
+        }
+
         double baseSeconds = Median("none", a => a.Seconds);
         double baseEpochs = Median("none", a => a.Epochs);
         double baseAccuracy = Median("none", a => a.BestAccuracy);
@@ -89,7 +99,7 @@ internal static class PruningBenchmark
         return 0;
     }
 
-    private static ArmResult RunArm(TrainValidationSplit split, int epochs, int trials, int seed, IPruner? pruner)
+    private static ArmResult RunArm(TrainValidationSplit split, int epochs, int trials, int seed, int threads, IPruner? pruner)
     {
         SearchSpace space = MlpTrialRunner.CreateSearchSpace(maxEpochs: epochs, maxHiddenWidth: 128);
         space["epochs"] = new ChoiceOption([epochs], epochs);
@@ -104,6 +114,10 @@ internal static class PruningBenchmark
             .WithHyperGrad()
             .SetPruner(timed)
             .SetMonitor(monitor);
+        if (threads > 0)
+        {
+            experiment.SetTrialRunner(context => new MlpTrialRunner(context.Train!, context.Validation!, new MlpTrialRunnerOptions { ThreadsPerTrial = threads }));
+        }
         double cpu = CpuClock.ProcessSeconds();
         TrialResult best = experiment.RunAsync().GetAwaiter().GetResult();
         cpu = CpuClock.ProcessSeconds() - cpu;
