@@ -21,8 +21,7 @@
 // pruner's decisions and of a training epoch; --curves FILE writes the no-pruner arm's curves.
 //   pruning-cost [--curves FILE (default: the tests' recorded Fashion-MNIST curves)] [--repeats 5]
 // The learning-curve pruner's decisions replayed over recorded curves, timed by thread CPU; prints, last,
-// `learning-curve pruner (default) CPU per decision: <ms> ms (median of N); <d> decisions, <k> pruned, <e> epochs trained of <total>`
-// (after the same line for the pruner with warm starts off, "cold").
+// `learning-curve pruner CPU per decision: <ms> ms (median of N; repeat 1 <ms> ms); <d> decisions, <k> pruned, <e> epochs trained of <total>`.
 //   hypergrad-elbo [--steps 200] [--batch 100] [--outer-rows 200] [--implicit-train 1000] [--implicit-steps 4] [--random-trials N] [--summary FILE]
 // Variational criterion (issue 9): per-weight prior precisions of an MLP 784-300-10 tuned on the negative ELBO by greedy, implicit and random search;
 // prints a Markdown table and, last, `variational criterion: greedy ELBO <a>, implicit ELBO <b>, random ELBO <c>; accuracy under noise ...` (also appended to FILE).

@@ -11,9 +11,9 @@ namespace MLNet.HyperGrad.Bench;
 /// <remarks>
 /// <c>pruning-cost [--curves FILE] [--repeats 5]</c>: FILE is a CSV <c>trial,epoch,value</c> written by
 /// <c>pruning --curves FILE</c> (default: the tests' fixture, the no-pruner arm of <c>pruning</c> with its defaults). Per
-/// repeat, one replay with a fresh pruner that fits cold at every decision (<c>WarmStart</c> off), then one with a fresh
-/// pruner at its defaults; prints, per variant, the trials pruned and the epochs trained (the same in every repeat: the
-/// replay is deterministic), and the median CPU milliseconds per decision (the last line is the default pruner's).
+/// repeat, one replay with a fresh pruner at its defaults; prints
+/// the trials pruned and the epochs trained (the same in every repeat: the replay is deterministic), and the median CPU
+/// milliseconds per decision. Repeat 1 includes the JIT compilation of the fitting code.
 /// </remarks>
 internal static class PruningCostBenchmark
 {
@@ -28,25 +28,21 @@ internal static class PruningCostBenchmark
         SortedDictionary<int, double[]> curves = PrunerReplay.ReadCurves(file);
         Console.WriteLine(Invariant($"# pruning-cost: {curves.Count} recorded curves of {curves.Values.Max(c => c.Length)} epochs from {file}; {repeats} repeats; load average at start {MachineLoad.LoadAverage()}"));
 
-        foreach ((string name, Func<LearningCurvePruner> create) in new (string, Func<LearningCurvePruner>)[] { ("cold", () => new LearningCurvePruner { WarmStart = false }), ("default", () => new LearningCurvePruner()) })
+        var cpu = new List<double>();
+        List<PrunerReplay.Decision> decisions = [];
+        for (int r = 0; r < repeats; r++)
         {
-            var cpu = new List<double>();
-            List<PrunerReplay.Decision> decisions = [];
-            for (int r = 0; r < repeats; r++)
-            {
-                double start = CpuClock.ThreadSeconds();
-                decisions = PrunerReplay.Run(create(), curves);
-                cpu.Add(CpuClock.ThreadSeconds() - start);
-                Console.WriteLine(Invariant($"  {name} repeat {r + 1}: {cpu[^1]:F3} s CPU over {decisions.Count} decisions ({cpu[^1] / decisions.Count * 1000:F2} ms each)"));
-            }
-
-            int pruned = decisions.Count(d => d.Prune);
-            int epochs = curves.Sum(c => decisions.FirstOrDefault(d => d.Trial == c.Key && d.Prune)?.Epoch ?? c.Value.Length);
-            Console.WriteLine(Invariant($"{name}: pruned trials {string.Join(' ', decisions.Where(d => d.Prune).Select(d => $"{d.Trial}@{d.Epoch}"))}"));
-            double median = CsvLoadBenchmark.Median(cpu);
-            Console.WriteLine(Invariant($"learning-curve pruner ({name}) CPU per decision: {median / decisions.Count * 1000:F2} ms (median of {repeats}); {decisions.Count} decisions, {pruned} pruned, {epochs} epochs trained of {curves.Values.Sum(c => c.Length)}"));
+            double begin = CpuClock.ThreadSeconds();
+            decisions = PrunerReplay.Run(new LearningCurvePruner(), curves);
+            cpu.Add(CpuClock.ThreadSeconds() - begin);
+            Console.WriteLine(Invariant($"  repeat {r + 1}: {cpu[^1]:F3} s CPU over {decisions.Count} decisions ({cpu[^1] / decisions.Count * 1000:F2} ms each)"));
         }
 
+        int pruned = decisions.Count(d => d.Prune);
+        int epochs = curves.Sum(c => decisions.FirstOrDefault(d => d.Trial == c.Key && d.Prune)?.Epoch ?? c.Value.Length);
+        Console.WriteLine(Invariant($"pruned trials: {string.Join(' ', decisions.Where(d => d.Prune).Select(d => $"{d.Trial}@{d.Epoch}"))}"));
+        double median = CsvLoadBenchmark.Median(cpu);
+        Console.WriteLine(Invariant($"learning-curve pruner CPU per decision: {median / decisions.Count * 1000:F2} ms (median of {repeats}; repeat 1 {cpu[0] / decisions.Count * 1000:F2} ms); {decisions.Count} decisions, {pruned} pruned, {epochs} epochs trained of {curves.Values.Sum(c => c.Length)}"));
         return 0;
     }
 

@@ -5,66 +5,29 @@ namespace MLNet.HyperGrad.Tests.Pruning;
 
 /// <summary>
 /// The learning-curve pruner on recorded real curves: the validation losses of the 24 trials × 15 epochs of the pruning
-/// benchmark's no-pruner arm (Fashion-MNIST MLP random search, seed 1; <c>pruning --curves FILE</c>), replayed as the
-/// experiment asks the pruner (<see cref="PrunerReplay"/>).
+/// benchmark's no-pruner arm (Fashion-MNIST MLP random search, seed 1, one libtorch thread; <c>pruning --threads 1
+/// --arms none,learning-curve --curves FILE</c>), replayed as the experiment asks the pruner (<see cref="PrunerReplay"/>).
 /// </summary>
 public sealed class LearningCurvePrunerReplayTests
 {
     /// <summary>
-    /// What the pruner decided on these curves before its fits were warm-started and given exact Jacobians (cold fits from
-    /// every start, central-difference Jacobians: commit 31850be, replayed by <c>pruning-cost</c>), as trial@epoch of each
-    /// trial it pruned.
+    /// What the pruner decided on these curves before its fits used exact Jacobians (central-difference Jacobians, commit
+    /// 31850be; <c>pruning-cost</c> on that build), as trial@epoch of each trial it pruned: 17 pruned, 199 of 360 epochs
+    /// trained. A warm start of each fit from the trial's previous one was tried and pruned trial 16 at epoch 11 instead
+    /// of 9, which this list catches.
     /// </summary>
-    private static readonly string[] PrunedBeforeWarmStart = [];
-
-    private const double MeanTolerance = 1e-3;
-
-    private const double ProbabilityTolerance = 0.01;
+    private static readonly string[] PrunedBeforeExactJacobians =
+        ["4@5", "5@4", "6@4", "8@11", "9@4", "10@4", "11@5", "13@7", "15@4", "16@9", "17@4", "18@7", "19@10", "20@4", "21@4", "22@4", "23@4"];
 
     private static SortedDictionary<int, double[]> Curves { get; } =
         PrunerReplay.ReadCurves(Path.Combine(AppContext.BaseDirectory, "Pruning", "Fixtures", "fashion-mnist-mlp-curves.csv"));
 
     [Fact]
-    public void ShouldPrune_RecordedCurvesColdFits_DecideAsBeforeExactJacobians()
+    public void ShouldPrune_RecordedRealCurves_DecidesAsBeforeExactJacobians()
     {
-        List<PrunerReplay.Decision> cold = PrunerReplay.Run(new LearningCurvePruner { WarmStart = false }, Curves);
-        Assert.Equal(PrunedBeforeWarmStart, Pruned(cold));
+        List<PrunerReplay.Decision> decisions = PrunerReplay.Run(new LearningCurvePruner(), Curves);
+        string[] pruned = [.. decisions.Where(d => d.Prune).Select(d => $"{d.Trial}@{d.Epoch}")];
+        Assert.Equal(PrunedBeforeExactJacobians, pruned);
+        Assert.Equal(192, decisions.Count);
     }
-
-    [Fact]
-    public void ShouldPrune_RecordedCurvesWarmStarted_MakesEveryColdDecision()
-    {
-        List<PrunerReplay.Decision> cold = PrunerReplay.Run(new LearningCurvePruner { WarmStart = false }, Curves);
-        List<PrunerReplay.Decision> warm = PrunerReplay.Run(new LearningCurvePruner(), Curves);
-        Assert.Equal(PrunedBeforeWarmStart, Pruned(warm));
-        Assert.Equal(cold, warm);
-    }
-
-    [Fact]
-    public void CurveEnsembleFit_WarmChainOnEveryRecordedCurve_AgreesWithColdFit()
-    {
-        // Every prefix of 4 to 14 epochs of every trial, fitted cold and warm-started from the previous prefix's fits:
-        // the extrapolated mean at the final epoch and the probability of beating the best final value.
-        double best = Curves.Values.Min(c => c[^1]);
-        double worstMean = 0, worstProbability = 0;
-        foreach (double[] curve in Curves.Values)
-        {
-            Dictionary<string, double[]>? previous = null;
-            for (int n = 4; n < curve.Length; n++)
-            {
-                double[] t = [.. Enumerable.Range(1, n).Select(i => (double)i)];
-                double[] y = curve[..n];
-                CurveEnsemble cold = CurveEnsemble.Fit(t, y)!;
-                CurveEnsemble warm = CurveEnsemble.Fit(t, y, previous)!;
-                previous = warm.Fits.ToDictionary(f => f.Family.Name, f => f.Parameters);
-                worstMean = Math.Max(worstMean, Math.Abs(warm.Mean(curve.Length) - cold.Mean(curve.Length)) / Math.Abs(cold.Mean(curve.Length)));
-                worstProbability = Math.Max(worstProbability, Math.Abs(warm.ProbabilityBelow(curve.Length, best) - cold.ProbabilityBelow(curve.Length, best)));
-            }
-        }
-
-        Assert.True(worstMean < MeanTolerance, $"largest relative difference of the extrapolated mean: {worstMean}");
-        Assert.True(worstProbability < ProbabilityTolerance, $"largest difference of P(beat the best): {worstProbability}");
-    }
-
-    private static string[] Pruned(List<PrunerReplay.Decision> decisions) => [.. decisions.Where(d => d.Prune).Select(d => $"{d.Trial}@{d.Epoch}")];
 }

@@ -22,22 +22,13 @@ internal sealed class CurveEnsemble
     /// <summary>Gets the fits' weights (sum 1), in the order of <see cref="Fits"/>.</summary>
     public IReadOnlyList<double> Weights => weights;
 
-    /// <summary>Fits every family from its own starts; null when none could be fitted.</summary>
+    /// <summary>Fits every family; null when none could be fitted.</summary>
     /// <param name="t">The steps, positive, increasing.</param>
     /// <param name="y">The finite values at those steps.</param>
-    public static CurveEnsemble? Fit(double[] t, double[] y) => Fit(t, y, null);
-
-    /// <summary>Fits every family, a family with a warm start from that start alone and the others from their own starts; null when none could be fitted.</summary>
-    /// <param name="t">The steps, positive, increasing.</param>
-    /// <param name="y">The finite values at those steps.</param>
-    /// <param name="warm">Per family name, parameters to start from (an earlier fit of the same curve), or null for none.</param>
-    public static CurveEnsemble? Fit(double[] t, double[] y, IReadOnlyDictionary<string, double[]>? warm)
+    public static CurveEnsemble? Fit(double[] t, double[] y)
     {
         int n = t.Length;
-        var results = CurveFamily.All
-            .Select(f => warm is not null && warm.TryGetValue(f.Name, out double[]? start) ? CurveFit.Fit(f, t, y, [start]) : CurveFit.Fit(f, t, y))
-            .OfType<CurveFit.Result>()
-            .ToArray();
+        var results = CurveFamily.All.Select(f => CurveFit.Fit(f, t, y)).OfType<CurveFit.Result>().ToArray();
         if (results.Length == 0)
         {
             return null;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MLNet.HyperGrad.Pruning;
 
 /// <summary>
@@ -35,18 +37,11 @@ internal static class CurveFit
         }
     }
 
-    /// <summary>Fits the family to the points from each of its starts; null when there are not more points than parameters or no start converges to finite values.</summary>
+    /// <summary>Fits the family to the points from each of its starts, keeping the smallest residual; null when there are not more points than parameters or no start converges to finite values.</summary>
     /// <param name="family">The family.</param>
     /// <param name="t">The steps, positive.</param>
     /// <param name="y">The values at those steps.</param>
-    public static Result? Fit(CurveFamily family, double[] t, double[] y) => Fit(family, t, y, family.Starts(t, y));
-
-    /// <summary>Fits the family to the points from the given starts, keeping the smallest residual; null when there are not more points than parameters or no start converges to finite values.</summary>
-    /// <param name="family">The family.</param>
-    /// <param name="t">The steps, positive.</param>
-    /// <param name="y">The values at those steps.</param>
-    /// <param name="starts">The starting parameters, each of <see cref="CurveFamily.ParameterCount"/> entries.</param>
-    public static Result? Fit(CurveFamily family, double[] t, double[] y, IEnumerable<double[]> starts)
+    public static Result? Fit(CurveFamily family, double[] t, double[] y)
     {
         int n = t.Length, p = family.ParameterCount;
         if (n <= p)
@@ -57,7 +52,7 @@ internal static class CurveFit
         double[]? best = null;
         double bestRss = double.PositiveInfinity;
         var work = new Workspace(n, p);
-        foreach (double[] start in starts)
+        foreach (double[] start in family.Starts(t, y))
         {
             double[] theta = LevenbergMarquardt(family, t, y, (double[])start.Clone(), work, out double rss);
             if (rss < bestRss)
@@ -119,6 +114,7 @@ internal static class CurveFit
     }
 
     /// <summary>JᵀJ and Jᵀr at θ (r = y − f), into the workspace, in one pass over the points with the exact Jacobian.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Linearize(CurveFamily family, double[] theta, double[] t, double[] y, Workspace work)
     {
         int p = theta.Length;
@@ -149,6 +145,7 @@ internal static class CurveFit
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double[] LevenbergMarquardt(CurveFamily family, double[] t, double[] y, double[] theta, Workspace work, out double rss)
     {
         int p = theta.Length;
@@ -206,6 +203,7 @@ internal static class CurveFit
         return theta;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Rss(CurveFamily family, double[] theta, double[] t, double[] y)
     {
         double sum = 0;
@@ -219,6 +217,7 @@ internal static class CurveFit
     }
 
     /// <summary>Solves a·x = b by Gaussian elimination with partial pivoting; a singular pivot gives a zero component.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double[] Solve(double[,] a, double[] b)
     {
         int p = b.Length;

@@ -14,9 +14,8 @@ namespace MLNet.HyperGrad.Pruning;
 /// <see langword="true"/> stops training and returns its result in state
 /// <see cref="Storage.TrialState.Pruned"/>; the experiment stores it as pruned, with its curve.</para>
 /// <para>Values are smaller-is-better (the MLP runner reports the validation loss). A pruner must be
-/// thread-safe: parallel trials ask concurrently. The median and successive-halving pruners keep no
-/// state between calls, so the same snapshot gives the same answer; the learning-curve pruner keeps
-/// each running trial's last curve fits to warm-start the next (see its remarks).</para>
+/// thread-safe: parallel trials ask concurrently. The pruners here keep no state between calls, so
+/// the same snapshot gives the same answer.</para>
 /// </remarks>
 public interface IPruner
 {

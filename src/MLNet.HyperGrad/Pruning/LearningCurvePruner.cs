@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using MLNet.HyperGrad.Storage;
 
 namespace MLNet.HyperGrad.Pruning;
@@ -19,14 +18,8 @@ namespace MLNet.HyperGrad.Pruning;
 /// probability of ending below the best so far is under <see cref="Threshold"/>.</para>
 /// <para>"The best so far" is the smallest last value among complete trials (their final validation loss).
 /// Nothing is pruned before <see cref="StartupTrials"/> trials are complete, when the judged trial's final
-/// step is unknown, or at its final step. A trial whose latest value is NaN or infinite is pruned.</para>
-/// <para>Cost: a decision fits every family, from several starts each, the first time a trial is judged; after
-/// that each family starts from its own fit of the same trial one decision earlier (warm start: one
-/// Levenberg-Marquardt run per family instead of up to 12). That cache is the pruner's only state: one entry
-/// per running trial, dropped once the trial has finished (or its curve no longer extends the cached one). A
-/// warm-started fit can end in another local minimum than the cold fit of the same points, so a decision can
-/// differ from <see cref="ProbabilityToBeat"/>'s (which always fits cold); on the recorded real curves of the
-/// tests they agree. Thread-safe.</para>
+/// step is unknown, or at its final step. A trial whose latest value is NaN or infinite is pruned. Stateless
+/// and thread-safe.</para>
 /// </remarks>
 public sealed class LearningCurvePruner : IPruner
 {
@@ -70,13 +63,6 @@ public sealed class LearningCurvePruner : IPruner
     /// <summary>Gets the number of complete trials needed before anything is pruned.</summary>
     /// <value>The default is 3.</value>
     public int StartupTrials { get; }
-
-    /// <summary>Gets whether a decision warm-starts each family from the trial's previous fit (otherwise every decision fits cold, as <see cref="ProbabilityToBeat"/>).</summary>
-    /// <value>The default is <see langword="true"/>; tests and the cost benchmark turn it off to compare.</value>
-    internal bool WarmStart { get; init; } = true;
-
-    /// <summary>The last fit of each running trial judged: the points fitted and each family's parameters.</summary>
-    private readonly ConcurrentDictionary<int, (double[] T, double[] Y, Dictionary<string, double[]> Parameters)> warm = new();
 
     /// <summary>The probability that a curve ends below <paramref name="best"/> at <paramref name="finalStep"/>, by the ensemble's extrapolation.</summary>
     /// <param name="values">The curve so far (steps from 1 up); non-finite values are skipped.</param>
@@ -125,50 +111,8 @@ public sealed class LearningCurvePruner : IPruner
             return false;
         }
 
-        double p = WarmStart ? WarmProbabilityToBeat(trial, trials, finalStep, finals.Min()) : ProbabilityToBeat(trial.Values, finalStep, finals.Min());
+        double p = ProbabilityToBeat(trial.Values, finalStep, finals.Min());
         return p < Threshold;
-    }
-
-    /// <summary><see cref="ProbabilityToBeat"/>, each family warm-started from the trial's previous fit when its points extend that fit's.</summary>
-    private double WarmProbabilityToBeat(PrunerTrial trial, IReadOnlyList<PrunerTrial> trials, int finalStep, double best)
-    {
-        foreach (PrunerTrial other in trials)
-        {
-            if (other.State != TrialState.Running && other.Number != trial.Number)
-            {
-                warm.TryRemove(other.Number, out _);
-            }
-        }
-
-        (double[] t, double[] y, int shift) = Points(trial.Values);
-        Dictionary<string, double[]>? starts = warm.TryGetValue(trial.Number, out var previous) && Extends(t, y, previous.T, previous.Y) ? previous.Parameters : null;
-        if (CurveEnsemble.Fit(t, y, starts) is not { } ensemble)
-        {
-            warm.TryRemove(trial.Number, out _);
-            return double.NaN;
-        }
-
-        warm[trial.Number] = (t, y, ensemble.Fits.ToDictionary(f => f.Family.Name, f => f.Parameters));
-        return ensemble.ProbabilityBelow(finalStep + shift, best);
-    }
-
-    /// <summary>Whether the points (t, y) are the points (t0, y0) followed by at least one more.</summary>
-    private static bool Extends(double[] t, double[] y, double[] t0, double[] y0)
-    {
-        if (t0.Length >= t.Length)
-        {
-            return false;
-        }
-
-        for (int i = 0; i < t0.Length; i++)
-        {
-            if (t[i] != t0[i] || y[i] != y0[i])
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     /// <summary>The finite points of a curve; steps below 1 are shifted so that t starts at 1 (the families need t &gt; 0).</summary>
