@@ -15,9 +15,13 @@
 // `rmad validation CE after 50 outer steps: ...`, `cost relative to one training run: ...`; --summary FILE appends them to FILE.
 // `bash bench/run.sh hypergrad` runs hypergrad-core, hypergrad-elbo and hypergrad-many with one summary file and prints it last
 // (variational line, the five lines, the many-hyperparameters line); a subcommand this build does not know is skipped with a message.
-//   pruning [--rows 8000] [--epochs 15] [--trials 24] [--seed 1] [--repeats 1]
+//   pruning [--rows 8000] [--epochs 15] [--trials 24] [--seed 1] [--repeats 1] [--threads N] [--arms none,median,learning-curve] [--curves FILE]
 // Fashion-MNIST MLP random search without a pruner, with the median and with the learning-curve pruner; prints, last,
-// `pruning (learning-curve) saved <p>% of training time; best accuracy change <d> points`.
+// `pruning (learning-curve) saved <p>% of training time; best accuracy change <d> points`; per arm also the CPU time of the
+// pruner's decisions and of a training epoch; --curves FILE writes the no-pruner arm's curves.
+//   pruning-cost [--curves FILE (default: the tests' recorded Fashion-MNIST curves)] [--repeats 5]
+// The learning-curve pruner's decisions replayed over recorded curves, timed by thread CPU; prints, last,
+// `learning-curve pruner CPU per decision: <ms> ms (median of N; repeat 1 <ms> ms); <d> decisions, <k> pruned, <e> epochs trained of <total>`.
 //   hypergrad-elbo [--steps 200] [--batch 100] [--outer-rows 200] [--implicit-train 1000] [--implicit-steps 4] [--random-trials N] [--summary FILE]
 // Variational criterion (issue 9): per-weight prior precisions of an MLP 784-300-10 tuned on the negative ELBO by greedy, implicit and random search;
 // prints a Markdown table and, last, `variational criterion: greedy ELBO <a>, implicit ELBO <b>, random ELBO <c>; accuracy under noise ...` (also appended to FILE).
@@ -77,6 +81,7 @@ return command switch
     "trainer-families" => TrainerFamiliesBenchmark.Run(args.Skip(1).ToArray()),
     "hypergrad-core" => HypergradCoreBenchmark.Run(args.Skip(1).ToArray()),
     "pruning" => PruningBenchmark.Run(args.Skip(1).ToArray()),
+    "pruning-cost" => PruningCostBenchmark.Run(args.Skip(1).ToArray()),
     "hypergrad-elbo" => HypergradElboBenchmark.Run(args.Skip(1).ToArray()),
     "hypergrad-many" => HypergradManyBenchmark.Run(args.Skip(1).ToArray()),
     "bo" => BayesianOptimizationBenchmark.Run(args.Skip(1).ToArray()),
@@ -97,6 +102,6 @@ return command switch
 
 static int Usage(string command)
 {
-    Console.Error.WriteLine($"unknown benchmark \"{command}\"; available: mlp-epoch, step-profile, csv-load, parallel-trials, trainer-families, hypergrad-core, hypergrad-elbo, hypergrad-many, hypergrad-profile, pruning, bo, bo-real, transfer, transfer-real, transfer-fashion, learned-lstm, learned-bo, learned-self-tuning, learned-hypernetwork, learned-complexity");
+    Console.Error.WriteLine($"unknown benchmark \"{command}\"; available: mlp-epoch, step-profile, csv-load, parallel-trials, trainer-families, hypergrad-core, hypergrad-elbo, hypergrad-many, hypergrad-profile, pruning, pruning-cost, bo, bo-real, transfer, transfer-real, transfer-fashion, learned-lstm, learned-bo, learned-self-tuning, learned-hypernetwork, learned-complexity");
     return 2;
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using MLNet.HyperGrad.AutoML;
 using MLNet.HyperGrad.AutoML.Runners;
@@ -24,6 +23,14 @@ namespace MLNet.HyperGrad.Bench;
 /// learning-curve, <c>--repeats</c> times (default 1) with the order rotated each repeat; medians over repeats.
 /// Pruners at their defaults: <see cref="MedianPruner"/> (5 startup trials), <see cref="LearningCurvePruner"/>
 /// (threshold 0.05, 4 epochs, 3 startup trials).
+/// <para>Cost of the pruner itself (load-robust): each arm's pruner is wrapped so that every decision's CPU time
+/// is read from the calling thread's clock (<see cref="CpuClock.ThreadSeconds"/>; the pruners are plain C#, so all
+/// their work runs on that thread), and the arm's whole process CPU time (<see cref="CpuClock.ProcessSeconds"/>,
+/// libtorch's threads included) gives the CPU time of a training epoch: (process CPU − pruner CPU) / epochs, per-trial
+/// set-up included. <c>--curves FILE</c> writes the first repeat's no-pruner validation-loss curves (every trial run
+/// to the end) as CSV <c>trial,epoch,value</c>: the recorded real curves the pruning tests replay. <c>--threads N</c> gives
+/// every trial N libtorch threads (default: all cores; with 1, no libtorch thread spins waiting for a busy core, so the
+/// process CPU time is the work done); <c>--arms none,median,learning-curve</c> runs only the arms named.</para>
 /// </remarks>
 internal static class PruningBenchmark
 {
@@ -35,6 +42,9 @@ internal static class PruningBenchmark
         int trials = CsvLoadBenchmark.Int(options, "--trials", 24);
         int seed = CsvLoadBenchmark.Int(options, "--seed", 1);
         int repeats = CsvLoadBenchmark.Int(options, "--repeats", 1);
+        string? curvesFile = options.GetValueOrDefault("--curves");
+        int threads = CsvLoadBenchmark.Int(options, "--threads", 0);
+        string[] only = options.TryGetValue("--arms", out string? list) ? list.Split(',') : ["none", "median", "learning-curve"];
 
         FashionMnistData data = FashionMnist.Load();
         TabularDataset subset = data.Train.Subset([.. Enumerable.Range(0, rows)]);
@@ -47,18 +57,31 @@ internal static class PruningBenchmark
             ("median", () => new MedianPruner()),
             ("learning-curve", () => new LearningCurvePruner()),
         ];
-        var results = arms.ToDictionary(a => a.Name, _ => new List<ArmResult>());
+        arms = [.. arms.Where(a => only.Contains(a.Name))];
+        var results = new Dictionary<string, List<ArmResult>> { ["none"] = [], ["median"] = [], ["learning-curve"] = [] };
         for (int r = 0; r < repeats; r++)
         {
             foreach (var arm in arms.Skip(r % arms.Length).Concat(arms.Take(r % arms.Length)))
             {
-                ArmResult result = RunArm(split, epochs, trials, seed, arm.Create());
+                ArmResult result = RunArm(split, epochs, trials, seed, threads, arm.Create());
                 results[arm.Name].Add(result);
                 Console.WriteLine(Invariant($"  repeat {r + 1}: {arm.Name,-15} {result.Seconds,7:F1} s training, {result.Epochs,4} epochs, {result.Pruned,2} pruned, best validation accuracy {result.BestAccuracy:P2} (trial {result.BestTrial})"));
+                double epochCpu = (result.ProcessCpuSeconds - result.PrunerCpuSeconds) / result.Epochs;
+                Console.WriteLine(Invariant($"             CPU: process {result.ProcessCpuSeconds:F2} s ({epochCpu * 1000:F1} ms per epoch, set-up included); pruner {result.PrunerCpuSeconds:F3} s over {result.Decisions} decisions ({result.PrunerCpuSeconds / Math.Max(result.Decisions, 1) * 1000:F2} ms each, {result.PrunerCpuSeconds / result.ProcessCpuSeconds:P1} of the process CPU)"));
+                if (curvesFile is not null && r == 0 && arm.Name == "none")
+                {
+                    File.WriteAllLines(curvesFile, ["trial,epoch,value", .. result.Curves.SelectMany(c => c.Value.Select((v, i) => Invariant($"{c.Key},{i + 1},{v:R}")))]);
+                    Console.WriteLine($"  curves written to {curvesFile}");
+                }
             }
         }
 
         double Median(string arm, Func<ArmResult, double> f) => CsvLoadBenchmark.Median([.. results[arm].Select(f)]);
+        if (results["none"].Count == 0 || results["learning-curve"].Count == 0)
+        {
+            return 0;
+        }
+
         double baseSeconds = Median("none", a => a.Seconds);
         double baseEpochs = Median("none", a => a.Epochs);
         double baseAccuracy = Median("none", a => a.BestAccuracy);
@@ -76,11 +99,12 @@ internal static class PruningBenchmark
         return 0;
     }
 
-    private static ArmResult RunArm(TrainValidationSplit split, int epochs, int trials, int seed, IPruner? pruner)
+    private static ArmResult RunArm(TrainValidationSplit split, int epochs, int trials, int seed, int threads, IPruner? pruner)
     {
         SearchSpace space = MlpTrialRunner.CreateSearchSpace(maxEpochs: epochs, maxHiddenWidth: 128);
         space["epochs"] = new ChoiceOption([epochs], epochs);
         var monitor = new Tally();
+        var timed = pruner is null ? null : new TimedPruner(pruner);
         var experiment = new HyperGradExperiment()
             .SetDataset(split.Train, split.Validation)
             .AddSearchSpace(MlpTrialRunner.SearchSpaceKey, space)
@@ -88,17 +112,45 @@ internal static class PruningBenchmark
             .SetTrainingTimeInSeconds(100_000)
             .SetMaxModelToExplore(trials)
             .WithHyperGrad()
-            .SetPruner(pruner)
+            .SetPruner(timed)
             .SetMonitor(monitor);
-        var clock = Stopwatch.StartNew();
+        if (threads > 0)
+        {
+            experiment.SetTrialRunner(context => new MlpTrialRunner(context.Train!, context.Validation!, new MlpTrialRunnerOptions { ThreadsPerTrial = threads }));
+        }
+        double cpu = CpuClock.ProcessSeconds();
         TrialResult best = experiment.RunAsync().GetAwaiter().GetResult();
-        clock.Stop();
-        return new ArmResult(monitor.Milliseconds / 1000, monitor.Epochs, monitor.Pruned, best.Metric, best.TrialSettings.TrialId);
+        cpu = CpuClock.ProcessSeconds() - cpu;
+        return new ArmResult(monitor.Milliseconds / 1000, monitor.Epochs, monitor.Pruned, best.Metric, best.TrialSettings.TrialId, cpu, timed?.CpuSeconds ?? 0, timed?.Decisions ?? 0, monitor.Curves);
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    private sealed record ArmResult(double Seconds, int Epochs, int Pruned, double BestAccuracy, int BestTrial);
+    private sealed record ArmResult(double Seconds, int Epochs, int Pruned, double BestAccuracy, int BestTrial, double ProcessCpuSeconds, double PrunerCpuSeconds, int Decisions, SortedDictionary<int, IReadOnlyList<double>> Curves);
+
+    /// <summary>A pruner that sums the calling thread's CPU time over its inner pruner's decisions.</summary>
+    private sealed class TimedPruner(IPruner inner) : IPruner
+    {
+        private readonly Lock gate = new();
+
+        public double CpuSeconds { get; private set; }
+
+        public int Decisions { get; private set; }
+
+        public bool ShouldPrune(PrunerTrial trial, IReadOnlyList<PrunerTrial> trials)
+        {
+            double start = CpuClock.ThreadSeconds();
+            bool prune = inner.ShouldPrune(trial, trials);
+            double spent = CpuClock.ThreadSeconds() - start;
+            lock (gate)
+            {
+                CpuSeconds += spent;
+                Decisions++;
+            }
+
+            return prune;
+        }
+    }
 
     /// <summary>Sums the trials' durations and epochs.</summary>
     private sealed class Tally : IMonitor
@@ -109,6 +161,8 @@ internal static class PruningBenchmark
 
         public int Pruned { get; private set; }
 
+        public SortedDictionary<int, IReadOnlyList<double>> Curves { get; } = [];
+
         public void ReportRunningTrial(TrialSettings settings)
         {
         }
@@ -117,6 +171,7 @@ internal static class PruningBenchmark
         {
             Milliseconds += result.DurationInMilliseconds;
             Epochs += (result as LearningCurveTrialResult)?.ValidationLossCurve.Count ?? 0;
+            Curves[result.TrialSettings.TrialId] = (result as LearningCurveTrialResult)?.ValidationLossCurve ?? [];
             Pruned += result.State == TrialState.Pruned ? 1 : 0;
         }
 

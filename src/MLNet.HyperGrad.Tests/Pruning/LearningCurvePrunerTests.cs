@@ -31,6 +31,41 @@ public sealed class LearningCurvePrunerTests
     }
 
     [Fact]
+    public void CurveFamilyGradient_EveryFamily_MatchesCentralDifferences()
+    {
+        // Parameters around each family's starts for a real-looking curve, and a spread of steps (an extrapolation to 40 included).
+        double[] t = [.. Enumerable.Range(1, 8).Select(i => (double)i)];
+        double[] y = [.. t.Select(x => 0.45 + (0.6 * Math.Pow(x, -0.6)) + Wiggle(x))];
+        var random = new Random(7);
+        int checkedEntries = 0;
+        foreach (CurveFamily family in CurveFamily.All)
+        {
+            foreach (double[] start in family.Starts(t, y))
+            {
+                double[] theta = [.. start.Select(v => v + (0.3 * ((2 * random.NextDouble()) - 1)))];
+                foreach (double step in new[] { 1.0, 2.5, 7.0, 15.0, 40.0 })
+                {
+                    var g = new double[family.ParameterCount];
+                    double value = family.Gradient(theta, step, g);
+                    Assert.Equal(family.Evaluate(theta, step), value, 12);
+                    for (int i = 0; i < theta.Length; i++)
+                    {
+                        double h = 1e-6 * Math.Max(1, Math.Abs(theta[i]));
+                        double[] up = [.. theta], down = [.. theta];
+                        up[i] += h;
+                        down[i] -= h;
+                        double fd = (family.Evaluate(up, step) - family.Evaluate(down, step)) / (2 * h);
+                        Assert.True(Math.Abs(g[i] - fd) <= 1e-6 * (1 + Math.Abs(fd)), $"{family.Name} θ{i} at t = {step}: analytic {g[i]}, central difference {fd}");
+                        checkedEntries++;
+                    }
+                }
+            }
+        }
+
+        Assert.True(checkedEntries > 400, $"{checkedEntries} entries checked");
+    }
+
+    [Fact]
     public void Extrapolate_ExactPow3Curve_RecoversItsAsymptote()
     {
         double[] values = Curve(t => 0.3 + (1.2 * Math.Pow(t, -0.7)), 8);

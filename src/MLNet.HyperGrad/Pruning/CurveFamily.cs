@@ -7,20 +7,62 @@ namespace MLNet.HyperGrad.Pruning;
 /// <param name="Name">The family's name.</param>
 /// <param name="ParameterCount">The number of parameters.</param>
 /// <param name="Evaluate">The curve: parameters, step → value.</param>
+/// <param name="Gradient">The curve and its exact gradient: parameters, step, gradient (written, one entry per parameter) → value; the same value as <paramref name="Evaluate"/>.</param>
 /// <param name="Starts">Starting parameters for a curve (steps, values), several to try.</param>
-internal sealed record CurveFamily(string Name, int ParameterCount, Func<double[], double, double> Evaluate, Func<double[], double[], IEnumerable<double[]>> Starts)
+internal sealed record CurveFamily(string Name, int ParameterCount, Func<double[], double, double> Evaluate, Func<double[], double, double[], double> Gradient, Func<double[], double[], IEnumerable<double[]>> Starts)
 {
     /// <summary>pow3: <c>y = c + a·t^(−α)</c>, a, α &gt; 0.</summary>
-    public static CurveFamily Pow3 { get; } = new("pow3", 3, (p, t) => p[0] + (Math.Exp(p[1]) * Math.Pow(t, -Math.Exp(p[2]))), (t, y) => Saturating(t, y, [0.5, 1, 2]));
+    public static CurveFamily Pow3 { get; } = new(
+        "pow3",
+        3,
+        (p, t) => p[0] + (Math.Exp(p[1]) * Math.Pow(t, -Math.Exp(p[2]))),
+        (p, t, g) =>
+        {
+            // v = a·t^(−α): ∂/∂ln a = v, ∂/∂ln α = −v·α·ln t.
+            double alpha = Math.Exp(p[2]);
+            double v = Math.Exp(p[1]) * Math.Pow(t, -alpha);
+            g[0] = 1;
+            g[1] = v;
+            g[2] = -v * alpha * Math.Log(t);
+            return p[0] + v;
+        },
+        (t, y) => Saturating(t, y, [0.5, 1, 2]));
 
     /// <summary>exp3: <c>y = c + a·e^(−b·t)</c>, a, b &gt; 0.</summary>
-    public static CurveFamily Exp3 { get; } = new("exp3", 3, (p, t) => p[0] + (Math.Exp(p[1]) * Math.Exp(-Math.Exp(p[2]) * t)), (t, y) => Saturating(t, y, [0.1, 0.5, 1]));
+    public static CurveFamily Exp3 { get; } = new(
+        "exp3",
+        3,
+        (p, t) => p[0] + (Math.Exp(p[1]) * Math.Exp(-Math.Exp(p[2]) * t)),
+        (p, t, g) =>
+        {
+            // v = a·e^(−bt): ∂/∂ln a = v, ∂/∂ln b = −v·b·t.
+            double b = Math.Exp(p[2]);
+            double v = Math.Exp(p[1]) * Math.Exp(-b * t);
+            g[0] = 1;
+            g[1] = v;
+            g[2] = -v * b * t;
+            return p[0] + v;
+        },
+        (t, y) => Saturating(t, y, [0.1, 0.5, 1]));
 
     /// <summary>log-power: <c>y = c + a / (1 + (t/e^b)^α)</c>, a, α &gt; 0.</summary>
     public static CurveFamily LogPower { get; } = new(
         "log-power",
         4,
         (p, t) => p[0] + (Math.Exp(p[1]) / (1 + Math.Pow(t / Math.Exp(p[2]), Math.Exp(p[3])))),
+        (p, t, g) =>
+        {
+            // z = (t/e^b)^α, v = a/(1 + z), w = z/(1 + z): ∂/∂ln a = v, ∂/∂b = α·v·w, ∂/∂ln α = −α·v·w·(ln t − b).
+            double alpha = Math.Exp(p[3]);
+            double z = Math.Pow(t / Math.Exp(p[2]), alpha);
+            double v = Math.Exp(p[1]) / (1 + z);
+            double w = double.IsPositiveInfinity(z) ? 1 : z / (1 + z);
+            g[0] = 1;
+            g[1] = v;
+            g[2] = alpha * v * w;
+            g[3] = -alpha * v * w * (Math.Log(t) - p[2]);
+            return p[0] + v;
+        },
         (t, y) => Saturating(t, y, [0.5, 1, 2]).Select(s => new[] { s[0], s[1] + Math.Log(2), 0, s[2] }));
 
     /// <summary>Janoschek: <c>y = c + a·exp(−κ·t^δ)</c>, a, κ, δ &gt; 0.</summary>
@@ -28,10 +70,32 @@ internal sealed record CurveFamily(string Name, int ParameterCount, Func<double[
         "janoschek",
         4,
         (p, t) => p[0] + (Math.Exp(p[1]) * Math.Exp(-Math.Exp(p[2]) * Math.Pow(t, Math.Exp(p[3])))),
+        (p, t, g) =>
+        {
+            // s = t^δ, v = a·exp(−κs): ∂/∂ln a = v, ∂/∂ln κ = −v·κ·s, ∂/∂ln δ = −v·κ·s·δ·ln t.
+            double kappa = Math.Exp(p[2]), delta = Math.Exp(p[3]);
+            double s = Math.Pow(t, delta);
+            double v = Math.Exp(p[1]) * Math.Exp(-kappa * s);
+            g[0] = 1;
+            g[1] = v;
+            g[2] = -v * kappa * s;
+            g[3] = -v * kappa * s * delta * Math.Log(t);
+            return p[0] + v;
+        },
         (t, y) => Saturating(t, y, [0.1, 0.5, 1]).SelectMany(s => new[] { new[] { s[0], s[1], s[2], 0.0 }, [s[0], s[1], s[2], Math.Log(0.5)] }));
 
     /// <summary>log-linear: <c>y = a + b·ln t</c> (b of any sign: it follows a curve that rises, as when a model overfits).</summary>
-    public static CurveFamily LogLinear { get; } = new("log-linear", 2, (p, t) => p[0] + (p[1] * Math.Log(t)), (t, y) => [[y.Average(), 0]]);
+    public static CurveFamily LogLinear { get; } = new(
+        "log-linear",
+        2,
+        (p, t) => p[0] + (p[1] * Math.Log(t)),
+        (p, t, g) =>
+        {
+            g[0] = 1;
+            g[1] = Math.Log(t);
+            return p[0] + (p[1] * g[1]);
+        },
+        (t, y) => [[y.Average(), 0]]);
 
     /// <summary>The families the learning-curve pruner's ensemble uses.</summary>
     public static IReadOnlyList<CurveFamily> All { get; } = [Pow3, Exp3, LogPower, Janoschek, LogLinear];

@@ -1,8 +1,10 @@
+using System.Runtime.CompilerServices;
+
 namespace MLNet.HyperGrad.Pruning;
 
 /// <summary>
-/// Least-squares fits of one <see cref="CurveFamily"/> to a partial curve (Levenberg-Marquardt, central
-/// finite-difference Jacobian, several starts) and its extrapolation with a delta-method prediction variance.
+/// Least-squares fits of one <see cref="CurveFamily"/> to a partial curve (Levenberg-Marquardt with the family's exact
+/// Jacobian, several starts) and its extrapolation with a delta-method prediction variance.
 /// </summary>
 internal static class CurveFit
 {
@@ -35,7 +37,7 @@ internal static class CurveFit
         }
     }
 
-    /// <summary>Fits the family to the points; null when there are not more points than parameters or no start converges to finite values.</summary>
+    /// <summary>Fits the family to the points from each of its starts, keeping the smallest residual; null when there are not more points than parameters or no start converges to finite values.</summary>
     /// <param name="family">The family.</param>
     /// <param name="t">The steps, positive.</param>
     /// <param name="y">The values at those steps.</param>
@@ -49,9 +51,10 @@ internal static class CurveFit
 
         double[]? best = null;
         double bestRss = double.PositiveInfinity;
+        var work = new Workspace(n, p);
         foreach (double[] start in family.Starts(t, y))
         {
-            double[] theta = LevenbergMarquardt(family, t, y, (double[])start.Clone(), out double rss);
+            double[] theta = LevenbergMarquardt(family, t, y, (double[])start.Clone(), work, out double rss);
             if (rss < bestRss)
             {
                 bestRss = rss;
@@ -64,9 +67,9 @@ internal static class CurveFit
             return null;
         }
 
-        double[,] jtj = JtJ(Jacobian(family, best, t));
+        Linearize(family, best, t, y, work);
         double sigma2 = bestRss / (n - p);
-        double[,] covariance = Invert(jtj);
+        double[,] covariance = Invert(work.JtJ);
         for (int i = 0; i < p; i++)
         {
             for (int j = 0; j < p; j++)
@@ -78,7 +81,72 @@ internal static class CurveFit
         return new Result(family, best, bestRss, covariance, sigma2);
     }
 
-    private static double[] LevenbergMarquardt(CurveFamily family, double[] t, double[] y, double[] theta, out double rss)
+    /// <summary>The family's gradient with respect to its parameters at step <paramref name="t"/>; a non-finite entry (an overflow far from the data) counts as 0.</summary>
+    internal static double[] Gradient(CurveFamily family, double[] theta, double t)
+    {
+        var g = new double[theta.Length];
+        family.Gradient(theta, t, g);
+        for (int i = 0; i < g.Length; i++)
+        {
+            if (!double.IsFinite(g[i]))
+            {
+                g[i] = 0;
+            }
+        }
+
+        return g;
+    }
+
+    /// <summary>Buffers one fit reuses across its iterations.</summary>
+    private sealed class Workspace(int n, int p)
+    {
+        public double[] Row { get; } = new double[p];
+
+        public double[,] JtJ { get; } = new double[p, p];
+
+        public double[] JtR { get; } = new double[p];
+
+        public double[,] Damped { get; } = new double[p, p];
+
+        public double[] Candidate { get; } = new double[p];
+
+        public int Points => n;
+    }
+
+    /// <summary>JᵀJ and Jᵀr at θ (r = y − f), into the workspace, in one pass over the points with the exact Jacobian.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Linearize(CurveFamily family, double[] theta, double[] t, double[] y, Workspace work)
+    {
+        int p = theta.Length;
+        double[,] a = work.JtJ;
+        double[] g = work.JtR;
+        double[] row = work.Row;
+        Array.Clear(a);
+        Array.Clear(g);
+        for (int k = 0; k < work.Points; k++)
+        {
+            double r = y[k] - family.Gradient(theta, t[k], row);
+            for (int i = 0; i < p; i++)
+            {
+                if (!double.IsFinite(row[i]))
+                {
+                    row[i] = 0;
+                }
+            }
+
+            for (int i = 0; i < p; i++)
+            {
+                g[i] += row[i] * r;
+                for (int j = 0; j < p; j++)
+                {
+                    a[i, j] += row[i] * row[j];
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double[] LevenbergMarquardt(CurveFamily family, double[] t, double[] y, double[] theta, Workspace work, out double rss)
     {
         int p = theta.Length;
         rss = Rss(family, theta, t, y);
@@ -88,36 +156,35 @@ internal static class CurveFit
         }
 
         double lambda = 1e-3;
+        double[,] a = work.JtJ, damped = work.Damped;
+        double[] candidate = work.Candidate;
         for (int iteration = 0; iteration < MaxIterations && lambda < 1e12; iteration++)
         {
-            double[][] jacobian = Jacobian(family, theta, t);
-            double[,] a = JtJ(jacobian);
-            var g = new double[p];
-            for (int k = 0; k < t.Length; k++)
-            {
-                double r = y[k] - family.Evaluate(theta, t[k]);
-                for (int i = 0; i < p; i++)
-                {
-                    g[i] += jacobian[k][i] * r;
-                }
-            }
-
+            Linearize(family, theta, t, y, work);
             bool improved = false;
             while (!improved && lambda < 1e12)
             {
-                var damped = (double[,])a.Clone();
                 for (int i = 0; i < p; i++)
                 {
+                    for (int j = 0; j < p; j++)
+                    {
+                        damped[i, j] = a[i, j];
+                    }
+
                     damped[i, i] += (lambda * a[i, i]) + 1e-12;
                 }
 
-                double[] step = Solve(damped, g);
-                double[] candidate = [.. theta.Zip(step, (x, d) => x + d)];
+                double[] step = Solve(damped, work.JtR);
+                for (int i = 0; i < p; i++)
+                {
+                    candidate[i] = theta[i] + step[i];
+                }
+
                 double candidateRss = Rss(family, candidate, t, y);
                 if (double.IsFinite(candidateRss) && candidateRss < rss)
                 {
                     bool converged = rss - candidateRss <= 1e-12 * (rss + 1e-300);
-                    theta = candidate;
+                    Array.Copy(candidate, theta, p);
                     rss = candidateRss;
                     lambda = Math.Max(lambda / 3, 1e-12);
                     improved = true;
@@ -136,6 +203,7 @@ internal static class CurveFit
         return theta;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Rss(CurveFamily family, double[] theta, double[] t, double[] y)
     {
         double sum = 0;
@@ -148,49 +216,8 @@ internal static class CurveFit
         return double.IsNaN(sum) ? double.PositiveInfinity : sum;
     }
 
-    private static double[] Gradient(CurveFamily family, double[] theta, double t)
-    {
-        var g = new double[theta.Length];
-        var probe = (double[])theta.Clone();
-        for (int i = 0; i < theta.Length; i++)
-        {
-            double h = 1e-6 * Math.Max(1, Math.Abs(theta[i]));
-            probe[i] = theta[i] + h;
-            double up = family.Evaluate(probe, t);
-            probe[i] = theta[i] - h;
-            double down = family.Evaluate(probe, t);
-            probe[i] = theta[i];
-            g[i] = (up - down) / (2 * h);
-            if (!double.IsFinite(g[i]))
-            {
-                g[i] = 0;
-            }
-        }
-
-        return g;
-    }
-
-    private static double[][] Jacobian(CurveFamily family, double[] theta, double[] t) => [.. t.Select(tk => Gradient(family, theta, tk))];
-
-    private static double[,] JtJ(double[][] jacobian)
-    {
-        int p = jacobian[0].Length;
-        var a = new double[p, p];
-        foreach (double[] row in jacobian)
-        {
-            for (int i = 0; i < p; i++)
-            {
-                for (int j = 0; j < p; j++)
-                {
-                    a[i, j] += row[i] * row[j];
-                }
-            }
-        }
-
-        return a;
-    }
-
     /// <summary>Solves a·x = b by Gaussian elimination with partial pivoting; a singular pivot gives a zero component.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double[] Solve(double[,] a, double[] b)
     {
         int p = b.Length;
