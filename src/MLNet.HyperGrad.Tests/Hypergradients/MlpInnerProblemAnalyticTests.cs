@@ -143,9 +143,9 @@ public sealed class MlpInnerProblemAnalyticTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void AnalyticReverseStep_FusedProducts_GradientHasTheForwardPassBits()
+    public void AnalyticReverseStep_Gradient_HasTheForwardPassBits()
     {
-        // The fused pass's gradient must carry the unfused pass's bits, or exact reversal falls back to recomputing the
+        // The reverse step's gradient must carry the forward pass's bits, or exact reversal falls back to recomputing the
         // gradient at every step (it stays exact, but costs one gradient more per step). The bench's problem, 784-50-10.
         (TabularDataset train, TabularDataset validation) = FashionMnistSplits.Take(600, 50);
         foreach (Activation activation in new[] { Activation.Tanh, Activation.Relu })
@@ -165,13 +165,38 @@ public sealed class MlpInnerProblemAnalyticTests(ITestOutputHelper output)
             for (int t = 0; t < 3; t++)
             {
                 double[] plain = new double[w.Length];
-                double[] fused = new double[w.Length];
+                double[] withProduct = new double[w.Length];
                 analytic.AnalyticTrainingGradient(w, h, t, plain);
-                _ = analytic.AnalyticReverseStep(w, direction, h, t, fused, new double[w.Length]);
-                int differing = plain.Where((g, i) => BitConverter.DoubleToInt64Bits(g) != BitConverter.DoubleToInt64Bits(fused[i])).Count();
-                Assert.True(differing == 0, $"{activation}, step {t}: {differing} of {plain.Length} gradient entries differ in their bits between the fused and the unfused pass");
+                _ = analytic.AnalyticReverseStep(w, direction, h, t, withProduct, new double[w.Length]);
+                int differing = plain.Where((g, i) => BitConverter.DoubleToInt64Bits(g) != BitConverter.DoubleToInt64Bits(withProduct[i])).Count();
+                Assert.True(differing == 0, $"{activation}, step {t}: {differing} of {plain.Length} gradient entries differ in their bits between the gradient and the reverse step");
             }
+
+            HypergradientResult result = new ExactReversalReverseMode(new ReverseModeOptions { Steps = 3 }).Compute(problem, Penalties("per-layer", [784, 50, 10], Schedule(3)));
+            Assert.True(result.ExactlyReversed);
+            Assert.Equal(6, result.Cost.GradientEvaluations);
         }
+    }
+
+    [Fact]
+    public void Compute_ExactReversalReverseStepGradientOffByOneUnit_RecomputesAndStaysExact()
+    {
+        // An inner problem whose reverse step returns a gradient one fixed-point unit off (as a BLAS that summed in another
+        // order could): the checksum catches it at every step, the gradient is recomputed, and the reversal stays exact.
+        (TabularDataset train, TabularDataset validation) = FashionMnistSplits.Take(120, 100);
+        using var inner = new MlpInnerProblem(new Mlp([784, 5, 10], Activation.Tanh), train, validation, batchSize: 20, seed: 5);
+        var skewed = new SkewedReverseStep(inner);
+        HyperparameterSet set = Penalties("per-layer", [784, 5, 10], Schedule(Steps));
+        var options = new ReverseModeOptions { Steps = Steps };
+
+        HypergradientResult honest = new ExactReversalReverseMode(options).Compute(inner, set);
+        HypergradientResult result = new ExactReversalReverseMode(options).Compute(skewed, set);
+
+        output.WriteLine($"skewed: exactly reversed {result.ExactlyReversed}, gradient evaluations {result.Cost.GradientEvaluations} (2·T = {2 * Steps}); relative difference from the honest run {ReverseModeTests.MaxRelativeError(honest.Flatten(set), result.Flatten(set)):E2}");
+        Assert.True(result.ExactlyReversed);
+        Assert.Equal(3 * Steps, result.Cost.GradientEvaluations);
+        Assert.Equal(2 * Steps, honest.Cost.GradientEvaluations);
+        FiniteDifferences.AssertClose(honest.Flatten(set), result.Flatten(set), 1e-12);
     }
 
     [Fact]
@@ -237,4 +262,30 @@ public sealed class MlpInnerProblemAnalyticTests(ITestOutputHelper output)
 
     private static double[] Varied(int count, double center, ulong seed) =>
         [.. MLNet.HyperGrad.Tests.Torch.Float64.Randn(count, seed).Select(z => center * Math.Exp(0.5 * z))];
+
+    // Delegates to an MLP problem, but its reverse step's gradient is one fixed-point unit (2^−32) off in its first entry.
+    private sealed class SkewedReverseStep(MlpInnerProblem inner) : IInnerProblem, IAnalyticReverseStep
+    {
+        private readonly IAnalyticReverseStep analytic = inner;
+
+        public IReadOnlyList<long[]> WeightShapes => inner.WeightShapes;
+
+        public Tensor[] InitialWeights(HyperparameterTensors hyperparameters) => inner.InitialWeights(hyperparameters);
+
+        public Tensor TrainingLoss(IReadOnlyList<Tensor> weights, HyperparameterTensors hyperparameters, int? step) => inner.TrainingLoss(weights, hyperparameters, step);
+
+        public Tensor OuterLoss(IReadOnlyList<Tensor> weights, HyperparameterTensors hyperparameters) => inner.OuterLoss(weights, hyperparameters);
+
+        public bool CoversAnalytically(HyperparameterTensors hyperparameters) => analytic.CoversAnalytically(hyperparameters);
+
+        public void AnalyticTrainingGradient(double[] weights, HyperparameterTensors hyperparameters, int step, Span<double> gradient) =>
+            analytic.AnalyticTrainingGradient(weights, hyperparameters, step, gradient);
+
+        public Tensor[]? AnalyticReverseStep(double[] weights, double[] direction, HyperparameterTensors hyperparameters, int step, Span<double> gradient, Span<double> product)
+        {
+            Tensor[]? mixed = analytic.AnalyticReverseStep(weights, direction, hyperparameters, step, gradient, product);
+            gradient[0] += Math.ScaleB(1.0, -32);
+            return mixed;
+        }
+    }
 }

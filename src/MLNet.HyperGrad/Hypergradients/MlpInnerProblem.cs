@@ -135,8 +135,14 @@ public sealed partial class MlpInnerProblem : IInnerProblem, IAnalyticReverseSte
 
         if (inputMean is not null)
         {
-            // The same initial function as without centring: b̃ = b + W₀·m.
-            result[1] = result[1] + torch.mv(result[0], inputMean);
+            // The same initial function as without centring: b̃ = b + W₀·m. W₀ is computed again here rather than read from
+            // result[0], so that b̃ is no function of the tensor result[0]: a method that differentiates with respect to the
+            // initial weights as returned (store-everything autograd) would otherwise add the path W₀ → b̃ to W₀'s gradient
+            // and train other dynamics than the methods that take the weights as independent leaves.
+            Tensor first = hyperparameters.Contains(InitScaleName)
+                ? baseWeights[0].detach() * hyperparameters.Constrained(InitScaleName)[0]
+                : baseWeights[0].detach();
+            result[1] = result[1] + torch.mv(first, inputMean);
         }
 
         return result;

@@ -74,7 +74,7 @@ internal sealed class ReverseSweep
     /// Exact reversal recomputes this gradient in the reverse pass (<see cref="Step"/>) and needs the same bits. On the
     /// autograd path the reverse pass takes it with a second-order graph: libtorch runs the same kernels in the same
     /// order with or without <c>create_graph</c> (checked bit for bit by the tests). On the analytic path it comes from
-    /// the fused pass, whose wider matrix products a BLAS may sum in another order; exact reversal compares checksums of
+    /// the analytic reverse step, which computes it by the same calls (so with the same bits, as the tests check); exact reversal still compares checksums of
     /// the rounded gradients and recomputes with this function when they differ. Every exact-reversal run reports the
     /// outcome in <see cref="HypergradientResult.ExactlyReversed"/>.
     /// </remarks>
