@@ -216,7 +216,7 @@ internal static class HypergradProfile
         }
 
         add("analytic: gradient (forward + backward, no graph)", plain);
-        add("analytic: reverse step (gradient + Hessian-vector product + mixed term, fused products)", reverse);
+        add("analytic: reverse step (gradient + Hessian-vector product + mixed term)", reverse);
     }
 
     // ExactReversalReverseMode.Compute, phase by phase (calling thread's CPU seconds).
