@@ -13,7 +13,7 @@ namespace MLNet.HyperGrad.Bench;
 /// </summary>
 /// <remarks>
 /// Options: <c>--summary FILE</c> appends the five summary lines to FILE; <c>--quick</c> is a smoke run (1,000 rows,
-/// T = 20, few outer steps); <c>--only correctness,reverse,hoag,pixel,holdout,cost,greedy-region</c> runs some parts (greedy-region: greedy one-step from L2 1e-5, 1e-3, 1e-1 with the plain and the normalized (Adam) online step, <c>--greedy-steps N</c> inner steps (default 1,000: 20 epochs of the 10,000 rows), <c>--greedy-adam-rate B</c> (default 0.05); pixel: per-pixel HOAG on the whole validation set;
+/// T = 20, few outer steps); <c>--only correctness,reverse,hoag,pixel,holdout,cost,greedy-region</c> runs some parts (greedy-region: greedy one-step from L2 1e-5, 1e-3, 1e-1 with the plain and the normalized (Adam) online step, <c>--greedy-steps N</c> inner steps (default 1,000: 20 epochs of the 10,000 rows), <c>--greedy-adam-rate B</c> (default 0.05), <c>--greedy-region-arms k:β,…</c> the Adam arms as update interval and step (default 1:B), <c>--greedy-region-gradient false</c> drops the gradient-step arm; pixel: per-pixel HOAG on the whole validation set;
 /// holdout: per-pixel HOAG watched on a held-out fifth of it, <c>--holdout-steps N</c> outer steps (default 15); without hoag in the same
 /// run, <c>--grid-optimum X</c> gives the single-θ optimum to compare with and <c>--grid-theta T</c> the θ the cost part uses); <c>--repeats N</c> random-search
 /// repeats (default 10); <c>--cost-repeats N</c> (default 3); <c>--greedy-interval K</c> the greedy update interval measured beside k = 1 in the cost part (default 4); <c>--outer-steps N</c> reverse-mode outer steps (default 50);
@@ -101,7 +101,13 @@ internal static class HypergradCoreBenchmark
         if (parts.Contains("greedy-region"))
         {
             double adamRate = options.TryGetValue("--greedy-adam-rate", out string? ar) ? double.Parse(ar, System.Globalization.CultureInfo.InvariantCulture) : 0.05;
-            HypergradGreedyRegion.Run(split, CsvLoadBenchmark.Int(options, "--greedy-steps", quick ? 20 : 1000), gradientRate: 100, adamRate);
+            // --greedy-region-arms "k:β,…": the normalized (Adam) arms as update interval k and step β (default "1:<adam rate>");
+            // --greedy-region-gradient false leaves out the plain gradient-step arm.
+            (int Interval, double Rate)[] arms = options.TryGetValue("--greedy-region-arms", out string? armText)
+                ? [.. armText.Split(',').Select(a => a.Split(':')).Select(p => (int.Parse(p[0], System.Globalization.CultureInfo.InvariantCulture), double.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture)))]
+                : [(1, adamRate)];
+            bool gradientArm = !options.TryGetValue("--greedy-region-gradient", out string? ga) || bool.Parse(ga);
+            HypergradGreedyRegion.Run(split, CsvLoadBenchmark.Int(options, "--greedy-steps", quick ? 20 : 1000), gradientRate: 100, arms, gradientArm);
         }
 
         Console.WriteLine();

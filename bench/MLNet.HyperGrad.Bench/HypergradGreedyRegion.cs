@@ -22,7 +22,7 @@ internal static class HypergradGreedyRegion
 {
     internal sealed record Outcome(double[] SpreadPerLayer, double CeSpread);
 
-    public static Outcome Run(HypergradBench.Split split, int steps, double gradientRate, double adamRate)
+    public static Outcome Run(HypergradBench.Split split, int steps, double gradientRate, IReadOnlyList<(int Interval, double Rate)> adamArms, bool gradientArm = true)
     {
         using var relu = new MlpInnerProblem(new Mlp([784, 100, 10], Activation.Relu), split.Train, split.Validation, batchSize: 200, seed: 4);
         using var reluTest = new MlpInnerProblem(new Mlp([784, 100, 10], Activation.Relu), split.Train, split.Test, batchSize: 200, seed: 4);
@@ -34,23 +34,28 @@ internal static class HypergradGreedyRegion
         Console.WriteLine(Invariant($"## Greedy one-step from different L2 values: MLP 784-100-10 ReLU, T = {steps} steps, lr 0.1, momentum 0.9, batch 200, both layers' L2 tuned online, one-step outer loss on a 200-row validation minibatch per step; CE on the whole validation / test set at the run's final weights"));
         Console.WriteLine("| start L2 (both layers) | outer step | end L2 layer 0 | end L2 layer 1 | validation CE of the tuned run | test CE of the tuned run | validation CE retrained at the end L2 | seconds (tuned run) |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|");
-        var ends = new Dictionary<string, List<(double[] L2, double Ce, double Retrained)>>(StringComparer.Ordinal) { ["gradient"] = [], ["adam"] = [] };
+        (string Name, GreedyOuterStep Kind, double Rate, int Interval)[] arms =
+        [
+            .. gradientArm ? new[] { ("gradient", GreedyOuterStep.Gradient, gradientRate, 1) } : [],
+            .. adamArms.Select(a => (Invariant($"adam, k = {a.Interval}, β {a.Rate}"), GreedyOuterStep.Adam, a.Rate, a.Interval)),
+        ];
+        var ends = arms.ToDictionary(a => a.Name, _ => new List<(double[] L2, double Ce, double Retrained)>(), StringComparer.Ordinal);
         foreach (double l2 in starts)
         {
             HyperparameterSet s = Set(l2);
             double[] plain = Train(relu, s, options);
             double plainCe = Outer(relu, s, plain);
             Console.WriteLine(Invariant($"| {l2:G2} | none (untuned) | {l2:G3} | {l2:G3} | {plainCe:F4} | {Outer(reluTest, s, plain):F4} | {plainCe:F4} | |"));
-            foreach ((string name, GreedyOuterStep kind, double rate) in new[] { ("gradient", GreedyOuterStep.Gradient, gradientRate), ("adam", GreedyOuterStep.Adam, adamRate) })
+            foreach ((string name, GreedyOuterStep kind, double rate, int interval) in arms)
             {
-                var method = new GreedyOneStep(options, rate, tuned, validationMinibatches: true, outerStep: kind);
+                var method = new GreedyOneStep(options, rate, tuned, validationMinibatches: true, updateInterval: interval, outerStep: kind);
                 HypergradientResult result = method.Compute(relu, s);
                 HyperparameterSet end = method.TunedHyperparameters!;
                 double[] endL2 = end.Values(MlpInnerProblem.L2Name);
                 double test = Outer(reluTest, end, method.FinalWeights!);
                 double retrained = Outer(relu, end, Train(relu, end, options));
                 ends[name].Add((endL2, result.OuterLoss, retrained));
-                string label = kind == GreedyOuterStep.Adam ? Invariant($"Adam, β {rate}") : Invariant($"gradient, β {rate}");
+                string label = kind == GreedyOuterStep.Adam ? Invariant($"Adam, β {rate}, hypergradient every {interval}. step") : Invariant($"gradient, β {rate}");
                 Console.WriteLine(Invariant($"| {l2:G2} | {label} | {endL2[0]:G3} | {endL2[1]:G3} | {result.OuterLoss:F4} | {test:F4} | {retrained:F4} | {result.Cost.Elapsed.TotalSeconds:F1} |"));
             }
         }
@@ -62,13 +67,13 @@ internal static class HypergradGreedyRegion
             double ceSpread = list.Max(e => e.Ce) - list.Min(e => e.Ce);
             double retrainedSpread = list.Max(e => e.Retrained) - list.Min(e => e.Retrained);
             Console.WriteLine(Invariant($"greedy ({name}) from L2 {string.Join(", ", starts.Select(x => x.ToString("G2", System.Globalization.CultureInfo.InvariantCulture)))}: end L2 max/min ratio layer 0 {spread[0]:F2}, layer 1 {spread[1]:F2}; validation CE of the tuned runs {list.Min(e => e.Ce):F4} … {list.Max(e => e.Ce):F4} (spread {ceSpread:F4}); retrained at the end L2 {list.Min(e => e.Retrained):F4} … {list.Max(e => e.Retrained):F4} (spread {retrainedSpread:F4})"));
-            if (name == "adam")
+            if (name != "gradient")
             {
-                adamOutcome = new Outcome(spread, ceSpread);
+                adamOutcome ??= new Outcome(spread, ceSpread);
             }
         }
 
-        return adamOutcome!;
+        return adamOutcome ?? new Outcome([double.NaN, double.NaN], double.NaN);
     }
 
     private static HyperparameterSet Set(double l2) => new HyperparameterSet()

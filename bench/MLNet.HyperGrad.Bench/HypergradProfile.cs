@@ -14,7 +14,8 @@ namespace MLNet.HyperGrad.Bench;
 /// part's problem (MLP 784-50-10 tanh, T steps of batch 200, Fashion-MNIST rows 0 … 9,999 train, 10,000 … 19,999
 /// validate). The whole runs are timed (wall and process CPU seconds); then each phase of a plain step, of a reverse
 /// step and of the fixed-point bookkeeping is timed on its own in CPU seconds of the calling thread (libtorch's work
-/// runs there with one thread, the default here), summed over T steps; repeats interleaved, medians printed.
+/// runs there with one thread, the default here), summed over T steps; repeats interleaved, medians printed. The whole
+/// runs are timed with the inner problem's analytic reverse step (the default) and with autograd only.
 ///   hypergrad-profile [--steps 100] [--repeats 3] [--threads 1]
 /// </summary>
 internal static class HypergradProfile
@@ -58,11 +59,28 @@ internal static class HypergradProfile
         for (int r = 0; r < repeats; r++)
         {
             MachineLoad.Mark mark = MachineLoad.Now();
-            Whole("plain run (T steps + validation CE)", () => Outer(problem, set, Train(problem, set, reverseOptions)));
-            Whole("exact reversal (forward + reverse)", () => new ExactReversalReverseMode(reverseOptions).Compute(problem, set));
-            Whole("DrMAD (forward + reverse)", () => new DrMad(reverseOptions).Compute(problem, set));
+            // Each whole run twice: with the problem's analytic steps (the default) and with autograd only (as before the analytic step).
+            foreach (bool analytic in new[] { true, false })
+            {
+                problem.AnalyticReverseSteps = analytic;
+                string how = analytic ? "analytic steps" : "autograd steps";
+                Whole($"plain run (T steps + validation CE), {how}", () => Outer(problem, set, Train(problem, set, reverseOptions)));
+                Whole($"exact reversal (forward + reverse), {how}", () =>
+                {
+                    HypergradientResult result = new ExactReversalReverseMode(reverseOptions).Compute(problem, set);
+                    Add($"exact reversal: gradients recomputed after a checksum mismatch (of {steps}), {how}", result.Cost.GradientEvaluations - (2 * steps));
+                    if (result.ExactlyReversed != true)
+                    {
+                        throw new InvalidOperationException($"Exact reversal did not come back exactly ({how}).");
+                    }
+                });
+                Whole($"DrMAD (forward + reverse), {how}", () => new DrMad(reverseOptions).Compute(problem, set));
+            }
+
+            problem.AnalyticReverseSteps = true;
             Whole("unrolled store-everything", () => new UnrolledReverseMode(reverseOptions).Compute(problem, set));
             Phases(problem, set, reverseOptions, Add);
+            AnalyticPhases(problem, set, reverseOptions, Add);
             ExactPhases(problem, set, reverseOptions, Add);
             Add("others' CPU share", MachineLoad.OthersShareSince(mark));
         }
@@ -166,6 +184,41 @@ internal static class HypergradProfile
         add("fixed point: undo velocity step", phase[4]);
     }
 
+    // The analytic step's parts (calling thread's CPU seconds, summed over T steps).
+    private static void AnalyticPhases(MlpInnerProblem problem, HyperparameterSet set, ReverseModeOptions options, Action<string, double> add)
+    {
+        IAnalyticReverseStep step = problem;
+        using var scope = torch.NewDisposeScope();
+        HyperparameterTensors h = set.CreateTensors();
+        double[] w0;
+        using (torch.NewDisposeScope())
+        {
+            w0 = FlatTensors.Flatten(problem.InitialWeights(h));
+        }
+
+        double[] direction = [.. w0.Select((x, i) => 1e-3 * Math.Cos(x + i))];
+        double[] gradient = new double[w0.Length];
+        double[] product = new double[w0.Length];
+        double plain = 0;
+        double reverse = 0;
+        for (int t = 0; t < options.Steps; t++)
+        {
+            double mark = CpuClock.ThreadSeconds();
+            step.AnalyticTrainingGradient(w0, h, t, gradient);
+            double middle = CpuClock.ThreadSeconds();
+            using (torch.NewDisposeScope())
+            {
+                _ = step.AnalyticReverseStep(w0, direction, h, t, gradient, product);
+            }
+
+            plain += middle - mark;
+            reverse += CpuClock.ThreadSeconds() - middle;
+        }
+
+        add("analytic: gradient (forward + backward, no graph)", plain);
+        add("analytic: reverse step (gradient + Hessian-vector product + mixed term)", reverse);
+    }
+
     // ExactReversalReverseMode.Compute, phase by phase (calling thread's CPU seconds).
     private static void ExactPhases(MlpInnerProblem problem, HyperparameterSet hyperparameters, ReverseModeOptions options, Action<string, double> add)
     {
@@ -195,11 +248,12 @@ internal static class HypergradProfile
         double[] weights = new double[initial.Length];
         double[] gradient = new double[initial.Length];
         add("exact: set-up", Lap());
+        ulong[] checksums = new ulong[steps];
         for (int t = 0; t < steps; t++)
         {
             sgd.WeightValues(weights);
             ReverseSweep.TrainingGradient(problem, h, weights, shapes, t, gradient);
-            sgd.VelocityStep(gradient, numerators[options.EntryOf(t, numerators.Length)], denominator);
+            checksums[t] = sgd.VelocityStep(gradient, numerators[options.EntryOf(t, numerators.Length)], denominator);
             sgd.WeightStep(learningRates[options.EntryOf(t, learningRates.Length)]);
         }
 
@@ -217,12 +271,18 @@ internal static class HypergradProfile
             sgd.UndoWeightStep(sweep.LearningRate(t));
             sgd.WeightValues(weights);
             long numerator = numerators[options.EntryOf(t, numerators.Length)];
-            sweep.Step(t, velocityAfter, weights, g =>
-            {
-                sgd.UndoVelocityStep(g, numerator, denominator);
-                sgd.VelocityValues(velocityBefore);
-                return velocityBefore;
-            });
+            ulong checksum = checksums[t];
+            sweep.Step(
+                t,
+                velocityAfter,
+                weights,
+                g =>
+                {
+                    sgd.UndoVelocityStep(g, numerator, denominator);
+                    sgd.VelocityValues(velocityBefore);
+                    return velocityBefore;
+                },
+                g => sgd.GradientChecksum(g) == checksum);
         }
 
         add("exact: reverse loop", Lap());

@@ -9,7 +9,7 @@
 // Prints one line per run and, last, `default parallelism trials per minute: <x> (best setting <name>: <y>)`.
 //   trainer-families [--trials 10] [--family-time 40] [--seed 1] [--trainers lightgbm,sdca,...]
 // Prints a Markdown table: per data set (digits, breast_cancer, diabetes) and trainer family, the best validation and the test metric.
-//   hypergrad-core [--summary FILE] [--quick] [--only correctness,reverse,hoag,pixel,holdout,cost,greedy-region] [--hoag-outer hoag,adam] [--hoag-steps 15] [--greedy-steps 1000] [--greedy-adam-rate 0.05] [--holdout-steps 15] [--grid-optimum X] [--grid-theta T] [--threads N] [--repeats 10] [--cost-repeats 3] [--greedy-interval 4] [--outer-steps 50]
+//   hypergrad-core [--summary FILE] [--quick] [--only correctness,reverse,hoag,pixel,holdout,cost,greedy-region] [--hoag-outer hoag,adam] [--hoag-steps 15] [--greedy-steps 1000] [--greedy-adam-rate 0.05] [--greedy-region-arms 1:0.05,4:0.05] [--greedy-region-gradient true|false] [--holdout-steps 15] [--grid-optimum X] [--grid-theta T] [--threads N] [--repeats 10] [--cost-repeats 3] [--greedy-interval 4] [--outer-steps 50]
 // Issue 9's hypergradient figures on the fixed Fashion-MNIST split (tables per part), ending with five lines:
 // `hypergradient max relative error vs finite differences: ...`, `exact reversal bit-exact: ...`, `hoag validation CE ...`,
 // `rmad validation CE after 50 outer steps: ...`, `cost relative to one training run: ...`; --summary FILE appends them to FILE.

@@ -8,7 +8,7 @@ namespace MLNet.HyperGrad.Hypergradients;
 /// </summary>
 /// <remarks>
 /// The forward pass trains on fixed-point weights and velocities (<see cref="FixedPointSgd"/>) and keeps
-/// only the bits that multiplying by the momentum destroys. The reverse pass runs the training backwards,
+/// only the bits that multiplying by the momentum destroys, and a checksum of each step's rounded gradient. The reverse pass runs the training backwards,
 /// recovering every earlier state bit for bit, while it accumulates the adjoints of the weights and
 /// velocities with vector-Jacobian and Hessian-vector products: the hypergradient of the outer loss with
 /// respect to every step's learning rate and momentum, the training loss's hyperparameters (L2) and the
@@ -16,7 +16,10 @@ namespace MLNet.HyperGrad.Hypergradients;
 /// independent of T except for the buffer's ~log2(1/μ) bits per weight and step. The momentum actually
 /// used is n/d, d = 2^<see cref="ReverseModeOptions.MomentumDenominatorBits"/>, and the gradients are
 /// rounded to 2^−<see cref="ReverseModeOptions.FractionBits"/>; the reverse pass differentiates the
-/// unrounded dynamics.
+/// unrounded dynamics. With an inner problem that has an analytic reverse step (<see cref="MlpInnerProblem"/>: tanh or
+/// ReLU), the gradients, Hessian-vector products and mixed terms come from it instead of autograd; a reverse step
+/// whose recomputed gradient does not match the forward pass's checksum recomputes it with the forward pass's routine,
+/// so the reversal stays exact.
 /// </remarks>
 public sealed class ExactReversalReverseMode : IHypergradientMethod
 {
@@ -56,15 +59,17 @@ public sealed class ExactReversalReverseMode : IHypergradientMethod
         long[] initialFixed = (long[])sgd.Weights.Clone();
         double[] weights = new double[initial.Length];
         double[] gradient = new double[initial.Length];
+        ulong[] checksums = new ulong[steps];
         for (int t = 0; t < steps; t++)
         {
             sgd.WeightValues(weights);
             ReverseSweep.TrainingGradient(problem, h, weights, shapes, t, gradient);
-            sgd.VelocityStep(gradient, numerators[Options.EntryOf(t, numerators.Length)], denominator);
+            checksums[t] = sgd.VelocityStep(gradient, numerators[Options.EntryOf(t, numerators.Length)], denominator);
             sgd.WeightStep(learningRates[Options.EntryOf(t, learningRates.Length)]);
         }
 
-        long bufferBytes = (sgd.Buffer.TotalBits + 7) / 8;
+        // The information buffer and one checksum of the rounded gradient per step.
+        long bufferBytes = ((sgd.Buffer.TotalBits + 7) / 8) + (steps * sizeof(ulong));
         double[] momenta = [.. numerators.Select(n => n / (double)denominator)];
         var sweep = new ReverseSweep(problem, hyperparameters, h, Options, learningRates, momenta);
         sgd.WeightValues(weights);
@@ -77,12 +82,18 @@ public sealed class ExactReversalReverseMode : IHypergradientMethod
             sgd.UndoWeightStep(sweep.LearningRate(t));
             sgd.WeightValues(weights);
             long numerator = numerators[Options.EntryOf(t, numerators.Length)];
-            sweep.Step(t, velocityAfter, weights, g =>
-            {
-                sgd.UndoVelocityStep(g, numerator, denominator);
-                sgd.VelocityValues(velocityBefore);
-                return velocityBefore;
-            });
+            ulong checksum = checksums[t];
+            sweep.Step(
+                t,
+                velocityAfter,
+                weights,
+                g =>
+                {
+                    sgd.UndoVelocityStep(g, numerator, denominator);
+                    sgd.VelocityValues(velocityBefore);
+                    return velocityBefore;
+                },
+                g => sgd.GradientChecksum(g) == checksum);
         }
 
         bool reversed = sgd.Weights.AsSpan().SequenceEqual(initialFixed) && sgd.Velocities.All(v => v == 0) && sgd.Buffer.IsEmpty;

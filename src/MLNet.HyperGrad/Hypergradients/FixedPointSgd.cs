@@ -67,10 +67,12 @@ internal sealed class FixedPointSgd
     /// <param name="gradient">g, one per element.</param>
     /// <param name="numerator">n, 1 ≤ n ≤ d.</param>
     /// <param name="denominator">d, a power of two up to 2^30.</param>
-    public void VelocityStep(ReadOnlySpan<double> gradient, long numerator, long denominator)
+    /// <returns>The checksum of the rounded gradient [g] (<see cref="GradientChecksum"/>).</returns>
+    public ulong VelocityStep(ReadOnlySpan<double> gradient, long numerator, long denominator)
     {
         FixedPointMultiplier multiplier = Multiplier(numerator, denominator);
         long[] velocities = Velocities;
+        ulong checksum = ChecksumSeed;
         for (int i = 0; i < velocities.Length; i++)
         {
             long y = multiplier.MultiplyFloor(velocities[i], out long digit, out long modulus);
@@ -79,8 +81,31 @@ internal sealed class FixedPointSgd
                 Buffer.Push(i, digit, modulus);
             }
 
-            velocities[i] = checked(y + ToFixed(gradient[i], "gradient", i));
+            long g = ToFixed(gradient[i], "gradient", i);
+            checksum = Mix(checksum, g);
+            velocities[i] = checked(y + g);
         }
+
+        return checksum;
+    }
+
+    /// <summary>
+    /// A 64-bit checksum of the rounded gradient [g], as <see cref="VelocityStep"/> returns it: the same rounded values
+    /// give the same checksum, and two that differ in one element always give different ones (each element's mixing
+    /// step is a bijection of the running value), so a reverse pass can tell whether its recomputed gradient would undo
+    /// the step exactly.
+    /// </summary>
+    /// <param name="gradient">g, one per element.</param>
+    /// <returns>The checksum.</returns>
+    public ulong GradientChecksum(ReadOnlySpan<double> gradient)
+    {
+        ulong checksum = ChecksumSeed;
+        for (int i = 0; i < gradient.Length; i++)
+        {
+            checksum = Mix(checksum, ToFixed(gradient[i], "gradient", i));
+        }
+
+        return checksum;
     }
 
     /// <summary>Undoes <see cref="VelocityStep"/>, given the same gradient.</summary>
@@ -111,6 +136,15 @@ internal sealed class FixedPointSgd
         {
             Weights[i] = checked(Weights[i] + ToFixed(learningRate * (Velocities[i] * inverseScale), "weight step", i));
         }
+    }
+
+    private const ulong ChecksumSeed = 0x243F6A8885A308D3UL;
+
+    // x ↦ (h ⊕ x)·odd, then an xor-shift: a bijection of h for each x, and of x for each h.
+    private static ulong Mix(ulong checksum, long value)
+    {
+        ulong mixed = (checksum ^ (ulong)value) * 0x9E3779B97F4A7C15UL;
+        return mixed ^ (mixed >> 29);
     }
 
     private static FixedPointMultiplier Multiplier(long numerator, long denominator)

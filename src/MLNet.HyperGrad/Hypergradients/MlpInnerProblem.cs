@@ -24,7 +24,7 @@ namespace MLNet.HyperGrad.Hypergradients;
 /// converge much faster in them (on raw pixels in [0, 1] the input mean couples the bias with every weight: minibatch Adam stopped
 /// well short of the weak-L2 optimum where it converged with centred inputs).
 /// </remarks>
-public sealed class MlpInnerProblem : IInnerProblem, IDisposable
+public sealed partial class MlpInnerProblem : IInnerProblem, IAnalyticReverseStep, IDisposable
 {
     /// <summary>The name of the per-layer L2 hyperparameter, shape [layers].</summary>
     public const string L2Name = "l2";
@@ -135,8 +135,14 @@ public sealed class MlpInnerProblem : IInnerProblem, IDisposable
 
         if (inputMean is not null)
         {
-            // The same initial function as without centring: b̃ = b + W₀·m.
-            result[1] = result[1] + torch.mv(result[0], inputMean);
+            // The same initial function as without centring: b̃ = b + W₀·m. W₀ is computed again here rather than read from
+            // result[0], so that b̃ is no function of the tensor result[0]: a method that differentiates with respect to the
+            // initial weights as returned (store-everything autograd) would otherwise add the path W₀ → b̃ to W₀'s gradient
+            // and train other dynamics than the methods that take the weights as independent leaves.
+            Tensor first = hyperparameters.Contains(InitScaleName)
+                ? baseWeights[0].detach() * hyperparameters.Constrained(InitScaleName)[0]
+                : baseWeights[0].detach();
+            result[1] = result[1] + torch.mv(first, inputMean);
         }
 
         return result;
@@ -222,11 +228,7 @@ public sealed class MlpInnerProblem : IInnerProblem, IDisposable
             if (hyperparameters.Contains(name))
             {
                 Tensor l2 = hyperparameters.Constrained(name);
-                if (!l2.shape.SequenceEqual(weights[2 * l].shape))
-                {
-                    throw new ArgumentException($"Hyperparameter \"{name}\" must have the shape of weight {Mlp.WeightName(l)}, [{string.Join(", ", weights[2 * l].shape)}]; got [{string.Join(", ", l2.shape)}].", nameof(hyperparameters));
-                }
-
+                CheckPerWeight(l2, name, l, weights[2 * l], nameof(hyperparameters));
                 penalty = penalty + (0.5 * (l2 * weights[2 * l].square()).sum());
             }
 
@@ -234,18 +236,30 @@ public sealed class MlpInnerProblem : IInnerProblem, IDisposable
             if (hyperparameters.Contains(unitName))
             {
                 Tensor l2 = hyperparameters.Constrained(unitName);
-                long inputs = weights[2 * l].shape[1];
-                if (l2.dim() != 1 || l2.shape[0] != inputs)
-                {
-                    throw new ArgumentException($"Hyperparameter \"{unitName}\" must have shape [{inputs}] (one per input unit of layer {l}); got [{string.Join(", ", l2.shape)}].", nameof(hyperparameters));
-                }
-
+                CheckPerUnit(l2, unitName, l, weights[2 * l], nameof(hyperparameters));
                 // sum(dim: 0L), not sum(0): a literal 0 converts to ScalarType (Byte) and picks the dtype overload.
                 penalty = penalty + (0.5 * (l2 * weights[2 * l].square().sum(dim: 0L)).sum());
             }
         }
 
         return penalty;
+    }
+
+    private static void CheckPerWeight(Tensor l2, string name, int layer, Tensor weight, string paramName)
+    {
+        if (!l2.shape.SequenceEqual(weight.shape))
+        {
+            throw new ArgumentException($"Hyperparameter \"{name}\" must have the shape of weight {Mlp.WeightName(layer)}, [{string.Join(", ", weight.shape)}]; got [{string.Join(", ", l2.shape)}].", paramName);
+        }
+    }
+
+    private static void CheckPerUnit(Tensor l2, string name, int layer, Tensor weight, string paramName)
+    {
+        long inputs = weight.shape[1];
+        if (l2.dim() != 1 || l2.shape[0] != inputs)
+        {
+            throw new ArgumentException($"Hyperparameter \"{name}\" must have shape [{inputs}] (one per input unit of layer {layer}); got [{string.Join(", ", l2.shape)}].", paramName);
+        }
     }
 
     private void CheckLayers(Tensor t, string name)

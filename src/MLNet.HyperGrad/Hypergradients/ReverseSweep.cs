@@ -18,6 +18,7 @@ internal sealed class ReverseSweep
     private readonly ReverseModeOptions options;
     private readonly long[][] shapes;
     private readonly double[][] leafGradients;
+    private readonly IAnalyticReverseStep? analytic;
     private double[] dW = [];
     private double[] dV = [];
     private double[] gradient = [];
@@ -39,6 +40,7 @@ internal sealed class ReverseSweep
         Momenta = momenta;
         shapes = [.. problem.WeightShapes];
         leafGradients = [.. set.Definitions.Select(d => new double[d.ElementCount])];
+        analytic = Analytic(problem, h);
         LearningRateAdjoints = new double[learningRates.Length];
         MomentumAdjoints = new double[momenta.Length];
     }
@@ -57,16 +59,24 @@ internal sealed class ReverseSweep
 
     public long Products { get; private set; }
 
+    /// <summary>Gets how many reverse steps recomputed their gradient because it differed from the forward pass's (see <see cref="Step"/>).</summary>
+    public long GradientRecomputations { get; private set; }
+
+    /// <summary>Gets whether the reverse steps use the problem's <see cref="IAnalyticReverseStep"/> (otherwise autograd).</summary>
+    public bool UsesAnalyticSteps => analytic is not null;
+
     public double LearningRate(int t) => LearningRates[options.EntryOf(t, LearningRates.Length)];
 
     public double Momentum(int t) => Momenta[options.EntryOf(t, Momenta.Length)];
 
-    /// <summary>The training-loss gradient at weights w for step t (float64, a fresh graph, no second-order graph).</summary>
+    /// <summary>The training-loss gradient at weights w for step t (float64): the problem's analytic gradient when it has one (<see cref="IAnalyticReverseStep"/>), otherwise autograd on a fresh graph without a second-order graph.</summary>
     /// <remarks>
-    /// Exact reversal recomputes this gradient in the reverse pass with a second-order graph (<see cref="Step"/>) and
-    /// needs the same bits: libtorch runs the same kernels in the same order with or without <c>create_graph</c>
-    /// (checked bit for bit on the inner problems of this library by the tests, and by every exact-reversal run's
-    /// <see cref="HypergradientResult.ExactlyReversed"/>).
+    /// Exact reversal recomputes this gradient in the reverse pass (<see cref="Step"/>) and needs the same bits. On the
+    /// autograd path the reverse pass takes it with a second-order graph: libtorch runs the same kernels in the same
+    /// order with or without <c>create_graph</c> (checked bit for bit by the tests). On the analytic path it comes from
+    /// the analytic reverse step, which computes it by the same calls (so with the same bits, as the tests check); exact reversal still compares checksums of
+    /// the rounded gradients and recomputes with this function when they differ. Every exact-reversal run reports the
+    /// outcome in <see cref="HypergradientResult.ExactlyReversed"/>.
     /// </remarks>
     public static double[] TrainingGradient(IInnerProblem problem, HyperparameterTensors h, double[] w, long[][] shapes, int t)
     {
@@ -78,6 +88,12 @@ internal sealed class ReverseSweep
     /// <summary>Like <see cref="TrainingGradient(IInnerProblem, HyperparameterTensors, double[], long[][], int)"/>, into <paramref name="gradient"/> (as long as w).</summary>
     public static void TrainingGradient(IInnerProblem problem, HyperparameterTensors h, double[] w, long[][] shapes, int t, Span<double> gradient)
     {
+        if (Analytic(problem, h) is IAnalyticReverseStep step)
+        {
+            step.AnalyticTrainingGradient(w, h, t, gradient);
+            return;
+        }
+
         using var scope = torch.NewDisposeScope();
         Tensor[] weights = FlatTensors.Leaves(w, shapes);
         FlatTensors.FlattenInto(TorchAutograd.Grad([problem.TrainingLoss(weights, h, t)], weights), gradient);
@@ -118,7 +134,12 @@ internal sealed class ReverseSweep
     /// <param name="velocityAfter">v_{t+1}.</param>
     /// <param name="weightsBefore">w_t.</param>
     /// <param name="velocityBefore">Given ∇L_t(w_t) (as the forward pass computed it), returns v_t.</param>
-    public void Step(int t, double[] velocityAfter, double[] weightsBefore, Func<double[], double[]> velocityBefore)
+    /// <param name="sameAsForward">
+    /// For exact reversal: whether a recomputed ∇L_t(w_t) would undo the forward step exactly (the checksums of the
+    /// rounded gradients agree); when it says no, the gradient is computed again by <see cref="TrainingGradient(IInnerProblem, HyperparameterTensors, double[], long[][], int, Span{double})"/>,
+    /// the forward pass's routine, before <paramref name="velocityBefore"/> sees it. Null when the caller does not need the bits.
+    /// </param>
+    public void Step(int t, double[] velocityAfter, double[] weightsBefore, Func<double[], double[]> velocityBefore, Func<double[], bool>? sameAsForward = null)
     {
         double lr = LearningRate(t);
         double mu = Momentum(t);
@@ -129,10 +150,33 @@ internal sealed class ReverseSweep
         }
 
         using var scope = torch.NewDisposeScope();
+        if (analytic is not null)
+        {
+            // g, H·dV and ∂(g·dV)/∂h from one analytic pass (Pearlmutter's R-pass), no autograd graph over the weights.
+            Tensor[]? mixed = analytic.AnalyticReverseStep(weightsBefore, dV, h, t, gradient, product);
+            Gradients++;
+            Products++;
+            CheckAgainstForward(t, weightsBefore, sameAsForward);
+            MomentumAdjoints[options.EntryOf(t, Momenta.Length)] += Dot(dV, velocityBefore(gradient));
+            for (int i = 0; i < dW.Length; i++)
+            {
+                dW[i] += product[i];
+                dV[i] *= mu;
+            }
+
+            if (mixed is not null)
+            {
+                Accumulate(mixed);
+            }
+
+            return;
+        }
+
         Tensor[] w = FlatTensors.Leaves(weightsBefore, shapes);
         Tensor[] g = TorchAutograd.Grad([problem.TrainingLoss(w, h, t)], w, createGraph: true);
         Gradients++;
         FlatTensors.FlattenInto(g, gradient);
+        CheckAgainstForward(t, weightsBefore, sameAsForward);
         double[] previous = velocityBefore(gradient);
         MomentumAdjoints[options.EntryOf(t, Momenta.Length)] += Dot(dV, previous);
         // The Hessian-vector product (∂g/∂w)ᵀ dV and (∂g/∂h)ᵀ dV as one vector-Jacobian product of g with gradient
@@ -194,6 +238,20 @@ internal sealed class ReverseSweep
     }
 
     private static double Dot(double[] a, double[] b) => ConjugateGradient.Dot(a, b);
+
+    private static IAnalyticReverseStep? Analytic(IInnerProblem problem, HyperparameterTensors h) =>
+        problem is IAnalyticReverseStep step && step.CoversAnalytically(h) ? step : null;
+
+    // If the recomputed gradient would not undo the forward step bit for bit, take it again with the forward pass's routine.
+    private void CheckAgainstForward(int t, double[] weightsBefore, Func<double[], bool>? sameAsForward)
+    {
+        if (sameAsForward is not null && !sameAsForward(gradient))
+        {
+            TrainingGradient(problem, h, weightsBefore, shapes, t, gradient);
+            Gradients++;
+            GradientRecomputations++;
+        }
+    }
 
     private void Accumulate(IEnumerable<Tensor> gradients)
     {

@@ -8,8 +8,10 @@ namespace MLNet.HyperGrad.AutoML.Runners;
 /// Every hypergradient method evaluates the outer loss at the trained weights last (the reverse modes once
 /// before their reverse pass, greedy one-step once more after its run, the implicit methods once at the
 /// solved weights), so <see cref="LastOuterWeights"/> is the trained network once <c>Compute</c> returns.
+/// The per-step validation minibatches (<see cref="IInnerProblem.OuterLossOnBatch"/>) and the analytic reverse step
+/// (<see cref="IAnalyticReverseStep"/>) of the wrapped problem pass through too, so wrapping costs nothing.
 /// </remarks>
-internal sealed class RecordingInnerProblem(IInnerProblem inner) : IInnerProblem
+internal sealed class RecordingInnerProblem(IInnerProblem inner) : IInnerProblem, IAnalyticReverseStep
 {
     /// <summary>Gets the weights, flattened in order, of the last <see cref="OuterLoss"/> call; null before any.</summary>
     public double[]? LastOuterWeights { get; private set; }
@@ -26,4 +28,19 @@ internal sealed class RecordingInnerProblem(IInnerProblem inner) : IInnerProblem
         LastOuterWeights = FlatTensors.Flatten(weights.Select(w => w.detach()));
         return inner.OuterLoss(weights, hyperparameters);
     }
+
+    public Tensor OuterLossOnBatch(IReadOnlyList<Tensor> weights, HyperparameterTensors hyperparameters, int step) =>
+        inner.OuterLossOnBatch(weights, hyperparameters, step);
+
+    public bool CoversAnalytically(HyperparameterTensors hyperparameters) =>
+        inner is IAnalyticReverseStep analytic && analytic.CoversAnalytically(hyperparameters);
+
+    public void AnalyticTrainingGradient(double[] weights, HyperparameterTensors hyperparameters, int step, Span<double> gradient) =>
+        Analytic.AnalyticTrainingGradient(weights, hyperparameters, step, gradient);
+
+    public Tensor[]? AnalyticReverseStep(double[] weights, double[] direction, HyperparameterTensors hyperparameters, int step, Span<double> gradient, Span<double> product) =>
+        Analytic.AnalyticReverseStep(weights, direction, hyperparameters, step, gradient, product);
+
+    private IAnalyticReverseStep Analytic => inner as IAnalyticReverseStep
+        ?? throw new InvalidOperationException("The wrapped inner problem has no analytic reverse step; ask CoversAnalytically first.");
 }
