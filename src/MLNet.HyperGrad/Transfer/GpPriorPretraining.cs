@@ -9,7 +9,8 @@ namespace MLNet.HyperGrad.Transfer;
 /// <remarks>
 /// <para>
 /// Wang, Dahl, Swersky et al. (2024), "Pre-trained Gaussian processes for Bayesian optimization" (HyperBO): the prior's mean
-/// (<see cref="PriorMeanKind"/>) and its Matérn-5/2 ARD kernel (optionally on learned features), output scale and noise are fitted
+/// (<see cref="PriorMeanKind"/>) and its Matérn-5/2 ARD kernel (optionally on learned features, optionally with a configuration-dependent scale
+/// <see cref="GpPriorPretrainingOptions.InputDependentScale"/>), output scale and noise are fitted
 /// by minimizing, with Adam on TorchSharp autograd in float64,
 /// <c>(1/T) Σ_t NLL_t(B_t) / |B_t| + λ · KL(B_S) / |B_S|</c>:
 /// the negative log marginal likelihood of each task <c>t</c> on a minibatch <c>B_t</c> of its own points (each task's losses
@@ -42,7 +43,7 @@ public static class GpPriorPretraining
         options ??= new GpPriorPretrainingOptions();
         options.Validate();
         var data = new PretrainingData(tasks, options);
-        var model = new PriorModel(data.Dimension, options.MeanKind, options.HiddenWidth, options.KernelOnFeatures);
+        var model = new PriorModel(data.Dimension, options.MeanKind, options.HiddenWidth, options.KernelOnFeatures, options.InputDependentScale);
         var random = new Random(options.Seed);
         double[] theta = model.Initial(random);
         double[] m = new double[theta.Length];
@@ -92,13 +93,13 @@ public static class GpPriorPretraining
     internal static (double Value, double[] Gradient) FullObjective(IReadOnlyList<TransferTask> tasks, GpPriorPretrainingOptions options, double[] theta)
     {
         var data = new PretrainingData(tasks, options);
-        var model = new PriorModel(data.Dimension, options.MeanKind, options.HiddenWidth, options.KernelOnFeatures);
+        var model = new PriorModel(data.Dimension, options.MeanKind, options.HiddenWidth, options.KernelOnFeatures, options.InputDependentScale);
         return data.ValueAndGradient(model, theta, data.Full());
     }
 
     /// <summary>The model a set of tasks and options give, for tests that build θ.</summary>
     internal static PriorModel ModelFor(IReadOnlyList<TransferTask> tasks, GpPriorPretrainingOptions options)
-        => new(tasks[0].Dimension, options.MeanKind, options.HiddenWidth, options.KernelOnFeatures);
+        => new(tasks[0].Dimension, options.MeanKind, options.HiddenWidth, options.KernelOnFeatures, options.InputDependentScale);
 
     /// <summary>One step's selection: point indices per task, and indices into the shared points.</summary>
     internal sealed record Batch(int[][] TaskPoints, int[] SharedPoints);

@@ -14,11 +14,12 @@ namespace MLNet.HyperGrad.Transfer;
 /// <see cref="MetaGaussianProcessTuner"/> holds it fixed while tuning a new task.
 /// </para>
 /// <para>Immutable and thread-safe; it holds plain arrays (no tensor outlives a call). <see cref="ToJson"/> and
-/// <see cref="FromJson"/> round-trip everything except <see cref="ObjectiveHistory"/> (diagnostics of the fit).</para>
+/// <see cref="FromJson"/> round-trip everything except <see cref="ObjectiveHistory"/> (diagnostics of the fit). Format
+/// version 2 adds <see cref="InputDependentScale"/>; version 1 (written before it) is read as a stationary prior.</para>
 /// </remarks>
 public sealed class PretrainedGpPrior
 {
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2;
     private readonly double[] theta;
 
     internal PretrainedGpPrior(PriorModel model, double[] theta, IReadOnlyList<string> sourceTasks, IReadOnlyList<SourceTaskFit> fits, int sharedPointCount, IReadOnlyList<double> history, int skippedSteps)
@@ -50,6 +51,9 @@ public sealed class PretrainedGpPrior
     /// <summary>Gets a value indicating whether the kernel acts on learned features rather than on the inputs.</summary>
     public bool KernelOnFeatures => Model.KernelOnFeatures;
 
+    /// <summary>Gets a value indicating whether the prior variance depends on the configuration (<see cref="GpPriorPretrainingOptions.InputDependentScale"/>); <see cref="OutputScale"/> is then its global factor.</summary>
+    public bool InputDependentScale => Model.InputDependentScale;
+
     /// <summary>Gets the names of the tasks the prior was pre-trained on, in the order given.</summary>
     public IReadOnlyList<string> SourceTasks { get; }
 
@@ -68,7 +72,7 @@ public sealed class PretrainedGpPrior
     /// <summary>Gets the kernel's length scales (per input dimension, or per feature when <see cref="KernelOnFeatures"/>).</summary>
     public IReadOnlyList<double> LengthScales { get; }
 
-    /// <summary>Gets the kernel's output scale (prior variance of the standardized loss).</summary>
+    /// <summary>Gets the kernel's output scale (prior variance of the standardized loss; with <see cref="InputDependentScale"/> its global factor, see <see cref="Variance"/>).</summary>
     public double OutputScale { get; }
 
     /// <summary>Gets the observation noise variance (standardized units).</summary>
@@ -94,6 +98,23 @@ public sealed class PretrainedGpPrior
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         return MeanTensor(Matrix(points)).data<double>().ToArray();
+    }
+
+    /// <summary>The prior variance (noise excluded) of the standardized loss at points: <see cref="OutputScale"/> everywhere, or σ² g(x)² with <see cref="InputDependentScale"/>.</summary>
+    /// <param name="points">Points of <see cref="Dimension"/> values in the unit cube.</param>
+    /// <returns>One variance per point.</returns>
+    /// <exception cref="ArgumentException">A point has the wrong length or a non-finite value.</exception>
+    public double[] Variance(IReadOnlyList<double[]> points)
+    {
+        CheckPoints(points, nameof(points));
+        if (points.Count == 0)
+        {
+            return [];
+        }
+
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        return VarianceTensor(Matrix(points)).data<double>().ToArray();
     }
 
     /// <summary>The prior covariance (noise excluded) between two sets of points.</summary>
@@ -158,6 +179,7 @@ public sealed class PretrainedGpPrior
             ["mean"] = MeanKind.ToString(),
             ["hiddenWidth"] = HiddenWidth,
             ["kernelOnFeatures"] = KernelOnFeatures,
+            ["inputDependentScale"] = InputDependentScale,
             ["kernel"] = "matern52",
             ["sharedPoints"] = SharedPointCount,
             ["skippedSteps"] = SkippedSteps,
@@ -183,9 +205,9 @@ public sealed class PretrainedGpPrior
         {
             JsonObject node = JsonNode.Parse(json)?.AsObject() ?? throw new ArgumentException("Expected a JSON object for a GP prior; got null.", nameof(json));
             int format = Required(node, "format").GetValue<int>();
-            if (format != FormatVersion)
+            if (format is < 1 or > FormatVersion)
             {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"GP prior format version {format} is not known; expected {FormatVersion}."), nameof(json));
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"GP prior format version {format} is not known; expected 1 to {FormatVersion}."), nameof(json));
             }
 
             string meanName = Required(node, "mean").GetValue<string>();
@@ -194,7 +216,7 @@ public sealed class PretrainedGpPrior
                 throw new ArgumentException($"GP prior mean '{meanName}' is not one of {string.Join(", ", Enum.GetNames<PriorMeanKind>())}.", nameof(json));
             }
 
-            var model = new PriorModel(Required(node, "dimension").GetValue<int>(), mean, Required(node, "hiddenWidth").GetValue<int>(), Required(node, "kernelOnFeatures").GetValue<bool>());
+            var model = new PriorModel(Required(node, "dimension").GetValue<int>(), mean, Required(node, "hiddenWidth").GetValue<int>(), Required(node, "kernelOnFeatures").GetValue<bool>(), format >= 2 && Required(node, "inputDependentScale").GetValue<bool>());
             double[] theta = [.. Required(node, "parameters").AsArray().Select(v => v?.GetValue<double>() ?? double.NaN)];
             if (theta.Length != model.Count || theta.Any(v => !double.IsFinite(v)))
             {
@@ -218,6 +240,13 @@ public sealed class PretrainedGpPrior
     {
         using var scope = torch.NewDisposeScope();
         return Model.Mean(torch.tensor(theta, torch.float64), x).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The prior variance at [m, d]: [m], differentiable in the points.</summary>
+    internal torch.Tensor VarianceTensor(torch.Tensor x)
+    {
+        using var scope = torch.NewDisposeScope();
+        return Model.Variance(torch.tensor(theta, torch.float64), x).MoveToOuterDisposeScope();
     }
 
     /// <summary>The prior covariance between [n, d] and [m, d]: [n, m], differentiable in both.</summary>

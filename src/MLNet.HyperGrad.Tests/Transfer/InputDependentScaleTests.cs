@@ -1,0 +1,194 @@
+using MLNet.HyperGrad.AutoML;
+using MLNet.HyperGrad.SearchSpaces;
+using MLNet.HyperGrad.Transfer;
+using TorchSharp;
+using Xunit.Abstractions;
+
+namespace MLNet.HyperGrad.Tests.Transfer;
+
+/// <summary>The prior with a configuration-dependent scale <c>k(x, x') = σ² g(x) g(x') Matérn(x, x')</c> (issue 11, H28).</summary>
+public sealed class InputDependentScaleTests(ITestOutputHelper output)
+{
+    private static readonly Lazy<(PretrainedGpPrior Stationary, PretrainedGpPrior Scaled)> AgreeingPriors = new(() =>
+    {
+        List<TransferTask> tasks = AgreeingFamily(8, SyntheticTasks.Points(60, 7));
+        var stationary = new GpPriorPretrainingOptions { Steps = 150, HiddenWidth = 16, MinibatchSize = 30 };
+        var scaled = new GpPriorPretrainingOptions { Steps = 150, HiddenWidth = 16, MinibatchSize = 30, InputDependentScale = true };
+        return (GpPriorPretraining.Pretrain(tasks, stationary), GpPriorPretraining.Pretrain(tasks, scaled));
+    });
+
+    /// <summary>The centre of the region where every task of <see cref="AgreeingFamily"/> has the same deep valley.</summary>
+    private static readonly double[] Centre = [0.3, 0.7];
+
+    [Theory]
+    [InlineData(PriorMeanKind.Mlp, false, true)]
+    [InlineData(PriorMeanKind.Mlp, true, true)]
+    [InlineData(PriorMeanKind.Constant, false, false)]
+    public void FullObjective_InputDependentScale_NllPlusKlGradientMatchesFiniteDifferences(PriorMeanKind mean, bool onFeatures, bool matched)
+    {
+        List<TransferTask> tasks = SyntheticTasks.Family(3, 8, matched);
+        var options = new GpPriorPretrainingOptions { MeanKind = mean, HiddenWidth = 3, KernelOnFeatures = onFeatures, KlWeight = 0.7, InputDependentScale = true };
+        PriorModel model = GpPriorPretraining.ModelFor(tasks, options);
+        double[] theta = model.Initial(new Random(3));
+        var random = new Random(4);
+        for (int i = 0; i < theta.Length; i++)
+        {
+            theta[i] += 0.3 * (random.NextDouble() - 0.5);
+        }
+
+        (double value, double[] gradient) = GpPriorPretraining.FullObjective(tasks, options, theta);
+        double[] reference = FiniteDifferences.Gradient(t => GpPriorPretraining.FullObjective(tasks, options, t).Value, theta, 1e-5);
+        double[] scaleBlock = gradient[model.ScaleOffset..model.LengthScaleOffset];
+        output.WriteLine($"{mean} on features {onFeatures} matched {matched}: objective {value:G6}, |g| max {gradient.Max(Math.Abs):G4}, scale block |g| max {scaleBlock.Max(Math.Abs):G4}");
+        Assert.True(scaleBlock.Max(Math.Abs) > 1e-3, "the scale function's parameters do not move the objective: the check would mean nothing");
+        FiniteDifferences.AssertClose(reference, gradient, 1e-5);
+    }
+
+    [Fact]
+    public void Posterior_InputDependentScale_MeanAndVarianceGradientsInXMatchFiniteDifferences()
+    {
+        PretrainedGpPrior prior = AgreeingPriors.Value.Scaled;
+        double[][] observed = SyntheticTasks.Points(4, 41);
+        double[] z = [0.2, -0.9, 1.3, -0.1];
+        using var posterior = new PriorPosterior(prior, observed, z, refit: true, refitFrom: 3, centreOn: [true, true, true, true]);
+        double[] x0 = [0.41, 0.63];
+        double Part(double[] x, bool variance)
+        {
+            using var scope = torch.NewDisposeScope();
+            using var noGrad = torch.no_grad();
+            (torch.Tensor m, torch.Tensor v) = posterior.Posterior(torch.tensor(x, [1, 2], torch.float64));
+            return (variance ? v : m).item<double>();
+        }
+
+        foreach (bool variance in new[] { false, true })
+        {
+            using var scope = torch.NewDisposeScope();
+            torch.Tensor x = torch.tensor(x0, [1, 2], torch.float64).requires_grad_(true);
+            (torch.Tensor m, torch.Tensor v) = posterior.Posterior(x);
+            double[] analytic = MLNet.HyperGrad.Torch.TorchAutograd.Grad((variance ? v : m).sum(), x).data<double>().ToArray();
+            double[] numeric = FiniteDifferences.Gradient(p => Part(p, variance), x0, 1e-6);
+            output.WriteLine($"{(variance ? "variance" : "mean")}: analytic {string.Join(", ", analytic.Select(g => g.ToString("G6")))}; numeric {string.Join(", ", numeric.Select(g => g.ToString("G6")))}");
+            Assert.True(numeric.Max(Math.Abs) > 1e-3, "the gradient is too small for the check to mean anything");
+            FiniteDifferences.AssertClose(numeric, analytic, 1e-5);
+        }
+    }
+
+    [Fact]
+    public void Variance_IsTheCovarianceDiagonal_ConstantOnlyWithoutTheScaleFunction()
+    {
+        (PretrainedGpPrior stationary, PretrainedGpPrior scaled) = AgreeingPriors.Value;
+        double[][] points = SyntheticTasks.Points(50, 3);
+        foreach (PretrainedGpPrior prior in new[] { stationary, scaled })
+        {
+            double[] variance = prior.Variance(points);
+            double[][] k = prior.Covariance(points, points);
+            for (int i = 0; i < points.Length; i++)
+            {
+                Assert.Equal(k[i][i], variance[i], 12);
+            }
+        }
+
+        Assert.All(stationary.Variance(points), v => Assert.Equal(stationary.OutputScale, v, 12));
+        double[] spread = scaled.Variance(points);
+        output.WriteLine($"scaled prior: variance over 50 points {spread.Min():G4} … {spread.Max():G4}; stationary {stationary.OutputScale:G4}");
+        Assert.True(spread.Max() > 2 * spread.Min(), $"the pre-trained scale function is nearly flat ({spread.Min()} … {spread.Max()})");
+    }
+
+    [Fact]
+    public void FromJson_OfToJson_InputDependentScale_SameMeanCovarianceAndVariance()
+    {
+        PretrainedGpPrior prior = GpPriorPretraining.Pretrain(SyntheticTasks.Family(3, 12, matched: true), new GpPriorPretrainingOptions { HiddenWidth = 5, Steps = 10, InputDependentScale = true });
+        PretrainedGpPrior copy = PretrainedGpPrior.FromJson(prior.ToJson());
+        double[][] points = SyntheticTasks.Points(7, 3);
+        Assert.True(copy.InputDependentScale);
+        Assert.Contains("\"format\":2", prior.ToJson(), StringComparison.Ordinal);
+        Assert.Equal(prior.Mean(points), copy.Mean(points));
+        Assert.Equal(prior.Covariance(points, points[..3]), copy.Covariance(points, points[..3]));
+        Assert.Equal(prior.Variance(points), copy.Variance(points));
+        Assert.Equal(prior.Parameters, copy.Parameters);
+    }
+
+    [Fact]
+    public void FromJson_FormatVersion1_ReadsAsAStationaryPrior()
+    {
+        // A prior cached before the scale function existed (format 1, no "inputDependentScale" field) still reads, unchanged.
+        PretrainedGpPrior prior = GpPriorPretraining.Pretrain(SyntheticTasks.Family(3, 12, matched: true), new GpPriorPretrainingOptions { HiddenWidth = 5, Steps = 10 });
+        string version1 = prior.ToJson().Replace("\"format\":2", "\"format\":1", StringComparison.Ordinal).Replace("\"inputDependentScale\":false,", string.Empty, StringComparison.Ordinal);
+        Assert.DoesNotContain("inputDependentScale", version1, StringComparison.Ordinal);
+        PretrainedGpPrior copy = PretrainedGpPrior.FromJson(version1);
+        double[][] points = SyntheticTasks.Points(7, 3);
+        Assert.False(copy.InputDependentScale);
+        Assert.Equal(prior.Covariance(points, points), copy.Covariance(points, points));
+        string version2Missing = prior.ToJson().Replace("\"inputDependentScale\":false,", string.Empty, StringComparison.Ordinal);
+        Assert.Contains("inputDependentScale", Assert.Throws<ArgumentException>(() => PretrainedGpPrior.FromJson(version2Missing)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Pretrain_TasksThatAgreeInOneRegion_PriorVarianceIsSmallThereAndLargeWhereTheyDiffer()
+    {
+        PretrainedGpPrior prior = AgreeingPriors.Value.Scaled;
+        double[][] near = [[0.3, 0.7], [0.33, 0.68], [0.27, 0.72]];
+        double[][] far = [[0.9, 0.1], [0.8, 0.2], [0.95, 0.3]];
+        double nearVariance = prior.Variance(near).Average();
+        double farVariance = prior.Variance(far).Average();
+        output.WriteLine($"prior variance near the shared valley {nearVariance:G4}, far from it {farVariance:G4}");
+        Assert.True(nearVariance < 0.5 * farVariance, $"variance near the valley {nearVariance} is not well below the variance far from it {farVariance}");
+    }
+
+    [Fact]
+    public void Propose_AfterOneGoodTrialWhereAllTasksAgree_SecondProposalIsItsNeighbour()
+    {
+        // Candidate mode over 200 points of the square; a held-out task of the family. Trial 0 is the prior mean's minimizer
+        // (in the shared valley). Where all training tasks agree, the scaled prior's variance is small, so the second proposal
+        // stays next to the first instead of going to an uncorrelated, well-rated candidate elsewhere.
+        SearchSpace space = new() { ["x0"] = new UniformDoubleOption(0, 1), ["x1"] = new UniformDoubleOption(0, 1) };
+        double[][] points = SyntheticTasks.Points(200, 8);
+        TransferTask heldOut = AgreeingFamily(9, points)[8];
+        (PretrainedGpPrior stationary, PretrainedGpPrior scaled) = AgreeingPriors.Value;
+        int[] TwoTrials(PretrainedGpPrior prior)
+        {
+            var tuner = new MetaGaussianProcessTuner(space, prior, 0, new MetaGaussianProcessTunerOptions { Candidates = [.. points.Select(space.SampleFromFeatureSpace)] });
+            int[] chosen = new int[2];
+            for (int id = 0; id < 2; id++)
+            {
+                var settings = new TrialSettings { TrialId = id };
+                settings = settings with { Parameter = tuner.Propose(settings) };
+                chosen[id] = Array.FindIndex(points, p => space.SampleFromFeatureSpace(p).Equals(settings.Parameter));
+                tuner.Update(new TrialResult { TrialSettings = settings, Loss = heldOut.Losses[chosen[id]], Metric = -heldOut.Losses[chosen[id]] });
+            }
+
+            return chosen;
+        }
+
+        double Distance(int a, int b) => Math.Sqrt(points[a].Zip(points[b], (u, v) => (u - v) * (u - v)).Sum());
+        int[] withScale = TwoTrials(scaled);
+        int[] without = TwoTrials(stationary);
+        double radius = 0.15;
+        int neighbours = Enumerable.Range(0, points.Length).Count(i => i != withScale[0] && Distance(i, withScale[0]) <= radius);
+        output.WriteLine($"scaled: trial 0 at ({points[withScale[0]][0]:F3}, {points[withScale[0]][1]:F3}), trial 1 at distance {Distance(withScale[0], withScale[1]):F3}; stationary: trial 0 at ({points[without[0]][0]:F3}, {points[without[0]][1]:F3}), trial 1 at distance {Distance(without[0], without[1]):F3}; {neighbours} of 199 candidates within {radius}");
+        Assert.True(Distance(withScale[0], [.. Centre]) <= radius, "trial 0 is not in the shared valley: the check would mean nothing");
+        Assert.True(Distance(withScale[0], withScale[1]) <= radius, $"the second proposal is {Distance(withScale[0], withScale[1]):F3} from the first, not a neighbour (≤ {radius})");
+    }
+
+    /// <summary>
+    /// Tasks that agree in one region and differ elsewhere: the same deep valley at <see cref="Centre"/>, plus a task-specific
+    /// random ripple (seeded sinusoids) that vanishes near the valley; all on <paramref name="points"/>.
+    /// </summary>
+    private static List<TransferTask> AgreeingFamily(int count, IReadOnlyList<double[]> points) =>
+        [.. Enumerable.Range(0, count).Select(t =>
+        {
+            var random = new Random(500 + t);
+            double[] a = [.. Enumerable.Range(0, 3).Select(_ => (random.NextDouble() * 2) - 1)];
+            double[] fx = [.. Enumerable.Range(0, 3).Select(_ => 2 + (random.NextDouble() * 6))];
+            double[] fy = [.. Enumerable.Range(0, 3).Select(_ => 2 + (random.NextDouble() * 6))];
+            double[] phase = [.. Enumerable.Range(0, 3).Select(_ => random.NextDouble() * 2 * Math.PI)];
+            double[] losses = [.. points.Select(p =>
+            {
+                double r2 = ((p[0] - Centre[0]) * (p[0] - Centre[0])) + ((p[1] - Centre[1]) * (p[1] - Centre[1]));
+                double valley = -2.0 * Math.Exp(-r2 / (2 * 0.12 * 0.12));
+                double ripple = Enumerable.Range(0, 3).Sum(j => a[j] * Math.Sin((fx[j] * p[0]) + (fy[j] * p[1]) + phase[j]));
+                return valley + ((1 - Math.Exp(-r2 / (2 * 0.15 * 0.15))) * ripple);
+            })];
+            return new TransferTask("agree" + t, points, losses);
+        })];
+}
