@@ -9,12 +9,13 @@ namespace MLNet.HyperGrad.Tests.Transfer;
 /// <summary>The prior with a configuration-dependent scale <c>k(x, x') = σ² g(x) g(x') Matérn(x, x')</c> (issue 11, H28).</summary>
 public sealed class InputDependentScaleTests(ITestOutputHelper output)
 {
-    private static readonly Lazy<(PretrainedGpPrior Stationary, PretrainedGpPrior Scaled)> AgreeingPriors = new(() =>
+    private static readonly Lazy<(PretrainedGpPrior Stationary, PretrainedGpPrior Scaled, PretrainedGpPrior Empirical)> AgreeingPriors = new(() =>
     {
         List<TransferTask> tasks = AgreeingFamily(8, SyntheticTasks.Points(60, 7));
         var stationary = new GpPriorPretrainingOptions { Steps = 150, HiddenWidth = 16, MinibatchSize = 30 };
         var scaled = new GpPriorPretrainingOptions { Steps = 150, HiddenWidth = 16, MinibatchSize = 30, InputDependentScale = true };
-        return (GpPriorPretraining.Pretrain(tasks, stationary), GpPriorPretraining.Pretrain(tasks, scaled));
+        PretrainedGpPrior plain = GpPriorPretraining.Pretrain(tasks, stationary);
+        return (plain, GpPriorPretraining.Pretrain(tasks, scaled), GpPriorPretraining.AddEmpiricalCovariance(plain, tasks, stationary));
     });
 
     /// <summary>The centre of the region where every task of <see cref="AgreeingFamily"/> has the same deep valley.</summary>
@@ -76,9 +77,9 @@ public sealed class InputDependentScaleTests(ITestOutputHelper output)
     [Fact]
     public void Variance_IsTheCovarianceDiagonal_ConstantOnlyWithoutTheScaleFunction()
     {
-        (PretrainedGpPrior stationary, PretrainedGpPrior scaled) = AgreeingPriors.Value;
+        (PretrainedGpPrior stationary, PretrainedGpPrior scaled, PretrainedGpPrior empirical) = AgreeingPriors.Value;
         double[][] points = SyntheticTasks.Points(50, 3);
-        foreach (PretrainedGpPrior prior in new[] { stationary, scaled })
+        foreach (PretrainedGpPrior prior in new[] { stationary, scaled, empirical })
         {
             double[] variance = prior.Variance(points);
             double[][] k = prior.Covariance(points, points);
@@ -124,6 +125,59 @@ public sealed class InputDependentScaleTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void EmpiricalWeightObjective_Gradient_MatchesFloat64CentralDifferences()
+    {
+        List<TransferTask> tasks = AgreeingFamily(5, SyntheticTasks.Points(20, 7));
+        var options = new GpPriorPretrainingOptions { Steps = 20, HiddenWidth = 4, MinibatchSize = 10 };
+        PretrainedGpPrior prior = GpPriorPretraining.Pretrain(tasks, options);
+        (double[][] points, double[][] values) = GpPriorPretraining.SharedData(tasks, options);
+        double[] theta = [.. prior.Parameters];
+        EmpiricalCovarianceTerm unit = EmpiricalCovarianceTerm.Build(prior.Model, theta, points, values, 1, 1);
+        int[] subset = [0, 2, 3, 5, 8, 9, 11, 13, 17, 19];
+        foreach (double[] at in new[] { new[] { 0.0, 0.0 }, new[] { -1.2, 0.4 }, new[] { 1.1, -0.7 } })
+        {
+            (double value, double[] analytic) = GpPriorPretraining.EmpiricalWeightObjective(prior.Model, theta, unit, values, subset, at);
+            double[] numeric = FiniteDifferences.Gradient(p => GpPriorPretraining.EmpiricalWeightObjective(prior.Model, theta, unit, values, subset, p).Value, at, 1e-6);
+            output.WriteLine($"at ({at[0]}, {at[1]}): objective {value:G6}; analytic {string.Join(", ", analytic.Select(g => g.ToString("G6")))}; numeric {string.Join(", ", numeric.Select(g => g.ToString("G6")))}");
+            Assert.True(double.IsFinite(value));
+            Assert.True(numeric.Max(Math.Abs) > 1e-3, "the gradient is too small for the check to mean anything");
+            FiniteDifferences.AssertClose(numeric, analytic, 1e-5);
+        }
+    }
+
+    [Fact]
+    public void AddEmpiricalCovariance_CovarianceAtSharedPointsFollowsTheTasksAndRoundTripsThroughJson()
+    {
+        (PretrainedGpPrior stationary, _, PretrainedGpPrior empirical) = AgreeingPriors.Value;
+        output.WriteLine($"empirical weight {empirical.EmpiricalCovarianceWeight:G4}, kernel weight {empirical.KernelWeight:G4}, {empirical.EmpiricalCovariancePoints} points");
+        Assert.True(empirical.HasEmpiricalCovariance);
+        Assert.False(stationary.HasEmpiricalCovariance);
+        Assert.Equal(60, empirical.EmpiricalCovariancePoints);
+        Assert.True(empirical.EmpiricalCovarianceWeight > 1e-3, $"the fitted weight {empirical.EmpiricalCovarianceWeight} leaves the term out");
+        PretrainedGpPrior copy = PretrainedGpPrior.FromJson(empirical.ToJson());
+        double[][] points = SyntheticTasks.Points(7, 3);
+        Assert.Equal(empirical.Covariance(points, points), copy.Covariance(points, points));
+        Assert.Equal(empirical.Variance(points), copy.Variance(points));
+        Assert.Equal((empirical.EmpiricalCovarianceWeight, empirical.KernelWeight), (copy.EmpiricalCovarianceWeight, copy.KernelWeight));
+        List<TransferTask> tasks = AgreeingFamily(9, SyntheticTasks.Points(60, 7));
+        double plainFit = stationary.FitOf(tasks[8]).NegativeLogLikelihoodPerPoint;
+        double termFit = empirical.FitOf(tasks[8]).NegativeLogLikelihoodPerPoint;
+        output.WriteLine($"held-out task of the family: NLL per point {plainFit:F3} without the term, {termFit:F3} with it");
+        Assert.True(termFit < plainFit, $"the empirical term does not explain a held-out task of the family better ({termFit} vs {plainFit})");
+    }
+
+    [Fact]
+    public void AddEmpiricalCovariance_TasksWithoutSharedPoints_ThrowsSayingWhy()
+    {
+        List<TransferTask> tasks = SyntheticTasks.Family(3, 8, matched: false);
+        PretrainedGpPrior prior = GpPriorPretraining.Pretrain(tasks, new GpPriorPretrainingOptions { Steps = 2, HiddenWidth = 3 });
+        var e = Assert.Throws<ArgumentException>(() => GpPriorPretraining.AddEmpiricalCovariance(prior, tasks));
+        Assert.Contains("sharing at least 2 points; got 3 tasks sharing 0 points", e.Message, StringComparison.Ordinal);
+        PretrainedGpPrior unchanged = GpPriorPretraining.Pretrain(tasks, new GpPriorPretrainingOptions { Steps = 2, HiddenWidth = 3, EmpiricalCovariance = true });
+        Assert.False(unchanged.HasEmpiricalCovariance);
+    }
+
+    [Fact]
     public void Pretrain_TasksThatAgreeInOneRegion_PriorVarianceIsSmallThereAndLargeWhereTheyDiffer()
     {
         PretrainedGpPrior prior = AgreeingPriors.Value.Scaled;
@@ -135,8 +189,10 @@ public sealed class InputDependentScaleTests(ITestOutputHelper output)
         Assert.True(nearVariance < 0.5 * farVariance, $"variance near the valley {nearVariance} is not well below the variance far from it {farVariance}");
     }
 
-    [Fact]
-    public void Propose_AfterOneGoodTrialWhereAllTasksAgree_SecondProposalIsItsNeighbour()
+    [Theory]
+    [InlineData("scale")]
+    [InlineData("empirical")]
+    public void Propose_AfterOneGoodTrialWhereAllTasksAgree_SecondProposalIsItsNeighbour(string form)
     {
         // Candidate mode over 200 points of the square; a held-out task of the family. Trial 0 is the prior mean's minimizer
         // (in the shared valley). Where all training tasks agree, the scaled prior's variance is small, so the second proposal
@@ -144,7 +200,8 @@ public sealed class InputDependentScaleTests(ITestOutputHelper output)
         SearchSpace space = new() { ["x0"] = new UniformDoubleOption(0, 1), ["x1"] = new UniformDoubleOption(0, 1) };
         double[][] points = SyntheticTasks.Points(200, 8);
         TransferTask heldOut = AgreeingFamily(9, points)[8];
-        (PretrainedGpPrior stationary, PretrainedGpPrior scaled) = AgreeingPriors.Value;
+        (PretrainedGpPrior stationary, PretrainedGpPrior scaledPrior, PretrainedGpPrior empiricalPrior) = AgreeingPriors.Value;
+        PretrainedGpPrior scaled = form == "scale" ? scaledPrior : empiricalPrior;
         int[] TwoTrials(PretrainedGpPrior prior)
         {
             var tuner = new MetaGaussianProcessTuner(space, prior, 0, new MetaGaussianProcessTunerOptions { Candidates = [.. points.Select(space.SampleFromFeatureSpace)] });
@@ -165,8 +222,9 @@ public sealed class InputDependentScaleTests(ITestOutputHelper output)
         int[] without = TwoTrials(stationary);
         double radius = 0.15;
         int neighbours = Enumerable.Range(0, points.Length).Count(i => i != withScale[0] && Distance(i, withScale[0]) <= radius);
-        output.WriteLine($"scaled: trial 0 at ({points[withScale[0]][0]:F3}, {points[withScale[0]][1]:F3}), trial 1 at distance {Distance(withScale[0], withScale[1]):F3}; stationary: trial 0 at ({points[without[0]][0]:F3}, {points[without[0]][1]:F3}), trial 1 at distance {Distance(without[0], without[1]):F3}; {neighbours} of 199 candidates within {radius}");
-        Assert.True(Distance(withScale[0], [.. Centre]) <= radius, "trial 0 is not in the shared valley: the check would mean nothing");
+        output.WriteLine($"{form}: trial 0 at ({points[withScale[0]][0]:F3}, {points[withScale[0]][1]:F3}), trial 1 at distance {Distance(withScale[0], withScale[1]):F3}; stationary: trial 0 at ({points[without[0]][0]:F3}, {points[without[0]][1]:F3}), trial 1 at distance {Distance(without[0], without[1]):F3}; {neighbours} of 199 candidates within {radius}");
+        double fromCentre = Math.Sqrt(points[withScale[0]].Zip(Centre, (u, v) => (u - v) * (u - v)).Sum());
+        Assert.True(fromCentre <= radius, "trial 0 is not in the shared valley: the check would mean nothing");
         Assert.True(Distance(withScale[0], withScale[1]) <= radius, $"the second proposal is {Distance(withScale[0], withScale[1]):F3} from the first, not a neighbour (≤ {radius})");
     }
 

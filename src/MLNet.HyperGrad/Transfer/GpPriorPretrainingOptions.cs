@@ -25,6 +25,15 @@ public sealed class GpPriorPretrainingOptions
     /// <value>The default is false (a stationary Matérn-5/2 covariance, one output scale σ²).</value>
     public bool InputDependentScale { get; init; }
 
+    /// <summary>
+    /// Gets a value indicating whether, when at least 3 tasks share at least 2 points, the prior's covariance gets the empirical
+    /// covariance of the tasks at those points, interpolated by the pre-trained kernel:
+    /// <c>s·k(x, x') + λ·φ(x)ᵀφ(x')</c>, with <c>(λ, s)</c> fitted by the summed (leave-one-out) negative log marginal likelihood
+    /// after the Adam run (<see cref="GpPriorPretraining.AddEmpiricalCovariance"/>). Tasks without shared points get no term.
+    /// </summary>
+    /// <value>The default is false.</value>
+    public bool EmpiricalCovariance { get; init; }
+
     /// <summary>Gets the number of Adam steps.</summary>
     /// <value>
     /// The default is 100: about 5 s of CPU for 49 tasks of 288 points at the default minibatch (bench/run.sh transfer

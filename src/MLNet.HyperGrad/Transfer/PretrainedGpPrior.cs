@@ -15,16 +15,18 @@ namespace MLNet.HyperGrad.Transfer;
 /// </para>
 /// <para>Immutable and thread-safe; it holds plain arrays (no tensor outlives a call). <see cref="ToJson"/> and
 /// <see cref="FromJson"/> round-trip everything except <see cref="ObjectiveHistory"/> (diagnostics of the fit). Format
-/// version 2 adds <see cref="InputDependentScale"/>; version 1 (written before it) is read as a stationary prior.</para>
+/// version 2 adds <see cref="InputDependentScale"/> and the optional empirical-covariance term; version 1 (written before it) is read as a stationary prior.</para>
 /// </remarks>
 public sealed class PretrainedGpPrior
 {
     private const int FormatVersion = 2;
     private readonly double[] theta;
+    private readonly EmpiricalCovarianceTerm? empirical;
 
-    internal PretrainedGpPrior(PriorModel model, double[] theta, IReadOnlyList<string> sourceTasks, IReadOnlyList<SourceTaskFit> fits, int sharedPointCount, IReadOnlyList<double> history, int skippedSteps)
+    internal PretrainedGpPrior(PriorModel model, double[] theta, IReadOnlyList<string> sourceTasks, IReadOnlyList<SourceTaskFit> fits, int sharedPointCount, IReadOnlyList<double> history, int skippedSteps, EmpiricalCovarianceTerm? empirical = null)
     {
         Model = model;
+        this.empirical = empirical;
         this.theta = (double[])theta.Clone();
         SourceTasks = [.. sourceTasks];
         SourceTaskFit = [.. fits];
@@ -53,6 +55,18 @@ public sealed class PretrainedGpPrior
 
     /// <summary>Gets a value indicating whether the prior variance depends on the configuration (<see cref="GpPriorPretrainingOptions.InputDependentScale"/>); <see cref="OutputScale"/> is then its global factor.</summary>
     public bool InputDependentScale => Model.InputDependentScale;
+
+    /// <summary>Gets a value indicating whether the covariance has the empirical-covariance term of the source tasks (<see cref="GpPriorPretrainingOptions.EmpiricalCovariance"/>).</summary>
+    public bool HasEmpiricalCovariance => empirical is not null;
+
+    /// <summary>Gets λ, the weight of the empirical-covariance term (0 without it).</summary>
+    public double EmpiricalCovarianceWeight => empirical?.Weight ?? 0;
+
+    /// <summary>Gets s, the factor on the pre-trained kernel when the empirical-covariance term is present (1 without it).</summary>
+    public double KernelWeight => empirical?.KernelWeight ?? 1;
+
+    /// <summary>Gets the number of shared points the empirical-covariance term holds (0 without it).</summary>
+    public int EmpiricalCovariancePoints => empirical?.Points.Length ?? 0;
 
     /// <summary>Gets the names of the tasks the prior was pre-trained on, in the order given.</summary>
     public IReadOnlyList<string> SourceTasks { get; }
@@ -160,7 +174,17 @@ public sealed class PretrainedGpPrior
         {
             torch.Tensor x = Matrix([.. task.Inputs.Take(n)]).unsqueeze(0);
             torch.Tensor y = torch.tensor(losses.Select(l => (l - mean) / std).ToArray(), torch.float64).unsqueeze(0);
-            return new SourceTaskFit(task.Name, n, Model.NegativeLogLikelihood(torch.tensor(theta, torch.float64), x, y).item<double>() / n);
+            if (empirical is null)
+            {
+                return new SourceTaskFit(task.Name, n, Model.NegativeLogLikelihood(torch.tensor(theta, torch.float64), x, y).item<double>() / n);
+            }
+
+            torch.Tensor points = x.squeeze(0);
+            torch.Tensor k = CovarianceTensor(points, points) + (torch.eye(n, dtype: torch.float64) * NoiseVariance);
+            torch.Tensor l = Bayesian.Cholesky.Factor(k, out _);
+            torch.Tensor whitened = torch.linalg.solve_triangular(l, (y.squeeze(0) - MeanTensor(points)).unsqueeze(1), upper: false);
+            double nll = (0.5 * whitened.square().sum().item<double>()) + l.diagonal().log().sum().item<double>() + (0.5 * n * Math.Log(2 * Math.PI));
+            return new SourceTaskFit(task.Name, n, nll / n);
         }
         catch (Bayesian.NotPositiveDefiniteException)
         {
@@ -184,6 +208,14 @@ public sealed class PretrainedGpPrior
             ["sharedPoints"] = SharedPointCount,
             ["skippedSteps"] = SkippedSteps,
             ["parameters"] = new JsonArray([.. theta.Select(v => JsonValue.Create(v))]),
+            ["empirical"] = empirical is null ? null : new JsonObject
+            {
+                ["weight"] = empirical.Weight,
+                ["kernelWeight"] = empirical.KernelWeight,
+                ["tasks"] = empirical.TaskCount,
+                ["points"] = new JsonArray([.. empirical.Points.Select(row => new JsonArray([.. row.Select(v => JsonValue.Create(v))]))]),
+                ["loadings"] = new JsonArray([.. empirical.Loadings.Select(v => JsonValue.Create(v))]),
+            },
             ["sources"] = new JsonArray([.. SourceTaskFit.Select(f => new JsonObject
             {
                 ["name"] = f.Name,
@@ -227,7 +259,19 @@ public sealed class PretrainedGpPrior
                 Required(s!.AsObject(), "name").GetValue<string>(),
                 Required(s!.AsObject(), "points").GetValue<int>(),
                 s!["nllPerPoint"]?.GetValue<double>() ?? double.NaN))];
-            return new PretrainedGpPrior(model, theta, [.. fits.Select(f => f.Name)], fits, node["sharedPoints"]?.GetValue<int>() ?? 0, [], node["skippedSteps"]?.GetValue<int>() ?? 0);
+            EmpiricalCovarianceTerm? term = null;
+            if (node["empirical"] is JsonObject e)
+            {
+                double[][] points = [.. Required(e, "points").AsArray().Select(r => r!.AsArray().Select(v => v!.GetValue<double>()).ToArray())];
+                if (points.Any(r => r.Length != model.Dimension || r.Any(v => !double.IsFinite(v))))
+                {
+                    throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"GP prior's empirical-covariance points must have {model.Dimension} finite values each."), nameof(json));
+                }
+
+                term = new EmpiricalCovarianceTerm(points, [.. Required(e, "loadings").AsArray().Select(v => v!.GetValue<double>())], Required(e, "tasks").GetValue<int>(), Required(e, "weight").GetValue<double>(), Required(e, "kernelWeight").GetValue<double>());
+            }
+
+            return new PretrainedGpPrior(model, theta, [.. fits.Select(f => f.Name)], fits, node["sharedPoints"]?.GetValue<int>() ?? 0, [], node["skippedSteps"]?.GetValue<int>() ?? 0, term);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
@@ -246,15 +290,20 @@ public sealed class PretrainedGpPrior
     internal torch.Tensor VarianceTensor(torch.Tensor x)
     {
         using var scope = torch.NewDisposeScope();
-        return Model.Variance(torch.tensor(theta, torch.float64), x).MoveToOuterDisposeScope();
+        torch.Tensor th = torch.tensor(theta, torch.float64);
+        return (empirical is null ? Model.Variance(th, x) : empirical.Variance(Model, th, x)).MoveToOuterDisposeScope();
     }
 
     /// <summary>The prior covariance between [n, d] and [m, d]: [n, m], differentiable in both.</summary>
     internal torch.Tensor CovarianceTensor(torch.Tensor a, torch.Tensor b)
     {
         using var scope = torch.NewDisposeScope();
-        return Model.Covariance(torch.tensor(theta, torch.float64), a, b).MoveToOuterDisposeScope();
+        torch.Tensor th = torch.tensor(theta, torch.float64);
+        return (empirical is null ? Model.Covariance(th, a, b) : empirical.Covariance(Model, th, a, b)).MoveToOuterDisposeScope();
     }
+
+    /// <summary>This prior with an empirical-covariance term (everything else shared).</summary>
+    internal PretrainedGpPrior WithEmpiricalCovariance(EmpiricalCovarianceTerm term) => new(Model, theta, SourceTasks, SourceTaskFit, SharedPointCount, ObjectiveHistory, SkippedSteps, term);
 
     /// <summary>Rows as a float64 tensor [n, d].</summary>
     internal torch.Tensor Matrix(IReadOnlyList<double[]> rows) => Bayesian.GaussianProcess.ToMatrix(rows, Dimension);
