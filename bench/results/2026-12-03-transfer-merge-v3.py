@@ -3,7 +3,7 @@
 Usage: python3 2026-12-03-transfer-merge-v3.py [--meta METHOD] [--prefix PREFIX=FILE]... FILE... ; a later file's figure for
 a task and method replaces an earlier one's; `--prefix ecov-=FILE` reads FILE with its meta methods renamed (`meta` ->
 `ecov-meta`, `meta:x` -> `ecov-meta:x`), so that runs of another prior sit beside the earlier `meta`; `--meta METHOD` names
-the method the last two lines report as `meta` (default `meta`). Prints, per method, the mean normalized regret at 1, 3, 5, 10, 20, 30 evaluations over the held-out tasks where
+the method the last two lines report as `meta` (default `meta`), and adds tables over the tasks where it has figures. Prints, per method, the mean normalized regret at 1, 3, 5, 10, 20, 30 evaluations over the held-out tasks where
 the method has a figure, with the task count; the same over tasks 1-10 (the development tasks the meta tuner's settings
 were chosen on) and 11-50; and last, as `transfer` ends, over the tasks where both meta and gp have figures:
 `meta regret r1 r3 r5 r10 r20 r30: ...` and `single-task gp regret r1 r3 r5 r10 r20 r30: ...`.
@@ -65,6 +65,9 @@ for m in methods:
 table(numbers, "all tasks")
 table([n for n in numbers if n <= 10], "development tasks (1-10)")
 table([n for n in numbers if n > 10], "other tasks (11-50)")
+covered = [n for n in numbers if meta_name in tasks[n]]
+table(covered, f"the {len(covered)} held-out tasks where {meta_name} has figures (every method on those tasks)")
+table([n for n in covered if n > 10], f"of those, the {len([n for n in covered if n > 10])} tasks 11-50")
 both = [n for n in numbers if meta_name in tasks[n] and "gp" in tasks[n]]
 print(f"\nover the {len(both)} tasks with both {meta_name} and gp figures ({meta_name} reported as meta):")
 if both:
