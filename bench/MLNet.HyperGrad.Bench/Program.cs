@@ -45,7 +45,7 @@
 // `transfer-fashion: meta reaches the single-task gp's N-trial accuracy in a median of K trials (...)`.
 //   hypergrad-profile [--steps 100] [--repeats 3] [--threads N]
 // Where reverse mode's time goes against one plain training run (MLP 784-50-10 tanh, batch 200): a table of phase times.
-//   transfer [--tasks 50] [--first-task 0] [--budget 30] [--random-seeds 10] [--steps N] [--mean constant|linear|mlp] [--kl W] [--features] [--methods random,gp,empirical,meta,meta-unmatched,gp-space,optuna-gp] [--data DIR]
+//   transfer [--tasks 50] [--first-task 0] [--budget 30] [--random-seeds 10] [--steps N] [--mean constant|linear|mlp] [--kl W] [--features] [--input-scale true|false] [--empirical-cov true|false] [--methods random,gp,empirical,meta,meta-unmatched,gp-space,optuna-gp] [--data DIR]
 // Issue 11 (HyperBO transfer) on ../shared/data/wistuba-svm: leave one task out, pre-train on the other 49, tune the held-out one;
 // a Markdown table of mean normalized regret at 1, 3, 5, 10, 20, 30 and, last, `meta regret r1 r3 r5 r10 r20 r30: ...` and
 // `single-task gp regret r1 r3 r5 r10 r20 r30: ...`.

@@ -58,6 +58,8 @@ internal static class TransferBenchmark
             MeanKind = options.TryGetValue("--mean", out string? meanName) ? Enum.Parse<PriorMeanKind>(meanName, ignoreCase: true) : new GpPriorPretrainingOptions().MeanKind,
             KlWeight = options.TryGetValue("--kl", out string? kl) ? double.Parse(kl, CultureInfo.InvariantCulture) : new GpPriorPretrainingOptions().KlWeight,
             KernelOnFeatures = options.ContainsKey("--features"),
+            InputDependentScale = options.TryGetValue("--input-scale", out string? inputScale) ? bool.Parse(inputScale) : new GpPriorPretrainingOptions().InputDependentScale,
+            EmpiricalCovariance = options.TryGetValue("--empirical-cov", out string? empiricalCov) ? bool.Parse(empiricalCov) : new GpPriorPretrainingOptions().EmpiricalCovariance,
             LearningRate = options.TryGetValue("--lr", out string? lr) ? double.Parse(lr, CultureInfo.InvariantCulture) : new GpPriorPretrainingOptions().LearningRate,
             HiddenWidth = CsvLoadBenchmark.Int(options, "--width", new GpPriorPretrainingOptions().HiddenWidth),
             MinibatchSize = CsvLoadBenchmark.Int(options, "--minibatch", new GpPriorPretrainingOptions().MinibatchSize),
@@ -106,7 +108,7 @@ internal static class TransferBenchmark
             return 0;
         }
 
-        Console.WriteLine(Invariant($"transfer: {names.Length} tasks x {n} configurations from {data}; budget {budget}; pre-training {pretraining.MeanKind} mean, width {pretraining.HiddenWidth}, kernel on {(pretraining.KernelOnFeatures ? "features" : "inputs")}, {pretraining.Steps} Adam steps, lr {pretraining.LearningRate}, minibatch {pretraining.MinibatchSize}, KL weight {pretraining.KlWeight}"));
+        Console.WriteLine(Invariant($"transfer: {names.Length} tasks x {n} configurations from {data}; budget {budget}; pre-training {pretraining.MeanKind} mean, width {pretraining.HiddenWidth}, kernel on {(pretraining.KernelOnFeatures ? "features" : "inputs")}{(pretraining.InputDependentScale ? " with an input-dependent scale" : "")}{(pretraining.EmpiricalCovariance ? " plus the empirical covariance where tasks share points" : "")}, {pretraining.Steps} Adam steps, lr {pretraining.LearningRate}, minibatch {pretraining.MinibatchSize}, KL weight {pretraining.KlWeight}"));
         var curves = new Dictionary<string, List<double[]>>(StringComparer.Ordinal);
         var seconds = new Dictionary<string, double>(StringComparer.Ordinal);
         int[] taskList = options.TryGetValue("--task-list", out string? listed)
@@ -166,7 +168,7 @@ internal static class TransferBenchmark
                 row.Add(Invariant($"pre-training {clock.Elapsed.TotalSeconds:F1} s"));
                 if (options.ContainsKey("--verbose"))
                 {
-                    row.Add(Invariant($"prior: length scales {string.Join("/", prior.LengthScales.Select(v => v.ToString("G3", CultureInfo.InvariantCulture)))}, output scale {prior.OutputScale:G3}, noise {prior.NoiseVariance:G3}, objective {prior.ObjectiveHistory.Take(5).DefaultIfEmpty(double.NaN).Average():F3} -> {prior.ObjectiveHistory.TakeLast(5).DefaultIfEmpty(double.NaN).Average():F3}, skipped {prior.SkippedSteps}"));
+                    row.Add(Invariant($"prior: length scales {string.Join("/", prior.LengthScales.Select(v => v.ToString("G3", CultureInfo.InvariantCulture)))}, output scale {prior.OutputScale:G3}{(prior.InputDependentScale || prior.HasEmpiricalCovariance ? Invariant($" (variance over the candidates {Quantiles(prior.Variance(encoded))})") : "")}{(prior.HasEmpiricalCovariance ? Invariant($", empirical covariance weight {prior.EmpiricalCovarianceWeight:G3}, kernel weight {prior.KernelWeight:G3}") : "")}, noise {prior.NoiseVariance:G3}, objective {prior.ObjectiveHistory.Take(5).DefaultIfEmpty(double.NaN).Average():F3} -> {prior.ObjectiveHistory.TakeLast(5).DefaultIfEmpty(double.NaN).Average():F3}, skipped {prior.SkippedSteps}"));
                 }
 
                 var tuner = new MetaGaussianProcessTuner(space, prior, 0, MetaOptions(metaOptions, candidates));
@@ -274,6 +276,13 @@ internal static class TransferBenchmark
         RefitFrom = refitFrom ?? o.RefitFrom,
     };
 
+    /// <summary>Min / median / max of values, for the verbose prior line.</summary>
+    private static string Quantiles(double[] values)
+    {
+        double[] sorted = [.. values.Order()];
+        return Invariant($"min {sorted[0]:G3}, median {sorted[sorted.Length / 2]:G3}, max {sorted[^1]:G3}");
+    }
+
     /// <summary>
     /// Pre-trains a prior, or, with <c>--prior-cache DIR</c>, reads the one an earlier run pre-trained with the same settings for
     /// the same held-out task (<see cref="PretrainedGpPrior.ToJson"/>; pre-training is seeded, so the cache changes only the cost).
@@ -285,7 +294,35 @@ internal static class TransferBenchmark
             return GpPriorPretraining.Pretrain(sources, options);
         }
 
-        string file = Path.Combine(cache, Invariant($"prior-{heldOut}-{kind}-{options.MeanKind}-w{options.HiddenWidth}-{(options.KernelOnFeatures ? "features" : "inputs")}-s{options.Steps}-lr{options.LearningRate}-b{options.MinibatchSize}-kl{options.KlWeight}-seed{options.Seed}.json"));
+        if (options.EmpiricalCovariance)
+        {
+            // The same prior as GpPriorPretraining.Pretrain with the option: the Adam run's prior (cached apart, shared with runs
+            // without the option), then the empirical term fitted on it; the term needs shared points (none when unmatched).
+            var plain = new GpPriorPretrainingOptions
+            {
+                MeanKind = options.MeanKind, HiddenWidth = options.HiddenWidth, KernelOnFeatures = options.KernelOnFeatures, InputDependentScale = options.InputDependentScale,
+                Steps = options.Steps, LearningRate = options.LearningRate, MinibatchSize = options.MinibatchSize, KlWeight = options.KlWeight, Seed = options.Seed,
+            };
+            PretrainedGpPrior basePrior = Pretrain(sources, plain, cache, heldOut, kind);
+            if (kind != "matched")
+            {
+                return basePrior;
+            }
+
+            string withTerm = Path.Combine(cache, Invariant($"prior-{heldOut}-{kind}-{options.MeanKind}-w{options.HiddenWidth}-{(options.KernelOnFeatures ? "features" : "inputs")}-s{options.Steps}-lr{options.LearningRate}-b{options.MinibatchSize}-kl{options.KlWeight}-seed{options.Seed}{(options.InputDependentScale ? "-iscale" : "")}-ecov.json"));
+            if (File.Exists(withTerm))
+            {
+                return PretrainedGpPrior.FromJson(File.ReadAllText(withTerm));
+            }
+
+            PretrainedGpPrior augmented = GpPriorPretraining.AddEmpiricalCovariance(basePrior, sources, options);
+            string temporaryTerm = withTerm + Invariant($".{Environment.ProcessId}.tmp");
+            File.WriteAllText(temporaryTerm, augmented.ToJson());
+            File.Move(temporaryTerm, withTerm, overwrite: true);
+            return augmented;
+        }
+
+        string file = Path.Combine(cache, Invariant($"prior-{heldOut}-{kind}-{options.MeanKind}-w{options.HiddenWidth}-{(options.KernelOnFeatures ? "features" : "inputs")}-s{options.Steps}-lr{options.LearningRate}-b{options.MinibatchSize}-kl{options.KlWeight}-seed{options.Seed}{(options.InputDependentScale ? "-iscale" : "")}.json"));
         if (File.Exists(file))
         {
             return PretrainedGpPrior.FromJson(File.ReadAllText(file));

@@ -9,7 +9,8 @@ namespace MLNet.HyperGrad.Transfer;
 /// <remarks>
 /// <para>
 /// Wang, Dahl, Swersky et al. (2024), "Pre-trained Gaussian processes for Bayesian optimization" (HyperBO): the prior's mean
-/// (<see cref="PriorMeanKind"/>) and its Matérn-5/2 ARD kernel (optionally on learned features), output scale and noise are fitted
+/// (<see cref="PriorMeanKind"/>) and its Matérn-5/2 ARD kernel (optionally on learned features, optionally with a configuration-dependent scale
+/// <see cref="GpPriorPretrainingOptions.InputDependentScale"/>), output scale and noise are fitted
 /// by minimizing, with Adam on TorchSharp autograd in float64,
 /// <c>(1/T) Σ_t NLL_t(B_t) / |B_t| + λ · KL(B_S) / |B_S|</c>:
 /// the negative log marginal likelihood of each task <c>t</c> on a minibatch <c>B_t</c> of its own points (each task's losses
@@ -42,7 +43,7 @@ public static class GpPriorPretraining
         options ??= new GpPriorPretrainingOptions();
         options.Validate();
         var data = new PretrainingData(tasks, options);
-        var model = new PriorModel(data.Dimension, options.MeanKind, options.HiddenWidth, options.KernelOnFeatures);
+        var model = new PriorModel(data.Dimension, options.MeanKind, options.HiddenWidth, options.KernelOnFeatures, options.InputDependentScale);
         var random = new Random(options.Seed);
         double[] theta = model.Initial(random);
         double[] m = new double[theta.Length];
@@ -85,20 +86,141 @@ public static class GpPriorPretraining
         }
 
         SourceTaskFit[] fits = data.Fits(model, theta, FitPointLimit);
-        return new PretrainedGpPrior(model, theta, [.. data.Names], fits, data.SharedPointCount, history, skipped);
+        var prior = new PretrainedGpPrior(model, theta, [.. data.Names], fits, data.SharedPointCount, history, skipped);
+        return options.EmpiricalCovariance && data.AllSharedInputs.Length >= 2 && tasks.Count >= 3 ? AddEmpiricalCovariance(prior, tasks, options) : prior;
+    }
+
+    /// <summary>
+    /// Adds the empirical-covariance term (<see cref="GpPriorPretrainingOptions.EmpiricalCovariance"/>) to a pre-trained prior: the
+    /// covariance becomes <c>s·k(x, x') + λ·φ(x)ᵀφ(x')</c>, <c>φ</c> the source tasks' residuals at their shared points interpolated by
+    /// the prior's kernel, and <c>(λ, s)</c> are fitted by minimizing the summed negative log marginal likelihood of the source tasks
+    /// at (up to 128 seeded) shared points, each task under the empirical covariance of the others (leave-one-out), by projected
+    /// L-BFGS on autograd gradients; the prior's mean and kernel parameters stay fixed.
+    /// </summary>
+    /// <param name="prior">A prior pre-trained on <paramref name="tasks"/> (or on tasks of the same space), without the term.</param>
+    /// <param name="tasks">The source tasks; at least 3, sharing at least 2 points.</param>
+    /// <param name="options">The settings (seed of the point subset); null uses the defaults.</param>
+    /// <returns>The prior with the term; when the fit fails (no finite objective), the term with λ = 0 and s = 1 (the same covariance as <paramref name="prior"/>).</returns>
+    /// <exception cref="ArgumentException">Fewer than 3 tasks, fewer than 2 shared points, dimensions that differ, or a prior that already has the term.</exception>
+    public static PretrainedGpPrior AddEmpiricalCovariance(PretrainedGpPrior prior, IReadOnlyList<TransferTask> tasks, GpPriorPretrainingOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(prior);
+        options ??= new GpPriorPretrainingOptions();
+        options.Validate();
+        var data = new PretrainingData(tasks, options);
+        if (data.Dimension != prior.Dimension)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The tasks have dimension {data.Dimension}; the prior has {prior.Dimension}."), nameof(tasks));
+        }
+
+        if (prior.HasEmpiricalCovariance)
+        {
+            throw new ArgumentException("The prior already has an empirical-covariance term.", nameof(prior));
+        }
+
+        if (tasks.Count < 3 || data.AllSharedInputs.Length < 2)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The empirical-covariance term needs at least 3 tasks sharing at least 2 points; got {tasks.Count} tasks sharing {data.AllSharedInputs.Length} points."), nameof(tasks));
+        }
+
+        double[] theta = [.. prior.Parameters];
+        EmpiricalCovarianceTerm unit = EmpiricalCovarianceTerm.Build(prior.Model, theta, data.AllSharedInputs, data.AllSharedTargets, 1, 1);
+        int[] subset = SubsetOf(data.AllSharedInputs.Length, FitPointLimit, new Random(options.Seed));
+        double[] lower = [Math.Log(1e-4), Math.Log(0.01)];
+        double[] upper = [Math.Log(100), Math.Log(10)];
+        (double[] best, double value, _) = ProjectedLbfgs.Minimize(p => EmpiricalWeightObjective(prior.Model, theta, unit, data.AllSharedTargets, subset, p), [0.0, 0.0], lower, upper, maxIterations: 50, gradientTolerance: 1e-6);
+        (double weight, double kernelWeight) = double.IsFinite(value) ? (Math.Exp(best[0]), Math.Exp(best[1])) : (0.0, 1.0);
+        return prior.WithEmpiricalCovariance(new EmpiricalCovarianceTerm(unit.Points, unit.Loadings, unit.TaskCount, weight, kernelWeight));
+    }
+
+    /// <summary>
+    /// The objective of <see cref="AddEmpiricalCovariance"/> at <c>[ln λ, ln s]</c> and its autograd gradient: the mean over tasks of
+    /// <c>NLL_t / b</c> at the <c>b</c> shared points <paramref name="subset"/>, task t under <c>s·K + λ·(ΦΦᵀ − φ_tφ_tᵀ) + σ²I</c>
+    /// (its own column of the empirical term left out); +∞ and a zero gradient where a covariance does not factor.
+    /// </summary>
+    internal static (double Value, double[] Gradient) EmpiricalWeightObjective(PriorModel model, double[] theta, EmpiricalCovarianceTerm unit, double[][] values, int[] subset, double[] parameters)
+    {
+        using var scope = torch.NewDisposeScope();
+        int b = subset.Length;
+        int t = values.Length;
+        torch.Tensor kernel;
+        torch.Tensor residual;
+        torch.Tensor leftOut;
+        torch.Tensor noise;
+        using (torch.no_grad())
+        {
+            torch.Tensor th = torch.tensor(theta, torch.float64);
+            torch.Tensor x = GaussianProcess.ToMatrix([.. subset.Select(i => unit.Points[i])], model.Dimension);
+            kernel = model.Covariance(th, x, x);
+            noise = model.NoiseVariance(th);
+            torch.Tensor phi = unit.Features(model, th, x);
+            leftOut = phi.matmul(phi.t()).unsqueeze(0) - (phi.t().unsqueeze(2) * phi.t().unsqueeze(1));
+            torch.Tensor y = torch.tensor(values.SelectMany(v => subset.Select(i => v[i])).ToArray(), [t, b], torch.float64);
+            residual = (y - model.Mean(th, x)).unsqueeze(-1);
+        }
+
+        torch.Tensor p = torch.tensor(parameters, torch.float64).requires_grad_(true);
+        torch.Tensor k = (kernel * p[1].exp()) + (leftOut * p[0].exp()) + (torch.eye(b, dtype: torch.float64) * noise);
+        torch.Tensor l;
+        try
+        {
+            l = PriorModel.Factor(k);
+        }
+        catch (NotPositiveDefiniteException)
+        {
+            return (double.PositiveInfinity, new double[parameters.Length]);
+        }
+
+        torch.Tensor whitened = torch.linalg.solve_triangular(l, residual, upper: false);
+        torch.Tensor nll = (0.5 * whitened.square().sum([-2, -1])) + l.diagonal(dim1: -2, dim2: -1).log().sum(-1);
+        torch.Tensor objective = nll.mean() / b;
+        double value = objective.item<double>();
+        if (!double.IsFinite(value))
+        {
+            return (double.PositiveInfinity, new double[parameters.Length]);
+        }
+
+        return (value, TorchAutograd.Grad(objective, p).data<double>().ToArray());
+    }
+
+    /// <summary>The shared points and standardized values of tasks, for tests.</summary>
+    internal static (double[][] Points, double[][] Values) SharedData(IReadOnlyList<TransferTask> tasks, GpPriorPretrainingOptions options)
+    {
+        var data = new PretrainingData(tasks, options);
+        return (data.AllSharedInputs, data.AllSharedTargets);
+    }
+
+    /// <summary><paramref name="size"/> sorted indices of <paramref name="count"/> drawn without replacement (all when fewer).</summary>
+    private static int[] SubsetOf(int count, int size, Random random)
+    {
+        if (count <= size)
+        {
+            return [.. Enumerable.Range(0, count)];
+        }
+
+        int[] order = [.. Enumerable.Range(0, count)];
+        for (int i = 0; i < size; i++)
+        {
+            int j = i + random.Next(count - i);
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+
+        int[] chosen = order[..size];
+        Array.Sort(chosen);
+        return chosen;
     }
 
     /// <summary>The full-batch objective and its autograd gradient at θ (every point of every task, every shared point): for tests.</summary>
     internal static (double Value, double[] Gradient) FullObjective(IReadOnlyList<TransferTask> tasks, GpPriorPretrainingOptions options, double[] theta)
     {
         var data = new PretrainingData(tasks, options);
-        var model = new PriorModel(data.Dimension, options.MeanKind, options.HiddenWidth, options.KernelOnFeatures);
+        var model = new PriorModel(data.Dimension, options.MeanKind, options.HiddenWidth, options.KernelOnFeatures, options.InputDependentScale);
         return data.ValueAndGradient(model, theta, data.Full());
     }
 
     /// <summary>The model a set of tasks and options give, for tests that build θ.</summary>
     internal static PriorModel ModelFor(IReadOnlyList<TransferTask> tasks, GpPriorPretrainingOptions options)
-        => new(tasks[0].Dimension, options.MeanKind, options.HiddenWidth, options.KernelOnFeatures);
+        => new(tasks[0].Dimension, options.MeanKind, options.HiddenWidth, options.KernelOnFeatures, options.InputDependentScale);
 
     /// <summary>One step's selection: point indices per task, and indices into the shared points.</summary>
     internal sealed record Batch(int[][] TaskPoints, int[] SharedPoints);
@@ -150,6 +272,12 @@ public static class GpPriorPretraining
         public string[] Names { get; }
 
         public int SharedPointCount => klWeight > 0 ? sharedInputs.Length : 0;
+
+        /// <summary>Gets the points every task holds, whatever the KL weight.</summary>
+        public double[][] AllSharedInputs => sharedInputs;
+
+        /// <summary>Gets each task's standardized values at <see cref="AllSharedInputs"/> [T][m].</summary>
+        public double[][] AllSharedTargets => sharedTargets;
 
         public Batch Sample(Random random)
         {

@@ -17,6 +17,23 @@ public sealed class GpPriorPretrainingOptions
     /// <value>The default is false (the kernel acts on the inputs, one length scale per dimension).</value>
     public bool KernelOnFeatures { get; init; }
 
+    /// <summary>
+    /// Gets a value indicating whether the covariance has a learned configuration-dependent scale:
+    /// <c>k(x, x') = σ² g(x) g(x') · Matérn(x, x')</c>, <c>g(x) = 0.01 + softplus(uᵀ tanh(Sx + f) + c)</c> (hidden width
+    /// <see cref="HiddenWidth"/>), so that the prior variance is small where all earlier tasks agree and large where they differ.
+    /// </summary>
+    /// <value>The default is false (a stationary Matérn-5/2 covariance, one output scale σ²).</value>
+    public bool InputDependentScale { get; init; }
+
+    /// <summary>
+    /// Gets a value indicating whether, when at least 3 tasks share at least 2 points, the prior's covariance gets the empirical
+    /// covariance of the tasks at those points, interpolated by the pre-trained kernel:
+    /// <c>s·k(x, x') + λ·φ(x)ᵀφ(x')</c>, with <c>(λ, s)</c> fitted by the summed (leave-one-out) negative log marginal likelihood
+    /// after the Adam run (<see cref="GpPriorPretraining.AddEmpiricalCovariance"/>). Tasks without shared points get no term.
+    /// </summary>
+    /// <value>The default is false.</value>
+    public bool EmpiricalCovariance { get; init; }
+
     /// <summary>Gets the number of Adam steps.</summary>
     /// <value>
     /// The default is 100: about 5 s of CPU for 49 tasks of 288 points at the default minibatch (bench/run.sh transfer

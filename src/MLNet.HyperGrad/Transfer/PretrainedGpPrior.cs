@@ -14,16 +14,19 @@ namespace MLNet.HyperGrad.Transfer;
 /// <see cref="MetaGaussianProcessTuner"/> holds it fixed while tuning a new task.
 /// </para>
 /// <para>Immutable and thread-safe; it holds plain arrays (no tensor outlives a call). <see cref="ToJson"/> and
-/// <see cref="FromJson"/> round-trip everything except <see cref="ObjectiveHistory"/> (diagnostics of the fit).</para>
+/// <see cref="FromJson"/> round-trip everything except <see cref="ObjectiveHistory"/> (diagnostics of the fit). Format
+/// version 2 adds <see cref="InputDependentScale"/> and the optional empirical-covariance term; version 1 (written before it) is read as a stationary prior.</para>
 /// </remarks>
 public sealed class PretrainedGpPrior
 {
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2;
     private readonly double[] theta;
+    private readonly EmpiricalCovarianceTerm? empirical;
 
-    internal PretrainedGpPrior(PriorModel model, double[] theta, IReadOnlyList<string> sourceTasks, IReadOnlyList<SourceTaskFit> fits, int sharedPointCount, IReadOnlyList<double> history, int skippedSteps)
+    internal PretrainedGpPrior(PriorModel model, double[] theta, IReadOnlyList<string> sourceTasks, IReadOnlyList<SourceTaskFit> fits, int sharedPointCount, IReadOnlyList<double> history, int skippedSteps, EmpiricalCovarianceTerm? empirical = null)
     {
         Model = model;
+        this.empirical = empirical;
         this.theta = (double[])theta.Clone();
         SourceTasks = [.. sourceTasks];
         SourceTaskFit = [.. fits];
@@ -50,6 +53,21 @@ public sealed class PretrainedGpPrior
     /// <summary>Gets a value indicating whether the kernel acts on learned features rather than on the inputs.</summary>
     public bool KernelOnFeatures => Model.KernelOnFeatures;
 
+    /// <summary>Gets a value indicating whether the prior variance depends on the configuration (<see cref="GpPriorPretrainingOptions.InputDependentScale"/>); <see cref="OutputScale"/> is then its global factor.</summary>
+    public bool InputDependentScale => Model.InputDependentScale;
+
+    /// <summary>Gets a value indicating whether the covariance has the empirical-covariance term of the source tasks (<see cref="GpPriorPretrainingOptions.EmpiricalCovariance"/>).</summary>
+    public bool HasEmpiricalCovariance => empirical is not null;
+
+    /// <summary>Gets λ, the weight of the empirical-covariance term (0 without it).</summary>
+    public double EmpiricalCovarianceWeight => empirical?.Weight ?? 0;
+
+    /// <summary>Gets s, the factor on the pre-trained kernel when the empirical-covariance term is present (1 without it).</summary>
+    public double KernelWeight => empirical?.KernelWeight ?? 1;
+
+    /// <summary>Gets the number of shared points the empirical-covariance term holds (0 without it).</summary>
+    public int EmpiricalCovariancePoints => empirical?.Points.Length ?? 0;
+
     /// <summary>Gets the names of the tasks the prior was pre-trained on, in the order given.</summary>
     public IReadOnlyList<string> SourceTasks { get; }
 
@@ -68,7 +86,7 @@ public sealed class PretrainedGpPrior
     /// <summary>Gets the kernel's length scales (per input dimension, or per feature when <see cref="KernelOnFeatures"/>).</summary>
     public IReadOnlyList<double> LengthScales { get; }
 
-    /// <summary>Gets the kernel's output scale (prior variance of the standardized loss).</summary>
+    /// <summary>Gets the kernel's output scale (prior variance of the standardized loss; with <see cref="InputDependentScale"/> its global factor, see <see cref="Variance"/>).</summary>
     public double OutputScale { get; }
 
     /// <summary>Gets the observation noise variance (standardized units).</summary>
@@ -94,6 +112,23 @@ public sealed class PretrainedGpPrior
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         return MeanTensor(Matrix(points)).data<double>().ToArray();
+    }
+
+    /// <summary>The prior variance (noise excluded) of the standardized loss at points: <see cref="OutputScale"/> everywhere, or σ² g(x)² with <see cref="InputDependentScale"/>.</summary>
+    /// <param name="points">Points of <see cref="Dimension"/> values in the unit cube.</param>
+    /// <returns>One variance per point.</returns>
+    /// <exception cref="ArgumentException">A point has the wrong length or a non-finite value.</exception>
+    public double[] Variance(IReadOnlyList<double[]> points)
+    {
+        CheckPoints(points, nameof(points));
+        if (points.Count == 0)
+        {
+            return [];
+        }
+
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        return VarianceTensor(Matrix(points)).data<double>().ToArray();
     }
 
     /// <summary>The prior covariance (noise excluded) between two sets of points.</summary>
@@ -139,7 +174,17 @@ public sealed class PretrainedGpPrior
         {
             torch.Tensor x = Matrix([.. task.Inputs.Take(n)]).unsqueeze(0);
             torch.Tensor y = torch.tensor(losses.Select(l => (l - mean) / std).ToArray(), torch.float64).unsqueeze(0);
-            return new SourceTaskFit(task.Name, n, Model.NegativeLogLikelihood(torch.tensor(theta, torch.float64), x, y).item<double>() / n);
+            if (empirical is null)
+            {
+                return new SourceTaskFit(task.Name, n, Model.NegativeLogLikelihood(torch.tensor(theta, torch.float64), x, y).item<double>() / n);
+            }
+
+            torch.Tensor points = x.squeeze(0);
+            torch.Tensor k = CovarianceTensor(points, points) + (torch.eye(n, dtype: torch.float64) * NoiseVariance);
+            torch.Tensor l = Bayesian.Cholesky.Factor(k, out _);
+            torch.Tensor whitened = torch.linalg.solve_triangular(l, (y.squeeze(0) - MeanTensor(points)).unsqueeze(1), upper: false);
+            double nll = (0.5 * whitened.square().sum().item<double>()) + l.diagonal().log().sum().item<double>() + (0.5 * n * Math.Log(2 * Math.PI));
+            return new SourceTaskFit(task.Name, n, nll / n);
         }
         catch (Bayesian.NotPositiveDefiniteException)
         {
@@ -158,10 +203,19 @@ public sealed class PretrainedGpPrior
             ["mean"] = MeanKind.ToString(),
             ["hiddenWidth"] = HiddenWidth,
             ["kernelOnFeatures"] = KernelOnFeatures,
+            ["inputDependentScale"] = InputDependentScale,
             ["kernel"] = "matern52",
             ["sharedPoints"] = SharedPointCount,
             ["skippedSteps"] = SkippedSteps,
             ["parameters"] = new JsonArray([.. theta.Select(v => JsonValue.Create(v))]),
+            ["empirical"] = empirical is null ? null : new JsonObject
+            {
+                ["weight"] = empirical.Weight,
+                ["kernelWeight"] = empirical.KernelWeight,
+                ["tasks"] = empirical.TaskCount,
+                ["points"] = new JsonArray([.. empirical.Points.Select(row => new JsonArray([.. row.Select(v => JsonValue.Create(v))]))]),
+                ["loadings"] = new JsonArray([.. empirical.Loadings.Select(v => JsonValue.Create(v))]),
+            },
             ["sources"] = new JsonArray([.. SourceTaskFit.Select(f => new JsonObject
             {
                 ["name"] = f.Name,
@@ -183,9 +237,9 @@ public sealed class PretrainedGpPrior
         {
             JsonObject node = JsonNode.Parse(json)?.AsObject() ?? throw new ArgumentException("Expected a JSON object for a GP prior; got null.", nameof(json));
             int format = Required(node, "format").GetValue<int>();
-            if (format != FormatVersion)
+            if (format is < 1 or > FormatVersion)
             {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"GP prior format version {format} is not known; expected {FormatVersion}."), nameof(json));
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"GP prior format version {format} is not known; expected 1 to {FormatVersion}."), nameof(json));
             }
 
             string meanName = Required(node, "mean").GetValue<string>();
@@ -194,7 +248,7 @@ public sealed class PretrainedGpPrior
                 throw new ArgumentException($"GP prior mean '{meanName}' is not one of {string.Join(", ", Enum.GetNames<PriorMeanKind>())}.", nameof(json));
             }
 
-            var model = new PriorModel(Required(node, "dimension").GetValue<int>(), mean, Required(node, "hiddenWidth").GetValue<int>(), Required(node, "kernelOnFeatures").GetValue<bool>());
+            var model = new PriorModel(Required(node, "dimension").GetValue<int>(), mean, Required(node, "hiddenWidth").GetValue<int>(), Required(node, "kernelOnFeatures").GetValue<bool>(), format >= 2 && Required(node, "inputDependentScale").GetValue<bool>());
             double[] theta = [.. Required(node, "parameters").AsArray().Select(v => v?.GetValue<double>() ?? double.NaN)];
             if (theta.Length != model.Count || theta.Any(v => !double.IsFinite(v)))
             {
@@ -205,7 +259,19 @@ public sealed class PretrainedGpPrior
                 Required(s!.AsObject(), "name").GetValue<string>(),
                 Required(s!.AsObject(), "points").GetValue<int>(),
                 s!["nllPerPoint"]?.GetValue<double>() ?? double.NaN))];
-            return new PretrainedGpPrior(model, theta, [.. fits.Select(f => f.Name)], fits, node["sharedPoints"]?.GetValue<int>() ?? 0, [], node["skippedSteps"]?.GetValue<int>() ?? 0);
+            EmpiricalCovarianceTerm? term = null;
+            if (node["empirical"] is JsonObject e)
+            {
+                double[][] points = [.. Required(e, "points").AsArray().Select(r => r!.AsArray().Select(v => v!.GetValue<double>()).ToArray())];
+                if (points.Any(r => r.Length != model.Dimension || r.Any(v => !double.IsFinite(v))))
+                {
+                    throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"GP prior's empirical-covariance points must have {model.Dimension} finite values each."), nameof(json));
+                }
+
+                term = new EmpiricalCovarianceTerm(points, [.. Required(e, "loadings").AsArray().Select(v => v!.GetValue<double>())], Required(e, "tasks").GetValue<int>(), Required(e, "weight").GetValue<double>(), Required(e, "kernelWeight").GetValue<double>());
+            }
+
+            return new PretrainedGpPrior(model, theta, [.. fits.Select(f => f.Name)], fits, node["sharedPoints"]?.GetValue<int>() ?? 0, [], node["skippedSteps"]?.GetValue<int>() ?? 0, term);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
@@ -220,12 +286,24 @@ public sealed class PretrainedGpPrior
         return Model.Mean(torch.tensor(theta, torch.float64), x).MoveToOuterDisposeScope();
     }
 
+    /// <summary>The prior variance at [m, d]: [m], differentiable in the points.</summary>
+    internal torch.Tensor VarianceTensor(torch.Tensor x)
+    {
+        using var scope = torch.NewDisposeScope();
+        torch.Tensor th = torch.tensor(theta, torch.float64);
+        return (empirical is null ? Model.Variance(th, x) : empirical.Variance(Model, th, x)).MoveToOuterDisposeScope();
+    }
+
     /// <summary>The prior covariance between [n, d] and [m, d]: [n, m], differentiable in both.</summary>
     internal torch.Tensor CovarianceTensor(torch.Tensor a, torch.Tensor b)
     {
         using var scope = torch.NewDisposeScope();
-        return Model.Covariance(torch.tensor(theta, torch.float64), a, b).MoveToOuterDisposeScope();
+        torch.Tensor th = torch.tensor(theta, torch.float64);
+        return (empirical is null ? Model.Covariance(th, a, b) : empirical.Covariance(Model, th, a, b)).MoveToOuterDisposeScope();
     }
+
+    /// <summary>This prior with an empirical-covariance term (everything else shared).</summary>
+    internal PretrainedGpPrior WithEmpiricalCovariance(EmpiricalCovarianceTerm term) => new(Model, theta, SourceTasks, SourceTaskFit, SharedPointCount, ObjectiveHistory, SkippedSteps, term);
 
     /// <summary>Rows as a float64 tensor [n, d].</summary>
     internal torch.Tensor Matrix(IReadOnlyList<double[]> rows) => Bayesian.GaussianProcess.ToMatrix(rows, Dimension);

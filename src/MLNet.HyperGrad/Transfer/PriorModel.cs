@@ -4,13 +4,22 @@ using TorchSharp;
 
 namespace MLNet.HyperGrad.Transfer;
 
-/// <summary>The parametric GP prior as a function of one flat float64 parameter vector θ: mean, feature map, Matérn-5/2 ARD covariance, noise.</summary>
+/// <summary>The parametric GP prior as a function of one flat float64 parameter vector θ: mean, feature map, Matérn-5/2 ARD covariance (optionally with a configuration-dependent scale), noise.</summary>
 /// <remarks>
+/// <para>
 /// Layout of θ: the mean's parameters (<see cref="PriorMeanKind.Constant"/>: <c>[c]</c>; <see cref="PriorMeanKind.Linear"/>:
 /// <c>[w (d), c]</c>; <see cref="PriorMeanKind.Mlp"/>: <c>[W (H·d, row-major [H, d]), b (H), v (H), c]</c>), then, with a
-/// kernel on features, <c>[U (H·d), e (H)]</c>, then the log length scales (<c>d</c>, or <c>H</c> on features), the log
-/// output scale and the log noise variance. Length scales are clamped to [0.01, 100], the output scale to [0.01, 100], the
-/// noise variance to [1e-5, 1] (standardized units), so that no Adam step can make the covariance singular.
+/// kernel on features, <c>[U (H·d), e (H)]</c>, then, with a scale function, <c>[S (H·d), f (H), u (H), c_s]</c>, then the log
+/// length scales (<c>d</c>, or <c>H</c> on features), the log output scale and the log noise variance. Length scales are clamped
+/// to [0.01, 100], the output scale to [0.01, 100], the noise variance to [1e-5, 1] (standardized units), so that no Adam step can
+/// make the covariance singular.
+/// </para>
+/// <para>
+/// With a scale function the covariance is <c>k(x, x') = σ² g(x) g(x') · Matérn(x, x')</c> with
+/// <c>g(x) = 0.01 + softplus(uᵀ tanh(Sx + f) + c_s)</c>: the prior standard deviation of the standardized loss depends on the
+/// configuration (small where all earlier tasks agree, large where they differ), while the correlation stays Matérn's.
+/// <c>g</c> starts near 1 (<c>c_s = ln(e − 1)</c>, small <c>u</c>).
+/// </para>
 /// </remarks>
 internal sealed class PriorModel
 {
@@ -19,7 +28,10 @@ internal sealed class PriorModel
     private const double MinLogNoise = -11.512925464970229; // ln 1e-5
     private static readonly double LogTwoPi = Math.Log(2 * Math.PI);
 
-    public PriorModel(int dimension, PriorMeanKind meanKind, int hiddenWidth, bool kernelOnFeatures)
+    /// <summary>The floor of the scale function g(x), so that no configuration has zero prior variance.</summary>
+    internal const double ScaleFloor = 0.01;
+
+    public PriorModel(int dimension, PriorMeanKind meanKind, int hiddenWidth, bool kernelOnFeatures, bool inputDependentScale = false)
     {
         if (dimension < 1)
         {
@@ -30,6 +42,7 @@ internal sealed class PriorModel
         MeanKind = meanKind;
         HiddenWidth = hiddenWidth;
         KernelOnFeatures = kernelOnFeatures;
+        InputDependentScale = inputDependentScale;
         MeanCount = meanKind switch
         {
             PriorMeanKind.Constant => 1,
@@ -38,7 +51,9 @@ internal sealed class PriorModel
         };
         FeatureOffset = MeanCount;
         int featureCount = kernelOnFeatures ? (hiddenWidth * dimension) + hiddenWidth : 0;
-        LengthScaleOffset = FeatureOffset + featureCount;
+        ScaleOffset = FeatureOffset + featureCount;
+        int scaleCount = inputDependentScale ? (hiddenWidth * dimension) + (2 * hiddenWidth) + 1 : 0;
+        LengthScaleOffset = ScaleOffset + scaleCount;
         LengthScaleCount = kernelOnFeatures ? hiddenWidth : dimension;
         OutputScaleIndex = LengthScaleOffset + LengthScaleCount;
         NoiseIndex = OutputScaleIndex + 1;
@@ -53,12 +68,17 @@ internal sealed class PriorModel
 
     public bool KernelOnFeatures { get; }
 
+    /// <summary>Gets a value indicating whether the covariance has the configuration-dependent scale g(x).</summary>
+    public bool InputDependentScale { get; }
+
     /// <summary>Gets the length of θ.</summary>
     public int Count { get; }
 
     public int MeanCount { get; }
 
     public int FeatureOffset { get; }
+
+    public int ScaleOffset { get; }
 
     public int LengthScaleOffset { get; }
 
@@ -85,6 +105,14 @@ internal sealed class PriorModel
         {
             Fill(theta, FeatureOffset, h * d, random, 2.0 / Math.Sqrt(d));
             Fill(theta, FeatureOffset + (h * d), h, random, 0.5);
+        }
+
+        if (InputDependentScale)
+        {
+            Fill(theta, ScaleOffset, h * d, random, 2.0 / Math.Sqrt(d));
+            Fill(theta, ScaleOffset + (h * d), h, random, 0.5);
+            Fill(theta, ScaleOffset + (h * d) + h, h, random, 0.1 / Math.Sqrt(h));
+            theta[ScaleOffset + (h * d) + (2 * h)] = Math.Log(Math.E - 1 - ScaleFloor);
         }
 
         for (int i = 0; i < LengthScaleCount; i++)
@@ -128,6 +156,30 @@ internal sealed class PriorModel
         return torch.tanh(Affine(x, u, e)).MoveToOuterDisposeScope();
     }
 
+    /// <summary>The scale function g at <paramref name="x"/> [..., d]: [...] (ones without a scale function).</summary>
+    public torch.Tensor Scale(torch.Tensor theta, torch.Tensor x)
+    {
+        using var scope = torch.NewDisposeScope();
+        if (!InputDependentScale)
+        {
+            return torch.ones_like(x.select(-1, 0)).MoveToOuterDisposeScope();
+        }
+
+        int d = Dimension;
+        int h = HiddenWidth;
+        int o = ScaleOffset;
+        torch.Tensor hidden = torch.tanh(Affine(x, theta.narrow(0, o, h * d).reshape(h, d), theta.narrow(0, o + (h * d), h)));
+        torch.Tensor raw = (hidden * theta.narrow(0, o + (h * d) + h, h)).sum(-1) + theta[o + (h * d) + (2 * h)];
+        return (torch.nn.functional.softplus(raw) + ScaleFloor).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The prior variance (noise excluded) at <paramref name="x"/> [..., d]: σ² g(x)², shape [...].</summary>
+    public torch.Tensor Variance(torch.Tensor theta, torch.Tensor x)
+    {
+        using var scope = torch.NewDisposeScope();
+        return (Scale(theta, x).square() * OutputScale(theta)).MoveToOuterDisposeScope();
+    }
+
     /// <summary><c>x Wᵀ + e</c> for <paramref name="x"/> [..., d], <paramref name="w"/> [h, d]: [..., h].</summary>
     /// <remarks>
     /// Broadcast products and a sum instead of a BLAS product: MKL's GEMM may pick a kernel by the memory alignment of its
@@ -160,7 +212,13 @@ internal sealed class PriorModel
     public torch.Tensor Covariance(torch.Tensor theta, torch.Tensor a, torch.Tensor b)
     {
         using var scope = torch.NewDisposeScope();
-        return CovarianceOfFeatures(theta, Features(theta, a), Features(theta, b)).MoveToOuterDisposeScope();
+        torch.Tensor k = CovarianceOfFeatures(theta, Features(theta, a), Features(theta, b));
+        if (InputDependentScale)
+        {
+            k = k * Scale(theta, a).unsqueeze(-1) * Scale(theta, b).unsqueeze(-2);
+        }
+
+        return k.MoveToOuterDisposeScope();
     }
 
     /// <summary>The negative log marginal likelihood of each of a batch of tasks: inputs [g, b, d], standardized targets [g, b] → [g].</summary>

@@ -97,11 +97,10 @@ internal sealed class PriorPosterior : IDisposable
     {
         using var scope = torch.NewDisposeScope();
         torch.Tensor mean = (prior.MeanTensor(x) * Scale) + Offset;
-        double priorVariance = prior.OutputScale * Scale * Scale;
+        torch.Tensor priorVariance = prior.VarianceTensor(x) * (Scale * Scale);
         if (trainX is null)
         {
-            torch.Tensor flat = torch.zeros_like(mean) + priorVariance;
-            return (mean.MoveToOuterDisposeScope(), flat.MoveToOuterDisposeScope());
+            return (mean.MoveToOuterDisposeScope(), priorVariance.MoveToOuterDisposeScope());
         }
 
         torch.Tensor kx = prior.CovarianceTensor(x, trainX) * (Scale * Scale);
