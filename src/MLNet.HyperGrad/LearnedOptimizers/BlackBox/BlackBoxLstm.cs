@@ -128,7 +128,7 @@ public sealed class BlackBoxLstm : IDisposable
         return FromBytes(bytes, path);
     }
 
-    /// <summary>Reads the network shipped inside this library (meta-trained by <c>bench learned-bo</c> on Matérn-5/2 GP functions of dimensions 1 to 6).</summary>
+    /// <summary>Reads the network shipped inside this library (meta-trained by <c>bench learned-bo</c> on Matérn-5/2 GP functions of dimensions 1 to 6: the default options with seed 1).</summary>
     /// <returns>The network, on the CPU, float32.</returns>
     /// <exception cref="LearnedOptimizerFormatException">The resource is missing or corrupt (a broken build).</exception>
     public static BlackBoxLstm LoadShipped() => FromBytes(ShippedBytes(), "resource " + ShippedResourceName);
