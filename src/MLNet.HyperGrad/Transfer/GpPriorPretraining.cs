@@ -284,10 +284,10 @@ public static class GpPriorPretraining
             int[][] points = new int[inputs.Length][];
             for (int t = 0; t < inputs.Length; t++)
             {
-                points[t] = Subset(inputs[t].Length, minibatch, random);
+                points[t] = SubsetOf(inputs[t].Length, minibatch, random);
             }
 
-            int[] shared = SharedPointCount >= 2 ? Subset(sharedInputs.Length, minibatch, random) : [];
+            int[] shared = SharedPointCount >= 2 ? SubsetOf(sharedInputs.Length, minibatch, random) : [];
             return new Batch(points, shared);
         }
 
@@ -387,25 +387,6 @@ public static class GpPriorPretraining
         }
 
         private static torch.Tensor Gather(double[] values, int[] indices) => torch.tensor(indices.Select(i => values[i]).ToArray(), torch.float64);
-
-        private static int[] Subset(int count, int size, Random random)
-        {
-            if (count <= size)
-            {
-                return [.. Enumerable.Range(0, count)];
-            }
-
-            int[] order = [.. Enumerable.Range(0, count)];
-            for (int i = 0; i < size; i++)
-            {
-                int j = i + random.Next(count - i);
-                (order[i], order[j]) = (order[j], order[i]);
-            }
-
-            int[] chosen = order[..size];
-            Array.Sort(chosen);
-            return chosen;
-        }
 
         private static double[] Standardize(IReadOnlyList<double> losses)
         {
