@@ -5,7 +5,7 @@ namespace MLNet.HyperGrad.Bench;
 
 /// <summary>
 /// Trials per minute of the built <c>hypergrad</c> CLI on scikit-learn's digits table (1,797 rows, 64
-/// features): one process with the default parallelism, with 1, 2 and 4 parallel trials, and two
+/// features): one process with the default parallelism, with 1, 2, 4 and 8 parallel trials (8 where the CLI allows it: 4 per core), and two
 /// processes with one trial each on one study; settings interleaved, each round starting with the next one. A rate is the trials
 /// completed in the setting's study over the wall time from start to the last exit (the CLI's start and data
 /// loading included, as a user waits for them). Last line: the default's median rate and the best
@@ -41,6 +41,11 @@ internal static class ParallelTrialsBenchmark
                 new("1 process, --parallelism 4", 1, 4, null),
                 new("2 processes, --parallelism 1 each, one study", 2, 1, null),
             };
+            if (8 <= 4 * Environment.ProcessorCount)
+            {
+                settings.Insert(4, new("1 process, --parallelism 8", 1, 8, null));
+            }
+
             if (withActive)
             {
                 settings.Add(new("2 processes, --parallelism 1 each, OMP_WAIT_POLICY=ACTIVE (spinning, the old behaviour)", 2, 1, "ACTIVE"));

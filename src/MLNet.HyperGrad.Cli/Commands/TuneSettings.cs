@@ -62,8 +62,12 @@ internal sealed record TuneSettings
 
     public int Parallelism { get; init; } = DefaultParallelism;
 
-    /// <summary>The default parallelism: one trial per core, at most 4.</summary>
-    public static int DefaultParallelism => Math.Clamp(Environment.ProcessorCount, 1, 4);
+    /// <summary>
+    /// The default parallelism: two trials per core, at least 2 and at most 8. Trials rarely keep a core busy the whole time
+    /// (data loading, evaluation, a slow trainer among fast ones), so two per core finish more trials in the same time than one per
+    /// core (bench/RESULTS.md, parallel-trials with worker processes); above 8 the worker processes' memory outweighs the gain.
+    /// </summary>
+    public static int DefaultParallelism => Math.Clamp(2 * Environment.ProcessorCount, 2, 8);
 
     /// <summary>The most trials at once: 4 per core (more only makes trials fight over the cores).</summary>
     public static int MaxParallelism => 4 * Environment.ProcessorCount;
