@@ -65,7 +65,7 @@ internal sealed record TuneSettings
     /// <summary>
     /// The default parallelism: two trials per core, at least 2 and at most 8. Trials rarely keep a core busy the whole time
     /// (data loading, evaluation, a slow trainer among fast ones), so two per core finish more trials in the same time than one per
-    /// core (bench/RESULTS.md, parallel-trials with worker processes); above 8 the worker processes' memory outweighs the gain.
+    /// core (bench/RESULTS.md, parallel-trials with worker processes); the cap of 8 bounds the worker processes' memory (not measured).
     /// </summary>
     public static int DefaultParallelism => Math.Clamp(2 * Environment.ProcessorCount, 2, 8);
 
