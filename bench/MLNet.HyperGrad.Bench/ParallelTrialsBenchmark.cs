@@ -174,7 +174,7 @@ internal static class ParallelTrialsBenchmark
         start.ArgumentList.Add(csv);
         using Process python = Process.Start(start)!;
         python.WaitForExit();
-        return python.ExitCode == 0 ? csv : throw new InvalidOperationException("exporting scikit-learn's digits failed (needs python3-sklearn)");
+        return python.ExitCode == 0 ? csv : throw new InvalidOperationException("exporting scikit-learn's digits to CSV failed (it needs python3-sklearn and python3-pandas, which `bash bench/run.sh` installs)");
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
