@@ -8,7 +8,8 @@ namespace MLNet.HyperGrad.Cli.Commands;
 /// <summary>
 /// What the command says when no trial finished within --train-time: how long the cheapest trial of the
 /// run was taking (its epochs done and their duration, as stored when it was interrupted) and a
-/// --train-time that would fit it.
+/// --train-time that would fit it. After worker processes, their own setup counts: each reads the data and loads libtorch
+/// itself, so a budget they spent loading is named as the cause rather than the trials.
 /// </summary>
 internal static class NoTrialFinishedMessage
 {
@@ -21,9 +22,26 @@ internal static class NoTrialFinishedMessage
     /// <param name="tuningSeconds">The seconds the tuning loop had.</param>
     /// <param name="trials">The study's trials after the run.</param>
     /// <param name="before">The study's trials before the run.</param>
-    public static string Create(uint trainTimeSeconds, TimeSpan setup, uint tuningSeconds, IReadOnlyList<TrialRecord> trials, IReadOnlyList<TrialRecord> before)
+    /// <param name="workers">The worker processes' setups, when worker processes ran the trials; null otherwise.</param>
+    public static string Create(uint trainTimeSeconds, TimeSpan setup, uint tuningSeconds, IReadOnlyList<TrialRecord> trials, IReadOnlyList<TrialRecord> before, WorkerSetups? workers = null)
     {
-        string head = string.Create(CultureInfo.InvariantCulture, $"hypergrad: no trial finished within --train-time {trainTimeSeconds} s (setup took {setup.TotalSeconds:F1} s, tuning {tuningSeconds} s)");
+        if (workers is { Count: > 0 } w)
+        {
+            // The workers' budget ran from the start of the run: what each spent loading is what it did not train.
+            setup = w.Longest;
+            tuningSeconds = (uint)Math.Max(0, Math.Floor(trainTimeSeconds - w.Longest.TotalSeconds));
+        }
+
+        string head = workers is { Count: > 0 } p
+            ? string.Create(CultureInfo.InvariantCulture, $"hypergrad: no trial finished within --train-time {trainTimeSeconds} s (the setup of the {p.Count} worker processes, each reading the data and loading libtorch itself, took {p.Shortest.TotalSeconds:F1}-{p.Longest.TotalSeconds:F1} s)")
+            : string.Create(CultureInfo.InvariantCulture, $"hypergrad: no trial finished within --train-time {trainTimeSeconds} s (setup took {setup.TotalSeconds:F1} s, tuning {tuningSeconds} s)");
+        if (workers is { Count: > 0 } q && q.Shortest.TotalSeconds >= 0.5 * trainTimeSeconds)
+        {
+            // Most of the budget went to loading: no trial's duration says anything about how long a trial takes.
+            long load = (long)Math.Ceiling(q.Longest.TotalSeconds);
+            return string.Create(CultureInfo.InvariantCulture, $"{head}: the workers spent the budget loading; rerun with --train-time well above {load} s (say {Math.Max(2 * load, load + 60)}), or with a lower --parallelism (fewer processes loading at once).");
+        }
+
         HashSet<int> earlier = [.. before.Select(t => t.Number)];
         var cheapest = trials
             .Where(t => !earlier.Contains(t.Number) && t.State == TrialState.Interrupted && t.DurationMilliseconds > 0)
@@ -46,9 +64,31 @@ internal static class NoTrialFinishedMessage
             return string.Create(CultureInfo.InvariantCulture, $"{head}: trial {cheapest.Trial.Number} was taking {perEpoch:F1} s per epoch ({cheapest.Done} of its {epochs} epoch(s) in {seconds:F1} s); rerun with --train-time {fits} or more.");
         }
 
-        // Not one epoch finished: its duration is only a lower bound on an epoch.
-        long atLeast = (long)Math.Ceiling(setup.TotalSeconds + (epochs * seconds) + MarginSeconds);
+        // Not one epoch finished: its duration is only a lower bound on an epoch, and this budget was too short, so the
+        // suggestion is never below it.
+        long atLeast = Math.Max((long)Math.Ceiling(setup.TotalSeconds + (epochs * seconds) + MarginSeconds), trainTimeSeconds + 1L);
         return string.Create(CultureInfo.InvariantCulture, $"{head}: trial {cheapest.Trial.Number} ran {seconds:F1} s without finishing the first of its {epochs} epoch(s), so a trial takes more than {epochs * seconds:F1} s; rerun with --train-time well above {atLeast} (say {2 * atLeast}).");
+    }
+
+    /// <summary>The one-line message of a run of ML.NET trainers (no epochs to judge a trial by).</summary>
+    /// <param name="trainTimeSeconds">The --train-time of the run.</param>
+    /// <param name="setup">The time this process's setup took.</param>
+    /// <param name="workers">The worker processes' setups, when worker processes ran the trials; null otherwise.</param>
+    public static string ForTrainers(uint trainTimeSeconds, TimeSpan setup, WorkerSetups? workers)
+    {
+        if (workers is { Count: > 0 } w)
+        {
+            string head = string.Create(CultureInfo.InvariantCulture, $"hypergrad: no trial finished within --train-time {trainTimeSeconds} s (the setup of the {w.Count} worker processes, each reading the data and loading libtorch itself, took {w.Shortest.TotalSeconds:F1}-{w.Longest.TotalSeconds:F1} s)");
+            if (w.Shortest.TotalSeconds >= 0.5 * trainTimeSeconds)
+            {
+                long load = (long)Math.Ceiling(w.Longest.TotalSeconds);
+                return string.Create(CultureInfo.InvariantCulture, $"{head}: the workers spent the budget loading; rerun with --train-time well above {load} s (say {Math.Max(2 * load, load + 60)}), or with a lower --parallelism (fewer processes loading at once).");
+            }
+
+            return $"{head}; give more --train-time, or fewer or faster --trainers.";
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"hypergrad: no trial finished within --train-time {trainTimeSeconds} s (setup took {setup.TotalSeconds:F1} s); give more --train-time, or fewer or faster --trainers.");
     }
 
     /// <summary>The epochs a stored MLP trial was to train, or null when its parameters are not the MLP's.</summary>

@@ -167,7 +167,7 @@ internal static class PipelineTuneCommand
         TuneSummary.Print(trials, before, cancelled, metricName, experiment.SearchSpace, settings);
         if (noTrialFinished)
         {
-            Console.Error.WriteLine($"hypergrad: no trial finished within --train-time {settings.TrainTimeSeconds} s (setup took {setup.TotalSeconds:F1} s); give more --train-time, or fewer or faster --trainers.");
+            Console.Error.WriteLine(NoTrialFinishedMessage.ForTrainers(settings.TrainTimeSeconds, setup, settings.WorkerSetups));
         }
 
         if (bestOfRun is PipelineTrialResult { Folds.Count: >= 2 } folds)

@@ -277,7 +277,7 @@ internal static class TuneCommand
         TuneSummary.Print(trials, before, cancelled, metricName, experiment.SearchSpace, settings);
         if (noTrialFinished)
         {
-            Console.Error.WriteLine(NoTrialFinishedMessage.Create(settings.TrainTimeSeconds, setup, tuningSeconds, trials, before));
+            Console.Error.WriteLine(NoTrialFinishedMessage.Create(settings.TrainTimeSeconds, setup, tuningSeconds, trials, before, settings.WorkerSetups));
         }
 
         if (best is CrossValidationTrialResult folds)

@@ -100,6 +100,9 @@ internal sealed record TuneSettings
     /// </summary>
     public IReadOnlyList<MLNet.HyperGrad.Storage.TrialRecord>? ReportAfterWorkers { get; init; }
 
+    /// <summary>Gets the setups the worker processes of this run reported, when this run only writes the outputs of a study its workers tuned; null otherwise.</summary>
+    public WorkerSetups? WorkerSetups { get; init; }
+
     /// <summary>Gets a value indicating whether trials run at once go to worker processes (<c>--worker-processes</c>, true by default on the command line) rather than threads.</summary>
     /// <remarks>The workers stop with the run: Ctrl+C reaches them (exit 130, their running trials recorded as interrupted), and a run
     /// killed with kill -9 leaves none running (<see cref="ParentWatch"/>). Not recorded in the run's config: <c>hypergrad run</c> uses threads.</remarks>

@@ -36,6 +36,7 @@ internal static class WorkerProcessesRun
         }
 
         IReadOnlyList<TrialRecord> before;
+        var setups = new WorkerSetups();
         using (IStudyStorage storage = CliStorage.Open(settings.ResolvedStoragePath))
         {
             StudyRecord? existing = await storage.GetStudyAsync(settings.ResolvedStudyName, cancellationToken);
@@ -58,8 +59,10 @@ internal static class WorkerProcessesRun
                 {
                     OnOutputLine = (worker, line) =>
                     {
-                        // The trials' lines, and the first worker's setup line; each worker's header and "best so far" are its own view, not the run's.
-                        if (line.StartsWith("trial ", StringComparison.Ordinal) || (worker == 0 && line.StartsWith("setup took ", StringComparison.Ordinal)))
+                        // The trials' lines, and the first worker's setup line (every worker's setup is kept for the run's messages); each
+                        // worker's header and "best so far" are its own view, not the run's.
+                        bool setupLine = setups.TryRecord(line);
+                        if (line.StartsWith("trial ", StringComparison.Ordinal) || (worker == 0 && setupLine))
                         {
                             lock (gate)
                             {
@@ -111,7 +114,7 @@ internal static class WorkerProcessesRun
             }
         }
 
-        return await TuneCommand.RunAsync(settings with { ReportAfterWorkers = before }, cancellationToken);
+        return await TuneCommand.RunAsync(settings with { ReportAfterWorkers = before, WorkerSetups = setups }, cancellationToken);
     }
 
     /// <summary>This command again, as a worker: the same arguments with <see cref="WorkerUntilOption"/>.</summary>
