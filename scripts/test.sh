@@ -16,6 +16,16 @@ if ! dotnet build MLNet.HyperGrad.slnx -c Release -v quiet -nologo; then
   echo "tests: the build failed"
   exit 1
 fi
+# Once (2026-12-04, a fresh clone built beside other builds) the build exited 0 and printed nothing, leaving no test assembly:
+# build again, with the normal summary, rather than let `dotnet test` fail on a missing file.
+tests_dll=src/MLNet.HyperGrad.Tests/bin/Release/net10.0/MLNet.HyperGrad.Tests.dll
+if [ ! -f "$tests_dll" ]; then
+  echo "tests: the build left no $tests_dll; building again"
+  if ! dotnet build MLNet.HyperGrad.slnx -c Release -v minimal -nologo || [ ! -f "$tests_dll" ]; then
+    echo "tests: the build failed (no $tests_dll)"
+    exit 1
+  fi
+fi
 if ! postgres_start; then
   echo "tests: could not start the throwaway PostgreSQL cluster"
   exit 1
