@@ -78,14 +78,12 @@ internal sealed class StudySession : IDisposable
         }
 
         session.studyId = study.Id;
-        IEnumerable<string> staleWorkers = (await storage.GetTrialsAsync(study.Id, cancellationToken))
-            .Where(t => t.State == TrialState.Running && t.WorkerId is not null)
-            .Select(t => t.WorkerId!)
-            .Distinct(StringComparer.Ordinal)
-            .Where(TrialWorkers.IsGone);
-        foreach (string worker in staleWorkers)
+        if (!TrialWorkers.IsSupervised)
         {
-            await storage.InterruptStaleRunningTrialsAsync(study.Id, ProcessStoppedReason, worker, cancellationToken);
+            // A worker of a StudyWorkerProcesses pool leaves this to its supervisor, which swept before it started any worker and
+            // fails the trial of a sibling that dies with the exit reason: a sibling that opens the study late (a slow start on a
+            // loaded machine) must not take that trial as merely interrupted and retry it first.
+            await InterruptTrialsOfGoneWorkersAsync(storage, study.Id, cancellationToken);
         }
 
         IReadOnlyList<TrialRecord> trials = await storage.GetTrialsAsync(study.Id, cancellationToken);
@@ -97,6 +95,26 @@ internal sealed class StudySession : IDisposable
         session.mayHaveRetries = trials.Any(t => t.State == TrialState.Interrupted && !retried.Contains(t.Number));
         session.workerId = TrialWorkers.Register();
         return session;
+    }
+
+    /// <summary>
+    /// Interrupts the study's running trials whose worker is gone (<see cref="TrialWorkers.IsGone"/>: on this host, its process
+    /// no longer runs), with <see cref="ProcessStoppedReason"/>, so that a later trial retries them.
+    /// </summary>
+    /// <param name="storage">The study's storage.</param>
+    /// <param name="studyId">The study.</param>
+    /// <param name="cancellationToken">Cancels the reads and writes.</param>
+    public static async Task InterruptTrialsOfGoneWorkersAsync(IStudyStorage storage, long studyId, CancellationToken cancellationToken)
+    {
+        IEnumerable<string> staleWorkers = (await storage.GetTrialsAsync(studyId, cancellationToken))
+            .Where(t => t.State == TrialState.Running && t.WorkerId is not null)
+            .Select(t => t.WorkerId!)
+            .Distinct(StringComparer.Ordinal)
+            .Where(TrialWorkers.IsGone);
+        foreach (string worker in staleWorkers)
+        {
+            await storage.InterruptStaleRunningTrialsAsync(studyId, ProcessStoppedReason, worker, cancellationToken);
+        }
     }
 
     /// <summary>Refuses a run whose identity differs from the one the study records; records the parts the study lacks (a study created before identities were recorded).</summary>

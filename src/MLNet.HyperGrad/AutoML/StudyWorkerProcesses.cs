@@ -54,6 +54,14 @@ public sealed partial class StudyWorkerProcesses
     public async Task<IReadOnlyList<WorkerExit>> RunAsync(int workers, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
+        if (await storage.GetStudyAsync(studyName, cancellationToken) is { } study)
+        {
+            // Trials an earlier run's dead workers left running: interrupted (and so retried) here, before any worker starts. The
+            // workers themselves skip this (TrialWorkers.IsSupervised), since a sibling that died during this run is this
+            // pool's to fail with its exit reason (FinishAsync).
+            await StudySession.InterruptTrialsOfGoneWorkersAsync(storage, study.Id, cancellationToken);
+        }
+
         var exits = new List<WorkerExit>();
         var running = new Dictionary<Task, RunningWorker>();
         int started = 0;
@@ -162,6 +170,7 @@ public sealed partial class StudyWorkerProcesses
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
         info.UseShellExecute = false;
+        info.Environment[TrialWorkers.SupervisedVariable] = "1";
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var worker = new RunningWorker(index, process);
         process.OutputDataReceived += (_, e) =>

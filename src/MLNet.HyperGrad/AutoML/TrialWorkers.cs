@@ -12,6 +12,15 @@ internal static class TrialWorkers
 {
     private static readonly ConcurrentDictionary<string, bool> Live = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The environment variable <see cref="StudyWorkerProcesses"/> sets to <c>1</c> in the workers it starts: their supervisor,
+    /// not they, deals with the trials of dead workers.
+    /// </summary>
+    public const string SupervisedVariable = "HYPERGRAD_SUPERVISED_WORKER";
+
+    /// <summary>Gets a value indicating whether this process is a worker that a <see cref="StudyWorkerProcesses"/> pool started.</summary>
+    public static bool IsSupervised => Environment.GetEnvironmentVariable(SupervisedVariable) == "1";
+
     /// <summary>Creates the worker id of a new run and marks it live until <see cref="Release"/>.</summary>
     /// <returns>The worker id.</returns>
     public static string Register()
