@@ -31,6 +31,12 @@ namespace MLNet.HyperGrad.Bench;
 /// to the end) as CSV <c>trial,epoch,value</c>: the recorded real curves the pruning tests replay. <c>--threads N</c> gives
 /// every trial N libtorch threads (default: all cores; with 1, no libtorch thread spins waiting for a busy core, so the
 /// process CPU time is the work done); <c>--arms none,median,learning-curve</c> runs only the arms named.</para>
+/// <para><c>--breakdown</c> splits every arm's trial wall time into set-up, training minibatches, validation evaluation,
+/// the gaps between epochs, pruner decisions and teardown (<see cref="TrialTimeBreakdown"/>; it needs the runner's progress
+/// callback, so the arm gets its own runner with all cores per trial unless <c>--threads</c> says otherwise, as the
+/// experiment's default would). <c>--trial-log FILE</c> writes the first repeat's trials of every arm as CSV
+/// <c>arm,trial,state,epochs,accuracy,last_validation_loss</c> (round-trip numbers), to show that two builds train the
+/// same trials to the same results.</para>
 /// </remarks>
 internal static class PruningBenchmark
 {
@@ -45,6 +51,9 @@ internal static class PruningBenchmark
         string? curvesFile = options.GetValueOrDefault("--curves");
         int threads = CsvLoadBenchmark.Int(options, "--threads", 0);
         string[] only = options.TryGetValue("--arms", out string? list) ? list.Split(',') : ["none", "median", "learning-curve"];
+        bool breakdown = options.ContainsKey("--breakdown");
+        string? trialLog = options.GetValueOrDefault("--trial-log");
+        var logLines = new List<string> { "arm,trial,state,epochs,accuracy,last_validation_loss" };
 
         FashionMnistData data = FashionMnist.Load();
         TabularDataset subset = data.Train.Subset([.. Enumerable.Range(0, rows)]);
@@ -63,17 +72,38 @@ internal static class PruningBenchmark
         {
             foreach (var arm in arms.Skip(r % arms.Length).Concat(arms.Take(r % arms.Length)))
             {
-                ArmResult result = RunArm(split, epochs, trials, seed, threads, arm.Create());
+                TrialTimeBreakdown? probe = breakdown ? new TrialTimeBreakdown() : null;
+                ArmResult result = RunArm(split, epochs, trials, seed, threads, arm.Create(), probe);
                 results[arm.Name].Add(result);
                 Console.WriteLine(Invariant($"  repeat {r + 1}: {arm.Name,-15} {result.Seconds,7:F1} s training, {result.Epochs,4} epochs, {result.Pruned,2} pruned, best validation accuracy {result.BestAccuracy:P2} (trial {result.BestTrial})"));
                 double epochCpu = (result.ProcessCpuSeconds - result.PrunerCpuSeconds) / result.Epochs;
                 Console.WriteLine(Invariant($"             CPU: process {result.ProcessCpuSeconds:F2} s ({epochCpu * 1000:F1} ms per epoch, set-up included); pruner {result.PrunerCpuSeconds:F3} s over {result.Decisions} decisions ({result.PrunerCpuSeconds / Math.Max(result.Decisions, 1) * 1000:F2} ms each, {result.PrunerCpuSeconds / result.ProcessCpuSeconds:P1} of the process CPU)"));
+                if (probe is not null)
+                {
+                    Console.WriteLine(Invariant($"             where the trials' wall time went ({arm.Name}; {result.OutsideTrialsSeconds:F3} s of the arm's wall time ran outside any trial):"));
+                    foreach (string line in probe.Describe(result.Epochs))
+                    {
+                        Console.WriteLine(line);
+                    }
+                }
+
+                if (r == 0)
+                {
+                    logLines.AddRange(result.Trials.Select(t => Invariant($"{arm.Name},{t.Key},{t.Value}")));
+                }
+
                 if (curvesFile is not null && r == 0 && arm.Name == "none")
                 {
                     File.WriteAllLines(curvesFile, ["trial,epoch,value", .. result.Curves.SelectMany(c => c.Value.Select((v, i) => Invariant($"{c.Key},{i + 1},{v:R}")))]);
                     Console.WriteLine($"  curves written to {curvesFile}");
                 }
             }
+        }
+
+        if (trialLog is not null)
+        {
+            File.WriteAllLines(trialLog, logLines);
+            Console.WriteLine($"  first repeat's trials written to {trialLog}");
         }
 
         double Median(string arm, Func<ArmResult, double> f) => CsvLoadBenchmark.Median([.. results[arm].Select(f)]);
@@ -99,12 +129,12 @@ internal static class PruningBenchmark
         return 0;
     }
 
-    private static ArmResult RunArm(TrainValidationSplit split, int epochs, int trials, int seed, int threads, IPruner? pruner)
+    private static ArmResult RunArm(TrainValidationSplit split, int epochs, int trials, int seed, int threads, IPruner? pruner, TrialTimeBreakdown? probe)
     {
         SearchSpace space = MlpTrialRunner.CreateSearchSpace(maxEpochs: epochs, maxHiddenWidth: 128);
         space["epochs"] = new ChoiceOption([epochs], epochs);
         var monitor = new Tally();
-        var timed = pruner is null ? null : new TimedPruner(pruner);
+        var timed = pruner is null ? null : new TimedPruner(pruner, probe);
         var experiment = new HyperGradExperiment()
             .SetDataset(split.Train, split.Validation)
             .AddSearchSpace(MlpTrialRunner.SearchSpaceKey, space)
@@ -114,22 +144,31 @@ internal static class PruningBenchmark
             .WithHyperGrad()
             .SetPruner(timed)
             .SetMonitor(monitor);
-        if (threads > 0)
+        if (threads > 0 || probe is not null)
         {
-            experiment.SetTrialRunner(context => new MlpTrialRunner(context.Train!, context.Validation!, new MlpTrialRunnerOptions { ThreadsPerTrial = threads }));
+            // The experiment's own default is all cores per trial (one trial at a time).
+            var runnerOptions = new MlpTrialRunnerOptions { ThreadsPerTrial = threads > 0 ? threads : Environment.ProcessorCount, OnProgress = probe is null ? null : probe.OnProgress };
+            experiment.SetTrialRunner(context =>
+            {
+                var runner = new MlpTrialRunner(context.Train!, context.Validation!, runnerOptions);
+                return probe is null ? runner : probe.Wrap(runner);
+            });
         }
+
         double cpu = CpuClock.ProcessSeconds();
+        long wall = System.Diagnostics.Stopwatch.GetTimestamp();
         TrialResult best = experiment.RunAsync().GetAwaiter().GetResult();
+        double wallSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(wall).TotalSeconds;
         cpu = CpuClock.ProcessSeconds() - cpu;
-        return new ArmResult(monitor.Milliseconds / 1000, monitor.Epochs, monitor.Pruned, best.Metric, best.TrialSettings.TrialId, cpu, timed?.CpuSeconds ?? 0, timed?.Decisions ?? 0, monitor.Curves);
+        return new ArmResult(monitor.Milliseconds / 1000, monitor.Epochs, monitor.Pruned, best.Metric, best.TrialSettings.TrialId, cpu, timed?.CpuSeconds ?? 0, timed?.Decisions ?? 0, monitor.Curves, wallSeconds - (monitor.Milliseconds / 1000), monitor.Trials);
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    private sealed record ArmResult(double Seconds, int Epochs, int Pruned, double BestAccuracy, int BestTrial, double ProcessCpuSeconds, double PrunerCpuSeconds, int Decisions, SortedDictionary<int, IReadOnlyList<double>> Curves);
+    private sealed record ArmResult(double Seconds, int Epochs, int Pruned, double BestAccuracy, int BestTrial, double ProcessCpuSeconds, double PrunerCpuSeconds, int Decisions, SortedDictionary<int, IReadOnlyList<double>> Curves, double OutsideTrialsSeconds, SortedDictionary<int, string> Trials);
 
     /// <summary>A pruner that sums the calling thread's CPU time over its inner pruner's decisions.</summary>
-    private sealed class TimedPruner(IPruner inner) : IPruner
+    private sealed class TimedPruner(IPruner inner, TrialTimeBreakdown? probe) : IPruner
     {
         private readonly Lock gate = new();
 
@@ -139,9 +178,11 @@ internal static class PruningBenchmark
 
         public bool ShouldPrune(PrunerTrial trial, IReadOnlyList<PrunerTrial> trials)
         {
+            long wall = System.Diagnostics.Stopwatch.GetTimestamp();
             double start = CpuClock.ThreadSeconds();
             bool prune = inner.ShouldPrune(trial, trials);
             double spent = CpuClock.ThreadSeconds() - start;
+            probe?.OnDecision(trial.Number, System.Diagnostics.Stopwatch.GetElapsedTime(wall).TotalSeconds, spent);
             lock (gate)
             {
                 CpuSeconds += spent;
@@ -163,6 +204,9 @@ internal static class PruningBenchmark
 
         public SortedDictionary<int, IReadOnlyList<double>> Curves { get; } = [];
 
+        /// <summary>Gets each trial's state, epochs, final accuracy and last validation loss (round-trip formatted), by trial number.</summary>
+        public SortedDictionary<int, string> Trials { get; } = [];
+
         public void ReportRunningTrial(TrialSettings settings)
         {
         }
@@ -172,6 +216,8 @@ internal static class PruningBenchmark
             Milliseconds += result.DurationInMilliseconds;
             Epochs += (result as LearningCurveTrialResult)?.ValidationLossCurve.Count ?? 0;
             Curves[result.TrialSettings.TrialId] = (result as LearningCurveTrialResult)?.ValidationLossCurve ?? [];
+            IReadOnlyList<double> curve = (result as LearningCurveTrialResult)?.ValidationLossCurve ?? [];
+            Trials[result.TrialSettings.TrialId] = string.Create(CultureInfo.InvariantCulture, $"{result.State},{curve.Count},{result.Metric:R},{(curve.Count > 0 ? curve[^1] : double.NaN):R}");
             Pruned += result.State == TrialState.Pruned ? 1 : 0;
         }
 
