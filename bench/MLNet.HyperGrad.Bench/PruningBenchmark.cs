@@ -35,7 +35,8 @@ namespace MLNet.HyperGrad.Bench;
 /// the gaps between epochs, pruner decisions and teardown (<see cref="TrialTimeBreakdown"/>; it needs the runner's progress
 /// callback, so the arm gets its own runner with all cores per trial unless <c>--threads</c> says otherwise, as the
 /// experiment's default would). <c>--trial-log FILE</c> writes the first repeat's trials of every arm as CSV
-/// <c>arm,trial,state,epochs,accuracy,last_validation_loss</c> (round-trip numbers), to show that two builds train the
+/// <c>arm,trial,state,epochs,accuracy,last_validation_loss,width,depth,batch,learning_rate,wall_s,thread_cpu_s</c> (round-trip numbers; the two times
+/// with <c>--breakdown</c> only), to show that two builds train the
 /// same trials to the same results.</para>
 /// </remarks>
 internal static class PruningBenchmark
@@ -53,7 +54,7 @@ internal static class PruningBenchmark
         string[] only = options.TryGetValue("--arms", out string? list) ? list.Split(',') : ["none", "median", "learning-curve"];
         bool breakdown = options.ContainsKey("--breakdown");
         string? trialLog = options.GetValueOrDefault("--trial-log");
-        var logLines = new List<string> { "arm,trial,state,epochs,accuracy,last_validation_loss" };
+        var logLines = new List<string> { "arm,trial,state,epochs,accuracy,last_validation_loss,width,depth,batch,learning_rate,wall_s,thread_cpu_s" };
 
         FashionMnistData data = FashionMnist.Load();
         TabularDataset subset = data.Train.Subset([.. Enumerable.Range(0, rows)]);
@@ -89,7 +90,7 @@ internal static class PruningBenchmark
 
                 if (r == 0)
                 {
-                    logLines.AddRange(result.Trials.Select(t => Invariant($"{arm.Name},{t.Key},{t.Value}")));
+                    logLines.AddRange(result.Trials.Select(t => Invariant($"{arm.Name},{t.Key},{t.Value},{(probe?.PerTrial.TryGetValue(t.Key, out var time) == true ? Invariant($"{time.Wall:F4},{time.Cpu:F4}") : ",")}")));
                 }
 
                 if (curvesFile is not null && r == 0 && arm.Name == "none")
@@ -217,7 +218,8 @@ internal static class PruningBenchmark
             Epochs += (result as LearningCurveTrialResult)?.ValidationLossCurve.Count ?? 0;
             Curves[result.TrialSettings.TrialId] = (result as LearningCurveTrialResult)?.ValidationLossCurve ?? [];
             IReadOnlyList<double> curve = (result as LearningCurveTrialResult)?.ValidationLossCurve ?? [];
-            Trials[result.TrialSettings.TrialId] = string.Create(CultureInfo.InvariantCulture, $"{result.State},{curve.Count},{result.Metric:R},{(curve.Count > 0 ? curve[^1] : double.NaN):R}");
+            string shape = result is MlpTrialResult { Hyperparameters: { } h } ? string.Create(CultureInfo.InvariantCulture, $"{h.HiddenWidth},{h.Depth},{h.BatchSize},{h.LearningRate:G4}") : ",,,";
+            Trials[result.TrialSettings.TrialId] = string.Create(CultureInfo.InvariantCulture, $"{result.State},{curve.Count},{result.Metric:R},{(curve.Count > 0 ? curve[^1] : double.NaN):R},{shape}");
             Pruned += result.State == TrialState.Pruned ? 1 : 0;
         }
 

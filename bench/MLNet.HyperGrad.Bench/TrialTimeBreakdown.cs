@@ -39,6 +39,9 @@ internal sealed class TrialTimeBreakdown
     /// <summary>Gets the number of trials summed.</summary>
     public int Trials { get; private set; }
 
+    /// <summary>Gets each finished trial's wall seconds (start to end of <see cref="ITrialRunner.RunAsync"/>) and thread CPU seconds (teardown excluded), by trial number.</summary>
+    public SortedDictionary<int, (double Wall, double Cpu)> PerTrial { get; } = [];
+
     /// <summary>The runner's progress callback: records the time of a minibatch or of an epoch's end.</summary>
     public void OnProgress(TrialSettings settings, TrainingProgress progress)
     {
@@ -166,6 +169,7 @@ internal sealed class TrialTimeBreakdown
             wall = wall with { Teardown = Seconds(previousEndWall, end) - previousDecisionWall };
             Wall = Wall.Add(wall);
             Cpu = Cpu.Add(cpu);
+            PerTrial[trialId] = (wall.Total, cpu.Total);
             Trials++;
         }
     }
