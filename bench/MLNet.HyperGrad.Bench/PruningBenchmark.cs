@@ -37,7 +37,9 @@ namespace MLNet.HyperGrad.Bench;
 /// experiment's default would). <c>--trial-log FILE</c> writes the first repeat's trials of every arm as CSV
 /// <c>arm,trial,state,epochs,accuracy,last_validation_loss,width,depth,batch,learning_rate,wall_s,thread_cpu_s</c> (round-trip numbers; the two times
 /// with <c>--breakdown</c> only), to show that two builds train the
-/// same trials to the same results.</para>
+/// same trials to the same results. <c>--replay</c> replays both pruners over the first no-pruner arm's full curves judging
+/// the validation loss (as the runner reports it) and the validation error 1 − accuracy (the metric trials are ranked by),
+/// and prints each replay's epochs, best complete accuracy and time saved weighted by per-trial CPU (with <c>--breakdown</c>).</para>
 /// </remarks>
 internal static class PruningBenchmark
 {
@@ -53,6 +55,7 @@ internal static class PruningBenchmark
         int threads = CsvLoadBenchmark.Int(options, "--threads", 0);
         string[] only = options.TryGetValue("--arms", out string? list) ? list.Split(',') : ["none", "median", "learning-curve"];
         bool breakdown = options.ContainsKey("--breakdown");
+        bool replay = options.ContainsKey("--replay");
         string? trialLog = options.GetValueOrDefault("--trial-log");
         var logLines = new List<string> { "arm,trial,state,epochs,accuracy,last_validation_loss,width,depth,batch,learning_rate,wall_s,thread_cpu_s" };
 
@@ -91,6 +94,14 @@ internal static class PruningBenchmark
                 if (r == 0)
                 {
                     logLines.AddRange(result.Trials.Select(t => Invariant($"{arm.Name},{t.Key},{t.Value},{(probe?.PerTrial.TryGetValue(t.Key, out var time) == true ? Invariant($"{time.Wall:F4},{time.Cpu:F4}") : ",")}")));
+                }
+
+                if (replay && r == 0 && arm.Name == "none")
+                {
+                    foreach (string line in ReplayJudged(result, probe))
+                    {
+                        Console.WriteLine(line);
+                    }
                 }
 
                 if (curvesFile is not null && r == 0 && arm.Name == "none")
@@ -161,12 +172,42 @@ internal static class PruningBenchmark
         TrialResult best = experiment.RunAsync().GetAwaiter().GetResult();
         double wallSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(wall).TotalSeconds;
         cpu = CpuClock.ProcessSeconds() - cpu;
-        return new ArmResult(monitor.Milliseconds / 1000, monitor.Epochs, monitor.Pruned, best.Metric, best.TrialSettings.TrialId, cpu, timed?.CpuSeconds ?? 0, timed?.Decisions ?? 0, monitor.Curves, wallSeconds - (monitor.Milliseconds / 1000), monitor.Trials);
+        return new ArmResult(monitor.Milliseconds / 1000, monitor.Epochs, monitor.Pruned, best.Metric, best.TrialSettings.TrialId, cpu, timed?.CpuSeconds ?? 0, timed?.Decisions ?? 0, monitor.Curves, wallSeconds - (monitor.Milliseconds / 1000), monitor.Trials, monitor.MetricCurves);
+    }
+
+    /// <summary>
+    /// The pruners replayed over the no-pruner arm's full curves (<see cref="PrunerReplay"/>), judging either the validation
+    /// loss (what the runner reports: the replay must reproduce the live arms) or the validation error 1 − accuracy (the
+    /// metric the experiment ranks trials by). Per replay: epochs trained, trials pruned, the best final accuracy among
+    /// the trials left complete, and the time saved weighted by each trial's own thread CPU per epoch in the no-pruner arm
+    /// (with <c>--breakdown</c>; the pruner's own CPU not included).
+    /// </summary>
+    private static IEnumerable<string> ReplayJudged(ArmResult none, TrialTimeBreakdown? probe)
+    {
+        var loss = new SortedDictionary<int, double[]>(none.Curves.ToDictionary(c => c.Key, c => c.Value.ToArray()));
+        var error = new SortedDictionary<int, double[]>(none.MetricCurves.ToDictionary(c => c.Key, c => c.Value.Select(a => 1 - a).ToArray()));
+        int finalStep = loss.Values.Max(c => c.Length);
+        double allCpu = probe is null ? double.NaN : loss.Keys.Sum(t => probe.PerTrial[t].Cpu);
+        yield return Invariant($"  replayed over the no-pruner arm's curves (judged value: loss = validation cross-entropy, as the runner reports; error = 1 - validation accuracy, the ranked metric):");
+        (string Name, Func<IPruner> Create)[] pruners = [("median", () => new MedianPruner()), ("learning-curve", () => new LearningCurvePruner())];
+        foreach (var pruner in pruners)
+        {
+            foreach ((string judged, SortedDictionary<int, double[]> curves) in new[] { ("loss", loss), ("error", error) })
+            {
+                List<PrunerReplay.Decision> decisions = PrunerReplay.Run(pruner.Create(), curves);
+                Dictionary<int, int> trained = loss.Keys.ToDictionary(t => t, t => decisions.FirstOrDefault(d => d.Trial == t && d.Prune)?.Epoch ?? finalStep);
+                int epochs = trained.Values.Sum();
+                int[] complete = [.. trained.Where(t => t.Value == finalStep).Select(t => t.Key)];
+                int best = complete.MaxBy(t => none.MetricCurves[t][^1]);
+                double cpuSaved = probe is null ? double.NaN : 1 - (trained.Sum(t => probe.PerTrial[t.Key].Cpu * t.Value / finalStep) / allCpu);
+                yield return Invariant($"    {pruner.Name,-15} judging {judged,-5}: {epochs,4} epochs ({1 - ((double)epochs / (finalStep * loss.Count)):P1} saved), {trained.Count(t => t.Value < finalStep),2} pruned, best complete accuracy {none.MetricCurves[best][^1]:P2} (trial {best}), time saved by per-trial CPU {cpuSaved:P1}; pruned {string.Join(' ', trained.Where(t => t.Value < finalStep).Select(t => Invariant($"{t.Key}@{t.Value}")))}");
+            }
+        }
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    private sealed record ArmResult(double Seconds, int Epochs, int Pruned, double BestAccuracy, int BestTrial, double ProcessCpuSeconds, double PrunerCpuSeconds, int Decisions, SortedDictionary<int, IReadOnlyList<double>> Curves, double OutsideTrialsSeconds, SortedDictionary<int, string> Trials);
+    private sealed record ArmResult(double Seconds, int Epochs, int Pruned, double BestAccuracy, int BestTrial, double ProcessCpuSeconds, double PrunerCpuSeconds, int Decisions, SortedDictionary<int, IReadOnlyList<double>> Curves, double OutsideTrialsSeconds, SortedDictionary<int, string> Trials, SortedDictionary<int, IReadOnlyList<double>> MetricCurves);
 
     /// <summary>A pruner that sums the calling thread's CPU time over its inner pruner's decisions.</summary>
     private sealed class TimedPruner(IPruner inner, TrialTimeBreakdown? probe) : IPruner
@@ -205,6 +246,9 @@ internal static class PruningBenchmark
 
         public SortedDictionary<int, IReadOnlyList<double>> Curves { get; } = [];
 
+        /// <summary>Gets each trial's validation metric curve (accuracy), by trial number.</summary>
+        public SortedDictionary<int, IReadOnlyList<double>> MetricCurves { get; } = [];
+
         /// <summary>Gets each trial's state, epochs, final accuracy and last validation loss (round-trip formatted), by trial number.</summary>
         public SortedDictionary<int, string> Trials { get; } = [];
 
@@ -217,6 +261,7 @@ internal static class PruningBenchmark
             Milliseconds += result.DurationInMilliseconds;
             Epochs += (result as LearningCurveTrialResult)?.ValidationLossCurve.Count ?? 0;
             Curves[result.TrialSettings.TrialId] = (result as LearningCurveTrialResult)?.ValidationLossCurve ?? [];
+            MetricCurves[result.TrialSettings.TrialId] = (result as LearningCurveTrialResult)?.ValidationMetricCurve ?? [];
             IReadOnlyList<double> curve = (result as LearningCurveTrialResult)?.ValidationLossCurve ?? [];
             string shape = result is MlpTrialResult { Hyperparameters: { } h } ? string.Create(CultureInfo.InvariantCulture, $"{h.HiddenWidth},{h.Depth},{h.BatchSize},{h.LearningRate:G4}") : ",,,";
             Trials[result.TrialSettings.TrialId] = string.Create(CultureInfo.InvariantCulture, $"{result.State},{curve.Count},{result.Metric:R},{(curve.Count > 0 ? curve[^1] : double.NaN):R},{shape}");
