@@ -38,8 +38,9 @@ namespace MLNet.HyperGrad.Bench;
 /// <c>arm,trial,state,epochs,accuracy,last_validation_loss,width,depth,batch,learning_rate,wall_s,thread_cpu_s</c> (round-trip numbers; the two times
 /// with <c>--breakdown</c> only), to show that two builds train the
 /// same trials to the same results. <c>--replay</c> replays both pruners over the first no-pruner arm's full curves judging
-/// the validation loss (as the runner reports it) and the validation error 1 − accuracy (the metric trials are ranked by),
-/// and prints each replay's epochs, best complete accuracy and time saved weighted by per-trial CPU (with <c>--breakdown</c>).</para>
+/// the validation loss (as the runner reports it by default) and the validation error 1 − accuracy (the metric trials are ranked by),
+/// and prints each replay's epochs, best complete accuracy and time saved weighted by per-trial CPU (with <c>--breakdown</c>). <c>--judged error</c> makes the runner report the validation error instead of the loss
+/// (<see cref="MlpReportedValue.ValidationError"/>), so the live pruners judge it; the default is <c>loss</c>.</para>
 /// </remarks>
 internal static class PruningBenchmark
 {
@@ -56,13 +57,20 @@ internal static class PruningBenchmark
         string[] only = options.TryGetValue("--arms", out string? list) ? list.Split(',') : ["none", "median", "learning-curve"];
         bool breakdown = options.ContainsKey("--breakdown");
         bool replay = options.ContainsKey("--replay");
+        string judged = options.GetValueOrDefault("--judged") ?? "loss";
+        if (judged is not ("loss" or "error"))
+        {
+            throw new ArgumentException($"--judged must be loss or error; got \"{judged}\".");
+        }
+
+        MlpReportedValue reported = judged == "error" ? MlpReportedValue.ValidationError : MlpReportedValue.ValidationLoss;
         string? trialLog = options.GetValueOrDefault("--trial-log");
         var logLines = new List<string> { "arm,trial,state,epochs,accuracy,last_validation_loss,width,depth,batch,learning_rate,wall_s,thread_cpu_s" };
 
         FashionMnistData data = FashionMnist.Load();
         TabularDataset subset = data.Train.Subset([.. Enumerable.Range(0, rows)]);
         TrainValidationSplit split = DatasetSplit.TrainValidation(subset, 0.25, seed: 1);
-        Console.WriteLine(Invariant($"# pruning: Fashion-MNIST first {rows} training images, {split.Train.Rows} train / {split.Validation.Rows} validation; MLP random search, {trials} trials x {epochs} epochs (fixed), seed {seed}, {Environment.ProcessorCount} cores; load average at start {MachineLoad.LoadAverage()}"));
+        Console.WriteLine(Invariant($"# pruning: Fashion-MNIST first {rows} training images, {split.Train.Rows} train / {split.Validation.Rows} validation; MLP random search, {trials} trials x {epochs} epochs (fixed), seed {seed}, {Environment.ProcessorCount} cores; pruners judge the validation {judged}; load average at start {MachineLoad.LoadAverage()}"));
 
         (string Name, Func<IPruner?> Create)[] arms =
         [
@@ -77,7 +85,7 @@ internal static class PruningBenchmark
             foreach (var arm in arms.Skip(r % arms.Length).Concat(arms.Take(r % arms.Length)))
             {
                 TrialTimeBreakdown? probe = breakdown ? new TrialTimeBreakdown() : null;
-                ArmResult result = RunArm(split, epochs, trials, seed, threads, arm.Create(), probe);
+                ArmResult result = RunArm(split, epochs, trials, seed, threads, arm.Create(), probe, reported);
                 results[arm.Name].Add(result);
                 Console.WriteLine(Invariant($"  repeat {r + 1}: {arm.Name,-15} {result.Seconds,7:F1} s training, {result.Epochs,4} epochs, {result.Pruned,2} pruned, best validation accuracy {result.BestAccuracy:P2} (trial {result.BestTrial})"));
                 double epochCpu = (result.ProcessCpuSeconds - result.PrunerCpuSeconds) / result.Epochs;
@@ -141,7 +149,7 @@ internal static class PruningBenchmark
         return 0;
     }
 
-    private static ArmResult RunArm(TrainValidationSplit split, int epochs, int trials, int seed, int threads, IPruner? pruner, TrialTimeBreakdown? probe)
+    private static ArmResult RunArm(TrainValidationSplit split, int epochs, int trials, int seed, int threads, IPruner? pruner, TrialTimeBreakdown? probe, MlpReportedValue reported)
     {
         SearchSpace space = MlpTrialRunner.CreateSearchSpace(maxEpochs: epochs, maxHiddenWidth: 128);
         space["epochs"] = new ChoiceOption([epochs], epochs);
@@ -156,10 +164,10 @@ internal static class PruningBenchmark
             .WithHyperGrad()
             .SetPruner(timed)
             .SetMonitor(monitor);
-        if (threads > 0 || probe is not null)
+        if (threads > 0 || probe is not null || reported != MlpReportedValue.ValidationLoss)
         {
             // The experiment's own default is all cores per trial (one trial at a time).
-            var runnerOptions = new MlpTrialRunnerOptions { ThreadsPerTrial = threads > 0 ? threads : Environment.ProcessorCount, OnProgress = probe is null ? null : probe.OnProgress };
+            var runnerOptions = new MlpTrialRunnerOptions { ThreadsPerTrial = threads > 0 ? threads : Environment.ProcessorCount, OnProgress = probe is null ? null : probe.OnProgress, ReportedValue = reported };
             experiment.SetTrialRunner(context =>
             {
                 var runner = new MlpTrialRunner(context.Train!, context.Validation!, runnerOptions);
