@@ -28,7 +28,8 @@ public sealed class MlpTrialRunnerOptions
     /// a pruner then stops trials unlikely to beat the best trial's metric. Whatever is reported, the result's
     /// <see cref="LearningCurveTrialResult.ValidationLossCurve"/> holds the losses and
     /// <see cref="LearningCurveTrialResult.ValidationMetricCurve"/> the metrics. Keep one choice per study: a resumed study's
-    /// pruner compares the new trials' values with the stored ones, and a resumed trial's curve is read back from them.
+    /// pruner compares the new trials' values with the stored ones, and a finished trial replayed when a study resumes gets
+    /// its stored values as its <see cref="LearningCurveTrialResult.ValidationLossCurve"/> (errors, with this option).
     /// </summary>
     /// <value>The default is <see cref="MlpReportedValue.ValidationLoss"/>.</value>
     public MlpReportedValue ReportedValue { get; init; } = MlpReportedValue.ValidationLoss;
