@@ -15,10 +15,14 @@
 // `rmad validation CE after 50 outer steps: ...`, `cost relative to one training run: ...`; --summary FILE appends them to FILE.
 // `bash bench/run.sh hypergrad` runs hypergrad-core, hypergrad-elbo and hypergrad-many with one summary file and prints it last
 // (variational line, the five lines, the many-hyperparameters line); a subcommand this build does not know is skipped with a message.
-//   pruning [--rows 8000] [--epochs 15] [--trials 24] [--seed 1] [--repeats 1] [--threads N] [--arms none,median,learning-curve] [--curves FILE]
+//   pruning [--rows 8000] [--epochs 15] [--trials 24] [--seed 1] [--repeats 1] [--threads N] [--arms none,median,learning-curve] [--curves FILE] [--breakdown] [--trial-log FILE] [--replay] [--judged loss|error]
 // Fashion-MNIST MLP random search without a pruner, with the median and with the learning-curve pruner; prints, last,
 // `pruning (learning-curve) saved <p>% of training time; best accuracy change <d> points`; per arm also the CPU time of the
 // pruner's decisions and of a training epoch; --curves FILE writes the no-pruner arm's curves.
+// --breakdown splits each arm's trial wall time into set-up, training, evaluation, between-epoch gaps, pruner and teardown;
+// --trial-log FILE writes every arm's trials (state, epochs, accuracy, last validation loss) of the first repeat;
+// --replay replays both pruners over the no-pruner curves judging the loss and judging the error 1 - accuracy;
+// --judged error makes the runner report (and the pruners judge) the validation error instead of the loss.
 //   pruning-cost [--curves FILE (default: the tests' recorded Fashion-MNIST curves)] [--repeats 5]
 // The learning-curve pruner's decisions replayed over recorded curves, timed by thread CPU; prints, last,
 // `learning-curve pruner CPU per decision: <ms> ms (median of N; repeat 1 <ms> ms); <d> decisions, <k> pruned, <e> epochs trained of <total>`.

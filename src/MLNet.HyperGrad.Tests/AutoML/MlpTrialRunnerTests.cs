@@ -67,6 +67,38 @@ public sealed class MlpTrialRunnerTests
     }
 
     [Fact]
+    public async Task RunAsync_ReportedValueValidationError_ReportsOneMinusEachEpochsAccuracyAndTrainsTheSame()
+    {
+        var (train, validation) = FashionSubset.Value;
+        var lossReporter = new RecordingReporter(() => 0);
+        var errorReporter = new RecordingReporter(() => 0);
+        using var lossRunner = new MlpTrialRunner(train, validation, new MlpTrialRunnerOptions { ThreadsPerTrial = 1 });
+        using var errorRunner = new MlpTrialRunner(train, validation, new MlpTrialRunnerOptions { ThreadsPerTrial = 1, ReportedValue = MlpReportedValue.ValidationError });
+
+        var byLoss = (MlpTrialResult)await lossRunner.RunAsync(Trial(6, epochs: 3) with { Reporter = lossReporter }, CancellationToken.None);
+        var byError = (MlpTrialResult)await errorRunner.RunAsync(Trial(6, epochs: 3) with { Reporter = errorReporter }, CancellationToken.None);
+
+        Assert.Equal([1, 2, 3], errorReporter.Reports.Select(r => r.Step));
+        Assert.Equal(byError.ValidationMetricCurve.Select(a => 1 - a), errorReporter.Reports.Select(r => r.Value));
+        Assert.Equal(byError.Loss + 1, errorReporter.Reports[^1].Value, 12);
+        Assert.Equal(byLoss.ValidationLossCurve, lossReporter.Reports.Select(r => r.Value));
+        Assert.NotEqual(lossReporter.Reports.Select(r => r.Value), errorReporter.Reports.Select(r => r.Value));
+
+        // Only the reported value differs: the same training, curves and metric.
+        Assert.Equal(byLoss.ValidationLossCurve, byError.ValidationLossCurve);
+        Assert.Equal(byLoss.ValidationMetricCurve, byError.ValidationMetricCurve);
+        Assert.Equal(byLoss.Metric, byError.Metric);
+    }
+
+    [Fact]
+    public void Constructor_UndefinedReportedValue_ThrowsNamingTheOption()
+    {
+        var (train, validation) = FashionSubset.Value;
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new MlpTrialRunner(train, validation, new MlpTrialRunnerOptions { ReportedValue = (MlpReportedValue)7 }));
+        Assert.Contains("ReportedValue must be ValidationLoss or ValidationError; got 7", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunAsync_FrozenClock_EpochTimesComeFromTheRunnersTimeProvider()
     {
         var (train, validation) = FashionSubset.Value;

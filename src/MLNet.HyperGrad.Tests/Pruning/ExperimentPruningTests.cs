@@ -39,7 +39,7 @@ public sealed class ExperimentPruningTests : IDisposable
         return space;
     }
 
-    private static HyperGradExperiment Experiment(SqliteStudyStorage storage, ITuner? tuner = null)
+    private static HyperGradExperiment Experiment(SqliteStudyStorage storage, ITuner? tuner = null, MlpReportedValue reported = MlpReportedValue.ValidationLoss)
     {
         var (train, validation) = FashionSubset.Value;
         var experiment = new HyperGradExperiment()
@@ -47,7 +47,7 @@ public sealed class ExperimentPruningTests : IDisposable
             .AddSearchSpace(MlpTrialRunner.SearchSpaceKey, Space())
             .SetSeed(5)
             .SetStudy(storage, "pruning");
-        experiment.SetTrialRunner(c => new MlpTrialRunner(c.Train!, c.Validation!, new MlpTrialRunnerOptions { ThreadsPerTrial = 1 }));
+        experiment.SetTrialRunner(c => new MlpTrialRunner(c.Train!, c.Validation!, new MlpTrialRunnerOptions { ThreadsPerTrial = 1, ReportedValue = reported }));
         return tuner is null ? experiment : experiment.SetTuner(tuner);
     }
 
@@ -91,6 +91,28 @@ public sealed class ExperimentPruningTests : IDisposable
         Assert.Contains(trials, t => t.State == TrialState.Pruned);
         Assert.All(trials.Where(t => t.State == TrialState.Pruned), t => Assert.InRange(t.IntermediateValues.Count, 1, Epochs - 1));
         Assert.All(trials.Where(t => t.State == TrialState.Complete), t => Assert.Equal(Epochs, t.IntermediateValues.Count));
+    }
+
+    [Fact]
+    public async Task RunAsync_MedianPrunerJudgingValidationError_StoresAndJudgesOneMinusAccuracy()
+    {
+        using var storage = new SqliteStudyStorage(Path.Combine(directory, "error.db"));
+        var tuner = new CountingTuner(new RandomSearchTuner(Space().Wrap(MlpTrialRunner.SearchSpaceKey), 5));
+        await Experiment(storage, tuner, MlpReportedValue.ValidationError).SetPruner(new MedianPruner(startupTrials: 2)).SetMaxModelToExplore(8).RunAsync();
+
+        IReadOnlyList<TrialRecord> trials = await Trials(storage);
+        Assert.Equal(8, trials.Count);
+        Assert.Contains(trials, t => t.State == TrialState.Pruned);
+        MlpTrialResult[] results = [.. tuner.Updates.OfType<MlpTrialResult>()];
+        Assert.Contains(results, r => r.State == TrialState.Pruned);
+        Assert.Contains(results, r => r.State == TrialState.Complete);
+        foreach (MlpTrialResult result in results)
+        {
+            // The stored values are the errors of the epochs trained; the last one is the trial's loss + 1.
+            TrialRecord stored = trials.Single(t => t.Number == result.TrialSettings.TrialId);
+            Assert.Equal(result.ValidationMetricCurve.Select(a => 1 - a), stored.IntermediateValues.OrderBy(v => v.Step).Select(v => v.Value));
+            Assert.Equal(result.Loss + 1, stored.IntermediateValues.MaxBy(v => v.Step)!.Value, 12);
+        }
     }
 
     [Fact]

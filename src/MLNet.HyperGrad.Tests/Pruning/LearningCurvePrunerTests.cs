@@ -66,6 +66,52 @@ public sealed class LearningCurvePrunerTests
     }
 
     [Fact]
+    public void CurveFamilyEvaluateAllAndGradientAll_EveryFamily_EqualThePerPointFormsBitForBit()
+    {
+        // The fits evaluate every point at once (parameter transforms and ln t computed once); their values and Jacobians
+        // must be exactly the per-point forms', so that the fits, and the pruner's decisions, do not move. Parameters
+        // around the starts, and far out (overflow to infinity, 0 · ∞ = NaN) so that the non-finite cases match too.
+        double[] t = [1, 2, 3, 4.5, 7, 10, 15, 40, 1000];
+        double[] y = [.. t.Select(x => 0.45 + (0.6 * Math.Pow(x, -0.6)) + Wiggle(x))];
+        var points = new CurvePoints(t);
+        var random = new Random(11);
+        int compared = 0, nonFinite = 0;
+        foreach (CurveFamily family in CurveFamily.All)
+        {
+            int p = family.ParameterCount;
+            IEnumerable<double[]> thetas = family.Starts(t, y)
+                .SelectMany(start => new[] { 0.3, 3.0, 30.0 }.Select(spread => start.Select(v => v + (spread * ((2 * random.NextDouble()) - 1))).ToArray()));
+            foreach (double[] theta in thetas)
+            {
+                var values = new double[t.Length];
+                var gradientValues = new double[t.Length];
+                var jacobian = new double[t.Length, p];
+                family.EvaluateAll(theta, points, values);
+                family.GradientAll(theta, points, gradientValues, jacobian);
+                for (int k = 0; k < t.Length; k++)
+                {
+                    var g = new double[p];
+                    double value = family.Gradient(theta, t[k], g);
+                    AssertSameBits(family.Evaluate(theta, t[k]), values[k], $"{family.Name} value at t = {t[k]}");
+                    AssertSameBits(value, gradientValues[k], $"{family.Name} gradient's value at t = {t[k]}");
+                    for (int i = 0; i < p; i++)
+                    {
+                        AssertSameBits(g[i], jacobian[k, i], $"{family.Name} ∂/∂θ{i} at t = {t[k]}");
+                        nonFinite += double.IsFinite(g[i]) ? 0 : 1;
+                        compared++;
+                    }
+                }
+            }
+        }
+
+        Assert.True(compared > 1000, $"{compared} Jacobian entries compared");
+        Assert.True(nonFinite > 0, "no non-finite entry was compared: the parameters do not reach the overflow cases");
+
+        static void AssertSameBits(double expected, double actual, string what) =>
+            Assert.True(BitConverter.DoubleToInt64Bits(expected) == BitConverter.DoubleToInt64Bits(actual), $"{what}: per point {expected:R}, all points {actual:R}");
+    }
+
+    [Fact]
     public void Extrapolate_ExactPow3Curve_RecoversItsAsymptote()
     {
         double[] values = Curve(t => 0.3 + (1.2 * Math.Pow(t, -0.7)), 8);

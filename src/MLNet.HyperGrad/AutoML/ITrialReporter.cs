@@ -8,7 +8,7 @@ namespace MLNet.HyperGrad.AutoML;
 /// A runner finds the reporter of its trial in <see cref="TrialSettings.Reporter"/>. After each epoch
 /// (or other step) it awaits <see cref="ReportAsync"/> with the value it is judged by at that step (the
 /// <see cref="MLNet.HyperGrad.AutoML.Runners.MlpTrialRunner"/> reports the validation loss after every
-/// epoch, numbered from 1). A value is durable when the call returns, so a trial cut off by the time
+/// epoch, numbered from 1, or the validation error with <see cref="MLNet.HyperGrad.AutoML.Runners.MlpTrialRunnerOptions.ReportedValue"/>). A value is durable when the call returns, so a trial cut off by the time
 /// budget or by the caller keeps every step it reported. Reports of one trial are made one at a time;
 /// different trials may report concurrently. Reporting again at the same step replaces the value.
 /// Once the trial has finished, reporting throws.

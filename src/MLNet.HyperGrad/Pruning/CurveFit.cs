@@ -51,7 +51,7 @@ internal static class CurveFit
 
         double[]? best = null;
         double bestRss = double.PositiveInfinity;
-        var work = new Workspace(n, p);
+        var work = new Workspace(new CurvePoints(t), p);
         foreach (double[] start in family.Starts(t, y))
         {
             double[] theta = LevenbergMarquardt(family, t, y, (double[])start.Clone(), work, out double rss);
@@ -97,10 +97,14 @@ internal static class CurveFit
         return g;
     }
 
-    /// <summary>Buffers one fit reuses across its iterations.</summary>
-    private sealed class Workspace(int n, int p)
+    /// <summary>The points of one fit and the buffers it reuses across its iterations.</summary>
+    private sealed class Workspace(CurvePoints points, int p)
     {
-        public double[] Row { get; } = new double[p];
+        public CurvePoints Points => points;
+
+        public double[] Values { get; } = new double[points.Count];
+
+        public double[,] Jacobian { get; } = new double[points.Count, p];
 
         public double[,] JtJ { get; } = new double[p, p];
 
@@ -109,37 +113,37 @@ internal static class CurveFit
         public double[,] Damped { get; } = new double[p, p];
 
         public double[] Candidate { get; } = new double[p];
-
-        public int Points => n;
     }
 
-    /// <summary>JᵀJ and Jᵀr at θ (r = y − f), into the workspace, in one pass over the points with the exact Jacobian.</summary>
+    /// <summary>JᵀJ and Jᵀr at θ (r = y − f), into the workspace, from the exact Jacobian at every point (a non-finite entry counts as 0).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Linearize(CurveFamily family, double[] theta, double[] t, double[] y, Workspace work)
     {
         int p = theta.Length;
         double[,] a = work.JtJ;
         double[] g = work.JtR;
-        double[] row = work.Row;
+        double[,] jacobian = work.Jacobian;
+        double[] values = work.Values;
         Array.Clear(a);
         Array.Clear(g);
-        for (int k = 0; k < work.Points; k++)
+        family.GradientAll(theta, work.Points, values, jacobian);
+        for (int k = 0; k < t.Length; k++)
         {
-            double r = y[k] - family.Gradient(theta, t[k], row);
+            double r = y[k] - values[k];
             for (int i = 0; i < p; i++)
             {
-                if (!double.IsFinite(row[i]))
+                if (!double.IsFinite(jacobian[k, i]))
                 {
-                    row[i] = 0;
+                    jacobian[k, i] = 0;
                 }
             }
 
             for (int i = 0; i < p; i++)
             {
-                g[i] += row[i] * r;
+                g[i] += jacobian[k, i] * r;
                 for (int j = 0; j < p; j++)
                 {
-                    a[i, j] += row[i] * row[j];
+                    a[i, j] += jacobian[k, i] * jacobian[k, j];
                 }
             }
         }
@@ -149,7 +153,7 @@ internal static class CurveFit
     private static double[] LevenbergMarquardt(CurveFamily family, double[] t, double[] y, double[] theta, Workspace work, out double rss)
     {
         int p = theta.Length;
-        rss = Rss(family, theta, t, y);
+        rss = Rss(family, theta, y, work);
         if (!double.IsFinite(rss))
         {
             return theta;
@@ -180,7 +184,7 @@ internal static class CurveFit
                     candidate[i] = theta[i] + step[i];
                 }
 
-                double candidateRss = Rss(family, candidate, t, y);
+                double candidateRss = Rss(family, candidate, y, work);
                 if (double.IsFinite(candidateRss) && candidateRss < rss)
                 {
                     bool converged = rss - candidateRss <= 1e-12 * (rss + 1e-300);
@@ -204,12 +208,14 @@ internal static class CurveFit
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static double Rss(CurveFamily family, double[] theta, double[] t, double[] y)
+    private static double Rss(CurveFamily family, double[] theta, double[] y, Workspace work)
     {
+        double[] values = work.Values;
+        family.EvaluateAll(theta, work.Points, values);
         double sum = 0;
-        for (int k = 0; k < t.Length; k++)
+        for (int k = 0; k < y.Length; k++)
         {
-            double r = y[k] - family.Evaluate(theta, t[k]);
+            double r = y[k] - values[k];
             sum += r * r;
         }
 

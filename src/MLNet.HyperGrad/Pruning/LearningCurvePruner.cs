@@ -16,7 +16,8 @@ namespace MLNet.HyperGrad.Pruning;
 /// predicts the value at the trial's final step as a Gaussian whose variance is the residual variance plus
 /// the delta-method parameter variance <c>gᵀ σ²(JᵀJ)⁻¹ g</c>. The trial is pruned when the mixture's
 /// probability of ending below the best so far is under <see cref="Threshold"/>.</para>
-/// <para>"The best so far" is the smallest last value among complete trials (their final validation loss).
+/// <para>"The best so far" is the smallest last value among complete trials (their final reported value: for the MLP
+/// runner the validation loss, or the validation error with <see cref="AutoML.Runners.MlpTrialRunnerOptions.ReportedValue"/>).
 /// Nothing is pruned before <see cref="StartupTrials"/> trials are complete, when the judged trial's final
 /// step is unknown, or at its final step. A trial whose latest value is NaN or infinite is pruned. Stateless
 /// and thread-safe.</para>

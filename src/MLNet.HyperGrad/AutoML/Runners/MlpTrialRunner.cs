@@ -15,7 +15,7 @@ namespace MLNet.HyperGrad.AutoML.Runners;
 /// (<c>AsType&lt;MlpHyperparameters&gt;()</c>; the space is <see cref="CreateSearchSpace"/>): learning rate
 /// (log), momentum, L2 (log), hidden width (log), depth, batch size, epochs. Trains with SGD with momentum,
 /// seeded by <see cref="TrialSettings.Seed"/>, and evaluates on the validation data after every epoch: it
-/// reports the validation loss of epoch <c>e</c> (from 1) as step <c>e</c> to <see cref="TrialSettings.Reporter"/>
+/// reports the validation loss (or, with <see cref="MlpTrialRunnerOptions.ReportedValue"/>, the validation error) of epoch <c>e</c> (from 1) as step <c>e</c> to <see cref="TrialSettings.Reporter"/>
 /// as soon as the epoch ends, and the whole curve comes back in an <see cref="MlpTrialResult"/>.</para>
 /// <para>Classification: <see cref="TrialResult.Metric"/> is validation accuracy and <see cref="TrialResult.Loss"/>
 /// is minus it (ML.NET's convention for a maximized metric). Regression: the network learns targets
@@ -49,6 +49,11 @@ public sealed class MlpTrialRunner : ITrialRunner
         options = runnerOptions ?? new MlpTrialRunnerOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ThreadsPerTrial, 1);
         ArgumentNullException.ThrowIfNull(options.TimeProvider, nameof(runnerOptions));
+        if (!Enum.IsDefined(options.ReportedValue))
+        {
+            throw new ArgumentOutOfRangeException(nameof(runnerOptions), options.ReportedValue, $"{nameof(MlpTrialRunnerOptions)}.{nameof(MlpTrialRunnerOptions.ReportedValue)} must be {nameof(MlpReportedValue.ValidationLoss)} or {nameof(MlpReportedValue.ValidationError)}; got {(int)options.ReportedValue}.");
+        }
+
         Task = trainData.Task;
         FeatureCount = trainData.FeatureCount;
         OutputCount = Task == TaskKind.Classification ? trainData.ClassCount : 1;
@@ -165,7 +170,7 @@ public sealed class MlpTrialRunner : ITrialRunner
                 curve.Add(e);
 
                 // Stored before the next epoch starts: a trial cut off later keeps this epoch.
-                settings.Reporter.ReportAsync(e.Epoch, e.Validation?.Loss ?? double.NaN, CancellationToken.None).GetAwaiter().GetResult();
+                settings.Reporter.ReportAsync(e.Epoch, Reported(e.Validation), CancellationToken.None).GetAwaiter().GetResult();
                 if (!double.IsFinite(e.TrainLoss))
                 {
                     diverged.Cancel();
@@ -259,6 +264,10 @@ public sealed class MlpTrialRunner : ITrialRunner
 
         return result;
     }
+
+    /// <summary>The value reported after an epoch (<see cref="MlpTrialRunnerOptions.ReportedValue"/>); NaN without a validation evaluation.</summary>
+    private double Reported(Evaluation? evaluation) => evaluation is null ? double.NaN
+        : options.ReportedValue == MlpReportedValue.ValidationError ? 1 - Metric(evaluation) : evaluation.Loss;
 
     private double Metric(Evaluation evaluation) => Task == TaskKind.Classification
         ? evaluation.Accuracy ?? double.NaN
