@@ -26,8 +26,8 @@ namespace MLNet.HyperGrad.Hypergradients;
 /// When the problem has a closed-form greedy step (<see cref="IAnalyticGreedyStep"/>: the MLP inner problem with L2
 /// penalties), a differentiated step builds no autograd graph over the weights: it takes the training gradient g, steps to
 /// w' = w − η(μv + g), takes a = ∇_w L_val(w') by one forward and one backward pass of the validation rows, and
-/// differentiates −η(h)·(μ(h)·(a·v) + a·g) − η·Σ λ(h)·(W ⊙ a) through the small maps from the leaves to η, μ and λ; other
-/// problems are differentiated by autograd through the step.
+/// differentiates −η(u)·(μ(u)·(a·v) + a·g) − η·Σ λ(u)·(W ⊙ a) with respect to the unconstrained hyperparameters u by the
+/// transforms' derivatives, in plain loops; other problems are differentiated by autograd through the step.
 /// </remarks>
 public sealed class GreedyOneStep : IHypergradientMethod
 {
@@ -172,7 +172,7 @@ public sealed class GreedyOneStep : IHypergradientMethod
                 {
                     if (problem is IAnalyticGreedyStep closed && closed.CoversGreedyAnalytically(h))
                     {
-                        (outer, hypergradient) = ClosedFormStep(closed, problem, h, shapes, t, lr, mu, w, v, gradient, stepped, outerGradient);
+                        (outer, hypergradient) = ClosedFormStep(closed, problem, h, current, shapes, t, lr, mu, w, v, gradient, stepped, outerGradient);
                         ClosedFormSteps++;
                     }
                     else
@@ -308,10 +308,10 @@ public sealed class GreedyOneStep : IHypergradientMethod
     }
 
     // The differentiated step in closed form (IAnalyticGreedyStep): g = ∇L_t(w), w' = w − η(μv + g), a = ∇L_val(w') from one
-    // forward and one backward pass, then the gradient of −η(h)·(μ(h)·(a·v) + a·g) − η·Σ λ(h)·(W ⊙ a) with respect to the
-    // leaves (the first term's graph is a few scalars, the second's the maps u → λ). Updates w and v in place with the same
+    // forward and one backward pass, then the gradient of −η(u)·(μ(u)·(a·v) + a·g) − η·Σ λ(u)·(W ⊙ a) with respect to the
+    // unconstrained hyperparameters, from the transforms' derivatives (no autograd). Updates w and v in place with the same
     // float64 operations as ReverseSweep.ForwardStep; returns the outer loss at w' and the hypergradient.
-    private (double Outer, double[] Hypergradient) ClosedFormStep(IAnalyticGreedyStep closed, IInnerProblem problem, HyperparameterTensors h, long[][] shapes, int t, double lr, double mu, double[] w, double[] v, double[] gradient, double[] stepped, double[] outerGradient)
+    private (double Outer, double[] Hypergradient) ClosedFormStep(IAnalyticGreedyStep closed, IInnerProblem problem, HyperparameterTensors h, HyperparameterSet set, long[][] shapes, int t, double lr, double mu, double[] w, double[] v, double[] gradient, double[] stepped, double[] outerGradient)
     {
         ReverseSweep.TrainingGradient(problem, h, w, shapes, t, gradient);
         for (int i = 0; i < w.Length; i++)
@@ -322,15 +322,23 @@ public sealed class GreedyOneStep : IHypergradientMethod
         double outer = closed.AnalyticOuterGradient(stepped, ValidationMinibatches ? t : null, outerGradient);
         double alongVelocity = ConjugateGradient.Dot(outerGradient, v);
         double alongGradient = ConjugateGradient.Dot(outerGradient, gradient);
-        Tensor lrs = h.Constrained(Options.LearningRateName).reshape(-1);
-        Tensor mus = h.Constrained(Options.MomentumName).reshape(-1);
-        Tensor total = -lrs[Options.EntryOf(t, (int)lrs.shape[0])] * ((mus[Options.EntryOf(t, (int)mus.shape[0])] * alongVelocity) + alongGradient);
-        if (closed.PenaltyDirectionalTerm(w, outerGradient, h) is Tensor penalty)
+        double[] hypergradient = new double[set.ElementCount];
+        int offset = 0;
+        foreach (Hyperparameter d in set.Definitions)
         {
-            total = total - (lr * penalty);
+            if (d.Name == Options.LearningRateName)
+            {
+                hypergradient[offset + Options.EntryOf(t, d.ElementCount)] += -((mu * alongVelocity) + alongGradient) * d.ValueDerivative(lr);
+            }
+            else if (d.Name == Options.MomentumName)
+            {
+                hypergradient[offset + Options.EntryOf(t, d.ElementCount)] += -lr * alongVelocity * d.ValueDerivative(mu);
+            }
+
+            offset += d.ElementCount;
         }
 
-        double[] hypergradient = FlatTensors.Flatten(TorchAutograd.Grad([total], h.Leaves, allowUnused: true));
+        closed.AddPenaltyDirectionalDerivative(w, outerGradient, set, -lr, hypergradient);
         for (int i = 0; i < w.Length; i++)
         {
             v[i] = (mu * v[i]) + gradient[i];

@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace MLNet.HyperGrad.Hypergradients;
 
 /// <summary>
@@ -10,7 +8,8 @@ namespace MLNet.HyperGrad.Hypergradients;
 /// One step w' = w − η(μv + g(w, h)) has the hypergradient
 /// d L_val(w') / dh = −η'(h)·(a·(μv + g)) − η μ'(h)·(a·v) − η·∂(g·a)/∂h with a = ∇_w L_val(w'): only a (one forward and one
 /// backward pass of the validation minibatch at w') touches the weights' matrices; when only the penalties of the
-/// training loss depend on h (L2 coefficients), ∂(g·a)/∂h is the λ-derivative of Σ λ·(W ⊙ a), a sum per coefficient.
+/// training loss depend on h (L2 coefficients), ∂(g·a)/∂h is Σ W ⊙ a per coefficient times dλ/du, and the rest is a
+/// few scalars: no autograd at all.
 /// <see cref="GreedyOneStep"/> uses it when <see cref="CoversGreedyAnalytically"/> says yes, autograd otherwise. Every
 /// function must be deterministic, as <see cref="IInnerProblem"/>'s.
 /// </remarks>
@@ -29,12 +28,14 @@ internal interface IAnalyticGreedyStep
     double AnalyticOuterGradient(double[] weights, int? step, Span<double> gradient);
 
     /// <summary>
-    /// The penalties' part of g·d as a function of the hyperparameter leaves, Σ λ(u) ⊙ (W ⊙ d) summed per coefficient, with
-    /// the weights and the direction held fixed: its gradient with respect to the leaves is ∂(g·d)/∂u.
+    /// Adds scale·∂(g·d)/∂u to <paramref name="hypergradient"/> for every unconstrained hyperparameter element u the training
+    /// gradient depends on (the penalties' coefficients: ∂(g·d)/∂λ is Σ W ⊙ d over each coefficient's weights, times dλ/du),
+    /// with the weights and the direction held fixed; other elements are left as they are.
     /// </summary>
     /// <param name="weights">The flat float64 weights W at which g is taken.</param>
     /// <param name="direction">d, flat, as long as the weights.</param>
-    /// <param name="hyperparameters">The hyperparameter leaves.</param>
-    /// <returns>A scalar float64 tensor whose graph reaches the leaves only through the maps u → λ, in the caller's dispose scope; null when the training loss has no penalty.</returns>
-    Tensor? PenaltyDirectionalTerm(double[] weights, double[] direction, HyperparameterTensors hyperparameters);
+    /// <param name="hyperparameters">The hyperparameters (values and transforms).</param>
+    /// <param name="scale">The factor of the added term.</param>
+    /// <param name="hypergradient">Flat in the set's definition order, <see cref="HyperparameterSet.ElementCount"/> long.</param>
+    void AddPenaltyDirectionalDerivative(double[] weights, double[] direction, HyperparameterSet hyperparameters, double scale, Span<double> hypergradient);
 }

@@ -9,8 +9,8 @@ namespace MLNet.HyperGrad.Hypergradients;
 /// <remarks>
 /// The outer criterion's gradient at the stepped weights comes from one forward and one backward pass over the validation
 /// rows (softmax cross-entropy: δ = (p − y)/B at the logits; expected error mean_i (1 − p_i[y_i]): δ = p[y] ⊙ (p − y)/B),
-/// and the penalties' λ-derivative from <see cref="PenaltyDirectional"/>, the term the analytic reverse step's mixed term
-/// differentiates. The hyperparameters this problem reads change the training gradient only through the L2 penalties
+/// and the penalties' λ-derivative from Σ W ⊙ a per coefficient times dλ/du, in plain loops over the flat arrays (the term
+/// the analytic reverse step's mixed term differentiates by autograd through the maps u → λ). The hyperparameters this problem reads change the training gradient only through the L2 penalties
 /// (an init scale acts on the initial weights, which a one-step hypergradient holds fixed) and the outer loss not at all.
 /// </remarks>
 public sealed partial class MlpInnerProblem : IAnalyticGreedyStep
@@ -85,19 +85,84 @@ public sealed partial class MlpInnerProblem : IAnalyticGreedyStep
     }
 
     /// <inheritdoc/>
-    Tensor? IAnalyticGreedyStep.PenaltyDirectionalTerm(double[] weights, double[] direction, HyperparameterTensors hyperparameters)
+    void IAnalyticGreedyStep.AddPenaltyDirectionalDerivative(double[] weights, double[] direction, HyperparameterSet hyperparameters, double scale, Span<double> hypergradient)
     {
         ArgumentNullException.ThrowIfNull(weights);
         ArgumentNullException.ThrowIfNull(direction);
         ArgumentNullException.ThrowIfNull(hyperparameters);
-        Tensor[] w;
-        Tensor[] d;
-        using (torch.no_grad())
+        int offset = 0;
+        foreach (Hyperparameter d in hyperparameters.Definitions)
         {
-            w = FlatTensors.Unflatten(weights, WeightShapes);
-            d = FlatTensors.Unflatten(direction, WeightShapes);
+            double[]? values = null;
+            for (int l = 0; l < Mlp.LayerCount; l++)
+            {
+                int start = WeightOffset(l);
+                long outputs = WeightShapes[2 * l][0];
+                long inputs = WeightShapes[2 * l][1];
+                int count = (int)(outputs * inputs);
+                if (d.Name == L2Name)
+                {
+                    values ??= Coefficients(hyperparameters, d, Mlp.LayerCount);
+                    double sum = 0;
+                    for (int i = start; i < start + count; i++)
+                    {
+                        sum += weights[i] * direction[i];
+                    }
+
+                    hypergradient[offset + l] += scale * sum * d.ValueDerivative(values[l]);
+                }
+                else if (d.Name == PerWeightL2Name(l))
+                {
+                    values = Coefficients(hyperparameters, d, count);
+                    for (int i = 0; i < count; i++)
+                    {
+                        hypergradient[offset + i] += scale * weights[start + i] * direction[start + i] * d.ValueDerivative(values[i]);
+                    }
+                }
+                else if (d.Name == PerInputUnitL2Name(l))
+                {
+                    values = Coefficients(hyperparameters, d, (int)inputs);
+                    double[] columns = new double[inputs];
+                    for (int row = 0; row < outputs; row++)
+                    {
+                        int first = start + (int)(row * inputs);
+                        for (int j = 0; j < inputs; j++)
+                        {
+                            columns[j] += weights[first + j] * direction[first + j];
+                        }
+                    }
+
+                    for (int j = 0; j < inputs; j++)
+                    {
+                        hypergradient[offset + j] += scale * columns[j] * d.ValueDerivative(values[j]);
+                    }
+                }
+            }
+
+            offset += d.ElementCount;
+        }
+    }
+
+    // The values of a penalty coefficient, checked against the count its weights need.
+    private static double[] Coefficients(HyperparameterSet hyperparameters, Hyperparameter d, int count)
+    {
+        if (d.ElementCount != count)
+        {
+            throw new ArgumentException($"Hyperparameter \"{d.Name}\" must have {count} elements; got {d.ElementCount}.", nameof(hyperparameters));
         }
 
-        return PenaltyDirectional(w, d, hyperparameters);
+        return hyperparameters.Values(d.Name);
+    }
+
+    // Where layer l's weight starts in the flat weights (W₀, b₀, W₁, b₁, … one after another).
+    private int WeightOffset(int layer)
+    {
+        long offset = 0;
+        for (int i = 0; i < 2 * layer; i++)
+        {
+            offset += WeightShapes[i].Aggregate(1L, (a, b) => a * b);
+        }
+
+        return (int)offset;
     }
 }

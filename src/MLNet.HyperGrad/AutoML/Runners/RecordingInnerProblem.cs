@@ -48,8 +48,8 @@ internal sealed class RecordingInnerProblem(IInnerProblem inner) : IInnerProblem
     public double AnalyticOuterGradient(double[] weights, int? step, Span<double> gradient) =>
         Greedy.AnalyticOuterGradient(weights, step, gradient);
 
-    public Tensor? PenaltyDirectionalTerm(double[] weights, double[] direction, HyperparameterTensors hyperparameters) =>
-        Greedy.PenaltyDirectionalTerm(weights, direction, hyperparameters);
+    public void AddPenaltyDirectionalDerivative(double[] weights, double[] direction, HyperparameterSet hyperparameters, double scale, Span<double> hypergradient) =>
+        Greedy.AddPenaltyDirectionalDerivative(weights, direction, hyperparameters, scale, hypergradient);
 
     private IAnalyticGreedyStep Greedy => inner as IAnalyticGreedyStep
         ?? throw new InvalidOperationException("The wrapped inner problem has no closed-form greedy step; ask CoversGreedyAnalytically first.");
