@@ -117,7 +117,7 @@ public sealed class HypergradientTrialRunnerTests(ITestOutputHelper output)
 
         var result = (HypergradientTrialResult)await runner.RunAsync(Trial(space), CancellationToken.None);
 
-        Assert.Equal(1, new HypergradientTrialRunnerOptions().GreedyUpdateInterval);
+        Assert.Equal(3, new HypergradientTrialRunnerOptions().GreedyUpdateInterval);
         Assert.Equal(options.Steps, result.Cost.GradientEvaluations);
         Assert.Equal(options.Steps / 4, result.Cost.HessianVectorProducts);
     }
