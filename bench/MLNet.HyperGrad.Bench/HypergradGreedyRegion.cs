@@ -9,7 +9,7 @@ namespace MLNet.HyperGrad.Bench;
 /// online during one training run, started from L2 values two orders of magnitude apart; does it end in one region?
 /// </summary>
 /// <remarks>
-/// MLP 784-100-10 ReLU (initial weights from seed 4, as part 6), T steps of SGD with momentum (learning rate 0.1,
+/// MLP 784-100-10 ReLU (initial weights from seed 4, as part 6, or <c>--greedy-region-seed</c>), T steps of SGD with momentum (learning rate 0.1,
 /// momentum 0.9, batch 200 in order), both layers' L2 tuned online, the one-step outer loss a 200-row validation
 /// minibatch per step (<see cref="GreedyOneStep.ValidationMinibatches"/>); starts 1e-5, 1e-3, 1e-1 for both layers.
 /// Each start is run untuned (plain training), with the plain gradient step u ← u − β_g·g (β_g = 100, part 6's), and
@@ -22,18 +22,18 @@ internal static class HypergradGreedyRegion
 {
     internal sealed record Outcome(double[] SpreadPerLayer, double CeSpread);
 
-    public static Outcome Run(HypergradBench.Split split, int steps, double gradientRate, IReadOnlyList<GreedyArm> adamArms, bool gradientArm = true)
+    public static Outcome Run(HypergradBench.Split split, int steps, double gradientRate, IReadOnlyList<GreedyArm> adamArms, bool gradientArm = true, ulong seed = 4)
     {
-        using var relu = new MlpInnerProblem(new Mlp([784, 100, 10], Activation.Relu), split.Train, split.Validation, batchSize: 200, seed: 4);
+        using var relu = new MlpInnerProblem(new Mlp([784, 100, 10], Activation.Relu), split.Train, split.Validation, batchSize: 200, seed: seed);
         // One problem per validation minibatch size (the same data and initial weights; only OuterLossOnBatch differs).
         var byRows = new Dictionary<int, MlpInnerProblem> { [relu.ValidationBatchSize] = relu };
-        using var reluTest = new MlpInnerProblem(new Mlp([784, 100, 10], Activation.Relu), split.Train, split.Test, batchSize: 200, seed: 4);
+        using var reluTest = new MlpInnerProblem(new Mlp([784, 100, 10], Activation.Relu), split.Train, split.Test, batchSize: 200, seed: seed);
         var options = new ReverseModeOptions { Steps = steps };
         string[] tuned = [MlpInnerProblem.L2Name];
         double[] starts = [1e-5, 1e-3, 1e-1];
 
         Console.WriteLine();
-        Console.WriteLine(Invariant($"## Greedy one-step from different L2 values: MLP 784-100-10 ReLU, T = {steps} steps, lr 0.1, momentum 0.9, batch 200, both layers' L2 tuned online, one-step outer loss on a validation minibatch per differentiated step (200 rows unless the arm says otherwise); CE on the whole validation / test set at the run's final weights"));
+        Console.WriteLine(Invariant($"## Greedy one-step from different L2 values: MLP 784-100-10 ReLU (initial weights from seed {seed}), T = {steps} steps, lr 0.1, momentum 0.9, batch 200, both layers' L2 tuned online, one-step outer loss on a validation minibatch per differentiated step (200 rows unless the arm says otherwise); CE on the whole validation / test set at the run's final weights"));
         Console.WriteLine("| start L2 (both layers) | outer step | end L2 layer 0 | end L2 layer 1 | validation CE of the tuned run | test CE of the tuned run | validation CE retrained at the end L2 | seconds (tuned run) |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|");
         (string Name, GreedyOuterStep Kind, double Rate, int Interval, int Rows, double Fraction)[] arms =
@@ -43,7 +43,7 @@ internal static class HypergradGreedyRegion
         ];
         foreach (int rows in arms.Select(a => a.Rows).Distinct().Where(r => !byRows.ContainsKey(r)))
         {
-            byRows[rows] = new MlpInnerProblem(new Mlp([784, 100, 10], Activation.Relu), split.Train, split.Validation, batchSize: 200, seed: 4) { ValidationBatchSize = rows };
+            byRows[rows] = new MlpInnerProblem(new Mlp([784, 100, 10], Activation.Relu), split.Train, split.Validation, batchSize: 200, seed: seed) { ValidationBatchSize = rows };
         }
 
         var ends = arms.ToDictionary(a => a.Name, _ => new List<(double[] L2, double Ce, double Retrained)>(), StringComparer.Ordinal);
