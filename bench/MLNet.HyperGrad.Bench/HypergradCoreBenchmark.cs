@@ -13,10 +13,10 @@ namespace MLNet.HyperGrad.Bench;
 /// </summary>
 /// <remarks>
 /// Options: <c>--summary FILE</c> appends the five summary lines to FILE; <c>--quick</c> is a smoke run (1,000 rows,
-/// T = 20, few outer steps); <c>--only correctness,reverse,hoag,pixel,holdout,cost,greedy-region</c> runs some parts (greedy-region: greedy one-step from L2 1e-5, 1e-3, 1e-1 with the plain and the normalized (Adam) online step, <c>--greedy-steps N</c> inner steps (default 1,000: 20 epochs of the 10,000 rows), <c>--greedy-adam-rate B</c> (default 0.05), <c>--greedy-region-arms k:β,…</c> the Adam arms as update interval and step (default 1:B), <c>--greedy-region-gradient false</c> drops the gradient-step arm; pixel: per-pixel HOAG on the whole validation set;
+/// T = 20, few outer steps); <c>--only correctness,reverse,hoag,pixel,holdout,cost,greedy-region</c> runs some parts (greedy-region: greedy one-step from L2 1e-5, 1e-3, 1e-1 with the plain and the normalized (Adam) online step, <c>--greedy-steps N</c> inner steps (default 1,000: 20 epochs of the 10,000 rows), <c>--greedy-adam-rate B</c> (default 0.05), <c>--greedy-region-arms k:β[:rows[:f]],…</c> the Adam arms as update interval, step, validation rows per differentiated step (default <c>--greedy-validation-rows</c>, 200) and the fraction of the run differentiated at every step before the interval k (default 0) (default arm 1:B), <c>--greedy-region-gradient false</c> drops the gradient-step arm, <c>--greedy-region-seed N</c> the initial weights' seed (default 4); pixel: per-pixel HOAG on the whole validation set;
 /// holdout: per-pixel HOAG watched on a held-out fifth of it, <c>--holdout-steps N</c> outer steps (default 15); without hoag in the same
 /// run, <c>--grid-optimum X</c> gives the single-θ optimum to compare with and <c>--grid-theta T</c> the θ the cost part uses); <c>--repeats N</c> random-search
-/// repeats (default 10); <c>--cost-repeats N</c> (default 3); <c>--greedy-interval K</c> the greedy update interval measured beside k = 1 in the cost part (default 4); <c>--outer-steps N</c> reverse-mode outer steps (default 50);
+/// repeats (default 10); <c>--cost-repeats N</c> (default 3); <c>--greedy-interval K</c> the greedy update interval measured beside k = 1 in the cost part (default 4), or <c>--cost-greedy-arms k[:rows[:f]],…</c> the greedy settings measured beside k = 1 (the runner's default setting is added when missing; the summary line's greedy figure is that setting); <c>--outer-steps N</c> reverse-mode outer steps (default 50);
 /// <c>--hoag-outer hoag,adam</c> the HOAG part's outer optimizers, in order (default hoag: <c>AdaptiveStepOuterOptimizer</c>, HOAG's
 /// step rule; adam: <c>HyperparameterAdam</c> step 0.5, the earlier default), the summary line from the first; <c>--hoag-steps N</c> (default 15);
 /// with <c>--grid-optimum X --grid-theta T</c> the hoag part skips its grid and compares with X;
@@ -94,7 +94,9 @@ internal static class HypergradCoreBenchmark
 
         if (parts.Contains("cost"))
         {
-            HypergradCost.Outcome cost = HypergradCost.Run(split, steps, costRepeats, hoagTheta, greedySteps: quick ? 20 : 200, greedyRate: 100, greedyInterval: CsvLoadBenchmark.Int(options, "--greedy-interval", 4));
+            HypergradCost.Outcome cost = HypergradCost.Run(split, steps, costRepeats, hoagTheta, greedySteps: quick ? 20 : 200, greedyRate: 100, greedyArms: options.TryGetValue("--cost-greedy-arms", out string? costArms)
+                ? GreedyArm.ParseList(costArms, withRate: false, 100, 200)
+                : [new GreedyArm(CsvLoadBenchmark.Int(options, "--greedy-interval", 4), 100, 200, 0)]);
             lines.Add(Invariant($"cost relative to one training run: reverse {cost.Reverse:F2}, drmad {cost.DrMad:F2}, hoag {cost.Hoag:F2}, greedy {cost.Greedy:F2}"));
         }
 
@@ -103,11 +105,14 @@ internal static class HypergradCoreBenchmark
             double adamRate = options.TryGetValue("--greedy-adam-rate", out string? ar) ? double.Parse(ar, System.Globalization.CultureInfo.InvariantCulture) : 0.05;
             // --greedy-region-arms "k:β,…": the normalized (Adam) arms as update interval k and step β (default "1:<adam rate>");
             // --greedy-region-gradient false leaves out the plain gradient-step arm.
-            (int Interval, double Rate)[] arms = options.TryGetValue("--greedy-region-arms", out string? armText)
-                ? [.. armText.Split(',').Select(a => a.Split(':')).Select(p => (int.Parse(p[0], System.Globalization.CultureInfo.InvariantCulture), double.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture)))]
-                : [(1, adamRate)];
+            // An arm may add ":rows" (validation rows per differentiated step, default --greedy-validation-rows, 200) and
+            // ":f" (every step differentiated in the first fraction f of the run, then every k-th).
+            int validationRows = CsvLoadBenchmark.Int(options, "--greedy-validation-rows", 200);
+            GreedyArm[] arms = options.TryGetValue("--greedy-region-arms", out string? armText)
+                ? GreedyArm.ParseList(armText, withRate: true, adamRate, validationRows)
+                : [new GreedyArm(1, adamRate, validationRows, 0)];
             bool gradientArm = !options.TryGetValue("--greedy-region-gradient", out string? ga) || bool.Parse(ga);
-            HypergradGreedyRegion.Run(split, CsvLoadBenchmark.Int(options, "--greedy-steps", quick ? 20 : 1000), gradientRate: 100, arms, gradientArm);
+            HypergradGreedyRegion.Run(split, CsvLoadBenchmark.Int(options, "--greedy-steps", quick ? 20 : 1000), gradientRate: 100, arms, gradientArm, (ulong)CsvLoadBenchmark.Int(options, "--greedy-region-seed", 4));
         }
 
         Console.WriteLine();

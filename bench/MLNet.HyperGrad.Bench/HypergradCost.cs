@@ -24,10 +24,17 @@ internal static class HypergradCost
 {
     internal sealed record Outcome(double Reverse, double DrMad, double Hoag, double Greedy);
 
-    /// <summary>The update interval k of the greedy figure in the summary line: the hypergradient runner's default (<see cref="HypergradientTrialRunnerOptions.GreedyUpdateInterval"/>).</summary>
-    private static int RunnerInterval => new HypergradientTrialRunnerOptions().GreedyUpdateInterval;
+    /// <summary>The greedy setting of the summary line: the hypergradient runner's default (<see cref="HypergradientTrialRunnerOptions.GreedyUpdateInterval"/>, <see cref="HypergradientTrialRunnerOptions.GreedyValidationBatchSize"/>, <see cref="HypergradientTrialRunnerOptions.GreedyEveryStepFraction"/>).</summary>
+    private static GreedyArm RunnerArm
+    {
+        get
+        {
+            var defaults = new HypergradientTrialRunnerOptions();
+            return new GreedyArm(defaults.GreedyUpdateInterval, 100, defaults.GreedyValidationBatchSize ?? 200, defaults.GreedyEveryStepFraction);
+        }
+    }
 
-    public static Outcome Run(HypergradBench.Split split, int steps, int repeats, double hoagTheta, int greedySteps, double greedyRate, int greedyInterval)
+    public static Outcome Run(HypergradBench.Split split, int steps, int repeats, double hoagTheta, int greedySteps, double greedyRate, IReadOnlyList<GreedyArm> greedyArms)
     {
         var options = new ReverseModeOptions { Steps = steps };
         using var tanh = new MlpInnerProblem(new Mlp([784, 50, 10], Activation.Tanh), split.Train, split.Validation, batchSize: 200, seed: 1);
@@ -37,6 +44,18 @@ internal static class HypergradCost
         HyperparameterSet hoagSet = new HyperparameterSet().Add(new Hyperparameter(MlpInnerProblem.L2Name, HyperparameterTransform.Log, 1), Math.Exp(hoagTheta));
         HyperparameterSet greedySet = GreedySet(1e-4);
         string[] tuned = [MlpInnerProblem.L2Name];
+        // Greedy settings: k = 1 on 200 rows (the reference), the requested ones, and the runner's default (the summary line's).
+        GreedyArm reference = new(1, greedyRate, 200, 0);
+        GreedyArm runnerArm = RunnerArm with { Rate = greedyRate };
+        GreedyArm[] arms = [.. new[] { reference }.Concat(greedyArms.Select(a => a with { Rate = greedyRate })).Append(runnerArm).Distinct()];
+        var byRows = new Dictionary<int, MlpInnerProblem> { [relu.ValidationBatchSize] = relu };
+        foreach (int rows in arms.Select(a => a.Rows).Distinct().Where(r => !byRows.ContainsKey(r)))
+        {
+            byRows[rows] = new MlpInnerProblem(new Mlp([784, 100, 10], Activation.Relu), split.Train, split.Validation, batchSize: 200, seed: 4) { ValidationBatchSize = rows };
+        }
+
+        GreedyOneStep Greedy(ReverseModeOptions o, GreedyArm a) =>
+            new(o, greedyRate, tuned, validationMinibatches: true, updateInterval: a.Interval, everyStepFraction: a.EveryStepFraction);
 
         // Columns: (name, denominator column, action); a ratio is paired with the plain run of its own repeat.
         (string Name, int Plain, Action Action)[] columns =
@@ -47,13 +66,13 @@ internal static class HypergradCost
             ("Newton-CG solve", -1, () => new ImplicitDifferentiation().SolveFromInitialWeights(softmax, hoagSet, 1e-3)),
             ("HOAG", 3, () => new ImplicitDifferentiation().Compute(softmax, hoagSet)),
             ("plain 784-100-10", -1, () => Outer(relu, greedySet, Train(relu, greedySet, options))),
-            ("greedy k = 1", 5, () => new GreedyOneStep(options, greedyRate, tuned, validationMinibatches: true).Compute(relu, greedySet)),
-            (Invariant($"greedy k = {greedyInterval}"), 5, () => new GreedyOneStep(options, greedyRate, tuned, validationMinibatches: true, updateInterval: greedyInterval).Compute(relu, greedySet)),
+            .. arms.Select(a => ("greedy " + a.Label, 5, (Action)(() => Greedy(options, a).Compute(byRows[a.Rows], greedySet)))),
         ];
+        const int FirstGreedy = 6;
 
         Console.WriteLine();
         Console.WriteLine(Invariant($"## 6. Cost relative to one plain training run (T = {steps}, batch 200; {repeats} interleaved repeats, median and range of the paired ratios; load average {MachineLoad.LoadAverage()} (uptime){(double.Parse(MachineLoad.LoadAverage().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) > 2 ? ": LOADED machine" : string.Empty)}; libtorch threads {TorchSharp.torch.get_num_threads()})"));
-        Console.WriteLine("Greedy: per-layer L2 tuned online on a 200-row validation minibatch per differentiated step (Luketina et al. 2016), the hypergradient every step (k = 1) or every k-th step (the others are plain SGD-momentum steps).");
+        Console.WriteLine("Greedy: per-layer L2 tuned online on a validation minibatch (the rows given) per differentiated step (Luketina et al. 2016), the hypergradient every step (k = 1) or every k-th step (the others are plain SGD-momentum steps), optionally every step in a first part of the run; closed-form differentiated steps (IAnalyticGreedyStep).");
         Console.WriteLine("Each cell: wall s / process CPU s (ratio by wall, ratio by CPU). CPU seconds are the process's user + system time: on a machine that other processes keep busy they are what the work cost, while wall time also counts waits for a core.");
         Console.WriteLine("| repeat | " + string.Join(" | ", columns.Select(c => c.Name)) + " | others' CPU share |");
         Console.WriteLine("|---|" + string.Concat(Enumerable.Repeat("---|", columns.Length + 1)));
@@ -64,7 +83,10 @@ internal static class HypergradCost
         new ExactReversalReverseMode(warmOptions).Compute(tanh, warmSet);
         new DrMad(warmOptions).Compute(tanh, warmSet);
         Outer(relu, greedySet, Train(relu, greedySet, warmOptions));
-        new GreedyOneStep(warmOptions, greedyRate, tuned, validationMinibatches: true, updateInterval: 2).Compute(relu, greedySet);
+        foreach (GreedyArm a in arms)
+        {
+            Greedy(warmOptions, a).Compute(byRows[a.Rows], greedySet);
+        }
 
         var wallRatios = new List<double[]>();
         var cpuRatios = new List<double[]>();
@@ -97,13 +119,9 @@ internal static class HypergradCost
         Console.WriteLine("| median (range), by wall | " + string.Join(" | ", columns.Select((c, i) => c.Plain < 0 ? string.Empty : Summary(wallRatios, i))) + " | |");
         Console.WriteLine("| median (range), by CPU | " + string.Join(" | ", columns.Select((c, i) => c.Plain < 0 ? string.Empty : Summary(cpuRatios, i))) + " | |");
         double Wall(int c) => Median(wallRatios.Select(x => x[c]));
-        int runnerColumn = RunnerInterval == 1 ? 6 : RunnerInterval == greedyInterval ? 7 : -1;
-        if (runnerColumn < 0)
-        {
-            throw new InvalidOperationException(Invariant($"The runner's default greedy interval {RunnerInterval} is neither 1 nor --greedy-interval {greedyInterval}: pass --greedy-interval {RunnerInterval}."));
-        }
-
-        Console.WriteLine(Invariant($"median ratios by wall time: reverse {Wall(1):F2} (target ≤ 3: {Met(Wall(1), 3)}), drmad {Wall(2):F2}, hoag {Wall(4):F2} (target ≤ 1.5: {Met(Wall(4), 1.5)}), greedy k = 1 {Wall(6):F2}, greedy k = {greedyInterval} {Wall(7):F2} (target ≤ 1.5: k = 1 {Met(Wall(6), 1.5)}, k = {greedyInterval} {Met(Wall(7), 1.5)}); the summary line's greedy figure is k = {RunnerInterval}, the hypergradient runner's default (HypergradientTrialRunnerOptions.GreedyUpdateInterval); load average now {MachineLoad.LoadAverage()}"));
+        int runnerColumn = FirstGreedy + Array.IndexOf(arms, runnerArm);
+        string greedyFigures = string.Join(", ", arms.Select((a, i) => Invariant($"greedy {a.Label} {Wall(FirstGreedy + i):F2} (target ≤ 1.5: {Met(Wall(FirstGreedy + i), 1.5)})")));
+        Console.WriteLine(Invariant($"median ratios by wall time: reverse {Wall(1):F2} (target ≤ 3: {Met(Wall(1), 3)}), drmad {Wall(2):F2}, hoag {Wall(4):F2} (target ≤ 1.5: {Met(Wall(4), 1.5)}), {greedyFigures}; the summary line's greedy figure is {runnerArm.Label}, the hypergradient runner's default (HypergradientTrialRunnerOptions.GreedyUpdateInterval, GreedyValidationBatchSize, GreedyEveryStepFraction); load average now {MachineLoad.LoadAverage()}"));
         Outcome outcome = new(Wall(1), Wall(2), Wall(4), Wall(runnerColumn));
 
         Console.WriteLine();
@@ -119,6 +137,11 @@ internal static class HypergradCost
             HypergradientResult result = method.Compute(relu, s);
             double[] end = method.TunedHyperparameters!.Values(MlpInnerProblem.L2Name);
             Console.WriteLine(Invariant($"| {l2:G2} | {end[0]:G3} | {end[1]:G3} | {untuned:F4} | {result.OuterLoss:F4} | {result.Cost.Elapsed.TotalSeconds:F1} |"));
+        }
+
+        foreach (MlpInnerProblem extra in byRows.Values.Where(p => !ReferenceEquals(p, relu)))
+        {
+            extra.Dispose();
         }
 
         return outcome;

@@ -21,7 +21,13 @@ namespace MLNet.HyperGrad.Hypergradients;
 /// are plain SGD-momentum steps), which brings the cost of the tuned run towards that of an untuned one. With
 /// <see cref="OuterStep"/> <see cref="GreedyOuterStep.Adam"/> the online update is a normalized (Adam) step of size about
 /// β in unconstrained units, whatever the hypergradient's scale; hyperparameters that are not tuned get a zero gradient and
-/// do not move.
+/// do not move. With <see cref="EveryStepFraction"/> f &gt; 0 the interval widens during the run: the first ⌈f·T⌉ steps are
+/// all differentiated (the early steps move the hyperparameters most) and every k-th step after them.
+/// When the problem has a closed-form greedy step (<see cref="IAnalyticGreedyStep"/>: the MLP inner problem with L2
+/// penalties), a differentiated step builds no autograd graph over the weights: it takes the training gradient g, steps to
+/// w' = w − η(μv + g), takes a = ∇_w L_val(w') by one forward and one backward pass of the validation rows, and
+/// differentiates −η(u)·(μ(u)·(a·v) + a·g) − η·Σ λ(u)·(W ⊙ a) with respect to the unconstrained hyperparameters u by the
+/// transforms' derivatives, in plain loops; other problems are differentiated by autograd through the step.
 /// </remarks>
 public sealed class GreedyOneStep : IHypergradientMethod
 {
@@ -32,10 +38,16 @@ public sealed class GreedyOneStep : IHypergradientMethod
     /// <param name="validationMinibatches">Whether each step's outer loss is a validation minibatch (<see cref="IInnerProblem.OuterLossOnBatch"/>); the default false uses the whole validation set.</param>
     /// <param name="updateInterval">Differentiate (and update) every this many steps, at least 1; the default 1 is every step.</param>
     /// <param name="outerStep">How each one-step hypergradient becomes an update; the default <see cref="GreedyOuterStep.Gradient"/> is u ← u − β·g.</param>
-    /// <exception cref="ArgumentOutOfRangeException">β is negative or not finite, the interval is below 1, or the step kind is not defined.</exception>
-    public GreedyOneStep(ReverseModeOptions? options = null, double outerLearningRate = 0, IReadOnlyCollection<string>? tunedNames = null, bool validationMinibatches = false, int updateInterval = 1, GreedyOuterStep outerStep = GreedyOuterStep.Gradient)
+    /// <param name="everyStepFraction">The fraction f of the run, from its start, in which every step is differentiated before the interval widens to <paramref name="updateInterval"/>, in [0, 1]; the default 0 uses the interval from the first step.</param>
+    /// <exception cref="ArgumentOutOfRangeException">β is negative or not finite, the interval is below 1, the fraction is outside [0, 1], or the step kind is not defined.</exception>
+    public GreedyOneStep(ReverseModeOptions? options = null, double outerLearningRate = 0, IReadOnlyCollection<string>? tunedNames = null, bool validationMinibatches = false, int updateInterval = 1, GreedyOuterStep outerStep = GreedyOuterStep.Gradient, double everyStepFraction = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(updateInterval, 1);
+        if (!(everyStepFraction is >= 0 and <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(everyStepFraction), everyStepFraction, "The every-step fraction must be in [0, 1].");
+        }
+
         if (!Enum.IsDefined(outerStep))
         {
             throw new ArgumentOutOfRangeException(nameof(outerStep), outerStep, $"Expected one of {string.Join(", ", Enum.GetNames<GreedyOuterStep>())}.");
@@ -52,6 +64,7 @@ public sealed class GreedyOneStep : IHypergradientMethod
         ValidationMinibatches = validationMinibatches;
         UpdateInterval = updateInterval;
         OuterStep = outerStep;
+        EveryStepFraction = everyStepFraction;
     }
 
     /// <summary>The ε of the normalized (Adam) online step: far below the one-step hypergradient of any L2 coefficient a tuner proposes, which is proportional to the coefficient.</summary>
@@ -63,8 +76,14 @@ public sealed class GreedyOneStep : IHypergradientMethod
     /// <summary>Gets whether each step's outer loss is a validation minibatch.</summary>
     public bool ValidationMinibatches { get; }
 
-    /// <summary>Gets how many inner steps pass between two differentiated (and updating) steps.</summary>
+    /// <summary>Gets how many inner steps pass between two differentiated (and updating) steps (after the first <see cref="EveryStepFraction"/> of the run).</summary>
     public int UpdateInterval { get; }
+
+    /// <summary>Gets the fraction f of the run, from its start, in which every step is differentiated: steps t &lt; ⌈f·T⌉ are, and after them every <see cref="UpdateInterval"/>-th step, counted from ⌈f·T⌉.</summary>
+    public double EveryStepFraction { get; }
+
+    /// <summary>Gets the steps of the last run differentiated in closed form (<see cref="IAnalyticGreedyStep"/>) rather than by autograd.</summary>
+    internal int ClosedFormSteps { get; private set; }
 
     /// <summary>Gets the options.</summary>
     public ReverseModeOptions Options { get; }
@@ -112,59 +131,95 @@ public sealed class GreedyOneStep : IHypergradientMethod
 
         double[] v = new double[w.Length];
         double[] gradient = new double[w.Length];
+        double[] stepped = new double[w.Length];
+        double[] outerGradient = new double[w.Length];
         int differentiated = 0;
+        // Rounded to 9 decimals first, so that f·T a hair above an integer (0.3·10 in binary) does not add a step.
+        int everyStep = (int)Math.Ceiling(Math.Round(EveryStepFraction * Options.Steps, 9));
+        ClosedFormSteps = 0;
         // Adam's usual ε = 1e-8 would swamp the hypergradient of a small L2 coefficient (about 1e-11 at λ = 1e-8), which is
         // exactly the case the normalized step is for; 1e-30 only guards the division.
         HyperparameterAdam? adam = OuterStep == GreedyOuterStep.Adam && OuterLearningRate > 0 ? new HyperparameterAdam(OuterLearningRate, epsilon: AdamEpsilon) : null;
-        for (int t = 0; t < Options.Steps; t++)
+        // The hyperparameters' leaves and values, made again only when an update changes them (not at every step).
+        HyperparameterTensors? h = null;
+        double[] learningRates = [];
+        double[] momenta = [];
+        try
         {
-            using var scope = torch.NewDisposeScope();
-            HyperparameterTensors h = current.CreateTensors();
-            if (t % UpdateInterval != 0)
+            for (int t = 0; t < Options.Steps; t++)
             {
-                PlainStep(problem, h, shapes, w, v, gradient, t);
-                continue;
-            }
-
-            differentiated++;
-            Tensor[] weights = FlatTensors.Leaves(w, shapes);
-            Tensor[] velocities = FlatTensors.Unflatten(v, shapes);
-            Tensor[] g = TorchAutograd.Grad([problem.TrainingLoss(weights, h, t)], weights, createGraph: true);
-            Tensor lrs = h.Constrained(Options.LearningRateName).reshape(-1);
-            Tensor mus = h.Constrained(Options.MomentumName).reshape(-1);
-            Tensor lr = lrs[Options.EntryOf(t, (int)lrs.shape[0])];
-            Tensor mu = mus[Options.EntryOf(t, (int)mus.shape[0])];
-            Tensor[] nextV = [.. velocities.Zip(g, (a, b) => (mu * a) + b)];
-            Tensor[] nextW = [.. weights.Zip(nextV, (a, b) => a - (lr * b))];
-            Tensor outer = ValidationMinibatches ? problem.OuterLossOnBatch(nextW, h, t) : problem.OuterLoss(nextW, h);
-            double[] hypergradient = FlatTensors.Flatten(TorchAutograd.Grad([outer], h.Leaves, allowUnused: true));
-            if (!double.IsFinite(outer.item<double>()) || hypergradient.Any(x => !double.IsFinite(x)))
-            {
-                throw new HyperGradException($"Greedy one-step: the outer loss or its hypergradient is not finite at inner step {t}; the inner training diverged.");
-            }
-
-            FlatTensors.FlattenInto(nextW, w);
-            FlatTensors.FlattenInto(nextV, v);
-            double[] u = current.FlattenUnconstrained();
-            double[] masked = new double[sum.Length];
-            for (int i = 0; i < sum.Length; i++)
-            {
-                sum[i] += hypergradient[i];
-                if (tuned[i])
+                if (h is null)
                 {
-                    masked[i] = hypergradient[i];
-                    u[i] -= OuterLearningRate * hypergradient[i];
+                    h = DetachedTensors(current);
+                    learningRates = current.Values(Options.LearningRateName);
+                    momenta = current.Values(Options.MomentumName);
+                }
+
+                double lr = learningRates[Options.EntryOf(t, learningRates.Length)];
+                double mu = momenta[Options.EntryOf(t, momenta.Length)];
+                if (t >= everyStep && (t - everyStep) % UpdateInterval != 0)
+                {
+                    ReverseSweep.TrainingGradient(problem, h, w, shapes, t, gradient);
+                    ReverseSweep.ForwardStep(w, v, gradient, lr, mu);
+                    CheckFinite(w, t);
+                    continue;
+                }
+
+                differentiated++;
+                double[] hypergradient;
+                double outer;
+                using (torch.NewDisposeScope())
+                {
+                    if (problem is IAnalyticGreedyStep closed && closed.CoversGreedyAnalytically(h))
+                    {
+                        (outer, hypergradient) = ClosedFormStep(closed, problem, h, current, shapes, t, lr, mu, w, v, gradient, stepped, outerGradient);
+                        ClosedFormSteps++;
+                    }
+                    else
+                    {
+                        (outer, hypergradient) = AutogradStep(problem, h, shapes, t, w, v);
+                    }
+                }
+
+                if (!double.IsFinite(outer) || hypergradient.Any(x => !double.IsFinite(x)))
+                {
+                    throw new HyperGradException($"Greedy one-step: the outer loss or its hypergradient is not finite at inner step {t}; the inner training diverged.");
+                }
+
+                CheckFinite(w, t);
+                double[] u = current.FlattenUnconstrained();
+                double[] masked = new double[sum.Length];
+                for (int i = 0; i < sum.Length; i++)
+                {
+                    sum[i] += hypergradient[i];
+                    if (tuned[i])
+                    {
+                        masked[i] = hypergradient[i];
+                        u[i] -= OuterLearningRate * hypergradient[i];
+                    }
+                }
+
+                HyperparameterSet next = current;
+                if (adam is not null)
+                {
+                    next = adam.Step(current, masked);
+                }
+                else if (OuterLearningRate > 0)
+                {
+                    next = current.WithUnconstrained(u);
+                }
+
+                if (!ReferenceEquals(next, current))
+                {
+                    current = next;
+                    DisposeLeaves(h);
+                    h = null;
                 }
             }
-
-            if (adam is not null)
-            {
-                current = adam.Step(current, masked);
-            }
-            else if (OuterLearningRate > 0)
-            {
-                current = current.WithUnconstrained(u);
-            }
+        }
+        finally
+        {
+            DisposeLeaves(h);
         }
 
         double outerLoss;
@@ -199,17 +254,97 @@ public sealed class GreedyOneStep : IHypergradientMethod
         FinalWeights = null;
     }
 
-    // One SGD-momentum step in place, without differentiating it: v ← μ v + g, w ← w − η v (the same float64 operations,
-    // in the same order, as the differentiated step's tensors), on arrays reused across steps.
-    private void PlainStep(IInnerProblem problem, HyperparameterTensors h, long[][] shapes, double[] w, double[] v, double[] gradient, int t)
+    // The leaves of a set, detached from every dispose scope (DisposeLeaves releases them), so that the steps between two
+    // updates share them.
+    private static HyperparameterTensors DetachedTensors(HyperparameterSet set)
+    {
+        using var scope = torch.NewDisposeScope();
+        HyperparameterTensors h = set.CreateTensors();
+        foreach (Tensor leaf in h.Leaves)
+        {
+            leaf.DetachFromDisposeScope();
+        }
+
+        return h;
+    }
+
+    private static void DisposeLeaves(HyperparameterTensors? h)
+    {
+        foreach (Tensor leaf in h?.Leaves ?? [])
+        {
+            leaf.Dispose();
+        }
+    }
+
+    private static void CheckFinite(double[] w, int t)
+    {
+        foreach (double x in w)
+        {
+            if (!double.IsFinite(x))
+            {
+                throw new HyperGradException($"Greedy one-step: a weight is not finite after inner step {t}; the inner training diverged.");
+            }
+        }
+    }
+
+    // The differentiated step by autograd: the gradient with a graph, the step as tensors, the outer loss after it
+    // differentiated with respect to the leaves. Updates w and v in place; returns the outer loss and the hypergradient.
+    private (double Outer, double[] Hypergradient) AutogradStep(IInnerProblem problem, HyperparameterTensors h, long[][] shapes, int t, double[] w, double[] v)
+    {
+        Tensor[] weights = FlatTensors.Leaves(w, shapes);
+        Tensor[] velocities = FlatTensors.Unflatten(v, shapes);
+        Tensor[] g = TorchAutograd.Grad([problem.TrainingLoss(weights, h, t)], weights, createGraph: true);
+        Tensor lrs = h.Constrained(Options.LearningRateName).reshape(-1);
+        Tensor mus = h.Constrained(Options.MomentumName).reshape(-1);
+        Tensor lr = lrs[Options.EntryOf(t, (int)lrs.shape[0])];
+        Tensor mu = mus[Options.EntryOf(t, (int)mus.shape[0])];
+        Tensor[] nextV = [.. velocities.Zip(g, (a, b) => (mu * a) + b)];
+        Tensor[] nextW = [.. weights.Zip(nextV, (a, b) => a - (lr * b))];
+        Tensor outer = ValidationMinibatches ? problem.OuterLossOnBatch(nextW, h, t) : problem.OuterLoss(nextW, h);
+        double[] hypergradient = FlatTensors.Flatten(TorchAutograd.Grad([outer], h.Leaves, allowUnused: true));
+        FlatTensors.FlattenInto(nextW, w);
+        FlatTensors.FlattenInto(nextV, v);
+        return (outer.item<double>(), hypergradient);
+    }
+
+    // The differentiated step in closed form (IAnalyticGreedyStep): g = ∇L_t(w), w' = w − η(μv + g), a = ∇L_val(w') from one
+    // forward and one backward pass, then the gradient of −η(u)·(μ(u)·(a·v) + a·g) − η·Σ λ(u)·(W ⊙ a) with respect to the
+    // unconstrained hyperparameters, from the transforms' derivatives (no autograd). Updates w and v in place with the same
+    // float64 operations as ReverseSweep.ForwardStep; returns the outer loss at w' and the hypergradient.
+    private (double Outer, double[] Hypergradient) ClosedFormStep(IAnalyticGreedyStep closed, IInnerProblem problem, HyperparameterTensors h, HyperparameterSet set, long[][] shapes, int t, double lr, double mu, double[] w, double[] v, double[] gradient, double[] stepped, double[] outerGradient)
     {
         ReverseSweep.TrainingGradient(problem, h, w, shapes, t, gradient);
-        double lr = h.Constrained(Options.LearningRateName).reshape(-1)[Options.EntryOf(t, h.Set.Definition(Options.LearningRateName).ElementCount)].item<double>();
-        double mu = h.Constrained(Options.MomentumName).reshape(-1)[Options.EntryOf(t, h.Set.Definition(Options.MomentumName).ElementCount)].item<double>();
-        ReverseSweep.ForwardStep(w, v, gradient, lr, mu);
-        if (w.Any(x => !double.IsFinite(x)))
+        for (int i = 0; i < w.Length; i++)
         {
-            throw new HyperGradException($"Greedy one-step: a weight is not finite after inner step {t}; the inner training diverged.");
+            stepped[i] = w[i] - (lr * ((mu * v[i]) + gradient[i]));
         }
+
+        double outer = closed.AnalyticOuterGradient(stepped, ValidationMinibatches ? t : null, outerGradient);
+        double alongVelocity = ConjugateGradient.Dot(outerGradient, v);
+        double alongGradient = ConjugateGradient.Dot(outerGradient, gradient);
+        double[] hypergradient = new double[set.ElementCount];
+        int offset = 0;
+        foreach (Hyperparameter d in set.Definitions)
+        {
+            if (d.Name == Options.LearningRateName)
+            {
+                hypergradient[offset + Options.EntryOf(t, d.ElementCount)] += -((mu * alongVelocity) + alongGradient) * d.ValueDerivative(lr);
+            }
+            else if (d.Name == Options.MomentumName)
+            {
+                hypergradient[offset + Options.EntryOf(t, d.ElementCount)] += -lr * alongVelocity * d.ValueDerivative(mu);
+            }
+
+            offset += d.ElementCount;
+        }
+
+        closed.AddPenaltyDirectionalDerivative(w, outerGradient, set, -lr, hypergradient);
+        for (int i = 0; i < w.Length; i++)
+        {
+            v[i] = (mu * v[i]) + gradient[i];
+        }
+
+        Array.Copy(stepped, w, w.Length);
+        return (outer, hypergradient);
     }
 }

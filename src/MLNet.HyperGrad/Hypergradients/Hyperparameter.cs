@@ -71,6 +71,16 @@ public sealed class Hyperparameter
         _ => unconstrained,
     };
 
+    /// <summary>d value / d unconstrained at a value: the value for <see cref="HyperparameterTransform.Log"/>, value·(1 − value) for <see cref="HyperparameterTransform.Logit"/>, 1 for <see cref="HyperparameterTransform.Identity"/>.</summary>
+    /// <param name="value">The value (not unconstrained).</param>
+    /// <returns>The derivative of <see cref="FromUnconstrained"/> there.</returns>
+    internal double ValueDerivative(double value) => Transform switch
+    {
+        HyperparameterTransform.Log => value,
+        HyperparameterTransform.Logit => value * (1 - value),
+        _ => 1,
+    };
+
     private string Domain() => Transform switch
     {
         HyperparameterTransform.Log => "a finite positive value",

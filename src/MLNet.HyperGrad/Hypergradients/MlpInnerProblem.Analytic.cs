@@ -227,6 +227,14 @@ public sealed partial class MlpInnerProblem
     // through the (small) maps from the leaves to λ.
     private Tensor[]? MixedTerm(Tensor[] w, Tensor[] v, HyperparameterTensors hyperparameters)
     {
+        Tensor? total = PenaltyDirectional(w, v, hyperparameters);
+        return total is null ? null : TorchAutograd.Grad([total], hyperparameters.Leaves, allowUnused: true);
+    }
+
+    // Σ λ(u) ⊙ (W ⊙ V), summed per coefficient: the penalties' part of g·v, a scalar whose graph reaches the leaves only
+    // through the maps u → λ; null when no penalty is present.
+    private Tensor? PenaltyDirectional(Tensor[] w, Tensor[] v, HyperparameterTensors hyperparameters)
+    {
         Tensor? total = null;
         void Add(Tensor term) => total = total is null ? term : total + term;
         Tensor[] wv;
@@ -267,6 +275,6 @@ public sealed partial class MlpInnerProblem
             }
         }
 
-        return total is null ? null : TorchAutograd.Grad([total], hyperparameters.Leaves, allowUnused: true);
+        return total;
     }
 }

@@ -38,6 +38,7 @@ public sealed partial class MlpInnerProblem : IInnerProblem, IAnalyticReverseSte
     private readonly Tensor validationY;
     private readonly ParameterSet baseWeights;
     private readonly Tensor? inputMean;
+    private readonly int? validationBatchSize;
 
     /// <summary>Creates the problem; copies the data into float64 tensors.</summary>
     /// <param name="mlp">The architecture; its input size must match the features and its output size the classes.</param>
@@ -96,6 +97,22 @@ public sealed partial class MlpInnerProblem : IInnerProblem, IAnalyticReverseSte
 
     /// <summary>Gets the rows per inner step.</summary>
     public int BatchSize { get; }
+
+    /// <summary>Gets the validation rows of <see cref="OuterLossOnBatch"/>, the outer loss of one differentiated step of <see cref="GreedyOneStep"/> (at most the validation set's rows: the whole set when larger).</summary>
+    /// <value>The default is <see cref="BatchSize"/> (a validation minibatch as large as a training batch, as in Luketina et al. 2016).</value>
+    /// <exception cref="ArgumentOutOfRangeException">Set to less than 1.</exception>
+    /// <remarks>A smaller minibatch makes each differentiated step cheaper (its forward and backward pass at the stepped weights) and its one-step hypergradient noisier.</remarks>
+    public int ValidationBatchSize
+    {
+        get => Math.Min(validationBatchSize ?? BatchSize, ValidationRows);
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            validationBatchSize = value;
+        }
+    }
+
+    private int ValidationRows => (int)validationX.shape[0];
 
     /// <summary>Gets whether the first layer reads the features minus the training mean; its bias is then b̃ = b + W₀·m (see the remarks).</summary>
     public bool CentersInputs { get; }
@@ -172,10 +189,10 @@ public sealed partial class MlpInnerProblem : IInnerProblem, IAnalyticReverseSte
         Criterion(weights, validationX, validationY);
 
     /// <inheritdoc/>
-    /// <remarks>The criterion of <see cref="OuterLoss"/> on validation rows t·B … t·B + B − 1 (modulo the row count), B the batch size.</remarks>
+    /// <remarks>The criterion of <see cref="OuterLoss"/> on validation rows t·B … t·B + B − 1 (modulo the row count), B the <see cref="ValidationBatchSize"/>.</remarks>
     public Tensor OuterLossOnBatch(IReadOnlyList<Tensor> weights, HyperparameterTensors hyperparameters, int step)
     {
-        (Tensor x, Tensor y) = ClassificationCriteria.Batch(validationX, validationY, BatchSize, step);
+        (Tensor x, Tensor y) = ClassificationCriteria.Batch(validationX, validationY, ValidationBatchSize, step);
         return Criterion(weights, x, y);
     }
 

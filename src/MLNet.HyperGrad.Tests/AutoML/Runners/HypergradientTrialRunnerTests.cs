@@ -117,9 +117,30 @@ public sealed class HypergradientTrialRunnerTests(ITestOutputHelper output)
 
         var result = (HypergradientTrialResult)await runner.RunAsync(Trial(space), CancellationToken.None);
 
-        Assert.Equal(1, new HypergradientTrialRunnerOptions().GreedyUpdateInterval);
+        Assert.Equal(3, new HypergradientTrialRunnerOptions().GreedyUpdateInterval);
         Assert.Equal(options.Steps, result.Cost.GradientEvaluations);
         Assert.Equal(options.Steps / 4, result.Cost.HessianVectorProducts);
+    }
+
+    [Fact]
+    public async Task RunAsync_GreedyEveryStepFractionAndValidationRows_ReachTheMethodAndTheProblem()
+    {
+        (TabularDataset train, TabularDataset validation) = FashionMnistSplits.Take(200, 150);
+        HypergradientTrialRunnerOptions options = Small(HypergradientMethodKind.Greedy) with { GreedyUpdateInterval = 4, GreedyEveryStepFraction = 0.5, GreedyValidationBatchSize = 10 };
+        HypergradientTrialRunnerOptions wide = options with { GreedyValidationBatchSize = 150 };
+        using var runner = new HypergradientTrialRunner(train, validation, null, options);
+        using var wideRunner = new HypergradientTrialRunner(train, validation, null, wide);
+        SearchSpace space = runner.CreateSearchSpace();
+
+        var result = (HypergradientTrialResult)await runner.RunAsync(Trial(space), CancellationToken.None);
+        var wideResult = (HypergradientTrialResult)await wideRunner.RunAsync(Trial(space), CancellationToken.None);
+
+        Assert.Equal(0.0, new HypergradientTrialRunnerOptions().GreedyEveryStepFraction);
+        Assert.Null(new HypergradientTrialRunnerOptions().GreedyValidationBatchSize);
+        // Steps 0 … 5 every step, then 6 and 10.
+        Assert.Equal(8, result.Cost.HessianVectorProducts);
+        // 10 validation rows per differentiated step against all 150: other one-step hypergradients, so other tuned values.
+        Assert.NotEqual(result.TunedHyperparameters!.FlattenUnconstrained(), wideResult.TunedHyperparameters!.FlattenUnconstrained());
     }
 
     [Fact]
@@ -151,7 +172,7 @@ public sealed class HypergradientTrialRunnerTests(ITestOutputHelper output)
     [Fact]
     public void Validate_BadOptions_ListsEveryProblem()
     {
-        var options = Small() with { Steps = 0, InitialMomentum = 1.5, HiddenWidthChoices = [4], L2 = L2Granularity.PerWeight, GreedyUpdateInterval = 0 };
+        var options = Small() with { Steps = 0, InitialMomentum = 1.5, HiddenWidthChoices = [4], L2 = L2Granularity.PerWeight, GreedyUpdateInterval = 0, GreedyEveryStepFraction = 1.5, GreedyValidationBatchSize = 0 };
 
         var ex = Assert.Throws<ArgumentException>(options.Validate);
 
@@ -159,6 +180,8 @@ public sealed class HypergradientTrialRunnerTests(ITestOutputHelper output)
         Assert.Contains("InitialMomentum must be in [0.01, 0.99]; got 1.5", ex.Message, StringComparison.Ordinal);
         Assert.Contains("HiddenWidthChoices cannot be used with L2 = PerWeight", ex.Message, StringComparison.Ordinal);
         Assert.Contains("GreedyUpdateInterval must be at least 1; got 0", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("GreedyEveryStepFraction must be in [0, 1]; got 1.5", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("GreedyValidationBatchSize must be null or at least 1; got 0", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

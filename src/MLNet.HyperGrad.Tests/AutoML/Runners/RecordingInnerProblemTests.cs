@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 
 namespace MLNet.HyperGrad.Tests.AutoML.Runners;
 
-/// <summary>The runner's recording wrapper passes the validation minibatches and the analytic reverse step through.</summary>
+/// <summary>The runner's recording wrapper passes the validation minibatches, the analytic reverse step and the closed-form greedy step through.</summary>
 public sealed class RecordingInnerProblemTests
 {
     [Fact]
@@ -34,7 +34,17 @@ public sealed class RecordingInnerProblemTests
         ((IAnalyticReverseStep)recording).AnalyticTrainingGradient(flat, h, 2, actual);
         Assert.Equal(expected, actual);
 
+        Assert.True(((IAnalyticGreedyStep)recording).CoversGreedyAnalytically(h));
+        double[] expectedOuter = new double[flat.Length];
+        double[] actualOuter = new double[flat.Length];
+        double expectedValue = ((IAnalyticGreedyStep)inner).AnalyticOuterGradient(flat, 1, expectedOuter);
+        Assert.Equal(expectedValue, ((IAnalyticGreedyStep)recording).AnalyticOuterGradient(flat, 1, actualOuter));
+        Assert.Equal(expectedOuter, actualOuter);
+        Assert.Equal(onBatch, expectedValue, 12);
+        Assert.Null(recording.LastOuterWeights);
+
         using var softplus = new MlpInnerProblem(new Mlp([784, 4, 10], Activation.Softplus), train, validation, batchSize: 20, seed: 3);
         Assert.False(((IAnalyticReverseStep)new RecordingInnerProblem(softplus)).CoversAnalytically(h));
+        Assert.False(((IAnalyticGreedyStep)new RecordingInnerProblem(softplus)).CoversGreedyAnalytically(h));
     }
 }

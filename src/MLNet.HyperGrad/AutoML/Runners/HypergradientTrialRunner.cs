@@ -171,7 +171,10 @@ public sealed class HypergradientTrialRunner : ITrialRunner
         {
             if (!problems.TryGetValue(key, out MlpInnerProblem? problem))
             {
-                problem = new MlpInnerProblem(new Mlp(sizes), train, validation, options.BatchSize, options.WeightSeed);
+                problem = new MlpInnerProblem(new Mlp(sizes), train, validation, options.BatchSize, options.WeightSeed)
+                {
+                    ValidationBatchSize = options.GreedyValidationBatchSize ?? options.BatchSize,
+                };
                 problems[key] = problem;
             }
 

@@ -9,9 +9,10 @@ namespace MLNet.HyperGrad.AutoML.Runners;
 /// before their reverse pass, greedy one-step once more after its run, the implicit methods once at the
 /// solved weights), so <see cref="LastOuterWeights"/> is the trained network once <c>Compute</c> returns.
 /// The per-step validation minibatches (<see cref="IInnerProblem.OuterLossOnBatch"/>) and the analytic reverse step
-/// (<see cref="IAnalyticReverseStep"/>) of the wrapped problem pass through too, so wrapping costs nothing.
+/// (<see cref="IAnalyticReverseStep"/>) and closed-form greedy step (<see cref="IAnalyticGreedyStep"/>) of the wrapped problem
+/// pass through too, so wrapping costs nothing.
 /// </remarks>
-internal sealed class RecordingInnerProblem(IInnerProblem inner) : IInnerProblem, IAnalyticReverseStep
+internal sealed class RecordingInnerProblem(IInnerProblem inner) : IInnerProblem, IAnalyticReverseStep, IAnalyticGreedyStep
 {
     /// <summary>Gets the weights, flattened in order, of the last <see cref="OuterLoss"/> call; null before any.</summary>
     public double[]? LastOuterWeights { get; private set; }
@@ -40,6 +41,18 @@ internal sealed class RecordingInnerProblem(IInnerProblem inner) : IInnerProblem
 
     public Tensor[]? AnalyticReverseStep(double[] weights, double[] direction, HyperparameterTensors hyperparameters, int step, Span<double> gradient, Span<double> product) =>
         Analytic.AnalyticReverseStep(weights, direction, hyperparameters, step, gradient, product);
+
+    public bool CoversGreedyAnalytically(HyperparameterTensors hyperparameters) =>
+        inner is IAnalyticGreedyStep greedy && greedy.CoversGreedyAnalytically(hyperparameters);
+
+    public double AnalyticOuterGradient(double[] weights, int? step, Span<double> gradient) =>
+        Greedy.AnalyticOuterGradient(weights, step, gradient);
+
+    public void AddPenaltyDirectionalDerivative(double[] weights, double[] direction, HyperparameterSet hyperparameters, double scale, Span<double> hypergradient) =>
+        Greedy.AddPenaltyDirectionalDerivative(weights, direction, hyperparameters, scale, hypergradient);
+
+    private IAnalyticGreedyStep Greedy => inner as IAnalyticGreedyStep
+        ?? throw new InvalidOperationException("The wrapped inner problem has no closed-form greedy step; ask CoversGreedyAnalytically first.");
 
     private IAnalyticReverseStep Analytic => inner as IAnalyticReverseStep
         ?? throw new InvalidOperationException("The wrapped inner problem has no analytic reverse step; ask CoversAnalytically first.");
