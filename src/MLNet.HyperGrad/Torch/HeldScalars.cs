@@ -25,15 +25,18 @@ internal static class HeldScalars
     /// <summary>The integer 1 passed as the alpha of every add: a static root, so never finalized (c10 scalars are immutable, so sharing it across threads is safe).</summary>
     private static readonly Scalar AlphaOne = 1.ToScalar();
 
-    /// <summary>Counts the scalars these helpers created and disposed (for tests: every one created is disposed when its op returns).</summary>
+    /// <summary>Counts, per thread, the scalars these helpers created and disposed (for tests: every one created is disposed when its op returns).</summary>
+    [ThreadStatic]
     private static long created;
+
+    [ThreadStatic]
     private static long disposed;
 
-    /// <summary>Gets the number of scalars created by these helpers so far.</summary>
-    internal static long Created => Interlocked.Read(ref created);
+    /// <summary>Gets the number of scalars these helpers created on the calling thread so far.</summary>
+    internal static long Created => created;
 
-    /// <summary>Gets the number of those scalars disposed so far.</summary>
-    internal static long Disposed => Interlocked.Read(ref disposed);
+    /// <summary>Gets the number of those scalars disposed on the calling thread so far.</summary>
+    internal static long Disposed => disposed;
 
     /// <summary><c>left + right</c> (same as the operator, with the alpha held).</summary>
     internal static torch.Tensor Plus(this torch.Tensor left, torch.Tensor right) => left.add(right, AlphaOne);
@@ -111,13 +114,85 @@ internal static class HeldScalars
         return tensor.pow(held.Scalar);
     }
 
+    /// <summary><c>tensor^exponent</c> element-wise for an integer exponent (an integer scalar, as TorchSharp's implicit conversion of an <c>int</c> gives).</summary>
+    internal static torch.Tensor Power(this torch.Tensor tensor, long exponent)
+    {
+        using var held = new Held(exponent);
+        return tensor.pow(held.Scalar);
+    }
+
+    /// <summary><c>tensor *= value</c> in place; returns <paramref name="tensor"/>.</summary>
+    internal static torch.Tensor TimesInPlace(this torch.Tensor tensor, double value)
+    {
+        using var held = new Held(value);
+        return tensor.mul_(held.Scalar);
+    }
+
+    /// <summary><c>tensor += other</c> in place (the alpha held); returns <paramref name="tensor"/>.</summary>
+    internal static torch.Tensor PlusInPlace(this torch.Tensor tensor, torch.Tensor other) => tensor.add_(other, AlphaOne);
+
+    /// <summary><c>tensor += alpha·other</c> in place; returns <paramref name="tensor"/>.</summary>
+    internal static torch.Tensor PlusScaledInPlace(this torch.Tensor tensor, torch.Tensor other, double alpha)
+    {
+        using var held = new Held(alpha);
+        return tensor.add_(other, held.Scalar);
+    }
+
+    /// <summary><c>tensor + alpha·other</c>.</summary>
+    internal static torch.Tensor PlusScaled(this torch.Tensor tensor, torch.Tensor other, double alpha)
+    {
+        using var held = new Held(alpha);
+        return tensor.add(other, held.Scalar);
+    }
+
+    /// <summary><c>tensor += value</c> in place; returns <paramref name="tensor"/>.</summary>
+    internal static torch.Tensor PlusInPlace(this torch.Tensor tensor, double value)
+    {
+        using var held = new Held(value);
+        return tensor.add_(held.Scalar, AlphaOne);
+    }
+
+    /// <summary><c>tensor &gt; value</c> element-wise (a bool tensor).</summary>
+    internal static torch.Tensor IsGreaterThan(this torch.Tensor tensor, double value)
+    {
+        using var held = new Held(value);
+        return tensor.gt(held.Scalar);
+    }
+
+    /// <summary><c>tensor ≥ value</c> element-wise (a bool tensor).</summary>
+    internal static torch.Tensor IsAtLeast(this torch.Tensor tensor, double value)
+    {
+        using var held = new Held(value);
+        return tensor.ge(held.Scalar);
+    }
+
+    /// <summary><c>tensor &lt; value</c> element-wise (a bool tensor).</summary>
+    internal static torch.Tensor IsLessThan(this torch.Tensor tensor, double value)
+    {
+        using var held = new Held(value);
+        return tensor.lt(held.Scalar);
+    }
+
+    /// <summary>Runs an op that takes a scalar not covered above (e.g. <c>masked_fill</c>, <c>torch.full</c>) with <paramref name="value"/> held until it returns.</summary>
+    internal static T With<T>(double value, Func<Scalar, T> op)
+    {
+        using var held = new Held(value);
+        return op(held.Scalar);
+    }
+
     /// <summary>One explicitly created scalar, reachable until disposed.</summary>
     private readonly struct Held : IDisposable
     {
         public Held(double value)
         {
             Scalar = value.ToScalar();
-            Interlocked.Increment(ref created);
+            created++;
+        }
+
+        public Held(long value)
+        {
+            Scalar = value.ToScalar();
+            created++;
         }
 
         public Scalar Scalar { get; }
@@ -125,7 +200,7 @@ internal static class HeldScalars
         public void Dispose()
         {
             Scalar.Dispose();
-            Interlocked.Increment(ref disposed);
+            disposed++;
         }
     }
 }
