@@ -14,7 +14,7 @@ public sealed class HeldScalarsTests
 {
     private static readonly double[] X = [-1.5, 0.25, 2.0, 3.75, -0.125];
 
-    public static TheoryData<string> Ops => ["plus-tensor", "plus", "minus", "times", "over", "subtract", "divide", "clamp-min", "clamp-max", "clamp", "power", "gt", "ge", "lt", "with"];
+    public static TheoryData<string> Ops => ["plus-tensor", "plus", "minus", "times", "over", "subtract", "divide", "clamp-min", "clamp-max", "clamp", "power", "gt", "ge", "lt", "with", "square", "softplus"];
 
     [Theory]
     [MemberData(nameof(Ops))]
@@ -41,6 +41,8 @@ public sealed class HeldScalarsTests
             "gt" => (x.IsGreaterThan(0.25).to(torch.float64), X.Select(v => v > 0.25 ? 1.0 : 0.0).ToArray(), 1),
             "ge" => (x.IsAtLeast(0.25).to(torch.float64), X.Select(v => v >= 0.25 ? 1.0 : 0.0).ToArray(), 1),
             "lt" => (x.IsLessThan(0.25).to(torch.float64), X.Select(v => v < 0.25 ? 1.0 : 0.0).ToArray(), 1),
+            "square" => (x.Square(), X.Select(v => v * v).ToArray(), 1),
+            "softplus" => (HeldScalars.Softplus(x.Times(10.0)), X.Select(v => v * 10 > 20 ? v * 10 : Log1p(Math.Exp(v * 10))).ToArray(), 3),
             _ => (HeldScalars.With(4.5, s => x.masked_fill(x.IsLessThan(0.0), s)), X.Select(v => v < 0 ? 4.5 : v).ToArray(), 2),
         };
 
@@ -55,12 +57,16 @@ public sealed class HeldScalarsTests
         Assert.Equal(HeldScalars.Created - created, HeldScalars.Disposed - disposed);
     }
 
+    /// <summary><c>log(1 + e)</c> accurate for small <paramref name="e"/>: <c>2·atanh(e / (2 + e))</c>.</summary>
+    private static double Log1p(double e) => 2 * Math.Atanh(e / (2 + e));
+
     [Fact]
     public void Helpers_Composite_GradientMatchesFloat64CentralDifferences()
     {
-        // f(x) = Σ 3 / (1 + x²)^1.5 · (0.5 − x) + clamp_min(x, −0.2)·2, with every scalar through the helpers.
-        static Tensor F(Tensor x) => HeldScalars.Divide(3.0, x.square().Plus(1.0).Power(1.5)).mul(HeldScalars.Subtract(0.5, x))
-            .Plus(x.ClampMinimum(-0.2).Times(2.0)).sum();
+        // f(x) = Σ 3 / (1 + x²)^1.5 · (0.5 − x) + clamp_min(x, −0.2)·2 + softplus(12x), with every scalar through the helpers
+        // (12x puts one point above softplus's threshold 20 and the others below).
+        static Tensor F(Tensor x) => HeldScalars.Divide(3.0, x.Square().Plus(1.0).Power(1.5)).mul(HeldScalars.Subtract(0.5, x))
+            .Plus(x.ClampMinimum(-0.2).Times(2.0)).Plus(HeldScalars.Softplus(x.Times(12.0))).sum();
         double[] at = [0.3, -0.7, 1.9, 0.05];
         double[] analytic;
         using (var scope = torch.NewDisposeScope())

@@ -100,7 +100,7 @@ public sealed class GaussianProcess : IDisposable
             : Covariance(Kernel, x, trainX, lengthScales, Hyperparameters.OutputScale, categoricalMask);
         torch.Tensor mean = torch.mv(kx, alpha).Plus(Hyperparameters.Mean);
         torch.Tensor v = torch.linalg.solve_triangular(factor, kx.t(), upper: false);
-        torch.Tensor variance = HeldScalars.Subtract(Hyperparameters.OutputScale, v.square().sum(dim: 0)).ClampMinimum(1e-12);
+        torch.Tensor variance = HeldScalars.Subtract(Hyperparameters.OutputScale, v.Square().sum(dim: 0)).ClampMinimum(1e-12);
         return (mean.MoveToOuterDisposeScope(), variance.MoveToOuterDisposeScope());
     }
 
@@ -115,7 +115,7 @@ public sealed class GaussianProcess : IDisposable
         using var scope = torch.NewDisposeScope();
         torch.Tensor a = x / lengthScales;
         torch.Tensor b = trainX / lengthScales;
-        torch.Tensor r2 = a.square().sum(1, keepdim: true).Plus(b.square().sum(1).unsqueeze(0)) - torch.matmul(a, b.t()).Times(2.0);
+        torch.Tensor r2 = a.Square().sum(1, keepdim: true).Plus(b.Square().sum(1).unsqueeze(0)) - torch.matmul(a, b.t()).Times(2.0);
         return r2.ClampMinimum(0.0).MoveToOuterDisposeScope();
     }
 
@@ -195,14 +195,14 @@ public sealed class GaussianProcess : IDisposable
     internal static torch.Tensor ScaledSquaredDistance(torch.Tensor a, torch.Tensor b, torch.Tensor lengthScales, torch.Tensor? categoricalMask)
     {
         using var scope = torch.NewDisposeScope();
-        return (SquaredDifferences(a, b, categoricalMask) / lengthScales.square()).sum(-1).MoveToOuterDisposeScope();
+        return (SquaredDifferences(a, b, categoricalMask) / lengthScales.Square()).sum(-1).MoveToOuterDisposeScope();
     }
 
     /// <summary>Per-dimension squared differences of the rows of <paramref name="a"/> [n, d] and <paramref name="b"/> [m, d], shape [n, m, d]; a categorical dimension gives 1 where the values differ and 0 where equal.</summary>
     internal static torch.Tensor SquaredDifferences(torch.Tensor a, torch.Tensor b, torch.Tensor? categoricalMask)
     {
         using var scope = torch.NewDisposeScope();
-        torch.Tensor squared = (a.unsqueeze(1) - b.unsqueeze(0)).square();
+        torch.Tensor squared = (a.unsqueeze(1) - b.unsqueeze(0)).Square();
         if (categoricalMask is not null)
         {
             squared = torch.where(categoricalMask, squared.IsGreaterThan(1e-18).to(torch.float64), squared);

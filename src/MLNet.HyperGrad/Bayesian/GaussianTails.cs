@@ -27,14 +27,14 @@ internal static class GaussianTails
     {
         using var scope = torch.NewDisposeScope();
         torch.Tensor zHigh = z.ClampMinimum(-1.0);
-        torch.Tensor high = zHigh.square().Times(-0.5).exp().Times(Math.Exp(-HalfLogTwoPi)).Plus(zHigh * torch.special.ndtr(zHigh)).log();
+        torch.Tensor high = zHigh.Square().Times(-0.5).exp().Times(Math.Exp(-HalfLogTwoPi)).Plus(zHigh * torch.special.ndtr(zHigh)).log();
 
         torch.Tensor zMid = z.ClampBetween(-InverseSqrtEpsilon, -1.0);
         torch.Tensor a = (Erfcx((-zMid).Times(InverseSqrt2)) * zMid.abs()).log().Plus(HalfLogHalfPi);
-        torch.Tensor mid = zMid.square().Times(-0.5).Minus(HalfLogTwoPi).Plus(Log1mExp(a));
+        torch.Tensor mid = zMid.Square().Times(-0.5).Minus(HalfLogTwoPi).Plus(Log1mExp(a));
 
         torch.Tensor zLow = z.ClampMaximum(-InverseSqrtEpsilon);
-        torch.Tensor low = zLow.square().Times(-0.5).Minus(HalfLogTwoPi) - zLow.abs().log().Times(2.0);
+        torch.Tensor low = zLow.Square().Times(-0.5).Minus(HalfLogTwoPi) - zLow.abs().log().Times(2.0);
 
         torch.Tensor result = torch.where(z.IsGreaterThan(-1.0), high, torch.where(z.IsGreaterThan(-InverseSqrtEpsilon), mid, low));
         return result.MoveToOuterDisposeScope();
@@ -47,7 +47,7 @@ internal static class GaussianTails
         torch.Tensor zHigh = z.ClampMinimum(0.0);
         torch.Tensor high = torch.special.erfc(zHigh.Times(InverseSqrt2)).Times(-0.5).log1p();
         torch.Tensor zLow = z.ClampMaximum(0.0);
-        torch.Tensor low = Erfcx((-zLow).Times(InverseSqrt2)).Times(0.5).log() - zLow.square().Times(0.5);
+        torch.Tensor low = Erfcx((-zLow).Times(InverseSqrt2)).Times(0.5).log() - zLow.Square().Times(0.5);
         return torch.where(z.IsAtLeast(0.0), high, low).MoveToOuterDisposeScope();
     }
 
@@ -63,9 +63,9 @@ internal static class GaussianTails
     {
         using var scope = torch.NewDisposeScope();
         torch.Tensor xSmall = x.ClampMaximum(25.0);
-        torch.Tensor small = xSmall.square().exp() * torch.special.erfc(xSmall);
+        torch.Tensor small = xSmall.Square().exp() * torch.special.erfc(xSmall);
         torch.Tensor xLarge = x.ClampMinimum(25.0);
-        torch.Tensor u = HeldScalars.Divide(1.0, xLarge.square().Times(2.0));
+        torch.Tensor u = HeldScalars.Divide(1.0, xLarge.Square().Times(2.0));
         torch.Tensor series = HeldScalars.Subtract(1.0, u.Times(9.0));
         series = HeldScalars.Subtract(1.0, u.Times(7.0) * series);
         series = HeldScalars.Subtract(1.0, u.Times(5.0) * series);

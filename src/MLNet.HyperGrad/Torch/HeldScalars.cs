@@ -18,7 +18,10 @@ namespace MLNet.HyperGrad.Torch;
 /// Here every scalar is either a static root (the alpha 1) or created explicitly and disposed after the op (a
 /// <c>using</c> local is reachable until its <c>Dispose</c>). <c>bench scalar-stress</c> reproduces the crash on the plain
 /// operators and shows these helpers survive it (bench/RESULTS.md, "Transfer (issue 11) ... H35").
-/// <para>Tensor − tensor, tensor · tensor and tensor / tensor take no scalar and are safe as operators.</para>
+/// <para>Tensor − tensor, tensor · tensor and tensor / tensor take no scalar and are safe as operators. TorchSharp methods that
+/// create a temporary themselves are traps too: <c>square()</c> (<c>pow(2)</c>), <c>add(Tensor)</c> and <c>add_(Tensor)</c>
+/// (alpha 1), <c>softplus(double, double)</c>, <c>addcdiv(a, b)</c> (value 1), <c>elu</c>, <c>linalg.vector_norm(ord)</c>;
+/// use <see cref="Square"/>, <see cref="Plus(torch.Tensor, torch.Tensor)"/>, <see cref="Softplus"/> and the like instead.</para>
 /// </remarks>
 internal static class HeldScalars
 {
@@ -119,6 +122,21 @@ internal static class HeldScalars
     {
         using var held = new Held(exponent);
         return tensor.pow(held.Scalar);
+    }
+
+    /// <summary><c>tensor²</c> element-wise: what TorchSharp's <c>square()</c> computes (<c>pow(2)</c>), with the 2 held (its own <c>square()</c> creates a temporary).</summary>
+    internal static torch.Tensor Square(this torch.Tensor tensor) => tensor.Power(2L);
+
+    /// <summary>
+    /// <c>softplus(x) = log(1 + eˣ)</c>, and <c>x</c> itself above 20 (libtorch's <c>softplus</c> with β = 1 and threshold 20): TorchSharp's
+    /// <c>softplus(double, double)</c> converts both to temporaries inside TorchSharp and has no overload that takes held scalars,
+    /// so it is composed here (the exponential's input is clamped at 20, so the unused branch stays finite and its zero-weighted
+    /// gradient is not NaN).
+    /// </summary>
+    internal static torch.Tensor Softplus(torch.Tensor x)
+    {
+        using var scope = torch.NewDisposeScope();
+        return torch.where(x.IsGreaterThan(20.0), x, x.ClampMaximum(20.0).exp().log1p()).MoveToOuterDisposeScope();
     }
 
     /// <summary><c>tensor *= value</c> in place; returns <paramref name="tensor"/>.</summary>

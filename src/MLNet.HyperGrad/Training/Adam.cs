@@ -56,7 +56,7 @@ public static class Adam
             }
 
             m[i] = (beta1 * firstMoments[i]).Plus(HeldScalars.Subtract(1.0, beta1) * g);
-            v[i] = (beta2 * secondMoments[i]).Plus(HeldScalars.Subtract(1.0, beta2) * g.square());
+            v[i] = (beta2 * secondMoments[i]).Plus(HeldScalars.Subtract(1.0, beta2) * g.Square());
             Tensor mHat = m[i] / correction1;
             Tensor vHat = v[i] / correction2;
             w[i] = weights[i] - (learningRate * mHat / vHat.sqrt().Plus(epsilon));

@@ -88,7 +88,7 @@ internal sealed class EmpiricalCovarianceTerm
     public torch.Tensor Variance(PriorModel model, torch.Tensor theta, torch.Tensor x)
     {
         using var scope = torch.NewDisposeScope();
-        torch.Tensor v = model.Variance(theta, x).Times(KernelWeight).Plus(Features(model, theta, x).square().sum(-1).Times(Weight));
+        torch.Tensor v = model.Variance(theta, x).Times(KernelWeight).Plus(Features(model, theta, x).Square().sum(-1).Times(Weight));
         return v.MoveToOuterDisposeScope();
     }
 }

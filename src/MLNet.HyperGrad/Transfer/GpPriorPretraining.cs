@@ -172,7 +172,7 @@ public static class GpPriorPretraining
         }
 
         torch.Tensor whitened = torch.linalg.solve_triangular(l, residual, upper: false);
-        torch.Tensor nll = whitened.square().sum([-2, -1]).Times(0.5).Plus(l.diagonal(dim1: -2, dim2: -1).log().sum(-1));
+        torch.Tensor nll = whitened.Square().sum([-2, -1]).Times(0.5).Plus(l.diagonal(dim1: -2, dim2: -1).log().sum(-1));
         torch.Tensor objective = nll.mean().Over(b);
         double value = objective.item<double>();
         if (!double.IsFinite(value))

@@ -171,14 +171,14 @@ internal sealed class PriorModel
         int o = ScaleOffset;
         torch.Tensor hidden = torch.tanh(Affine(x, theta.narrow(0, o, h * d).reshape(h, d), theta.narrow(0, o + (h * d), h)));
         torch.Tensor raw = (hidden * theta.narrow(0, o + (h * d) + h, h)).sum(-1).Plus(theta[o + (h * d) + (2 * h)]);
-        return torch.nn.functional.softplus(raw).Plus(ScaleFloor).MoveToOuterDisposeScope();
+        return HeldScalars.Softplus(raw).Plus(ScaleFloor).MoveToOuterDisposeScope();
     }
 
     /// <summary>The prior variance (noise excluded) at <paramref name="x"/> [..., d]: σ² g(x)², shape [...].</summary>
     public torch.Tensor Variance(torch.Tensor theta, torch.Tensor x)
     {
         using var scope = torch.NewDisposeScope();
-        return (Scale(theta, x).square() * OutputScale(theta)).MoveToOuterDisposeScope();
+        return (Scale(theta, x).Square() * OutputScale(theta)).MoveToOuterDisposeScope();
     }
 
     /// <summary><c>x Wᵀ + e</c> for <paramref name="x"/> [..., d], <paramref name="w"/> [h, d]: [..., h].</summary>
@@ -205,7 +205,7 @@ internal sealed class PriorModel
         using var scope = torch.NewDisposeScope();
         torch.Tensor scaledA = fa / LengthScales(theta);
         torch.Tensor scaledB = fb / LengthScales(theta);
-        torch.Tensor r2 = (scaledA.unsqueeze(-2) - scaledB.unsqueeze(-3)).square().sum(-1);
+        torch.Tensor r2 = (scaledA.unsqueeze(-2) - scaledB.unsqueeze(-3)).Square().sum(-1);
         return (Matern52Kernel.Instance.Correlation(r2) * OutputScale(theta)).MoveToOuterDisposeScope();
     }
 
@@ -231,7 +231,7 @@ internal sealed class PriorModel
         torch.Tensor l = Factor(k);
         torch.Tensor residual = (y - Mean(theta, x)).unsqueeze(-1);
         torch.Tensor whitened = torch.linalg.solve_triangular(l, residual, upper: false);
-        torch.Tensor nll = whitened.square().sum([-2, -1]).Times(0.5).Plus(l.diagonal(dim1: -2, dim2: -1).log().sum(-1)).Plus(0.5 * b * LogTwoPi);
+        torch.Tensor nll = whitened.Square().sum([-2, -1]).Times(0.5).Plus(l.diagonal(dim1: -2, dim2: -1).log().sum(-1)).Plus(0.5 * b * LogTwoPi);
         return nll.MoveToOuterDisposeScope();
     }
 
@@ -249,9 +249,9 @@ internal sealed class PriorModel
         torch.Tensor centred = y - empiricalMean;
         torch.Tensor k = Covariance(theta, x, x).Plus(torch.eye(m, dtype: torch.float64) * NoiseVariance(theta));
         torch.Tensor l = Factor(k);
-        torch.Tensor trace = torch.linalg.solve_triangular(l, centred.t(), upper: false).square().sum().Over(t);
+        torch.Tensor trace = torch.linalg.solve_triangular(l, centred.t(), upper: false).Square().sum().Over(t);
         torch.Tensor difference = (Mean(theta, x) - empiricalMean).unsqueeze(1);
-        torch.Tensor mahalanobis = torch.linalg.solve_triangular(l, difference, upper: false).square().sum();
+        torch.Tensor mahalanobis = torch.linalg.solve_triangular(l, difference, upper: false).Square().sum();
         torch.Tensor kl = trace.Plus(mahalanobis).Plus(l.diagonal().log().sum().Times(2.0)).Minus(m).Times(0.5);
         return kl.MoveToOuterDisposeScope();
     }

@@ -106,7 +106,7 @@ internal sealed class PriorPosterior : IDisposable
         torch.Tensor kx = prior.CovarianceTensor(x, trainX).Times(Scale * Scale);
         mean = mean.Plus(torch.mv(kx, alpha!));
         torch.Tensor v = torch.linalg.solve_triangular(factor!, kx.t(), upper: false);
-        torch.Tensor variance = (priorVariance - v.square().sum(dim: 0)).ClampMinimum(1e-12);
+        torch.Tensor variance = (priorVariance - v.Square().sum(dim: 0)).ClampMinimum(1e-12);
         return (mean.MoveToOuterDisposeScope(), variance.MoveToOuterDisposeScope());
     }
 
@@ -150,7 +150,7 @@ internal sealed class PriorPosterior : IDisposable
         torch.Tensor a = p[0];
         torch.Tensor b = p[1].exp();
         torch.Tensor noise = p[2].exp();
-        torch.Tensor k = (priorCovariance * b.square()).Plus(eye * noise);
+        torch.Tensor k = (priorCovariance * b.Square()).Plus(eye * noise);
         torch.Tensor l;
         try
         {
@@ -163,7 +163,7 @@ internal sealed class PriorPosterior : IDisposable
 
         torch.Tensor residual = (z - a - (priorMean * b)).unsqueeze(1);
         torch.Tensor whitened = torch.linalg.solve_triangular(l, residual, upper: false);
-        torch.Tensor loss = whitened.square().sum().Times(0.5).Plus(l.diagonal().log().sum()).Plus(a.Minus(centre).square().Times(0.5)).Plus(p[1].square().Times(0.5));
+        torch.Tensor loss = whitened.Square().sum().Times(0.5).Plus(l.diagonal().log().sum()).Plus(a.Minus(centre).Square().Times(0.5)).Plus(p[1].Square().Times(0.5));
         double value = loss.item<double>();
         if (!double.IsFinite(value))
         {
