@@ -42,7 +42,7 @@ public sealed class HeldScalarsTests
             "ge" => (x.IsAtLeast(0.25).to(torch.float64), X.Select(v => v >= 0.25 ? 1.0 : 0.0).ToArray(), 1),
             "lt" => (x.IsLessThan(0.25).to(torch.float64), X.Select(v => v < 0.25 ? 1.0 : 0.0).ToArray(), 1),
             "square" => (x.Square(), X.Select(v => v * v).ToArray(), 1),
-            "softplus" => (HeldScalars.Softplus(x.Times(10.0)), X.Select(v => v * 10 > 20 ? v * 10 : Log1p(Math.Exp(v * 10))).ToArray(), 3),
+            "softplus" => (HeldScalars.Softplus(x.Times(10.0)), X.Select(v => v * 10 > 20 ? v * 10 : SoftplusReference(v * 10)).ToArray(), 3),
             _ => (HeldScalars.With(4.5, s => x.masked_fill(x.IsLessThan(0.0), s)), X.Select(v => v < 0 ? 4.5 : v).ToArray(), 2),
         };
 
@@ -57,8 +57,12 @@ public sealed class HeldScalarsTests
         Assert.Equal(HeldScalars.Created - created, HeldScalars.Disposed - disposed);
     }
 
-    /// <summary><c>log(1 + e)</c> accurate for small <paramref name="e"/>: <c>2·atanh(e / (2 + e))</c>.</summary>
-    private static double Log1p(double e) => 2 * Math.Atanh(e / (2 + e));
+    /// <summary><c>log(1 + eʷ)</c> in double precision: <c>max(w, 0) + log1p(e^−|w|)</c>, with <c>log1p(e) = 2·atanh(e / (2 + e))</c> (accurate for 0 ≤ e ≤ 1).</summary>
+    private static double SoftplusReference(double w)
+    {
+        double e = Math.Exp(-Math.Abs(w));
+        return Math.Max(w, 0) + (2 * Math.Atanh(e / (2 + e)));
+    }
 
     [Fact]
     public void Helpers_Composite_GradientMatchesFloat64CentralDifferences()
