@@ -21,8 +21,9 @@ public sealed class MetaGaussianProcessTunerOptions
     public bool RefitOutputScaleAndNoise { get; init; } = true;
 
     /// <summary>
-    /// Gets a value indicating whether the new task's standardized losses are centred on the prior: from the first
-    /// observation the output offset is <c>a₀ = mean(z − m(x))</c> over the observed trials (so the observed level is read
+    /// Gets a value indicating whether the new task's standardized losses are centred on the prior: from the trial
+    /// <see cref="CentreFromTrial"/> says (by default the first observation for a stationary prior, the 4th trial for one with an
+    /// empirical-covariance term) the output offset is <c>a₀ = mean(z − m(x))</c> over the observed trials (so the observed level is read
     /// as the prior's level at those points, not as the prior's average), the scale is held at 1 and the noise at the
     /// prior's until <see cref="RefitFrom"/> points, and the refit's offset prior is N(a₀, 1) instead of N(0, 1).
     /// </summary>
