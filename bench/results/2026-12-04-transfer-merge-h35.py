@@ -1,7 +1,7 @@
 import re,sys,collections
 # usage: merge.py file... ; prints mean regret per method over the tasks each method has (later lines replace earlier)
 per=collections.defaultdict(dict)
-pat=re.compile(r'(?:^|, )([a-z][a-z0-9:+\-]*) ((?:\d+\.\d+/){5}\d+\.\d+)')
+pat=re.compile(r'(?:^|, |: )([a-z][a-z0-9:+\-]*) ((?:\d+\.\d+/){5}\d+\.\d+)')
 for f in sys.argv[1:]:
     for line in open(f):
         m=re.match(r'task (\d+)/50 (\S+)',line)
