@@ -35,7 +35,7 @@
 // Real tuning: our GP tuner vs random search vs Optuna GPSampler and TPE (ask-and-tell), all evaluating with our runners
 // (Fashion-MNIST MLP; LightGBM on scikit-learn tables); per task the median (range) best validation metric after 20 and N
 // trials; last line `gp vs random at 20 trials: <k>/<m> tasks better (median best validation metric)`.
-//   transfer-real [--tables iris,wine,breast_cancer,digits] [--seeds 2] [--first-seed 0] [--trials 30] [--source-trials 20] [--max-trees 200] [--keep] [--mean constant|linear|mlp] [--startup N] [--no-centre]
+//   transfer-real [--tables iris,wine,breast_cancer,digits] [--seeds 2] [--first-seed 0] [--trials 30] [--source-trials 20] [--max-trees 200] [--keep] [--mean constant|linear|mlp] [--startup N] [--no-centre] [--empirical-cov true|false]
 // The user's own history as the prior (issue 11): every table tuned and stored (LightGBM, validation log-loss), then each tuned again by
 // the single-task GP tuner and by the meta tuner pre-trained on the OTHER tables' studies (TransferFrom); a table of best log-loss after
 // 1..30 trials and, last, `transfer-real: meta reaches the single-task gp's N-trial log-loss in a median of K trials (...)`.
