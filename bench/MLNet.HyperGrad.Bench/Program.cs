@@ -39,7 +39,7 @@
 // Real tuning: our GP tuner vs random search vs Optuna GPSampler and TPE (ask-and-tell), all evaluating with our runners
 // (Fashion-MNIST MLP; LightGBM on scikit-learn tables); per task the median (range) best validation metric after 20 and N
 // trials; last line `gp vs random at 20 trials: <k>/<m> tasks better (median best validation metric)`.
-//   transfer-real [--tables iris,wine,breast_cancer,digits] [--seeds 2] [--first-seed 0] [--trials 30] [--source-trials 20] [--max-trees 200] [--keep] [--mean constant|linear|mlp] [--startup N] [--no-centre]
+//   transfer-real [--tables iris,wine,breast_cancer,digits] [--seeds 2] [--first-seed 0] [--trials 30] [--source-trials 20] [--max-trees 200] [--keep] [--mean constant|linear|mlp] [--startup N] [--no-centre] [--empirical-cov true|false]
 // The user's own history as the prior (issue 11): every table tuned and stored (LightGBM, validation log-loss), then each tuned again by
 // the single-task GP tuner and by the meta tuner pre-trained on the OTHER tables' studies (TransferFrom); a table of best log-loss after
 // 1..30 trials and, last, `transfer-real: meta reaches the single-task gp's N-trial log-loss in a median of K trials (...)`.
@@ -72,6 +72,10 @@
 // Issue 13's load: 1, 2, 4 worker processes (`workers-child`) on one PostgreSQL study against Optuna 5's RDB storage on the same server
 // (bench/peers/optuna_workers.py); a table of trials/s and storage overhead per trial and, last,
 // `storage overhead per trial ms: ours <a>, optuna <b>; lost <l>, duplicated <d>`. `bash bench/run.sh workers` starts a throwaway server.
+//   scalar-stress [--path operators|held|library] [--seconds 60] [--threads 2] [--collectors 1]
+// Reproducer of TorchSharp's Scalar-finalization crash (issue 11): small scalar ops on worker threads under forced garbage
+// collections; `operators` (plain TorchSharp operators with numbers) crashes the process, `held` (HeldScalars) and `library`
+// (Matern52Kernel) must run to the end: last line `scalar-stress <path>: N iterations in T s, 0 wrong, no crash`, exit 0.
 using MLNet.HyperGrad.Bench;
 
 string command = args.Length > 0 ? args[0] : "mlp-epoch";
@@ -101,11 +105,12 @@ return command switch
     "learned-complexity" => LearnedComplexityBenchmark.Run(args.Skip(1).ToArray()),
     "workers" => WorkersBenchmark.Run(args.Skip(1).ToArray()),
     "workers-child" => WorkersBenchmark.Child(args.Skip(1).ToArray()),
+    "scalar-stress" => ScalarStressBenchmark.Run(args.Skip(1).ToArray()),
     _ => Usage(command),
 };
 
 static int Usage(string command)
 {
-    Console.Error.WriteLine($"unknown benchmark \"{command}\"; available: mlp-epoch, step-profile, csv-load, parallel-trials, trainer-families, hypergrad-core, hypergrad-elbo, hypergrad-many, hypergrad-profile, pruning, pruning-cost, bo, bo-real, transfer, transfer-real, transfer-fashion, learned-lstm, learned-bo, learned-self-tuning, learned-hypernetwork, learned-complexity");
+    Console.Error.WriteLine($"unknown benchmark \"{command}\"; available: mlp-epoch, step-profile, csv-load, parallel-trials, trainer-families, hypergrad-core, hypergrad-elbo, hypergrad-many, hypergrad-profile, pruning, pruning-cost, bo, bo-real, transfer, transfer-real, transfer-fashion, learned-lstm, learned-bo, learned-self-tuning, learned-hypernetwork, learned-complexity, workers, scalar-stress");
     return 2;
 }

@@ -240,7 +240,7 @@ internal static class TransferBenchmark
         return 0;
     }
 
-    /// <summary>Meta-tuner settings by name (development sweeps, <c>--meta</c> and <c>--meta-variants</c>): <c>default</c>, or <c>+</c>-joined <c>ei</c>, <c>pi</c>, <c>ucb</c>, <c>norefit</c>, <c>startN</c> (N Sobol startup trials), <c>centre</c> / <c>nocentre</c> (offset centred on the prior or 0), <c>refitN</c> (refit from N points).</summary>
+    /// <summary>Meta-tuner settings by name (development sweeps, <c>--meta</c> and <c>--meta-variants</c>): <c>default</c>, or <c>+</c>-joined <c>ei</c>, <c>pi</c>, <c>ucb</c>, <c>norefit</c>, <c>startN</c> (N Sobol startup trials), <c>centre</c> / <c>nocentre</c> (offset centred on the prior or 0), <c>centreN</c> (centred from trial N, <see cref="MetaGaussianProcessTunerOptions.CentreFromTrial"/>; plain <c>centre</c> keeps the automatic choice), <c>refitN</c> (refit from N points).</summary>
     private static MetaGaussianProcessTunerOptions MetaOptions(string name, Parameter[] candidates)
     {
         var result = new MetaGaussianProcessTunerOptions { Candidates = candidates.Length > 0 ? candidates : null };
@@ -255,9 +255,10 @@ internal static class TransferBenchmark
                 "norefit" => Copy(result, refit: false),
                 "centre" => Copy(result, centre: true),
                 "nocentre" => Copy(result, centre: false),
+                _ when part.StartsWith("centre", StringComparison.Ordinal) => Copy(result, centre: true, centreFrom: int.Parse(part[6..], CultureInfo.InvariantCulture)),
                 _ when part.StartsWith("start", StringComparison.Ordinal) => Copy(result, startup: int.Parse(part[5..], CultureInfo.InvariantCulture)),
                 _ when part.StartsWith("refit", StringComparison.Ordinal) => Copy(result, refitFrom: int.Parse(part[5..], CultureInfo.InvariantCulture)),
-                _ => throw new ArgumentException($"Unknown meta-tuner setting \"{part}\"; use default, ei, pi, ucb, norefit, startN, centre, nocentre, refitN joined by +."),
+                _ => throw new ArgumentException($"Unknown meta-tuner setting \"{part}\"; use default, ei, pi, ucb, norefit, startN, centre, centreN, nocentre, refitN joined by +."),
             };
         }
 
@@ -266,13 +267,14 @@ internal static class TransferBenchmark
 
     private static MetaGaussianProcessTunerOptions MetaOptions(MetaGaussianProcessTunerOptions template, Parameter[] candidates) => Copy(template, candidates: candidates);
 
-    private static MetaGaussianProcessTunerOptions Copy(MetaGaussianProcessTunerOptions o, Parameter[]? candidates = null, AcquisitionKind? acquisition = null, bool? refit = null, int? startup = null, bool? centre = null, int? refitFrom = null) => new()
+    private static MetaGaussianProcessTunerOptions Copy(MetaGaussianProcessTunerOptions o, Parameter[]? candidates = null, AcquisitionKind? acquisition = null, bool? refit = null, int? startup = null, bool? centre = null, int? refitFrom = null, int? centreFrom = null) => new()
     {
         Candidates = candidates ?? o.Candidates,
         Acquisition = acquisition ?? o.Acquisition,
         RefitOutputScaleAndNoise = refit ?? o.RefitOutputScaleAndNoise,
         StartupTrials = startup ?? o.StartupTrials,
         CentreOnPrior = centre ?? o.CentreOnPrior,
+        CentreFromTrial = centreFrom ?? o.CentreFromTrial,
         RefitFrom = refitFrom ?? o.RefitFrom,
     };
 
@@ -302,6 +304,7 @@ internal static class TransferBenchmark
             {
                 MeanKind = options.MeanKind, HiddenWidth = options.HiddenWidth, KernelOnFeatures = options.KernelOnFeatures, InputDependentScale = options.InputDependentScale,
                 Steps = options.Steps, LearningRate = options.LearningRate, MinibatchSize = options.MinibatchSize, KlWeight = options.KlWeight, Seed = options.Seed,
+                EmpiricalCovariance = false, // set explicitly: with the default (true) this call would recurse until the stack overflows
             };
             PretrainedGpPrior basePrior = Pretrain(sources, plain, cache, heldOut, kind);
             if (kind != "matched")

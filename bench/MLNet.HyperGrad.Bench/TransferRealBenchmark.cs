@@ -48,6 +48,7 @@ internal static class TransferRealBenchmark
         int firstSeed = CsvLoadBenchmark.Int(options, "--first-seed", 0);
         bool keep = options.ContainsKey("--keep");
         PriorMeanKind? mean = options.TryGetValue("--mean", out string? meanName) ? Enum.Parse<PriorMeanKind>(meanName, ignoreCase: true) : null;
+        bool empiricalCovariance = !options.TryGetValue("--empirical-cov", out string? empiricalCov) || bool.Parse(empiricalCov);
         int startup = CsvLoadBenchmark.Int(options, "--startup", new MetaGaussianProcessTunerOptions().StartupTrials);
         bool centre = !options.ContainsKey("--no-centre");
         if (tables.Length < 2 || seeds < 1 || trials < 2 || sourceTrials < 5 || maxTrees < 11 || firstSeed < 0)
@@ -59,7 +60,7 @@ internal static class TransferRealBenchmark
         string directory = Directory.CreateTempSubdirectory("hg-transfer-real-").FullName;
         try
         {
-            return RunAsync(directory, tables, Enumerable.Range(firstSeed, seeds).ToArray(), trials, sourceTrials, maxTrees, mean, startup, centre).GetAwaiter().GetResult();
+            return RunAsync(directory, tables, Enumerable.Range(firstSeed, seeds).ToArray(), trials, sourceTrials, maxTrees, mean, startup, centre, empiricalCovariance).GetAwaiter().GetResult();
         }
         finally
         {
@@ -74,10 +75,10 @@ internal static class TransferRealBenchmark
         }
     }
 
-    private static async Task<int> RunAsync(string directory, string[] tables, int[] seeds, int trials, int sourceTrials, int maxTrees, PriorMeanKind? mean, int startup, bool centre)
+    private static async Task<int> RunAsync(string directory, string[] tables, int[] seeds, int trials, int sourceTrials, int maxTrees, PriorMeanKind? mean, int startup, bool centre, bool empiricalCovariance)
     {
         using var storage = new SqliteStudyStorage(Path.Combine(directory, "history.db"));
-        Console.WriteLine(Invariant($"transfer-real: tables {string.Join(", ", tables)}; LightGBM (trees up to {maxTrees}), validation log-loss; sources {sourceTrials} GP trials each; targets {trials} trials, seed(s) {string.Join(", ", seeds)}; {Environment.ProcessorCount} cores; meta: {(mean is { } m ? $"{m} mean" : "default mean")}, {startup} startup trials, offset {(centre ? "centred on the prior" : "0 (--no-centre)")}"));
+        Console.WriteLine(Invariant($"transfer-real: tables {string.Join(", ", tables)}; LightGBM (trees up to {maxTrees}), validation log-loss; sources {sourceTrials} GP trials each; targets {trials} trials, seed(s) {string.Join(", ", seeds)}; {Environment.ProcessorCount} cores; meta: {(mean is { } m ? $"{m} mean" : "default mean")}, {startup} startup trials, offset {(centre ? "centred on the prior" : "0 (--no-centre)")}, empirical-covariance term {(empiricalCovariance ? "where the source studies share points (default)" : "off (--empirical-cov false)")}"));
         var started = System.Diagnostics.Stopwatch.StartNew();
         foreach (string table in tables)
         {
@@ -102,7 +103,9 @@ internal static class TransferRealBenchmark
                 IReadOnlyList<double> meta = await TuneAsync(storage, directory, table, Invariant($"meta-{table}-{seed}"), seed, trials, maxTrees, o =>
                 {
                     o.TransferFrom(storage, others);
-                    o.Pretraining = mean is { } kind ? new GpPriorPretrainingOptions { MeanKind = kind, Seed = seed } : null;
+                    o.Pretraining = mean is not null || !empiricalCovariance
+                        ? new GpPriorPretrainingOptions { MeanKind = mean ?? new GpPriorPretrainingOptions().MeanKind, Seed = seed, EmpiricalCovariance = empiricalCovariance }
+                        : null;
                     o.MetaTuner = new MetaGaussianProcessTunerOptions { StartupTrials = startup, CentreOnPrior = centre };
                 });
                 int index = Enumerable.Range(0, meta.Count).FirstOrDefault(k => meta[k] <= gp[^1], -1);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MLNet.HyperGrad.Torch;
 using TorchSharp;
 
 namespace MLNet.HyperGrad.Bayesian;
@@ -46,7 +47,8 @@ internal static class Cholesky
         using torch.Tensor identity = torch.eye(n, dtype: matrix.dtype, device: matrix.device);
         foreach (double j in Jitters)
         {
-            using torch.Tensor jittered = matrix + (identity * (j * scale));
+            using torch.Tensor scaledIdentity = identity.Times(j * scale);
+            using torch.Tensor jittered = matrix.Plus(scaledIdentity);
             if (TryFactor(jittered, out factor))
             {
                 jitter = j;

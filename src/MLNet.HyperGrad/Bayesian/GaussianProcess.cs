@@ -1,4 +1,5 @@
 using System.Globalization;
+using MLNet.HyperGrad.Torch;
 using TorchSharp;
 
 namespace MLNet.HyperGrad.Bayesian;
@@ -55,10 +56,10 @@ public sealed class GaussianProcess : IDisposable
         categoricalMask = IsCategorical.Any(c => c) ? torch.tensor(IsCategorical.ToArray()).DetachFromDisposeScope() : null;
         torch.Tensor y = torch.tensor(targets.ToArray(), torch.float64);
         torch.Tensor k = Covariance(kernel, trainX, trainX, lengthScales, hyperparameters.OutputScale, categoricalMask)
-            + (torch.eye(Count, dtype: torch.float64) * hyperparameters.NoiseVariance);
+            .Plus(torch.eye(Count, dtype: torch.float64).Times(hyperparameters.NoiseVariance));
         factor = Cholesky.Factor(k, out double jitter).DetachFromDisposeScope();
         Jitter = jitter;
-        torch.Tensor residual = (y - hyperparameters.Mean).unsqueeze(1);
+        torch.Tensor residual = y.Minus(hyperparameters.Mean).unsqueeze(1);
         alpha = torch.cholesky_solve(residual, factor).squeeze(1).DetachFromDisposeScope();
     }
 
@@ -95,11 +96,11 @@ public sealed class GaussianProcess : IDisposable
 
         using var scope = torch.NewDisposeScope();
         torch.Tensor kx = categoricalMask is null && !x.requires_grad
-            ? Kernel.Correlation(ScaledSquaredDistanceByProducts(x)) * Hyperparameters.OutputScale
+            ? Kernel.Correlation(ScaledSquaredDistanceByProducts(x)).Times(Hyperparameters.OutputScale)
             : Covariance(Kernel, x, trainX, lengthScales, Hyperparameters.OutputScale, categoricalMask);
-        torch.Tensor mean = torch.mv(kx, alpha) + Hyperparameters.Mean;
+        torch.Tensor mean = torch.mv(kx, alpha).Plus(Hyperparameters.Mean);
         torch.Tensor v = torch.linalg.solve_triangular(factor, kx.t(), upper: false);
-        torch.Tensor variance = (Hyperparameters.OutputScale - v.square().sum(dim: 0)).clamp_min(1e-12);
+        torch.Tensor variance = HeldScalars.Subtract(Hyperparameters.OutputScale, v.Square().sum(dim: 0)).ClampMinimum(1e-12);
         return (mean.MoveToOuterDisposeScope(), variance.MoveToOuterDisposeScope());
     }
 
@@ -114,8 +115,8 @@ public sealed class GaussianProcess : IDisposable
         using var scope = torch.NewDisposeScope();
         torch.Tensor a = x / lengthScales;
         torch.Tensor b = trainX / lengthScales;
-        torch.Tensor r2 = a.square().sum(1, keepdim: true) + b.square().sum(1).unsqueeze(0) - (2.0 * torch.matmul(a, b.t()));
-        return r2.clamp_min(0.0).MoveToOuterDisposeScope();
+        torch.Tensor r2 = a.Square().sum(1, keepdim: true).Plus(b.Square().sum(1).unsqueeze(0)) - torch.matmul(a, b.t()).Times(2.0);
+        return r2.ClampMinimum(0.0).MoveToOuterDisposeScope();
     }
 
     /// <summary>The posterior mean and variance of the latent function at one point, with their gradients in the point, in plain doubles.</summary>
@@ -187,24 +188,24 @@ public sealed class GaussianProcess : IDisposable
     internal static torch.Tensor Covariance(IKernel kernel, torch.Tensor a, torch.Tensor b, torch.Tensor lengthScales, double outputScale, torch.Tensor? categoricalMask)
     {
         using var scope = torch.NewDisposeScope();
-        return (kernel.Correlation(ScaledSquaredDistance(a, b, lengthScales, categoricalMask)) * outputScale).MoveToOuterDisposeScope();
+        return kernel.Correlation(ScaledSquaredDistance(a, b, lengthScales, categoricalMask)).Times(outputScale).MoveToOuterDisposeScope();
     }
 
     /// <summary><c>r²</c> between the rows of <paramref name="a"/> [n, d] and <paramref name="b"/> [m, d]: shape [n, m].</summary>
     internal static torch.Tensor ScaledSquaredDistance(torch.Tensor a, torch.Tensor b, torch.Tensor lengthScales, torch.Tensor? categoricalMask)
     {
         using var scope = torch.NewDisposeScope();
-        return (SquaredDifferences(a, b, categoricalMask) / lengthScales.square()).sum(-1).MoveToOuterDisposeScope();
+        return (SquaredDifferences(a, b, categoricalMask) / lengthScales.Square()).sum(-1).MoveToOuterDisposeScope();
     }
 
     /// <summary>Per-dimension squared differences of the rows of <paramref name="a"/> [n, d] and <paramref name="b"/> [m, d], shape [n, m, d]; a categorical dimension gives 1 where the values differ and 0 where equal.</summary>
     internal static torch.Tensor SquaredDifferences(torch.Tensor a, torch.Tensor b, torch.Tensor? categoricalMask)
     {
         using var scope = torch.NewDisposeScope();
-        torch.Tensor squared = (a.unsqueeze(1) - b.unsqueeze(0)).square();
+        torch.Tensor squared = (a.unsqueeze(1) - b.unsqueeze(0)).Square();
         if (categoricalMask is not null)
         {
-            squared = torch.where(categoricalMask, (squared > 1e-18).to(torch.float64), squared);
+            squared = torch.where(categoricalMask, squared.IsGreaterThan(1e-18).to(torch.float64), squared);
         }
 
         return squared.MoveToOuterDisposeScope();

@@ -195,14 +195,14 @@ public static class GaussianProcessFit
             torch.Tensor l;
             try
             {
-                l = Cholesky.Factor((correlation * outputScale) + (eye * noise), out _);
+                l = Cholesky.Factor(correlation.Times(outputScale).Plus(eye.Times(noise)), out _);
             }
             catch (NotPositiveDefiniteException)
             {
                 return (double.PositiveInfinity, new double[theta.Length]);
             }
 
-            torch.Tensor residual = (y - mean).unsqueeze(1);
+            torch.Tensor residual = y.Minus(mean).unsqueeze(1);
             torch.Tensor alpha = torch.cholesky_solve(residual, l);
             double value = (0.5 * (residual * alpha).sum().item<double>()) + l.diagonal().log().sum().item<double>() + (0.5 * n * LogTwoPi);
             if (!double.IsFinite(value))
@@ -271,19 +271,19 @@ public static class GaussianProcessFit
             torch.Tensor noise = theta[d + 1].exp();
             torch.Tensor mean = theta[d + 2];
             // r² = Σⱼ Dⱼ²/ℓⱼ² from the per-dimension squared differences computed once per fit: one product per evaluation.
-            torch.Tensor r2 = torch.matmul(squaredDifferences, (-2.0 * logLengthScales).exp());
-            torch.Tensor k = (kernel.Correlation(r2) * outputScale) + (eye * noise);
+            torch.Tensor r2 = torch.matmul(squaredDifferences, logLengthScales.Times(-2.0).exp());
+            torch.Tensor k = (kernel.Correlation(r2) * outputScale).Plus(eye * noise);
             torch.Tensor l = Cholesky.Factor(k, out _);
             torch.Tensor residual = (y - mean).unsqueeze(1);
             torch.Tensor alpha = torch.cholesky_solve(residual, l);
-            torch.Tensor logLikelihood = (-0.5 * (residual * alpha).sum()) - l.diagonal().log().sum() - (0.5 * n * LogTwoPi);
+            torch.Tensor logLikelihood = ((residual * alpha).sum().Times(-0.5) - l.diagonal().log().sum()).Minus(0.5 * n * LogTwoPi);
             torch.Tensor objective = -logLikelihood;
             if (usePrior)
             {
-                torch.Tensor inverseSquared = (-2.0 * logLengthScales).exp();
-                torch.Tensor logPrior = (-((0.1 / inverseSquared) + (0.1 * inverseSquared)).sum())
-                    + (theta[d] - outputScale)
-                    + ((0.1 * theta[d + 1]) - (30.0 * noise));
+                torch.Tensor inverseSquared = logLengthScales.Times(-2.0).exp();
+                torch.Tensor logPrior = (-HeldScalars.Divide(0.1, inverseSquared).Plus(inverseSquared.Times(0.1)).sum())
+                    .Plus(theta[d] - outputScale)
+                    .Plus(theta[d + 1].Times(0.1) - noise.Times(30.0));
                 objective = objective - logPrior;
             }
 

@@ -1,3 +1,4 @@
+using MLNet.HyperGrad.Torch;
 using TorchSharp;
 
 namespace MLNet.HyperGrad.Bayesian;
@@ -25,17 +26,17 @@ internal static class GaussianTails
     public static torch.Tensor LogH(torch.Tensor z)
     {
         using var scope = torch.NewDisposeScope();
-        torch.Tensor zHigh = z.clamp_min(-1.0);
-        torch.Tensor high = ((-0.5 * zHigh.square()).exp() * Math.Exp(-HalfLogTwoPi) + (zHigh * torch.special.ndtr(zHigh))).log();
+        torch.Tensor zHigh = z.ClampMinimum(-1.0);
+        torch.Tensor high = zHigh.Square().Times(-0.5).exp().Times(Math.Exp(-HalfLogTwoPi)).Plus(zHigh * torch.special.ndtr(zHigh)).log();
 
-        torch.Tensor zMid = z.clamp(-InverseSqrtEpsilon, -1.0);
-        torch.Tensor a = (Erfcx(-zMid * InverseSqrt2) * zMid.abs()).log() + HalfLogHalfPi;
-        torch.Tensor mid = (-0.5 * zMid.square()) - HalfLogTwoPi + Log1mExp(a);
+        torch.Tensor zMid = z.ClampBetween(-InverseSqrtEpsilon, -1.0);
+        torch.Tensor a = (Erfcx((-zMid).Times(InverseSqrt2)) * zMid.abs()).log().Plus(HalfLogHalfPi);
+        torch.Tensor mid = zMid.Square().Times(-0.5).Minus(HalfLogTwoPi).Plus(Log1mExp(a));
 
-        torch.Tensor zLow = z.clamp_max(-InverseSqrtEpsilon);
-        torch.Tensor low = (-0.5 * zLow.square()) - HalfLogTwoPi - (2.0 * zLow.abs().log());
+        torch.Tensor zLow = z.ClampMaximum(-InverseSqrtEpsilon);
+        torch.Tensor low = zLow.Square().Times(-0.5).Minus(HalfLogTwoPi) - zLow.abs().log().Times(2.0);
 
-        torch.Tensor result = torch.where(z > -1.0, high, torch.where(z > -InverseSqrtEpsilon, mid, low));
+        torch.Tensor result = torch.where(z.IsGreaterThan(-1.0), high, torch.where(z.IsGreaterThan(-InverseSqrtEpsilon), mid, low));
         return result.MoveToOuterDisposeScope();
     }
 
@@ -43,11 +44,11 @@ internal static class GaussianTails
     public static torch.Tensor LogNormalCdf(torch.Tensor z)
     {
         using var scope = torch.NewDisposeScope();
-        torch.Tensor zHigh = z.clamp_min(0.0);
-        torch.Tensor high = (-0.5 * torch.special.erfc(zHigh * InverseSqrt2)).log1p();
-        torch.Tensor zLow = z.clamp_max(0.0);
-        torch.Tensor low = (0.5 * Erfcx(-zLow * InverseSqrt2)).log() - (0.5 * zLow.square());
-        return torch.where(z >= 0.0, high, low).MoveToOuterDisposeScope();
+        torch.Tensor zHigh = z.ClampMinimum(0.0);
+        torch.Tensor high = torch.special.erfc(zHigh.Times(InverseSqrt2)).Times(-0.5).log1p();
+        torch.Tensor zLow = z.ClampMaximum(0.0);
+        torch.Tensor low = Erfcx((-zLow).Times(InverseSqrt2)).Times(0.5).log() - zLow.Square().Times(0.5);
+        return torch.where(z.IsAtLeast(0.0), high, low).MoveToOuterDisposeScope();
     }
 
     /// <summary>The scaled complementary error function <c>erfcx(x) = exp(x²)·erfc(x)</c>, for <c>x ≥ 0</c>.</summary>
@@ -61,13 +62,17 @@ internal static class GaussianTails
     public static torch.Tensor Erfcx(torch.Tensor x)
     {
         using var scope = torch.NewDisposeScope();
-        torch.Tensor xSmall = x.clamp_max(25.0);
-        torch.Tensor small = xSmall.square().exp() * torch.special.erfc(xSmall);
-        torch.Tensor xLarge = x.clamp_min(25.0);
-        torch.Tensor u = 1.0 / (2.0 * xLarge.square());
-        torch.Tensor series = 1.0 - (u * (1.0 - (3.0 * u * (1.0 - (5.0 * u * (1.0 - (7.0 * u * (1.0 - (9.0 * u)))))))));
-        torch.Tensor large = series / (xLarge * Math.Sqrt(Math.PI));
-        return torch.where(x < 25.0, small, large).MoveToOuterDisposeScope();
+        torch.Tensor xSmall = x.ClampMaximum(25.0);
+        torch.Tensor small = xSmall.Square().exp() * torch.special.erfc(xSmall);
+        torch.Tensor xLarge = x.ClampMinimum(25.0);
+        torch.Tensor u = HeldScalars.Divide(1.0, xLarge.Square().Times(2.0));
+        torch.Tensor series = HeldScalars.Subtract(1.0, u.Times(9.0));
+        series = HeldScalars.Subtract(1.0, u.Times(7.0) * series);
+        series = HeldScalars.Subtract(1.0, u.Times(5.0) * series);
+        series = HeldScalars.Subtract(1.0, u.Times(3.0) * series);
+        series = HeldScalars.Subtract(1.0, u * series);
+        torch.Tensor large = series / xLarge.Times(Math.Sqrt(Math.PI));
+        return torch.where(x.IsLessThan(25.0), small, large).MoveToOuterDisposeScope();
     }
 
     /// <summary><c>log(1 - exp(a))</c> for <c>a &lt; 0</c> (Mächler 2012): <c>log(-expm1(a))</c> above <c>-ln 2</c>, <c>log1p(-exp(a))</c> below.</summary>
@@ -75,10 +80,10 @@ internal static class GaussianTails
     {
         using var scope = torch.NewDisposeScope();
         double ln2 = Math.Log(2);
-        torch.Tensor aNear = a.clamp(-ln2, -1e-300);
-        torch.Tensor aFar = a.clamp_max(-ln2);
+        torch.Tensor aNear = a.ClampBetween(-ln2, -1e-300);
+        torch.Tensor aFar = a.ClampMaximum(-ln2);
         torch.Tensor near = (-aNear.expm1()).log();
         torch.Tensor far = (-aFar.exp()).log1p();
-        return torch.where(a > -ln2, near, far).MoveToOuterDisposeScope();
+        return torch.where(a.IsGreaterThan(-ln2), near, far).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using MLNet.HyperGrad.Torch;
 using TorchSharp;
 
 namespace MLNet.HyperGrad.Bayesian;
@@ -36,9 +37,9 @@ public sealed class LogExpectedImprovement : IAcquisitionFunction
         ArgumentNullException.ThrowIfNull(mean);
         ArgumentNullException.ThrowIfNull(variance);
         using var scope = torch.NewDisposeScope();
-        torch.Tensor sigma = variance.clamp_min(1e-24).sqrt();
-        torch.Tensor z = (Best - mean) / sigma;
-        return (GaussianTails.LogH(z) + sigma.log()).MoveToOuterDisposeScope();
+        torch.Tensor sigma = variance.ClampMinimum(1e-24).sqrt();
+        torch.Tensor z = HeldScalars.Subtract(Best, mean) / sigma;
+        return GaussianTails.LogH(z).Plus(sigma.log()).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using MLNet.HyperGrad.Torch;
 using TorchSharp;
 
 namespace MLNet.HyperGrad.Bayesian;
@@ -44,7 +45,7 @@ public sealed class LogProbabilityOfImprovement : IAcquisitionFunction
         ArgumentNullException.ThrowIfNull(mean);
         ArgumentNullException.ThrowIfNull(variance);
         using var scope = torch.NewDisposeScope();
-        torch.Tensor z = (Best - Margin - mean) / variance.clamp_min(1e-24).sqrt();
+        torch.Tensor z = HeldScalars.Subtract(Best - Margin, mean) / variance.ClampMinimum(1e-24).sqrt();
         return GaussianTails.LogNormalCdf(z).MoveToOuterDisposeScope();
     }
 

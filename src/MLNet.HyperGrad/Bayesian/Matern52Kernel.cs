@@ -1,3 +1,4 @@
+using MLNet.HyperGrad.Torch;
 using TorchSharp;
 
 namespace MLNet.HyperGrad.Bayesian;
@@ -33,13 +34,13 @@ public sealed class Matern52Kernel : IKernel
         {
             torch.Tensor r2 = squaredDistance.detach();
             torch.Tensor r = r2.sqrt();
-            torch.Tensor e = (-Sqrt5 * r).exp();
-            value = (1.0 + (Sqrt5 * r) + ((5.0 / 3.0) * r2)) * e;
-            slope = (-5.0 / 6.0) * (1.0 + (Sqrt5 * r)) * e;
+            torch.Tensor e = r.Times(-Sqrt5).exp();
+            value = r.Times(Sqrt5).Plus(1.0).Plus(r2.Times(5.0 / 3.0)) * e;
+            slope = r.Times(Sqrt5).Plus(1.0).Times(-5.0 / 6.0) * e;
         }
 
         torch.Tensor result = squaredDistance.requires_grad
-            ? value + (slope * (squaredDistance - squaredDistance.detach()))
+            ? value.Plus(slope * (squaredDistance - squaredDistance.detach()))
             : value;
         return result.MoveToOuterDisposeScope();
     }

@@ -1,3 +1,4 @@
+using MLNet.HyperGrad.Torch;
 using TorchSharp;
 
 namespace MLNet.HyperGrad.Bayesian;
@@ -16,7 +17,7 @@ public sealed class RbfKernel : IKernel
     public torch.Tensor Correlation(torch.Tensor squaredDistance)
     {
         ArgumentNullException.ThrowIfNull(squaredDistance);
-        return (-0.5 * squaredDistance).exp();
+        return squaredDistance.Times(-0.5).exp();
     }
 
     /// <inheritdoc />

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MLNet.HyperGrad.Torch;
 using TorchSharp;
 
 namespace MLNet.HyperGrad.Bayesian;
@@ -47,7 +48,7 @@ public sealed class UpperConfidenceBound : IAcquisitionFunction
         ArgumentNullException.ThrowIfNull(mean);
         ArgumentNullException.ThrowIfNull(variance);
         using var scope = torch.NewDisposeScope();
-        return ((Math.Sqrt(Beta) * variance.clamp_min(1e-24).sqrt()) - mean).MoveToOuterDisposeScope();
+        return (variance.ClampMinimum(1e-24).sqrt().Times(Math.Sqrt(Beta)) - mean).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

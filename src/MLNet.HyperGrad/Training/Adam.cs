@@ -1,3 +1,4 @@
+using MLNet.HyperGrad.Torch;
 using static TorchSharp.torch;
 
 namespace MLNet.HyperGrad.Training;
@@ -44,21 +45,21 @@ public static class Adam
         var w = new Tensor[n];
         var m = new Tensor[n];
         var v = new Tensor[n];
-        Tensor correction1 = 1.0 - beta1.pow(step);
-        Tensor correction2 = 1.0 - beta2.pow(step);
+        Tensor correction1 = HeldScalars.Subtract(1.0, beta1.Power(step));
+        Tensor correction2 = HeldScalars.Subtract(1.0, beta2.Power(step));
         for (int i = 0; i < n; i++)
         {
             Tensor g = gradients[i];
             if (weightDecay is not null)
             {
-                g = g + (weightDecay[i] * weights[i]);
+                g = g.Plus(weightDecay[i] * weights[i]);
             }
 
-            m[i] = (beta1 * firstMoments[i]) + ((1.0 - beta1) * g);
-            v[i] = (beta2 * secondMoments[i]) + ((1.0 - beta2) * g.square());
+            m[i] = (beta1 * firstMoments[i]).Plus(HeldScalars.Subtract(1.0, beta1) * g);
+            v[i] = (beta2 * secondMoments[i]).Plus(HeldScalars.Subtract(1.0, beta2) * g.Square());
             Tensor mHat = m[i] / correction1;
             Tensor vHat = v[i] / correction2;
-            w[i] = weights[i] - (learningRate * mHat / (vHat.sqrt() + epsilon));
+            w[i] = weights[i] - (learningRate * mHat / vHat.sqrt().Plus(epsilon));
         }
 
         return (w, m, v);

@@ -1,4 +1,5 @@
 using MLNet.HyperGrad.Models;
+using MLNet.HyperGrad.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -22,13 +23,16 @@ internal sealed class AdamState(ParameterSet weights, TrainingOptions options) :
             Tensor g = gradients[i];
             if (options.WeightDecay != 0)
             {
-                g = g.add(weights[i], options.WeightDecay);
+                g = g.PlusScaled(weights[i], options.WeightDecay);
             }
 
-            first[i].mul_(options.Beta1).add_(g, 1 - options.Beta1);
-            second[i].mul_(options.Beta2).addcmul_(g, g, 1 - options.Beta2);
-            Tensor denominator = second[i].div(correction2).sqrt_().add_(options.Epsilon);
-            weights[i].addcdiv_(first[i], denominator, -options.LearningRate / correction1);
+            first[i].TimesInPlace(options.Beta1).PlusScaledInPlace(g, 1 - options.Beta1);
+            Tensor secondMoment = second[i].TimesInPlace(options.Beta2);
+            HeldScalars.With(1 - options.Beta2, value => secondMoment.addcmul_(g, g, value));
+            Tensor denominator = secondMoment.Over(correction2).sqrt_().PlusInPlace(options.Epsilon);
+            Tensor weight = weights[i];
+            Tensor moment = first[i];
+            HeldScalars.With(-options.LearningRate / correction1, value => weight.addcdiv_(moment, denominator, value));
         }
     }
 

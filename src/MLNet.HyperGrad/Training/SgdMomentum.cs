@@ -1,4 +1,5 @@
 using MLNet.HyperGrad.Models;
+using MLNet.HyperGrad.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -42,10 +43,10 @@ public static class SgdMomentum
             Tensor g = gradients[i];
             if (weightDecay is not null)
             {
-                g = g + (weightDecay[i] * weights[i]);
+                g = g.Plus(weightDecay[i] * weights[i]);
             }
 
-            newVelocities[i] = (momentum * velocities[i]) + g;
+            newVelocities[i] = (momentum * velocities[i]).Plus(g);
             newWeights[i] = weights[i] - (learningRate * newVelocities[i]);
         }
 
@@ -95,13 +96,13 @@ public static class SgdMomentum
         {
             Tensor v = velocities[i];
             Tensor w = weights[i];
-            v.mul_(momentum).add_(gradients[i]);
+            v.TimesInPlace(momentum).PlusInPlace(gradients[i]);
             if (weightDecay != 0)
             {
-                v.add_(w, weightDecay);
+                v.PlusScaledInPlace(w, weightDecay);
             }
 
-            w.add_(v, -learningRate);
+            w.PlusScaledInPlace(v, -learningRate);
         }
     }
 }

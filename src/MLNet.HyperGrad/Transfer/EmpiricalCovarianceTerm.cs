@@ -1,5 +1,6 @@
 using System.Globalization;
 using MLNet.HyperGrad.Bayesian;
+using MLNet.HyperGrad.Torch;
 using TorchSharp;
 
 namespace MLNet.HyperGrad.Transfer;
@@ -58,11 +59,11 @@ internal sealed class EmpiricalCovarianceTerm
         int t = values.Length;
         torch.Tensor s = GaussianProcess.ToMatrix(points, model.Dimension);
         torch.Tensor th = torch.tensor(theta, torch.float64);
-        torch.Tensor k = model.Covariance(th, s, s) + (torch.eye(m, dtype: torch.float64) * model.NoiseVariance(th));
+        torch.Tensor k = model.Covariance(th, s, s).Plus(torch.eye(m, dtype: torch.float64) * model.NoiseVariance(th));
         torch.Tensor l = Cholesky.Factor(k, out _);
         torch.Tensor y = torch.tensor(values.SelectMany(v => v).ToArray(), [t, m], torch.float64);
         torch.Tensor residual = y - y.mean([0], keepdim: true);
-        torch.Tensor loadings = torch.cholesky_solve(residual.t(), l) / Math.Sqrt(t - 1);
+        torch.Tensor loadings = torch.cholesky_solve(residual.t(), l).Over(Math.Sqrt(t - 1));
         return new EmpiricalCovarianceTerm(points, loadings.contiguous().data<double>().ToArray(), t, weight, kernelWeight);
     }
 
@@ -79,7 +80,7 @@ internal sealed class EmpiricalCovarianceTerm
     public torch.Tensor Covariance(PriorModel model, torch.Tensor theta, torch.Tensor a, torch.Tensor b)
     {
         using var scope = torch.NewDisposeScope();
-        torch.Tensor k = (model.Covariance(theta, a, b) * KernelWeight) + (Features(model, theta, a).matmul(Features(model, theta, b).t()) * Weight);
+        torch.Tensor k = model.Covariance(theta, a, b).Times(KernelWeight).Plus(Features(model, theta, a).matmul(Features(model, theta, b).t()).Times(Weight));
         return k.MoveToOuterDisposeScope();
     }
 
@@ -87,7 +88,7 @@ internal sealed class EmpiricalCovarianceTerm
     public torch.Tensor Variance(PriorModel model, torch.Tensor theta, torch.Tensor x)
     {
         using var scope = torch.NewDisposeScope();
-        torch.Tensor v = (model.Variance(theta, x) * KernelWeight) + (Features(model, theta, x).square().sum(-1) * Weight);
+        torch.Tensor v = model.Variance(theta, x).Times(KernelWeight).Plus(Features(model, theta, x).Square().sum(-1).Times(Weight));
         return v.MoveToOuterDisposeScope();
     }
 }

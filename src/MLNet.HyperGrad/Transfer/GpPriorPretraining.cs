@@ -160,7 +160,7 @@ public static class GpPriorPretraining
         }
 
         torch.Tensor p = torch.tensor(parameters, torch.float64).requires_grad_(true);
-        torch.Tensor k = (kernel * p[1].exp()) + (leftOut * p[0].exp()) + (torch.eye(b, dtype: torch.float64) * noise);
+        torch.Tensor k = (kernel * p[1].exp()).Plus(leftOut * p[0].exp()).Plus(torch.eye(b, dtype: torch.float64) * noise);
         torch.Tensor l;
         try
         {
@@ -172,8 +172,8 @@ public static class GpPriorPretraining
         }
 
         torch.Tensor whitened = torch.linalg.solve_triangular(l, residual, upper: false);
-        torch.Tensor nll = (0.5 * whitened.square().sum([-2, -1])) + l.diagonal(dim1: -2, dim2: -1).log().sum(-1);
-        torch.Tensor objective = nll.mean() / b;
+        torch.Tensor nll = whitened.Square().sum([-2, -1]).Times(0.5).Plus(l.diagonal(dim1: -2, dim2: -1).log().sum(-1));
+        torch.Tensor objective = nll.mean().Over(b);
         double value = objective.item<double>();
         if (!double.IsFinite(value))
         {
@@ -352,10 +352,10 @@ public static class GpPriorPretraining
                 }
 
                 torch.Tensor nll = model.NegativeLogLikelihood(theta, torch.tensor(x, [members.Length, b, Dimension], torch.float64), torch.tensor(y, [members.Length, b], torch.float64));
-                total = total + (nll.sum() / b);
+                total = total.Plus(nll.sum().Over(b));
             }
 
-            total = total / inputs.Length;
+            total = total.Over(inputs.Length);
             if (batch.SharedPoints.Length >= 2 && klWeight > 0)
             {
                 int[] s = batch.SharedPoints;
@@ -369,7 +369,7 @@ public static class GpPriorPretraining
                 }
 
                 torch.Tensor kl = model.EmpiricalKl(theta, Gather(sharedInputs, s), torch.tensor(ys, [sharedTargets.Length, s.Length], torch.float64));
-                total = total + (klWeight * kl / s.Length);
+                total = total.Plus(kl.Times(klWeight).Over(s.Length));
             }
 
             return total.MoveToOuterDisposeScope();

@@ -18,7 +18,9 @@ namespace MLNet.HyperGrad.Transfer;
 /// <see cref="GaussianProcessTuner"/> starts, until that many trials have a finite loss). After that, the task's losses are
 /// standardized by their own mean and standard deviation (1 with fewer than two) and, with
 /// <see cref="MetaGaussianProcessTunerOptions.CentreOnPrior"/>, read through the offset <c>a₀ = mean(z − m(x))</c> over the
-/// observed trials, so that a good first trial at the prior's minimizer stays good in the model; with
+/// observed trials, so that a good first trial at the prior's minimizer stays good in the model (from the trial
+/// <see cref="MetaGaussianProcessTunerOptions.CentreFromTrial"/> says: by default the first for a stationary prior, the 4th
+/// for one with an empirical-covariance term, offset 0 before); with
 /// <see cref="MetaGaussianProcessTunerOptions.RefitOutputScaleAndNoise"/>, an output offset, scale and noise are refitted on
 /// them from <see cref="MetaGaussianProcessTunerOptions.RefitFrom"/> points (<c>z = a + b·f</c>); the posterior of <c>z</c> then drives the acquisition (log-EI, log-PI or UCB of
 /// <c>Bayesian/</c>), maximized over the candidate set or, without one, by the <see cref="AcquisitionOptimizer"/> over
@@ -214,7 +216,8 @@ public sealed class MetaGaussianProcessTuner : IFiniteTuner, ITunerTrialAttribut
 
         try
         {
-            using var posterior = new PriorPosterior(prior, inputs, targets, options.RefitOutputScaleAndNoise && anyFinite, options.RefitFrom, options.CentreOnPrior && anyFinite ? observed : null);
+            bool centre = anyFinite && observations.Values.Count(o => o.Loss is not null) >= (long)options.EffectiveCentreFromTrial(prior) - 1;
+            using var posterior = new PriorPosterior(prior, inputs, targets, options.RefitOutputScaleAndNoise && anyFinite, options.RefitFrom, centre ? observed : null);
             if (anyFinite)
             {
                 LastOutputMap = (posterior.Offset, posterior.Scale, posterior.NoiseVariance);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using MLNet.HyperGrad.Torch;
 using TorchSharp;
 
 namespace MLNet.HyperGrad.Transfer;
@@ -180,10 +181,10 @@ public sealed class PretrainedGpPrior
             }
 
             torch.Tensor points = x.squeeze(0);
-            torch.Tensor k = CovarianceTensor(points, points) + (torch.eye(n, dtype: torch.float64) * NoiseVariance);
+            torch.Tensor k = CovarianceTensor(points, points).Plus(torch.eye(n, dtype: torch.float64).Times(NoiseVariance));
             torch.Tensor l = Bayesian.Cholesky.Factor(k, out _);
             torch.Tensor whitened = torch.linalg.solve_triangular(l, (y.squeeze(0) - MeanTensor(points)).unsqueeze(1), upper: false);
-            double nll = (0.5 * whitened.square().sum().item<double>()) + l.diagonal().log().sum().item<double>() + (0.5 * n * Math.Log(2 * Math.PI));
+            double nll = (0.5 * whitened.Square().sum().item<double>()) + l.diagonal().log().sum().item<double>() + (0.5 * n * Math.Log(2 * Math.PI));
             return new SourceTaskFit(task.Name, n, nll / n);
         }
         catch (Bayesian.NotPositiveDefiniteException)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using MLNet.HyperGrad.Bayesian;
+using MLNet.HyperGrad.Torch;
 using TorchSharp;
 
 namespace MLNet.HyperGrad.Transfer;
@@ -133,9 +134,9 @@ internal sealed class PriorModel
         int h = HiddenWidth;
         torch.Tensor result = MeanKind switch
         {
-            PriorMeanKind.Constant => torch.zeros_like(x.select(-1, 0)) + theta[0],
-            PriorMeanKind.Linear => (x * theta.narrow(0, 0, d)).sum(-1) + theta[d],
-            _ => (torch.tanh(Affine(x, theta.narrow(0, 0, h * d).reshape(h, d), theta.narrow(0, h * d, h))) * theta.narrow(0, (h * d) + h, h)).sum(-1) + theta[(h * d) + (2 * h)],
+            PriorMeanKind.Constant => torch.zeros_like(x.select(-1, 0)).Plus(theta[0]),
+            PriorMeanKind.Linear => (x * theta.narrow(0, 0, d)).sum(-1).Plus(theta[d]),
+            _ => (torch.tanh(Affine(x, theta.narrow(0, 0, h * d).reshape(h, d), theta.narrow(0, h * d, h))) * theta.narrow(0, (h * d) + h, h)).sum(-1).Plus(theta[(h * d) + (2 * h)]),
         };
         return result.MoveToOuterDisposeScope();
     }
@@ -169,15 +170,15 @@ internal sealed class PriorModel
         int h = HiddenWidth;
         int o = ScaleOffset;
         torch.Tensor hidden = torch.tanh(Affine(x, theta.narrow(0, o, h * d).reshape(h, d), theta.narrow(0, o + (h * d), h)));
-        torch.Tensor raw = (hidden * theta.narrow(0, o + (h * d) + h, h)).sum(-1) + theta[o + (h * d) + (2 * h)];
-        return (torch.nn.functional.softplus(raw) + ScaleFloor).MoveToOuterDisposeScope();
+        torch.Tensor raw = (hidden * theta.narrow(0, o + (h * d) + h, h)).sum(-1).Plus(theta[o + (h * d) + (2 * h)]);
+        return HeldScalars.Softplus(raw).Plus(ScaleFloor).MoveToOuterDisposeScope();
     }
 
     /// <summary>The prior variance (noise excluded) at <paramref name="x"/> [..., d]: σ² g(x)², shape [...].</summary>
     public torch.Tensor Variance(torch.Tensor theta, torch.Tensor x)
     {
         using var scope = torch.NewDisposeScope();
-        return (Scale(theta, x).square() * OutputScale(theta)).MoveToOuterDisposeScope();
+        return (Scale(theta, x).Square() * OutputScale(theta)).MoveToOuterDisposeScope();
     }
 
     /// <summary><c>x Wᵀ + e</c> for <paramref name="x"/> [..., d], <paramref name="w"/> [h, d]: [..., h].</summary>
@@ -189,14 +190,14 @@ internal sealed class PriorModel
     private static torch.Tensor Affine(torch.Tensor x, torch.Tensor w, torch.Tensor e)
     {
         using var scope = torch.NewDisposeScope();
-        return ((x.unsqueeze(-2) * w).sum(-1) + e).MoveToOuterDisposeScope();
+        return (x.unsqueeze(-2) * w).sum(-1).Plus(e).MoveToOuterDisposeScope();
     }
 
-    public torch.Tensor LengthScales(torch.Tensor theta) => theta.narrow(0, LengthScaleOffset, LengthScaleCount).clamp(MinLogScale, MaxLogScale).exp();
+    public torch.Tensor LengthScales(torch.Tensor theta) => theta.narrow(0, LengthScaleOffset, LengthScaleCount).ClampBetween(MinLogScale, MaxLogScale).exp();
 
-    public torch.Tensor OutputScale(torch.Tensor theta) => theta[OutputScaleIndex].clamp(MinLogScale, MaxLogScale).exp();
+    public torch.Tensor OutputScale(torch.Tensor theta) => theta[OutputScaleIndex].ClampBetween(MinLogScale, MaxLogScale).exp();
 
-    public torch.Tensor NoiseVariance(torch.Tensor theta) => theta[NoiseIndex].clamp(MinLogNoise, 0.0).exp();
+    public torch.Tensor NoiseVariance(torch.Tensor theta) => theta[NoiseIndex].ClampBetween(MinLogNoise, 0.0).exp();
 
     /// <summary>The noise-free covariance between the rows of features <paramref name="fa"/> [..., n, f] and <paramref name="fb"/> [..., m, f]: [..., n, m].</summary>
     public torch.Tensor CovarianceOfFeatures(torch.Tensor theta, torch.Tensor fa, torch.Tensor fb)
@@ -204,7 +205,7 @@ internal sealed class PriorModel
         using var scope = torch.NewDisposeScope();
         torch.Tensor scaledA = fa / LengthScales(theta);
         torch.Tensor scaledB = fb / LengthScales(theta);
-        torch.Tensor r2 = (scaledA.unsqueeze(-2) - scaledB.unsqueeze(-3)).square().sum(-1);
+        torch.Tensor r2 = (scaledA.unsqueeze(-2) - scaledB.unsqueeze(-3)).Square().sum(-1);
         return (Matern52Kernel.Instance.Correlation(r2) * OutputScale(theta)).MoveToOuterDisposeScope();
     }
 
@@ -226,11 +227,11 @@ internal sealed class PriorModel
     {
         using var scope = torch.NewDisposeScope();
         long b = x.shape[1];
-        torch.Tensor k = Covariance(theta, x, x) + (torch.eye(b, dtype: torch.float64) * NoiseVariance(theta));
+        torch.Tensor k = Covariance(theta, x, x).Plus(torch.eye(b, dtype: torch.float64) * NoiseVariance(theta));
         torch.Tensor l = Factor(k);
         torch.Tensor residual = (y - Mean(theta, x)).unsqueeze(-1);
         torch.Tensor whitened = torch.linalg.solve_triangular(l, residual, upper: false);
-        torch.Tensor nll = (0.5 * whitened.square().sum([-2, -1])) + l.diagonal(dim1: -2, dim2: -1).log().sum(-1) + (0.5 * b * LogTwoPi);
+        torch.Tensor nll = whitened.Square().sum([-2, -1]).Times(0.5).Plus(l.diagonal(dim1: -2, dim2: -1).log().sum(-1)).Plus(0.5 * b * LogTwoPi);
         return nll.MoveToOuterDisposeScope();
     }
 
@@ -246,12 +247,12 @@ internal sealed class PriorModel
         long t = y.shape[0];
         torch.Tensor empiricalMean = y.mean([0]);
         torch.Tensor centred = y - empiricalMean;
-        torch.Tensor k = Covariance(theta, x, x) + (torch.eye(m, dtype: torch.float64) * NoiseVariance(theta));
+        torch.Tensor k = Covariance(theta, x, x).Plus(torch.eye(m, dtype: torch.float64) * NoiseVariance(theta));
         torch.Tensor l = Factor(k);
-        torch.Tensor trace = torch.linalg.solve_triangular(l, centred.t(), upper: false).square().sum() / t;
+        torch.Tensor trace = torch.linalg.solve_triangular(l, centred.t(), upper: false).Square().sum().Over(t);
         torch.Tensor difference = (Mean(theta, x) - empiricalMean).unsqueeze(1);
-        torch.Tensor mahalanobis = torch.linalg.solve_triangular(l, difference, upper: false).square().sum();
-        torch.Tensor kl = 0.5 * (trace + mahalanobis + (2.0 * l.diagonal().log().sum()) - m);
+        torch.Tensor mahalanobis = torch.linalg.solve_triangular(l, difference, upper: false).Square().sum();
+        torch.Tensor kl = trace.Plus(mahalanobis).Plus(l.diagonal().log().sum().Times(2.0)).Minus(m).Times(0.5);
         return kl.MoveToOuterDisposeScope();
     }
 
@@ -282,7 +283,8 @@ internal sealed class PriorModel
         using torch.Tensor identity = torch.eye(k.shape[^1], dtype: k.dtype);
         foreach (double j in Cholesky.Jitters)
         {
-            using torch.Tensor jittered = k + (identity * (j * scale));
+            using torch.Tensor scaledIdentity = identity.Times(j * scale);
+            using torch.Tensor jittered = k.Plus(scaledIdentity);
             (l, info) = torch.linalg.cholesky_ex(jittered);
             using (info)
             {

@@ -74,9 +74,9 @@ internal sealed class PriorPosterior : IDisposable
 
         using (torch.no_grad())
         {
-            torch.Tensor k = (priorCovariance * (Scale * Scale)) + (torch.eye(inputs.Count, dtype: torch.float64) * NoiseVariance);
+            torch.Tensor k = priorCovariance.Times(Scale * Scale).Plus(torch.eye(inputs.Count, dtype: torch.float64).Times(NoiseVariance));
             torch.Tensor l = Cholesky.Factor(k, out _);
-            torch.Tensor residual = (z - Offset - (priorMean * Scale)).unsqueeze(1);
+            torch.Tensor residual = (z.Minus(Offset) - priorMean.Times(Scale)).unsqueeze(1);
             alpha = torch.cholesky_solve(residual, l).squeeze(1).DetachFromDisposeScope();
             factor = l.DetachFromDisposeScope();
             trainX = x.DetachFromDisposeScope();
@@ -96,17 +96,17 @@ internal sealed class PriorPosterior : IDisposable
     public (torch.Tensor Mean, torch.Tensor Variance) Posterior(torch.Tensor x)
     {
         using var scope = torch.NewDisposeScope();
-        torch.Tensor mean = (prior.MeanTensor(x) * Scale) + Offset;
-        torch.Tensor priorVariance = prior.VarianceTensor(x) * (Scale * Scale);
+        torch.Tensor mean = prior.MeanTensor(x).Times(Scale).Plus(Offset);
+        torch.Tensor priorVariance = prior.VarianceTensor(x).Times(Scale * Scale);
         if (trainX is null)
         {
             return (mean.MoveToOuterDisposeScope(), priorVariance.MoveToOuterDisposeScope());
         }
 
-        torch.Tensor kx = prior.CovarianceTensor(x, trainX) * (Scale * Scale);
-        mean = mean + torch.mv(kx, alpha!);
+        torch.Tensor kx = prior.CovarianceTensor(x, trainX).Times(Scale * Scale);
+        mean = mean.Plus(torch.mv(kx, alpha!));
         torch.Tensor v = torch.linalg.solve_triangular(factor!, kx.t(), upper: false);
-        torch.Tensor variance = (priorVariance - v.square().sum(dim: 0)).clamp_min(1e-12);
+        torch.Tensor variance = (priorVariance - v.Square().sum(dim: 0)).ClampMinimum(1e-12);
         return (mean.MoveToOuterDisposeScope(), variance.MoveToOuterDisposeScope());
     }
 
@@ -150,7 +150,7 @@ internal sealed class PriorPosterior : IDisposable
         torch.Tensor a = p[0];
         torch.Tensor b = p[1].exp();
         torch.Tensor noise = p[2].exp();
-        torch.Tensor k = (priorCovariance * b.square()) + (eye * noise);
+        torch.Tensor k = (priorCovariance * b.Square()).Plus(eye * noise);
         torch.Tensor l;
         try
         {
@@ -163,7 +163,7 @@ internal sealed class PriorPosterior : IDisposable
 
         torch.Tensor residual = (z - a - (priorMean * b)).unsqueeze(1);
         torch.Tensor whitened = torch.linalg.solve_triangular(l, residual, upper: false);
-        torch.Tensor loss = (0.5 * whitened.square().sum()) + l.diagonal().log().sum() + (0.5 * (a - centre).square()) + (0.5 * p[1].square());
+        torch.Tensor loss = whitened.Square().sum().Times(0.5).Plus(l.diagonal().log().sum()).Plus(a.Minus(centre).Square().Times(0.5)).Plus(p[1].Square().Times(0.5));
         double value = loss.item<double>();
         if (!double.IsFinite(value))
         {

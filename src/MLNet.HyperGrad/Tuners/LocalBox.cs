@@ -1,3 +1,4 @@
+using MLNet.HyperGrad.Torch;
 using TorchSharp;
 
 namespace MLNet.HyperGrad.Tuners;
@@ -39,7 +40,7 @@ internal sealed class LocalBox
     {
         using torch.Tensor lower = torch.tensor(Lower, dtype: torch.float64);
         using torch.Tensor width = torch.tensor(Lower.Select((l, j) => Upper[j] - l).ToArray(), dtype: torch.float64);
-        return u * width + lower;
+        return (u * width).Plus(lower);
     }
 
     /// <summary>Maps a cube point to box coordinates, clamped into the box.</summary>
