@@ -307,7 +307,7 @@ internal static class TransferBenchmark
                 EmpiricalCovariance = false, // set explicitly: with the default (true) this call would recurse until the stack overflows
             };
             PretrainedGpPrior basePrior = Pretrain(sources, plain, cache, heldOut, kind);
-            if (kind != "matched")
+            if (kind != "matched" || sources.Count < options.EmpiricalCovarianceMinimumTasks)
             {
                 return basePrior;
             }

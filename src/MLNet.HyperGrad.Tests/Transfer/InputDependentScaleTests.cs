@@ -171,7 +171,7 @@ public sealed class InputDependentScaleTests(ITestOutputHelper output)
         PretrainedGpPrior prior = GpPriorPretraining.Pretrain(tasks, new GpPriorPretrainingOptions { Steps = 2, HiddenWidth = 3 });
         var e = Assert.Throws<ArgumentException>(() => GpPriorPretraining.AddEmpiricalCovariance(prior, tasks));
         Assert.Contains("sharing at least 2 points; got 3 tasks sharing 0 points", e.Message, StringComparison.Ordinal);
-        PretrainedGpPrior unchanged = GpPriorPretraining.Pretrain(tasks, new GpPriorPretrainingOptions { Steps = 2, HiddenWidth = 3, EmpiricalCovariance = true });
+        PretrainedGpPrior unchanged = GpPriorPretraining.Pretrain(tasks, new GpPriorPretrainingOptions { Steps = 2, HiddenWidth = 3, EmpiricalCovariance = true, EmpiricalCovarianceMinimumTasks = 3 });
         Assert.False(unchanged.HasEmpiricalCovariance);
     }
 

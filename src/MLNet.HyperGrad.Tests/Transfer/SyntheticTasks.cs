@@ -15,7 +15,7 @@ internal static class SyntheticTasks
     /// </summary>
     public static PretrainedGpPrior FamilyPrior => Prior.Value;
 
-    /// <summary>Gets <see cref="FamilyPrior"/> with the empirical-covariance term of the same six tasks (what <see cref="GpPriorPretraining.Pretrain"/> gives by default).</summary>
+    /// <summary>Gets <see cref="FamilyPrior"/> with the empirical-covariance term of the same six tasks (what <see cref="GpPriorPretraining.Pretrain"/> gives with the term on and EmpiricalCovarianceMinimumTasks at most 6).</summary>
     public static PretrainedGpPrior EmpiricalFamilyPrior => EmpiricalPrior.Value;
 
     /// <summary>The shared shape: a valley near (0.3, 0.7) with a ripple along x0.</summary>

@@ -87,7 +87,7 @@ public static class GpPriorPretraining
 
         SourceTaskFit[] fits = data.Fits(model, theta, FitPointLimit);
         var prior = new PretrainedGpPrior(model, theta, [.. data.Names], fits, data.SharedPointCount, history, skipped);
-        return options.EmpiricalCovariance && data.AllSharedInputs.Length >= 2 && tasks.Count >= 3 ? AddEmpiricalCovariance(prior, tasks, options) : prior;
+        return options.EmpiricalCovariance && data.AllSharedInputs.Length >= 2 && tasks.Count >= options.EmpiricalCovarianceMinimumTasks ? AddEmpiricalCovariance(prior, tasks, options) : prior;
     }
 
     /// <summary>
