@@ -305,6 +305,8 @@ internal static class TuneCommand
                 () => data.Folds >= 2 ? CreateMlpRunner(data.Train, data.Train, null) : CreateRunner(null),
                 retrained => AnsiConsole.MarkupLine(data.Folds >= 2
                     ? $"training the best trial's ({retrained.Number}) hyperparameters on all {data.Train.Rows:N0} rows for the saved model (cross-validation keeps no fold's model)"
+                    : settings.ReportAfterWorkers is not null
+                    ? $"training the best trial ({retrained.Number}) again with its stored hyperparameters and seed for the saved model (worker processes keep no model)"
                     : $"the best trial ({retrained.Number}) has no saved model (an earlier run was interrupted, or model/ was removed): training it again with its stored hyperparameters and seed"),
                 CancellationToken.None);
         }

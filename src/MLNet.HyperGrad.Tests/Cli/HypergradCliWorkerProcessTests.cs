@@ -13,6 +13,21 @@ public sealed class HypergradCliWorkerProcessTests : IDisposable
     public void Dispose() => Directory.Delete(directory, recursive: true);
 
     [Fact]
+    public void FashionMnist_WorkerProcesses_TheBestTrialIsTrainedAgainForTheModelAndTheRunSaysWhy()
+    {
+        // Workers keep no model: the run that started them trains the best trial again, and says so without blaming an
+        // interrupted earlier run (the message a fresh machine's quick start printed before).
+        string output = Path.Combine(directory, "fashion");
+        using HypergradProcess run = HypergradProcess.Run(directory, Timeout,
+            "classification", "--dataset", "fashion-mnist", "--max-trials", "2", "--max-epochs", "1", "--parallelism", "2", "--tuner", "random", "-o", output);
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Errors);
+        Assert.Contains("again with its stored hyperparameters and seed for the saved model (worker processes keep no model)", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("an earlier run was interrupted", run.Output, StringComparison.Ordinal);
+        Assert.True(Directory.Exists(Path.Combine(output, "model")), run.Output);
+    }
+
+    [Fact]
     public async Task Classification_ParentKilledWithSigkillAlone_NoWorkerLeftAndTheStudyResumes()
     {
         string csv = SklearnCsv.Export("breast_cancer", directory);
