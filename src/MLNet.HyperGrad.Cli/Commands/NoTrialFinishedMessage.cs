@@ -25,21 +25,21 @@ internal static class NoTrialFinishedMessage
     /// <param name="workers">The worker processes' setups, when worker processes ran the trials; null otherwise.</param>
     public static string Create(uint trainTimeSeconds, TimeSpan setup, uint tuningSeconds, IReadOnlyList<TrialRecord> trials, IReadOnlyList<TrialRecord> before, WorkerSetups? workers = null)
     {
+        string head;
         if (workers is { Count: > 0 } w)
         {
+            head = WorkersHead(trainTimeSeconds, w);
+            if (SpentLoading(trainTimeSeconds, w, head) is { } loading)
+            {
+                return loading;
+            }
+
             // The workers' budget ran from the start of the run: what each spent loading is what it did not train.
             setup = w.Longest;
-            tuningSeconds = (uint)Math.Max(0, Math.Floor(trainTimeSeconds - w.Longest.TotalSeconds));
         }
-
-        string head = workers is { Count: > 0 } p
-            ? string.Create(CultureInfo.InvariantCulture, $"hypergrad: no trial finished within --train-time {trainTimeSeconds} s (the setup of the {p.Count} worker processes, each reading the data and loading libtorch itself, took {p.Shortest.TotalSeconds:F1}-{p.Longest.TotalSeconds:F1} s)")
-            : string.Create(CultureInfo.InvariantCulture, $"hypergrad: no trial finished within --train-time {trainTimeSeconds} s (setup took {setup.TotalSeconds:F1} s, tuning {tuningSeconds} s)");
-        if (workers is { Count: > 0 } q && q.Shortest.TotalSeconds >= 0.5 * trainTimeSeconds)
+        else
         {
-            // Most of the budget went to loading: no trial's duration says anything about how long a trial takes.
-            long load = (long)Math.Ceiling(q.Longest.TotalSeconds);
-            return string.Create(CultureInfo.InvariantCulture, $"{head}: the workers spent the budget loading; rerun with --train-time well above {load} s (say {Math.Max(2 * load, load + 60)}), or with a lower --parallelism (fewer processes loading at once).");
+            head = string.Create(CultureInfo.InvariantCulture, $"hypergrad: no trial finished within --train-time {trainTimeSeconds} s (setup took {setup.TotalSeconds:F1} s, tuning {tuningSeconds} s)");
         }
 
         HashSet<int> earlier = [.. before.Select(t => t.Number)];
@@ -78,17 +78,30 @@ internal static class NoTrialFinishedMessage
     {
         if (workers is { Count: > 0 } w)
         {
-            string head = string.Create(CultureInfo.InvariantCulture, $"hypergrad: no trial finished within --train-time {trainTimeSeconds} s (the setup of the {w.Count} worker processes, each reading the data and loading libtorch itself, took {w.Shortest.TotalSeconds:F1}-{w.Longest.TotalSeconds:F1} s)");
-            if (w.Shortest.TotalSeconds >= 0.5 * trainTimeSeconds)
-            {
-                long load = (long)Math.Ceiling(w.Longest.TotalSeconds);
-                return string.Create(CultureInfo.InvariantCulture, $"{head}: the workers spent the budget loading; rerun with --train-time well above {load} s (say {Math.Max(2 * load, load + 60)}), or with a lower --parallelism (fewer processes loading at once).");
-            }
-
-            return $"{head}; give more --train-time, or fewer or faster --trainers.";
+            string head = WorkersHead(trainTimeSeconds, w);
+            return SpentLoading(trainTimeSeconds, w, head) ?? $"{head}; give more --train-time, or fewer or faster --trainers.";
         }
 
         return string.Create(CultureInfo.InvariantCulture, $"hypergrad: no trial finished within --train-time {trainTimeSeconds} s (setup took {setup.TotalSeconds:F1} s); give more --train-time, or fewer or faster --trainers.");
+    }
+
+    /// <summary>The message's head after worker processes: their setups' range.</summary>
+    private static string WorkersHead(uint trainTimeSeconds, WorkerSetups workers) =>
+        string.Create(CultureInfo.InvariantCulture, $"hypergrad: no trial finished within --train-time {trainTimeSeconds} s (the setup of the {workers.Count} worker processes, each reading the data and loading libtorch itself, took {workers.Shortest.TotalSeconds:F1}-{workers.Longest.TotalSeconds:F1} s)");
+
+    /// <summary>
+    /// The whole message when every worker spent at least half the budget loading (then no trial's duration says how long a
+    /// trial takes), or null.
+    /// </summary>
+    private static string? SpentLoading(uint trainTimeSeconds, WorkerSetups workers, string head)
+    {
+        if (workers.Shortest.TotalSeconds < 0.5 * trainTimeSeconds)
+        {
+            return null;
+        }
+
+        long load = (long)Math.Ceiling(workers.Longest.TotalSeconds);
+        return string.Create(CultureInfo.InvariantCulture, $"{head}: the workers spent the budget loading; rerun with --train-time well above {load} s (say {Math.Max(2 * load, load + 60)}), or with a lower --parallelism (fewer processes loading at once).");
     }
 
     /// <summary>The epochs a stored MLP trial was to train, or null when its parameters are not the MLP's.</summary>
