@@ -65,6 +65,36 @@ public sealed class ConditionalExperimentTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_StudyAnotherProcessOpenedFirst_RunsTheStartPointsItLacksBeforeAnyProposal()
+    {
+        // Worker processes open one study together: the one that opens it second finds trial 0 (the first start point)
+        // taken and must still run the other trainers' defaults before the tuner's proposals; a start point the study
+        // has is never run again (the grid tuner proposes each of the 8 points once, so a rerun would show as a duplicate).
+        using var storage = new SqliteStudyStorage(Path.Combine(directory, "study.db"));
+        using var runner = new TrainerChoiceRunner();
+        var space = TrainerChoiceRunner.Space();
+        Task<TrialResult> Run(int trials) => new HyperGradExperiment()
+            .AddSearchSpace("pipeline", space).SetTrialRunner(runner).SetStudy(storage, "s").SetSeed(3).SetMaxModelToExplore(trials)
+            .WithHyperGrad(o => o.Tuner = TunerKind.Grid).RunAsync();
+
+        await Run(1);
+        await Run(2);
+        await Run(2);
+
+        Parameter[] ran = [.. runner.Ran];
+        Assert.Equal(5, ran.Length);
+        Assert.Equal(["mlp", "lightgbm", "sdca"], ran.Take(3).Select(p => p["pipeline"]["trainer"].AsType<string>()));
+        foreach (Parameter start in ran.Take(3))
+        {
+            string trainer = start["pipeline"]["trainer"].AsType<string>();
+            SearchSpace branch = space.Branches[trainer];
+            Assert.Equal(branch.SampleFromFeatureSpace(branch.Default).ToString(), start["pipeline"][trainer].ToString());
+        }
+
+        Assert.Equal(5, ran.Select(p => p.ToString()).Distinct().Count());
+    }
+
+    [Fact]
     public void StartPoints_PlainSpace_IsTheDefaultAlone()
     {
         var space = new SearchSpace { ["x"] = new UniformDoubleOption(0, 1, defaultValue: 0.25) };

@@ -53,7 +53,7 @@ public sealed class TunableTrainersTests
     }
 
     [Fact]
-    public void CreateSearchSpace_LightGbm_HasAutoMLsRangesAndStart()
+    public void CreateSearchSpace_LightGbm_HasAutoMLsRangesAndStartWithTreesAndLeavesOnALogScale()
     {
         SearchSpace space = TunableTrainers.LightGbm.CreateSearchSpace();
 
@@ -63,7 +63,9 @@ public sealed class TunableTrainersTests
         Assert.Equal(4, start.NumberOfTrees);
         Assert.Equal(1.0, start.LearningRate, 12);
         var trees = (UniformIntOption)space["number_of_trees"];
-        Assert.Equal((4, 32768, false), ((int)trees.Min, (int)trees.Max, trees.LogBase));
+        Assert.Equal((4, 32768, true), ((int)trees.Min, (int)trees.Max, trees.LogBase));
+        var leaves = (UniformIntOption)space["number_of_leaves"];
+        Assert.Equal((4, 32768, true), ((int)leaves.Min, (int)leaves.Max, leaves.LogBase));
         var learningRate = (UniformDoubleOption)space["learning_rate"];
         Assert.Equal((2e-10, 1.0, true), (learningRate.Min, learningRate.Max, learningRate.LogBase));
         Assert.Equal(9, space.Count);

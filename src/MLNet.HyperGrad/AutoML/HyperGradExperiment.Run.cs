@@ -56,7 +56,11 @@ public sealed partial class HyperGradExperiment
         TrialResult? best = null;
         bool anySuccess = false;
         curves = pruner is null ? null : new StudyCurves(session.PreviousTrials);
-        pendingStartPoints = session.PreviousTrials.Count == 0 ? new Queue<Parameter>(StartPoints(searchSpace)) : new Queue<Parameter>();
+        // The start points the study does not have yet: all of them in a new study, and in a study another process
+        // opened a moment earlier (worker processes start together) the ones it has not taken, so that every worker
+        // starts at the cheap defaults rather than at the tuner's first (possibly costly) proposals.
+        HashSet<string> taken = [.. session.PreviousTrials.Select(t => t.ParametersJson)];
+        pendingStartPoints = new Queue<Parameter>(StartPoints(searchSpace).Where(p => !taken.Contains(p.ToString())));
         proposalAttributes.Clear();
         foreach (var record in session.PreviousTrials.Where(t => t.IsFinished))
         {
@@ -226,7 +230,7 @@ public sealed partial class HyperGradExperiment
 
     /// <summary>
     /// The next trial to run, recorded in the study: the retry of an interrupted trial if one is left
-    /// (claimed atomically, so two processes never retry the same trial); in a new study, first the
+    /// (claimed atomically, so two processes never retry the same trial); then the start points the study lacks: the
     /// search space's declared defaults (<see cref="SearchSpace.Default"/>, and with a choice of trainers every trainer's: <see cref="StartPoints"/>), whose results reach the
     /// tuner through <see cref="ITuner.Update"/> like any other; otherwise the tuner's
     /// proposal. A proposal some trial of the study already has (another process made it first) is

@@ -16,7 +16,9 @@ namespace MLNet.HyperGrad.AutoML;
 /// <para>The first trial of a new study is not proposed: it runs at the search space's declared defaults
 /// (<see cref="SearchSpace.Default"/>; the MLP declares a cheap one, one epoch at a large batch), so that
 /// a budget that fits one cheap trial yields a model, and its result reaches the tuner through
-/// <see cref="ITuner.Update"/> like any other.</para>
+/// <see cref="ITuner.Update"/> like any other. With a choice of trainers every trainer's defaults follow. A start point the
+/// study lacks runs before any proposal in every process that joins the study (worker processes open it together), and
+/// one the study already has is never run twice.</para>
 /// <para>Stopping: the time budget (always enforced: <see cref="DefaultTrainingTimeInSeconds"/> unless
 /// set), <see cref="SetMaxModelToExplore"/> (failed trials count), an exhausted <see cref="IFiniteTuner"/>,
 /// or the caller's token. The running trials are cancelled through their token and recorded as
