@@ -114,8 +114,8 @@ public sealed class BestResponseHypernetwork : IDisposable
         }
 
         Tensor z = (lambda - center) / halfWidth;
-        Tensor hidden = torch.tanh(torch.mv(Weights[0], z) + Weights[1]);
-        Tensor flat = Weights[3] + torch.mv(Weights[2].t(), hidden);
+        Tensor hidden = torch.tanh(torch.mv(Weights[0], z).Plus(Weights[1]));
+        Tensor flat = Weights[3].Plus(torch.mv(Weights[2].t(), hidden));
         var result = new Tensor[shapes.Length];
         long offset = 0;
         for (int i = 0; i < shapes.Length; i++)

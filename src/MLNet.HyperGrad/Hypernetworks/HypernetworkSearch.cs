@@ -59,10 +59,10 @@ public static class HypernetworkSearch
                 Tensor loss = torch.zeros([], ScalarType.Float64);
                 for (int m = 0; m < options.SamplesPerStep; m++)
                 {
-                    loss = loss + network.TrainingLoss(draw(), inner++);
+                    loss = loss.Plus(network.TrainingLoss(draw(), inner++));
                 }
 
-                loss = loss / options.SamplesPerStep;
+                loss = loss.Over(options.SamplesPerStep);
                 double value = loss.item<double>();
                 if (!double.IsFinite(value))
                 {
@@ -171,10 +171,11 @@ public static class HypernetworkSearch
             for (int i = 0; i < target.Count; i++)
             {
                 using var scope = torch.NewDisposeScope();
-                first[i].mul_(Beta1).add_(gradients[i], 1 - Beta1);
-                second[i].mul_(Beta2).addcmul_(gradients[i], gradients[i], 1 - Beta2);
-                Tensor denominator = second[i].div(correction2).sqrt_().add_(Epsilon);
-                target[i].addcdiv_(first[i], denominator, -rate / correction1);
+                first[i].TimesInPlace(Beta1).PlusScaledInPlace(gradients[i], 1 - Beta1);
+                Tensor decayed = second[i].TimesInPlace(Beta2);
+                HeldScalars.With(1 - Beta2, value => decayed.addcmul_(gradients[i], gradients[i], value));
+                Tensor denominator = second[i].Over(correction2).sqrt_().PlusInPlace(Epsilon);
+                HeldScalars.With(-rate / correction1, value => target[i].addcdiv_(first[i], denominator, value));
             }
         }
 

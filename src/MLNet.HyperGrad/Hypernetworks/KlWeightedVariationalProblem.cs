@@ -1,6 +1,7 @@
 using System.Globalization;
 using MLNet.HyperGrad.Hypergradients;
 using static TorchSharp.torch;
+using MLNet.HyperGrad.Torch;
 
 namespace MLNet.HyperGrad.Hypernetworks;
 
@@ -59,7 +60,7 @@ public sealed class KlWeightedVariationalProblem : IInnerProblem
         }
 
         Tensor kl = Problem.KullbackLeibler(weights, hyperparameters);
-        return Problem.TrainingLoss(weights, hyperparameters, step) + ((lambda.reshape([]) - 1) * kl / (double)Problem.TrainRows);
+        return Problem.TrainingLoss(weights, hyperparameters, step).Plus((lambda.reshape([]).Minus(1.0) * kl).Over(Problem.TrainRows));
     }
 
     /// <inheritdoc/>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using TorchSharp;
 using static TorchSharp.torch;
+using MLNet.HyperGrad.Torch;
 
 namespace MLNet.HyperGrad.Hypernetworks;
 
@@ -38,7 +39,7 @@ public static class PosteriorPruning
         long kept = Math.Max(1, (long)Math.Round(fractionKept * total));
         // The kept-th largest ratio is the threshold (ties at it are kept too).
         double threshold = all.topk((int)kept).values.min().item<double>();
-        return [.. means.Select((m, i) => (m.detach() * (ratio[i] >= threshold).to(m.dtype)).MoveToOuterDisposeScope())];
+        return [.. means.Select((m, i) => (m.detach() * ratio[i].IsAtLeast(threshold).to(m.dtype)).MoveToOuterDisposeScope())];
     }
 
     /// <summary>The fraction of entries that are not zero.</summary>

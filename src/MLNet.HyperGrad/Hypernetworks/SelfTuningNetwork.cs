@@ -95,7 +95,7 @@ public sealed class SelfTuningNetwork : IDisposable
 
             Center = torch.tensor(center, dtype).DetachFromDisposeScope();
             Hyperparameters.Add(MeanName, torch.tensor(center, dtype).requires_grad_(true));
-            Hyperparameters.Add(LogScaleName, torch.full([d], Math.Log(initialScale), dtype).requires_grad_(true));
+            Hyperparameters.Add(LogScaleName, HeldScalars.With(Math.Log(initialScale), value => torch.full([d], value, dtype)).requires_grad_(true));
         }
     }
 
@@ -183,7 +183,7 @@ public sealed class SelfTuningNetwork : IDisposable
         for (int l = 0; l < LayerCount; l++)
         {
             Tensor scale = Scale(z, l);
-            Tensor pre = torch.nn.functional.linear(a, Weight(l), Bias(l)) + (scale * torch.nn.functional.linear(a, HyperWeight(l), HyperBias(l)));
+            Tensor pre = torch.nn.functional.linear(a, Weight(l), Bias(l)).Plus(scale * torch.nn.functional.linear(a, HyperWeight(l), HyperBias(l)));
             if (l == LayerCount - 1)
             {
                 a = pre;
@@ -193,10 +193,10 @@ public sealed class SelfTuningNetwork : IDisposable
             a = torch.nn.functional.relu(pre);
             if (dropoutNoise is not null)
             {
-                Tensor logit = rows.narrow(1, DropoutIndex(l), 1).clamp(MinDropoutLogit, MaxDropoutLogit);
+                Tensor logit = rows.narrow(1, DropoutIndex(l), 1).ClampBetween(MinDropoutLogit, MaxDropoutLogit);
                 Tensor u = dropoutNoise[l];
-                Tensor drop = torch.sigmoid((logit + u.log() - (1 - u).log()) / temperature);
-                a = a * (1 - drop) / (1 - torch.sigmoid(logit));
+                Tensor drop = torch.sigmoid((logit.Plus(u.log()) - HeldScalars.Subtract(1.0, u).log()).Over(temperature));
+                a = a * HeldScalars.Subtract(1.0, drop) / HeldScalars.Subtract(1.0, torch.sigmoid(logit));
             }
         }
 
@@ -222,13 +222,13 @@ public sealed class SelfTuningNetwork : IDisposable
             Tensor b = Bias(l);
             Tensor wh = HyperWeight(l);
             Tensor bh = HyperBias(l);
-            Tensor sumA = w.square().sum() + b.square().sum();
-            Tensor rowB = (w * wh).sum(1) + (b * bh);
-            Tensor rowC = wh.square().sum(1) + bh.square();
+            Tensor sumA = w.Square().sum().Plus(b.Square().sum());
+            Tensor rowB = (w * wh).sum(1).Plus(b * bh);
+            Tensor rowC = wh.Square().sum(1).Plus(bh.Square());
             Tensor e = Scale(z, l);
-            Tensor norm = sumA + (2 * e.matmul(rowB)) + e.square().matmul(rowC);
-            Tensor coefficient = rows.narrow(1, L2Index(l), 1).squeeze(1).clamp(Math.Log(SelfTuningOptions.MinL2), Math.Log(SelfTuningOptions.MaxL2)).exp();
-            total = total + (coefficient * norm);
+            Tensor norm = sumA.Plus(e.matmul(rowB).Times(2.0)).Plus(e.Square().matmul(rowC));
+            Tensor coefficient = rows.narrow(1, L2Index(l), 1).squeeze(1).ClampBetween(Math.Log(SelfTuningOptions.MinL2), Math.Log(SelfTuningOptions.MaxL2)).exp();
+            total = total.Plus(coefficient * norm);
         }
 
         return total.mean().MoveToOuterDisposeScope();
@@ -254,8 +254,8 @@ public sealed class SelfTuningNetwork : IDisposable
             {
                 using var scope = torch.NewDisposeScope();
                 Tensor e = Scale(z, l).squeeze(0);
-                result[2 * l] = (Weight(l) + (e.unsqueeze(1) * HyperWeight(l))).MoveToOuterDisposeScope();
-                result[(2 * l) + 1] = (Bias(l) + (e * HyperBias(l))).MoveToOuterDisposeScope();
+                result[2 * l] = Weight(l).Plus(e.unsqueeze(1) * HyperWeight(l)).MoveToOuterDisposeScope();
+                result[(2 * l) + 1] = Bias(l).Plus(e * HyperBias(l)).MoveToOuterDisposeScope();
             }
         }
 

@@ -123,7 +123,7 @@ public sealed class SelfTuningTrainer
                     }
 
                     Tensor crossEntropy = Losses.Compute(LossKind.CrossEntropy, network.Forward(x, lambda, Noise(sizes, batch, dtype, generator), options.ConcreteTemperature), y);
-                    Tensor loss = crossEntropy + network.L2Penalty(lambda);
+                    Tensor loss = crossEntropy.Plus(network.L2Penalty(lambda));
                     Tensor[] gradients = TorchAutograd.Grad([loss], network.Weights);
                     double value = crossEntropy.to(ScalarType.Float64).item<double>();
                     if (!double.IsFinite(value))
@@ -202,7 +202,7 @@ public sealed class SelfTuningTrainer
     private static Tensor Perturbed(SelfTuningNetwork network, Tensor mask, long rows, torch.Generator generator)
     {
         Tensor epsilon = torch.randn([rows, network.HyperparameterCount], network.Mean.dtype, generator: generator);
-        return network.Mean + (network.LogScale.exp() * mask * epsilon);
+        return network.Mean.Plus(network.LogScale.exp() * mask * epsilon);
     }
 
     /// <summary>Uniform noise in (0, 1) for the relaxed dropout of every hidden layer.</summary>
@@ -211,7 +211,8 @@ public sealed class SelfTuningTrainer
         var noise = new Tensor[sizes.Length - 2];
         for (int j = 0; j < noise.Length; j++)
         {
-            noise[j] = torch.rand([rows, sizes[j + 1]], dtype, generator: generator).clamp_(1e-6, 1 - 1e-6);
+            Tensor uniform = torch.rand([rows, sizes[j + 1]], dtype, generator: generator);
+            noise[j] = HeldScalars.With(1e-6, low => HeldScalars.With(1 - 1e-6, high => uniform.clamp_(low, high)));
         }
 
         return noise;
@@ -237,14 +238,14 @@ public sealed class SelfTuningTrainer
         Tensor[]? noise = options.ValidationDropout ? Noise(sizes, x.shape[0], x.dtype, generator) : null;
         Tensor crossEntropy = Losses.Compute(LossKind.CrossEntropy, network.Forward(x, lambda, noise, options.ConcreteTemperature), y);
         Tensor entropy = (network.LogScale * mask).sum();
-        Tensor objective = crossEntropy - (options.EntropyWeight * entropy);
+        Tensor objective = crossEntropy - entropy.Times(options.EntropyWeight);
         Tensor[] gradients = TorchAutograd.Grad([objective], network.Hyperparameters);
         using (torch.no_grad())
         {
             hyperSteps.Step(network.Hyperparameters, [gradients[0] * mask, gradients[1] * mask]);
             Tensor mean = network.Mean;
             mean.copy_(torch.maximum(torch.minimum(mean, upper), lower));
-            network.LogScale.clamp_(MinLogScale, MaxLogScale);
+            HeldScalars.With(MinLogScale, low => HeldScalars.With(MaxLogScale, high => network.LogScale.clamp_(low, high)));
         }
     }
 
