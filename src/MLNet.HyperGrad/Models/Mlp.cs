@@ -151,7 +151,7 @@ public sealed class Mlp
     {
         Activation.Relu => torch.nn.functional.relu(z),
         Activation.Tanh => torch.tanh(z),
-        Activation.Softplus => torch.nn.functional.softplus(z),
+        Activation.Softplus => HeldScalars.Softplus(z),
         Activation.Sigmoid => torch.sigmoid(z),
         _ => throw new InvalidOperationException($"Unknown activation {Activation}."),
     };
