@@ -112,7 +112,7 @@ public sealed class Trainer
                         }
                         else
                         {
-                            deviceLossSum.add_(loss);
+                            deviceLossSum.PlusInPlace(loss);
                         }
                     }
                 }
