@@ -147,15 +147,12 @@ public sealed class BlackBoxLstm : IDisposable
     public static BlackBoxLstm LoadShipped() => FromBytes(ShippedBytes(), "resource " + ShippedResourceName);
 
     /// <summary>The bytes of the shipped network's file.</summary>
-    internal static byte[] ShippedBytes() => ShippedBytes(ShippedResourceName);
-
-    /// <summary>The bytes of an embedded network file.</summary>
-    internal static byte[] ShippedBytes(string resourceName)
+    internal static byte[] ShippedBytes()
     {
-        using Stream? stream = typeof(BlackBoxLstm).Assembly.GetManifestResourceStream(resourceName);
+        using Stream? stream = typeof(BlackBoxLstm).Assembly.GetManifestResourceStream(ShippedResourceName);
         if (stream is null)
         {
-            throw new LearnedOptimizerFormatException(resourceName, "the shipped learned black-box optimizer is not embedded in " + typeof(BlackBoxLstm).Assembly.GetName().Name);
+            throw new LearnedOptimizerFormatException(ShippedResourceName, "the shipped learned black-box optimizer is not embedded in " + typeof(BlackBoxLstm).Assembly.GetName().Name);
         }
 
         using var memory = new MemoryStream();
