@@ -32,6 +32,10 @@ namespace MLNet.HyperGrad.Bench;
 /// minimum as estimated for the log-regret loss (1,024 uniform points, then projected Adam from the best 8); a summary
 /// line gives the geometric mean over the seven dimensions of the learned-to-random median-regret ratio and the total
 /// number of functions on which the network is better.</para>
+/// <para>Ensembles: <c>--ensemble FILE,FILE,...</c> (a name may be <c>shipped</c>) compares each network alone with the
+/// coordinate-wise-median and round-robin ensembles through the tuner's own path on the same GP functions and noise
+/// (<c>--gen-seed 2000</c> for the validation set), then runs the test functions with the ensemble (<c>--combine
+/// median|round-robin</c>, median by default) unless <c>--meta-only</c>.</para>
 /// <para>Last line: <c>learned tuner wins vs optuna tpe: &lt;k&gt;/4; proposal ms &lt;x&gt; (gp tuner &lt;y&gt;)</c>.</para>
 /// </remarks>
 internal static class LearnedBlackBoxBenchmark
@@ -50,6 +54,10 @@ internal static class LearnedBlackBoxBenchmark
         bool gp = !options.ContainsKey("--no-gp");
         torch.set_num_threads(threads);
         Console.WriteLine($"learned-bo: {trials} trials, {seeds} seeds, {threads} torch thread(s); machine load {MachineLoad.LoadAverage()} (2 cores shared with other sessions: timings are on a loaded machine)");
+        if (options.TryGetValue("--ensemble", out string? ensemble))
+        {
+            return Ensemble(ensemble, options, trials, seeds, genFunctions, peers, gp);
+        }
 
         BlackBoxLstm network = Network(options);
         using (network)
@@ -68,8 +76,158 @@ internal static class LearnedBlackBoxBenchmark
                 return 0;
             }
 
-            return TestFunctions(network, options, trials, seeds, peers, gp);
+            return TestFunctions((space, seed) => new LearnedBlackBoxTuner(space, seed, network), options, trials, seeds, peers, gp);
         }
+    }
+
+    /// <summary>
+    /// <c>--ensemble FILE,FILE,...</c> (a name may be <c>shipped</c>): the tuner whose networks all read every result and
+    /// whose proposal is the coordinate-wise median of theirs, or (<c>--combine round-robin</c>) theirs in turn. Generalization (unless <c>--no-generalization</c>) runs the tuner itself (the float64 path) in
+    /// lockstep on fresh GP functions, for each network alone and for the ensemble, on the same functions and noise; then
+    /// (unless <c>--meta-only</c>) the test functions with the ensemble.
+    /// </summary>
+    private static int Ensemble(string list, Dictionary<string, string> options, int trials, int seeds, int genFunctions, bool peers, bool gp)
+    {
+        string[] files = list.Split(',');
+        List<BlackBoxLstm> networks = [.. files.Select(f => f == "shipped" ? BlackBoxLstm.LoadShipped() : BlackBoxLstm.Load(f))];
+        try
+        {
+            string[] names = files;
+            for (int k = 0; k < networks.Count; k++)
+            {
+                byte[] bytes = files[k] == "shipped" ? BlackBoxLstm.ShippedBytes() : File.ReadAllBytes(files[k]);
+                string sha = Convert.ToHexStringLower(SHA256.HashData(bytes))[..16] + "…";
+                Console.WriteLine($"ensemble member {k}: {names[k]} ({networks[k].HiddenSize} units; SHA-256 {sha})");
+            }
+
+            if (!options.ContainsKey("--no-generalization"))
+            {
+                var prior = new BlackBoxMetaTrainingOptions();
+                int genSeed = CsvLoadBenchmark.Int(options, "--gen-seed", 1000);
+                var configurations = new List<(string Name, Func<SearchSpace, int, ITuner> Make)>();
+                for (int k = 0; k < networks.Count; k++)
+                {
+                    BlackBoxLstm member = networks[k];
+                    configurations.Add(($"member {k} alone ({names[k]})", (space, seed) => new LearnedBlackBoxTuner(space, seed, member)));
+                }
+
+                configurations.Add(($"ensemble of {networks.Count} (coordinate-wise median)", (space, seed) => new LearnedBlackBoxTuner(space, networks, BlackBoxEnsembleCombination.Median, seed)));
+                configurations.Add(($"ensemble of {networks.Count} (round-robin)", (space, seed) => new LearnedBlackBoxTuner(space, networks, BlackBoxEnsembleCombination.RoundRobin, seed)));
+                TunerGeneralization(configurations, trials, genFunctions, prior.LengthScaleMin, prior.LengthScaleMax, genSeed);
+            }
+
+            if (options.ContainsKey("--meta-only"))
+            {
+                return 0;
+            }
+
+            BlackBoxEnsembleCombination combination = options.TryGetValue("--combine", out string? combine) ? combine switch
+            {
+                "median" => BlackBoxEnsembleCombination.Median,
+                "round-robin" => BlackBoxEnsembleCombination.RoundRobin,
+                _ => throw new ArgumentException($"--combine must be median or round-robin; got {combine}."),
+            } : BlackBoxEnsembleCombination.Median;
+            Console.WriteLine($"test functions: the ensemble, combination {combination}");
+            return TestFunctions((space, seed) => new LearnedBlackBoxTuner(space, networks, combination, seed), options, trials, seeds, peers, gp);
+        }
+        finally
+        {
+            foreach (BlackBoxLstm network in networks)
+            {
+                network.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Each configuration's tuner (the float64 tuner path, not the tensor rollout) on <paramref name="count"/> fresh GP
+    /// functions per dimension, in lockstep (one tuner per function, tuner seed = the function's index, so every
+    /// configuration sees the same functions and the same noise), against random search on the same functions; the
+    /// regret is against the meta-trainer's minimum estimate, as in <see cref="Generalization"/>.
+    /// </summary>
+    private static void TunerGeneralization(List<(string Name, Func<SearchSpace, int, ITuner> Make)> configurations, int trials, int count, double lsMin, double lsMax, int seedBase)
+    {
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"generalization through the tuner: {count} fresh Matérn-5/2 GP functions per dimension (length scales log-uniform in [{lsMin}, {lsMax}]; seed {seedBase} + d), {trials} trials; regret = best − estimated minimum; ratio = geometric mean over d of learned/random median regret"));
+        int[] dimensions = [1, 2, 3, 4, 5, 6, 10];
+        var medians = new double[configurations.Count, dimensions.Length];
+        var betters = new int[configurations.Count, dimensions.Length];
+        var randomMedians = new double[dimensions.Length];
+        for (int j = 0; j < dimensions.Length; j++)
+        {
+            int d = dimensions[j];
+            using var generator = new torch.Generator((ulong)(seedBase + d));
+            using GpPriorFunctions functions = GpPriorFunctions.Sample(count, d, lsMin, lsMax, 128, generator, torch.ScalarType.Float32);
+            double[] random = BlackBoxMetaTrainer.RandomSearchBest(functions, trials, generator);
+            functions.EstimateMinimum(BlackBoxMetaTrainer.MinimumCandidates, BlackBoxMetaTrainer.MinimumStarts, BlackBoxMetaTrainer.MinimumSteps, 1e-3, generator);
+            double[] minimum = functions.Minimum!.to(torch.ScalarType.Float64).data<double>().ToArray();
+            randomMedians[j] = BayesianOptimizationBenchmark.Median([.. random.Select((v, i) => Math.Max(v - minimum[i], 0))]);
+            for (int c = 0; c < configurations.Count; c++)
+            {
+                double[] learned = LockstepBest(configurations[c].Make, functions, trials);
+                medians[c, j] = BayesianOptimizationBenchmark.Median([.. learned.Select((v, i) => Math.Max(v - minimum[i], 0))]);
+                betters[c, j] = learned.Zip(random).Count(p => p.First < p.Second);
+            }
+        }
+
+        Console.WriteLine("| configuration | " + string.Join(" | ", dimensions.Select(d => $"d={d} regret (better)")) + " | ratio | better |");
+        Console.WriteLine("|---|" + string.Concat(dimensions.Select(_ => "---|")) + "---|---|");
+        Console.WriteLine("| random search | " + string.Join(" | ", randomMedians.Select(v => v.ToString("G3", CultureInfo.InvariantCulture))) + " | 1 | - |");
+        for (int c = 0; c < configurations.Count; c++)
+        {
+            double logRatio = 0;
+            int better = 0;
+            var cells = new List<string>();
+            for (int j = 0; j < dimensions.Length; j++)
+            {
+                logRatio += Math.Log(Math.Max(medians[c, j], 1e-12) / Math.Max(randomMedians[j], 1e-12));
+                better += betters[c, j];
+                cells.Add(string.Create(CultureInfo.InvariantCulture, $"{medians[c, j]:G3} ({betters[c, j]})"));
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {configurations[c].Name} | {string.Join(" | ", cells)} | {Math.Exp(logRatio / dimensions.Length):F3} | {better}/{count * dimensions.Length} |"));
+        }
+
+        Console.WriteLine();
+    }
+
+    /// <summary>One tuner per function (seed = its index), all stepping together: the best value each finds in <paramref name="trials"/> trials.</summary>
+    private static double[] LockstepBest(Func<SearchSpace, int, ITuner> make, GpPriorFunctions functions, int trials)
+    {
+        int b = (int)functions.Count, d = (int)functions.Dimension;
+        SearchSpace space = Space(new double[d], [.. Enumerable.Repeat(1.0, d)]);
+        ITuner[] tuners = [.. Enumerable.Range(0, b).Select(i => make(space, i))];
+        double[] best = [.. Enumerable.Repeat(double.PositiveInfinity, b)];
+        for (int id = 0; id < trials; id++)
+        {
+            var settings = new TrialSettings[b];
+            double[] flat = new double[b * d];
+            for (int i = 0; i < b; i++)
+            {
+                settings[i] = new TrialSettings { TrialId = id };
+                Parameter p = tuners[i].Propose(settings[i]);
+                settings[i] = settings[i] with { Parameter = p };
+                for (int k = 0; k < d; k++)
+                {
+                    flat[(i * d) + k] = p[$"x{k}"].AsType<double>();
+                }
+            }
+
+            double[] y;
+            using (torch.no_grad())
+            using (torch.NewDisposeScope())
+            {
+                y = functions.Evaluate(torch.tensor(flat, [b, d], torch.ScalarType.Float64).to(functions.Dtype)).to(torch.ScalarType.Float64).data<double>().ToArray();
+            }
+
+            for (int i = 0; i < b; i++)
+            {
+                best[i] = Math.Min(best[i], y[i]);
+                tuners[i].Update(new TrialResult { TrialSettings = settings[i], Loss = y[i], Metric = -y[i] });
+            }
+        }
+
+        return best;
     }
 
     private static BlackBoxLstm Network(Dictionary<string, string> options)
@@ -177,7 +335,7 @@ internal static class LearnedBlackBoxBenchmark
         Console.WriteLine();
     }
 
-    private static int TestFunctions(BlackBoxLstm network, Dictionary<string, string> options, int trials, int seeds, bool peers, bool gp)
+    private static int TestFunctions(Func<SearchSpace, int, LearnedBlackBoxTuner> learnedTuner, Dictionary<string, string> options, int trials, int seeds, bool peers, bool gp)
     {
         string[] only = options.TryGetValue("--functions", out string? names) ? names.Split(',') : [.. BayesianOptimizationBenchmark.Functions.Select(f => f.Name)];
         string peer = options.TryGetValue("--peer", out string? path) ? path : peers ? BayesianOptimizationBenchmark.FindShared("optuna_peer.py") : "none";
@@ -196,7 +354,7 @@ internal static class LearnedBlackBoxBenchmark
             for (int seed = 0; seed < seeds; seed++)
             {
                 SearchSpace space = Space(function.Lower, function.Upper);
-                (double best, List<double> ms) = RunTuner(new LearnedBlackBoxTuner(space, seed, network), function.F, function.Lower.Length, trials);
+                (double best, List<double> ms) = RunTuner(learnedTuner(space, seed), function.F, function.Lower.Length, trials);
                 learned.Add(best - function.Min);
                 if (ms.Count >= 50)
                 {
@@ -213,7 +371,7 @@ internal static class LearnedBlackBoxBenchmark
                         gpMs.Add(gpTuner.ProposalDurations[49].TotalMilliseconds);
                     }
 
-                    var members = new (string, ITuner)[] { ("gp", new GaussianProcessTuner(space, seed)), ("learned", new LearnedBlackBoxTuner(space, seed, network)) };
+                    var members = new (string, ITuner)[] { ("gp", new GaussianProcessTuner(space, seed)), ("learned", learnedTuner(space, seed)) };
                     (double portfolioBest, _) = RunTuner(new PortfolioTuner(members, seed), function.F, function.Lower.Length, trials);
                     portfolio.Add(portfolioBest - function.Min);
                 }

@@ -138,15 +138,15 @@ public sealed class LstmMetaTrainer
             (Tensor update, Tensor[] newHidden, Tensor[] newCells) = optimizer.Forward(phi, gradient, hidden, cells);
             hidden = newHidden;
             cells = newCells;
-            theta = theta + update;
+            theta = theta.Plus(update);
             Tensor loss = Losses.Compute(LossKind.CrossEntropy, mlp.ForwardUnchecked(Split(theta, shapes), batches[u].X), batches[u].Y);
             gradient = fixedGradients is not null ? fixedGradients[u] : TorchAutograd.Grad([loss], [theta], retainGraph: true)[0].detach();
             gradients[u] = gradient;
             losses[u] = loss.dtype == ScalarType.Float64 ? loss.item<double>() : loss.item<float>();
-            sum = sum is null ? loss : sum + loss;
+            sum = sum is null ? loss : sum.Plus(loss);
         }
 
-        return new UnrollResult(sum! / batches.Count, theta, gradient, [.. hidden], [.. cells], gradients, losses);
+        return new UnrollResult(sum!.Over(batches.Count), theta, gradient, [.. hidden], [.. cells], gradients, losses);
     }
 
     /// <summary>The shapes of an MLP's weights, in order (w0, b0, w1, …).</summary>
@@ -187,7 +187,7 @@ public sealed class LstmMetaTrainer
         double squares = 0;
         foreach (Tensor g in gradients)
         {
-            using Tensor s = g.square().sum().to(ScalarType.Float64);
+            using Tensor s = g.Square().sum().to(ScalarType.Float64);
             squares += s.item<double>();
         }
 
@@ -196,7 +196,7 @@ public sealed class LstmMetaTrainer
         {
             foreach (Tensor g in gradients)
             {
-                g.mul_(maxNorm / norm);
+                g.TimesInPlace(maxNorm / norm);
             }
         }
     }

@@ -71,7 +71,7 @@ public sealed class LstmOptimizer : IDisposable
                 {
                     using (torch.no_grad())
                     {
-                        t.narrow(0, h, h).add_(1.0);
+                        t.narrow(0, h, h).PlusInPlace(1.0);
                     }
                 }
                 else if (name == "out.b")
@@ -196,13 +196,13 @@ public sealed class LstmOptimizer : IDisposable
             Tensor forget = chunks[1].sigmoid();
             Tensor candidate = chunks[2].tanh();
             Tensor output = chunks[3].sigmoid();
-            newCells[l] = (forget * cells[l]).addcmul_(input, candidate, 1.0);
+            newCells[l] = HeldScalars.With(1.0, one => (forget * cells[l]).addcmul_(input, candidate, one));
             newHidden[l] = output * newCells[l].tanh();
             x = newHidden[l];
         }
 
         Tensor m = torch.nn.functional.linear(x, phi[3 * layers], phi[(3 * layers) + 1]).squeeze(1);
-        return (m.mul_(Options.OutputScale), newHidden, newCells);
+        return (m.TimesInPlace(Options.OutputScale), newHidden, newCells);
     }
 
     /// <summary>Zero hidden and cell states for n coordinates.</summary>
@@ -232,9 +232,11 @@ public sealed class LstmOptimizer : IDisposable
         using var scope = torch.NewDisposeScope();
         Tensor g = gradient.detach();
         double threshold = Math.Exp(-k);
-        Tensor small = g.abs().lt(threshold);
-        Tensor magnitude = g.abs().clamp_min(threshold).log_().div_(k).masked_fill_(small, -1.0);
-        Tensor direction = torch.where(small, g * Math.Exp(k), g.sign());
+        Tensor small = g.abs().IsLessThan(threshold);
+        Tensor magnitude = g.abs().ClampMinimum(threshold).log_();
+        HeldScalars.With(k, divisor => magnitude.div_(divisor));
+        HeldScalars.With(-1.0, fill => magnitude.masked_fill_(small, fill));
+        Tensor direction = torch.where(small, g.Times(Math.Exp(k)), g.sign());
         return torch.stack([magnitude, direction], 1).MoveToOuterDisposeScope();
     }
 }

@@ -102,7 +102,7 @@ public sealed class LstmOptimizerState : IOptimizerState
         Tensor flat = torch.cat([.. gradients.Select(g => g.reshape(-1))]);
         if (weightDecay != 0)
         {
-            flat = flat.add_(torch.cat([.. parameters.Select(w => w.reshape(-1))]), weightDecay);
+            flat = flat.PlusScaledInPlace(torch.cat([.. parameters.Select(w => w.reshape(-1))]), weightDecay);
         }
 
         var hidden = new Tensor[layers];
@@ -123,7 +123,7 @@ public sealed class LstmOptimizerState : IOptimizerState
         long at = 0;
         for (int i = 0; i < shapes.Length; i++)
         {
-            parameters[i].add_(update.narrow(0, at, sizes[i]).view(shapes[i]));
+            parameters[i].PlusInPlace(update.narrow(0, at, sizes[i]).view(shapes[i]));
             at += sizes[i];
         }
     }

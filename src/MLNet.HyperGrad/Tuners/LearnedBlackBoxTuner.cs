@@ -55,6 +55,41 @@ public sealed class LearnedBlackBoxTuner : ITuner
         search = new BlackBoxSearch(network?.ToInference() ?? Shipped.Value, searchSpace.FeatureSpaceDim);
     }
 
+    /// <summary>
+    /// Creates a tuner that proposes with an ensemble of networks, each reading every result; the proposals are combined by
+    /// <paramref name="combination"/>. Internal: for the bench (<c>learned-bo --ensemble</c>); an ensemble of meta-training
+    /// seeds 1-5 did not beat seed 1 alone on the GP validation set (bench/RESULTS.md, issue 14, H38), so none is shipped.
+    /// </summary>
+    /// <param name="searchSpace">The space to search.</param>
+    /// <param name="networks">The networks (at least one; one gives the same proposals as the single-network constructor). Their weights are copied.</param>
+    /// <param name="combination">How their proposals become one.</param>
+    /// <param name="seed">The seed; the same seed and results give the same proposals.</param>
+    /// <param name="timeProvider">The clock of <see cref="ProposalDurations"/>; null uses <see cref="TimeProvider.System"/>.</param>
+    /// <exception cref="ArgumentException">The list is empty or holds a null network.</exception>
+    internal LearnedBlackBoxTuner(SearchSpace searchSpace, IReadOnlyList<BlackBoxLstm> networks, BlackBoxEnsembleCombination combination = BlackBoxEnsembleCombination.Median, int seed = 0, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(searchSpace);
+        ArgumentNullException.ThrowIfNull(networks);
+        if (networks.Count == 0)
+        {
+            throw new ArgumentException("The learned tuner needs at least one network; got an empty list.", nameof(networks));
+        }
+
+        var inference = new BlackBoxLstmInference[networks.Count];
+        for (int k = 0; k < networks.Count; k++)
+        {
+            inference[k] = networks[k]?.ToInference() ?? throw new ArgumentException($"Network {k} of {networks.Count} is null.", nameof(networks));
+        }
+
+        this.searchSpace = searchSpace;
+        this.seed = seed;
+        this.timeProvider = timeProvider ?? TimeProvider.System;
+        search = new BlackBoxSearch(inference, searchSpace.FeatureSpaceDim, combination);
+    }
+
+    /// <summary>Gets the number of networks that propose (1, or the ensemble's size).</summary>
+    internal int NetworkCount => search.NetworkCount;
+
     /// <summary>Gets the time of every proposal, in order.</summary>
     public IReadOnlyList<TimeSpan> ProposalDurations => proposalDurations;
 

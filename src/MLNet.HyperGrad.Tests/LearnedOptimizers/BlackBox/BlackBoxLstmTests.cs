@@ -77,6 +77,28 @@ public sealed class BlackBoxLstmTests : IDisposable
     }
 
     [Fact]
+    public void Softplus_LibtorchKernelWithHeldScalars_ValuesAndGradientMatchFloat64References()
+    {
+        // The kernel is TorchSharp's private softplus1(Scalar, Scalar): a TorchSharp upgrade that drops it fails here.
+        Assert.NotNull(BlackBoxLstm.SoftplusKernel);
+        using var scope = torch.NewDisposeScope();
+        double[] values = [-30, -3, -0.5, 0, 0.7, 4, 19.5, 20.5, 35];
+        Tensor x = torch.tensor(values, ScalarType.Float64).requires_grad_(true);
+        Tensor y = BlackBoxLstm.Softplus(x);
+        double[] got = y.detach().data<double>().ToArray();
+        Tensor[] gradient = MLNet.HyperGrad.Torch.TorchAutograd.Grad([y.sum()], [x]);
+        double[] slope = gradient[0].data<double>().ToArray();
+        static double Reference(double v) => v > 20 ? v : Math.Log(1 + Math.Exp(v));
+        for (int i = 0; i < values.Length; i++)
+        {
+            Assert.Equal(Reference(values[i]), got[i], 12);
+            const double h = 1e-6;
+            double finiteDifference = (Reference(values[i] + h) - Reference(values[i] - h)) / (2 * h);
+            Assert.Equal(finiteDifference, slope[i], 6);
+        }
+    }
+
+    [Fact]
     public void Inference_SameWeightsAndInputs_MatchesTheTensorStepAndProposal()
     {
         using var scope = torch.NewDisposeScope();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Reflection;
 using MLNet.HyperGrad.Models;
 using MLNet.HyperGrad.Torch;
 using TorchSharp;
@@ -37,6 +38,18 @@ public sealed class BlackBoxLstm : IDisposable
 
     /// <summary>The initial bias of the raw scale c: softplus(−1.5) ≈ 0.2.</summary>
     private const double InitialRawScale = -1.5;
+
+    /// <summary>
+    /// libtorch's own softplus kernel, called with held scalars: TorchSharp 0.107's public <c>softplus(double, double)</c>
+    /// converts β and the threshold to temporary <see cref="Scalar"/>s (the finalization trap of <see cref="HeldScalars"/>),
+    /// and <see cref="HeldScalars.Softplus"/> composes the function from other ops, whose forward and backward round
+    /// differently in the last bit, so meta-training would no longer reproduce the shipped network. The public overload
+    /// calls TorchSharp's private <c>softplus1(Scalar, Scalar)</c>; this is that call. Null if a TorchSharp version lacks it
+    /// (then <see cref="Softplus"/> falls back to the composed function; a test checks the kernel is found).
+    /// </summary>
+    internal static readonly Func<Tensor, Scalar, Scalar, Tensor>? SoftplusKernel = typeof(Tensor)
+        .GetMethod("softplus1", BindingFlags.Instance | BindingFlags.NonPublic, [typeof(Scalar), typeof(Scalar)])
+        ?.CreateDelegate<Func<Tensor, Scalar, Scalar, Tensor>>();
 
     private readonly ParameterSet weights;
 
@@ -86,13 +99,13 @@ public sealed class BlackBoxLstm : IDisposable
                 {
                     if (name == "lstm.bias")
                     {
-                        t.narrow(0, hiddenSize, hiddenSize).add_(1.0);
+                        t.narrow(0, hiddenSize, hiddenSize).PlusInPlace(1.0);
                     }
                     else if (name == "out.b")
                     {
                         // Shift 0 and scale softplus(−1.5) ≈ 0.2 of the cube before training.
                         t.zero_();
-                        t.narrow(0, 1, 1).fill_(InitialRawScale);
+                        HeldScalars.With(InitialRawScale, value => t.narrow(0, 1, 1).fill_(value));
                     }
                 }
 
@@ -182,9 +195,9 @@ public sealed class BlackBoxLstm : IDisposable
         long b = features.shape[0], d = features.shape[1], h = hidden.shape[2];
         Tensor pooled = hidden.mean([1], keepdim: true).expand(b, d, h);
         Tensor input = torch.cat([features, pooled], 2).reshape(b * d, FeatureCount + h);
-        Tensor gates = torch.nn.functional.linear(input, phi[0], phi[2]) + torch.nn.functional.linear(hidden.reshape(b * d, h), phi[1]);
+        Tensor gates = torch.nn.functional.linear(input, phi[0], phi[2]).Plus(torch.nn.functional.linear(hidden.reshape(b * d, h), phi[1]));
         Tensor[] chunks = gates.chunk(4, 1);
-        Tensor newCell = (chunks[1].sigmoid() * cell.reshape(b * d, h)) + (chunks[0].sigmoid() * chunks[2].tanh());
+        Tensor newCell = (chunks[1].sigmoid() * cell.reshape(b * d, h)).Plus(chunks[0].sigmoid() * chunks[2].tanh());
         Tensor newHidden = chunks[3].sigmoid() * newCell.tanh();
         return (newHidden.reshape(b, d, h), newCell.reshape(b, d, h));
     }
@@ -194,9 +207,22 @@ public sealed class BlackBoxLstm : IDisposable
     {
         Tensor head = torch.nn.functional.linear(hidden, phi[3], phi[4]);
         Tensor shift = head.select(2, 0);
-        Tensor scale = torch.nn.functional.softplus(head.select(2, 1));
-        Tensor folded = (best + shift + (scale * noise)).remainder(2.0);
-        return 1 - (1 - folded).abs();
+        Tensor scale = Softplus(head.select(2, 1));
+        Tensor folded = HeldScalars.With(2.0, two => best.Plus(shift).Plus(scale * noise).remainder(two));
+        return HeldScalars.Subtract(1.0, HeldScalars.Subtract(1.0, folded).abs());
+    }
+
+    /// <summary>softplus(x) = log(1 + eˣ) (β = 1, x itself above 20) by libtorch's kernel, with β and the threshold held until it returns; see <see cref="SoftplusKernel"/>.</summary>
+    internal static Tensor Softplus(Tensor x)
+    {
+        if (SoftplusKernel is null)
+        {
+            return HeldScalars.Softplus(x);
+        }
+
+        using Scalar beta = 1.0.ToScalar();
+        using Scalar threshold = 20.0.ToScalar();
+        return SoftplusKernel(x, beta, threshold);
     }
 
     /// <summary>A copy of the weights as float64 arrays, for the allocation-light proposal path of the tuner.</summary>

@@ -159,7 +159,7 @@ public sealed class BlackBoxMetaTrainer
         double squares = 0;
         foreach (Tensor g in gradients)
         {
-            using Tensor s = g.square().sum().to(ScalarType.Float64);
+            using Tensor s = g.Square().sum().to(ScalarType.Float64);
             squares += s.item<double>();
         }
 
@@ -168,7 +168,7 @@ public sealed class BlackBoxMetaTrainer
         {
             foreach (Tensor g in gradients)
             {
-                g.mul_(maxNorm / norm);
+                g.TimesInPlace(maxNorm / norm);
             }
         }
     }

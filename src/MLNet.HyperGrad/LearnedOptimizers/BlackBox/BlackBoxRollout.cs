@@ -1,3 +1,4 @@
+using MLNet.HyperGrad.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -72,8 +73,8 @@ internal sealed class BlackBoxRollout : IDisposable
             Tensor noise = torch.randn(BestX.shape, ScalarType.Float64, generator: noiseGenerator).to(BestX.dtype);
             Tensor x = BlackBoxLstm.Propose(phi, Hidden, BestX, noise);
             Tensor y = functions.Objective(x);
-            Tensor improvement = (y - BestY).clamp_max(0);
-            loss = loss is null ? improvement : loss + improvement;
+            Tensor improvement = (y - BestY).ClampMaximum(0.0);
+            loss = loss is null ? improvement : loss.Plus(improvement);
             Observe(phi, x, y);
         }
 
@@ -120,7 +121,7 @@ internal sealed class BlackBoxRollout : IDisposable
             bestX,
             rank.unsqueeze(1).expand(b, d),
             improved.unsqueeze(1).expand(b, d),
-            torch.full([b, d], step, x.dtype),
+            HeldScalars.With(step, value => torch.full([b, d], value, x.dtype)),
         ], 2);
     }
 
@@ -128,8 +129,8 @@ internal sealed class BlackBoxRollout : IDisposable
     {
         Tensor yd = y.detach();
         long n = History.shape[1] + 1;
-        Tensor better = History.lt(yd.unsqueeze(1)).to(yd.dtype).sum(1) + (0.5 * History.eq(yd.unsqueeze(1)).to(yd.dtype).sum(1));
-        Tensor rank = ((better + 0.5) * (2.0 / n)) - 1;
+        Tensor better = History.lt(yd.unsqueeze(1)).to(yd.dtype).sum(1).Plus(History.eq(yd.unsqueeze(1)).to(yd.dtype).sum(1).Times(0.5));
+        Tensor rank = better.Plus(0.5).Times(2.0 / n).Minus(1.0);
         Tensor improvedMask = yd.lt(BestY.detach());
         Tensor improved = improvedMask.to(yd.dtype);
         BestX = torch.where(improvedMask.unsqueeze(1), x, BestX);

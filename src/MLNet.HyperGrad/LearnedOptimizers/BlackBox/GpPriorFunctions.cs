@@ -61,8 +61,8 @@ internal sealed class GpPriorFunctions : IDisposable
         using var scope = torch.NewDisposeScope();
         Tensor logScale = torch.empty([count, 1, dimension], ScalarType.Float64).uniform_(Math.Log(lengthScaleMin), Math.Log(lengthScaleMax), generator);
         Tensor z = torch.randn([count, features, dimension], ScalarType.Float64, generator: generator);
-        Tensor chi = torch.randn([count, features, 5], ScalarType.Float64, generator: generator).square().sum([2], keepdim: true);
-        Tensor omega = z / logScale.exp() * (5.0 / chi).sqrt();
+        Tensor chi = torch.randn([count, features, 5], ScalarType.Float64, generator: generator).Square().sum([2], keepdim: true);
+        Tensor omega = z / logScale.exp() * HeldScalars.Divide(5.0, chi).sqrt();
         Tensor phase = torch.empty([count, features], ScalarType.Float64).uniform_(0, 2 * Math.PI, generator);
         Tensor weight = torch.randn([count, features], ScalarType.Float64, generator: generator);
         return new GpPriorFunctions(
@@ -75,8 +75,8 @@ internal sealed class GpPriorFunctions : IDisposable
     public Tensor Evaluate(Tensor x)
     {
         using var scope = torch.NewDisposeScope();
-        Tensor projected = omega.bmm(x.unsqueeze(2)).squeeze(2) + phase;
-        return ((projected.cos() * weight).sum(1) * amplitude).MoveToOuterDisposeScope();
+        Tensor projected = omega.bmm(x.unsqueeze(2)).squeeze(2).Plus(phase);
+        return (projected.cos() * weight).sum(1).Times(amplitude).MoveToOuterDisposeScope();
     }
 
     /// <summary>Gets the estimated minimum of each function, [B], once <see cref="EstimateMinimum"/> ran; otherwise null.</summary>
@@ -86,8 +86,8 @@ internal sealed class GpPriorFunctions : IDisposable
     public Tensor EvaluateMany(Tensor x)
     {
         using var scope = torch.NewDisposeScope();
-        Tensor projected = omega.bmm(x.transpose(1, 2)) + phase.unsqueeze(2);
-        return ((projected.cos() * weight.unsqueeze(2)).sum(1) * amplitude).MoveToOuterDisposeScope();
+        Tensor projected = omega.bmm(x.transpose(1, 2)).Plus(phase.unsqueeze(2));
+        return (projected.cos() * weight.unsqueeze(2)).sum(1).Times(amplitude).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -128,9 +128,9 @@ internal sealed class GpPriorFunctions : IDisposable
             Tensor g = TorchAutograd.Grad(EvaluateMany(leaf).sum(), leaf);
             using (torch.no_grad())
             {
-                m.mul_(beta1).add_(g, alpha: 1 - beta1);
-                v.mul_(beta2).addcmul_(g, g, value: 1 - beta2);
-                Tensor moved = (leaf - (rate * (m / (1 - Math.Pow(beta1, t))) / ((v / (1 - Math.Pow(beta2, t))).sqrt() + 1e-8))).clamp(0, 1);
+                m.TimesInPlace(beta1).PlusScaledInPlace(g, 1 - beta1);
+                HeldScalars.With(1 - beta2, value => v.TimesInPlace(beta2).addcmul_(g, g, value));
+                Tensor moved = (leaf - (m.Over(1 - Math.Pow(beta1, t)).Times(rate) / v.Over(1 - Math.Pow(beta2, t)).sqrt().Plus(1e-8))).ClampBetween(0.0, 1.0);
                 z.copy_(moved);
             }
         }
@@ -157,7 +157,7 @@ internal sealed class GpPriorFunctions : IDisposable
         }
 
         using var scope = torch.NewDisposeScope();
-        return ((Evaluate(x) - minimum).clamp_min(0) + regretFloor).log().MoveToOuterDisposeScope();
+        return (Evaluate(x) - minimum).ClampMinimum(0.0).Plus(regretFloor).log().MoveToOuterDisposeScope();
     }
 
     /// <summary>Frees the functions' tensors.</summary>
