@@ -128,13 +128,30 @@ internal static class HeldScalars
     internal static torch.Tensor Square(this torch.Tensor tensor) => tensor.Power(2L);
 
     /// <summary>
-    /// <c>softplus(x) = log(1 + eˣ)</c>, and <c>x</c> itself above 20 (libtorch's <c>softplus</c> with β = 1 and threshold 20): TorchSharp's
-    /// <c>softplus(double, double)</c> converts both to temporaries inside TorchSharp and has no overload that takes held scalars,
-    /// so it is composed here (the exponential's input is clamped at 20, so the unused branch stays finite and its zero-weighted
-    /// gradient is not NaN).
+    /// libtorch's own softplus kernel, called with held scalars. TorchSharp 0.107's public <c>softplus(double, double)</c> converts β
+    /// and the threshold to temporary <see cref="Scalar"/>s inside TorchSharp, where no caller can hold them; it calls the private
+    /// <c>softplus1(Scalar, Scalar)</c>, found here by reflection. Null if a TorchSharp version lacks it: then <see cref="Softplus"/>
+    /// composes the function from other ops (a test checks that the kernel is found, because the composition rounds differently in
+    /// the last bit, so meta-training would no longer reproduce the shipped learned tuner's network).
+    /// </summary>
+    internal static readonly Func<torch.Tensor, Scalar, Scalar, torch.Tensor>? SoftplusKernel = typeof(torch.Tensor)
+        .GetMethod("softplus1", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic, [typeof(Scalar), typeof(Scalar)])
+        ?.CreateDelegate<Func<torch.Tensor, Scalar, Scalar, torch.Tensor>>();
+
+    /// <summary>
+    /// <c>softplus(x) = log(1 + eˣ)</c>, and <c>x</c> itself above 20 (libtorch's <c>softplus</c> with β = 1 and threshold 20), by
+    /// libtorch's kernel with β and the threshold held (<see cref="SoftplusKernel"/>); without the kernel, composed from other ops
+    /// (the exponential's input is clamped at 20, so the unused branch stays finite and its zero-weighted gradient is not NaN).
     /// </summary>
     internal static torch.Tensor Softplus(torch.Tensor x)
     {
+        if (SoftplusKernel is not null)
+        {
+            using var beta = new Held(1.0);
+            using var threshold = new Held(20.0);
+            return SoftplusKernel(x, beta.Scalar, threshold.Scalar);
+        }
+
         using var scope = torch.NewDisposeScope();
         return torch.where(x.IsGreaterThan(20.0), x, x.ClampMaximum(20.0).exp().log1p()).MoveToOuterDisposeScope();
     }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Reflection;
 using MLNet.HyperGrad.Models;
 using MLNet.HyperGrad.Torch;
 using TorchSharp;
@@ -38,18 +37,6 @@ public sealed class BlackBoxLstm : IDisposable
 
     /// <summary>The initial bias of the raw scale c: softplus(−1.5) ≈ 0.2.</summary>
     private const double InitialRawScale = -1.5;
-
-    /// <summary>
-    /// libtorch's own softplus kernel, called with held scalars: TorchSharp 0.107's public <c>softplus(double, double)</c>
-    /// converts β and the threshold to temporary <see cref="Scalar"/>s (the finalization trap of <see cref="HeldScalars"/>),
-    /// and <see cref="HeldScalars.Softplus"/> composes the function from other ops, whose forward and backward round
-    /// differently in the last bit, so meta-training would no longer reproduce the shipped network. The public overload
-    /// calls TorchSharp's private <c>softplus1(Scalar, Scalar)</c>; this is that call. Null if a TorchSharp version lacks it
-    /// (then <see cref="Softplus"/> falls back to the composed function; a test checks the kernel is found).
-    /// </summary>
-    internal static readonly Func<Tensor, Scalar, Scalar, Tensor>? SoftplusKernel = typeof(Tensor)
-        .GetMethod("softplus1", BindingFlags.Instance | BindingFlags.NonPublic, [typeof(Scalar), typeof(Scalar)])
-        ?.CreateDelegate<Func<Tensor, Scalar, Scalar, Tensor>>();
 
     private readonly ParameterSet weights;
 
@@ -212,18 +199,8 @@ public sealed class BlackBoxLstm : IDisposable
         return HeldScalars.Subtract(1.0, HeldScalars.Subtract(1.0, folded).abs());
     }
 
-    /// <summary>softplus(x) = log(1 + eˣ) (β = 1, x itself above 20) by libtorch's kernel, with β and the threshold held until it returns; see <see cref="SoftplusKernel"/>.</summary>
-    internal static Tensor Softplus(Tensor x)
-    {
-        if (SoftplusKernel is null)
-        {
-            return HeldScalars.Softplus(x);
-        }
-
-        using Scalar beta = 1.0.ToScalar();
-        using Scalar threshold = 20.0.ToScalar();
-        return SoftplusKernel(x, beta, threshold);
-    }
+    /// <summary>softplus(x) = log(1 + eˣ) (β = 1, x itself above 20) by libtorch's kernel with β and the threshold held (<see cref="HeldScalars.Softplus"/>).</summary>
+    internal static Tensor Softplus(Tensor x) => HeldScalars.Softplus(x);
 
     /// <summary>A copy of the weights as float64 arrays, for the allocation-light proposal path of the tuner.</summary>
     internal BlackBoxLstmInference ToInference() => new(HiddenSize, weights.ToArrays());
