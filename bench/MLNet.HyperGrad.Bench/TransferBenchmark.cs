@@ -60,6 +60,9 @@ internal static class TransferBenchmark
             KernelOnFeatures = options.ContainsKey("--features"),
             InputDependentScale = options.TryGetValue("--input-scale", out string? inputScale) ? bool.Parse(inputScale) : new GpPriorPretrainingOptions().InputDependentScale,
             EmpiricalCovariance = options.TryGetValue("--empirical-cov", out string? empiricalCov) ? bool.Parse(empiricalCov) : new GpPriorPretrainingOptions().EmpiricalCovariance,
+            EmpiricalMoments = options.TryGetValue("--empirical-moments", out string? empiricalMoments) ? bool.Parse(empiricalMoments) : new GpPriorPretrainingOptions().EmpiricalMoments,
+            EmpiricalKernelOffSharedPointsOnly = options.TryGetValue("--kernel-off-shared", out string? offShared) ? bool.Parse(offShared) : new GpPriorPretrainingOptions().EmpiricalKernelOffSharedPointsOnly,
+            EmpiricalShrinkage = options.TryGetValue("--shrinkage", out string? shrinkage) ? double.Parse(shrinkage, CultureInfo.InvariantCulture) : new GpPriorPretrainingOptions().EmpiricalShrinkage,
             LearningRate = options.TryGetValue("--lr", out string? lr) ? double.Parse(lr, CultureInfo.InvariantCulture) : new GpPriorPretrainingOptions().LearningRate,
             HiddenWidth = CsvLoadBenchmark.Int(options, "--width", new GpPriorPretrainingOptions().HiddenWidth),
             MinibatchSize = CsvLoadBenchmark.Int(options, "--minibatch", new GpPriorPretrainingOptions().MinibatchSize),
@@ -108,7 +111,7 @@ internal static class TransferBenchmark
             return 0;
         }
 
-        Console.WriteLine(Invariant($"transfer: {names.Length} tasks x {n} configurations from {data}; budget {budget}; pre-training {pretraining.MeanKind} mean, width {pretraining.HiddenWidth}, kernel on {(pretraining.KernelOnFeatures ? "features" : "inputs")}{(pretraining.InputDependentScale ? " with an input-dependent scale" : "")}{(pretraining.EmpiricalCovariance ? " plus the empirical covariance where tasks share points" : "")}, {pretraining.Steps} Adam steps, lr {pretraining.LearningRate}, minibatch {pretraining.MinibatchSize}, KL weight {pretraining.KlWeight}"));
+        Console.WriteLine(Invariant($"transfer: {names.Length} tasks x {n} configurations from {data}; budget {budget}; pre-training {pretraining.MeanKind} mean, width {pretraining.HiddenWidth}, kernel on {(pretraining.KernelOnFeatures ? "features" : "inputs")}{(pretraining.InputDependentScale ? " with an input-dependent scale" : "")}{(pretraining.EmpiricalCovariance ? (pretraining.EmpiricalMoments ? Invariant($" plus the exact empirical mean and covariance (shrinkage {pretraining.EmpiricalShrinkage}{(pretraining.EmpiricalKernelOffSharedPointsOnly ? ", kernel off the shared points only" : "")}) where tasks share points") : " plus the empirical covariance where tasks share points") : "")}, {pretraining.Steps} Adam steps, lr {pretraining.LearningRate}, minibatch {pretraining.MinibatchSize}, KL weight {pretraining.KlWeight}"));
         var curves = new Dictionary<string, List<double[]>>(StringComparer.Ordinal);
         var seconds = new Dictionary<string, double>(StringComparer.Ordinal);
         int[] taskList = options.TryGetValue("--task-list", out string? listed)
@@ -175,7 +178,7 @@ internal static class TransferBenchmark
                 row.Add(Invariant($"pre-training {clock.Elapsed.TotalSeconds:F1} s"));
                 if (options.ContainsKey("--verbose"))
                 {
-                    row.Add(Invariant($"prior: length scales {string.Join("/", prior.LengthScales.Select(v => v.ToString("G3", CultureInfo.InvariantCulture)))}, output scale {prior.OutputScale:G3}{(prior.InputDependentScale || prior.HasEmpiricalCovariance ? Invariant($" (variance over the candidates {Quantiles(prior.Variance(encoded))})") : "")}{(prior.HasEmpiricalCovariance ? Invariant($", empirical covariance weight {prior.EmpiricalCovarianceWeight:G3}, kernel weight {prior.KernelWeight:G3}") : "")}, noise {prior.NoiseVariance:G3}, objective {prior.ObjectiveHistory.Take(5).DefaultIfEmpty(double.NaN).Average():F3} -> {prior.ObjectiveHistory.TakeLast(5).DefaultIfEmpty(double.NaN).Average():F3}, skipped {prior.SkippedSteps}"));
+                    row.Add(Invariant($"prior: length scales {string.Join("/", prior.LengthScales.Select(v => v.ToString("G3", CultureInfo.InvariantCulture)))}, output scale {prior.OutputScale:G3}{(prior.InputDependentScale || prior.HasEmpiricalCovariance ? Invariant($" (variance over the candidates {Quantiles(prior.Variance(encoded))})") : "")}{(prior.HasEmpiricalCovariance ? Invariant($", empirical covariance weight {prior.EmpiricalCovarianceWeight:G3}, kernel weight {prior.KernelWeight:G3}{(prior.HasEmpiricalMoments ? " (exact moments)" : "")}") : "")}, noise {prior.NoiseVariance:G3}, objective {prior.ObjectiveHistory.Take(5).DefaultIfEmpty(double.NaN).Average():F3} -> {prior.ObjectiveHistory.TakeLast(5).DefaultIfEmpty(double.NaN).Average():F3}, skipped {prior.SkippedSteps}"));
                 }
 
                 var tuner = new MetaGaussianProcessTuner(space, prior, 0, MetaOptions(metaOptions, candidates));
@@ -319,7 +322,7 @@ internal static class TransferBenchmark
                 return basePrior;
             }
 
-            string withTerm = Path.Combine(cache, Invariant($"prior-{heldOut}-{kind}-{options.MeanKind}-w{options.HiddenWidth}-{(options.KernelOnFeatures ? "features" : "inputs")}-s{options.Steps}-lr{options.LearningRate}-b{options.MinibatchSize}-kl{options.KlWeight}-seed{options.Seed}{(options.InputDependentScale ? "-iscale" : "")}-ecov.json"));
+            string withTerm = Path.Combine(cache, Invariant($"prior-{heldOut}-{kind}-{options.MeanKind}-w{options.HiddenWidth}-{(options.KernelOnFeatures ? "features" : "inputs")}-s{options.Steps}-lr{options.LearningRate}-b{options.MinibatchSize}-kl{options.KlWeight}-seed{options.Seed}{(options.InputDependentScale ? "-iscale" : "")}-ecov{(options.EmpiricalMoments ? Invariant($"-exact{options.EmpiricalShrinkage}{(options.EmpiricalKernelOffSharedPointsOnly ? "-offshared" : "")}") : "")}.json"));
             if (File.Exists(withTerm))
             {
                 return PretrainedGpPrior.FromJson(File.ReadAllText(withTerm));

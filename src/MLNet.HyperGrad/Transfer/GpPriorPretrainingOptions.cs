@@ -50,6 +50,32 @@ public sealed class GpPriorPretrainingOptions
     /// </value>
     public int EmpiricalCovarianceMinimumTasks { get; init; } = 10;
 
+    /// <summary>
+    /// Gets a value indicating whether the empirical-covariance term (<see cref="EmpiricalCovariance"/>) is exact at the shared points
+    /// (HyperBO's estimate on matched data): there the prior mean is the source tasks' empirical mean and the term's covariance
+    /// their empirical covariance (divisor T − 1, shrunk by <see cref="EmpiricalShrinkage"/>), each task's losses standardized over its
+    /// own points; the pre-trained kernel (weight s) is the stationary residual, and <c>(λ, s)</c> are fitted as for the smoothed term.
+    /// Off the shared points the mean correction and the term are interpolated by the pre-trained kernel
+    /// (<c>k(x, S)(K_SS + σ²I)⁻¹</c>), so whole-space tuning still works; a candidate that is a shared point reads the empirical
+    /// moments exactly. False gives the kernel-smoothed term (<c>φ(x) = k(x, S)(K_SS + σ²I)⁻¹Rᵀ/√(T − 1)</c> everywhere, the
+    /// pre-trained mean unchanged). Ignored where the term is not added.
+    /// </summary>
+    /// <value>The default is false.</value>
+    public bool EmpiricalMoments { get; init; }
+
+    /// <summary>
+    /// Gets a value indicating whether, with <see cref="EmpiricalMoments"/>, the pre-trained kernel enters the covariance only as its
+    /// residual given the shared points S, <c>s·(k(x, x') − k(x, S)(K_SS + σ²I)⁻¹k(S, x'))</c>: nearly 0 at the shared points, where
+    /// the covariance is then about λ times the (shrunk) empirical one, and <c>s·k</c> far from them (a conditional covariance, so
+    /// still a valid kernel). False adds <c>s·k(x, x')</c> everywhere, a stationary part that also correlates neighbouring shared points.
+    /// </summary>
+    /// <value>The default is false. Ignored without <see cref="EmpiricalMoments"/>.</value>
+    public bool EmpiricalKernelOffSharedPointsOnly { get; init; }
+
+    /// <summary>Gets the shrinkage α of the exact empirical covariance (<see cref="EmpiricalMoments"/>) towards v̄·I, v̄ its mean diagonal: <c>(1 − α)·Σ̂ + α·v̄·I</c>.</summary>
+    /// <value>The default is 0.01 (keeps the 288 × 288 covariance of 49 tasks, rank 48, positive definite before the noise). In [0, 1).</value>
+    public double EmpiricalShrinkage { get; init; } = 0.01;
+
     /// <summary>Gets the number of Adam steps.</summary>
     /// <value>
     /// The default is 100: about 5 s of CPU for 49 tasks of 288 points at the default minibatch (bench/run.sh transfer
@@ -106,6 +132,11 @@ public sealed class GpPriorPretrainingOptions
         if (!(KlWeight >= 0) || !double.IsFinite(KlWeight))
         {
             problems.Add(Invariant($"KlWeight must be finite and at least 0, got {KlWeight}."));
+        }
+
+        if (!(EmpiricalShrinkage >= 0 && EmpiricalShrinkage < 1))
+        {
+            problems.Add(Invariant($"EmpiricalShrinkage must be in [0, 1), got {EmpiricalShrinkage}."));
         }
 
         if (EmpiricalCovarianceMinimumTasks < 3)
