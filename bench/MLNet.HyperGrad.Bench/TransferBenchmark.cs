@@ -60,8 +60,10 @@ internal static class TransferBenchmark
             KernelOnFeatures = options.ContainsKey("--features"),
             InputDependentScale = options.TryGetValue("--input-scale", out string? inputScale) ? bool.Parse(inputScale) : new GpPriorPretrainingOptions().InputDependentScale,
             EmpiricalCovariance = options.TryGetValue("--empirical-cov", out string? empiricalCov) ? bool.Parse(empiricalCov) : new GpPriorPretrainingOptions().EmpiricalCovariance,
-            EmpiricalMoments = options.TryGetValue("--empirical-moments", out string? empiricalMoments) ? bool.Parse(empiricalMoments) : new GpPriorPretrainingOptions().EmpiricalMoments,
+            EmpiricalMoments = options.TryGetValue("--empirical-moments", out string? empiricalMoments) ? (empiricalMoments == "auto" ? null : bool.Parse(empiricalMoments)) : new GpPriorPretrainingOptions().EmpiricalMoments,
             EmpiricalKernelOffSharedPointsOnly = options.TryGetValue("--kernel-off-shared", out string? offShared) ? bool.Parse(offShared) : new GpPriorPretrainingOptions().EmpiricalKernelOffSharedPointsOnly,
+            EmpiricalKernelWeight = options.TryGetValue("--kernel-weight", out string? kernelWeight) ? double.Parse(kernelWeight, CultureInfo.InvariantCulture) : new GpPriorPretrainingOptions().EmpiricalKernelWeight,
+            EmpiricalMean = options.TryGetValue("--empirical-mean", out string? empiricalMean) ? bool.Parse(empiricalMean) : new GpPriorPretrainingOptions().EmpiricalMean,
             EmpiricalShrinkage = options.TryGetValue("--shrinkage", out string? shrinkage) ? double.Parse(shrinkage, CultureInfo.InvariantCulture) : new GpPriorPretrainingOptions().EmpiricalShrinkage,
             LearningRate = options.TryGetValue("--lr", out string? lr) ? double.Parse(lr, CultureInfo.InvariantCulture) : new GpPriorPretrainingOptions().LearningRate,
             HiddenWidth = CsvLoadBenchmark.Int(options, "--width", new GpPriorPretrainingOptions().HiddenWidth),
@@ -111,7 +113,7 @@ internal static class TransferBenchmark
             return 0;
         }
 
-        Console.WriteLine(Invariant($"transfer: {names.Length} tasks x {n} configurations from {data}; budget {budget}; pre-training {pretraining.MeanKind} mean, width {pretraining.HiddenWidth}, kernel on {(pretraining.KernelOnFeatures ? "features" : "inputs")}{(pretraining.InputDependentScale ? " with an input-dependent scale" : "")}{(pretraining.EmpiricalCovariance ? (pretraining.EmpiricalMoments ? Invariant($" plus the exact empirical mean and covariance (shrinkage {pretraining.EmpiricalShrinkage}{(pretraining.EmpiricalKernelOffSharedPointsOnly ? ", kernel off the shared points only" : "")}) where tasks share points") : " plus the empirical covariance where tasks share points") : "")}, {pretraining.Steps} Adam steps, lr {pretraining.LearningRate}, minibatch {pretraining.MinibatchSize}, KL weight {pretraining.KlWeight}"));
+        Console.WriteLine(Invariant($"transfer: {names.Length} tasks x {n} configurations from {data}; budget {budget}; pre-training {pretraining.MeanKind} mean, width {pretraining.HiddenWidth}, kernel on {(pretraining.KernelOnFeatures ? "features" : "inputs")}{(pretraining.InputDependentScale ? " with an input-dependent scale" : "")}{(pretraining.EmpiricalCovariance ? (pretraining.EmpiricalMoments != false ? Invariant($" plus the {(pretraining.EmpiricalMoments is null ? "(automatic: on fully matched tasks) " : "")}exact empirical mean and covariance (shrinkage {pretraining.EmpiricalShrinkage}{(pretraining.EmpiricalKernelOffSharedPointsOnly ? ", kernel off the shared points only" : "")}{(pretraining.EmpiricalKernelWeight is double kw ? Invariant($", kernel weight {kw}") : "")}{(pretraining.EmpiricalMean ? "" : ", pre-trained mean kept")}) where tasks share points") : " plus the empirical covariance where tasks share points") : "")}, {pretraining.Steps} Adam steps, lr {pretraining.LearningRate}, minibatch {pretraining.MinibatchSize}, KL weight {pretraining.KlWeight}"));
         var curves = new Dictionary<string, List<double[]>>(StringComparer.Ordinal);
         var seconds = new Dictionary<string, double>(StringComparer.Ordinal);
         int[] taskList = options.TryGetValue("--task-list", out string? listed)
@@ -322,7 +324,7 @@ internal static class TransferBenchmark
                 return basePrior;
             }
 
-            string withTerm = Path.Combine(cache, Invariant($"prior-{heldOut}-{kind}-{options.MeanKind}-w{options.HiddenWidth}-{(options.KernelOnFeatures ? "features" : "inputs")}-s{options.Steps}-lr{options.LearningRate}-b{options.MinibatchSize}-kl{options.KlWeight}-seed{options.Seed}{(options.InputDependentScale ? "-iscale" : "")}-ecov{(options.EmpiricalMoments ? Invariant($"-exact{options.EmpiricalShrinkage}{(options.EmpiricalKernelOffSharedPointsOnly ? "-offshared" : "")}") : "")}.json"));
+            string withTerm = Path.Combine(cache, Invariant($"prior-{heldOut}-{kind}-{options.MeanKind}-w{options.HiddenWidth}-{(options.KernelOnFeatures ? "features" : "inputs")}-s{options.Steps}-lr{options.LearningRate}-b{options.MinibatchSize}-kl{options.KlWeight}-seed{options.Seed}{(options.InputDependentScale ? "-iscale" : "")}-ecov{(options.EmpiricalMoments ?? kind == "matched" ? Invariant($"-exact{options.EmpiricalShrinkage}{(options.EmpiricalKernelOffSharedPointsOnly ? "-offshared" : "")}{(options.EmpiricalKernelWeight is double s ? Invariant($"-s{s}") : "")}{(options.EmpiricalMean ? "" : "-modelmean")}") : "")}.json"));
             if (File.Exists(withTerm))
             {
                 return PretrainedGpPrior.FromJson(File.ReadAllText(withTerm));

@@ -101,7 +101,7 @@ public sealed class EmpiricalMomentsTests(ITestOutputHelper output) : IDisposabl
         }
 
         // The option matters: the smoothed term keeps the pre-trained mean, which is not the empirical one here.
-        PretrainedGpPrior smoothed = GpPriorPretraining.Pretrain(HandMadeHistory(), new GpPriorPretrainingOptions { Steps = 5, HiddenWidth = 3, MinibatchSize = 5, EmpiricalCovarianceMinimumTasks = 3 });
+        PretrainedGpPrior smoothed = GpPriorPretraining.Pretrain(HandMadeHistory(), new GpPriorPretrainingOptions { Steps = 5, HiddenWidth = 3, MinibatchSize = 5, EmpiricalCovarianceMinimumTasks = 3, EmpiricalMoments = false });
         Assert.True(smoothed.HasEmpiricalCovariance);
         Assert.False(smoothed.HasEmpiricalMoments);
         Assert.True(smoothed.Mean(Shared).Zip(mean).Max(p => Math.Abs(p.First - p.Second)) > 1e-2, "the pre-trained mean happens to equal the empirical one; the test cannot tell the modes apart");
@@ -237,6 +237,42 @@ public sealed class EmpiricalMomentsTests(ITestOutputHelper output) : IDisposabl
             Assert.True(numeric.Max(Math.Abs) > 1e-3, "the gradient is too small for the check to mean anything");
             FiniteDifferences.AssertClose(numeric, analytic, 1e-5);
         }
+    }
+
+    [Fact]
+    public void Pretrain_AutomaticEmpiricalMoments_ExactOnlyWhenEveryTaskHoldsExactlyTheSharedPoints()
+    {
+        var defaults = new GpPriorPretrainingOptions { Steps = 5, HiddenWidth = 3, MinibatchSize = 5, EmpiricalCovarianceMinimumTasks = 3, EmpiricalMoments = null };
+        PretrainedGpPrior byDefault = GpPriorPretraining.Pretrain(HandMadeHistory(), new GpPriorPretrainingOptions { Steps = 5, HiddenWidth = 3, MinibatchSize = 5, EmpiricalCovarianceMinimumTasks = 3 });
+        PretrainedGpPrior fullyMatched = GpPriorPretraining.Pretrain(HandMadeHistory(), defaults);
+
+        // The same tasks, each with one point of its own as well: they share the five points but are not fully matched.
+        List<TransferTask> partly = [.. Losses.Select((l, t) => new TransferTask("hand" + t, [.. Shared, [0.05 + (0.2 * t), 0.5]], [.. l, 1.0 + t]))];
+        PretrainedGpPrior partlyMatched = GpPriorPretraining.Pretrain(partly, defaults);
+
+        Assert.False(new GpPriorPretrainingOptions().EmpiricalMoments);
+        Assert.False(byDefault.HasEmpiricalMoments);
+        Assert.True(byDefault.HasEmpiricalCovariance);
+        Assert.Equal(0.001, defaults.EmpiricalKernelWeight);
+        Assert.True(fullyMatched.HasEmpiricalMoments);
+        Assert.Equal(0.001, fullyMatched.KernelWeight, 1e-12);
+        Assert.True(partlyMatched.HasEmpiricalCovariance);
+        Assert.False(partlyMatched.HasEmpiricalMoments);
+        Assert.Equal(5, partlyMatched.EmpiricalCovariancePoints);
+    }
+
+    [Fact]
+    public void EffectiveAcquisition_Automatic_LogPiWithExactMomentsLogEiOtherwiseAndAnExplicitChoiceWins()
+    {
+        PretrainedGpPrior exact = GpPriorPretraining.Pretrain(HandMadeHistory(), ExactOptions());
+        var automatic = new MetaGaussianProcessTunerOptions();
+        var explicitEi = new MetaGaussianProcessTunerOptions { Acquisition = MLNet.HyperGrad.Bayesian.AcquisitionKind.LogExpectedImprovement };
+
+        Assert.Null(automatic.Acquisition);
+        Assert.Equal(MLNet.HyperGrad.Bayesian.AcquisitionKind.LogProbabilityOfImprovement, automatic.EffectiveAcquisition(exact));
+        Assert.Equal(MLNet.HyperGrad.Bayesian.AcquisitionKind.LogExpectedImprovement, automatic.EffectiveAcquisition(SyntheticTasks.FamilyPrior));
+        Assert.Equal(MLNet.HyperGrad.Bayesian.AcquisitionKind.LogExpectedImprovement, automatic.EffectiveAcquisition(SyntheticTasks.EmpiricalFamilyPrior));
+        Assert.Equal(MLNet.HyperGrad.Bayesian.AcquisitionKind.LogExpectedImprovement, explicitEi.EffectiveAcquisition(exact));
     }
 
     [Theory]

@@ -10,7 +10,7 @@ public sealed class InputDependentScaleTests(ITestOutputHelper output)
     private static readonly Lazy<(PretrainedGpPrior Stationary, PretrainedGpPrior Scaled, PretrainedGpPrior Empirical)> AgreeingPriors = new(() =>
     {
         List<TransferTask> tasks = AgreeingFamily(6, SyntheticTasks.Points(50, 7));
-        var stationary = new GpPriorPretrainingOptions { Steps = 50, HiddenWidth = 12, MinibatchSize = 25, EmpiricalCovariance = false };
+        var stationary = new GpPriorPretrainingOptions { Steps = 50, HiddenWidth = 12, MinibatchSize = 25, EmpiricalCovariance = false, EmpiricalMoments = false };
         var scaled = new GpPriorPretrainingOptions { Steps = 50, HiddenWidth = 12, MinibatchSize = 25, InputDependentScale = true, EmpiricalCovariance = false };
         PretrainedGpPrior plain = GpPriorPretraining.Pretrain(tasks, stationary);
         return (plain, GpPriorPretraining.Pretrain(tasks, scaled), GpPriorPretraining.AddEmpiricalCovariance(plain, tasks, stationary));

@@ -89,9 +89,9 @@ internal sealed class EmpiricalCovarianceTerm
     /// <summary>
     /// Builds the exact term (<see cref="GpPriorPretrainingOptions.EmpiricalMoments"/>): at the shared points the prior mean becomes the
     /// tasks' empirical mean of <paramref name="values"/> [T][m] and the empirical part of the covariance their empirical covariance
-    /// (divisor T − 1), shrunk by <paramref name="shrinkage"/> α towards v̄·I.
+    /// (divisor T − 1), shrunk by <paramref name="shrinkage"/> α towards v̄·I; without <paramref name="useEmpiricalMean"/> the pre-trained mean is kept (zero correction).
     /// </summary>
-    public static EmpiricalCovarianceTerm BuildExact(PriorModel model, double[] theta, double[][] points, double[][] values, double shrinkage, double weight, double kernelWeight, bool kernelOffSharedPointsOnly = false)
+    public static EmpiricalCovarianceTerm BuildExact(PriorModel model, double[] theta, double[][] points, double[][] values, double shrinkage, double weight, double kernelWeight, bool kernelOffSharedPointsOnly = false, bool useEmpiricalMean = true)
     {
         int m = points.Length;
         int t = values.Length;
@@ -112,7 +112,7 @@ internal sealed class EmpiricalCovarianceTerm
             modelMean = model.Mean(torch.tensor(theta, torch.float64), GaussianProcess.ToMatrix(points, model.Dimension)).data<double>().ToArray();
         }
 
-        return new EmpiricalCovarianceTerm(points, loadings, t, weight, kernelWeight, new EmpiricalMoments([.. mean.Select((v, i) => v - modelMean[i])], shrinkage, kernelOffSharedPointsOnly));
+        return new EmpiricalCovarianceTerm(points, loadings, t, weight, kernelWeight, new EmpiricalMoments([.. mean.Select((v, i) => useEmpiricalMean ? v - modelMean[i] : 0.0)], shrinkage, kernelOffSharedPointsOnly));
     }
 
     /// <summary>

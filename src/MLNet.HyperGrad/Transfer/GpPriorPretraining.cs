@@ -124,13 +124,21 @@ public static class GpPriorPretraining
         }
 
         double[] theta = [.. prior.Parameters];
-        EmpiricalCovarianceTerm unit = options.EmpiricalMoments
-            ? EmpiricalCovarianceTerm.BuildExact(prior.Model, theta, data.AllSharedInputs, data.AllSharedTargets, options.EmpiricalShrinkage, 1, 1, options.EmpiricalKernelOffSharedPointsOnly)
+        bool exact = options.EmpiricalMoments ?? data.FullyMatched;
+        EmpiricalCovarianceTerm unit = exact
+            ? EmpiricalCovarianceTerm.BuildExact(prior.Model, theta, data.AllSharedInputs, data.AllSharedTargets, options.EmpiricalShrinkage, 1, 1, options.EmpiricalKernelOffSharedPointsOnly, options.EmpiricalMean)
             : EmpiricalCovarianceTerm.Build(prior.Model, theta, data.AllSharedInputs, data.AllSharedTargets, 1, 1);
         int[] subset = SubsetOf(data.AllSharedInputs.Length, FitPointLimit, new Random(options.Seed));
         double[] lower = [Math.Log(1e-4), Math.Log(0.01)];
         double[] upper = [Math.Log(100), Math.Log(10)];
-        (double[] best, double value, _) = ProjectedLbfgs.Minimize(p => EmpiricalWeightObjective(prior.Model, theta, unit, data.AllSharedTargets, subset, p), [0.0, 0.0], lower, upper, maxIterations: 50, gradientTolerance: 1e-6);
+        double[] start = [0.0, 0.0];
+        if (exact && options.EmpiricalKernelWeight is double fixedWeight)
+        {
+            // s held at the option's value; λ alone is fitted.
+            lower[1] = upper[1] = start[1] = Math.Log(fixedWeight);
+        }
+
+        (double[] best, double value, _) = ProjectedLbfgs.Minimize(p => EmpiricalWeightObjective(prior.Model, theta, unit, data.AllSharedTargets, subset, p), start, lower, upper, maxIterations: 50, gradientTolerance: 1e-6);
         (double weight, double kernelWeight) = double.IsFinite(value) ? (Math.Exp(best[0]), Math.Exp(best[1])) : (0.0, 1.0);
         return prior.WithEmpiricalCovariance(unit.WithWeights(weight, kernelWeight));
     }
@@ -287,6 +295,9 @@ public static class GpPriorPretraining
 
         /// <summary>Gets the points every task holds, whatever the KL weight.</summary>
         public double[][] AllSharedInputs => sharedInputs;
+
+        /// <summary>Gets a value indicating whether every task holds exactly the shared points (at least 2), no other.</summary>
+        public bool FullyMatched => sharedInputs.Length >= 2 && inputs.All(rows => rows.Length == sharedInputs.Length);
 
         /// <summary>Gets each task's standardized values at <see cref="AllSharedInputs"/> [T][m].</summary>
         public double[][] AllSharedTargets => sharedTargets;
