@@ -60,6 +60,11 @@ internal static class TransferBenchmark
             KernelOnFeatures = options.ContainsKey("--features"),
             InputDependentScale = options.TryGetValue("--input-scale", out string? inputScale) ? bool.Parse(inputScale) : new GpPriorPretrainingOptions().InputDependentScale,
             EmpiricalCovariance = options.TryGetValue("--empirical-cov", out string? empiricalCov) ? bool.Parse(empiricalCov) : new GpPriorPretrainingOptions().EmpiricalCovariance,
+            EmpiricalMoments = options.TryGetValue("--empirical-moments", out string? empiricalMoments) ? (empiricalMoments == "auto" ? null : bool.Parse(empiricalMoments)) : new GpPriorPretrainingOptions().EmpiricalMoments,
+            EmpiricalKernelOffSharedPointsOnly = options.TryGetValue("--kernel-off-shared", out string? offShared) ? bool.Parse(offShared) : new GpPriorPretrainingOptions().EmpiricalKernelOffSharedPointsOnly,
+            EmpiricalKernelWeight = options.TryGetValue("--kernel-weight", out string? kernelWeight) ? double.Parse(kernelWeight, CultureInfo.InvariantCulture) : new GpPriorPretrainingOptions().EmpiricalKernelWeight,
+            EmpiricalMean = options.TryGetValue("--empirical-mean", out string? empiricalMean) ? bool.Parse(empiricalMean) : new GpPriorPretrainingOptions().EmpiricalMean,
+            EmpiricalShrinkage = options.TryGetValue("--shrinkage", out string? shrinkage) ? double.Parse(shrinkage, CultureInfo.InvariantCulture) : new GpPriorPretrainingOptions().EmpiricalShrinkage,
             LearningRate = options.TryGetValue("--lr", out string? lr) ? double.Parse(lr, CultureInfo.InvariantCulture) : new GpPriorPretrainingOptions().LearningRate,
             HiddenWidth = CsvLoadBenchmark.Int(options, "--width", new GpPriorPretrainingOptions().HiddenWidth),
             MinibatchSize = CsvLoadBenchmark.Int(options, "--minibatch", new GpPriorPretrainingOptions().MinibatchSize),
@@ -108,7 +113,7 @@ internal static class TransferBenchmark
             return 0;
         }
 
-        Console.WriteLine(Invariant($"transfer: {names.Length} tasks x {n} configurations from {data}; budget {budget}; pre-training {pretraining.MeanKind} mean, width {pretraining.HiddenWidth}, kernel on {(pretraining.KernelOnFeatures ? "features" : "inputs")}{(pretraining.InputDependentScale ? " with an input-dependent scale" : "")}{(pretraining.EmpiricalCovariance ? " plus the empirical covariance where tasks share points" : "")}, {pretraining.Steps} Adam steps, lr {pretraining.LearningRate}, minibatch {pretraining.MinibatchSize}, KL weight {pretraining.KlWeight}"));
+        Console.WriteLine(Invariant($"transfer: {names.Length} tasks x {n} configurations from {data}; budget {budget}; pre-training {pretraining.MeanKind} mean, width {pretraining.HiddenWidth}, kernel on {(pretraining.KernelOnFeatures ? "features" : "inputs")}{(pretraining.InputDependentScale ? " with an input-dependent scale" : "")}{(pretraining.EmpiricalCovariance ? (pretraining.EmpiricalMoments != false ? Invariant($" plus the {(pretraining.EmpiricalMoments is null ? "(automatic: on fully matched tasks) " : "")}exact empirical mean and covariance (shrinkage {pretraining.EmpiricalShrinkage}{(pretraining.EmpiricalKernelOffSharedPointsOnly ? ", kernel off the shared points only" : "")}{(pretraining.EmpiricalKernelWeight is double kw ? Invariant($", kernel weight {kw}") : "")}{(pretraining.EmpiricalMean ? "" : ", pre-trained mean kept")}) where tasks share points") : " plus the empirical covariance where tasks share points") : "")}, {pretraining.Steps} Adam steps, lr {pretraining.LearningRate}, minibatch {pretraining.MinibatchSize}, KL weight {pretraining.KlWeight}"));
         var curves = new Dictionary<string, List<double[]>>(StringComparer.Ordinal);
         var seconds = new Dictionary<string, double>(StringComparer.Ordinal);
         int[] taskList = options.TryGetValue("--task-list", out string? listed)
@@ -116,6 +121,7 @@ internal static class TransferBenchmark
             : [.. Enumerable.Range(firstTask, Math.Min(taskLimit, names.Length - firstTask))];
         int tasks = taskList.Length;
         string[] variants = options.TryGetValue("--meta-variants", out string? variantList) ? variantList.Split(',', StringSplitOptions.RemoveEmptyEntries) : [];
+        string[] empiricalVariants = options.TryGetValue("--empirical-variants", out string? empiricalList) ? empiricalList.Split(',', StringSplitOptions.RemoveEmptyEntries) : [];
         foreach (int t in taskList)
         {
             double[] loss = [.. accuracy[t].Select(a => -a)];
@@ -160,6 +166,12 @@ internal static class TransferBenchmark
                 Add("empirical", Regret(loss, EmpiricalPriorPi(accuracy, t, budget)), clock.Elapsed.TotalSeconds);
             }
 
+            foreach (string variant in empiricalVariants)
+            {
+                clock.Restart();
+                Add("empirical:" + variant, Regret(loss, EmpiricalPrior(accuracy, encoded, t, budget, EmpiricalSettings.Parse(variant))), clock.Elapsed.TotalSeconds);
+            }
+
             if (methods.Contains("meta"))
             {
                 clock.Restart();
@@ -168,7 +180,7 @@ internal static class TransferBenchmark
                 row.Add(Invariant($"pre-training {clock.Elapsed.TotalSeconds:F1} s"));
                 if (options.ContainsKey("--verbose"))
                 {
-                    row.Add(Invariant($"prior: length scales {string.Join("/", prior.LengthScales.Select(v => v.ToString("G3", CultureInfo.InvariantCulture)))}, output scale {prior.OutputScale:G3}{(prior.InputDependentScale || prior.HasEmpiricalCovariance ? Invariant($" (variance over the candidates {Quantiles(prior.Variance(encoded))})") : "")}{(prior.HasEmpiricalCovariance ? Invariant($", empirical covariance weight {prior.EmpiricalCovarianceWeight:G3}, kernel weight {prior.KernelWeight:G3}") : "")}, noise {prior.NoiseVariance:G3}, objective {prior.ObjectiveHistory.Take(5).DefaultIfEmpty(double.NaN).Average():F3} -> {prior.ObjectiveHistory.TakeLast(5).DefaultIfEmpty(double.NaN).Average():F3}, skipped {prior.SkippedSteps}"));
+                    row.Add(Invariant($"prior: length scales {string.Join("/", prior.LengthScales.Select(v => v.ToString("G3", CultureInfo.InvariantCulture)))}, output scale {prior.OutputScale:G3}{(prior.InputDependentScale || prior.HasEmpiricalCovariance ? Invariant($" (variance over the candidates {Quantiles(prior.Variance(encoded))})") : "")}{(prior.HasEmpiricalCovariance ? Invariant($", empirical covariance weight {prior.EmpiricalCovarianceWeight:G3}, kernel weight {prior.KernelWeight:G3}{(prior.HasEmpiricalMoments ? " (exact moments)" : "")}") : "")}, noise {prior.NoiseVariance:G3}, objective {prior.ObjectiveHistory.Take(5).DefaultIfEmpty(double.NaN).Average():F3} -> {prior.ObjectiveHistory.TakeLast(5).DefaultIfEmpty(double.NaN).Average():F3}, skipped {prior.SkippedSteps}"));
                 }
 
                 var tuner = new MetaGaussianProcessTuner(space, prior, 0, MetaOptions(metaOptions, candidates));
@@ -312,7 +324,7 @@ internal static class TransferBenchmark
                 return basePrior;
             }
 
-            string withTerm = Path.Combine(cache, Invariant($"prior-{heldOut}-{kind}-{options.MeanKind}-w{options.HiddenWidth}-{(options.KernelOnFeatures ? "features" : "inputs")}-s{options.Steps}-lr{options.LearningRate}-b{options.MinibatchSize}-kl{options.KlWeight}-seed{options.Seed}{(options.InputDependentScale ? "-iscale" : "")}-ecov.json"));
+            string withTerm = Path.Combine(cache, Invariant($"prior-{heldOut}-{kind}-{options.MeanKind}-w{options.HiddenWidth}-{(options.KernelOnFeatures ? "features" : "inputs")}-s{options.Steps}-lr{options.LearningRate}-b{options.MinibatchSize}-kl{options.KlWeight}-seed{options.Seed}{(options.InputDependentScale ? "-iscale" : "")}-ecov{(options.EmpiricalMoments ?? kind == "matched" ? Invariant($"-exact{options.EmpiricalShrinkage}{(options.EmpiricalKernelOffSharedPointsOnly ? "-offshared" : "")}{(options.EmpiricalKernelWeight is double s ? Invariant($"-s{s}") : "")}{(options.EmpiricalMean ? "" : "-modelmean")}") : "")}.json"));
             if (File.Exists(withTerm))
             {
                 return PretrainedGpPrior.FromJson(File.ReadAllText(withTerm));
@@ -445,6 +457,234 @@ internal static class TransferBenchmark
         }
 
         return observed;
+    }
+
+    /// <summary>
+    /// The empirical-prior GP of the issue with stated choices (<c>--empirical-variants</c>, for the baseline's reproduction): prior
+    /// mean and covariance over the 288 configurations = the other tasks' empirical mean and covariance (divisor T − 1) of their
+    /// losses, raw (−accuracy, <see cref="EmpiricalSettings.Raw"/>) or each task standardized over its 288 values; the covariance
+    /// shrunk towards its mean diagonal v̄: (1 − α)Σ + α v̄ I; noise and PI margin relative to v̄ (noise·v̄, margin·√v̄).
+    /// The held-out task's losses enter raw in raw units; in standardized units by their own sample (mean; std from 2 points).
+    /// </summary>
+    private static List<int> EmpiricalPrior(double[][] accuracy, double[][] encoded, int heldOut, int budget, EmpiricalSettings settings)
+    {
+        int n = accuracy[0].Length;
+        if (settings.LogError)
+        {
+            accuracy = [.. accuracy.Select(a => a.Select(v => -Math.Log(1 - v + 1e-3)).ToArray())];
+        }
+
+        double[][] z = [.. accuracy.Where((_, o) => o != heldOut).Select(a => settings.Raw ? a.Select(v => -v).ToArray() : Standardize([.. a.Select(v => -v)]))];
+        double[] mu = [.. Enumerable.Range(0, n).Select(i => z.Average(r => r[i]))];
+        double[,] sigma = new double[n, n];
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j <= i; j++)
+            {
+                double s = z.Sum(r => (r[i] - mu[i]) * (r[j] - mu[j])) / (z.Length - 1);
+                sigma[i, j] = s;
+                sigma[j, i] = s;
+            }
+        }
+
+        double meanVariance = Enumerable.Range(0, n).Average(i => sigma[i, i]);
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double r2 = 0;
+                for (int q = 0; q < encoded[i].Length; q++)
+                {
+                    r2 += (encoded[i][q] - encoded[j][q]) * (encoded[i][q] - encoded[j][q]);
+                }
+
+                double r = Math.Sqrt(5 * r2) / settings.LengthScale;
+                double matern = (1 + r + (r * r / 3)) * Math.Exp(-r);
+                sigma[i, j] = ((1 - settings.Shrink) * sigma[i, j]) + (i == j ? settings.Shrink * meanVariance : 0) + (settings.Matern * meanVariance * matern);
+            }
+        }
+
+        double[][] sourceLosses = [.. accuracy.Where((_, o) => o != heldOut).Select(a => a.Select(v => -v).ToArray())];
+        double[] means = [.. sourceLosses.Select(r => r.Average())];
+        double[] logScales = [.. sourceLosses.Select(r => 0.5 * Math.Log(r.Sum(v => (v - r.Average()) * (v - r.Average())) / r.Length))];
+        (double, double, double, double) levels = (means.Average(), Math.Sqrt(means.Sum(v => (v - means.Average()) * (v - means.Average())) / (means.Length - 1)), logScales.Average(), Math.Sqrt(logScales.Sum(v => (v - logScales.Average()) * (v - logScales.Average())) / (logScales.Length - 1)));
+        double noise = settings.Noise * meanVariance;
+        double margin = settings.Margin * Math.Sqrt(meanVariance);
+        double[] target = [.. accuracy[heldOut].Select(v => -v)];
+        var observed = new List<int>();
+        // Greedy portfolio on the source tasks' normalized regrets: pick j minimizes the mean over tasks of the best regret among picks 1..j.
+        double[][] regrets = [.. sourceLosses.Select(r => r.Select(v => (v - r.Min()) / Math.Max(r.Max() - r.Min(), 1e-12)).ToArray())];
+        var portfolio = new List<int>();
+        double[] bestSoFar = [.. regrets.Select(_ => 1.0)];
+        for (int j = 0; j < settings.Portfolio; j++)
+        {
+            int pick = Enumerable.Range(0, n).Where(c => !portfolio.Contains(c)).MinBy(c => regrets.Select((r, t) => Math.Min(bestSoFar[t], r[c])).Sum());
+            portfolio.Add(pick);
+            bestSoFar = [.. regrets.Select((r, t) => Math.Min(bestSoFar[t], r[pick]))];
+        }
+
+        for (int step = 0; step < budget; step++)
+        {
+            if (step < portfolio.Count)
+            {
+                observed.Add(portfolio[step]);
+                continue;
+            }
+
+            double[] y = settings.Raw ? [.. observed.Select(i => target[i])] : settings.Affine && observed.Count >= settings.AffineFrom - 1 ? AffineMap([.. observed.Select(i => target[i])], [.. observed], mu, sigma, noise, levels) : Standardize([.. observed.Select(i => target[i])], observed.Count >= 2);
+            int k = observed.Count;
+            double[,] chol = new double[k, k];
+            for (int i = 0; i < k; i++)
+            {
+                for (int j = 0; j <= i; j++)
+                {
+                    double s = sigma[observed[i], observed[j]] + (i == j ? noise : 0);
+                    for (int l = 0; l < j; l++)
+                    {
+                        s -= chol[i, l] * chol[j, l];
+                    }
+
+                    chol[i, j] = i == j ? Math.Sqrt(Math.Max(s, 1e-12)) : s / chol[j, j];
+                }
+            }
+
+            double[] alpha = CholeskySolve(chol, [.. Enumerable.Range(0, k).Select(i => y[i] - mu[observed[i]])]);
+            double best = k == 0 ? double.NaN : y.Min();
+            int chosen = -1;
+            double chosenValue = double.NegativeInfinity;
+            for (int c = 0; c < n; c++)
+            {
+                if (observed.Contains(c))
+                {
+                    continue;
+                }
+
+                double mean = mu[c];
+                double[] kc = [.. observed.Select(o => sigma[c, o])];
+                for (int i = 0; i < k; i++)
+                {
+                    mean += kc[i] * alpha[i];
+                }
+
+                double[] v = ForwardSolve(chol, kc);
+                double sd = Math.Sqrt(Math.Max(sigma[c, c] - v.Sum(x => x * x), 1e-12));
+                double u = (best - margin - mean) / sd;
+                double value = k == 0 ? -mean : settings.Acquisition switch
+                {
+                    "ei" => sd * ((u * NormalCdf(u)) + (Math.Exp(-0.5 * u * u) / Math.Sqrt(2 * Math.PI))),
+                    "ucb" => -mean + (settings.Beta * sd),
+                    _ => u,
+                };
+                if (value > chosenValue)
+                {
+                    chosenValue = value;
+                    chosen = c;
+                }
+            }
+
+            observed.Add(chosen);
+        }
+
+        return observed;
+    }
+
+    /// <summary>
+    /// The held-out task's raw losses y read in the standardized prior's units: y = m + s·z with z ~ N(μ, Σ + noise·I) at the
+    /// observed points, m ~ N(mean, sd²) and ln s ~ N(mean, sd²) of the source tasks' loss means and log standard deviations
+    /// (<paramref name="levels"/>); MAP of (m, ln s) on a grid; returns (y − m)/s.
+    /// </summary>
+    private static double[] AffineMap(double[] y, int[] observed, double[] mu, double[,] sigma, double noise, (double M, double MSd, double LogS, double LogSSd) levels)
+    {
+        int k = y.Length;
+        if (k == 0)
+        {
+            return [];
+        }
+
+        double[,] chol = new double[k, k];
+        for (int i = 0; i < k; i++)
+        {
+            for (int j = 0; j <= i; j++)
+            {
+                double s = sigma[observed[i], observed[j]] + (i == j ? noise : 0);
+                for (int l = 0; l < j; l++)
+                {
+                    s -= chol[i, l] * chol[j, l];
+                }
+
+                chol[i, j] = i == j ? Math.Sqrt(Math.Max(s, 1e-12)) : s / chol[j, j];
+            }
+        }
+
+        double logDet = Enumerable.Range(0, k).Sum(i => Math.Log(chol[i, i]));
+        double bestValue = double.PositiveInfinity;
+        (double m, double ls) best = (levels.M, levels.LogS);
+        for (int a = -60; a <= 60; a++)
+        {
+            double m = levels.M + (a * 0.1 * levels.MSd);
+            for (int b = -40; b <= 40; b++)
+            {
+                double ls = levels.LogS + (b * 0.1 * levels.LogSSd);
+                double scale = Math.Exp(ls);
+                double[] w = ForwardSolve(chol, [.. Enumerable.Range(0, k).Select(i => ((y[i] - m) / scale) - mu[observed[i]])]);
+                double value = (0.5 * w.Sum(v => v * v)) + (k * ls) + logDet + (0.5 * (a * 0.1) * (a * 0.1)) + (0.5 * (b * 0.1) * (b * 0.1));
+                if (value < bestValue)
+                {
+                    bestValue = value;
+                    best = (m, ls);
+                }
+            }
+        }
+
+        return [.. y.Select(v => (v - best.m) / Math.Exp(best.ls))];
+    }
+
+    /// <summary>Φ(u) by erfc (Numerical Recipes' Chebyshev fit, relative error below 1.2e-7).</summary>
+    private static double NormalCdf(double u)
+    {
+        double x = -u / Math.Sqrt(2);
+        double t = 1.0 / (1.0 + (0.5 * Math.Abs(x)));
+        double[] c = [-1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806, 0.27886807, -1.13520398, 1.48851587, -0.82215223, 0.17087277];
+        double poly = 0;
+        for (int i = c.Length - 1; i >= 0; i--)
+        {
+            poly = c[i] + (t * poly);
+        }
+
+        double r = t * Math.Exp(-(x * x) + poly);
+        double erfc = x >= 0 ? r : 2 - r;
+        return 0.5 * erfc;
+    }
+
+    /// <summary>Settings of <see cref="EmpiricalPrior"/> by name: <c>+</c>-joined <c>raw</c> / <c>std</c>, <c>shrinkA</c>, <c>noiseN</c>, <c>xiM</c> (PI/EI margin), <c>pi</c> / <c>ei</c> / <c>ucbB</c>.</summary>
+    private sealed record EmpiricalSettings(bool Raw, double Shrink, double Noise, double Margin, string Acquisition, double Beta, bool Affine = false, int Portfolio = 0, bool LogError = false, double Matern = 0, double LengthScale = 0.2, int AffineFrom = 1)
+    {
+        public static EmpiricalSettings Parse(string name)
+        {
+            var s = new EmpiricalSettings(true, 0.0, 0.01, 0.0, "pi", 2.0);
+            foreach (string part in name.Split('+', StringSplitOptions.RemoveEmptyEntries))
+            {
+                s = part switch
+                {
+                    "raw" => s with { Raw = true },
+                    "std" => s with { Raw = false },
+                    "aff" => s with { Raw = false, Affine = true },
+                    _ when part.StartsWith("afffrom", StringComparison.Ordinal) => s with { Raw = false, Affine = true, AffineFrom = int.Parse(part[7..], CultureInfo.InvariantCulture) },
+                    "logerr" => s with { LogError = true },
+                    _ when part.StartsWith("matern", StringComparison.Ordinal) => s with { Matern = double.Parse(part[6..], CultureInfo.InvariantCulture) },
+                    _ when part.StartsWith("ell", StringComparison.Ordinal) => s with { LengthScale = double.Parse(part[3..], CultureInfo.InvariantCulture) },
+                    _ when part.StartsWith("port", StringComparison.Ordinal) => s with { Portfolio = int.Parse(part[4..], CultureInfo.InvariantCulture) },
+                    "pi" or "ei" => s with { Acquisition = part },
+                    _ when part.StartsWith("ucb", StringComparison.Ordinal) => s with { Acquisition = "ucb", Beta = part.Length > 3 ? double.Parse(part[3..], CultureInfo.InvariantCulture) : 2.0 },
+                    _ when part.StartsWith("shrink", StringComparison.Ordinal) => s with { Shrink = double.Parse(part[6..], CultureInfo.InvariantCulture) },
+                    _ when part.StartsWith("noise", StringComparison.Ordinal) => s with { Noise = double.Parse(part[5..], CultureInfo.InvariantCulture) },
+                    _ when part.StartsWith("xi", StringComparison.Ordinal) => s with { Margin = double.Parse(part[2..], CultureInfo.InvariantCulture) },
+                    _ => throw new ArgumentException($"Unknown empirical-prior setting \"{part}\"; use raw, std, shrinkA, noiseN, xiM, pi, ei, ucbB joined by +."),
+                };
+            }
+
+            return s;
+        }
     }
 
     private static double[] ForwardSolve(double[,] l, double[] b)

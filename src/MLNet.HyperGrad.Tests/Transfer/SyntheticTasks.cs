@@ -7,7 +7,7 @@ internal static class SyntheticTasks
 {
     private static readonly Lazy<PretrainedGpPrior> Prior = new(() => GpPriorPretraining.Pretrain(Family(6, 40, matched: true), new GpPriorPretrainingOptions { Steps = 150, HiddenWidth = 16, MinibatchSize = 32, EmpiricalCovariance = false }));
 
-    private static readonly Lazy<PretrainedGpPrior> EmpiricalPrior = new(() => GpPriorPretraining.AddEmpiricalCovariance(Prior.Value, Family(6, 40, matched: true), new GpPriorPretrainingOptions { Steps = 150, HiddenWidth = 16, MinibatchSize = 32 }));
+    private static readonly Lazy<PretrainedGpPrior> EmpiricalPrior = new(() => GpPriorPretraining.AddEmpiricalCovariance(Prior.Value, Family(6, 40, matched: true), new GpPriorPretrainingOptions { Steps = 150, HiddenWidth = 16, MinibatchSize = 32, EmpiricalMoments = false }));
 
     /// <summary>
     /// Gets a stationary prior pre-trained (once per test run, seeded) on tasks 0-5 of the family, 40 shared points each, without

@@ -124,19 +124,31 @@ public static class GpPriorPretraining
         }
 
         double[] theta = [.. prior.Parameters];
-        EmpiricalCovarianceTerm unit = EmpiricalCovarianceTerm.Build(prior.Model, theta, data.AllSharedInputs, data.AllSharedTargets, 1, 1);
+        bool exact = options.EmpiricalMoments ?? data.FullyMatched;
+        EmpiricalCovarianceTerm unit = exact
+            ? EmpiricalCovarianceTerm.BuildExact(prior.Model, theta, data.AllSharedInputs, data.AllSharedTargets, options.EmpiricalShrinkage, 1, 1, options.EmpiricalKernelOffSharedPointsOnly, options.EmpiricalMean)
+            : EmpiricalCovarianceTerm.Build(prior.Model, theta, data.AllSharedInputs, data.AllSharedTargets, 1, 1);
         int[] subset = SubsetOf(data.AllSharedInputs.Length, FitPointLimit, new Random(options.Seed));
         double[] lower = [Math.Log(1e-4), Math.Log(0.01)];
         double[] upper = [Math.Log(100), Math.Log(10)];
-        (double[] best, double value, _) = ProjectedLbfgs.Minimize(p => EmpiricalWeightObjective(prior.Model, theta, unit, data.AllSharedTargets, subset, p), [0.0, 0.0], lower, upper, maxIterations: 50, gradientTolerance: 1e-6);
+        double[] start = [0.0, 0.0];
+        if (exact && options.EmpiricalKernelWeight is double fixedWeight)
+        {
+            // s held at the option's value; λ alone is fitted.
+            lower[1] = upper[1] = start[1] = Math.Log(fixedWeight);
+        }
+
+        (double[] best, double value, _) = ProjectedLbfgs.Minimize(p => EmpiricalWeightObjective(prior.Model, theta, unit, data.AllSharedTargets, subset, p), start, lower, upper, maxIterations: 50, gradientTolerance: 1e-6);
         (double weight, double kernelWeight) = double.IsFinite(value) ? (Math.Exp(best[0]), Math.Exp(best[1])) : (0.0, 1.0);
-        return prior.WithEmpiricalCovariance(new EmpiricalCovarianceTerm(unit.Points, unit.Loadings, unit.TaskCount, weight, kernelWeight));
+        return prior.WithEmpiricalCovariance(unit.WithWeights(weight, kernelWeight));
     }
 
     /// <summary>
     /// The objective of <see cref="AddEmpiricalCovariance"/> at <c>[ln λ, ln s]</c> and its autograd gradient: the mean over tasks of
     /// <c>NLL_t / b</c> at the <c>b</c> shared points <paramref name="subset"/>, task t under <c>s·K + λ·(ΦΦᵀ − φ_tφ_tᵀ) + σ²I</c>
-    /// (its own column of the empirical term left out); +∞ and a zero gradient where a covariance does not factor.
+    /// (its own column of the empirical term left out); +∞ and a zero gradient where a covariance does not factor. With the exact
+    /// term (<see cref="GpPriorPretrainingOptions.EmpiricalMoments"/>) the empirical part is <c>(1 − α)(ΦΦᵀ − φ_tφ_tᵀ) + α v̄ I</c> and task t's
+    /// residual is taken from the mean of the other tasks.
     /// </summary>
     internal static (double Value, double[] Gradient) EmpiricalWeightObjective(PriorModel model, double[] theta, EmpiricalCovarianceTerm unit, double[][] values, int[] subset, double[] parameters)
     {
@@ -151,12 +163,20 @@ public static class GpPriorPretraining
         {
             torch.Tensor th = torch.tensor(theta, torch.float64);
             torch.Tensor x = GaussianProcess.ToMatrix([.. subset.Select(i => unit.Points[i])], model.Dimension);
-            kernel = model.Covariance(th, x, x);
+            kernel = unit.Exact is null ? model.Covariance(th, x, x) : unit.KernelCovariance(model, th, x, x);
             noise = model.NoiseVariance(th);
             torch.Tensor phi = unit.Features(model, th, x);
             leftOut = phi.matmul(phi.t()).unsqueeze(0) - (phi.t().unsqueeze(2) * phi.t().unsqueeze(1));
             torch.Tensor y = torch.tensor(values.SelectMany(v => subset.Select(i => v[i])).ToArray(), [t, b], torch.float64);
-            residual = (y - model.Mean(th, x)).unsqueeze(-1);
+            if (unit.Exact is null)
+            {
+                residual = (y - model.Mean(th, x)).unsqueeze(-1);
+            }
+            else
+            {
+                leftOut = leftOut.Times(1 - unit.Exact.Shrinkage).Plus(torch.eye(b, dtype: torch.float64).unsqueeze(0).Times(unit.Exact.Shrinkage * unit.MeanVariance));
+                residual = (y - y.mean([0], keepdim: true)).Times(t / (t - 1.0)).unsqueeze(-1);
+            }
         }
 
         torch.Tensor p = torch.tensor(parameters, torch.float64).requires_grad_(true);
@@ -275,6 +295,9 @@ public static class GpPriorPretraining
 
         /// <summary>Gets the points every task holds, whatever the KL weight.</summary>
         public double[][] AllSharedInputs => sharedInputs;
+
+        /// <summary>Gets a value indicating whether every task holds exactly the shared points (at least 2), no other.</summary>
+        public bool FullyMatched => sharedInputs.Length >= 2 && inputs.All(rows => rows.Length == sharedInputs.Length);
 
         /// <summary>Gets each task's standardized values at <see cref="AllSharedInputs"/> [T][m].</summary>
         public double[][] AllSharedTargets => sharedTargets;

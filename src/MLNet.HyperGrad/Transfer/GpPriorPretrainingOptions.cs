@@ -50,6 +50,59 @@ public sealed class GpPriorPretrainingOptions
     /// </value>
     public int EmpiricalCovarianceMinimumTasks { get; init; } = 10;
 
+    /// <summary>
+    /// Gets a value indicating whether the empirical-covariance term (<see cref="EmpiricalCovariance"/>) is exact at the shared points
+    /// (HyperBO's estimate on matched data): there the prior mean is the source tasks' empirical mean and the term's covariance
+    /// their empirical covariance (divisor T − 1, shrunk by <see cref="EmpiricalShrinkage"/>), each task's losses standardized over its
+    /// own points; the pre-trained kernel enters with the factor s (<see cref="EmpiricalKernelWeight"/>), and λ is fitted as for the
+    /// smoothed term. Off the shared points the mean correction and the term are interpolated by the pre-trained kernel
+    /// (<c>k(x, S)(K_SS + σ²I)⁻¹</c>), so whole-space tuning still works; a candidate that is a shared point reads the empirical
+    /// moments exactly. False gives the kernel-smoothed term (<c>φ(x) = k(x, S)(K_SS + σ²I)⁻¹Rᵀ/√(T − 1)</c> everywhere, the
+    /// pre-trained mean unchanged). Null chooses: exact when the source tasks are fully matched (every task holds exactly the shared
+    /// points: candidate-set histories such as the SVM benchmark's), smoothed otherwise (histories that share only some points, such as
+    /// studies started from the same Sobol points). Ignored where the term is not added.
+    /// </summary>
+    /// <value>
+    /// The default is false (the kernel-smoothed term). Not made the default: on the SVM benchmark (fully matched, 49 source tasks)
+    /// the exact moments with s = 0.001 and the meta tuner's automatic log-PI lowered regret at 3 and 10 evaluations on the
+    /// development tasks 1-10 (0.075 / 0.014 against 0.094 / 0.031) but not over all 50 tasks (0.073 / 0.027 against 0.065 / 0.024;
+    /// bench/RESULTS.md, "Transfer (issue 11) ... H40").
+    /// </value>
+    public bool? EmpiricalMoments { get; init; } = false;
+
+    /// <summary>
+    /// Gets a value indicating whether, with <see cref="EmpiricalMoments"/>, the pre-trained kernel enters the covariance only as its
+    /// residual given the shared points S, <c>s·(k(x, x') − k(x, S)(K_SS + σ²I)⁻¹k(S, x'))</c>: nearly 0 at the shared points, where
+    /// the covariance is then about λ times the (shrunk) empirical one, and <c>s·k</c> far from them (a conditional covariance, so
+    /// still a valid kernel). False adds <c>s·k(x, x')</c> everywhere, a stationary part that also correlates neighbouring shared points.
+    /// </summary>
+    /// <value>The default is false. Ignored without <see cref="EmpiricalMoments"/>.</value>
+    public bool EmpiricalKernelOffSharedPointsOnly { get; init; }
+
+    /// <summary>
+    /// Gets the factor s on the pre-trained kernel when <see cref="EmpiricalMoments"/> is on, or null to fit it with λ by the summed
+    /// leave-one-out negative log marginal likelihood. A small value (e.g. 0.001) makes the covariance at the shared points
+    /// λ times the (shrunk) empirical one alone (candidate-set studies over the shared points); off the shared points the prior
+    /// variance then comes mostly from the interpolated empirical part, so whole-space tuning explores little there.
+    /// </summary>
+    /// <value>
+    /// The default is 0.001: the pre-trained stationary kernel correlates neighbouring shared points, which on the SVM benchmark kept
+    /// trials 2-3 next to the first (regret at 3 evaluations 0.16 with s fitted, 0.075 with s = 0.001, development tasks;
+    /// bench/RESULTS.md, H40). Null fits s with λ. When set, in [1e-6, 10].
+    /// </value>
+    public double? EmpiricalKernelWeight { get; init; } = 0.001;
+
+    /// <summary>
+    /// Gets a value indicating whether, with <see cref="EmpiricalMoments"/>, the prior mean at the shared points is the source tasks'
+    /// empirical mean; false keeps the pre-trained (smooth, e.g. MLP) mean and makes only the covariance empirical.
+    /// </summary>
+    /// <value>The default is true. Ignored without <see cref="EmpiricalMoments"/>.</value>
+    public bool EmpiricalMean { get; init; } = true;
+
+    /// <summary>Gets the shrinkage α of the exact empirical covariance (<see cref="EmpiricalMoments"/>) towards v̄·I, v̄ its mean diagonal: <c>(1 − α)·Σ̂ + α·v̄·I</c>.</summary>
+    /// <value>The default is 0.01 (keeps the 288 × 288 covariance of 49 tasks, rank 48, positive definite before the noise). In [0, 1).</value>
+    public double EmpiricalShrinkage { get; init; } = 0.01;
+
     /// <summary>Gets the number of Adam steps.</summary>
     /// <value>
     /// The default is 100: about 5 s of CPU for 49 tasks of 288 points at the default minibatch (bench/run.sh transfer
@@ -106,6 +159,16 @@ public sealed class GpPriorPretrainingOptions
         if (!(KlWeight >= 0) || !double.IsFinite(KlWeight))
         {
             problems.Add(Invariant($"KlWeight must be finite and at least 0, got {KlWeight}."));
+        }
+
+        if (EmpiricalKernelWeight is double kernelWeight && !(kernelWeight >= 1e-6 && kernelWeight <= 10))
+        {
+            problems.Add(Invariant($"EmpiricalKernelWeight must be null (fitted) or in [1e-6, 10], got {kernelWeight}."));
+        }
+
+        if (!(EmpiricalShrinkage >= 0 && EmpiricalShrinkage < 1))
+        {
+            problems.Add(Invariant($"EmpiricalShrinkage must be in [0, 1), got {EmpiricalShrinkage}."));
         }
 
         if (EmpiricalCovarianceMinimumTasks < 3)

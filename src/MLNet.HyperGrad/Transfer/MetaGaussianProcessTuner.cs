@@ -308,7 +308,7 @@ public sealed class MetaGaussianProcessTuner : IFiniteTuner, ITunerTrialAttribut
         return acquisition.Evaluate(mean, variance);
     };
 
-    private IAcquisitionFunction Acquisition(double best, int d, int observed) => options.Acquisition switch
+    private IAcquisitionFunction Acquisition(double best, int d, int observed) => options.EffectiveAcquisition(prior) switch
     {
         AcquisitionKind.LogProbabilityOfImprovement => new LogProbabilityOfImprovement(best),
         AcquisitionKind.UpperConfidenceBound => new UpperConfidenceBound(UpperConfidenceBound.ScheduledBeta(d, Math.Max(1, observed))),

@@ -16,11 +16,12 @@ namespace MLNet.HyperGrad.Transfer;
 /// </para>
 /// <para>Immutable and thread-safe; it holds plain arrays (no tensor outlives a call). <see cref="ToJson"/> and
 /// <see cref="FromJson"/> round-trip everything except <see cref="ObjectiveHistory"/> (diagnostics of the fit). Format
-/// version 2 adds <see cref="InputDependentScale"/> and the optional empirical-covariance term; version 1 (written before it) is read as a stationary prior.</para>
+/// version 2 adds <see cref="InputDependentScale"/> and the optional empirical-covariance term; version 1 (written before it) is read as a stationary prior.
+/// Version 3 adds the term's optional exact-moments block (<see cref="HasEmpiricalMoments"/>); versions 1 and 2 are read without it.</para>
 /// </remarks>
 public sealed class PretrainedGpPrior
 {
-    private const int FormatVersion = 2;
+    private const int FormatVersion = 3;
     private readonly double[] theta;
     private readonly EmpiricalCovarianceTerm? empirical;
 
@@ -65,6 +66,18 @@ public sealed class PretrainedGpPrior
 
     /// <summary>Gets s, the factor on the pre-trained kernel when the empirical-covariance term is present (1 without it).</summary>
     public double KernelWeight => empirical?.KernelWeight ?? 1;
+
+    /// <summary>
+    /// Gets a value indicating whether the empirical term is exact at the shared points (<see cref="GpPriorPretrainingOptions.EmpiricalMoments"/>):
+    /// there the prior mean is the source tasks' empirical mean and the term's covariance their (shrunk) empirical covariance.
+    /// </summary>
+    public bool HasEmpiricalMoments => empirical?.Exact is not null;
+
+    /// <summary>Gets the shrinkage α of the exact empirical covariance towards its mean variance (0 without <see cref="HasEmpiricalMoments"/>).</summary>
+    public double EmpiricalShrinkage => empirical?.Exact?.Shrinkage ?? 0;
+
+    /// <summary>Gets a value indicating whether, with <see cref="HasEmpiricalMoments"/>, the pre-trained kernel enters only as its residual given the shared points (<see cref="GpPriorPretrainingOptions.EmpiricalKernelOffSharedPointsOnly"/>).</summary>
+    public bool EmpiricalKernelOffSharedPointsOnly => empirical?.Exact?.KernelOffSharedPointsOnly ?? false;
 
     /// <summary>Gets the number of shared points the empirical-covariance term holds (0 without it).</summary>
     public int EmpiricalCovariancePoints => empirical?.Points.Length ?? 0;
@@ -216,6 +229,12 @@ public sealed class PretrainedGpPrior
                 ["tasks"] = empirical.TaskCount,
                 ["points"] = new JsonArray([.. empirical.Points.Select(row => new JsonArray([.. row.Select(v => JsonValue.Create(v))]))]),
                 ["loadings"] = new JsonArray([.. empirical.Loadings.Select(v => JsonValue.Create(v))]),
+                ["exact"] = empirical.Exact is null ? null : new JsonObject
+                {
+                    ["shrinkage"] = empirical.Exact.Shrinkage,
+                    ["kernelOffSharedPointsOnly"] = empirical.Exact.KernelOffSharedPointsOnly,
+                    ["meanCorrection"] = new JsonArray([.. empirical.Exact.MeanCorrection.Select(v => JsonValue.Create(v))]),
+                },
             },
             ["sources"] = new JsonArray([.. SourceTaskFit.Select(f => new JsonObject
             {
@@ -269,7 +288,10 @@ public sealed class PretrainedGpPrior
                     throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"GP prior's empirical-covariance points must have {model.Dimension} finite values each."), nameof(json));
                 }
 
-                term = new EmpiricalCovarianceTerm(points, [.. Required(e, "loadings").AsArray().Select(v => v!.GetValue<double>())], Required(e, "tasks").GetValue<int>(), Required(e, "weight").GetValue<double>(), Required(e, "kernelWeight").GetValue<double>());
+                EmpiricalMoments? exact = format >= 3 && e["exact"] is JsonObject x
+                    ? new EmpiricalMoments([.. Required(x, "meanCorrection").AsArray().Select(v => v!.GetValue<double>())], Required(x, "shrinkage").GetValue<double>(), Required(x, "kernelOffSharedPointsOnly").GetValue<bool>())
+                    : null;
+                term = new EmpiricalCovarianceTerm(points, [.. Required(e, "loadings").AsArray().Select(v => v!.GetValue<double>())], Required(e, "tasks").GetValue<int>(), Required(e, "weight").GetValue<double>(), Required(e, "kernelWeight").GetValue<double>(), exact);
             }
 
             return new PretrainedGpPrior(model, theta, [.. fits.Select(f => f.Name)], fits, node["sharedPoints"]?.GetValue<int>() ?? 0, [], node["skippedSteps"]?.GetValue<int>() ?? 0, term);
@@ -284,7 +306,9 @@ public sealed class PretrainedGpPrior
     internal torch.Tensor MeanTensor(torch.Tensor x)
     {
         using var scope = torch.NewDisposeScope();
-        return Model.Mean(torch.tensor(theta, torch.float64), x).MoveToOuterDisposeScope();
+        torch.Tensor th = torch.tensor(theta, torch.float64);
+        torch.Tensor mean = Model.Mean(th, x);
+        return (empirical?.Exact is null ? mean : mean.Plus(empirical.MeanCorrection(Model, th, x))).MoveToOuterDisposeScope();
     }
 
     /// <summary>The prior variance at [m, d]: [m], differentiable in the points.</summary>
