@@ -410,20 +410,7 @@ internal static class TransferBenchmark
         {
             double[] y = Standardize([.. observed.Select(i => target[i])], observed.Count >= 2);
             int k = observed.Count;
-            double[,] chol = new double[k, k];
-            for (int i = 0; i < k; i++)
-            {
-                for (int j = 0; j <= i; j++)
-                {
-                    double s = sigma[observed[i], observed[j]] + (i == j ? noise : 0);
-                    for (int l = 0; l < j; l++)
-                    {
-                        s -= chol[i, l] * chol[j, l];
-                    }
-
-                    chol[i, j] = i == j ? Math.Sqrt(Math.Max(s, 1e-12)) : s / chol[j, j];
-                }
-            }
+            double[,] chol = ObservedCholesky(sigma, observed, noise);
 
             double[] alpha = CholeskySolve(chol, [.. Enumerable.Range(0, k).Select(i => y[i] - mu[observed[i]])]);
             double best = k == 0 ? double.NaN : y.Min();
@@ -533,20 +520,7 @@ internal static class TransferBenchmark
 
             double[] y = settings.Raw ? [.. observed.Select(i => target[i])] : settings.Affine && observed.Count >= settings.AffineFrom - 1 ? AffineMap([.. observed.Select(i => target[i])], [.. observed], mu, sigma, noise, levels) : Standardize([.. observed.Select(i => target[i])], observed.Count >= 2);
             int k = observed.Count;
-            double[,] chol = new double[k, k];
-            for (int i = 0; i < k; i++)
-            {
-                for (int j = 0; j <= i; j++)
-                {
-                    double s = sigma[observed[i], observed[j]] + (i == j ? noise : 0);
-                    for (int l = 0; l < j; l++)
-                    {
-                        s -= chol[i, l] * chol[j, l];
-                    }
-
-                    chol[i, j] = i == j ? Math.Sqrt(Math.Max(s, 1e-12)) : s / chol[j, j];
-                }
-            }
+            double[,] chol = ObservedCholesky(sigma, observed, noise);
 
             double[] alpha = CholeskySolve(chol, [.. Enumerable.Range(0, k).Select(i => y[i] - mu[observed[i]])]);
             double best = k == 0 ? double.NaN : y.Min();
@@ -703,6 +677,28 @@ internal static class TransferBenchmark
         }
 
         return x;
+    }
+
+    /// <summary>The lower Cholesky factor of the prior covariance at the observed candidates plus <paramref name="noise"/> on the diagonal (pivots floored at 1e-12).</summary>
+    private static double[,] ObservedCholesky(double[,] sigma, List<int> observed, double noise)
+    {
+        int k = observed.Count;
+        double[,] chol = new double[k, k];
+        for (int i = 0; i < k; i++)
+        {
+            for (int j = 0; j <= i; j++)
+            {
+                double s = sigma[observed[i], observed[j]] + (i == j ? noise : 0);
+                for (int l = 0; l < j; l++)
+                {
+                    s -= chol[i, l] * chol[j, l];
+                }
+
+                chol[i, j] = i == j ? Math.Sqrt(Math.Max(s, 1e-12)) : s / chol[j, j];
+            }
+        }
+
+        return chol;
     }
 
     private static double[] CholeskySolve(double[,] l, double[] b)

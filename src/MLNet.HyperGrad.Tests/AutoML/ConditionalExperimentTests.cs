@@ -55,13 +55,7 @@ public sealed class ConditionalExperimentTests : IDisposable
 
         // The default branch first, then the others in the branches' order, each at its own defaults; then the tuner.
         Assert.Equal(5, ran.Length);
-        Assert.Equal(["mlp", "lightgbm", "sdca"], ran.Take(3).Select(p => p["pipeline"]["trainer"].AsType<string>()));
-        foreach (Parameter start in ran.Take(3))
-        {
-            string trainer = start["pipeline"]["trainer"].AsType<string>();
-            SearchSpace branch = space.Branches[trainer];
-            Assert.Equal(branch.SampleFromFeatureSpace(branch.Default).ToString(), start["pipeline"][trainer].ToString());
-        }
+        AssertEveryTrainersDefaultsFirst(space, ran);
     }
 
     [Fact]
@@ -83,13 +77,7 @@ public sealed class ConditionalExperimentTests : IDisposable
 
         Parameter[] ran = [.. runner.Ran];
         Assert.Equal(5, ran.Length);
-        Assert.Equal(["mlp", "lightgbm", "sdca"], ran.Take(3).Select(p => p["pipeline"]["trainer"].AsType<string>()));
-        foreach (Parameter start in ran.Take(3))
-        {
-            string trainer = start["pipeline"]["trainer"].AsType<string>();
-            SearchSpace branch = space.Branches[trainer];
-            Assert.Equal(branch.SampleFromFeatureSpace(branch.Default).ToString(), start["pipeline"][trainer].ToString());
-        }
+        AssertEveryTrainersDefaultsFirst(space, ran);
 
         Assert.Equal(5, ran.Select(p => p.ToString()).Distinct().Count());
     }
@@ -119,5 +107,17 @@ public sealed class ConditionalExperimentTests : IDisposable
         StorageException ex = await Assert.ThrowsAsync<StorageException>(() => Run(TrainerChoiceRunner.Space(), 1));
         Assert.Contains("pipeline.trainer: branches mlp,sdca in the study, lightgbm,mlp,sdca in this run", ex.Message, StringComparison.Ordinal);
         Assert.Contains("pipeline.lightgbm.num_leaves: in this run, not in the study", ex.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The default branch first, then the others in the branches' order, each at its own defaults.</summary>
+    private static void AssertEveryTrainersDefaultsFirst(ConditionalSearchSpace space, Parameter[] ran)
+    {
+        Assert.Equal(["mlp", "lightgbm", "sdca"], ran.Take(3).Select(p => p["pipeline"]["trainer"].AsType<string>()));
+        foreach (Parameter start in ran.Take(3))
+        {
+            string trainer = start["pipeline"]["trainer"].AsType<string>();
+            SearchSpace branch = space.Branches[trainer];
+            Assert.Equal(branch.SampleFromFeatureSpace(branch.Default).ToString(), start["pipeline"][trainer].ToString());
+        }
     }
 }
