@@ -55,5 +55,5 @@ internal static class FlatTensors
     public static Tensor[] Leaves(double[] flat, IReadOnlyList<long[]> shapes) => [.. Unflatten(flat, shapes).Select(t => t.requires_grad_(true))];
 
     /// <summary>Σ_i (a_i · b_i).sum(), a scalar tensor.</summary>
-    public static Tensor Inner(IReadOnlyList<Tensor> a, IReadOnlyList<Tensor> b) => a.Zip(b, (x, y) => (x * y).sum()).Aggregate((x, y) => x + y);
+    public static Tensor Inner(IReadOnlyList<Tensor> a, IReadOnlyList<Tensor> b) => a.Zip(b, (x, y) => (x * y).sum()).Aggregate((x, y) => x.Plus(y));
 }

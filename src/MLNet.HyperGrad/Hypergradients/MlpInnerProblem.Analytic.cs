@@ -91,7 +91,7 @@ public sealed partial class MlpInnerProblem
                 rz[l] = torch.addmm(v![(2 * l) + 1], a[l], v[2 * l].t(), beta: 1, alpha: 1);
                 if (l > 0)
                 {
-                    rz[l] = rz[l] + torch.mm(ra[l], weight.t());
+                    rz[l] = rz[l].Plus(torch.mm(ra[l], weight.t()));
                 }
             }
 
@@ -100,16 +100,16 @@ public sealed partial class MlpInnerProblem
                 if (Mlp.Activation == Activation.Tanh)
                 {
                     a[l + 1] = torch.tanh(z[l]);
-                    slope[l] = 1.0 - a[l + 1].square();
+                    slope[l] = HeldScalars.Subtract(1.0, a[l + 1].Square());
                     if (withProduct)
                     {
-                        curvature[l] = -2.0 * a[l + 1] * slope[l];
+                        curvature[l] = a[l + 1].Times(-2.0) * slope[l];
                     }
                 }
                 else
                 {
                     a[l + 1] = torch.nn.functional.relu(z[l]);
-                    slope[l] = z[l].gt(0.0).to(ScalarType.Float64);
+                    slope[l] = z[l].IsGreaterThan(0.0).to(ScalarType.Float64);
                 }
 
                 if (withProduct)
@@ -120,12 +120,12 @@ public sealed partial class MlpInnerProblem
         }
 
         Tensor p = torch.nn.functional.softmax(z[layers - 1], 1);
-        Tensor delta = (p - torch.nn.functional.one_hot(y, z[layers - 1].shape[1]).to(ScalarType.Float64)) / (double)rows;
+        Tensor delta = (p - torch.nn.functional.one_hot(y, z[layers - 1].shape[1]).to(ScalarType.Float64)).Over(rows);
         Tensor? rdelta = null;
         if (withProduct)
         {
             Tensor prz = p * rz[layers - 1];
-            rdelta = (prz - (p * prz.sum(dim: 1L, keepdim: true))) / (double)rows;
+            rdelta = (prz - (p * prz.sum(dim: 1L, keepdim: true))).Over(rows);
         }
 
         var gradient = new Tensor[2 * layers];
@@ -139,7 +139,7 @@ public sealed partial class MlpInnerProblem
                 product![2 * l] = torch.mm(rdelta!.t(), a[l]);
                 if (l > 0)
                 {
-                    product[2 * l] = product[2 * l] + torch.mm(delta.t(), ra[l]);
+                    product[2 * l] = product[2 * l].Plus(torch.mm(delta.t(), ra[l]));
                 }
 
                 product[(2 * l) + 1] = rdelta.sum(dim: 0L);
@@ -152,11 +152,11 @@ public sealed partial class MlpInnerProblem
                 Tensor next = e * slope[l - 1];
                 if (withProduct)
                 {
-                    Tensor re = torch.mm(rdelta!, weight) + torch.mm(delta, v![2 * l]);
+                    Tensor re = torch.mm(rdelta!, weight).Plus(torch.mm(delta, v![2 * l]));
                     Tensor rnext = re * slope[l - 1];
                     if (curvature[l - 1] is Tensor c)
                     {
-                        rnext = rnext + (e * c * rz[l - 1]);
+                        rnext = rnext.Plus(e * c * rz[l - 1]);
                     }
 
                     rdelta = rnext;
@@ -179,10 +179,10 @@ public sealed partial class MlpInnerProblem
             CheckLayers(l2, L2Name);
             for (int l = 0; l < Mlp.LayerCount; l++)
             {
-                gradient[2 * l] = gradient[2 * l] + (l2[l] * w[2 * l]);
+                gradient[2 * l] = gradient[2 * l].Plus(l2[l] * w[2 * l]);
                 if (product is not null)
                 {
-                    product[2 * l] = product[2 * l] + (l2[l] * v![2 * l]);
+                    product[2 * l] = product[2 * l].Plus(l2[l] * v![2 * l]);
                 }
             }
         }
@@ -192,10 +192,10 @@ public sealed partial class MlpInnerProblem
             Tensor? coefficient = PerWeightCoefficients(hyperparameters, l, w[2 * l]);
             if (coefficient is not null)
             {
-                gradient[2 * l] = gradient[2 * l] + (coefficient * w[2 * l]);
+                gradient[2 * l] = gradient[2 * l].Plus(coefficient * w[2 * l]);
                 if (product is not null)
                 {
-                    product[2 * l] = product[2 * l] + (coefficient * v![2 * l]);
+                    product[2 * l] = product[2 * l].Plus(coefficient * v![2 * l]);
                 }
             }
         }
@@ -217,7 +217,7 @@ public sealed partial class MlpInnerProblem
         {
             Tensor unit = hyperparameters.Constrained(unitName);
             CheckPerUnit(unit, unitName, layer, weight, nameof(hyperparameters));
-            coefficient = coefficient is null ? unit : coefficient + unit;
+            coefficient = coefficient is null ? unit : coefficient.Plus(unit);
         }
 
         return coefficient;
@@ -236,7 +236,7 @@ public sealed partial class MlpInnerProblem
     private Tensor? PenaltyDirectional(Tensor[] w, Tensor[] v, HyperparameterTensors hyperparameters)
     {
         Tensor? total = null;
-        void Add(Tensor term) => total = total is null ? term : total + term;
+        void Add(Tensor term) => total = total is null ? term : total.Plus(term);
         Tensor[] wv;
         using (torch.no_grad())
         {
