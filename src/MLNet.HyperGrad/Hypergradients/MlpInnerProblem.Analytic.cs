@@ -25,6 +25,15 @@ public sealed partial class MlpInnerProblem
     /// <value>The default is true.</value>
     internal bool AnalyticReverseSteps { get; set; } = true;
 
+    /// <summary>
+    /// Gets or sets whether the analytic reverse step computes a·Wᵀ and a·Vᵀ as one product a·[W | V]ᵀ per layer (one pass
+    /// over the batch instead of two). Its gradient may then differ from <see cref="IAnalyticReverseStep.AnalyticTrainingGradient(double[], HyperparameterTensors, int, Span{double})"/>'s
+    /// in the last bits; exact reversal compares checksums of the rounded gradients and recomputes the rare step whose
+    /// rounding differs, so it stays exact.
+    /// </summary>
+    /// <value>The default is false.</value>
+    internal bool FusedForwardProducts { get; set; }
+
     /// <inheritdoc/>
     bool IAnalyticReverseStep.CoversAnalytically(HyperparameterTensors hyperparameters) =>
         AnalyticReverseSteps && Mlp.Activation is Activation.Tanh or Activation.Relu;
@@ -64,9 +73,33 @@ public sealed partial class MlpInnerProblem
         }
     }
 
+    /// <inheritdoc/>
+    Tensor[] IAnalyticReverseStep.AnalyticTrainingGradient(IReadOnlyList<Tensor> weights, HyperparameterTensors hyperparameters, int step)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        ArgumentNullException.ThrowIfNull(hyperparameters);
+        using var noGrad = torch.no_grad();
+        return Pass(weights, null, hyperparameters, step).Gradient;
+    }
+
+    /// <inheritdoc/>
+    Tensor[]? IAnalyticReverseStep.AnalyticReverseStep(IReadOnlyList<Tensor> weights, IReadOnlyList<Tensor> direction, HyperparameterTensors hyperparameters, int step, out Tensor[] gradient, out Tensor[] product)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        ArgumentNullException.ThrowIfNull(direction);
+        ArgumentNullException.ThrowIfNull(hyperparameters);
+        using (torch.no_grad())
+        {
+            (gradient, Tensor[]? hv) = Pass(weights, direction, hyperparameters, step);
+            product = hv!;
+        }
+
+        return MixedTerm(weights, direction, hyperparameters);
+    }
+
     // One forward and one backward pass, with the R-pass when a direction is given. The gradient's arithmetic is the
     // same in both cases, call for call.
-    private (Tensor[] Gradient, Tensor[]? Product) Pass(Tensor[] w, Tensor[]? v, HyperparameterTensors hyperparameters, int step)
+    private (Tensor[] Gradient, Tensor[]? Product) Pass(IReadOnlyList<Tensor> w, IReadOnlyList<Tensor>? v, HyperparameterTensors hyperparameters, int step)
     {
         int layers = Mlp.LayerCount;
         bool withProduct = v is not null;
@@ -83,12 +116,28 @@ public sealed partial class MlpInnerProblem
         {
             Tensor weight = w[2 * l];
             Tensor bias = w[(2 * l) + 1];
-            // The gradient's products are the same calls on the same shapes with and without a direction, so the
-            // gradient has the same bits in both (a wider, fused product a·[W | V]ᵀ would not: see the remarks).
-            z[l] = torch.addmm(bias, a[l], weight.t(), beta: 1, alpha: 1);
+            // Unfused, the gradient's products are the same calls on the same shapes with and without a direction, so the
+            // gradient has the same bits in both; a fused product a·[W | V]ᵀ saves a pass over a but may change the
+            // gradient's last bits (see the remarks).
+            if (withProduct && FusedForwardProducts)
+            {
+                long outputs = weight.shape[0];
+                Tensor both = torch.addmm(torch.cat([bias, v![(2 * l) + 1]], 0), a[l], torch.cat([weight, v[2 * l]], 0).t(), beta: 1, alpha: 1);
+                z[l] = both.narrow(1, 0, outputs);
+                rz[l] = both.narrow(1, outputs, outputs);
+            }
+            else
+            {
+                z[l] = torch.addmm(bias, a[l], weight.t(), beta: 1, alpha: 1);
+            }
+
             if (withProduct)
             {
-                rz[l] = torch.addmm(v![(2 * l) + 1], a[l], v[2 * l].t(), beta: 1, alpha: 1);
+                if (!FusedForwardProducts)
+                {
+                    rz[l] = torch.addmm(v![(2 * l) + 1], a[l], v[2 * l].t(), beta: 1, alpha: 1);
+                }
+
                 if (l > 0)
                 {
                     rz[l] = rz[l].Plus(torch.mm(ra[l], weight.t()));
@@ -171,7 +220,7 @@ public sealed partial class MlpInnerProblem
     }
 
     // The L2 penalties' gradient λ ⊙ W and Hessian-vector product λ ⊙ V, added per layer in the order of Penalty.
-    private void AddPenalties(Tensor[] w, Tensor[]? v, HyperparameterTensors hyperparameters, Tensor[] gradient, Tensor[]? product)
+    private void AddPenalties(IReadOnlyList<Tensor> w, IReadOnlyList<Tensor>? v, HyperparameterTensors hyperparameters, Tensor[] gradient, Tensor[]? product)
     {
         if (hyperparameters.Contains(L2Name))
         {
@@ -225,7 +274,7 @@ public sealed partial class MlpInnerProblem
 
     // ∂(g·v)/∂u for every leaf: the penalties' λ(u) times Σ W ⊙ V over each coefficient's weights, differentiated by autograd
     // through the (small) maps from the leaves to λ.
-    private Tensor[]? MixedTerm(Tensor[] w, Tensor[] v, HyperparameterTensors hyperparameters)
+    private Tensor[]? MixedTerm(IReadOnlyList<Tensor> w, IReadOnlyList<Tensor> v, HyperparameterTensors hyperparameters)
     {
         Tensor? total = PenaltyDirectional(w, v, hyperparameters);
         return total is null ? null : TorchAutograd.Grad([total], hyperparameters.Leaves, allowUnused: true);
@@ -233,7 +282,7 @@ public sealed partial class MlpInnerProblem
 
     // Σ λ(u) ⊙ (W ⊙ V), summed per coefficient: the penalties' part of g·v, a scalar whose graph reaches the leaves only
     // through the maps u → λ; null when no penalty is present.
-    private Tensor? PenaltyDirectional(Tensor[] w, Tensor[] v, HyperparameterTensors hyperparameters)
+    private Tensor? PenaltyDirectional(IReadOnlyList<Tensor> w, IReadOnlyList<Tensor> v, HyperparameterTensors hyperparameters)
     {
         Tensor? total = null;
         void Add(Tensor term) => total = total is null ? term : total.Plus(term);
