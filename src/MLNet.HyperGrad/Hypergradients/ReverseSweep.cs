@@ -128,17 +128,27 @@ internal sealed class ReverseSweep : IDisposable
         }
     }
 
-    /// <summary>Evaluates the outer loss at the final weights and seeds the adjoints with its gradient.</summary>
+    /// <summary>Evaluates the outer loss at the final weights and seeds the adjoints with its gradient (on the analytic path by the problem's closed-form outer gradient, <see cref="IAnalyticGreedyStep.AnalyticOuterGradient"/>, when it has one; by autograd otherwise).</summary>
     public void Start(double[] finalWeights)
     {
+        if (analytic is not null && problem is IAnalyticGreedyStep closedForm && closedForm.CoversGreedyAnalytically(h))
+        {
+            // The outer loss and its weight gradient from one forward and one backward pass without an autograd graph; the
+            // outer loss depends on no hyperparameter here (CoversGreedyAnalytically's contract), so no leaf gets a term.
+            dW = new double[finalWeights.Length];
+            OuterLoss = closedForm.AnalyticOuterGradient(finalWeights, null, dW);
+            CheckOuterLoss();
+            dV = new double[dW.Length];
+            gradient = new double[dW.Length];
+            product = new double[dW.Length];
+            return;
+        }
+
         using var scope = torch.NewDisposeScope();
         Tensor[] w = FlatTensors.Leaves(finalWeights, shapes);
         Tensor outer = problem.OuterLoss(w, h);
         OuterLoss = outer.item<double>();
-        if (!double.IsFinite(OuterLoss))
-        {
-            throw new HyperGradException($"Reverse mode: the outer loss after {options.Steps} steps is {OuterLoss}; the inner training diverged (lower the learning rate).");
-        }
+        CheckOuterLoss();
 
         Tensor[] grads = TorchAutograd.Grad([outer], [.. w, .. h.Leaves], allowUnused: true);
         dW = FlatTensors.Flatten(grads.Take(w.Length));
@@ -341,6 +351,14 @@ internal sealed class ReverseSweep : IDisposable
         }
 
         return named;
+    }
+
+    private void CheckOuterLoss()
+    {
+        if (!double.IsFinite(OuterLoss))
+        {
+            throw new HyperGradException($"Reverse mode: the outer loss after {options.Steps} steps is {OuterLoss}; the inner training diverged (lower the learning rate).");
+        }
     }
 
     private static double Dot(double[] a, double[] b) => ConjugateGradient.Dot(a, b);
