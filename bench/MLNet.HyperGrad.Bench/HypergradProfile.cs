@@ -98,6 +98,7 @@ internal static class HypergradProfile
             Whole("unrolled store-everything", () => new UnrolledReverseMode(reverseOptions).Compute(problem, set));
             Phases(problem, set, reverseOptions, Add);
             AnalyticPhases(problem, set, reverseOptions, Add);
+            Products(Add);
             ExactPhases(problem, set, reverseOptions, Add);
             Add("others' CPU share", MachineLoad.OthersShareSince(mark));
         }
@@ -202,6 +203,43 @@ internal static class HypergradProfile
     }
 
     // The analytic step's parts (calling thread's CPU seconds, summed over T steps).
+    // The first layer's products of a reverse step alone, 100 calls each (calling thread's CPU s): separate or fused forward
+    // (X·Wᵀ and X·Vᵀ against X·[W | V]ᵀ) and backward (δᵀ·X and Rδᵀ·X against [δ | Rδ]ᵀ·X and Xᵀ·[δ | Rδ]), batch 200, 784 → 50.
+    private static void Products(Action<string, double> add)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var random = new Random(3);
+        Tensor Random(long rows, long columns) => TensorData.FromSpan<double>([.. Enumerable.Range(0, (int)(rows * columns)).Select(_ => random.NextDouble() - 0.5)], [rows, columns]);
+        Tensor x = Random(200, 784);
+        Tensor w = Random(50, 784);
+        Tensor v = Random(50, 784);
+        Tensor delta = Random(200, 50);
+        Tensor rdelta = Random(200, 50);
+        Tensor both = torch.cat([w, v], 0);
+        Tensor deltas = torch.cat([delta, rdelta], 1);
+        double Time(Func<Tensor[]> products)
+        {
+            double mark = CpuClock.ThreadSeconds();
+            for (int i = 0; i < 100; i++)
+            {
+                using (torch.NewDisposeScope())
+                {
+                    _ = products();
+                }
+            }
+
+            return CpuClock.ThreadSeconds() - mark;
+        }
+
+        _ = Time(() => [torch.mm(x, both.t())]);
+        add("products ×100: X·Wᵀ and X·Vᵀ, separate", Time(() => [torch.mm(x, w.t()), torch.mm(x, v.t())]));
+        add("products ×100: X·[W | V]ᵀ, fused", Time(() => [torch.mm(x, both.t())]));
+        add("products ×100: δᵀ·X and Rδᵀ·X, separate", Time(() => [torch.mm(delta.t(), x), torch.mm(rdelta.t(), x)]));
+        add("products ×100: [δ | Rδ]ᵀ·X, fused", Time(() => [torch.mm(deltas.t(), x)]));
+        add("products ×100: Xᵀ·[δ | Rδ], fused, transposed result", Time(() => [torch.mm(x.t(), deltas)]));
+    }
+
     private static void AnalyticPhases(MlpInnerProblem problem, HyperparameterSet set, ReverseModeOptions options, Action<string, double> add)
     {
         IAnalyticReverseStep step = problem;

@@ -182,14 +182,13 @@ public sealed class MlpInnerProblemAnalyticTests(ITestOutputHelper output)
     [Fact]
     public void AnalyticReverseStep_FusedForwardProducts_SameRoundedGradientAndExactReversal()
     {
-        // a·[W | V]ᵀ as one product (the default) may change the gradient's last bits, but not its value rounded to exact
+        // a·[W | V]ᵀ as one product (an option, off by default) may change the gradient's last bits, but not its value rounded to exact
         // reversal's fixed point (2^−32), and the product H·v and the hypergradient only at rounding level; exact reversal
         // stays exact (a step whose rounding differed would be recomputed, at most one gradient more per step).
         (TabularDataset train, TabularDataset validation) = FashionMnistSplits.Take(600, 50);
         foreach (Activation activation in new[] { Activation.Tanh, Activation.Relu })
         {
-            using var problem = new MlpInnerProblem(new Mlp([784, 50, 10], activation), train, validation, batchSize: 200, seed: 1);
-            Assert.True(problem.FusedForwardProducts);
+            using var problem = new MlpInnerProblem(new Mlp([784, 50, 10], activation), train, validation, batchSize: 200, seed: 1) { FusedForwardProducts = true };
             HyperparameterSet set = Penalties("per-layer", [784, 50, 10]);
             IAnalyticReverseStep analytic = problem;
             using (var scope = torch.NewDisposeScope())

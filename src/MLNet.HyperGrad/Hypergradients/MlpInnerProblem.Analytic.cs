@@ -11,15 +11,14 @@ namespace MLNet.HyperGrad.Hypergradients;
 /// the gradient comes from one forward and one backward pass, and the Hessian-vector product from Pearlmutter's R-pass
 /// (R-forward: Rz_l = Ra_l·W_lᵀ + a_l·V_lᵀ + c_l, Ra_{l+1} = φ'(z_l) ⊙ Rz_l; R-backward: Rδ = (p ⊙ Rz − p (pᵀRz)) / B at the
 /// logits, Rδ_{l−1} = (Rδ_l·W_l + δ_l·V_l) ⊙ φ'(z_{l−1}) + (δ_l·W_l) ⊙ φ''(z_{l−1}) ⊙ Rz_{l−1}): the same matrix products as
-/// autograd's double backward, without its graph, its saved tensors and the log-softmax backward's extra passes. The
-/// forward products a·Wᵀ and a·Vᵀ are one product a·[W | V]ᵀ per layer by default (<see cref="FusedForwardProducts"/>): one
-/// pass over the batch instead of two. libtorch's BLAS sums the wider product in another order (on 784-50-10 with batch
-/// 200, 384 of the 10,000 entries of X·W₀ᵀ differed in their last bits), so the reverse step's gradient may differ from
-/// the forward pass's in its last bits; exact reversal needs only the gradient rounded to its fixed point (2^−32 by
+/// autograd's double backward, without its graph, its saved tensors and the log-softmax backward's extra passes. By
+/// default the gradient is computed by the same calls on the same shapes with and without the R-pass (bit-identical), so
+/// exact reversal gets the forward pass's bits back. With <see cref="FusedForwardProducts"/> the forward products a·Wᵀ and
+/// a·Vᵀ are one product a·[W | V]ᵀ per layer; libtorch's BLAS sums the wider product in another order (on 784-50-10 with
+/// batch 200, 384 of the 10,000 entries of X·W₀ᵀ differed in their last bits), so the reverse step's gradient may differ
+/// from the forward pass's in its last bits; exact reversal needs only the gradient rounded to its fixed point (2^−32 by
 /// default) to agree, compares checksums of the rounded gradients, and recomputes the gradient with the forward pass's
-/// routine at a step where they differ (none in 300 reverse steps of the bench's problem). Unfused, the gradient is
-/// computed by the same calls on the same shapes with and without the R-pass (bit-identical). The backward products
-/// [δ | Rδ]ᵀ·a were slower fused and are not. The penalties add λ ⊙ W to the gradient, λ ⊙ V to the product, and
+/// routine at a step where they differ (none seen). It was not faster on a quiet machine, so it is off. The penalties add λ ⊙ W to the gradient, λ ⊙ V to the product, and
 /// λ'(u) ⊙ (W ⊙ V) (summed per coefficient) to the mixed term.
 /// </remarks>
 public sealed partial class MlpInnerProblem
@@ -34,8 +33,10 @@ public sealed partial class MlpInnerProblem
     /// in the last bits; exact reversal compares checksums of the rounded gradients and recomputes the rare step whose
     /// rounding differs, so it stays exact.
     /// </summary>
-    /// <value>The default is true (bench/RESULTS.md, issue 9, H39: about 6 % of an exact-reversal run, and no checksum mismatch in 300 reverse steps of the bench's problem).</value>
-    internal bool FusedForwardProducts { get; set; } = true;
+    /// <value>The default is false: on a quiet machine the fused products were not faster (bench/RESULTS.md, issue 9, H39: the first
+    /// layer's two products 0.079 s per 100 calls against 0.070 fused, but whole exact-reversal runs 0.592 s fused against 0.563 unfused,
+    /// from the concatenation and the strided halves); no checksum mismatch was seen with them in 600 reverse steps of the bench's problem.</value>
+    internal bool FusedForwardProducts { get; set; }
 
     /// <inheritdoc/>
     bool IAnalyticReverseStep.CoversAnalytically(HyperparameterTensors hyperparameters) =>
