@@ -60,10 +60,26 @@ internal static class HypergradProfile
         {
             MachineLoad.Mark mark = MachineLoad.Now();
             // Each whole run twice: with the problem's analytic steps (the default) and with autograd only (as before the analytic step).
-            foreach (bool analytic in new[] { true, false })
+            // And exact reversal with the analytic step's fused forward products a·[W | V]ᵀ (FusedForwardProducts).
+            foreach ((bool analytic, bool fused) in new[] { (true, false), (true, true), (false, false) })
             {
                 problem.AnalyticReverseSteps = analytic;
-                string how = analytic ? "analytic steps" : "autograd steps";
+                problem.FusedForwardProducts = fused;
+                string how = analytic ? fused ? "analytic steps, fused forward products" : "analytic steps" : "autograd steps";
+                if (fused)
+                {
+                    Whole($"exact reversal (forward + reverse), {how}", () =>
+                    {
+                        HypergradientResult result = new ExactReversalReverseMode(reverseOptions).Compute(problem, set);
+                        Add($"exact reversal: gradients recomputed after a checksum mismatch (of {steps}), {how}", result.Cost.GradientEvaluations - (2 * steps));
+                        if (result.ExactlyReversed != true)
+                        {
+                            throw new InvalidOperationException($"Exact reversal did not come back exactly ({how}).");
+                        }
+                    });
+                    continue;
+                }
+
                 Whole($"plain run (T steps + validation CE), {how}", () => Outer(problem, set, Train(problem, set, reverseOptions)));
                 Whole($"exact reversal (forward + reverse), {how}", () =>
                 {
@@ -78,9 +94,11 @@ internal static class HypergradProfile
             }
 
             problem.AnalyticReverseSteps = true;
+            problem.FusedForwardProducts = false;
             Whole("unrolled store-everything", () => new UnrolledReverseMode(reverseOptions).Compute(problem, set));
             Phases(problem, set, reverseOptions, Add);
             AnalyticPhases(problem, set, reverseOptions, Add);
+            Products(Add);
             ExactPhases(problem, set, reverseOptions, Add);
             Add("others' CPU share", MachineLoad.OthersShareSince(mark));
         }
@@ -185,6 +203,43 @@ internal static class HypergradProfile
     }
 
     // The analytic step's parts (calling thread's CPU seconds, summed over T steps).
+    // The first layer's products of a reverse step alone, 100 calls each (calling thread's CPU s): separate or fused forward
+    // (X·Wᵀ and X·Vᵀ against X·[W | V]ᵀ) and backward (δᵀ·X and Rδᵀ·X against [δ | Rδ]ᵀ·X and Xᵀ·[δ | Rδ]), batch 200, 784 → 50.
+    private static void Products(Action<string, double> add)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var random = new Random(3);
+        Tensor Random(long rows, long columns) => TensorData.FromSpan<double>([.. Enumerable.Range(0, (int)(rows * columns)).Select(_ => random.NextDouble() - 0.5)], [rows, columns]);
+        Tensor x = Random(200, 784);
+        Tensor w = Random(50, 784);
+        Tensor v = Random(50, 784);
+        Tensor delta = Random(200, 50);
+        Tensor rdelta = Random(200, 50);
+        Tensor both = torch.cat([w, v], 0);
+        Tensor deltas = torch.cat([delta, rdelta], 1);
+        double Time(Func<Tensor[]> products)
+        {
+            double mark = CpuClock.ThreadSeconds();
+            for (int i = 0; i < 100; i++)
+            {
+                using (torch.NewDisposeScope())
+                {
+                    _ = products();
+                }
+            }
+
+            return CpuClock.ThreadSeconds() - mark;
+        }
+
+        _ = Time(() => [torch.mm(x, both.t())]);
+        add("products ×100: X·Wᵀ and X·Vᵀ, separate", Time(() => [torch.mm(x, w.t()), torch.mm(x, v.t())]));
+        add("products ×100: X·[W | V]ᵀ, fused", Time(() => [torch.mm(x, both.t())]));
+        add("products ×100: δᵀ·X and Rδᵀ·X, separate", Time(() => [torch.mm(delta.t(), x), torch.mm(rdelta.t(), x)]));
+        add("products ×100: [δ | Rδ]ᵀ·X, fused", Time(() => [torch.mm(deltas.t(), x)]));
+        add("products ×100: Xᵀ·[δ | Rδ], fused, transposed result", Time(() => [torch.mm(x.t(), deltas)]));
+    }
+
     private static void AnalyticPhases(MlpInnerProblem problem, HyperparameterSet set, ReverseModeOptions options, Action<string, double> add)
     {
         IAnalyticReverseStep step = problem;
@@ -217,6 +272,21 @@ internal static class HypergradProfile
 
         add("analytic: gradient (forward + backward, no graph)", plain);
         add("analytic: reverse step (gradient + Hessian-vector product + mixed term)", reverse);
+        double fusedReverse = 0;
+        problem.FusedForwardProducts = true;
+        for (int t = 0; t < options.Steps; t++)
+        {
+            double mark = CpuClock.ThreadSeconds();
+            using (torch.NewDisposeScope())
+            {
+                _ = step.AnalyticReverseStep(w0, direction, h, t, gradient, product);
+            }
+
+            fusedReverse += CpuClock.ThreadSeconds() - mark;
+        }
+
+        problem.FusedForwardProducts = false;
+        add("analytic: reverse step with fused forward products a·[W | V]ᵀ", fusedReverse);
     }
 
     // ExactReversalReverseMode.Compute, phase by phase (calling thread's CPU seconds).
@@ -246,43 +316,47 @@ internal static class HypergradProfile
 
         var sgd = new FixedPointSgd(initial, options.FractionBits);
         double[] weights = new double[initial.Length];
-        double[] gradient = new double[initial.Length];
         add("exact: set-up", Lap());
         ulong[] checksums = new ulong[steps];
+        double[] momenta = [.. numerators.Select(n => n / (double)denominator)];
+        using var sweep = new ReverseSweep(problem, hyperparameters, h, options, learningRates, momenta);
+        IReadOnlyList<Tensor> weightTensors = sweep.WeightTensors ?? throw new InvalidOperationException("The profile's problem must take analytic steps.");
+        IAnalyticReverseStep analytic = problem;
+        // As ExactReversalReverseMode.Compute's analytic path.
         for (int t = 0; t < steps; t++)
         {
-            sgd.WeightValues(weights);
-            ReverseSweep.TrainingGradient(problem, h, weights, shapes, t, gradient);
-            checksums[t] = sgd.VelocityStep(gradient, numerators[options.EntryOf(t, numerators.Length)], denominator);
+            for (int k = 0, offset = 0; k < weightTensors.Count; k++)
+            {
+                Span<double> part = FlatTensors.Memory(weightTensors[k]);
+                sgd.WeightValues(offset, part);
+                offset += part.Length;
+            }
+
+            using (torch.NewDisposeScope())
+            {
+                Tensor[] g = analytic.AnalyticTrainingGradient(weightTensors, h, t);
+                FixedPointMultiplier multiplier = FixedPointSgd.Multiplier(numerators[options.EntryOf(t, numerators.Length)], denominator);
+                ulong checksum = FixedPointSgd.ChecksumSeed;
+                for (int k = 0, offset = 0; k < g.Length; k++)
+                {
+                    ReadOnlySpan<double> part = FlatTensors.Memory(g[k].contiguous());
+                    checksum = sgd.VelocityStep(part, offset, multiplier, checksum);
+                    offset += part.Length;
+                }
+
+                checksums[t] = checksum;
+            }
+
             sgd.WeightStep(learningRates[options.EntryOf(t, learningRates.Length)]);
         }
 
         add("exact: forward loop", Lap());
-        double[] momenta = [.. numerators.Select(n => n / (double)denominator)];
-        var sweep = new ReverseSweep(problem, hyperparameters, h, options, learningRates, momenta);
         sgd.WeightValues(weights);
         sweep.Start(weights);
         add("exact: Start (outer loss and its gradient)", Lap());
-        double[] velocityAfter = new double[initial.Length];
-        double[] velocityBefore = new double[initial.Length];
         for (int t = steps - 1; t >= 0; t--)
         {
-            sgd.VelocityValues(velocityAfter);
-            sgd.UndoWeightStep(sweep.LearningRate(t));
-            sgd.WeightValues(weights);
-            long numerator = numerators[options.EntryOf(t, numerators.Length)];
-            ulong checksum = checksums[t];
-            sweep.Step(
-                t,
-                velocityAfter,
-                weights,
-                g =>
-                {
-                    sgd.UndoVelocityStep(g, numerator, denominator);
-                    sgd.VelocityValues(velocityBefore);
-                    return velocityBefore;
-                },
-                g => sgd.GradientChecksum(g) == checksum);
+            sweep.StepExact(t, sgd, numerators[options.EntryOf(t, numerators.Length)], denominator, checksums[t]);
         }
 
         add("exact: reverse loop", Lap());

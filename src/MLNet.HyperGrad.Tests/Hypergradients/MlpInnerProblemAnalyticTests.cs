@@ -150,7 +150,8 @@ public sealed class MlpInnerProblemAnalyticTests(ITestOutputHelper output)
         (TabularDataset train, TabularDataset validation) = FashionMnistSplits.Take(600, 50);
         foreach (Activation activation in new[] { Activation.Tanh, Activation.Relu })
         {
-            using var problem = new MlpInnerProblem(new Mlp([784, 50, 10], activation), train, validation, batchSize: 200, seed: 1);
+            // Unfused: the fused forward products may change the last bits (see the next test).
+            using var problem = new MlpInnerProblem(new Mlp([784, 50, 10], activation), train, validation, batchSize: 200, seed: 1) { FusedForwardProducts = false };
             HyperparameterSet set = Penalties("per-layer", [784, 50, 10]);
             IAnalyticReverseStep analytic = problem;
             using var scope = torch.NewDisposeScope();
@@ -179,12 +180,67 @@ public sealed class MlpInnerProblemAnalyticTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void AnalyticReverseStep_FusedForwardProducts_SameRoundedGradientAndExactReversal()
+    {
+        // a·[W | V]ᵀ as one product (an option, off by default) may change the gradient's last bits, but not its value rounded to exact
+        // reversal's fixed point (2^−32), and the product H·v and the hypergradient only at rounding level; exact reversal
+        // stays exact (a step whose rounding differed would be recomputed, at most one gradient more per step).
+        (TabularDataset train, TabularDataset validation) = FashionMnistSplits.Take(600, 50);
+        foreach (Activation activation in new[] { Activation.Tanh, Activation.Relu })
+        {
+            using var problem = new MlpInnerProblem(new Mlp([784, 50, 10], activation), train, validation, batchSize: 200, seed: 1) { FusedForwardProducts = true };
+            HyperparameterSet set = Penalties("per-layer", [784, 50, 10]);
+            IAnalyticReverseStep analytic = problem;
+            using (var scope = torch.NewDisposeScope())
+            {
+                HyperparameterTensors h = set.CreateTensors();
+                double[] w;
+                using (torch.NewDisposeScope())
+                {
+                    w = FlatTensors.Flatten(problem.InitialWeights(h));
+                }
+
+                double[] direction = MLNet.HyperGrad.Tests.Torch.Float64.Randn(w.Length, 7);
+                for (int t = 0; t < 3; t++)
+                {
+                    double[] plain = new double[w.Length];
+                    analytic.AnalyticTrainingGradient(w, h, t, plain);
+                    double[] fusedGradient = new double[w.Length];
+                    double[] fusedProduct = new double[w.Length];
+                    double[] unfusedGradient = new double[w.Length];
+                    double[] unfusedProduct = new double[w.Length];
+                    _ = analytic.AnalyticReverseStep(w, direction, h, t, fusedGradient, fusedProduct);
+                    problem.FusedForwardProducts = false;
+                    _ = analytic.AnalyticReverseStep(w, direction, h, t, unfusedGradient, unfusedProduct);
+                    problem.FusedForwardProducts = true;
+                    int roundedDiffering = plain.Where((g, i) => Math.Round(Math.ScaleB(g, 32)) != Math.Round(Math.ScaleB(fusedGradient[i], 32))).Count();
+                    output.WriteLine($"{activation}, step {t}: {plain.Where((g, i) => g != fusedGradient[i]).Count()} of {plain.Length} gradient entries differ in their bits, {roundedDiffering} after rounding to 2^-32");
+                    Assert.Equal(0, roundedDiffering);
+                    FiniteDifferences.AssertClose(unfusedProduct, fusedProduct, 1e-12);
+                    FiniteDifferences.AssertClose(plain, fusedGradient, 1e-12);
+                }
+            }
+
+            HyperparameterSet scheduled = Penalties("per-layer", [784, 50, 10], Schedule(5));
+            var options = new ReverseModeOptions { Steps = 5 };
+            HypergradientResult fused = new ExactReversalReverseMode(options).Compute(problem, scheduled);
+            problem.FusedForwardProducts = false;
+            HypergradientResult unfused = new ExactReversalReverseMode(options).Compute(problem, scheduled);
+            Assert.True(fused.ExactlyReversed);
+            Assert.True(unfused.ExactlyReversed);
+            Assert.Equal(10, unfused.Cost.GradientEvaluations);
+            Assert.InRange(fused.Cost.GradientEvaluations, 10, 15);
+            FiniteDifferences.AssertClose(unfused.Flatten(scheduled), fused.Flatten(scheduled), 1e-9);
+        }
+    }
+
+    [Fact]
     public void Compute_ExactReversalReverseStepGradientOffByOneUnit_RecomputesAndStaysExact()
     {
         // An inner problem whose reverse step returns a gradient one fixed-point unit off (as a BLAS that summed in another
         // order could): the checksum catches it at every step, the gradient is recomputed, and the reversal stays exact.
         (TabularDataset train, TabularDataset validation) = FashionMnistSplits.Take(120, 100);
-        using var inner = new MlpInnerProblem(new Mlp([784, 5, 10], Activation.Tanh), train, validation, batchSize: 20, seed: 5);
+        using var inner = new MlpInnerProblem(new Mlp([784, 5, 10], Activation.Tanh), train, validation, batchSize: 20, seed: 5) { FusedForwardProducts = false };
         var skewed = new SkewedReverseStep(inner);
         HyperparameterSet set = Penalties("per-layer", [784, 5, 10], Schedule(Steps));
         var options = new ReverseModeOptions { Steps = Steps };
@@ -285,6 +341,17 @@ public sealed class MlpInnerProblemAnalyticTests(ITestOutputHelper output)
         {
             Tensor[]? mixed = analytic.AnalyticReverseStep(weights, direction, hyperparameters, step, gradient, product);
             gradient[0] += Math.ScaleB(1.0, -32);
+            return mixed;
+        }
+
+        public Tensor[] AnalyticTrainingGradient(IReadOnlyList<Tensor> weights, HyperparameterTensors hyperparameters, int step) =>
+            analytic.AnalyticTrainingGradient(weights, hyperparameters, step);
+
+        public Tensor[]? AnalyticReverseStep(IReadOnlyList<Tensor> weights, IReadOnlyList<Tensor> direction, HyperparameterTensors hyperparameters, int step, out Tensor[] gradient, out Tensor[] product)
+        {
+            Tensor[]? mixed = analytic.AnalyticReverseStep(weights, direction, hyperparameters, step, out gradient, out product);
+            gradient[0] = gradient[0].clone();
+            FlatTensors.Memory(gradient[0])[0] += Math.ScaleB(1.0, -32);
             return mixed;
         }
     }

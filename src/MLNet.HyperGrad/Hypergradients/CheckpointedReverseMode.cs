@@ -45,7 +45,7 @@ public sealed class CheckpointedReverseMode : IHypergradientMethod
 
         using var scope = torch.NewDisposeScope();
         HyperparameterTensors h = hyperparameters.CreateTensors();
-        var sweep = new ReverseSweep(problem, hyperparameters, h, Options, hyperparameters.Values(Options.LearningRateName), hyperparameters.Values(Options.MomentumName));
+        using var sweep = new ReverseSweep(problem, hyperparameters, h, Options, hyperparameters.Values(Options.LearningRateName), hyperparameters.Values(Options.MomentumName));
         double[] w;
         using (torch.NewDisposeScope())
         {

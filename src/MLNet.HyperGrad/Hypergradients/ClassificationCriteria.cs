@@ -14,7 +14,7 @@ internal static class ClassificationCriteria
     public static Tensor ExpectedError(Tensor logits, Tensor labels)
     {
         Tensor p = torch.nn.functional.softmax(logits, 1).gather(1, labels.unsqueeze(1));
-        return 1.0 - p.mean();
+        return HeldScalars.Subtract(1.0, p.mean());
     }
 
     /// <summary>The fraction of rows whose arg-max class differs from the label (ties go to the lowest index).</summary>
@@ -58,7 +58,12 @@ internal static class ClassificationCriteria
             return (x.narrow(0, start, batchSize), y.narrow(0, start, batchSize));
         }
 
-        Tensor index = torch.arange(start, start + batchSize, ScalarType.Int64) % rows;
+        // Scalars created and disposed here, not implicit temporaries (HeldScalars' remarks: the scalar trap).
+        using Scalar first = start.ToScalar();
+        using Scalar end = (start + batchSize).ToScalar();
+        using Scalar modulus = rows.ToScalar();
+        using Tensor positions = torch.arange(first, end, ScalarType.Int64);
+        Tensor index = positions.remainder(modulus);
         return (x.index_select(0, index), y.index_select(0, index));
     }
 }

@@ -1,4 +1,5 @@
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace MLNet.HyperGrad.Hypergradients;
 
@@ -58,31 +59,72 @@ public sealed class ExactReversalReverseMode : IHypergradientMethod
         var sgd = new FixedPointSgd(initial, Options.FractionBits);
         long[] initialFixed = (long[])sgd.Weights.Clone();
         double[] weights = new double[initial.Length];
-        double[] gradient = new double[initial.Length];
         ulong[] checksums = new ulong[steps];
-        for (int t = 0; t < steps; t++)
+        double[] momenta = [.. numerators.Select(n => n / (double)denominator)];
+        using var sweep = new ReverseSweep(problem, hyperparameters, h, Options, learningRates, momenta);
+        if (sweep.WeightTensors is IReadOnlyList<Tensor> weightTensors)
         {
-            sgd.WeightValues(weights);
-            ReverseSweep.TrainingGradient(problem, h, weights, shapes, t, gradient);
-            checksums[t] = sgd.VelocityStep(gradient, numerators[Options.EntryOf(t, numerators.Length)], denominator);
-            sgd.WeightStep(learningRates[Options.EntryOf(t, learningRates.Length)]);
+            // The analytic path: the gradient is taken at tensors written in place (the ones the reverse pass reads) and
+            // read where it lies, not copied through flat arrays.
+            var analytic = (IAnalyticReverseStep)problem;
+            for (int t = 0; t < steps; t++)
+            {
+                for (int k = 0, offset = 0; k < weightTensors.Count; k++)
+                {
+                    Span<double> part = FlatTensors.Memory(weightTensors[k]);
+                    sgd.WeightValues(offset, part);
+                    offset += part.Length;
+                }
+
+                using (torch.NewDisposeScope())
+                {
+                    Tensor[] g = analytic.AnalyticTrainingGradient(weightTensors, h, t);
+                    FixedPointMultiplier multiplier = FixedPointSgd.Multiplier(numerators[Options.EntryOf(t, numerators.Length)], denominator);
+                    ulong checksum = FixedPointSgd.ChecksumSeed;
+                    for (int k = 0, offset = 0; k < g.Length; k++)
+                    {
+                        ReadOnlySpan<double> part = FlatTensors.Memory(g[k].contiguous());
+                        checksum = sgd.VelocityStep(part, offset, multiplier, checksum);
+                        offset += part.Length;
+                    }
+
+                    checksums[t] = checksum;
+                }
+
+                sgd.WeightStep(learningRates[Options.EntryOf(t, learningRates.Length)]);
+            }
+        }
+        else
+        {
+            double[] gradient = new double[initial.Length];
+            for (int t = 0; t < steps; t++)
+            {
+                sgd.WeightValues(weights);
+                ReverseSweep.TrainingGradient(problem, h, weights, shapes, t, gradient);
+                checksums[t] = sgd.VelocityStep(gradient, numerators[Options.EntryOf(t, numerators.Length)], denominator);
+                sgd.WeightStep(learningRates[Options.EntryOf(t, learningRates.Length)]);
+            }
         }
 
         // The information buffer and one checksum of the rounded gradient per step.
         long bufferBytes = ((sgd.Buffer.TotalBits + 7) / 8) + (steps * sizeof(ulong));
-        double[] momenta = [.. numerators.Select(n => n / (double)denominator)];
-        var sweep = new ReverseSweep(problem, hyperparameters, h, Options, learningRates, momenta);
         sgd.WeightValues(weights);
         sweep.Start(weights);
         double[] velocityAfter = new double[initial.Length];
         double[] velocityBefore = new double[initial.Length];
         for (int t = steps - 1; t >= 0; t--)
         {
+            long numerator = numerators[Options.EntryOf(t, numerators.Length)];
+            ulong checksum = checksums[t];
+            if (sweep.UsesAnalyticSteps)
+            {
+                sweep.StepExact(t, sgd, numerator, denominator, checksum);
+                continue;
+            }
+
             sgd.VelocityValues(velocityAfter);
             sgd.UndoWeightStep(sweep.LearningRate(t));
             sgd.WeightValues(weights);
-            long numerator = numerators[Options.EntryOf(t, numerators.Length)];
-            ulong checksum = checksums[t];
             sweep.Step(
                 t,
                 velocityAfter,

@@ -70,27 +70,123 @@ internal sealed class FixedPointSgd
     /// <returns>The checksum of the rounded gradient [g] (<see cref="GradientChecksum"/>).</returns>
     public ulong VelocityStep(ReadOnlySpan<double> gradient, long numerator, long denominator)
     {
-        FixedPointMultiplier multiplier = Multiplier(numerator, denominator);
-        long[] velocities = Velocities;
-        ulong checksum = ChecksumSeed;
-        for (int i = 0; i < velocities.Length; i++)
+        if (gradient.Length != Velocities.Length)
         {
-            long y = multiplier.MultiplyFloor(velocities[i], out long digit, out long modulus);
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The gradient must hold {Velocities.Length} values; got {gradient.Length}."), nameof(gradient));
+        }
+
+        return VelocityStep(gradient, 0, Multiplier(numerator, denominator), ChecksumSeed);
+    }
+
+    /// <summary>
+    /// <see cref="VelocityStep(ReadOnlySpan{double}, long, long)"/> for the elements offset … offset + part's length − 1 only,
+    /// for a gradient held in several pieces (one per weight tensor): call it for the pieces in order, the first with
+    /// <see cref="ChecksumSeed"/> and each next with the checksum the last returned.
+    /// </summary>
+    /// <param name="gradientPart">g for those elements.</param>
+    /// <param name="offset">The first element's index.</param>
+    /// <param name="multiplier">n/d (<see cref="Multiplier"/>).</param>
+    /// <param name="checksum">The running checksum.</param>
+    /// <returns>The running checksum after these elements.</returns>
+    public ulong VelocityStep(ReadOnlySpan<double> gradientPart, int offset, FixedPointMultiplier multiplier, ulong checksum)
+    {
+        Span<long> velocities = Velocities.AsSpan(offset, gradientPart.Length);
+        for (int j = 0; j < velocities.Length; j++)
+        {
+            long y = multiplier.MultiplyFloor(velocities[j], out long digit, out long modulus);
             if (modulus > 1)
             {
-                Buffer.Push(i, digit, modulus);
+                Buffer.Push(offset + j, digit, modulus);
             }
 
-            long g = ToFixed(gradient[i], "gradient", i);
+            long g = ToFixed(gradientPart[j], "gradient", offset + j);
             checksum = Mix(checksum, g);
-            velocities[i] = checked(y + g);
+            velocities[j] = checked(y + g);
+        }
+
+        return checksum;
+    }
+
+    /// <summary>Rounds a piece of a gradient to fixed point (into <paramref name="rounded"/>, the same elements) and continues its checksum, as <see cref="GradientChecksum"/> computes it over the whole.</summary>
+    /// <param name="gradientPart">g for the elements offset … offset + length − 1.</param>
+    /// <param name="offset">The first element's index.</param>
+    /// <param name="rounded">[g] for every element; this piece's part is written.</param>
+    /// <param name="checksum">The running checksum (<see cref="ChecksumSeed"/> for the first piece).</param>
+    /// <returns>The running checksum after these elements.</returns>
+    public ulong RoundGradient(ReadOnlySpan<double> gradientPart, int offset, Span<long> rounded, ulong checksum)
+    {
+        Span<long> target = rounded.Slice(offset, gradientPart.Length);
+        for (int j = 0; j < target.Length; j++)
+        {
+            long g = ToFixed(gradientPart[j], "gradient", offset + j);
+            target[j] = g;
+            checksum = Mix(checksum, g);
         }
 
         return checksum;
     }
 
     /// <summary>
-    /// A 64-bit checksum of the rounded gradient [g], as <see cref="VelocityStep"/> returns it: the same rounded values
+    /// Undoes <see cref="VelocityStep(ReadOnlySpan{double}, long, long)"/> given the rounded gradient [g] (<see cref="RoundGradient"/>),
+    /// and returns Σ_i adjoint_i · v_i over the velocity values after the undo (the reverse pass's momentum adjoint, in the
+    /// same pass).
+    /// </summary>
+    /// <param name="rounded">[g], one per element.</param>
+    /// <param name="numerator">n.</param>
+    /// <param name="denominator">d.</param>
+    /// <param name="adjoint">One per element.</param>
+    /// <returns>Σ_i adjoint_i · v_i, summed in element order.</returns>
+    public double UndoVelocityStep(ReadOnlySpan<long> rounded, long numerator, long denominator, ReadOnlySpan<double> adjoint)
+    {
+        FixedPointMultiplier multiplier = Multiplier(numerator, denominator);
+        long[] velocities = Velocities;
+        double dot = 0;
+        for (int i = 0; i < velocities.Length; i++)
+        {
+            long first = multiplier.FirstPreimage(checked(velocities[i] - rounded[i]), out long modulus);
+            long v = modulus > 1 ? checked(first + Buffer.Pop(i, modulus)) : first;
+            velocities[i] = v;
+            dot += adjoint[i] * (v * inverseScale);
+        }
+
+        return dot;
+    }
+
+    /// <summary>
+    /// Undoes <see cref="WeightStep"/> for the elements offset … offset + values' length − 1, writes their weight values
+    /// into <paramref name="values"/>, and adds Σ adjoint_i · v_i over their velocity values (which the undo leaves as
+    /// they are) to <paramref name="dot"/>, in element order: the reverse pass's learning-rate adjoint in the same pass.
+    /// </summary>
+    /// <param name="learningRate">η, as the step used it.</param>
+    /// <param name="offset">The first element's index.</param>
+    /// <param name="values">The weights' values after the undo (for example a weight tensor's memory).</param>
+    /// <param name="adjoint">One per element (all elements).</param>
+    /// <param name="dot">The running sum.</param>
+    public void UndoWeightStep(double learningRate, int offset, Span<double> values, ReadOnlySpan<double> adjoint, ref double dot)
+    {
+        for (int j = 0; j < values.Length; j++)
+        {
+            int i = offset + j;
+            double v = Velocities[i] * inverseScale;
+            dot += adjoint[i] * v;
+            long w = checked(Weights[i] + ToFixed(learningRate * v, "weight step", i));
+            Weights[i] = w;
+            values[j] = w * inverseScale;
+        }
+    }
+
+    /// <summary>Writes the weights' values for the elements offset … offset + target's length − 1 into <paramref name="target"/>.</summary>
+    public void WeightValues(int offset, Span<double> target)
+    {
+        ReadOnlySpan<long> source = Weights.AsSpan(offset, target.Length);
+        for (int j = 0; j < target.Length; j++)
+        {
+            target[j] = source[j] * inverseScale;
+        }
+    }
+
+    /// <summary>
+    /// A 64-bit checksum of the rounded gradient [g], as <see cref="VelocityStep(ReadOnlySpan{double}, long, long)"/> returns it: the same rounded values
     /// give the same checksum, and two that differ in one element always give different ones (each element's mixing
     /// step is a bijection of the running value), so a reverse pass can tell whether its recomputed gradient would undo
     /// the step exactly.
@@ -108,7 +204,7 @@ internal sealed class FixedPointSgd
         return checksum;
     }
 
-    /// <summary>Undoes <see cref="VelocityStep"/>, given the same gradient.</summary>
+    /// <summary>Undoes <see cref="VelocityStep(ReadOnlySpan{double}, long, long)"/>, given the same gradient.</summary>
     public void UndoVelocityStep(ReadOnlySpan<double> gradient, long numerator, long denominator)
     {
         FixedPointMultiplier multiplier = Multiplier(numerator, denominator);
@@ -138,7 +234,8 @@ internal sealed class FixedPointSgd
         }
     }
 
-    private const ulong ChecksumSeed = 0x243F6A8885A308D3UL;
+    /// <summary>The checksum's starting value (of an empty gradient).</summary>
+    public const ulong ChecksumSeed = 0x243F6A8885A308D3UL;
 
     // x ↦ (h ⊕ x)·odd, then an xor-shift: a bijection of h for each x, and of x for each h.
     private static ulong Mix(ulong checksum, long value)
@@ -147,7 +244,8 @@ internal sealed class FixedPointSgd
         return mixed ^ (mixed >> 29);
     }
 
-    private static FixedPointMultiplier Multiplier(long numerator, long denominator)
+    /// <summary>n/d as a <see cref="FixedPointMultiplier"/>, after checking that d is a power of two in 2 … 2^30 and 1 ≤ n ≤ d.</summary>
+    public static FixedPointMultiplier Multiplier(long numerator, long denominator)
     {
         if (denominator < 2 || denominator > (1L << FixedPointMultiplier.MaxDenominatorBits) || (denominator & (denominator - 1)) != 0 || numerator < 1 || numerator > denominator)
         {

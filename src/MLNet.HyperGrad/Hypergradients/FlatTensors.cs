@@ -54,6 +54,42 @@ internal static class FlatTensors
     /// <summary>Like <see cref="Unflatten"/>, with requires-grad set (leaves to differentiate with respect to).</summary>
     public static Tensor[] Leaves(double[] flat, IReadOnlyList<long[]> shapes) => [.. Unflatten(flat, shapes).Select(t => t.requires_grad_(true))];
 
+    /// <summary>
+    /// The values of a contiguous float64 CPU tensor as a span over its own memory (no copy): reads and writes go to the
+    /// tensor. Valid while the tensor lives and is not resized.
+    /// </summary>
+    /// <exception cref="ArgumentException">The tensor is not float64, not on the CPU or not contiguous.</exception>
+    public static Span<double> Memory(Tensor tensor)
+    {
+        if (tensor.dtype != TorchSharp.torch.ScalarType.Float64 || tensor.device_type != TorchSharp.DeviceType.CPU || !tensor.is_contiguous())
+        {
+            throw new ArgumentException($"Expected a contiguous float64 CPU tensor; got {tensor.dtype} on {tensor.device_type}, contiguous {tensor.is_contiguous()}.", nameof(tensor));
+        }
+
+        return System.Runtime.InteropServices.MemoryMarshal.Cast<byte, double>(tensor.bytes);
+    }
+
+    /// <summary>New float64 tensors of the given shapes, each its own allocation as <see cref="Unflatten"/> makes them, outside any dispose scope (the caller disposes them): buffers written in place step after step.</summary>
+    public static Tensor[] Buffers(IReadOnlyList<long[]> shapes) =>
+        [.. shapes.Select(s => TorchSharp.torch.zeros(s, TorchSharp.torch.ScalarType.Float64).DetachFromDisposeScope())];
+
+    /// <summary>Copies <paramref name="flat"/> into float64 tensors, one after another (exactly as many values as they hold).</summary>
+    public static void CopyInto(ReadOnlySpan<double> flat, IReadOnlyList<Tensor> tensors)
+    {
+        int offset = 0;
+        foreach (Tensor t in tensors)
+        {
+            Span<double> target = Memory(t);
+            flat.Slice(offset, target.Length).CopyTo(target);
+            offset += target.Length;
+        }
+
+        if (offset != flat.Length)
+        {
+            throw new ArgumentException($"The tensors hold {offset} values; got {flat.Length}.", nameof(flat));
+        }
+    }
+
     /// <summary>Σ_i (a_i · b_i).sum(), a scalar tensor.</summary>
-    public static Tensor Inner(IReadOnlyList<Tensor> a, IReadOnlyList<Tensor> b) => a.Zip(b, (x, y) => (x * y).sum()).Aggregate((x, y) => x + y);
+    public static Tensor Inner(IReadOnlyList<Tensor> a, IReadOnlyList<Tensor> b) => a.Zip(b, (x, y) => (x * y).sum()).Aggregate((x, y) => x.Plus(y));
 }

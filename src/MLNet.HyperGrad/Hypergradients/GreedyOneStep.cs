@@ -298,7 +298,7 @@ public sealed class GreedyOneStep : IHypergradientMethod
         Tensor mus = h.Constrained(Options.MomentumName).reshape(-1);
         Tensor lr = lrs[Options.EntryOf(t, (int)lrs.shape[0])];
         Tensor mu = mus[Options.EntryOf(t, (int)mus.shape[0])];
-        Tensor[] nextV = [.. velocities.Zip(g, (a, b) => (mu * a) + b)];
+        Tensor[] nextV = [.. velocities.Zip(g, (a, b) => (mu * a).Plus(b))];
         Tensor[] nextW = [.. weights.Zip(nextV, (a, b) => a - (lr * b))];
         Tensor outer = ValidationMinibatches ? problem.OuterLossOnBatch(nextW, h, t) : problem.OuterLoss(nextW, h);
         double[] hypergradient = FlatTensors.Flatten(TorchAutograd.Grad([outer], h.Leaves, allowUnused: true));

@@ -15,7 +15,7 @@ namespace MLNet.HyperGrad.Hypergradients;
 /// </remarks>
 internal interface IAnalyticGreedyStep
 {
-    /// <summary>Whether the closed form covers this problem with these hyperparameters: its training gradient depends on them only through the L2 penalties, its outer loss not at all, and <see cref="IAnalyticReverseStep.AnalyticTrainingGradient"/> is available.</summary>
+    /// <summary>Whether the closed form covers this problem with these hyperparameters: its training gradient depends on them only through the L2 penalties, its outer loss not at all, and <see cref="IAnalyticReverseStep.AnalyticTrainingGradient(double[], HyperparameterTensors, int, Span{double})"/> is available.</summary>
     /// <param name="hyperparameters">The hyperparameter leaves of the computation.</param>
     /// <returns>True if the closed-form functions may be called.</returns>
     bool CoversGreedyAnalytically(HyperparameterTensors hyperparameters);

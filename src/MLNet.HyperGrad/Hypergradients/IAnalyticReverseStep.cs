@@ -11,9 +11,11 @@ namespace MLNet.HyperGrad.Hypergradients;
 /// <remarks>
 /// <see cref="ReverseSweep"/> uses it when <see cref="CoversAnalytically"/> says yes, autograd otherwise. Exact reversal
 /// needs the gradient of the reverse pass to have the bits of the forward pass's: both directions then take it from
-/// here (<see cref="AnalyticTrainingGradient"/> forward, <see cref="AnalyticReverseStep"/> backward), and exact reversal
-/// checks every recomputed gradient against a checksum of the forward pass's rounded gradient, recomputing it with
-/// <see cref="AnalyticTrainingGradient"/> when they differ (a BLAS may sum a wider product in another order).
+/// here (<see cref="AnalyticTrainingGradient(IReadOnlyList{Tensor}, HyperparameterTensors, int)"/> forward, at the same
+/// tensors written in place, <see cref="AnalyticReverseStep(IReadOnlyList{Tensor}, IReadOnlyList{Tensor}, HyperparameterTensors, int, out Tensor[], out Tensor[])"/>
+/// backward), and exact reversal checks every recomputed gradient against a checksum of the forward pass's rounded
+/// gradient, recomputing it with the forward pass's routine when they differ (a BLAS may sum a wider product in another
+/// order). The flat-array overloads compute the same by the same calls (DrMAD, checkpointing, plain runs).
 /// Every function must be deterministic, as <see cref="IInnerProblem"/>'s.
 /// </remarks>
 internal interface IAnalyticReverseStep
@@ -42,4 +44,21 @@ internal interface IAnalyticReverseStep
     /// <returns>∂(g·v)/∂u, one float64 tensor per leaf of <paramref name="hyperparameters"/> (in their order and shapes),
     /// in the caller's dispose scope; null when the training loss depends on no hyperparameter.</returns>
     Tensor[]? AnalyticReverseStep(double[] weights, double[] direction, HyperparameterTensors hyperparameters, int step, Span<double> gradient, Span<double> product);
+
+    /// <summary>Like <see cref="AnalyticTrainingGradient(double[], HyperparameterTensors, int, Span{double})"/>, on tensors: by the same calls, so with the same bits.</summary>
+    /// <param name="weights">float64 weights of the problem's weight shapes (for example views of one flat buffer the caller reuses).</param>
+    /// <param name="hyperparameters">The hyperparameter leaves.</param>
+    /// <param name="step">The inner step, which selects the batch.</param>
+    /// <returns>g, one tensor per weight tensor (same shapes, contiguous), in the caller's dispose scope.</returns>
+    Tensor[] AnalyticTrainingGradient(IReadOnlyList<Tensor> weights, HyperparameterTensors hyperparameters, int step);
+
+    /// <summary>Like <see cref="AnalyticReverseStep(double[], double[], HyperparameterTensors, int, Span{double}, Span{double})"/>, on tensors.</summary>
+    /// <param name="weights">float64 weights of the problem's weight shapes.</param>
+    /// <param name="direction">v, tensors of the same shapes.</param>
+    /// <param name="hyperparameters">The hyperparameter leaves.</param>
+    /// <param name="step">The inner step, which selects the batch.</param>
+    /// <param name="gradient">g, one tensor per weight tensor (contiguous), in the caller's dispose scope.</param>
+    /// <param name="product">H·v, likewise.</param>
+    /// <returns>∂(g·v)/∂u per leaf, in the caller's dispose scope; null when the training loss depends on no hyperparameter.</returns>
+    Tensor[]? AnalyticReverseStep(IReadOnlyList<Tensor> weights, IReadOnlyList<Tensor> direction, HyperparameterTensors hyperparameters, int step, out Tensor[] gradient, out Tensor[] product);
 }

@@ -11,12 +11,14 @@ namespace MLNet.HyperGrad.Hypergradients;
 /// the gradient comes from one forward and one backward pass, and the Hessian-vector product from Pearlmutter's R-pass
 /// (R-forward: Rz_l = Ra_l·W_lᵀ + a_l·V_lᵀ + c_l, Ra_{l+1} = φ'(z_l) ⊙ Rz_l; R-backward: Rδ = (p ⊙ Rz − p (pᵀRz)) / B at the
 /// logits, Rδ_{l−1} = (Rδ_l·W_l + δ_l·V_l) ⊙ φ'(z_{l−1}) + (δ_l·W_l) ⊙ φ''(z_{l−1}) ⊙ Rz_{l−1}): the same matrix products as
-/// autograd's double backward, without its graph, its saved tensors and the log-softmax backward's extra passes. The
-/// gradient is computed by the same calls, on the same shapes, with and without the R-pass, so exact reversal gets the
-/// forward pass's bits back. Fusing the products (a·[W | V]ᵀ as one matrix product, [δ | Rδ]ᵀ·a as another) was tried and
-/// dropped: libtorch's BLAS sums the wider product in another order (on 784-50-10 with batch 200, 384 of the 10,000
-/// entries of X·W₀ᵀ and 1,303 of the 39,200 of δᵀX differed in their last bits), which would make exact reversal
-/// recompute the gradient at every step. The penalties add λ ⊙ W to the gradient, λ ⊙ V to the product, and
+/// autograd's double backward, without its graph, its saved tensors and the log-softmax backward's extra passes. By
+/// default the gradient is computed by the same calls on the same shapes with and without the R-pass (bit-identical), so
+/// exact reversal gets the forward pass's bits back. With <see cref="FusedForwardProducts"/> the forward products a·Wᵀ and
+/// a·Vᵀ are one product a·[W | V]ᵀ per layer; libtorch's BLAS sums the wider product in another order (on 784-50-10 with
+/// batch 200, 384 of the 10,000 entries of X·W₀ᵀ differed in their last bits), so the reverse step's gradient may differ
+/// from the forward pass's in its last bits; exact reversal needs only the gradient rounded to its fixed point (2^−32 by
+/// default) to agree, compares checksums of the rounded gradients, and recomputes the gradient with the forward pass's
+/// routine at a step where they differ (none seen). It was not faster on a quiet machine, so it is off. The penalties add λ ⊙ W to the gradient, λ ⊙ V to the product, and
 /// λ'(u) ⊙ (W ⊙ V) (summed per coefficient) to the mixed term.
 /// </remarks>
 public sealed partial class MlpInnerProblem
@@ -24,6 +26,17 @@ public sealed partial class MlpInnerProblem
     /// <summary>Gets or sets whether the reverse-mode methods may use the analytic step (tanh and ReLU only); false forces autograd, for tests and benchmarks that compare the two.</summary>
     /// <value>The default is true.</value>
     internal bool AnalyticReverseSteps { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets whether the analytic reverse step computes a·Wᵀ and a·Vᵀ as one product a·[W | V]ᵀ per layer (one pass
+    /// over the batch instead of two). Its gradient may then differ from <see cref="IAnalyticReverseStep.AnalyticTrainingGradient(double[], HyperparameterTensors, int, Span{double})"/>'s
+    /// in the last bits; exact reversal compares checksums of the rounded gradients and recomputes the rare step whose
+    /// rounding differs, so it stays exact.
+    /// </summary>
+    /// <value>The default is false: on a quiet machine the fused products were not faster (bench/RESULTS.md, issue 9, H39: the first
+    /// layer's two products 0.079 s per 100 calls against 0.070 fused, but whole exact-reversal runs 0.592 s fused against 0.563 unfused,
+    /// from the concatenation and the strided halves); no checksum mismatch was seen with them in 600 reverse steps of the bench's problem.</value>
+    internal bool FusedForwardProducts { get; set; }
 
     /// <inheritdoc/>
     bool IAnalyticReverseStep.CoversAnalytically(HyperparameterTensors hyperparameters) =>
@@ -64,9 +77,33 @@ public sealed partial class MlpInnerProblem
         }
     }
 
+    /// <inheritdoc/>
+    Tensor[] IAnalyticReverseStep.AnalyticTrainingGradient(IReadOnlyList<Tensor> weights, HyperparameterTensors hyperparameters, int step)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        ArgumentNullException.ThrowIfNull(hyperparameters);
+        using var noGrad = torch.no_grad();
+        return Pass(weights, null, hyperparameters, step).Gradient;
+    }
+
+    /// <inheritdoc/>
+    Tensor[]? IAnalyticReverseStep.AnalyticReverseStep(IReadOnlyList<Tensor> weights, IReadOnlyList<Tensor> direction, HyperparameterTensors hyperparameters, int step, out Tensor[] gradient, out Tensor[] product)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        ArgumentNullException.ThrowIfNull(direction);
+        ArgumentNullException.ThrowIfNull(hyperparameters);
+        using (torch.no_grad())
+        {
+            (gradient, Tensor[]? hv) = Pass(weights, direction, hyperparameters, step);
+            product = hv!;
+        }
+
+        return MixedTerm(weights, direction, hyperparameters);
+    }
+
     // One forward and one backward pass, with the R-pass when a direction is given. The gradient's arithmetic is the
     // same in both cases, call for call.
-    private (Tensor[] Gradient, Tensor[]? Product) Pass(Tensor[] w, Tensor[]? v, HyperparameterTensors hyperparameters, int step)
+    private (Tensor[] Gradient, Tensor[]? Product) Pass(IReadOnlyList<Tensor> w, IReadOnlyList<Tensor>? v, HyperparameterTensors hyperparameters, int step)
     {
         int layers = Mlp.LayerCount;
         bool withProduct = v is not null;
@@ -83,15 +120,31 @@ public sealed partial class MlpInnerProblem
         {
             Tensor weight = w[2 * l];
             Tensor bias = w[(2 * l) + 1];
-            // The gradient's products are the same calls on the same shapes with and without a direction, so the
-            // gradient has the same bits in both (a wider, fused product a·[W | V]ᵀ would not: see the remarks).
-            z[l] = torch.addmm(bias, a[l], weight.t(), beta: 1, alpha: 1);
+            // Unfused, the gradient's products are the same calls on the same shapes with and without a direction, so the
+            // gradient has the same bits in both; a fused product a·[W | V]ᵀ saves a pass over a but may change the
+            // gradient's last bits (see the remarks).
+            if (withProduct && FusedForwardProducts)
+            {
+                long outputs = weight.shape[0];
+                Tensor both = torch.addmm(torch.cat([bias, v![(2 * l) + 1]], 0), a[l], torch.cat([weight, v[2 * l]], 0).t(), beta: 1, alpha: 1);
+                z[l] = both.narrow(1, 0, outputs);
+                rz[l] = both.narrow(1, outputs, outputs);
+            }
+            else
+            {
+                z[l] = torch.addmm(bias, a[l], weight.t(), beta: 1, alpha: 1);
+            }
+
             if (withProduct)
             {
-                rz[l] = torch.addmm(v![(2 * l) + 1], a[l], v[2 * l].t(), beta: 1, alpha: 1);
+                if (!FusedForwardProducts)
+                {
+                    rz[l] = torch.addmm(v![(2 * l) + 1], a[l], v[2 * l].t(), beta: 1, alpha: 1);
+                }
+
                 if (l > 0)
                 {
-                    rz[l] = rz[l] + torch.mm(ra[l], weight.t());
+                    rz[l] = rz[l].Plus(torch.mm(ra[l], weight.t()));
                 }
             }
 
@@ -100,16 +153,16 @@ public sealed partial class MlpInnerProblem
                 if (Mlp.Activation == Activation.Tanh)
                 {
                     a[l + 1] = torch.tanh(z[l]);
-                    slope[l] = 1.0 - a[l + 1].square();
+                    slope[l] = HeldScalars.Subtract(1.0, a[l + 1].Square());
                     if (withProduct)
                     {
-                        curvature[l] = -2.0 * a[l + 1] * slope[l];
+                        curvature[l] = a[l + 1].Times(-2.0) * slope[l];
                     }
                 }
                 else
                 {
                     a[l + 1] = torch.nn.functional.relu(z[l]);
-                    slope[l] = z[l].gt(0.0).to(ScalarType.Float64);
+                    slope[l] = z[l].IsGreaterThan(0.0).to(ScalarType.Float64);
                 }
 
                 if (withProduct)
@@ -120,12 +173,12 @@ public sealed partial class MlpInnerProblem
         }
 
         Tensor p = torch.nn.functional.softmax(z[layers - 1], 1);
-        Tensor delta = (p - torch.nn.functional.one_hot(y, z[layers - 1].shape[1]).to(ScalarType.Float64)) / (double)rows;
+        Tensor delta = (p - torch.nn.functional.one_hot(y, z[layers - 1].shape[1]).to(ScalarType.Float64)).Over(rows);
         Tensor? rdelta = null;
         if (withProduct)
         {
             Tensor prz = p * rz[layers - 1];
-            rdelta = (prz - (p * prz.sum(dim: 1L, keepdim: true))) / (double)rows;
+            rdelta = (prz - (p * prz.sum(dim: 1L, keepdim: true))).Over(rows);
         }
 
         var gradient = new Tensor[2 * layers];
@@ -139,7 +192,7 @@ public sealed partial class MlpInnerProblem
                 product![2 * l] = torch.mm(rdelta!.t(), a[l]);
                 if (l > 0)
                 {
-                    product[2 * l] = product[2 * l] + torch.mm(delta.t(), ra[l]);
+                    product[2 * l] = product[2 * l].Plus(torch.mm(delta.t(), ra[l]));
                 }
 
                 product[(2 * l) + 1] = rdelta.sum(dim: 0L);
@@ -152,11 +205,11 @@ public sealed partial class MlpInnerProblem
                 Tensor next = e * slope[l - 1];
                 if (withProduct)
                 {
-                    Tensor re = torch.mm(rdelta!, weight) + torch.mm(delta, v![2 * l]);
+                    Tensor re = torch.mm(rdelta!, weight).Plus(torch.mm(delta, v![2 * l]));
                     Tensor rnext = re * slope[l - 1];
                     if (curvature[l - 1] is Tensor c)
                     {
-                        rnext = rnext + (e * c * rz[l - 1]);
+                        rnext = rnext.Plus(e * c * rz[l - 1]);
                     }
 
                     rdelta = rnext;
@@ -171,7 +224,7 @@ public sealed partial class MlpInnerProblem
     }
 
     // The L2 penalties' gradient λ ⊙ W and Hessian-vector product λ ⊙ V, added per layer in the order of Penalty.
-    private void AddPenalties(Tensor[] w, Tensor[]? v, HyperparameterTensors hyperparameters, Tensor[] gradient, Tensor[]? product)
+    private void AddPenalties(IReadOnlyList<Tensor> w, IReadOnlyList<Tensor>? v, HyperparameterTensors hyperparameters, Tensor[] gradient, Tensor[]? product)
     {
         if (hyperparameters.Contains(L2Name))
         {
@@ -179,10 +232,10 @@ public sealed partial class MlpInnerProblem
             CheckLayers(l2, L2Name);
             for (int l = 0; l < Mlp.LayerCount; l++)
             {
-                gradient[2 * l] = gradient[2 * l] + (l2[l] * w[2 * l]);
+                gradient[2 * l] = gradient[2 * l].Plus(l2[l] * w[2 * l]);
                 if (product is not null)
                 {
-                    product[2 * l] = product[2 * l] + (l2[l] * v![2 * l]);
+                    product[2 * l] = product[2 * l].Plus(l2[l] * v![2 * l]);
                 }
             }
         }
@@ -192,10 +245,10 @@ public sealed partial class MlpInnerProblem
             Tensor? coefficient = PerWeightCoefficients(hyperparameters, l, w[2 * l]);
             if (coefficient is not null)
             {
-                gradient[2 * l] = gradient[2 * l] + (coefficient * w[2 * l]);
+                gradient[2 * l] = gradient[2 * l].Plus(coefficient * w[2 * l]);
                 if (product is not null)
                 {
-                    product[2 * l] = product[2 * l] + (coefficient * v![2 * l]);
+                    product[2 * l] = product[2 * l].Plus(coefficient * v![2 * l]);
                 }
             }
         }
@@ -217,7 +270,7 @@ public sealed partial class MlpInnerProblem
         {
             Tensor unit = hyperparameters.Constrained(unitName);
             CheckPerUnit(unit, unitName, layer, weight, nameof(hyperparameters));
-            coefficient = coefficient is null ? unit : coefficient + unit;
+            coefficient = coefficient is null ? unit : coefficient.Plus(unit);
         }
 
         return coefficient;
@@ -225,7 +278,7 @@ public sealed partial class MlpInnerProblem
 
     // ∂(g·v)/∂u for every leaf: the penalties' λ(u) times Σ W ⊙ V over each coefficient's weights, differentiated by autograd
     // through the (small) maps from the leaves to λ.
-    private Tensor[]? MixedTerm(Tensor[] w, Tensor[] v, HyperparameterTensors hyperparameters)
+    private Tensor[]? MixedTerm(IReadOnlyList<Tensor> w, IReadOnlyList<Tensor> v, HyperparameterTensors hyperparameters)
     {
         Tensor? total = PenaltyDirectional(w, v, hyperparameters);
         return total is null ? null : TorchAutograd.Grad([total], hyperparameters.Leaves, allowUnused: true);
@@ -233,10 +286,10 @@ public sealed partial class MlpInnerProblem
 
     // Σ λ(u) ⊙ (W ⊙ V), summed per coefficient: the penalties' part of g·v, a scalar whose graph reaches the leaves only
     // through the maps u → λ; null when no penalty is present.
-    private Tensor? PenaltyDirectional(Tensor[] w, Tensor[] v, HyperparameterTensors hyperparameters)
+    private Tensor? PenaltyDirectional(IReadOnlyList<Tensor> w, IReadOnlyList<Tensor> v, HyperparameterTensors hyperparameters)
     {
         Tensor? total = null;
-        void Add(Tensor term) => total = total is null ? term : total + term;
+        void Add(Tensor term) => total = total is null ? term : total.Plus(term);
         Tensor[] wv;
         using (torch.no_grad())
         {

@@ -1,4 +1,5 @@
 using MLNet.HyperGrad.Models;
+using MLNet.HyperGrad.Torch;
 using MLNet.HyperGrad.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -43,12 +44,12 @@ public sealed partial class MlpInnerProblem : IAnalyticGreedyStep
                 if (Mlp.Activation == Activation.Tanh)
                 {
                     a[l + 1] = torch.tanh(logits);
-                    slope[l] = 1.0 - a[l + 1].square();
+                    slope[l] = HeldScalars.Subtract(1.0, a[l + 1].Square());
                 }
                 else
                 {
                     a[l + 1] = torch.nn.functional.relu(logits);
-                    slope[l] = logits.gt(0.0).to(ScalarType.Float64);
+                    slope[l] = logits.IsGreaterThan(0.0).to(ScalarType.Float64);
                 }
             }
         }
@@ -61,12 +62,12 @@ public sealed partial class MlpInnerProblem : IAnalyticGreedyStep
         {
             Tensor correct = p.gather(1, y.unsqueeze(1));
             value = 1.0 - correct.mean().item<double>();
-            delta = correct * residual / (double)rows;
+            delta = (correct * residual).Over(rows);
         }
         else
         {
             value = Losses.Compute(LossKind.CrossEntropy, logits, y).item<double>();
-            delta = residual / (double)rows;
+            delta = residual.Over(rows);
         }
 
         var result = new Tensor[2 * layers];

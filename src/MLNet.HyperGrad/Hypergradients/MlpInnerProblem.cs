@@ -1,6 +1,7 @@
 using System.Globalization;
 using MLNet.HyperGrad.Data;
 using MLNet.HyperGrad.Models;
+using MLNet.HyperGrad.Torch;
 using MLNet.HyperGrad.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -159,7 +160,7 @@ public sealed partial class MlpInnerProblem : IInnerProblem, IAnalyticReverseSte
             Tensor first = hyperparameters.Contains(InitScaleName)
                 ? baseWeights[0].detach() * hyperparameters.Constrained(InitScaleName)[0]
                 : baseWeights[0].detach();
-            result[1] = result[1] + torch.mv(first, inputMean);
+            result[1] = result[1].Plus(torch.mv(first, inputMean));
         }
 
         return result;
@@ -180,7 +181,7 @@ public sealed partial class MlpInnerProblem : IInnerProblem, IAnalyticReverseSte
         ArgumentNullException.ThrowIfNull(hyperparameters);
         (Tensor x, Tensor y) = ClassificationCriteria.Batch(trainX, trainY, BatchSize, step);
         Tensor loss = Losses.Compute(LossKind.CrossEntropy, Mlp.Forward(weights, x), y);
-        return loss + Penalty(weights, hyperparameters);
+        return loss.Plus(Penalty(weights, hyperparameters));
     }
 
     /// <inheritdoc/>
@@ -235,7 +236,7 @@ public sealed partial class MlpInnerProblem : IInnerProblem, IAnalyticReverseSte
             CheckLayers(l2, L2Name);
             for (int l = 0; l < Mlp.LayerCount; l++)
             {
-                penalty = penalty + (0.5 * l2[l] * weights[2 * l].square().sum());
+                penalty = penalty.Plus(l2[l].Times(0.5) * weights[2 * l].Square().sum());
             }
         }
 
@@ -246,7 +247,7 @@ public sealed partial class MlpInnerProblem : IInnerProblem, IAnalyticReverseSte
             {
                 Tensor l2 = hyperparameters.Constrained(name);
                 CheckPerWeight(l2, name, l, weights[2 * l], nameof(hyperparameters));
-                penalty = penalty + (0.5 * (l2 * weights[2 * l].square()).sum());
+                penalty = penalty.Plus((l2 * weights[2 * l].Square()).sum().Times(0.5));
             }
 
             string unitName = PerInputUnitL2Name(l);
@@ -255,7 +256,7 @@ public sealed partial class MlpInnerProblem : IInnerProblem, IAnalyticReverseSte
                 Tensor l2 = hyperparameters.Constrained(unitName);
                 CheckPerUnit(l2, unitName, l, weights[2 * l], nameof(hyperparameters));
                 // sum(dim: 0L), not sum(0): a literal 0 converts to ScalarType (Byte) and picks the dtype overload.
-                penalty = penalty + (0.5 * (l2 * weights[2 * l].square().sum(dim: 0L)).sum());
+                penalty = penalty.Plus((l2 * weights[2 * l].Square().sum(dim: 0L)).sum().Times(0.5));
             }
         }
 

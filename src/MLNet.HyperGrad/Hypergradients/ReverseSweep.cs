@@ -10,7 +10,7 @@ namespace MLNet.HyperGrad.Hypergradients;
 /// loss with vector-Jacobian and Hessian-vector products. The methods differ only in how they obtain
 /// each earlier state (exact reversal, recomputation from checkpoints, interpolation).
 /// </summary>
-internal sealed class ReverseSweep
+internal sealed class ReverseSweep : IDisposable
 {
     private readonly IInnerProblem problem;
     private readonly HyperparameterSet set;
@@ -23,6 +23,10 @@ internal sealed class ReverseSweep
     private double[] dV = [];
     private double[] gradient = [];
     private double[] product = [];
+    private readonly Tensor[]? weightTensors;
+    private readonly Tensor[]? directionTensors;
+    private readonly int[] offsets;
+    private long[] rounded = [];
 
     /// <param name="problem">The inner problem.</param>
     /// <param name="set">The hyperparameters.</param>
@@ -41,6 +45,18 @@ internal sealed class ReverseSweep
         shapes = [.. problem.WeightShapes];
         leafGradients = [.. set.Definitions.Select(d => new double[d.ElementCount])];
         analytic = Analytic(problem, h);
+        offsets = new int[shapes.Length + 1];
+        for (int i = 0; i < shapes.Length; i++)
+        {
+            offsets[i + 1] = offsets[i] + (int)shapes[i].Aggregate(1L, (a, b) => a * b);
+        }
+
+        if (analytic is not null)
+        {
+            // Written in place at every step instead of new tensors per step (disposed with the sweep).
+            weightTensors = FlatTensors.Buffers(shapes);
+            directionTensors = FlatTensors.Buffers(shapes);
+        }
         LearningRateAdjoints = new double[learningRates.Length];
         MomentumAdjoints = new double[momenta.Length];
     }
@@ -64,6 +80,9 @@ internal sealed class ReverseSweep
 
     /// <summary>Gets whether the reverse steps use the problem's <see cref="IAnalyticReverseStep"/> (otherwise autograd).</summary>
     public bool UsesAnalyticSteps => analytic is not null;
+
+    /// <summary>Gets the weight tensors the analytic steps read (the problem's shapes, written in place; null on the autograd path): exact reversal's forward pass takes its gradients at these same tensors.</summary>
+    public IReadOnlyList<Tensor>? WeightTensors => weightTensors;
 
     public double LearningRate(int t) => LearningRates[options.EntryOf(t, LearningRates.Length)];
 
@@ -109,17 +128,27 @@ internal sealed class ReverseSweep
         }
     }
 
-    /// <summary>Evaluates the outer loss at the final weights and seeds the adjoints with its gradient.</summary>
+    /// <summary>Evaluates the outer loss at the final weights and seeds the adjoints with its gradient (on the analytic path by the problem's closed-form outer gradient, <see cref="IAnalyticGreedyStep.AnalyticOuterGradient"/>, when it has one; by autograd otherwise).</summary>
     public void Start(double[] finalWeights)
     {
+        if (analytic is not null && problem is IAnalyticGreedyStep closedForm && closedForm.CoversGreedyAnalytically(h))
+        {
+            // The outer loss and its weight gradient from one forward and one backward pass without an autograd graph; the
+            // outer loss depends on no hyperparameter here (CoversGreedyAnalytically's contract), so no leaf gets a term.
+            dW = new double[finalWeights.Length];
+            OuterLoss = closedForm.AnalyticOuterGradient(finalWeights, null, dW);
+            CheckOuterLoss();
+            dV = new double[dW.Length];
+            gradient = new double[dW.Length];
+            product = new double[dW.Length];
+            return;
+        }
+
         using var scope = torch.NewDisposeScope();
         Tensor[] w = FlatTensors.Leaves(finalWeights, shapes);
         Tensor outer = problem.OuterLoss(w, h);
         OuterLoss = outer.item<double>();
-        if (!double.IsFinite(OuterLoss))
-        {
-            throw new HyperGradException($"Reverse mode: the outer loss after {options.Steps} steps is {OuterLoss}; the inner training diverged (lower the learning rate).");
-        }
+        CheckOuterLoss();
 
         Tensor[] grads = TorchAutograd.Grad([outer], [.. w, .. h.Leaves], allowUnused: true);
         dW = FlatTensors.Flatten(grads.Take(w.Length));
@@ -153,7 +182,11 @@ internal sealed class ReverseSweep
         if (analytic is not null)
         {
             // g, H·dV and ∂(g·dV)/∂h from one analytic pass (Pearlmutter's R-pass), no autograd graph over the weights.
-            Tensor[]? mixed = analytic.AnalyticReverseStep(weightsBefore, dV, h, t, gradient, product);
+            FlatTensors.CopyInto(weightsBefore, weightTensors!);
+            FlatTensors.CopyInto(dV, directionTensors!);
+            Tensor[]? mixed = analytic.AnalyticReverseStep(weightTensors!, directionTensors!, h, t, out Tensor[] stepGradient, out Tensor[] hv);
+            CopyOut(stepGradient, gradient);
+            CopyOut(hv, product);
             Gradients++;
             Products++;
             CheckAgainstForward(t, weightsBefore, sameAsForward);
@@ -206,6 +239,89 @@ internal sealed class ReverseSweep
         Accumulate(grads[w.Length..]);
     }
 
+    /// <summary>
+    /// Exact reversal's step on the analytic path (<see cref="UsesAnalyticSteps"/>): undoes the forward step t of
+    /// <paramref name="sgd"/> and moves the adjoints from t + 1 back to t, as <see cref="Step"/> does with exact reversal's
+    /// callbacks, with the same arithmetic in the same order, but in three passes over the weights instead of a dozen:
+    /// (1) undo the weight step, write w_t into the weight tensors, accumulate the learning rate's adjoint and update dV;
+    /// (2) the analytic pass at the weight tensors, whose gradient is rounded and checksummed in one pass (a mismatch with
+    /// the forward pass's checksum recomputes it with the forward pass's routine on the same tensors); (3) undo the velocity
+    /// step from the rounded gradient, accumulating the momentum's adjoint, dW and dV. Tensors are read in place, not copied.
+    /// </summary>
+    /// <param name="t">The step.</param>
+    /// <param name="sgd">The fixed-point state after step t (before it on return).</param>
+    /// <param name="numerator">Step t's momentum numerator n.</param>
+    /// <param name="denominator">The momentum denominator d.</param>
+    /// <param name="checksum">The forward pass's checksum of step t's rounded gradient.</param>
+    public void StepExact(int t, FixedPointSgd sgd, long numerator, long denominator, ulong checksum)
+    {
+        if (analytic is null)
+        {
+            throw new InvalidOperationException("StepExact needs the problem's analytic reverse step; use Step on the autograd path.");
+        }
+
+        double lr = LearningRate(t);
+        double mu = Momentum(t);
+        if (rounded.Length != dW.Length)
+        {
+            rounded = new long[dW.Length];
+        }
+
+        double dot = 0;
+        for (int k = 0; k < shapes.Length; k++)
+        {
+            int offset = offsets[k];
+            sgd.UndoWeightStep(lr, offset, FlatTensors.Memory(weightTensors![k]), dW, ref dot);
+            Span<double> direction = FlatTensors.Memory(directionTensors![k]);
+            for (int j = 0; j < direction.Length; j++)
+            {
+                int i = offset + j;
+                dV[i] -= lr * dW[i];
+                direction[j] = dV[i];
+            }
+        }
+
+        LearningRateAdjoints[options.EntryOf(t, LearningRates.Length)] -= dot;
+        using var scope = torch.NewDisposeScope();
+        Tensor[]? mixed = analytic.AnalyticReverseStep(weightTensors!, directionTensors!, h, t, out Tensor[] g, out Tensor[] hv);
+        Gradients++;
+        Products++;
+        if (Round(sgd, g) != checksum)
+        {
+            // The forward pass's routine on the same tensors: the forward pass's bits.
+            _ = Round(sgd, analytic.AnalyticTrainingGradient(weightTensors!, h, t));
+            Gradients++;
+            GradientRecomputations++;
+        }
+
+        MomentumAdjoints[options.EntryOf(t, Momenta.Length)] += sgd.UndoVelocityStep(rounded, numerator, denominator, dV);
+        for (int k = 0; k < shapes.Length; k++)
+        {
+            int offset = offsets[k];
+            ReadOnlySpan<double> part = FlatTensors.Memory(hv[k].contiguous());
+            for (int j = 0; j < part.Length; j++)
+            {
+                int i = offset + j;
+                dW[i] += part[j];
+                dV[i] *= mu;
+            }
+        }
+
+        if (mixed is not null)
+        {
+            Accumulate(mixed);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        foreach (Tensor tensor in (weightTensors ?? []).Concat(directionTensors ?? []))
+        {
+            tensor.Dispose();
+        }
+    }
+
     /// <summary>Adds the initial weights' and the schedule's contributions; returns the gradients by name (unconstrained).</summary>
     public Dictionary<string, double[]> Finish()
     {
@@ -237,6 +353,14 @@ internal sealed class ReverseSweep
         return named;
     }
 
+    private void CheckOuterLoss()
+    {
+        if (!double.IsFinite(OuterLoss))
+        {
+            throw new HyperGradException($"Reverse mode: the outer loss after {options.Steps} steps is {OuterLoss}; the inner training diverged (lower the learning rate).");
+        }
+    }
+
     private static double Dot(double[] a, double[] b) => ConjugateGradient.Dot(a, b);
 
     private static IAnalyticReverseStep? Analytic(IInnerProblem problem, HyperparameterTensors h) =>
@@ -250,6 +374,26 @@ internal sealed class ReverseSweep
             TrainingGradient(problem, h, weightsBefore, shapes, t, gradient);
             Gradients++;
             GradientRecomputations++;
+        }
+    }
+
+    // Rounds the gradient pieces into `rounded` and returns their checksum.
+    private ulong Round(FixedPointSgd sgd, Tensor[] g)
+    {
+        ulong sum = FixedPointSgd.ChecksumSeed;
+        for (int k = 0; k < g.Length; k++)
+        {
+            sum = sgd.RoundGradient(FlatTensors.Memory(g[k].contiguous()), offsets[k], rounded, sum);
+        }
+
+        return sum;
+    }
+
+    private void CopyOut(Tensor[] tensors, double[] target)
+    {
+        for (int k = 0; k < tensors.Length; k++)
+        {
+            FlatTensors.Memory(tensors[k].contiguous()).CopyTo(target.AsSpan(offsets[k]));
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using MLNet.HyperGrad.Data;
 using MLNet.HyperGrad.Models;
+using MLNet.HyperGrad.Torch;
 using MLNet.HyperGrad.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -146,7 +147,7 @@ public sealed class VariationalMlpInnerProblem : IInnerProblem, IDisposable
     {
         ArgumentNullException.ThrowIfNull(hyperparameters);
         double logSigma = Math.Log(InitialSigma);
-        return [.. baseWeights.Select(t => t.detach().clone()), .. parameterShapes.Select(s => torch.full(s, logSigma, ScalarType.Float64))];
+        return [.. baseWeights.Select(t => t.detach().clone()), .. parameterShapes.Select(s => HeldScalars.With(logSigma, value => torch.full(s, value, ScalarType.Float64)))];
     }
 
     /// <inheritdoc/>
@@ -159,7 +160,7 @@ public sealed class VariationalMlpInnerProblem : IInnerProblem, IDisposable
         (Tensor x, Tensor y) = ClassificationCriteria.Batch(trainX, trainY, BatchSize, step);
         ulong stream = step is int t ? (ulong)t : WholeSetStream;
         Tensor nll = Losses.Compute(LossKind.CrossEntropy, Mlp.Forward(Sample(weights, Noise(stream, 0)), x), y);
-        return nll + (KullbackLeibler(weights, hyperparameters) / (double)TrainRows);
+        return nll.Plus(KullbackLeibler(weights, hyperparameters).Over(TrainRows));
     }
 
     /// <inheritdoc/>
@@ -169,7 +170,7 @@ public sealed class VariationalMlpInnerProblem : IInnerProblem, IDisposable
     {
         ArgumentNullException.ThrowIfNull(hyperparameters);
         CheckWeights(weights);
-        return ExpectedNll(weights, validationX, validationY, ValidationStream, ValidationSamples) + (KullbackLeibler(weights, hyperparameters) / (double)ValidationRows);
+        return ExpectedNll(weights, validationX, validationY, ValidationStream, ValidationSamples).Plus(KullbackLeibler(weights, hyperparameters).Over(ValidationRows));
     }
 
     /// <summary>KL(q ‖ p_α) in closed form, summed over every network parameter: Σ ½(α(σ² + μ²) − 1 − log α) − log σ.</summary>
@@ -189,8 +190,8 @@ public sealed class VariationalMlpInnerProblem : IInnerProblem, IDisposable
             Tensor mu = weights[i];
             Tensor s = weights[n + i];
             Tensor alpha = logAlpha[i].exp();
-            Tensor kl = (0.5 * ((alpha * ((2 * s).exp() + mu.square())) - 1 - logAlpha[i])) - s;
-            total = total + kl.sum();
+            Tensor kl = ((alpha * s.Times(2.0).exp().Plus(mu.Square())).Minus(1.0) - logAlpha[i]).Times(0.5) - s;
+            total = total.Plus(kl.sum());
         }
 
         return total;
@@ -251,16 +252,16 @@ public sealed class VariationalMlpInnerProblem : IInnerProblem, IDisposable
         Tensor sum = torch.zeros([], ScalarType.Float64);
         for (int k = 0; k < samples; k++)
         {
-            sum = sum + Losses.Compute(LossKind.CrossEntropy, Mlp.Forward(Sample(weights, Noise(stream, (ulong)k)), x), y);
+            sum = sum.Plus(Losses.Compute(LossKind.CrossEntropy, Mlp.Forward(Sample(weights, Noise(stream, (ulong)k)), x), y));
         }
 
-        return sum / samples;
+        return sum.Over(samples);
     }
 
     private Tensor[] Sample(IReadOnlyList<Tensor> weights, Tensor[] noise)
     {
         int n = parameterShapes.Length;
-        return [.. Enumerable.Range(0, n).Select(i => weights[i] + (weights[n + i].exp() * noise[i]))];
+        return [.. Enumerable.Range(0, n).Select(i => weights[i].Plus(weights[n + i].exp() * noise[i]))];
     }
 
     /// <summary>Standard normal noise shaped like the network tensors, from a generator seeded by (seed, stream, index).</summary>

@@ -42,6 +42,12 @@ internal sealed class RecordingInnerProblem(IInnerProblem inner) : IInnerProblem
     public Tensor[]? AnalyticReverseStep(double[] weights, double[] direction, HyperparameterTensors hyperparameters, int step, Span<double> gradient, Span<double> product) =>
         Analytic.AnalyticReverseStep(weights, direction, hyperparameters, step, gradient, product);
 
+    public Tensor[] AnalyticTrainingGradient(IReadOnlyList<Tensor> weights, HyperparameterTensors hyperparameters, int step) =>
+        Analytic.AnalyticTrainingGradient(weights, hyperparameters, step);
+
+    public Tensor[]? AnalyticReverseStep(IReadOnlyList<Tensor> weights, IReadOnlyList<Tensor> direction, HyperparameterTensors hyperparameters, int step, out Tensor[] gradient, out Tensor[] product) =>
+        Analytic.AnalyticReverseStep(weights, direction, hyperparameters, step, out gradient, out product);
+
     public bool CoversGreedyAnalytically(HyperparameterTensors hyperparameters) =>
         inner is IAnalyticGreedyStep greedy && greedy.CoversGreedyAnalytically(hyperparameters);
 
