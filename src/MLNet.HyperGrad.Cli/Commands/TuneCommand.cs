@@ -37,7 +37,7 @@ internal static class TuneCommand
         var study = new Option<string?>("--study") { Description = "The study's name (default: task and data set). Re-running resumes it." };
         var seed = CliParsers.WholeNumber("--seed", "Seed of the study.", 0);
         var output = new Option<string?>("--output", "-o") { Description = "Output folder (default: hypergrad-output/<study>)." };
-        var parallelism = CliParsers.WholeNumber("--parallelism", $"Trials run at once, sharing the cores (default: two per core, at least 2 and at most 8; at most {TuneSettings.MaxParallelism}).", TuneSettings.DefaultParallelism);
+        var parallelism = CliParsers.OptionalWholeNumber("--parallelism", $"Trials run at once, sharing the cores (default: on a CSV four per core, on fashion-mnist two per core, at least 2 and at most 8 either way; at most {TuneSettings.MaxParallelism}).");
         var maxEpochs = CliParsers.WholeNumber("--max-epochs", "The most epochs an MLP trial may train.", 20);
         var cvFolds = CliParsers.OptionalWholeNumber("--cv-folds", $"Score trials by k-fold cross-validation: 0 or 1 for a holdout split, k >= 2 for k folds (default: {CrossValidation.DefaultFolds} folds below {CrossValidation.SmallDataRows} rows, else a holdout split).");
         var trainers = new Option<string?>("--trainers") { Description = "Trainers to choose among, comma-separated: lightgbm, fasttree, fastforest, sdca, lbfgs, mlp (default: all that suit the task). A CSV always goes through ML.NET's featurization; fashion-mnist tunes the MLP alone on tensors." };
@@ -71,7 +71,7 @@ internal static class TuneCommand
                 StudyName = result.GetValue(study),
                 Seed = result.GetValue(seed),
                 OutputDirectory = result.GetValue(output),
-                Parallelism = result.GetValue(parallelism),
+                Parallelism = result.GetValue(parallelism) ?? TuneSettings.DefaultParallelismFor(result.GetValue(dataset)!),
                 MaxEpochs = result.GetValue(maxEpochs),
                 MissingValues = result.GetValue(missing),
                 CvFolds = result.GetValue(cvFolds),

@@ -63,11 +63,24 @@ internal sealed record TuneSettings
     public int Parallelism { get; init; } = DefaultParallelism;
 
     /// <summary>
-    /// The default parallelism: two trials per core, at least 2 and at most 8. Trials rarely keep a core busy the whole time
-    /// (data loading, evaluation, a slow trainer among fast ones), so two per core finish more trials in the same time than one per
-    /// core (bench/RESULTS.md, parallel-trials with worker processes); the cap of 8 bounds the worker processes' memory (not measured).
+    /// The default parallelism of a run on Fashion-MNIST (the MLP on tensors): two trials per core, at least 2 and at most 8. Each
+    /// worker process holds the images (about 820 MB per worker, measured) and libtorch's threads keep a core busier than ML.NET's
+    /// trainers do, so two per core is the default there.
     /// </summary>
     public static int DefaultParallelism => Math.Clamp(2 * Environment.ProcessorCount, 2, 8);
+
+    /// <summary>
+    /// The default parallelism of a run on a CSV (ML.NET's trainers): four trials per core (<see cref="MaxParallelism"/>), at least 2
+    /// and at most 8. ML.NET's trainers on a table keep a core busy for a fraction of a trial (featurization, evaluation, single-threaded
+    /// phases), and a slow trial among fast ones (a FastTree or FastForest with thousands of trees) holds its slot for most of a short
+    /// budget; with more slots the fast trials keep finishing around it. On the 2-core machine of bench/RESULTS.md
+    /// (parallel-trials after the start-point race fix) 8 worker processes finished 29-31 trials in 30 s against 19-23 for 4.
+    /// </summary>
+    public static int DefaultTabularParallelism => Math.Clamp(4 * Environment.ProcessorCount, 2, 8);
+
+    /// <summary>The default parallelism for <paramref name="dataset"/>: <see cref="DefaultParallelism"/> for Fashion-MNIST, <see cref="DefaultTabularParallelism"/> for a CSV.</summary>
+    public static int DefaultParallelismFor(string dataset) =>
+        string.Equals(dataset, "fashion-mnist", StringComparison.OrdinalIgnoreCase) ? DefaultParallelism : DefaultTabularParallelism;
 
     /// <summary>The most trials at once: 4 per core (more only makes trials fight over the cores).</summary>
     public static int MaxParallelism => 4 * Environment.ProcessorCount;
