@@ -14,7 +14,7 @@ namespace MLNet.HyperGrad.AutoML.Runners;
 /// </remarks>
 internal sealed class RecordingInnerProblem(IInnerProblem inner) : IInnerProblem, IAnalyticReverseStep, IAnalyticGreedyStep
 {
-    /// <summary>Gets the weights, flattened in order, of the last <see cref="OuterLoss"/> call; null before any.</summary>
+    /// <summary>Gets the weights, flattened in order, of the last <see cref="OuterLoss"/> call (or whole-split <see cref="AnalyticOuterGradient"/> call); null before any.</summary>
     public double[]? LastOuterWeights { get; private set; }
 
     public IReadOnlyList<long[]> WeightShapes => inner.WeightShapes;
@@ -51,8 +51,17 @@ internal sealed class RecordingInnerProblem(IInnerProblem inner) : IInnerProblem
     public bool CoversGreedyAnalytically(HyperparameterTensors hyperparameters) =>
         inner is IAnalyticGreedyStep greedy && greedy.CoversGreedyAnalytically(hyperparameters);
 
-    public double AnalyticOuterGradient(double[] weights, int? step, Span<double> gradient) =>
-        Greedy.AnalyticOuterGradient(weights, step, gradient);
+    /// <summary>The closed-form outer loss and gradient; without a step it is the outer loss on the whole validation split, as
+    /// <see cref="OuterLoss"/> is (the reverse modes start their pass with it), so its weights are recorded too.</summary>
+    public double AnalyticOuterGradient(double[] weights, int? step, Span<double> gradient)
+    {
+        if (step is null)
+        {
+            LastOuterWeights = (double[])weights.Clone();
+        }
+
+        return Greedy.AnalyticOuterGradient(weights, step, gradient);
+    }
 
     public void AddPenaltyDirectionalDerivative(double[] weights, double[] direction, HyperparameterSet hyperparameters, double scale, Span<double> hypergradient) =>
         Greedy.AddPenaltyDirectionalDerivative(weights, direction, hyperparameters, scale, hypergradient);
