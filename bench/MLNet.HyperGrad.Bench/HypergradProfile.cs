@@ -322,33 +322,7 @@ internal static class HypergradProfile
         using var sweep = new ReverseSweep(problem, hyperparameters, h, options, learningRates, momenta);
         IReadOnlyList<Tensor> weightTensors = sweep.WeightTensors ?? throw new InvalidOperationException("The profile's problem must take analytic steps.");
         IAnalyticReverseStep analytic = problem;
-        // As ExactReversalReverseMode.Compute's analytic path.
-        for (int t = 0; t < steps; t++)
-        {
-            for (int k = 0, offset = 0; k < weightTensors.Count; k++)
-            {
-                Span<double> part = FlatTensors.Memory(weightTensors[k]);
-                sgd.WeightValues(offset, part);
-                offset += part.Length;
-            }
-
-            using (torch.NewDisposeScope())
-            {
-                Tensor[] g = analytic.AnalyticTrainingGradient(weightTensors, h, t);
-                FixedPointMultiplier multiplier = FixedPointSgd.Multiplier(numerators[options.EntryOf(t, numerators.Length)], denominator);
-                ulong checksum = FixedPointSgd.ChecksumSeed;
-                for (int k = 0, offset = 0; k < g.Length; k++)
-                {
-                    ReadOnlySpan<double> part = FlatTensors.Memory(g[k].contiguous());
-                    checksum = sgd.VelocityStep(part, offset, multiplier, checksum);
-                    offset += part.Length;
-                }
-
-                checksums[t] = checksum;
-            }
-
-            sgd.WeightStep(learningRates[options.EntryOf(t, learningRates.Length)]);
-        }
+        ExactReversalReverseMode.AnalyticForward(sgd, analytic, weightTensors, h, options, numerators, denominator, learningRates, checksums);
 
         add("exact: forward loop", Lap());
         sgd.WeightValues(weights);

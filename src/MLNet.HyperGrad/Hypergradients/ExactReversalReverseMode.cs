@@ -66,33 +66,7 @@ public sealed class ExactReversalReverseMode : IHypergradientMethod
         {
             // The analytic path: the gradient is taken at tensors written in place (the ones the reverse pass reads) and
             // read where it lies, not copied through flat arrays.
-            var analytic = (IAnalyticReverseStep)problem;
-            for (int t = 0; t < steps; t++)
-            {
-                for (int k = 0, offset = 0; k < weightTensors.Count; k++)
-                {
-                    Span<double> part = FlatTensors.Memory(weightTensors[k]);
-                    sgd.WeightValues(offset, part);
-                    offset += part.Length;
-                }
-
-                using (torch.NewDisposeScope())
-                {
-                    Tensor[] g = analytic.AnalyticTrainingGradient(weightTensors, h, t);
-                    FixedPointMultiplier multiplier = FixedPointSgd.Multiplier(numerators[Options.EntryOf(t, numerators.Length)], denominator);
-                    ulong checksum = FixedPointSgd.ChecksumSeed;
-                    for (int k = 0, offset = 0; k < g.Length; k++)
-                    {
-                        ReadOnlySpan<double> part = FlatTensors.Memory(g[k].contiguous());
-                        checksum = sgd.VelocityStep(part, offset, multiplier, checksum);
-                        offset += part.Length;
-                    }
-
-                    checksums[t] = checksum;
-                }
-
-                sgd.WeightStep(learningRates[Options.EntryOf(t, learningRates.Length)]);
-            }
+            AnalyticForward(sgd, (IAnalyticReverseStep)problem, weightTensors, h, Options, numerators, denominator, learningRates, checksums);
         }
         else
         {
@@ -154,5 +128,49 @@ public sealed class ExactReversalReverseMode : IHypergradientMethod
     /// <inheritdoc/>
     public void Reset()
     {
+    }
+
+    /// <summary>
+    /// The forward run of the analytic path: each step writes the fixed-point weights into <paramref name="weightTensors"/> (the
+    /// tensors the reverse pass reads), takes the analytic training gradient there, and makes the exact velocity and weight steps,
+    /// recording each step's checksum in <paramref name="checksums"/>.
+    /// </summary>
+    internal static void AnalyticForward(
+        FixedPointSgd sgd,
+        IAnalyticReverseStep analytic,
+        IReadOnlyList<Tensor> weightTensors,
+        HyperparameterTensors h,
+        ReverseModeOptions options,
+        long[] numerators,
+        long denominator,
+        double[] learningRates,
+        ulong[] checksums)
+    {
+        for (int t = 0; t < checksums.Length; t++)
+        {
+            for (int k = 0, offset = 0; k < weightTensors.Count; k++)
+            {
+                Span<double> part = FlatTensors.Memory(weightTensors[k]);
+                sgd.WeightValues(offset, part);
+                offset += part.Length;
+            }
+
+            using (torch.NewDisposeScope())
+            {
+                Tensor[] g = analytic.AnalyticTrainingGradient(weightTensors, h, t);
+                FixedPointMultiplier multiplier = FixedPointSgd.Multiplier(numerators[options.EntryOf(t, numerators.Length)], denominator);
+                ulong checksum = FixedPointSgd.ChecksumSeed;
+                for (int k = 0, offset = 0; k < g.Length; k++)
+                {
+                    ReadOnlySpan<double> part = FlatTensors.Memory(g[k].contiguous());
+                    checksum = sgd.VelocityStep(part, offset, multiplier, checksum);
+                    offset += part.Length;
+                }
+
+                checksums[t] = checksum;
+            }
+
+            sgd.WeightStep(learningRates[options.EntryOf(t, learningRates.Length)]);
+        }
     }
 }
