@@ -49,6 +49,7 @@ internal static class TransferFashionBenchmark
         PriorMeanKind? mean = options.TryGetValue("--mean", out string? meanName) ? Enum.Parse<PriorMeanKind>(meanName, ignoreCase: true) : null;
         int startup = CsvLoadBenchmark.Int(options, "--startup", new MetaGaussianProcessTunerOptions().StartupTrials);
         bool centre = !options.ContainsKey("--no-centre");
+        bool hedge = options.ContainsKey("--hedge");
         if (rows < 50 || epochs < 1 || sources < 1 || sourceTrials < 5 || trials < 2 || seeds < 1 || firstSeed < 0 || 2L * rows * (sources + 1) > 60_000)
         {
             Console.Error.WriteLine(Invariant($"transfer-fashion: --rows at least 50, --epochs at least 1, --sources at least 1, --source-trials at least 5, --trials at least 2, --seeds at least 1, and 2 x rows x (sources + 1) at most the 60,000 training images; got rows {rows}, epochs {epochs}, sources {sources}, source trials {sourceTrials}, trials {trials}, seeds {seeds}."));
@@ -59,7 +60,7 @@ internal static class TransferFashionBenchmark
         string directory = Directory.CreateTempSubdirectory("hg-transfer-fashion-").FullName;
         try
         {
-            return RunAsync(data, directory, rows, epochs, sources, sourceTrials, trials, [.. Enumerable.Range(firstSeed, seeds)], mean, startup, centre).GetAwaiter().GetResult();
+            return RunAsync(data, directory, rows, epochs, sources, sourceTrials, trials, [.. Enumerable.Range(firstSeed, seeds)], mean, startup, centre, hedge).GetAwaiter().GetResult();
         }
         finally
         {
@@ -67,10 +68,10 @@ internal static class TransferFashionBenchmark
         }
     }
 
-    private static async Task<int> RunAsync(FashionMnistData data, string directory, int rows, int epochs, int sources, int sourceTrials, int trials, int[] seeds, PriorMeanKind? mean, int startup, bool centre)
+    private static async Task<int> RunAsync(FashionMnistData data, string directory, int rows, int epochs, int sources, int sourceTrials, int trials, int[] seeds, PriorMeanKind? mean, int startup, bool centre, bool hedge)
     {
         using var storage = new SqliteStudyStorage(Path.Combine(directory, "history.db"));
-        Console.WriteLine(Invariant($"transfer-fashion: Fashion-MNIST subsets of {rows} train + {rows} validation images (disjoint), MLP one hidden layer, {epochs} epochs, validation accuracy; target subset 0; sources subsets 1-{sources}, {sourceTrials} GP trials each; targets {trials} trials, seed(s) {string.Join(", ", seeds)}; {Environment.ProcessorCount} cores, load average at start {MachineLoad.LoadAverage()}; meta: {(mean is { } m ? $"{m} mean" : "default mean")}, {startup} startup trials, offset {(centre ? "centred on the prior" : "0 (--no-centre)")}"));
+        Console.WriteLine(Invariant($"transfer-fashion: Fashion-MNIST subsets of {rows} train + {rows} validation images (disjoint), MLP one hidden layer, {epochs} epochs, validation accuracy; target subset 0; sources subsets 1-{sources}, {sourceTrials} GP trials each; targets {trials} trials, seed(s) {string.Join(", ", seeds)}; {Environment.ProcessorCount} cores, load average at start {MachineLoad.LoadAverage()}; meta: {(mean is { } m ? $"{m} mean" : "default mean")}, {startup} startup trials, offset {(centre ? "centred on the prior" : "0 (--no-centre)")}{(hedge ? "; hedged with the single-task gp (--hedge: HedgeTransfer)" : "")}"));
         var started = System.Diagnostics.Stopwatch.StartNew();
         for (int k = 1; k <= sources; k++)
         {
@@ -90,6 +91,7 @@ internal static class TransferFashionBenchmark
                 o.TransferFrom(storage, filter);
                 o.Pretraining = mean is { } kind ? new GpPriorPretrainingOptions { MeanKind = kind, Seed = seed } : null;
                 o.MetaTuner = new MetaGaussianProcessTunerOptions { StartupTrials = startup, CentreOnPrior = centre };
+                o.HedgeTransfer = hedge;
             });
             int index = Enumerable.Range(0, meta.Count).FirstOrDefault(i => meta[i] >= gp[^1], -1);
             int? reach = index < 0 ? null : index + 1;

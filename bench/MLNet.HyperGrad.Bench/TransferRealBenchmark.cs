@@ -51,6 +51,7 @@ internal static class TransferRealBenchmark
         bool empiricalCovariance = !options.TryGetValue("--empirical-cov", out string? empiricalCov) || bool.Parse(empiricalCov);
         int startup = CsvLoadBenchmark.Int(options, "--startup", new MetaGaussianProcessTunerOptions().StartupTrials);
         bool centre = !options.ContainsKey("--no-centre");
+        bool hedge = options.ContainsKey("--hedge");
         if (tables.Length < 2 || seeds < 1 || trials < 2 || sourceTrials < 5 || maxTrees < 11 || firstSeed < 0)
         {
             Console.Error.WriteLine(Invariant($"transfer-real: at least 2 --tables, --seeds at least 1, --trials at least 2, --source-trials at least 5, --max-trees at least 11; got {tables.Length} tables, {seeds}, {trials}, {sourceTrials}, {maxTrees}."));
@@ -60,7 +61,7 @@ internal static class TransferRealBenchmark
         string directory = Directory.CreateTempSubdirectory("hg-transfer-real-").FullName;
         try
         {
-            return RunAsync(directory, tables, Enumerable.Range(firstSeed, seeds).ToArray(), trials, sourceTrials, maxTrees, mean, startup, centre, empiricalCovariance).GetAwaiter().GetResult();
+            return RunAsync(directory, tables, Enumerable.Range(firstSeed, seeds).ToArray(), trials, sourceTrials, maxTrees, mean, startup, centre, empiricalCovariance, hedge).GetAwaiter().GetResult();
         }
         finally
         {
@@ -75,10 +76,10 @@ internal static class TransferRealBenchmark
         }
     }
 
-    private static async Task<int> RunAsync(string directory, string[] tables, int[] seeds, int trials, int sourceTrials, int maxTrees, PriorMeanKind? mean, int startup, bool centre, bool empiricalCovariance)
+    private static async Task<int> RunAsync(string directory, string[] tables, int[] seeds, int trials, int sourceTrials, int maxTrees, PriorMeanKind? mean, int startup, bool centre, bool empiricalCovariance, bool hedge)
     {
         using var storage = new SqliteStudyStorage(Path.Combine(directory, "history.db"));
-        Console.WriteLine(Invariant($"transfer-real: tables {string.Join(", ", tables)}; LightGBM (trees up to {maxTrees}), validation log-loss; sources {sourceTrials} GP trials each; targets {trials} trials, seed(s) {string.Join(", ", seeds)}; {Environment.ProcessorCount} cores; meta: {(mean is { } m ? $"{m} mean" : "default mean")}, {startup} startup trials, offset {(centre ? "centred on the prior" : "0 (--no-centre)")}, empirical-covariance term {(empiricalCovariance ? "where the source studies share points (default)" : "off (--empirical-cov false)")}"));
+        Console.WriteLine(Invariant($"transfer-real: tables {string.Join(", ", tables)}; LightGBM (trees up to {maxTrees}), validation log-loss; sources {sourceTrials} GP trials each; targets {trials} trials, seed(s) {string.Join(", ", seeds)}; {Environment.ProcessorCount} cores; meta: {(mean is { } m ? $"{m} mean" : "default mean")}, {startup} startup trials, offset {(centre ? "centred on the prior" : "0 (--no-centre)")}{(hedge ? "; hedged with the single-task gp (--hedge: HedgeTransfer)" : "")}, empirical-covariance term {(empiricalCovariance ? "where the source studies share points (default)" : "off (--empirical-cov false)")}"));
         var started = System.Diagnostics.Stopwatch.StartNew();
         foreach (string table in tables)
         {
@@ -107,6 +108,7 @@ internal static class TransferRealBenchmark
                         ? new GpPriorPretrainingOptions { MeanKind = mean ?? new GpPriorPretrainingOptions().MeanKind, Seed = seed, EmpiricalCovariance = empiricalCovariance }
                         : null;
                     o.MetaTuner = new MetaGaussianProcessTunerOptions { StartupTrials = startup, CentreOnPrior = centre };
+                    o.HedgeTransfer = hedge;
                 });
                 int index = Enumerable.Range(0, meta.Count).FirstOrDefault(k => meta[k] <= gp[^1], -1);
                 int? reach = index < 0 ? null : index + 1;

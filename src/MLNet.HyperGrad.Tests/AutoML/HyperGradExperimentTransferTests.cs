@@ -8,6 +8,7 @@ using MLNet.HyperGrad.SearchSpaces;
 using MLNet.HyperGrad.Storage;
 using MLNet.HyperGrad.Tests.Data;
 using MLNet.HyperGrad.Transfer;
+using MLNet.HyperGrad.Tuners;
 
 namespace MLNet.HyperGrad.Tests.AutoML;
 
@@ -141,5 +142,45 @@ public sealed class HyperGradExperimentTransferTests : IDisposable
         }));
 
         Assert.Contains("TransferFrom builds a prior for Tuner = MetaGaussianProcess; got Tuner = Random", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WithHyperGrad_HedgeTransfer_MetaAndSingleTaskGpShareTheTrialsAndEachTrialRecordsItsMember()
+    {
+        await TuneAsync("earlier-iris", "iris", 6, o => o.Tuner = TunerKind.Random);
+        await TuneAsync("earlier-wine", "wine", 6, o => o.Tuner = TunerKind.Random);
+
+        await TuneAsync("hedged-breast_cancer", "breast_cancer", 10, o =>
+        {
+            o.TransferFrom(storage, StudyFilter.NamePrefix("earlier-"));
+            o.Pretraining = QuickPretraining;
+            o.HedgeTransfer = true;
+        });
+
+        (StudyRecord study, IReadOnlyList<TrialRecord> trials) = await ReadAsync("hedged-breast_cancer");
+        Assert.Equal(["earlier-iris", "earlier-wine"], TransferSummary.FromAttributes(study.Attributes)!.Sources.Select(s => s.Study));
+        Assert.Equal(10, trials.Count);
+        TrialRecord[] proposed = [.. trials.Where(t => t.Attributes.ContainsKey(PortfolioTuner.MemberAttribute))];
+
+        // Every trial but the space's start point (the trainer's defaults, queued by the study) was proposed by a member:
+        // "meta" (0) with the meta tuner's attribute, or "gp" (1) with the GP tuner's; both members proposed.
+        Assert.Equal(trials.Count - 1, proposed.Length);
+        Assert.All(proposed, t => Assert.Equal(
+            t.Attributes[PortfolioTuner.MemberAttribute] == 0 ? MetaGaussianProcessTuner.SourceAttribute : GaussianProcessTuner.SourceAttribute,
+            t.Attributes.Keys.Single(k => k is MetaGaussianProcessTuner.SourceAttribute or GaussianProcessTuner.SourceAttribute)));
+        Assert.True(new[] { 0.0, 1.0 }.SequenceEqual(proposed.Select(t => t.Attributes[PortfolioTuner.MemberAttribute]).Distinct().Order()), string.Join(" ", trials.Select(t => $"{t.Number}:{(t.Attributes.TryGetValue(PortfolioTuner.MemberAttribute, out double m) ? m : -1)}:{t.Loss:F4}")));
+        Assert.All(trials, t => Assert.Equal(TrialState.Complete, t.State));
+    }
+
+    [Fact]
+    public void WithHyperGrad_HedgeTransferWithoutTransferFrom_ThrowsNamingTransferFrom()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new HyperGradExperiment().WithHyperGrad(o =>
+        {
+            o.Tuner = TunerKind.GaussianProcess;
+            o.HedgeTransfer = true;
+        }));
+
+        Assert.Contains("HedgeTransfer shares the transfer tuner's trials with the single-task GP tuner: call TransferFrom(storage, filter)", error.Message, StringComparison.Ordinal);
     }
 }

@@ -69,6 +69,27 @@ public sealed class TransferSectionTests
     }
 
     [Fact]
+    public void Render_HedgedTransferStudy_SaysHowManyTrialsAndNewBestsEachTunerProposed()
+    {
+        // TypicalStudy's accuracies give new bests at trials 2, 4, 7 and 10 (trial 0 is the first, not an improvement). Trial 0 is
+        // the start point (no member); then the meta tuner (0) proposes the even trials, the single-task GP (1) the odd ones.
+        ReportData typical = TypicalStudy();
+        ReportTrial[] trials = [.. typical.Trials.Select(t => t.Number == 0 ? t : t with
+        {
+            Attributes = new Dictionary<string, double> { [MLNet.HyperGrad.Tuners.PortfolioTuner.MemberAttribute] = t.Number % 2 == 0 ? 0 : 1 },
+        })];
+        var transfer = new TransferSummary { Filter = "studies named src-*", Sources = [new TransferSource("src-wine", 20, 0.5)] };
+
+        XDocument document = Parse(HtmlReport.Render(typical with { Trials = trials, Transfer = transfer }));
+
+        Assert.Equal(
+            "Hedged with the single-task GP tuner (HedgeTransfer): the meta tuner proposed 5 trials (3 new bests), the single-task GP 6 trials (1 new best); "
+            + "each trial's proposer was drawn with odds that grow with that tuner's new bests (Exp3), so the more trials the meta tuner got, the more the prior paid off on this task.",
+            ById(document, "transfer-hedge").Value);
+        Assert.DoesNotContain("transfer-hedge", HtmlReport.Render(WithTransfer(transfer)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Render_StudyWithoutTransferPrior_HasNoTransferSection()
     {
         string html = HtmlReport.Render(WithTransfer(null));

@@ -131,7 +131,10 @@ public static class HyperGradExperimentExtensions
         TransferHistory history = await TransferHistory.ReadAsync(options.TransferStorage!, context.SearchSpace, options.TransferFilter!, historyOptions, cancellationToken);
         GpPriorPretrainingOptions pretraining = options.Pretraining ?? new GpPriorPretrainingOptions { Seed = context.Seed };
         PretrainedGpPrior prior = GpPriorPretraining.Pretrain(history.Tasks, pretraining, cancellationToken);
-        var tuner = new MetaGaussianProcessTuner(context.SearchSpace, prior, context.Seed, options.MetaTuner);
+        var meta = new MetaGaussianProcessTuner(context.SearchSpace, prior, context.Seed, options.MetaTuner);
+        ITuner tuner = options.HedgeTransfer
+            ? new PortfolioTuner([("meta", meta), ("gp", new GaussianProcessTuner(context.SearchSpace, context.Seed))], context.Seed)
+            : meta;
         string json = prior.ToJson();
         var summary = new TransferSummary
         {

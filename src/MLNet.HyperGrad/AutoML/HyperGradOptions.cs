@@ -67,6 +67,16 @@ public sealed class HyperGradOptions
     public MetaGaussianProcessTunerOptions? MetaTuner { get; set; }
 
     /// <summary>
+    /// Gets or sets a value indicating whether the transfer tuner shares the trials with the single-task
+    /// <see cref="GaussianProcessTuner"/>: a <see cref="PortfolioTuner"/> of <see cref="MetaGaussianProcessTuner"/> ("meta") and
+    /// <see cref="GaussianProcessTuner"/> ("gp"), which chooses the member of each trial by the improvements each member's
+    /// proposals made (Exp3), and lets both learn from every trial. A prior that misleads on the new task then costs a share of
+    /// the trials instead of all of them; each trial records its member (<see cref="PortfolioTuner.MemberAttribute"/>).
+    /// </summary>
+    /// <value>The default is false: the meta tuner proposes every trial.</value>
+    public bool HedgeTransfer { get; set; }
+
+    /// <summary>
     /// Makes the user's own history the prior: the earlier studies of <paramref name="storage"/> that <paramref name="filter"/> selects
     /// and that tuned the same search space (<see cref="Transfer.TransferHistory"/>) pre-train a Gaussian-process prior
     /// (<see cref="GpPriorPretraining"/>), and <see cref="MetaGaussianProcessTuner"/> tunes with it; selects
@@ -145,6 +155,11 @@ public sealed class HyperGradOptions
         if (TransferStorage is not null && Tuner != TunerKind.MetaGaussianProcess)
         {
             problems.Add($"TransferFrom builds a prior for Tuner = MetaGaussianProcess; got Tuner = {Tuner}.");
+        }
+
+        if (HedgeTransfer && Tuner != TunerKind.MetaGaussianProcess)
+        {
+            problems.Add($"HedgeTransfer shares the transfer tuner's trials with the single-task GP tuner: call TransferFrom(storage, filter) (Tuner = MetaGaussianProcess); got Tuner = {Tuner}.");
         }
 
         if (SelfTuning is not null && EffectiveTuner != TunerKind.SelfTuning)

@@ -80,6 +80,7 @@ internal static class TransferSection
             html.Append("</tbody></table>");
         }
 
+        WriteHedge(html, model);
         if (transfer.Rejected.Count > 0)
         {
             html.Append("<h3>Studies left out</h3><p class=\"caption\">The filter selected them, but they could not inform the prior.</p>")
@@ -98,6 +99,45 @@ internal static class TransferSection
         }
 
         html.Append("</section>");
+    }
+
+    /// <summary>
+    /// With <c>HedgeTransfer</c> (trials that record <see cref="Tuners.PortfolioTuner.MemberAttribute"/>): how many trials the meta tuner
+    /// and the single-task GP each proposed, and how many of those lowered the best loss so far (in trial order, complete trials only).
+    /// </summary>
+    private static void WriteHedge(StringBuilder html, ReportModel model)
+    {
+        if (!model.Trials.Any(t => t.Attributes.ContainsKey(Tuners.PortfolioTuner.MemberAttribute)))
+        {
+            return;
+        }
+
+        int[] proposed = new int[2];
+        int[] improved = new int[2];
+        double best = double.PositiveInfinity;
+        foreach (ReportTrial trial in model.Trials)
+        {
+            int? member = trial.Attributes.TryGetValue(Tuners.PortfolioTuner.MemberAttribute, out double m) && m is 0 or 1 ? (int)m : null;
+            if (member is int k)
+            {
+                proposed[k]++;
+            }
+
+            if (trial.State == Storage.TrialState.Complete && trial.Loss is double loss && double.IsFinite(loss) && loss < best)
+            {
+                if (member is int j && double.IsFinite(best))
+                {
+                    improved[j]++;
+                }
+
+                best = loss;
+            }
+        }
+
+        html.Append("<p id=\"transfer-hedge\" class=\"caption\">Hedged with the single-task GP tuner (<code>HedgeTransfer</code>): the meta tuner proposed ")
+            .Append(Count(proposed[0], "trial", "trials")).Append(" (").Append(Count(improved[0], "new best", "new bests")).Append("), the single-task GP ")
+            .Append(Count(proposed[1], "trial", "trials")).Append(" (").Append(Count(improved[1], "new best", "new bests"))
+            .Append("); each trial's proposer was drawn with odds that grow with that tuner's new bests (Exp3), so the more trials the meta tuner got, the more the prior paid off on this task.</p>");
     }
 
     /// <summary>A bar whose length grows with trust: full for a perfect fit, empty at <paramref name="worst"/>.</summary>
