@@ -145,7 +145,7 @@ public sealed class BlackBoxMetaTrainer
         {
             Tensor x0 = torch.rand([functions.Count, functions.Dimension], ScalarType.Float64, generator: generator).to(functions.Dtype);
             Tensor y0 = functions.Objective(x0);
-            return BlackBoxRollout.Start(network.Weights, network.HiddenSize, x0, y0);
+            return BlackBoxRollout.Start(network.Weights, network.HiddenSize, x0, y0, network.Design);
         }
     }
 
