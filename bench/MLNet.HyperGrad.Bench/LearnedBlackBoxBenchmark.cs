@@ -18,7 +18,7 @@ namespace MLNet.HyperGrad.Bench;
 /// <para>Meta-training (unless <c>--load shipped|FILE</c>): <see cref="BlackBoxMetaTrainer"/> with the options the shipped
 /// network was trained with (<c>--episodes</c>, <c>--batch</c>, <c>--unroll</c>, <c>--meta-lr</c>, <c>--seed</c> (1 by default: the shipped network's),
 /// <c>--hidden</c>, <c>--ls-min</c>, <c>--ls-max</c>, <c>--min-dim</c>, <c>--max-dim</c>, <c>--loss oi|log-regret</c>, <c>--regret-floor</c>,
-/// <c>--design original|relative|shrinking|relative-shrinking</c> (<see cref="BlackBoxLstmDesign"/>) override them) on <c>--threads</c> threads (1 by default); it prints the wall time and whether the result
+/// <c>--design original|relative|shrinking|relative-shrinking</c> (<see cref="BlackBoxLstmDesign"/>), <c>--dim-weights W1,...</c> (one per dimension) override them) on <c>--threads</c> threads (1 by default); it prints the wall time and whether the result
 /// is bit-identical to the shipped network, and <c>--save FILE</c> writes it (the shipped file is
 /// src/MLNet.HyperGrad/LearnedOptimizers/BlackBox/learned-bo.hgb, written this way).</para>
 /// <para>Test functions: each tuner over one <c>UniformDoubleOption</c> per coordinate with the function's bounds, trial k
@@ -254,6 +254,7 @@ internal static class LearnedBlackBoxBenchmark
             LengthScaleMax = options.TryGetValue("--ls-max", out string? lsMax) ? double.Parse(lsMax, CultureInfo.InvariantCulture) : defaults.LengthScaleMax,
             MinDimension = CsvLoadBenchmark.Int(options, "--min-dim", defaults.MinDimension),
             MaxDimension = CsvLoadBenchmark.Int(options, "--max-dim", defaults.MaxDimension),
+            DimensionWeights = options.TryGetValue("--dim-weights", out string? dimWeights) ? [.. dimWeights.Split(',').Select(w => double.Parse(w, CultureInfo.InvariantCulture))] : null,
             Loss = options.TryGetValue("--loss", out string? loss) ? loss switch
             {
                 "oi" => BlackBoxMetaLoss.ObservedImprovement,
@@ -273,7 +274,7 @@ internal static class LearnedBlackBoxBenchmark
         } : BlackBoxLstmDesign.Original;
         BlackBoxLstm network = BlackBoxLstm.Create(hidden, training.Seed, design: design);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"meta-training: design {design}, {hidden} units ({network.ParameterCount} weights), {training.Episodes} episodes of {training.BatchSize} Matérn-5/2 GP functions (d uniform in {training.MinDimension}-{training.MaxDimension}, length scales log-uniform in [{training.LengthScaleMin}, {training.LengthScaleMax}], {training.FourierFeatures} Fourier features), horizon {training.Horizon} after a random first point, unrolls of {training.UnrollLength}, loss {training.Loss}{(training.Loss == BlackBoxMetaLoss.LogRegret ? $" (floor {training.RegretFloor})" : "")}, Adam {training.MetaLearningRate}, seed {training.Seed}"));
+            $"meta-training: design {design}, {hidden} units ({network.ParameterCount} weights), {training.Episodes} episodes of {training.BatchSize} Matérn-5/2 GP functions (d in {training.MinDimension}-{training.MaxDimension}, {(training.DimensionWeights is { } dw ? "weights " + string.Join(",", dw.Select(w => w.ToString(CultureInfo.InvariantCulture))) : "uniform")}, length scales log-uniform in [{training.LengthScaleMin}, {training.LengthScaleMax}], {training.FourierFeatures} Fourier features), horizon {training.Horizon} after a random first point, unrolls of {training.UnrollLength}, loss {training.Loss}{(training.Loss == BlackBoxMetaLoss.LogRegret ? $" (floor {training.RegretFloor})" : "")}, Adam {training.MetaLearningRate}, seed {training.Seed}"));
         var watch = Stopwatch.StartNew();
         var window = new List<BlackBoxMetaTrainingEpisode>();
         var progress = new Progress(report =>

@@ -259,6 +259,41 @@ public sealed class BlackBoxMetaTrainerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void DrawDimension_Weights_FollowTheWeightsAndSkipZeroWeights()
+    {
+        var options = new BlackBoxMetaTrainingOptions { MinDimension = 2, MaxDimension = 5, DimensionWeights = [1, 0, 3, 0] };
+        var random = new Random(4);
+        int[] counts = new int[6];
+        for (int i = 0; i < 4000; i++)
+        {
+            counts[BlackBoxMetaTrainer.DrawDimension(options, random)]++;
+        }
+
+        Assert.Equal(0, counts[3] + counts[5] + counts[0] + counts[1]);
+        Assert.InRange(counts[4] / 4000.0, 0.72, 0.78);
+
+        // Without weights: the uniform draw of before, the same numbers for the same seed.
+        var uniform = new BlackBoxMetaTrainingOptions();
+        var a = new Random(9);
+        var b = new Random(9);
+        for (int i = 0; i < 20; i++)
+        {
+            Assert.Equal(b.Next(1, 7), BlackBoxMetaTrainer.DrawDimension(uniform, a));
+        }
+    }
+
+    [Fact]
+    public void Options_InvalidDimensionWeights_NameTheProblem()
+    {
+        var count = Assert.Throws<ArgumentException>(() => new BlackBoxMetaTrainer(new BlackBoxMetaTrainingOptions { DimensionWeights = [1, 2] }));
+        Assert.Contains("DimensionWeights needs one weight per dimension 1-6 (6), got 2.", count.Message, StringComparison.Ordinal);
+        var zero = Assert.Throws<ArgumentException>(() => new BlackBoxMetaTrainer(new BlackBoxMetaTrainingOptions { DimensionWeights = [0, 0, 0, 0, 0, 0] }));
+        Assert.Contains("not all zero", zero.Message, StringComparison.Ordinal);
+        var negative = Assert.Throws<ArgumentException>(() => new BlackBoxMetaTrainer(new BlackBoxMetaTrainingOptions { DimensionWeights = [1, -1, 1, 1, 1, 1] }));
+        Assert.Contains("non-negative", negative.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Options_Invalid_ListsEveryProblem()
     {
         var e = Assert.Throws<ArgumentException>(() => new BlackBoxMetaTrainer(new BlackBoxMetaTrainingOptions { Episodes = 0, MinDimension = 4, MaxDimension = 2, LengthScaleMin = -1, RegretFloor = 0 }));
