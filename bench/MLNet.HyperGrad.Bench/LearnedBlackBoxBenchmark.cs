@@ -17,7 +17,8 @@ namespace MLNet.HyperGrad.Bench;
 /// <remarks>
 /// <para>Meta-training (unless <c>--load shipped|FILE</c>): <see cref="BlackBoxMetaTrainer"/> with the options the shipped
 /// network was trained with (<c>--episodes</c>, <c>--batch</c>, <c>--unroll</c>, <c>--meta-lr</c>, <c>--seed</c> (1 by default: the shipped network's),
-/// <c>--hidden</c>, <c>--ls-min</c>, <c>--ls-max</c>, <c>--min-dim</c>, <c>--max-dim</c>, <c>--loss oi|log-regret</c>, <c>--regret-floor</c> override them) on <c>--threads</c> threads (1 by default); it prints the wall time and whether the result
+/// <c>--hidden</c>, <c>--ls-min</c>, <c>--ls-max</c>, <c>--min-dim</c>, <c>--max-dim</c>, <c>--loss oi|log-regret</c>, <c>--regret-floor</c>,
+/// <c>--design original|relative|shrinking|relative-shrinking</c> (<see cref="BlackBoxLstmDesign"/>), <c>--dim-weights W1,...</c> (one per dimension) override them) on <c>--threads</c> threads (1 by default); it prints the wall time and whether the result
 /// is bit-identical to the shipped network, and <c>--save FILE</c> writes it (the shipped file is
 /// src/MLNet.HyperGrad/LearnedOptimizers/BlackBox/learned-bo.hgb, written this way).</para>
 /// <para>Test functions: each tuner over one <c>UniformDoubleOption</c> per coordinate with the function's bounds, trial k
@@ -26,7 +27,8 @@ namespace MLNet.HyperGrad.Bench;
 /// trial: for the learned tuner, Propose plus Update (the LSTM step happens in Update); for the GP tuner, its proposal
 /// (its Update only stores the result); the figure is the median at trial 50 (index 49) over functions and seeds.</para>
 /// <para>Generalization: fresh GP-prior functions (seed <c>--gen-seed</c> + d, 1000 by default, never used in training; a
-/// different base, e.g. 2000, gives a validation set for choosing between trained networks) of dimensions 1 to 6 and 10,
+/// different base, e.g. 2000, gives a validation set for choosing between trained networks; the prior is <c>--gen-ls-min</c>/<c>--gen-ls-max</c>,
+/// else the training's <c>--ls-min</c>/<c>--ls-max</c>) of dimensions 1 to 6 and 10,
 /// <c>--gen-functions</c> each, <c>--trials</c> trials: the median best value of the network and of random search, the
 /// share of functions on which the network finds a lower value, and the median regret of both against each function's
 /// minimum as estimated for the log-regret loss (1,024 uniform points, then projected Adam from the best 8); a summary
@@ -65,8 +67,9 @@ internal static class LearnedBlackBoxBenchmark
             if (!options.ContainsKey("--no-generalization"))
             {
                 var prior = new BlackBoxMetaTrainingOptions();
-                double lsMin = options.TryGetValue("--ls-min", out string? a) ? double.Parse(a, CultureInfo.InvariantCulture) : prior.LengthScaleMin;
-                double lsMax = options.TryGetValue("--ls-max", out string? b) ? double.Parse(b, CultureInfo.InvariantCulture) : prior.LengthScaleMax;
+                // The validation prior: --gen-ls-min/--gen-ls-max, else the training prior's --ls-min/--ls-max, else the default.
+                double lsMin = options.TryGetValue("--gen-ls-min", out string? a) || options.TryGetValue("--ls-min", out a) ? double.Parse(a, CultureInfo.InvariantCulture) : prior.LengthScaleMin;
+                double lsMax = options.TryGetValue("--gen-ls-max", out string? b) || options.TryGetValue("--ls-max", out b) ? double.Parse(b, CultureInfo.InvariantCulture) : prior.LengthScaleMax;
                 int genSeed = CsvLoadBenchmark.Int(options, "--gen-seed", 1000);
                 Generalization(network, trials, genFunctions, lsMin, lsMax, genSeed);
             }
@@ -235,7 +238,7 @@ internal static class LearnedBlackBoxBenchmark
         if (options.TryGetValue("--load", out string? load))
         {
             BlackBoxLstm loaded = load == "shipped" ? BlackBoxLstm.LoadShipped() : BlackBoxLstm.Load(load);
-            Console.WriteLine($"network: {(load == "shipped" ? "the shipped one" : load)}, {loaded.HiddenSize} units, {loaded.ParameterCount} weights (not meta-trained in this run)");
+            Console.WriteLine($"network: {(load == "shipped" ? "the shipped one" : load)}, design {loaded.Design}, {loaded.HiddenSize} units, {loaded.ParameterCount} weights (not meta-trained in this run)");
             return loaded;
         }
 
@@ -251,6 +254,7 @@ internal static class LearnedBlackBoxBenchmark
             LengthScaleMax = options.TryGetValue("--ls-max", out string? lsMax) ? double.Parse(lsMax, CultureInfo.InvariantCulture) : defaults.LengthScaleMax,
             MinDimension = CsvLoadBenchmark.Int(options, "--min-dim", defaults.MinDimension),
             MaxDimension = CsvLoadBenchmark.Int(options, "--max-dim", defaults.MaxDimension),
+            DimensionWeights = options.TryGetValue("--dim-weights", out string? dimWeights) ? [.. dimWeights.Split(',').Select(w => double.Parse(w, CultureInfo.InvariantCulture))] : null,
             Loss = options.TryGetValue("--loss", out string? loss) ? loss switch
             {
                 "oi" => BlackBoxMetaLoss.ObservedImprovement,
@@ -260,9 +264,17 @@ internal static class LearnedBlackBoxBenchmark
             RegretFloor = options.TryGetValue("--regret-floor", out string? floor) ? double.Parse(floor, CultureInfo.InvariantCulture) : defaults.RegretFloor,
         };
         int hidden = CsvLoadBenchmark.Int(options, "--hidden", 32);
-        BlackBoxLstm network = BlackBoxLstm.Create(hidden, training.Seed);
+        BlackBoxLstmDesign design = options.TryGetValue("--design", out string? designName) ? designName switch
+        {
+            "original" => BlackBoxLstmDesign.Original,
+            "relative" => BlackBoxLstmDesign.RelativeInputs,
+            "shrinking" => BlackBoxLstmDesign.ShrinkingScale,
+            "relative-shrinking" => BlackBoxLstmDesign.RelativeInputsAndShrinkingScale,
+            _ => throw new ArgumentException($"--design must be original, relative, shrinking or relative-shrinking; got {designName}."),
+        } : BlackBoxLstmDesign.Original;
+        BlackBoxLstm network = BlackBoxLstm.Create(hidden, training.Seed, design: design);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"meta-training: {hidden} units ({network.ParameterCount} weights), {training.Episodes} episodes of {training.BatchSize} Matérn-5/2 GP functions (d uniform in {training.MinDimension}-{training.MaxDimension}, length scales log-uniform in [{training.LengthScaleMin}, {training.LengthScaleMax}], {training.FourierFeatures} Fourier features), horizon {training.Horizon} after a random first point, unrolls of {training.UnrollLength}, loss {training.Loss}{(training.Loss == BlackBoxMetaLoss.LogRegret ? $" (floor {training.RegretFloor})" : "")}, Adam {training.MetaLearningRate}, seed {training.Seed}"));
+            $"meta-training: design {design}, {hidden} units ({network.ParameterCount} weights), {training.Episodes} episodes of {training.BatchSize} Matérn-5/2 GP functions (d in {training.MinDimension}-{training.MaxDimension}, {(training.DimensionWeights is { } dw ? "weights " + string.Join(",", dw.Select(w => w.ToString(CultureInfo.InvariantCulture))) : "uniform")}, length scales log-uniform in [{training.LengthScaleMin}, {training.LengthScaleMax}], {training.FourierFeatures} Fourier features), horizon {training.Horizon} after a random first point, unrolls of {training.UnrollLength}, loss {training.Loss}{(training.Loss == BlackBoxMetaLoss.LogRegret ? $" (floor {training.RegretFloor})" : "")}, Adam {training.MetaLearningRate}, seed {training.Seed}"));
         var watch = Stopwatch.StartNew();
         var window = new List<BlackBoxMetaTrainingEpisode>();
         var progress = new Progress(report =>

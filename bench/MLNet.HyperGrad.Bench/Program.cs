@@ -56,7 +56,7 @@
 //   learned-lstm [--episodes 100] [--episode-steps 100] [--unroll 20] [--meta-lr 0.003] [--seed 0] [--load FILE | --save FILE] [--meta-only] [--inits 20] [--steps 100] [--tasks main,relu,200-steps,wider,deeper] [--adam-grid a,b,...] [--sgd-grid a,b,...] [--cost-repeats 5] [--threads N] [--summary FILE]
 // Issue 12's coordinatewise LSTM optimizer on Fashion-MNIST (784-20-10 sigmoid, batch 128): meta-training (or --load), a table of
 // mean training loss against tuned Adam and SGD with transfers, the cost, and, last, `lstm optimizer loss at step 100: <x> (tuned adam <y>, sgd <z>)`.
-//   learned-bo [--load shipped|FILE | --episodes 200 --batch 128 --unroll 10 --meta-lr 0.003 --ls-min 0.2 --ls-max 1 --seed 1 --hidden 32 --save FILE] [--threads 1] [--trials 50] [--seeds 10] [--functions ...] [--gen-functions 64] [--gen-seed 1000] [--no-generalization] [--meta-only] [--no-peers] [--no-gp]
+//   learned-bo [--load shipped|FILE | --episodes 200 --batch 128 --unroll 10 --meta-lr 0.003 --ls-min 0.2 --ls-max 1 --seed 1 --hidden 32 --design original|relative|shrinking|relative-shrinking --dim-weights W1,...,W6 --min-dim 1 --max-dim 6 --save FILE] [--threads 1] [--trials 50] [--seeds 10] [--functions ...] [--gen-functions 64] [--gen-seed 1000] [--gen-ls-min 0.2 --gen-ls-max 1] [--no-generalization] [--meta-only] [--no-peers] [--no-gp]
 // Issue 14's learned black-box tuner (Chen et al. 2017): meta-training cost, generalization over dimensions on held-out GP functions,
 // then median regret on Branin, Hartmann-6, Rosenbrock-4, Ackley-5 against our GP tuner, the portfolio, Optuna GPSampler and TPE; last line
 // `learned tuner wins vs optuna tpe: <k>/4; proposal ms <x> (gp tuner <y>)`.

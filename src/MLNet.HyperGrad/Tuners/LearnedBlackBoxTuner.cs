@@ -141,7 +141,7 @@ public sealed class LearnedBlackBoxTuner : ITuner
 
     private static BlackBoxLstmInference LoadShippedInference()
     {
-        (int hiddenSize, _, IReadOnlyList<double[]> values) = BlackBoxLstmFile.Read(BlackBoxLstm.ShippedBytes(), "resource " + BlackBoxLstm.ShippedResourceName);
-        return new BlackBoxLstmInference(hiddenSize, values);
+        (int hiddenSize, BlackBoxLstmDesign design, _, IReadOnlyList<double[]> values) = BlackBoxLstmFile.Read(BlackBoxLstm.ShippedBytes(), "resource " + BlackBoxLstm.ShippedResourceName);
+        return new BlackBoxLstmInference(hiddenSize, design, values);
     }
 }

@@ -9,11 +9,14 @@ namespace MLNet.HyperGrad.Tests.LearnedOptimizers.BlackBox;
 /// <summary><see cref="BlackBoxMetaTrainer"/> and its rollout: the observed-improvement loss's gradient against finite differences, and meta-training that helps.</summary>
 public sealed class BlackBoxMetaTrainerTests(ITestOutputHelper output)
 {
-    [Fact]
-    public void Run_ObservedImprovementLossGradient_MatchesFloat64CentralDifferences()
+    [Theory]
+    [InlineData(BlackBoxLstmDesign.Original)]
+    [InlineData(BlackBoxLstmDesign.RelativeInputs)]
+    [InlineData(BlackBoxLstmDesign.RelativeInputsAndShrinkingScale)]
+    public void Run_ObservedImprovementLossGradient_MatchesFloat64CentralDifferences(BlackBoxLstmDesign design)
     {
         using var scope = torch.NewDisposeScope();
-        using BlackBoxLstm network = BlackBoxLstm.Create(hiddenSize: 3, seed: 1, ScalarType.Float64);
+        using BlackBoxLstm network = BlackBoxLstm.Create(hiddenSize: 3, seed: 1, ScalarType.Float64, design);
         using var generator = new torch.Generator(5);
         using GpPriorFunctions functions = GpPriorFunctions.Sample(3, 2, 0.2, 0.5, 16, generator, ScalarType.Float64);
         Tensor x0 = torch.rand([3, 2], ScalarType.Float64, generator: generator);
@@ -23,7 +26,7 @@ public sealed class BlackBoxMetaTrainerTests(ITestOutputHelper output)
         // made with the network's own weights), as a function of the weights φ the unroll uses; the noise is fixed.
         Tensor Loss(IReadOnlyList<Tensor> phi)
         {
-            using BlackBoxRollout rollout = BlackBoxRollout.Start(network.Weights, network.HiddenSize, x0, y0);
+            using BlackBoxRollout rollout = BlackBoxRollout.Start(network.Weights, network.HiddenSize, x0, y0, design);
             using var noise = new torch.Generator(7);
             return rollout.Run(phi, functions, 6, noise).sum();
         }
@@ -127,19 +130,23 @@ public sealed class BlackBoxMetaTrainerTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
-    public void BlackBoxSearch_SameNetworkFunctionAndNoise_ProposesWhatTheTensorRolloutProposes()
+    [Theory]
+    [InlineData(BlackBoxLstmDesign.Original)]
+    [InlineData(BlackBoxLstmDesign.RelativeInputs)]
+    [InlineData(BlackBoxLstmDesign.ShrinkingScale)]
+    [InlineData(BlackBoxLstmDesign.RelativeInputsAndShrinkingScale)]
+    public void BlackBoxSearch_SameNetworkFunctionAndNoise_ProposesWhatTheTensorRolloutProposes(BlackBoxLstmDesign design)
     {
         // The tuner's float64 array path and the training path read the same features and compute the same network.
         using var scope = torch.NewDisposeScope();
-        using BlackBoxLstm network = BlackBoxLstm.Create(hiddenSize: 4, seed: 2, ScalarType.Float64);
+        using BlackBoxLstm network = BlackBoxLstm.Create(hiddenSize: 4, seed: 2, ScalarType.Float64, design);
         using var generator = new torch.Generator(11);
         using GpPriorFunctions functions = GpPriorFunctions.Sample(1, 3, 0.2, 0.5, 32, generator, ScalarType.Float64);
         Tensor x0 = torch.rand([1, 3], ScalarType.Float64, generator: generator);
         Tensor y0 = functions.Evaluate(x0);
         const int steps = 12;
 
-        using BlackBoxRollout rollout = BlackBoxRollout.Start(network.Weights, network.HiddenSize, x0, y0);
+        using BlackBoxRollout rollout = BlackBoxRollout.Start(network.Weights, network.HiddenSize, x0, y0, design);
         using (var noise = new torch.Generator(3))
         using (torch.no_grad())
         {
@@ -170,6 +177,44 @@ public sealed class BlackBoxMetaTrainerTests(ITestOutputHelper output)
         }
 
         Assert.True(values.Distinct().Count() > steps / 2, "the proposals should differ");
+
+        // The rollout's count of observations since the last improvement, against the values.
+        int since = 0;
+        for (int i = 1; i < values.Count; i++)
+        {
+            since = values[i] < values.Take(i).Min() ? 0 : since + 1;
+        }
+
+        Assert.Equal(since, rollout.Since.item<double>());
+    }
+
+    [Fact]
+    public void Features_RelativeInputs_DistanceToTheIncumbentStepsSinceImprovementAndStepFraction()
+    {
+        using var scope = torch.NewDisposeScope();
+        Tensor x = torch.tensor(new[] { 0.2, 0.9, 0.5, 0.5 }, [2, 2], ScalarType.Float64);
+        Tensor best = torch.tensor(new[] { 0.3, 0.7, 0.5, 0.5 }, [2, 2], ScalarType.Float64);
+        Tensor rank = torch.tensor(new[] { 0.5, -1.0 }, ScalarType.Float64);
+        Tensor improved = torch.tensor(new[] { 0.0, 1.0 }, ScalarType.Float64);
+        Tensor since = torch.tensor(new[] { 4.0, 0.0 }, ScalarType.Float64);
+        Tensor original = BlackBoxRollout.Features(x, best, rank, improved, 20, since, BlackBoxLstmDesign.Original);
+        Tensor relative = BlackBoxRollout.Features(x, best, rank, improved, 20, since, BlackBoxLstmDesign.RelativeInputs);
+        Assert.Equal([2L, 2L, 5L], original.shape);
+        Assert.Equal([2L, 2L, 8L], relative.shape);
+        double[] row = relative[0, 1].data<double>().ToArray();
+        double log51 = Math.Log(51);
+        double[] expected = [0.9, 0.7, 0.5, 0, Math.Log(21) / log51, 0.9 - 0.7, Math.Log(5) / log51, 20.0 / 50];
+        for (int k = 0; k < 8; k++)
+        {
+            Assert.Equal(expected[k], row[k], 12);
+        }
+
+        // Right after an improvement: distance 0, steps since 0; the fraction stops at 1 after 50 observations.
+        double[] improvedRow = BlackBoxRollout.Features(x, best, rank, improved, 80, since, BlackBoxLstmDesign.RelativeInputsAndShrinkingScale)[1, 0].data<double>().ToArray();
+        Assert.Equal(0, improvedRow[5], 12);
+        Assert.Equal(0, improvedRow[6], 12);
+        Assert.Equal(1, improvedRow[7], 12);
+        Assert.Equal(original.data<double>().ToArray(), relative.narrow(2, 0, 5).contiguous().data<double>().ToArray());
     }
 
     [Fact]
@@ -211,6 +256,41 @@ public sealed class BlackBoxMetaTrainerTests(ITestOutputHelper output)
         output.WriteLine($"mean best value in 20 trials: learned {learnedSum / 2:F4}, untrained {untrainedSum / 2:F4}, random {randomSum / 2:F4}");
         Assert.True(learnedSum < randomSum, $"learned {learnedSum / 2:F4} should be below random search {randomSum / 2:F4}");
         Assert.True(learnedSum < untrainedSum, $"learned {learnedSum / 2:F4} should be below the untrained network {untrainedSum / 2:F4}");
+    }
+
+    [Fact]
+    public void DrawDimension_Weights_FollowTheWeightsAndSkipZeroWeights()
+    {
+        var options = new BlackBoxMetaTrainingOptions { MinDimension = 2, MaxDimension = 5, DimensionWeights = [1, 0, 3, 0] };
+        var random = new Random(4);
+        int[] counts = new int[6];
+        for (int i = 0; i < 4000; i++)
+        {
+            counts[BlackBoxMetaTrainer.DrawDimension(options, random)]++;
+        }
+
+        Assert.Equal(0, counts[3] + counts[5] + counts[0] + counts[1]);
+        Assert.InRange(counts[4] / 4000.0, 0.72, 0.78);
+
+        // Without weights: the uniform draw of before, the same numbers for the same seed.
+        var uniform = new BlackBoxMetaTrainingOptions();
+        var a = new Random(9);
+        var b = new Random(9);
+        for (int i = 0; i < 20; i++)
+        {
+            Assert.Equal(b.Next(1, 7), BlackBoxMetaTrainer.DrawDimension(uniform, a));
+        }
+    }
+
+    [Fact]
+    public void Options_InvalidDimensionWeights_NameTheProblem()
+    {
+        var count = Assert.Throws<ArgumentException>(() => new BlackBoxMetaTrainer(new BlackBoxMetaTrainingOptions { DimensionWeights = [1, 2] }));
+        Assert.Contains("DimensionWeights needs one weight per dimension 1-6 (6), got 2.", count.Message, StringComparison.Ordinal);
+        var zero = Assert.Throws<ArgumentException>(() => new BlackBoxMetaTrainer(new BlackBoxMetaTrainingOptions { DimensionWeights = [0, 0, 0, 0, 0, 0] }));
+        Assert.Contains("not all zero", zero.Message, StringComparison.Ordinal);
+        var negative = Assert.Throws<ArgumentException>(() => new BlackBoxMetaTrainer(new BlackBoxMetaTrainingOptions { DimensionWeights = [1, -1, 1, 1, 1, 1] }));
+        Assert.Contains("non-negative", negative.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -8,6 +8,7 @@ namespace MLNet.HyperGrad.LearnedOptimizers.BlackBox;
 internal sealed class BlackBoxLstmInference
 {
     private readonly int h;
+    private readonly int featureCount;
     private readonly int inputs;
     private readonly double[] wih;
     private readonly double[] whh;
@@ -15,20 +16,28 @@ internal sealed class BlackBoxLstmInference
     private readonly double[] outW;
     private readonly double[] outB;
 
-    public BlackBoxLstmInference(int hiddenSize, IReadOnlyList<double[]> weights)
+    /// <summary>γ = softplus(g) of a shrinking scale, or 0 (no shrinking).</summary>
+    private readonly double decay;
+
+    public BlackBoxLstmInference(int hiddenSize, BlackBoxLstmDesign design, IReadOnlyList<double[]> weights)
     {
         h = hiddenSize;
-        inputs = BlackBoxLstm.FeatureCount + hiddenSize;
+        Design = design;
+        featureCount = BlackBoxLstm.FeatureCountOf(design);
+        inputs = featureCount + hiddenSize;
         wih = weights[0];
         whh = weights[1];
         bias = weights[2];
         outW = weights[3];
         outB = weights[4];
+        decay = BlackBoxLstm.HasShrinkingScale(design) ? Softplus(weights[BlackBoxLstm.DecayIndex][0]) : 0;
     }
 
     public int HiddenSize => h;
 
-    /// <summary>One step for d coordinates: features [d][5], states [d][H]; returns the new states.</summary>
+    public BlackBoxLstmDesign Design { get; }
+
+    /// <summary>One step for d coordinates: features [d][F], states [d][H]; returns the new states.</summary>
     public (double[][] Hidden, double[][] Cell) Step(double[][] features, double[][] hidden, double[][] cell)
     {
         int d = features.Length;
@@ -57,12 +66,12 @@ internal sealed class BlackBoxLstmInference
             {
                 int row = g * inputs;
                 double sum = bias[g];
-                for (int k = 0; k < BlackBoxLstm.FeatureCount; k++)
+                for (int k = 0; k < featureCount; k++)
                 {
                     sum += wih[row + k] * f[k];
                 }
 
-                row += BlackBoxLstm.FeatureCount;
+                row += featureCount;
                 int hrow = g * h;
                 for (int k = 0; k < h; k++)
                 {
@@ -91,8 +100,8 @@ internal sealed class BlackBoxLstmInference
         return (newHidden, newCell);
     }
 
-    /// <summary>The proposal of one coordinate: reflect(b + a + softplus(c) ε) from its hidden state.</summary>
-    public double Propose(double[] hidden, double best, double noise)
+    /// <summary>The proposal of one coordinate: reflect(b + a + softplus(c) ε) from its hidden state; with a shrinking scale, softplus(c) exp(−γ τ) at the step fraction τ.</summary>
+    public double Propose(double[] hidden, double best, double noise, double fraction = 0)
     {
         double shift = outB[0];
         double raw = outB[1];
@@ -102,11 +111,18 @@ internal sealed class BlackBoxLstmInference
             raw += outW[h + k] * hidden[k];
         }
 
-        double scale = raw > 20 ? raw : Math.Log(1 + Math.Exp(raw));
+        double scale = Softplus(raw);
+        if (decay != 0)
+        {
+            scale *= Math.Exp(-decay * fraction);
+        }
+
         double u = best + shift + (scale * noise);
         double folded = u - (2 * Math.Floor(u / 2));
         return 1 - Math.Abs(1 - folded);
     }
 
     private static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
+
+    private static double Softplus(double x) => x > 20 ? x : Math.Log(1 + Math.Exp(x));
 }

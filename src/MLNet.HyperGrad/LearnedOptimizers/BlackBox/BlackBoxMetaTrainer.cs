@@ -60,7 +60,7 @@ public sealed class BlackBoxMetaTrainer
         for (int episode = 1; episode <= options.Episodes; episode++)
         {
             long start = options.TimeProvider.GetTimestamp();
-            int d = dimensionRandom.Next(options.MinDimension, options.MaxDimension + 1);
+            int d = DrawDimension(options, dimensionRandom);
             using GpPriorFunctions functions = GpPriorFunctions.Sample(options.BatchSize, d, options.LengthScaleMin, options.LengthScaleMax, options.FourierFeatures, generator, dtype);
             if (options.Loss == BlackBoxMetaLoss.LogRegret)
             {
@@ -145,8 +145,36 @@ public sealed class BlackBoxMetaTrainer
         {
             Tensor x0 = torch.rand([functions.Count, functions.Dimension], ScalarType.Float64, generator: generator).to(functions.Dtype);
             Tensor y0 = functions.Objective(x0);
-            return BlackBoxRollout.Start(network.Weights, network.HiddenSize, x0, y0);
+            return BlackBoxRollout.Start(network.Weights, network.HiddenSize, x0, y0, network.Design);
         }
+    }
+
+    /// <summary>A dimension: uniform in [min, max] (as before weights existed), or by <see cref="BlackBoxMetaTrainingOptions.DimensionWeights"/>.</summary>
+    internal static int DrawDimension(BlackBoxMetaTrainingOptions options, Random random)
+    {
+        if (options.DimensionWeights is not { } weights)
+        {
+            return random.Next(options.MinDimension, options.MaxDimension + 1);
+        }
+
+        double u = random.NextDouble() * weights.Sum();
+        for (int k = 0; k < weights.Count; k++)
+        {
+            u -= weights[k];
+            if (u < 0)
+            {
+                return options.MinDimension + k;
+            }
+        }
+
+        // Rounding: the last dimension with a positive weight.
+        int last = weights.Count - 1;
+        while (weights[last] <= 0)
+        {
+            last--;
+        }
+
+        return options.MinDimension + last;
     }
 
     private static void Clip(Tensor[] gradients, double maxNorm)

@@ -31,6 +31,14 @@ public sealed class BlackBoxMetaTrainingOptions
     /// <value>The default is 6.</value>
     public int MaxDimension { get; init; } = 6;
 
+    /// <summary>
+    /// Gets the relative weights of the dimensions <see cref="MinDimension"/>, …, <see cref="MaxDimension"/> (one per
+    /// dimension, non-negative, not all zero): an episode draws d with probability proportional to its weight; null draws
+    /// d uniformly (with the same random numbers as before this setting existed).
+    /// </summary>
+    /// <value>The default is null (uniform).</value>
+    public IReadOnlyList<double>? DimensionWeights { get; init; }
+
     /// <summary>Gets the smallest length scale of the Matérn-5/2 prior (per function and dimension, log-uniform).</summary>
     /// <value>The default is 0.2.</value>
     public double LengthScaleMin { get; init; } = 0.2;
@@ -88,6 +96,13 @@ public sealed class BlackBoxMetaTrainingOptions
         Require(MinDimension >= 1 && MaxDimension >= MinDimension, $"The dimensions need 1 ≤ MinDimension ≤ MaxDimension, got {MinDimension} and {MaxDimension}.");
         Require(double.IsFinite(LengthScaleMin) && LengthScaleMin > 0 && double.IsFinite(LengthScaleMax) && LengthScaleMax >= LengthScaleMin,
             $"The length scales need 0 < LengthScaleMin ≤ LengthScaleMax < ∞, got {F(LengthScaleMin)} and {F(LengthScaleMax)}.");
+        if (DimensionWeights is { } weights)
+        {
+            int expected = MaxDimension - MinDimension + 1;
+            Require(weights.Count == expected, $"DimensionWeights needs one weight per dimension {MinDimension}-{MaxDimension} ({expected}), got {weights.Count}.");
+            Require(weights.All(w => double.IsFinite(w) && w >= 0) && weights.Sum() > 0, $"DimensionWeights must be finite, non-negative and not all zero, got [{string.Join(", ", weights.Select(F))}].");
+        }
+
         Require(FourierFeatures >= 1, $"FourierFeatures must be at least 1, got {FourierFeatures}.");
         Require(double.IsFinite(MetaLearningRate) && MetaLearningRate > 0, $"MetaLearningRate must be a positive number, got {F(MetaLearningRate)}.");
         Require(double.IsFinite(MetaGradientClip) && MetaGradientClip >= 0, $"MetaGradientClip must be 0 (off) or a positive number, got {F(MetaGradientClip)}.");

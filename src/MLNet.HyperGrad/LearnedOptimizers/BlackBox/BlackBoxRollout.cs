@@ -16,14 +16,22 @@ internal sealed class BlackBoxRollout : IDisposable
 
     private Tensor[] owned = [];
 
-    private BlackBoxRollout(Tensor hidden, Tensor cell, Tensor history, Tensor bestX, Tensor bestY)
+    private BlackBoxRollout(BlackBoxLstmDesign design, Tensor hidden, Tensor cell, Tensor history, Tensor bestX, Tensor bestY, Tensor since)
     {
+        Design = design;
         Hidden = hidden;
         Cell = cell;
         History = history;
         BestX = bestX;
         BestY = bestY;
+        Since = since;
     }
+
+    /// <summary>Gets the design of the network that runs the searches (which features it reads).</summary>
+    public BlackBoxLstmDesign Design { get; }
+
+    /// <summary>Gets the observations since each search's incumbent was found [B] (0 right after an improvement), detached.</summary>
+    public Tensor Since { get; private set; }
 
     /// <summary>Gets the hidden states [B, d, H].</summary>
     public Tensor Hidden { get; private set; }
@@ -44,16 +52,17 @@ internal sealed class BlackBoxRollout : IDisposable
     /// Starts B searches with a first observation (x0 [B, d], y0 [B]) that the network did not propose: zero LSTM
     /// states, then one step on it. The tensors are owned by the rollout (outside every dispose scope).
     /// </summary>
-    public static BlackBoxRollout Start(IReadOnlyList<Tensor> phi, int hiddenSize, Tensor x0, Tensor y0)
+    public static BlackBoxRollout Start(IReadOnlyList<Tensor> phi, int hiddenSize, Tensor x0, Tensor y0, BlackBoxLstmDesign design = BlackBoxLstmDesign.Original)
     {
         using var scope = torch.NewDisposeScope();
         long b = x0.shape[0], d = x0.shape[1];
         Tensor zeros = torch.zeros([b, d, hiddenSize], x0.dtype);
         Tensor x = x0.detach().clone();
         Tensor y = y0.detach().clone();
-        Tensor features = Features(x, x, torch.zeros([b], x0.dtype), torch.ones([b], x0.dtype), 1);
+        Tensor since = torch.zeros([b], x0.dtype);
+        Tensor features = Features(x, x, torch.zeros([b], x0.dtype), torch.ones([b], x0.dtype), 1, since, design);
         (Tensor h, Tensor c) = BlackBoxLstm.Step(phi, features, zeros, zeros);
-        var rollout = new BlackBoxRollout(h, c, y.unsqueeze(1), x, y);
+        var rollout = new BlackBoxRollout(design, h, c, y.unsqueeze(1), x, y, since);
         rollout.Detach();
         return rollout;
     }
@@ -71,7 +80,7 @@ internal sealed class BlackBoxRollout : IDisposable
         for (int s = 0; s < steps; s++)
         {
             Tensor noise = torch.randn(BestX.shape, ScalarType.Float64, generator: noiseGenerator).to(BestX.dtype);
-            Tensor x = BlackBoxLstm.Propose(phi, Hidden, BestX, noise);
+            Tensor x = BlackBoxLstm.Propose(phi, Hidden, BestX, noise, StepFraction(History.shape[1]));
             Tensor y = functions.Objective(x);
             Tensor improvement = (y - BestY).ClampMaximum(0.0);
             loss = loss is null ? improvement : loss.Plus(improvement);
@@ -84,7 +93,7 @@ internal sealed class BlackBoxRollout : IDisposable
     /// <summary>Detaches the state from the graph and from the current dispose scope, freeing the previous tensors.</summary>
     public void Detach()
     {
-        Tensor[] next = [Hidden.detach(), Cell.detach(), History.detach(), BestX.detach(), BestY.detach()];
+        Tensor[] next = [Hidden.detach(), Cell.detach(), History.detach(), BestX.detach(), BestY.detach(), Since.detach()];
         foreach (Tensor t in next)
         {
             t.DetachFromDisposeScope();
@@ -96,7 +105,7 @@ internal sealed class BlackBoxRollout : IDisposable
         }
 
         owned = next;
-        (Hidden, Cell, History, BestX, BestY) = (next[0], next[1], next[2], next[3], next[4]);
+        (Hidden, Cell, History, BestX, BestY, Since) = (next[0], next[1], next[2], next[3], next[4], next[5]);
     }
 
     /// <summary>Frees the state.</summary>
@@ -110,19 +119,37 @@ internal sealed class BlackBoxRollout : IDisposable
         owned = [];
     }
 
-    /// <summary>The features [B, d, 5] of observations x [B, d] with ranks in [−1, 1] [B], improvement flags [B], after n observations.</summary>
-    internal static Tensor Features(Tensor x, Tensor bestX, Tensor rank, Tensor improved, long n)
+    /// <summary>The step fraction τ = min(n / <see cref="StepScale"/>, 1) after n observations.</summary>
+    internal static double StepFraction(long n) => Math.Min(n / StepScale, 1);
+
+    /// <summary>ln(1 + s) / ln(1 + <see cref="StepScale"/>) for s observations since the last improvement (or after s observations).</summary>
+    internal static double LogStep(double s) => Math.Log(1 + s) / Math.Log(1 + StepScale);
+
+    /// <summary>
+    /// The features [B, d, F] of observations x [B, d] with ranks in [−1, 1] [B], improvement flags [B], after n
+    /// observations; with the relative inputs also x − b, <see cref="LogStep"/> of the observations since the last
+    /// improvement <paramref name="since"/> [B], and <see cref="StepFraction"/>(n).
+    /// </summary>
+    internal static Tensor Features(Tensor x, Tensor bestX, Tensor rank, Tensor improved, long n, Tensor since, BlackBoxLstmDesign design)
     {
         long b = x.shape[0], d = x.shape[1];
-        double step = Math.Log(1 + n) / Math.Log(1 + StepScale);
-        return torch.stack(
+        double step = LogStep(n);
+        List<Tensor> columns =
         [
             x,
             bestX,
             rank.unsqueeze(1).expand(b, d),
             improved.unsqueeze(1).expand(b, d),
             HeldScalars.With(step, value => torch.full([b, d], value, x.dtype)),
-        ], 2);
+        ];
+        if (BlackBoxLstm.HasRelativeInputs(design))
+        {
+            columns.Add(x - bestX);
+            columns.Add(since.Plus(1.0).log().Over(Math.Log(1 + StepScale)).unsqueeze(1).expand(b, d));
+            columns.Add(HeldScalars.With(StepFraction(n), value => torch.full([b, d], value, x.dtype)));
+        }
+
+        return torch.stack(columns, 2);
     }
 
     private void Observe(IReadOnlyList<Tensor> phi, Tensor x, Tensor y)
@@ -135,8 +162,9 @@ internal sealed class BlackBoxRollout : IDisposable
         Tensor improved = improvedMask.to(yd.dtype);
         BestX = torch.where(improvedMask.unsqueeze(1), x, BestX);
         BestY = torch.where(improvedMask, y, BestY);
+        Since = torch.where(improvedMask, torch.zeros_like(Since), Since.Plus(1.0));
         History = torch.cat([History, yd.unsqueeze(1)], 1);
-        Tensor features = Features(x, BestX, rank, improved, n);
+        Tensor features = Features(x, BestX, rank, improved, n, Since, Design);
         (Hidden, Cell) = BlackBoxLstm.Step(phi, features, Hidden, Cell);
     }
 }

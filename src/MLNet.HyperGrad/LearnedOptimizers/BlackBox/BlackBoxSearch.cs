@@ -22,6 +22,7 @@ internal sealed class BlackBoxSearch
     private readonly double[][][] cell;
     private double[] bestX = [];
     private double bestY = double.PositiveInfinity;
+    private int since;
 
     public BlackBoxSearch(BlackBoxLstmInference network, int dimension)
         : this([network], dimension)
@@ -74,18 +75,28 @@ internal sealed class BlackBoxSearch
         {
             bestX = (double[])x.Clone();
             bestY = y;
+            since = 0;
+        }
+        else
+        {
+            since++;
         }
 
         history.Add(y);
-        double step = Math.Log(1 + n) / Math.Log(1 + BlackBoxRollout.StepScale);
-        var features = new double[dimension][];
-        for (int i = 0; i < dimension; i++)
-        {
-            features[i] = [x[i], bestX[i], rank, improved ? 1 : 0, step];
-        }
-
+        double step = BlackBoxRollout.LogStep(n);
+        double sinceFeature = BlackBoxRollout.LogStep(since);
+        double fraction = BlackBoxRollout.StepFraction(n);
         for (int k = 0; k < networks.Length; k++)
         {
+            bool relative = BlackBoxLstm.HasRelativeInputs(networks[k].Design);
+            var features = new double[dimension][];
+            for (int i = 0; i < dimension; i++)
+            {
+                features[i] = relative
+                    ? [x[i], bestX[i], rank, improved ? 1 : 0, step, x[i] - bestX[i], sinceFeature, fraction]
+                    : [x[i], bestX[i], rank, improved ? 1 : 0, step];
+            }
+
             (hidden[k], cell[k]) = networks[k].Step(features, hidden[k], cell[k]);
         }
     }
@@ -99,12 +110,13 @@ internal sealed class BlackBoxSearch
         }
 
         double[] x = new double[dimension];
+        double fraction = BlackBoxRollout.StepFraction(history.Count);
         if (combination == BlackBoxEnsembleCombination.RoundRobin)
         {
             int turn = (history.Count - 1) % networks.Length;
             for (int i = 0; i < dimension; i++)
             {
-                x[i] = networks[turn].Propose(hidden[turn][i], bestX[i], noise[i]);
+                x[i] = networks[turn].Propose(hidden[turn][i], bestX[i], noise[i], fraction);
             }
 
             return x;
@@ -115,7 +127,7 @@ internal sealed class BlackBoxSearch
         {
             for (int k = 0; k < networks.Length; k++)
             {
-                proposals[k] = networks[k].Propose(hidden[k][i], bestX[i], noise[i]);
+                proposals[k] = networks[k].Propose(hidden[k][i], bestX[i], noise[i], fraction);
             }
 
             x[i] = Median(proposals);
