@@ -26,7 +26,8 @@ namespace MLNet.HyperGrad.Bench;
 /// <para>Per seed s (<c>--first-seed</c> … +<c>--seeds</c> − 1; 0-2 by default): the target is tuned for <c>--trials</c> (30)
 /// trials by the single-task GP tuner and by the meta tuner (prior from every <c>fm-src-*</c> study; pre-training and tuner
 /// options at the library's defaults, seeded with s; <c>--mean constant|linear|mlp</c> and <c>--startup N</c> change the prior's mean and
-/// the meta tuner's space-filling start). Both start, as every new study does, at the space's defaults (trial 0).</para>
+/// the meta tuner's space-filling start; <c>--hedge</c> shares the meta tuner's trials with the single-task GP tuner,
+/// <c>HyperGradOptions.HedgeTransfer</c>; <c>--keep</c> keeps the temporary folder with history.db). Both start, as every new study does, at the space's defaults (trial 0).</para>
 /// <para>Prints the median over seeds of the best validation accuracy after 1, 3, 5, 10, 20, 30 trials for both tuners, per seed
 /// the trials the meta tuner needed to reach the single-task tuner's N-trial best, the prior's sources and how much each was
 /// trusted, and, last, <c>transfer-fashion: meta reaches the single-task gp's N-trial accuracy in a median of K trials (...)</c>.</para>
@@ -50,6 +51,7 @@ internal static class TransferFashionBenchmark
         int startup = CsvLoadBenchmark.Int(options, "--startup", new MetaGaussianProcessTunerOptions().StartupTrials);
         bool centre = !options.ContainsKey("--no-centre");
         bool hedge = options.ContainsKey("--hedge");
+        bool keep = options.ContainsKey("--keep");
         if (rows < 50 || epochs < 1 || sources < 1 || sourceTrials < 5 || trials < 2 || seeds < 1 || firstSeed < 0 || 2L * rows * (sources + 1) > 60_000)
         {
             Console.Error.WriteLine(Invariant($"transfer-fashion: --rows at least 50, --epochs at least 1, --sources at least 1, --source-trials at least 5, --trials at least 2, --seeds at least 1, and 2 x rows x (sources + 1) at most the 60,000 training images; got rows {rows}, epochs {epochs}, sources {sources}, source trials {sourceTrials}, trials {trials}, seeds {seeds}."));
@@ -64,7 +66,14 @@ internal static class TransferFashionBenchmark
         }
         finally
         {
-            Directory.Delete(directory, recursive: true);
+            if (keep)
+            {
+                Console.Error.WriteLine($"transfer-fashion: kept {directory} (history.db holds every study)");
+            }
+            else
+            {
+                Directory.Delete(directory, recursive: true);
+            }
         }
     }
 

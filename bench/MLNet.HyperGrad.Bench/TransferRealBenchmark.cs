@@ -18,7 +18,8 @@ namespace MLNet.HyperGrad.Bench;
 /// OTHER tables' stored studies (<c>WithHyperGrad(o =&gt; o.TransferFrom(storage, filter))</c>, the plumbing <c>--transfer-from</c> uses).
 /// </summary>
 /// <remarks>
-/// <para>Options: <c>--first-seed</c> (0) starts the seeds elsewhere; <c>--keep</c> keeps the temporary folder with history.db (every study) for inspection.</para>
+/// <para>Options: <c>--first-seed</c> (0) starts the seeds elsewhere; <c>--keep</c> keeps the temporary folder with history.db (every study) for inspection;
+/// <c>--hedge</c> shares the meta tuner's trials with the single-task GP tuner (<c>HyperGradOptions.HedgeTransfer</c>).</para>
 /// <para>Space: <see cref="RealTuningBenchmark.LightGbmSpace"/> (LightGBM, 7 tuned options; trees up to <c>--max-trees</c>, 200).
 /// Data: each table read as the CLI reads a CSV (<see cref="CsvDataViewReader"/>, ML.NET's featurization), a seeded 25 % holdout,
 /// scored by validation log-loss (minimized). Sources: every table tuned once by the GP tuner for <c>--source-trials</c> (20) trials,

@@ -173,6 +173,24 @@ public sealed class HyperGradExperimentTransferTests : IDisposable
     }
 
     [Fact]
+    public async Task WithHyperGrad_TransferFromFewStudiesWithDefaultPretraining_PriorHasAConstantMean()
+    {
+        // Fewer than MlpMeanMinimumStudies earlier studies: the default pre-training fits a constant mean, not HyperBO's MLP
+        // (which extrapolates from a handful of studies); the kernel is still pre-trained on them.
+        await TuneAsync("earlier-iris", "iris", 6, o => o.Tuner = TunerKind.Random);
+        await TuneAsync("earlier-breast_cancer", "breast_cancer", 6, o => o.Tuner = TunerKind.Random);
+
+        await TuneAsync("default-wine", "wine", 2, o => o.TransferFrom(storage, StudyFilter.NamePrefix("earlier-")));
+
+        (StudyRecord study, _) = await ReadAsync("default-wine");
+        PretrainedGpPrior prior = PretrainedGpPrior.FromJson(TransferSummary.FromAttributes(study.Attributes)!.PriorJson!);
+        Assert.Equal(PriorMeanKind.Constant, prior.MeanKind);
+        Assert.Equal(PriorMeanKind.Constant, HyperGradOptions.DefaultPretraining(HyperGradOptions.MlpMeanMinimumStudies - 1, 3).MeanKind);
+        Assert.Equal(PriorMeanKind.Mlp, HyperGradOptions.DefaultPretraining(HyperGradOptions.MlpMeanMinimumStudies, 3).MeanKind);
+        Assert.Equal(3, HyperGradOptions.DefaultPretraining(2, 3).Seed);
+    }
+
+    [Fact]
     public void WithHyperGrad_HedgeTransferWithoutTransferFrom_ThrowsNamingTransferFrom()
     {
         var error = Assert.Throws<ArgumentException>(() => new HyperGradExperiment().WithHyperGrad(o =>

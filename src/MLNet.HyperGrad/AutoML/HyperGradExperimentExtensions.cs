@@ -129,7 +129,7 @@ public static class HyperGradExperimentExtensions
         }
 
         TransferHistory history = await TransferHistory.ReadAsync(options.TransferStorage!, context.SearchSpace, options.TransferFilter!, historyOptions, cancellationToken);
-        GpPriorPretrainingOptions pretraining = options.Pretraining ?? new GpPriorPretrainingOptions { Seed = context.Seed };
+        GpPriorPretrainingOptions pretraining = options.Pretraining ?? HyperGradOptions.DefaultPretraining(history.Tasks.Count, context.Seed);
         PretrainedGpPrior prior = GpPriorPretraining.Pretrain(history.Tasks, pretraining, cancellationToken);
         var meta = new MetaGaussianProcessTuner(context.SearchSpace, prior, context.Seed, options.MetaTuner);
         ITuner tuner = options.HedgeTransfer
