@@ -120,6 +120,11 @@ internal static class TransferBenchmark
             ? [.. listed.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(v => int.Parse(v, CultureInfo.InvariantCulture))]
             : [.. Enumerable.Range(firstTask, Math.Min(taskLimit, names.Length - firstTask))];
         int tasks = taskList.Length;
+        if (options.TryGetValue("--nested", out string? nestedMenu))
+        {
+            return TransferNested.Run(accuracy, names, taskList, nestedMenu is "" or "default" ? TransferNested.DefaultMenu : nestedMenu, budget);
+        }
+
         string[] variants = options.TryGetValue("--meta-variants", out string? variantList) ? variantList.Split(',', StringSplitOptions.RemoveEmptyEntries) : [];
         string[] empiricalVariants = options.TryGetValue("--empirical-variants", out string? empiricalList) ? empiricalList.Split(',', StringSplitOptions.RemoveEmptyEntries) : [];
         foreach (int t in taskList)
