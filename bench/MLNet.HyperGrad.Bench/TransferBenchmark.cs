@@ -257,7 +257,7 @@ internal static class TransferBenchmark
         return 0;
     }
 
-    /// <summary>Meta-tuner settings by name (development sweeps, <c>--meta</c> and <c>--meta-variants</c>): <c>default</c>, or <c>+</c>-joined <c>ei</c>, <c>pi</c>, <c>ucb</c>, <c>norefit</c>, <c>startN</c> (N Sobol startup trials), <c>centre</c> / <c>nocentre</c> (offset centred on the prior or 0), <c>centreN</c> (centred from trial N, <see cref="MetaGaussianProcessTunerOptions.CentreFromTrial"/>; plain <c>centre</c> keeps the automatic choice), <c>refitN</c> (refit from N points).</summary>
+    /// <summary>Meta-tuner settings by name (development sweeps, <c>--meta</c> and <c>--meta-variants</c>): <c>default</c>, or <c>+</c>-joined <c>ei</c>, <c>pi</c>, <c>ucb</c>, <c>norefit</c>, <c>startN</c> (N Sobol startup trials), <c>centre</c> / <c>nocentre</c> (offset centred on the prior or 0), <c>centreN</c> (centred from trial N, <see cref="MetaGaussianProcessTunerOptions.CentreFromTrial"/>; plain <c>centre</c> keeps the automatic choice), <c>refitN</c> (refit from N points), <c>portN</c> (the first N proposals the prior's greedy portfolio, <see cref="MetaGaussianProcessTunerOptions.PortfolioTrials"/>).</summary>
     private static MetaGaussianProcessTunerOptions MetaOptions(string name, Parameter[] candidates)
     {
         var result = new MetaGaussianProcessTunerOptions { Candidates = candidates.Length > 0 ? candidates : null };
@@ -275,7 +275,8 @@ internal static class TransferBenchmark
                 _ when part.StartsWith("centre", StringComparison.Ordinal) => Copy(result, centre: true, centreFrom: int.Parse(part[6..], CultureInfo.InvariantCulture)),
                 _ when part.StartsWith("start", StringComparison.Ordinal) => Copy(result, startup: int.Parse(part[5..], CultureInfo.InvariantCulture)),
                 _ when part.StartsWith("refit", StringComparison.Ordinal) => Copy(result, refitFrom: int.Parse(part[5..], CultureInfo.InvariantCulture)),
-                _ => throw new ArgumentException($"Unknown meta-tuner setting \"{part}\"; use default, ei, pi, ucb, norefit, startN, centre, centreN, nocentre, refitN joined by +."),
+                _ when part.StartsWith("port", StringComparison.Ordinal) => Copy(result, portfolio: int.Parse(part[4..], CultureInfo.InvariantCulture)),
+                _ => throw new ArgumentException($"Unknown meta-tuner setting \"{part}\"; use default, ei, pi, ucb, norefit, startN, centre, centreN, nocentre, refitN, portN joined by +."),
             };
         }
 
@@ -284,7 +285,7 @@ internal static class TransferBenchmark
 
     private static MetaGaussianProcessTunerOptions MetaOptions(MetaGaussianProcessTunerOptions template, Parameter[] candidates) => Copy(template, candidates: candidates);
 
-    private static MetaGaussianProcessTunerOptions Copy(MetaGaussianProcessTunerOptions o, Parameter[]? candidates = null, AcquisitionKind? acquisition = null, bool? refit = null, int? startup = null, bool? centre = null, int? refitFrom = null, int? centreFrom = null) => new()
+    private static MetaGaussianProcessTunerOptions Copy(MetaGaussianProcessTunerOptions o, Parameter[]? candidates = null, AcquisitionKind? acquisition = null, bool? refit = null, int? startup = null, bool? centre = null, int? refitFrom = null, int? centreFrom = null, int? portfolio = null) => new()
     {
         Candidates = candidates ?? o.Candidates,
         Acquisition = acquisition ?? o.Acquisition,
@@ -293,6 +294,7 @@ internal static class TransferBenchmark
         CentreOnPrior = centre ?? o.CentreOnPrior,
         CentreFromTrial = centreFrom ?? o.CentreFromTrial,
         RefitFrom = refitFrom ?? o.RefitFrom,
+        PortfolioTrials = portfolio ?? o.PortfolioTrials,
     };
 
     /// <summary>Min / median / max of values, for the verbose prior line.</summary>
@@ -332,7 +334,7 @@ internal static class TransferBenchmark
             string withTerm = Path.Combine(cache, Invariant($"prior-{heldOut}-{kind}-{options.MeanKind}-w{options.HiddenWidth}-{(options.KernelOnFeatures ? "features" : "inputs")}-s{options.Steps}-lr{options.LearningRate}-b{options.MinibatchSize}-kl{options.KlWeight}-seed{options.Seed}{(options.InputDependentScale ? "-iscale" : "")}-ecov{(options.EmpiricalMoments ?? kind == "matched" ? Invariant($"-exact{options.EmpiricalShrinkage}{(options.EmpiricalKernelOffSharedPointsOnly ? "-offshared" : "")}{(options.EmpiricalKernelWeight is double s ? Invariant($"-s{s}") : "")}{(options.EmpiricalMean ? "" : "-modelmean")}") : "")}.json"));
             if (File.Exists(withTerm))
             {
-                return PretrainedGpPrior.FromJson(File.ReadAllText(withTerm));
+                return WithPortfolio(PretrainedGpPrior.FromJson(File.ReadAllText(withTerm)), sources, options);
             }
 
             PretrainedGpPrior augmented = GpPriorPretraining.AddEmpiricalCovariance(basePrior, sources, options);
@@ -345,7 +347,7 @@ internal static class TransferBenchmark
         string file = Path.Combine(cache, Invariant($"prior-{heldOut}-{kind}-{options.MeanKind}-w{options.HiddenWidth}-{(options.KernelOnFeatures ? "features" : "inputs")}-s{options.Steps}-lr{options.LearningRate}-b{options.MinibatchSize}-kl{options.KlWeight}-seed{options.Seed}{(options.InputDependentScale ? "-iscale" : "")}.json"));
         if (File.Exists(file))
         {
-            return PretrainedGpPrior.FromJson(File.ReadAllText(file));
+            return WithPortfolio(PretrainedGpPrior.FromJson(File.ReadAllText(file)), sources, options);
         }
 
         PretrainedGpPrior prior = GpPriorPretraining.Pretrain(sources, options);
@@ -354,6 +356,10 @@ internal static class TransferBenchmark
         File.Move(temporary, file, overwrite: true);
         return prior;
     }
+
+    /// <summary>A cached prior written before priors held the source tasks' portfolio (format 3) gets it here, as pre-training computes it.</summary>
+    private static PretrainedGpPrior WithPortfolio(PretrainedGpPrior prior, List<TransferTask> sources, GpPriorPretrainingOptions options) =>
+        prior.Portfolio.Count > 0 || options.PortfolioSize == 0 ? prior : GpPriorPretraining.WithSourcePortfolio(prior, sources, options);
 
     private static string Line(double[] mean) => string.Join(" ", Checkpoints.Where(c => c <= mean.Length).Select(c => mean[c - 1].ToString("F4", CultureInfo.InvariantCulture)));
 

@@ -14,7 +14,8 @@ namespace MLNet.HyperGrad.Transfer;
 /// Wang, Dahl, Swersky et al. (2024), "Pre-trained Gaussian processes for Bayesian optimization". The prior
 /// (<see cref="PretrainedGpPrior"/>, from <see cref="GpPriorPretraining"/>) is held fixed. The first proposal, and every
 /// proposal while no trial has a finite loss, is the minimizer of the prior mean, unless
-/// <see cref="MetaGaussianProcessTunerOptions.StartupTrials"/> asks for a space-filling start first (scrambled Sobol points, as
+/// <see cref="MetaGaussianProcessTunerOptions.PortfolioTrials"/> asks for the source tasks' greedy portfolio first (Wistuba,
+/// Schilling and Schmidt-Thieme 2015) or <see cref="MetaGaussianProcessTunerOptions.StartupTrials"/> for a space-filling start (scrambled Sobol points, as
 /// <see cref="GaussianProcessTuner"/> starts, until that many trials have a finite loss). After that, the task's losses are
 /// standardized by their own mean and standard deviation (1 with fewer than two) and, with
 /// <see cref="MetaGaussianProcessTunerOptions.CentreOnPrior"/>, read through the offset <c>a₀ = mean(z − m(x))</c> over the
@@ -36,7 +37,7 @@ namespace MLNet.HyperGrad.Transfer;
 /// </remarks>
 public sealed class MetaGaussianProcessTuner : IFiniteTuner, ITunerTrialAttributes
 {
-    /// <summary>The trial attribute saying where a proposal came from: 0 the prior mean's minimizer (no finite loss yet), 1 the acquisition's maximizer, 2 a Sobol fallback, 3 a startup Sobol point: <c>meta.source</c>.</summary>
+    /// <summary>The trial attribute saying where a proposal came from: 0 the prior mean's minimizer (no finite loss yet), 1 the acquisition's maximizer, 2 a Sobol fallback, 3 a startup Sobol point, 4 a portfolio point: <c>meta.source</c>.</summary>
     public const string SourceAttribute = "meta.source";
 
     /// <summary>The value of <see cref="SourceAttribute"/> for the prior mean's minimizer.</summary>
@@ -51,6 +52,9 @@ public sealed class MetaGaussianProcessTuner : IFiniteTuner, ITunerTrialAttribut
     /// <summary>The value of <see cref="SourceAttribute"/> for a startup Sobol point (<see cref="MetaGaussianProcessTunerOptions.StartupTrials"/>).</summary>
     public const double SourceStartup = 3;
 
+    /// <summary>The value of <see cref="SourceAttribute"/> for a point of the source tasks' greedy portfolio (<see cref="MetaGaussianProcessTunerOptions.PortfolioTrials"/>).</summary>
+    public const double SourcePortfolio = 4;
+
     private readonly SearchSpace searchSpace;
     private readonly PretrainedGpPrior prior;
     private readonly int seed;
@@ -64,6 +68,8 @@ public sealed class MetaGaussianProcessTuner : IFiniteTuner, ITunerTrialAttribut
     private readonly SortedDictionary<int, double[]> pending = [];
     private readonly Dictionary<int, IReadOnlyDictionary<string, double>> proposalAttributes = [];
     private readonly List<TimeSpan> proposalDurations = [];
+    private readonly IReadOnlyList<double[]> portfolio;
+    private int portfolioNext;
 
     /// <summary>Creates a tuner.</summary>
     /// <param name="searchSpace">The space to search; its feature dimension must equal the prior's.</param>
@@ -84,6 +90,7 @@ public sealed class MetaGaussianProcessTuner : IFiniteTuner, ITunerTrialAttribut
 
         this.searchSpace = searchSpace;
         this.prior = prior;
+        portfolio = prior.Portfolio;
         this.seed = seed;
         dimensions = searchSpace.FeatureDimensions;
         isPlainContinuous = dimensions.All(d => d.Kind == FeatureDimensionKind.Continuous && d.ActiveWhen.Count == 0);
@@ -168,6 +175,20 @@ public sealed class MetaGaussianProcessTuner : IFiniteTuner, ITunerTrialAttribut
         if (d == 0)
         {
             return ([], SourcePriorMean);
+        }
+
+        while (portfolioNext < Math.Min(options.PortfolioTrials, portfolio.Count))
+        {
+            double[] point = Canonical(portfolio[portfolioNext++]);
+            if (candidates is not null)
+            {
+                return (Match(point) is int exact && !used![exact] ? Claim(exact) : ClaimNearest(point), SourcePortfolio);
+            }
+
+            if (!observations.Values.Any(o => o.X.AsSpan().SequenceEqual(point)) && !pending.Values.Any(p => p.AsSpan().SequenceEqual(point)))
+            {
+                return (point, SourcePortfolio);
+            }
         }
 
         if (observations.Values.Count(o => o.Loss is not null) < options.StartupTrials)
@@ -271,6 +292,13 @@ public sealed class MetaGaussianProcessTuner : IFiniteTuner, ITunerTrialAttribut
 
         used![open[chosen]] = true;
         return (double[])candidates[open[chosen]].Clone();
+    }
+
+    /// <summary>Marks and returns (a copy of) candidate <paramref name="index"/>.</summary>
+    private double[] Claim(int index)
+    {
+        used![index] = true;
+        return (double[])candidates![index].Clone();
     }
 
     /// <summary>Marks and returns (a copy of) the untried candidate nearest to <paramref name="x"/> (Euclidean in the unit cube; the first of equals).</summary>

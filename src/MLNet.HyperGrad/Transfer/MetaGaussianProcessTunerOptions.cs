@@ -97,6 +97,15 @@ public sealed class MetaGaussianProcessTunerOptions
     public int StartupTrials { get; init; }
 
     /// <summary>
+    /// Gets how many of the first proposals are the points of the prior's greedy portfolio of the source tasks
+    /// (<see cref="PretrainedGpPrior.Portfolio"/>, in its order; at most as many as it holds): in candidate mode the untried
+    /// candidate at (or nearest to) each point, in whole-space mode the point itself unless already tried. They come before any
+    /// <see cref="StartupTrials"/> point and count towards them; after them the prior drives the proposals as usual.
+    /// </summary>
+    /// <value>The default is 0 (the prior mean's minimizer first, as before).</value>
+    public int PortfolioTrials { get; init; }
+
+    /// <summary>
     /// Gets the candidate set, or null to search the whole space. With candidates, every proposal is one of them, never one
     /// already proposed or reported, and the tuner is exhausted (<see cref="MetaGaussianProcessTuner.IsExhausted"/>) once all
     /// were proposed. Each must be a point of the search space (it is encoded with <see cref="SearchSpace.MappingToFeatureSpace"/>);
@@ -126,6 +135,11 @@ public sealed class MetaGaussianProcessTunerOptions
         if (StartupTrials < 0 || StartupTrials > 10_000)
         {
             problems.Add(string.Create(CultureInfo.InvariantCulture, $"StartupTrials must be in [0, 10000], got {StartupTrials}."));
+        }
+
+        if (PortfolioTrials is < 0 or > 10_000)
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"PortfolioTrials must be in [0, 10000], got {PortfolioTrials}."));
         }
 
         if (CentreFromTrial is < 1 or > 10_000)
