@@ -193,6 +193,16 @@ internal static class TransferBenchmark
                 foreach (string variant in variants)
                 {
                     clock.Restart();
+                    if (variant.StartsWith("handoff", StringComparison.Ordinal))
+                    {
+                        // The meta tuner (library defaults) for the first K trials, then the raw-unit empirical GP with PI (H40's
+                        // baseline, `empirical:raw+xi0.1`) conditioned on those K observations for the rest.
+                        int handoff = int.Parse(variant[7..], CultureInfo.InvariantCulture);
+                        List<int> first = Drive(new MetaGaussianProcessTuner(space, prior, 0, MetaOptions(metaOptions, candidates)), p => index[p.ToString()], loss, handoff);
+                        Add("meta:" + variant, Regret(loss, EmpiricalPrior(accuracy, encoded, t, budget, EmpiricalSettings.Parse("raw+xi0.1"), first)), clock.Elapsed.TotalSeconds);
+                        continue;
+                    }
+
                     var other = new MetaGaussianProcessTuner(space, prior, 0, MetaOptions(variant, candidates));
                     Add("meta:" + variant, Regret(loss, Drive(other, p => index[p.ToString()], loss, budget)), clock.Elapsed.TotalSeconds);
                 }
@@ -257,7 +267,7 @@ internal static class TransferBenchmark
         return 0;
     }
 
-    /// <summary>Meta-tuner settings by name (development sweeps, <c>--meta</c> and <c>--meta-variants</c>): <c>default</c>, or <c>+</c>-joined <c>ei</c>, <c>pi</c>, <c>ucb</c>, <c>norefit</c>, <c>startN</c> (N Sobol startup trials), <c>centre</c> / <c>nocentre</c> (offset centred on the prior or 0), <c>centreN</c> (centred from trial N, <see cref="MetaGaussianProcessTunerOptions.CentreFromTrial"/>; plain <c>centre</c> keeps the automatic choice), <c>refitN</c> (refit from N points), <c>portN</c> (the first N proposals the prior's greedy portfolio, <see cref="MetaGaussianProcessTunerOptions.PortfolioTrials"/>).</summary>
+    /// <summary>Meta-tuner settings by name (development sweeps, <c>--meta</c> and <c>--meta-variants</c>): <c>default</c>, or <c>+</c>-joined <c>ei</c>, <c>pi</c>, <c>ucb</c>, <c>norefit</c>, <c>startN</c> (N Sobol startup trials), <c>centre</c> / <c>nocentre</c> (offset centred on the prior or 0), <c>centreN</c> (centred from trial N, <see cref="MetaGaussianProcessTunerOptions.CentreFromTrial"/>; plain <c>centre</c> keeps the automatic choice), <c>refitN</c> (refit from N points), <c>portN</c> (the first N proposals the prior's greedy portfolio, <see cref="MetaGaussianProcessTunerOptions.PortfolioTrials"/>); in <c>--meta-variants</c> also <c>handoffK</c> (handled by the caller: the meta tuner for K trials, then <c>empirical:raw+xi0.1</c> conditioned on them).</summary>
     private static MetaGaussianProcessTunerOptions MetaOptions(string name, Parameter[] candidates)
     {
         var result = new MetaGaussianProcessTunerOptions { Candidates = candidates.Length > 0 ? candidates : null };
@@ -464,7 +474,7 @@ internal static class TransferBenchmark
     /// shrunk towards its mean diagonal v̄: (1 − α)Σ + α v̄ I; noise and PI margin relative to v̄ (noise·v̄, margin·√v̄).
     /// The held-out task's losses enter raw in raw units; in standardized units by their own sample (mean; std from 2 points).
     /// </summary>
-    private static List<int> EmpiricalPrior(double[][] accuracy, double[][] encoded, int heldOut, int budget, EmpiricalSettings settings)
+    private static List<int> EmpiricalPrior(double[][] accuracy, double[][] encoded, int heldOut, int budget, EmpiricalSettings settings, IReadOnlyList<int>? start = null)
     {
         int n = accuracy[0].Length;
         if (settings.LogError)
@@ -512,9 +522,9 @@ internal static class TransferBenchmark
         var observed = new List<int>();
         // Greedy portfolio on the source tasks' normalized regrets: pick j minimizes the mean over tasks of the best regret among picks 1..j.
         double[][] regrets = [.. sourceLosses.Select(r => r.Select(v => (v - r.Min()) / Math.Max(r.Max() - r.Min(), 1e-12)).ToArray())];
-        var portfolio = new List<int>();
+        var portfolio = new List<int>(start ?? []);
         double[] bestSoFar = [.. regrets.Select(_ => 1.0)];
-        for (int j = 0; j < settings.Portfolio; j++)
+        for (int j = 0; j < settings.Portfolio && start is null; j++)
         {
             int pick = Enumerable.Range(0, n).Where(c => !portfolio.Contains(c)).MinBy(c => regrets.Select((r, t) => Math.Min(bestSoFar[t], r[c])).Sum());
             portfolio.Add(pick);
