@@ -267,7 +267,7 @@ internal static class TransferBenchmark
         return 0;
     }
 
-    /// <summary>Meta-tuner settings by name (development sweeps, <c>--meta</c> and <c>--meta-variants</c>): <c>default</c>, or <c>+</c>-joined <c>ei</c>, <c>pi</c>, <c>ucb</c>, <c>norefit</c>, <c>startN</c> (N Sobol startup trials), <c>centre</c> / <c>nocentre</c> (offset centred on the prior or 0), <c>centreN</c> (centred from trial N, <see cref="MetaGaussianProcessTunerOptions.CentreFromTrial"/>; plain <c>centre</c> keeps the automatic choice), <c>refitN</c> (refit from N points), <c>portN</c> (the first N proposals the prior's greedy portfolio, <see cref="MetaGaussianProcessTunerOptions.PortfolioTrials"/>); in <c>--meta-variants</c> also <c>handoffK</c> (handled by the caller: the meta tuner for K trials, then <c>empirical:raw+xi0.1</c> conditioned on them).</summary>
+    /// <summary>Meta-tuner settings by name (development sweeps, <c>--meta</c> and <c>--meta-variants</c>): <c>default</c>, or <c>+</c>-joined <c>ei</c>, <c>pi</c>, <c>ucb</c>, <c>norefit</c>, <c>startN</c> (N Sobol startup trials), <c>centre</c> / <c>nocentre</c> (offset centred on the prior or 0), <c>centreN</c> (centred from trial N, <see cref="MetaGaussianProcessTunerOptions.CentreFromTrial"/>; plain <c>centre</c> keeps the automatic choice), <c>refitN</c> (refit from N points), <c>portN</c> (the first N proposals the prior's greedy portfolio, <see cref="MetaGaussianProcessTunerOptions.PortfolioTrials"/>), <c>libhandoffK</c> (<see cref="MetaGaussianProcessTunerOptions.EmpiricalHandoffTrial"/> = K); in <c>--meta-variants</c> also <c>handoffK</c> (handled by the caller: the meta tuner for K trials, then <c>empirical:raw+xi0.1</c> conditioned on them).</summary>
     private static MetaGaussianProcessTunerOptions MetaOptions(string name, Parameter[] candidates)
     {
         var result = new MetaGaussianProcessTunerOptions { Candidates = candidates.Length > 0 ? candidates : null };
@@ -286,7 +286,8 @@ internal static class TransferBenchmark
                 _ when part.StartsWith("start", StringComparison.Ordinal) => Copy(result, startup: int.Parse(part[5..], CultureInfo.InvariantCulture)),
                 _ when part.StartsWith("refit", StringComparison.Ordinal) => Copy(result, refitFrom: int.Parse(part[5..], CultureInfo.InvariantCulture)),
                 _ when part.StartsWith("port", StringComparison.Ordinal) => Copy(result, portfolio: int.Parse(part[4..], CultureInfo.InvariantCulture)),
-                _ => throw new ArgumentException($"Unknown meta-tuner setting \"{part}\"; use default, ei, pi, ucb, norefit, startN, centre, centreN, nocentre, refitN, portN joined by +."),
+                _ when part.StartsWith("libhandoff", StringComparison.Ordinal) => Copy(result, handoff: int.Parse(part[10..], CultureInfo.InvariantCulture)),
+                _ => throw new ArgumentException($"Unknown meta-tuner setting \"{part}\"; use default, ei, pi, ucb, norefit, startN, centre, centreN, nocentre, refitN, portN, libhandoffK joined by +."),
             };
         }
 
@@ -295,7 +296,7 @@ internal static class TransferBenchmark
 
     private static MetaGaussianProcessTunerOptions MetaOptions(MetaGaussianProcessTunerOptions template, Parameter[] candidates) => Copy(template, candidates: candidates);
 
-    private static MetaGaussianProcessTunerOptions Copy(MetaGaussianProcessTunerOptions o, Parameter[]? candidates = null, AcquisitionKind? acquisition = null, bool? refit = null, int? startup = null, bool? centre = null, int? refitFrom = null, int? centreFrom = null, int? portfolio = null) => new()
+    private static MetaGaussianProcessTunerOptions Copy(MetaGaussianProcessTunerOptions o, Parameter[]? candidates = null, AcquisitionKind? acquisition = null, bool? refit = null, int? startup = null, bool? centre = null, int? refitFrom = null, int? centreFrom = null, int? portfolio = null, int? handoff = null) => new()
     {
         Candidates = candidates ?? o.Candidates,
         Acquisition = acquisition ?? o.Acquisition,
@@ -305,6 +306,7 @@ internal static class TransferBenchmark
         CentreFromTrial = centreFrom ?? o.CentreFromTrial,
         RefitFrom = refitFrom ?? o.RefitFrom,
         PortfolioTrials = portfolio ?? o.PortfolioTrials,
+        EmpiricalHandoffTrial = handoff ?? o.EmpiricalHandoffTrial,
     };
 
     /// <summary>Min / median / max of values, for the verbose prior line.</summary>
@@ -367,9 +369,9 @@ internal static class TransferBenchmark
         return prior;
     }
 
-    /// <summary>A cached prior written before priors held the source tasks' portfolio (format 3) gets it here, as pre-training computes it.</summary>
+    /// <summary>A cached prior written before format 4 gets the source tasks' portfolio and raw shared values here, as pre-training computes them.</summary>
     private static PretrainedGpPrior WithPortfolio(PretrainedGpPrior prior, List<TransferTask> sources, GpPriorPretrainingOptions options) =>
-        prior.Portfolio.Count > 0 || options.PortfolioSize == 0 ? prior : GpPriorPretraining.WithSourcePortfolio(prior, sources, options);
+        (prior.Portfolio.Count > 0 || options.PortfolioSize == 0) && prior.HasRawSharedValues ? prior : GpPriorPretraining.WithSourcePortfolio(prior, sources, options);
 
     private static string Line(double[] mean) => string.Join(" ", Checkpoints.Where(c => c <= mean.Length).Select(c => mean[c - 1].ToString("F4", CultureInfo.InvariantCulture)));
 

@@ -37,7 +37,7 @@ namespace MLNet.HyperGrad.Transfer;
 /// </remarks>
 public sealed class MetaGaussianProcessTuner : IFiniteTuner, ITunerTrialAttributes
 {
-    /// <summary>The trial attribute saying where a proposal came from: 0 the prior mean's minimizer (no finite loss yet), 1 the acquisition's maximizer, 2 a Sobol fallback, 3 a startup Sobol point, 4 a portfolio point: <c>meta.source</c>.</summary>
+    /// <summary>The trial attribute saying where a proposal came from: 0 the prior mean's minimizer (no finite loss yet), 1 the acquisition's maximizer, 2 a Sobol fallback, 3 a startup Sobol point, 4 a portfolio point, 5 the empirical hand-off: <c>meta.source</c>.</summary>
     public const string SourceAttribute = "meta.source";
 
     /// <summary>The value of <see cref="SourceAttribute"/> for the prior mean's minimizer.</summary>
@@ -54,6 +54,9 @@ public sealed class MetaGaussianProcessTuner : IFiniteTuner, ITunerTrialAttribut
 
     /// <summary>The value of <see cref="SourceAttribute"/> for a point of the source tasks' greedy portfolio (<see cref="MetaGaussianProcessTunerOptions.PortfolioTrials"/>).</summary>
     public const double SourcePortfolio = 4;
+
+    /// <summary>The value of <see cref="SourceAttribute"/> for a proposal of the raw-unit empirical GP after the hand-off (<see cref="MetaGaussianProcessTunerOptions.EmpiricalHandoffTrial"/>).</summary>
+    public const double SourceEmpiricalHandoff = 5;
 
     private readonly SearchSpace searchSpace;
     private readonly PretrainedGpPrior prior;
@@ -191,6 +194,11 @@ public sealed class MetaGaussianProcessTuner : IFiniteTuner, ITunerTrialAttribut
             }
         }
 
+        if (options.EmpiricalHandoffTrial is int handoff && observations.Count >= handoff && candidates is not null && prior.RawShared is { } shared && Handoff(shared) is int chosenCandidate)
+        {
+            return (Claim(chosenCandidate), SourceEmpiricalHandoff);
+        }
+
         if (observations.Values.Count(o => o.Loss is not null) < options.StartupTrials)
         {
             double[] point = Canonical(new SobolSequence(d, seed).Point(trialId));
@@ -292,6 +300,66 @@ public sealed class MetaGaussianProcessTuner : IFiniteTuner, ITunerTrialAttribut
 
         used![open[chosen]] = true;
         return (double[])candidates[open[chosen]].Clone();
+    }
+
+    /// <summary>The untried candidate the raw-unit empirical GP chooses (<see cref="RawEmpiricalHandoff"/>), or null when no untried candidate is a shared point.</summary>
+    private int? Handoff(SharedSourceValues shared)
+    {
+        int? SharedIndex(double[] x)
+        {
+            for (int i = 0; i < shared.Points.Length; i++)
+            {
+                double[] p = shared.Points[i];
+                bool same = p.Length == x.Length;
+                for (int j = 0; j < p.Length && same; j++)
+                {
+                    same = Math.Abs(p[j] - x[j]) <= 1e-9;
+                }
+
+                if (same)
+                {
+                    return i;
+                }
+            }
+
+            return null;
+        }
+
+        var open = new List<int>();
+        var openCandidates = new List<int>();
+        for (int c = 0; c < candidates!.Length; c++)
+        {
+            if (!used![c] && SharedIndex(candidates[c]) is int point)
+            {
+                open.Add(point);
+                openCandidates.Add(c);
+            }
+        }
+
+        if (open.Count == 0)
+        {
+            return null;
+        }
+
+        double? worst = observations.Values.Where(o => o.Loss is not null).Select(o => o.Loss!.Value).DefaultIfEmpty(double.NaN).Max();
+        var observed = new List<(int, double)>();
+        foreach ((double[] x, double? loss) in observations.Values)
+        {
+            if (SharedIndex(x) is int point && (loss ?? worst) is double value && double.IsFinite(value))
+            {
+                observed.Add((point, value));
+            }
+        }
+
+        foreach ((int id, double[] x) in pending)
+        {
+            if (!observations.ContainsKey(id) && SharedIndex(x) is int point && worst is double value && double.IsFinite(value))
+            {
+                observed.Add((point, value));
+            }
+        }
+
+        return openCandidates[RawEmpiricalHandoff.Choose(shared, observed, open)];
     }
 
     /// <summary>Marks and returns (a copy of) candidate <paramref name="index"/>.</summary>
