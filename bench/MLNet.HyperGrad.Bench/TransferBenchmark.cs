@@ -120,6 +120,11 @@ internal static class TransferBenchmark
             ? [.. listed.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(v => int.Parse(v, CultureInfo.InvariantCulture))]
             : [.. Enumerable.Range(firstTask, Math.Min(taskLimit, names.Length - firstTask))];
         int tasks = taskList.Length;
+        if (options.TryGetValue("--nested", out string? nestedMenu))
+        {
+            return TransferNested.Run(accuracy, names, taskList, nestedMenu is "" or "default" ? TransferNested.DefaultMenu : nestedMenu, budget);
+        }
+
         string[] variants = options.TryGetValue("--meta-variants", out string? variantList) ? variantList.Split(',', StringSplitOptions.RemoveEmptyEntries) : [];
         string[] empiricalVariants = options.TryGetValue("--empirical-variants", out string? empiricalList) ? empiricalList.Split(',', StringSplitOptions.RemoveEmptyEntries) : [];
         foreach (int t in taskList)
@@ -188,6 +193,16 @@ internal static class TransferBenchmark
                 foreach (string variant in variants)
                 {
                     clock.Restart();
+                    if (variant.StartsWith("handoff", StringComparison.Ordinal))
+                    {
+                        // The meta tuner (library defaults) for the first K trials, then the raw-unit empirical GP with PI (H40's
+                        // baseline, `empirical:raw+xi0.1`) conditioned on those K observations for the rest.
+                        int handoff = int.Parse(variant[7..], CultureInfo.InvariantCulture);
+                        List<int> first = Drive(new MetaGaussianProcessTuner(space, prior, 0, MetaOptions(metaOptions, candidates)), p => index[p.ToString()], loss, handoff);
+                        Add("meta:" + variant, Regret(loss, EmpiricalPrior(accuracy, encoded, t, budget, EmpiricalSettings.Parse("raw+xi0.1"), first)), clock.Elapsed.TotalSeconds);
+                        continue;
+                    }
+
                     var other = new MetaGaussianProcessTuner(space, prior, 0, MetaOptions(variant, candidates));
                     Add("meta:" + variant, Regret(loss, Drive(other, p => index[p.ToString()], loss, budget)), clock.Elapsed.TotalSeconds);
                 }
@@ -252,7 +267,7 @@ internal static class TransferBenchmark
         return 0;
     }
 
-    /// <summary>Meta-tuner settings by name (development sweeps, <c>--meta</c> and <c>--meta-variants</c>): <c>default</c>, or <c>+</c>-joined <c>ei</c>, <c>pi</c>, <c>ucb</c>, <c>norefit</c>, <c>startN</c> (N Sobol startup trials), <c>centre</c> / <c>nocentre</c> (offset centred on the prior or 0), <c>centreN</c> (centred from trial N, <see cref="MetaGaussianProcessTunerOptions.CentreFromTrial"/>; plain <c>centre</c> keeps the automatic choice), <c>refitN</c> (refit from N points).</summary>
+    /// <summary>Meta-tuner settings by name (development sweeps, <c>--meta</c> and <c>--meta-variants</c>): <c>default</c>, or <c>+</c>-joined <c>ei</c>, <c>pi</c>, <c>ucb</c>, <c>norefit</c>, <c>startN</c> (N Sobol startup trials), <c>centre</c> / <c>nocentre</c> (offset centred on the prior or 0), <c>centreN</c> (centred from trial N, <see cref="MetaGaussianProcessTunerOptions.CentreFromTrial"/>; plain <c>centre</c> keeps the automatic choice), <c>refitN</c> (refit from N points), <c>portN</c> (the first N proposals the prior's greedy portfolio, <see cref="MetaGaussianProcessTunerOptions.PortfolioTrials"/>), <c>libhandoffK</c> (<see cref="MetaGaussianProcessTunerOptions.EmpiricalHandoffTrial"/> = K); in <c>--meta-variants</c> also <c>handoffK</c> (handled by the caller: the meta tuner for K trials, then <c>empirical:raw+xi0.1</c> conditioned on them).</summary>
     private static MetaGaussianProcessTunerOptions MetaOptions(string name, Parameter[] candidates)
     {
         var result = new MetaGaussianProcessTunerOptions { Candidates = candidates.Length > 0 ? candidates : null };
@@ -270,7 +285,9 @@ internal static class TransferBenchmark
                 _ when part.StartsWith("centre", StringComparison.Ordinal) => Copy(result, centre: true, centreFrom: int.Parse(part[6..], CultureInfo.InvariantCulture)),
                 _ when part.StartsWith("start", StringComparison.Ordinal) => Copy(result, startup: int.Parse(part[5..], CultureInfo.InvariantCulture)),
                 _ when part.StartsWith("refit", StringComparison.Ordinal) => Copy(result, refitFrom: int.Parse(part[5..], CultureInfo.InvariantCulture)),
-                _ => throw new ArgumentException($"Unknown meta-tuner setting \"{part}\"; use default, ei, pi, ucb, norefit, startN, centre, centreN, nocentre, refitN joined by +."),
+                _ when part.StartsWith("port", StringComparison.Ordinal) => Copy(result, portfolio: int.Parse(part[4..], CultureInfo.InvariantCulture)),
+                _ when part.StartsWith("libhandoff", StringComparison.Ordinal) => Copy(result, handoff: int.Parse(part[10..], CultureInfo.InvariantCulture)),
+                _ => throw new ArgumentException($"Unknown meta-tuner setting \"{part}\"; use default, ei, pi, ucb, norefit, startN, centre, centreN, nocentre, refitN, portN, libhandoffK joined by +."),
             };
         }
 
@@ -279,7 +296,7 @@ internal static class TransferBenchmark
 
     private static MetaGaussianProcessTunerOptions MetaOptions(MetaGaussianProcessTunerOptions template, Parameter[] candidates) => Copy(template, candidates: candidates);
 
-    private static MetaGaussianProcessTunerOptions Copy(MetaGaussianProcessTunerOptions o, Parameter[]? candidates = null, AcquisitionKind? acquisition = null, bool? refit = null, int? startup = null, bool? centre = null, int? refitFrom = null, int? centreFrom = null) => new()
+    private static MetaGaussianProcessTunerOptions Copy(MetaGaussianProcessTunerOptions o, Parameter[]? candidates = null, AcquisitionKind? acquisition = null, bool? refit = null, int? startup = null, bool? centre = null, int? refitFrom = null, int? centreFrom = null, int? portfolio = null, int? handoff = null) => new()
     {
         Candidates = candidates ?? o.Candidates,
         Acquisition = acquisition ?? o.Acquisition,
@@ -288,6 +305,8 @@ internal static class TransferBenchmark
         CentreOnPrior = centre ?? o.CentreOnPrior,
         CentreFromTrial = centreFrom ?? o.CentreFromTrial,
         RefitFrom = refitFrom ?? o.RefitFrom,
+        PortfolioTrials = portfolio ?? o.PortfolioTrials,
+        EmpiricalHandoffTrial = handoff ?? o.EmpiricalHandoffTrial,
     };
 
     /// <summary>Min / median / max of values, for the verbose prior line.</summary>
@@ -327,7 +346,7 @@ internal static class TransferBenchmark
             string withTerm = Path.Combine(cache, Invariant($"prior-{heldOut}-{kind}-{options.MeanKind}-w{options.HiddenWidth}-{(options.KernelOnFeatures ? "features" : "inputs")}-s{options.Steps}-lr{options.LearningRate}-b{options.MinibatchSize}-kl{options.KlWeight}-seed{options.Seed}{(options.InputDependentScale ? "-iscale" : "")}-ecov{(options.EmpiricalMoments ?? kind == "matched" ? Invariant($"-exact{options.EmpiricalShrinkage}{(options.EmpiricalKernelOffSharedPointsOnly ? "-offshared" : "")}{(options.EmpiricalKernelWeight is double s ? Invariant($"-s{s}") : "")}{(options.EmpiricalMean ? "" : "-modelmean")}") : "")}.json"));
             if (File.Exists(withTerm))
             {
-                return PretrainedGpPrior.FromJson(File.ReadAllText(withTerm));
+                return WithPortfolio(PretrainedGpPrior.FromJson(File.ReadAllText(withTerm)), sources, options);
             }
 
             PretrainedGpPrior augmented = GpPriorPretraining.AddEmpiricalCovariance(basePrior, sources, options);
@@ -340,7 +359,7 @@ internal static class TransferBenchmark
         string file = Path.Combine(cache, Invariant($"prior-{heldOut}-{kind}-{options.MeanKind}-w{options.HiddenWidth}-{(options.KernelOnFeatures ? "features" : "inputs")}-s{options.Steps}-lr{options.LearningRate}-b{options.MinibatchSize}-kl{options.KlWeight}-seed{options.Seed}{(options.InputDependentScale ? "-iscale" : "")}.json"));
         if (File.Exists(file))
         {
-            return PretrainedGpPrior.FromJson(File.ReadAllText(file));
+            return WithPortfolio(PretrainedGpPrior.FromJson(File.ReadAllText(file)), sources, options);
         }
 
         PretrainedGpPrior prior = GpPriorPretraining.Pretrain(sources, options);
@@ -349,6 +368,10 @@ internal static class TransferBenchmark
         File.Move(temporary, file, overwrite: true);
         return prior;
     }
+
+    /// <summary>A cached prior written before format 4 gets the source tasks' portfolio and raw shared values here, as pre-training computes them.</summary>
+    private static PretrainedGpPrior WithPortfolio(PretrainedGpPrior prior, List<TransferTask> sources, GpPriorPretrainingOptions options) =>
+        (prior.Portfolio.Count > 0 || options.PortfolioSize == 0) && prior.HasRawSharedValues ? prior : GpPriorPretraining.WithSourcePortfolio(prior, sources, options);
 
     private static string Line(double[] mean) => string.Join(" ", Checkpoints.Where(c => c <= mean.Length).Select(c => mean[c - 1].ToString("F4", CultureInfo.InvariantCulture)));
 
@@ -453,7 +476,7 @@ internal static class TransferBenchmark
     /// shrunk towards its mean diagonal v̄: (1 − α)Σ + α v̄ I; noise and PI margin relative to v̄ (noise·v̄, margin·√v̄).
     /// The held-out task's losses enter raw in raw units; in standardized units by their own sample (mean; std from 2 points).
     /// </summary>
-    private static List<int> EmpiricalPrior(double[][] accuracy, double[][] encoded, int heldOut, int budget, EmpiricalSettings settings)
+    private static List<int> EmpiricalPrior(double[][] accuracy, double[][] encoded, int heldOut, int budget, EmpiricalSettings settings, IReadOnlyList<int>? start = null)
     {
         int n = accuracy[0].Length;
         if (settings.LogError)
@@ -501,9 +524,9 @@ internal static class TransferBenchmark
         var observed = new List<int>();
         // Greedy portfolio on the source tasks' normalized regrets: pick j minimizes the mean over tasks of the best regret among picks 1..j.
         double[][] regrets = [.. sourceLosses.Select(r => r.Select(v => (v - r.Min()) / Math.Max(r.Max() - r.Min(), 1e-12)).ToArray())];
-        var portfolio = new List<int>();
+        var portfolio = new List<int>(start ?? []);
         double[] bestSoFar = [.. regrets.Select(_ => 1.0)];
-        for (int j = 0; j < settings.Portfolio; j++)
+        for (int j = 0; j < settings.Portfolio && start is null; j++)
         {
             int pick = Enumerable.Range(0, n).Where(c => !portfolio.Contains(c)).MinBy(c => regrets.Select((r, t) => Math.Min(bestSoFar[t], r[c])).Sum());
             portfolio.Add(pick);

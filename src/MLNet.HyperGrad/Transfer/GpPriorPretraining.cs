@@ -86,7 +86,7 @@ public static class GpPriorPretraining
         }
 
         SourceTaskFit[] fits = data.Fits(model, theta, FitPointLimit);
-        var prior = new PretrainedGpPrior(model, theta, [.. data.Names], fits, data.SharedPointCount, history, skipped);
+        var prior = new PretrainedGpPrior(model, theta, [.. data.Names], fits, data.SharedPointCount, history, skipped, portfolio: data.Portfolio(options.PortfolioSize), rawShared: data.RawShared());
         return options.EmpiricalCovariance && data.AllSharedInputs.Length >= 2 && tasks.Count >= options.EmpiricalCovarianceMinimumTasks ? AddEmpiricalCovariance(prior, tasks, options) : prior;
     }
 
@@ -203,6 +203,30 @@ public static class GpPriorPretraining
         return (value, TorchAutograd.Grad(objective, p).data<double>().ToArray());
     }
 
+    /// <summary>
+    /// Replaces a prior's portfolio by the greedy portfolio of <paramref name="tasks"/> (<see cref="GpPriorPretrainingOptions.PortfolioSize"/>
+    /// points, among the points every task holds) and its raw shared values (<see cref="PretrainedGpPrior.HasRawSharedValues"/>) by
+    /// theirs, as <see cref="Pretrain"/> computes them; for priors stored before format 4.
+    /// </summary>
+    /// <param name="prior">A prior of the tasks' search space.</param>
+    /// <param name="tasks">The source tasks, at least one.</param>
+    /// <param name="options">The settings (<see cref="GpPriorPretrainingOptions.PortfolioSize"/>); null uses the defaults.</param>
+    /// <returns>The prior with the portfolio (empty when the tasks share no points).</returns>
+    /// <exception cref="ArgumentException">No task, tasks of different dimensions, a dimension other than the prior's, or invalid options.</exception>
+    public static PretrainedGpPrior WithSourcePortfolio(PretrainedGpPrior prior, IReadOnlyList<TransferTask> tasks, GpPriorPretrainingOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(prior);
+        options ??= new GpPriorPretrainingOptions();
+        options.Validate();
+        var data = new PretrainingData(tasks, options);
+        if (data.Dimension != prior.Dimension)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The tasks have dimension {data.Dimension}; the prior has {prior.Dimension}."), nameof(tasks));
+        }
+
+        return prior.WithPortfolio(data.Portfolio(options.PortfolioSize)).WithRawShared(data.RawShared());
+    }
+
     /// <summary>The shared points and standardized values of tasks, for tests.</summary>
     internal static (double[][] Points, double[][] Values) SharedData(IReadOnlyList<TransferTask> tasks, GpPriorPretrainingOptions options)
     {
@@ -252,6 +276,7 @@ public static class GpPriorPretraining
         private readonly double[][] targets;
         private readonly double[][] sharedInputs;
         private readonly double[][] sharedTargets;
+        private readonly double[][] rawSharedTargets;
         private readonly int minibatch;
         private readonly double klWeight;
 
@@ -285,6 +310,7 @@ public static class GpPriorPretraining
             inputs = [.. tasks.Select(t => t.Inputs.ToArray())];
             targets = [.. tasks.Select(t => Standardize(t.Losses))];
             (sharedInputs, sharedTargets) = SharedPoints(inputs, targets);
+            rawSharedTargets = SharedPoints(inputs, [.. tasks.Select(t => t.Losses.ToArray())]).Targets;
         }
 
         public int Dimension { get; }
@@ -295,6 +321,12 @@ public static class GpPriorPretraining
 
         /// <summary>Gets the points every task holds, whatever the KL weight.</summary>
         public double[][] AllSharedInputs => sharedInputs;
+
+        /// <summary>The greedy portfolio of up to <paramref name="size"/> shared points (<see cref="GreedyPortfolio"/> on the tasks' values there).</summary>
+        public double[][] Portfolio(int size) => sharedInputs.Length == 0 ? [] : [.. GreedyPortfolio.Select(sharedTargets, size).Select(i => (double[])sharedInputs[i].Clone())];
+
+        /// <summary>The tasks' raw losses at the shared points when every task holds exactly them (at least 3 tasks, 2 points), else null.</summary>
+        public SharedSourceValues? RawShared() => FullyMatched && inputs.Length >= 3 ? new SharedSourceValues(sharedInputs, rawSharedTargets) : null;
 
         /// <summary>Gets a value indicating whether every task holds exactly the shared points (at least 2), no other.</summary>
         public bool FullyMatched => sharedInputs.Length >= 2 && inputs.All(rows => rows.Length == sharedInputs.Length);

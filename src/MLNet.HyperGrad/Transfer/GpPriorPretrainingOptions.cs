@@ -51,6 +51,17 @@ public sealed class GpPriorPretrainingOptions
     public int EmpiricalCovarianceMinimumTasks { get; init; } = 10;
 
     /// <summary>
+    /// Gets how many configurations the greedy portfolio of the source tasks holds (<see cref="PretrainedGpPrior.Portfolio"/>): among
+    /// the points every source task holds, pick j minimizes the sum over the tasks of the normalized regret of the best of picks
+    /// 1..j (each task's losses normalized to [0, 1] over those points); Wistuba, Schilling and Schmidt-Thieme (2015), "Learning
+    /// hyperparameter optimization initializations". The tuner proposes its first points only when asked
+    /// (<see cref="MetaGaussianProcessTunerOptions.PortfolioTrials"/>). Tasks that share no points (or fewer than 2 tasks) give
+    /// an empty portfolio.
+    /// </summary>
+    /// <value>The default is 10 (it costs a pass over the shared values per pick; the prior's JSON stores it). 0 stores none.</value>
+    public int PortfolioSize { get; init; } = 10;
+
+    /// <summary>
     /// Gets a value indicating whether the empirical-covariance term (<see cref="EmpiricalCovariance"/>) is exact at the shared points
     /// (HyperBO's estimate on matched data): there the prior mean is the source tasks' empirical mean and the term's covariance
     /// their empirical covariance (divisor T − 1, shrunk by <see cref="EmpiricalShrinkage"/>), each task's losses standardized over its
@@ -174,6 +185,11 @@ public sealed class GpPriorPretrainingOptions
         if (EmpiricalCovarianceMinimumTasks < 3)
         {
             problems.Add(Invariant($"EmpiricalCovarianceMinimumTasks must be at least 3, got {EmpiricalCovarianceMinimumTasks}."));
+        }
+
+        if (PortfolioSize is < 0 or > 10_000)
+        {
+            problems.Add(Invariant($"PortfolioSize must be in [0, 10000], got {PortfolioSize}."));
         }
 
         if (problems.Count > 0)

@@ -14,7 +14,8 @@ namespace MLNet.HyperGrad.Transfer;
 /// Wang, Dahl, Swersky et al. (2024), "Pre-trained Gaussian processes for Bayesian optimization". The prior
 /// (<see cref="PretrainedGpPrior"/>, from <see cref="GpPriorPretraining"/>) is held fixed. The first proposal, and every
 /// proposal while no trial has a finite loss, is the minimizer of the prior mean, unless
-/// <see cref="MetaGaussianProcessTunerOptions.StartupTrials"/> asks for a space-filling start first (scrambled Sobol points, as
+/// <see cref="MetaGaussianProcessTunerOptions.PortfolioTrials"/> asks for the source tasks' greedy portfolio first (Wistuba,
+/// Schilling and Schmidt-Thieme 2015) or <see cref="MetaGaussianProcessTunerOptions.StartupTrials"/> for a space-filling start (scrambled Sobol points, as
 /// <see cref="GaussianProcessTuner"/> starts, until that many trials have a finite loss). After that, the task's losses are
 /// standardized by their own mean and standard deviation (1 with fewer than two) and, with
 /// <see cref="MetaGaussianProcessTunerOptions.CentreOnPrior"/>, read through the offset <c>a₀ = mean(z − m(x))</c> over the
@@ -36,7 +37,7 @@ namespace MLNet.HyperGrad.Transfer;
 /// </remarks>
 public sealed class MetaGaussianProcessTuner : IFiniteTuner, ITunerTrialAttributes
 {
-    /// <summary>The trial attribute saying where a proposal came from: 0 the prior mean's minimizer (no finite loss yet), 1 the acquisition's maximizer, 2 a Sobol fallback, 3 a startup Sobol point: <c>meta.source</c>.</summary>
+    /// <summary>The trial attribute saying where a proposal came from: 0 the prior mean's minimizer (no finite loss yet), 1 the acquisition's maximizer, 2 a Sobol fallback, 3 a startup Sobol point, 4 a portfolio point, 5 the empirical hand-off: <c>meta.source</c>.</summary>
     public const string SourceAttribute = "meta.source";
 
     /// <summary>The value of <see cref="SourceAttribute"/> for the prior mean's minimizer.</summary>
@@ -51,6 +52,12 @@ public sealed class MetaGaussianProcessTuner : IFiniteTuner, ITunerTrialAttribut
     /// <summary>The value of <see cref="SourceAttribute"/> for a startup Sobol point (<see cref="MetaGaussianProcessTunerOptions.StartupTrials"/>).</summary>
     public const double SourceStartup = 3;
 
+    /// <summary>The value of <see cref="SourceAttribute"/> for a point of the source tasks' greedy portfolio (<see cref="MetaGaussianProcessTunerOptions.PortfolioTrials"/>).</summary>
+    public const double SourcePortfolio = 4;
+
+    /// <summary>The value of <see cref="SourceAttribute"/> for a proposal of the raw-unit empirical GP after the hand-off (<see cref="MetaGaussianProcessTunerOptions.EmpiricalHandoffTrial"/>).</summary>
+    public const double SourceEmpiricalHandoff = 5;
+
     private readonly SearchSpace searchSpace;
     private readonly PretrainedGpPrior prior;
     private readonly int seed;
@@ -64,6 +71,8 @@ public sealed class MetaGaussianProcessTuner : IFiniteTuner, ITunerTrialAttribut
     private readonly SortedDictionary<int, double[]> pending = [];
     private readonly Dictionary<int, IReadOnlyDictionary<string, double>> proposalAttributes = [];
     private readonly List<TimeSpan> proposalDurations = [];
+    private readonly IReadOnlyList<double[]> portfolio;
+    private int portfolioNext;
 
     /// <summary>Creates a tuner.</summary>
     /// <param name="searchSpace">The space to search; its feature dimension must equal the prior's.</param>
@@ -84,6 +93,7 @@ public sealed class MetaGaussianProcessTuner : IFiniteTuner, ITunerTrialAttribut
 
         this.searchSpace = searchSpace;
         this.prior = prior;
+        portfolio = prior.Portfolio;
         this.seed = seed;
         dimensions = searchSpace.FeatureDimensions;
         isPlainContinuous = dimensions.All(d => d.Kind == FeatureDimensionKind.Continuous && d.ActiveWhen.Count == 0);
@@ -168,6 +178,25 @@ public sealed class MetaGaussianProcessTuner : IFiniteTuner, ITunerTrialAttribut
         if (d == 0)
         {
             return ([], SourcePriorMean);
+        }
+
+        while (portfolioNext < Math.Min(options.PortfolioTrials, portfolio.Count))
+        {
+            double[] point = Canonical(portfolio[portfolioNext++]);
+            if (candidates is not null)
+            {
+                return (Match(point) is int exact && !used![exact] ? Claim(exact) : ClaimNearest(point), SourcePortfolio);
+            }
+
+            if (!observations.Values.Any(o => o.X.AsSpan().SequenceEqual(point)) && !pending.Values.Any(p => p.AsSpan().SequenceEqual(point)))
+            {
+                return (point, SourcePortfolio);
+            }
+        }
+
+        if (options.EmpiricalHandoffTrial is int handoff && observations.Count >= handoff && candidates is not null && prior.RawShared is { } shared && Handoff(shared) is int chosenCandidate)
+        {
+            return (Claim(chosenCandidate), SourceEmpiricalHandoff);
         }
 
         if (observations.Values.Count(o => o.Loss is not null) < options.StartupTrials)
@@ -271,6 +300,73 @@ public sealed class MetaGaussianProcessTuner : IFiniteTuner, ITunerTrialAttribut
 
         used![open[chosen]] = true;
         return (double[])candidates[open[chosen]].Clone();
+    }
+
+    /// <summary>The untried candidate the raw-unit empirical GP chooses (<see cref="RawEmpiricalHandoff"/>), or null when no untried candidate is a shared point.</summary>
+    private int? Handoff(SharedSourceValues shared)
+    {
+        int? SharedIndex(double[] x)
+        {
+            for (int i = 0; i < shared.Points.Length; i++)
+            {
+                double[] p = shared.Points[i];
+                bool same = p.Length == x.Length;
+                for (int j = 0; j < p.Length && same; j++)
+                {
+                    same = Math.Abs(p[j] - x[j]) <= 1e-9;
+                }
+
+                if (same)
+                {
+                    return i;
+                }
+            }
+
+            return null;
+        }
+
+        var open = new List<int>();
+        var openCandidates = new List<int>();
+        for (int c = 0; c < candidates!.Length; c++)
+        {
+            if (!used![c] && SharedIndex(candidates[c]) is int point)
+            {
+                open.Add(point);
+                openCandidates.Add(c);
+            }
+        }
+
+        if (open.Count == 0)
+        {
+            return null;
+        }
+
+        double? worst = observations.Values.Where(o => o.Loss is not null).Select(o => o.Loss!.Value).DefaultIfEmpty(double.NaN).Max();
+        var observed = new List<(int, double)>();
+        foreach ((double[] x, double? loss) in observations.Values)
+        {
+            if (SharedIndex(x) is int point && (loss ?? worst) is double value && double.IsFinite(value))
+            {
+                observed.Add((point, value));
+            }
+        }
+
+        foreach ((int id, double[] x) in pending)
+        {
+            if (!observations.ContainsKey(id) && SharedIndex(x) is int point && worst is double value && double.IsFinite(value))
+            {
+                observed.Add((point, value));
+            }
+        }
+
+        return openCandidates[RawEmpiricalHandoff.Choose(shared, observed, open)];
+    }
+
+    /// <summary>Marks and returns (a copy of) candidate <paramref name="index"/>.</summary>
+    private double[] Claim(int index)
+    {
+        used![index] = true;
+        return (double[])candidates![index].Clone();
     }
 
     /// <summary>Marks and returns (a copy of) the untried candidate nearest to <paramref name="x"/> (Euclidean in the unit cube; the first of equals).</summary>

@@ -17,18 +17,24 @@ namespace MLNet.HyperGrad.Transfer;
 /// <para>Immutable and thread-safe; it holds plain arrays (no tensor outlives a call). <see cref="ToJson"/> and
 /// <see cref="FromJson"/> round-trip everything except <see cref="ObjectiveHistory"/> (diagnostics of the fit). Format
 /// version 2 adds <see cref="InputDependentScale"/> and the optional empirical-covariance term; version 1 (written before it) is read as a stationary prior.
-/// Version 3 adds the term's optional exact-moments block (<see cref="HasEmpiricalMoments"/>); versions 1 and 2 are read without it.</para>
+/// Version 3 adds the term's optional exact-moments block (<see cref="HasEmpiricalMoments"/>); versions 1 and 2 are read without it.
+/// Version 4 adds the source tasks' greedy <see cref="Portfolio"/> and their raw shared values (<see cref="HasRawSharedValues"/>);
+/// earlier versions are read with neither.</para>
 /// </remarks>
 public sealed class PretrainedGpPrior
 {
-    private const int FormatVersion = 3;
+    private const int FormatVersion = 4;
     private readonly double[] theta;
     private readonly EmpiricalCovarianceTerm? empirical;
+    private readonly double[][] portfolio;
+    private readonly SharedSourceValues? rawShared;
 
-    internal PretrainedGpPrior(PriorModel model, double[] theta, IReadOnlyList<string> sourceTasks, IReadOnlyList<SourceTaskFit> fits, int sharedPointCount, IReadOnlyList<double> history, int skippedSteps, EmpiricalCovarianceTerm? empirical = null)
+    internal PretrainedGpPrior(PriorModel model, double[] theta, IReadOnlyList<string> sourceTasks, IReadOnlyList<SourceTaskFit> fits, int sharedPointCount, IReadOnlyList<double> history, int skippedSteps, EmpiricalCovarianceTerm? empirical = null, IReadOnlyList<double[]>? portfolio = null, SharedSourceValues? rawShared = null)
     {
         Model = model;
         this.empirical = empirical;
+        this.portfolio = portfolio is null ? [] : [.. portfolio.Select(p => (double[])p.Clone())];
+        this.rawShared = rawShared;
         this.theta = (double[])theta.Clone();
         SourceTasks = [.. sourceTasks];
         SourceTaskFit = [.. fits];
@@ -81,6 +87,22 @@ public sealed class PretrainedGpPrior
 
     /// <summary>Gets the number of shared points the empirical-covariance term holds (0 without it).</summary>
     public int EmpiricalCovariancePoints => empirical?.Points.Length ?? 0;
+
+    /// <summary>
+    /// Gets the source tasks' greedy portfolio (<see cref="GpPriorPretrainingOptions.PortfolioSize"/>): points of the unit cube, in
+    /// the order picked, each a point every source task holds; empty when the tasks share no points. Copies.
+    /// </summary>
+    public IReadOnlyList<double[]> Portfolio => [.. portfolio.Select(p => (double[])p.Clone())];
+
+    /// <summary>
+    /// Gets a value indicating whether the prior holds the source tasks' raw losses at their shared points (pre-training on a fully
+    /// matched history of at least 3 tasks), which the raw-unit empirical hand-off of the tuner needs
+    /// (<see cref="MetaGaussianProcessTunerOptions.EmpiricalHandoffTrial"/>).
+    /// </summary>
+    public bool HasRawSharedValues => rawShared is not null;
+
+    /// <summary>Gets the source tasks' raw losses at the shared points, or null (<see cref="HasRawSharedValues"/>).</summary>
+    internal SharedSourceValues? RawShared => rawShared;
 
     /// <summary>Gets the names of the tasks the prior was pre-trained on, in the order given.</summary>
     public IReadOnlyList<string> SourceTasks { get; }
@@ -236,6 +258,12 @@ public sealed class PretrainedGpPrior
                     ["meanCorrection"] = new JsonArray([.. empirical.Exact.MeanCorrection.Select(v => JsonValue.Create(v))]),
                 },
             },
+            ["portfolio"] = new JsonArray([.. portfolio.Select(row => new JsonArray([.. row.Select(v => JsonValue.Create(v))]))]),
+            ["rawShared"] = rawShared is null ? null : new JsonObject
+            {
+                ["points"] = new JsonArray([.. rawShared.Points.Select(row => new JsonArray([.. row.Select(v => JsonValue.Create(v))]))]),
+                ["values"] = new JsonArray([.. rawShared.Values.Select(row => new JsonArray([.. row.Select(v => JsonValue.Create(v))]))]),
+            },
             ["sources"] = new JsonArray([.. SourceTaskFit.Select(f => new JsonObject
             {
                 ["name"] = f.Name,
@@ -294,7 +322,28 @@ public sealed class PretrainedGpPrior
                 term = new EmpiricalCovarianceTerm(points, [.. Required(e, "loadings").AsArray().Select(v => v!.GetValue<double>())], Required(e, "tasks").GetValue<int>(), Required(e, "weight").GetValue<double>(), Required(e, "kernelWeight").GetValue<double>(), exact);
             }
 
-            return new PretrainedGpPrior(model, theta, [.. fits.Select(f => f.Name)], fits, node["sharedPoints"]?.GetValue<int>() ?? 0, [], node["skippedSteps"]?.GetValue<int>() ?? 0, term);
+            double[][] portfolioPoints = format >= 4 && node["portfolio"] is JsonArray portfolioNode
+                ? [.. portfolioNode.Select(r => r!.AsArray().Select(v => v!.GetValue<double>()).ToArray())]
+                : [];
+            if (portfolioPoints.Any(r => r.Length != model.Dimension || r.Any(v => !double.IsFinite(v))))
+            {
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"GP prior's portfolio points must have {model.Dimension} finite values each."), nameof(json));
+            }
+
+            SharedSourceValues? raw = null;
+            if (format >= 4 && node["rawShared"] is JsonObject r)
+            {
+                double[][] rawPoints = [.. Required(r, "points").AsArray().Select(row => row!.AsArray().Select(v => v!.GetValue<double>()).ToArray())];
+                double[][] rawValues = [.. Required(r, "values").AsArray().Select(row => row!.AsArray().Select(v => v!.GetValue<double>()).ToArray())];
+                if (rawPoints.Any(row => row.Length != model.Dimension || row.Any(v => !double.IsFinite(v))) || rawValues.Length < 3 || rawValues.Any(row => row.Length != rawPoints.Length || row.Any(v => !double.IsFinite(v))))
+                {
+                    throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"GP prior's raw shared values must hold points of {model.Dimension} finite values and at least 3 tasks of one finite value per point."), nameof(json));
+                }
+
+                raw = new SharedSourceValues(rawPoints, rawValues);
+            }
+
+            return new PretrainedGpPrior(model, theta, [.. fits.Select(f => f.Name)], fits, node["sharedPoints"]?.GetValue<int>() ?? 0, [], node["skippedSteps"]?.GetValue<int>() ?? 0, term, portfolioPoints, raw);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
@@ -328,7 +377,13 @@ public sealed class PretrainedGpPrior
     }
 
     /// <summary>This prior with an empirical-covariance term (everything else shared).</summary>
-    internal PretrainedGpPrior WithEmpiricalCovariance(EmpiricalCovarianceTerm term) => new(Model, theta, SourceTasks, SourceTaskFit, SharedPointCount, ObjectiveHistory, SkippedSteps, term);
+    internal PretrainedGpPrior WithEmpiricalCovariance(EmpiricalCovarianceTerm term) => new(Model, theta, SourceTasks, SourceTaskFit, SharedPointCount, ObjectiveHistory, SkippedSteps, term, portfolio, rawShared);
+
+    /// <summary>This prior with another portfolio (everything else shared).</summary>
+    internal PretrainedGpPrior WithPortfolio(IReadOnlyList<double[]> points) => new(Model, theta, SourceTasks, SourceTaskFit, SharedPointCount, ObjectiveHistory, SkippedSteps, empirical, points, rawShared);
+
+    /// <summary>This prior with other raw shared values (everything else shared).</summary>
+    internal PretrainedGpPrior WithRawShared(SharedSourceValues? values) => new(Model, theta, SourceTasks, SourceTaskFit, SharedPointCount, ObjectiveHistory, SkippedSteps, empirical, portfolio, values);
 
     /// <summary>Rows as a float64 tensor [n, d].</summary>
     internal torch.Tensor Matrix(IReadOnlyList<double[]> rows) => Bayesian.GaussianProcess.ToMatrix(rows, Dimension);
