@@ -267,7 +267,7 @@ internal static class TransferBenchmark
         return 0;
     }
 
-    /// <summary>Meta-tuner settings by name (development sweeps, <c>--meta</c> and <c>--meta-variants</c>): <c>default</c>, or <c>+</c>-joined <c>ei</c>, <c>pi</c>, <c>ucb</c>, <c>norefit</c>, <c>startN</c> (N Sobol startup trials), <c>centre</c> / <c>nocentre</c> (offset centred on the prior or 0), <c>centreN</c> (centred from trial N, <see cref="MetaGaussianProcessTunerOptions.CentreFromTrial"/>; plain <c>centre</c> keeps the automatic choice), <c>refitN</c> (refit from N points), <c>portN</c> (the first N proposals the prior's greedy portfolio, <see cref="MetaGaussianProcessTunerOptions.PortfolioTrials"/>), <c>libhandoffK</c> (<see cref="MetaGaussianProcessTunerOptions.EmpiricalHandoffTrial"/> = K); in <c>--meta-variants</c> also <c>handoffK</c> (handled by the caller: the meta tuner for K trials, then <c>empirical:raw+xi0.1</c> conditioned on them).</summary>
+    /// <summary>Meta-tuner settings by name (development sweeps, <c>--meta</c> and <c>--meta-variants</c>): <c>default</c>, or <c>+</c>-joined <c>ei</c>, <c>pi</c>, <c>ucb</c>, <c>norefit</c>, <c>startN</c> (N Sobol startup trials), <c>centre</c> / <c>nocentre</c> (offset centred on the prior or 0), <c>centreN</c> (centred from trial N, <see cref="MetaGaussianProcessTunerOptions.CentreFromTrial"/>; plain <c>centre</c> keeps the automatic choice), <c>refitN</c> (refit from N points), <c>portN</c> (the first N proposals the prior's greedy portfolio, <see cref="MetaGaussianProcessTunerOptions.PortfolioTrials"/>), <c>libhandoffK</c> (<see cref="MetaGaussianProcessTunerOptions.EmpiricalHandoffTrial"/> = K; the default is 3), <c>nohandoff</c> (null: the meta tuner throughout, the default before 2026-12-04); in <c>--meta-variants</c> also <c>handoffK</c> (handled by the caller: the meta tuner for K trials, then <c>empirical:raw+xi0.1</c> conditioned on them).</summary>
     private static MetaGaussianProcessTunerOptions MetaOptions(string name, Parameter[] candidates)
     {
         var result = new MetaGaussianProcessTunerOptions { Candidates = candidates.Length > 0 ? candidates : null };
@@ -286,8 +286,9 @@ internal static class TransferBenchmark
                 _ when part.StartsWith("start", StringComparison.Ordinal) => Copy(result, startup: int.Parse(part[5..], CultureInfo.InvariantCulture)),
                 _ when part.StartsWith("refit", StringComparison.Ordinal) => Copy(result, refitFrom: int.Parse(part[5..], CultureInfo.InvariantCulture)),
                 _ when part.StartsWith("port", StringComparison.Ordinal) => Copy(result, portfolio: int.Parse(part[4..], CultureInfo.InvariantCulture)),
+                "nohandoff" => Copy(result, noHandoff: true),
                 _ when part.StartsWith("libhandoff", StringComparison.Ordinal) => Copy(result, handoff: int.Parse(part[10..], CultureInfo.InvariantCulture)),
-                _ => throw new ArgumentException($"Unknown meta-tuner setting \"{part}\"; use default, ei, pi, ucb, norefit, startN, centre, centreN, nocentre, refitN, portN, libhandoffK joined by +."),
+                _ => throw new ArgumentException($"Unknown meta-tuner setting \"{part}\"; use default, ei, pi, ucb, norefit, startN, centre, centreN, nocentre, refitN, portN, libhandoffK, nohandoff joined by +."),
             };
         }
 
@@ -296,7 +297,7 @@ internal static class TransferBenchmark
 
     private static MetaGaussianProcessTunerOptions MetaOptions(MetaGaussianProcessTunerOptions template, Parameter[] candidates) => Copy(template, candidates: candidates);
 
-    private static MetaGaussianProcessTunerOptions Copy(MetaGaussianProcessTunerOptions o, Parameter[]? candidates = null, AcquisitionKind? acquisition = null, bool? refit = null, int? startup = null, bool? centre = null, int? refitFrom = null, int? centreFrom = null, int? portfolio = null, int? handoff = null) => new()
+    private static MetaGaussianProcessTunerOptions Copy(MetaGaussianProcessTunerOptions o, Parameter[]? candidates = null, AcquisitionKind? acquisition = null, bool? refit = null, int? startup = null, bool? centre = null, int? refitFrom = null, int? centreFrom = null, int? portfolio = null, int? handoff = null, bool noHandoff = false) => new()
     {
         Candidates = candidates ?? o.Candidates,
         Acquisition = acquisition ?? o.Acquisition,
@@ -306,7 +307,7 @@ internal static class TransferBenchmark
         CentreFromTrial = centreFrom ?? o.CentreFromTrial,
         RefitFrom = refitFrom ?? o.RefitFrom,
         PortfolioTrials = portfolio ?? o.PortfolioTrials,
-        EmpiricalHandoffTrial = handoff ?? o.EmpiricalHandoffTrial,
+        EmpiricalHandoffTrial = noHandoff ? null : handoff ?? o.EmpiricalHandoffTrial,
     };
 
     /// <summary>Min / median / max of values, for the verbose prior line.</summary>

@@ -87,6 +87,35 @@ public sealed class EmpiricalHandoffTests
     }
 
     [Fact]
+    public void Propose_DefaultOptions_HandOffAfterThreeTrialsAndNullNever()
+    {
+        SearchSpace space = Square();
+        PretrainedGpPrior prior = GpPriorPretraining.Pretrain(History(), Quick());
+        Parameter[] candidates = [.. Points.Select(space.SampleFromFeatureSpace)];
+        double[] Sources(int? handoff, bool byDefault)
+        {
+            var tuner = new MetaGaussianProcessTuner(space, prior, 0, byDefault
+                ? new MetaGaussianProcessTunerOptions { Candidates = candidates }
+                : new MetaGaussianProcessTunerOptions { Candidates = candidates, EmpiricalHandoffTrial = handoff });
+            var sources = new double[4];
+            for (int id = 0; id < 4; id++)
+            {
+                Parameter proposal = tuner.Propose(new TrialSettings { TrialId = id });
+                sources[id] = tuner.ProposalAttributes(id)[MetaGaussianProcessTuner.SourceAttribute];
+                double loss = Losses[0][Array.FindIndex(candidates, c => c.ToString() == proposal.ToString())];
+                tuner.Update(new TrialResult { TrialSettings = new TrialSettings { TrialId = id, Parameter = proposal }, Loss = loss, Metric = -loss });
+            }
+
+            return sources;
+        }
+
+        double[] byDefault = Sources(null, byDefault: true);
+        Assert.NotEqual(MetaGaussianProcessTuner.SourceEmpiricalHandoff, byDefault[2]);
+        Assert.Equal(MetaGaussianProcessTuner.SourceEmpiricalHandoff, byDefault[3]);
+        Assert.DoesNotContain(MetaGaussianProcessTuner.SourceEmpiricalHandoff, Sources(null, byDefault: false));
+    }
+
+    [Fact]
     public void Propose_BeforeTheHandoffOrWithoutCandidates_ThePriorDrives()
     {
         SearchSpace space = Square();
