@@ -104,14 +104,8 @@ public static class GpPriorPretraining
     /// <exception cref="ArgumentException">Fewer than 3 tasks, fewer than 2 shared points, dimensions that differ, or a prior that already has the term.</exception>
     public static PretrainedGpPrior AddEmpiricalCovariance(PretrainedGpPrior prior, IReadOnlyList<TransferTask> tasks, GpPriorPretrainingOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(prior);
         options ??= new GpPriorPretrainingOptions();
-        options.Validate();
-        var data = new PretrainingData(tasks, options);
-        if (data.Dimension != prior.Dimension)
-        {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The tasks have dimension {data.Dimension}; the prior has {prior.Dimension}."), nameof(tasks));
-        }
+        PretrainingData data = DataFor(prior, tasks, options);
 
         if (prior.HasEmpiricalCovariance)
         {
@@ -215,14 +209,8 @@ public static class GpPriorPretraining
     /// <exception cref="ArgumentException">No task, tasks of different dimensions, a dimension other than the prior's, or invalid options.</exception>
     public static PretrainedGpPrior WithSourcePortfolio(PretrainedGpPrior prior, IReadOnlyList<TransferTask> tasks, GpPriorPretrainingOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(prior);
         options ??= new GpPriorPretrainingOptions();
-        options.Validate();
-        var data = new PretrainingData(tasks, options);
-        if (data.Dimension != prior.Dimension)
-        {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The tasks have dimension {data.Dimension}; the prior has {prior.Dimension}."), nameof(tasks));
-        }
+        PretrainingData data = DataFor(prior, tasks, options);
 
         return prior.WithPortfolio(data.Portfolio(options.PortfolioSize)).WithRawShared(data.RawShared());
     }
@@ -504,5 +492,19 @@ public static class GpPriorPretraining
         }
 
         private static string Key(double[] row) => string.Join(",", row.Select(v => BitConverter.DoubleToInt64Bits(v).ToString("X", CultureInfo.InvariantCulture)));
+    }
+
+    /// <summary>The tasks' pre-training data, checked against <paramref name="prior"/>'s dimension, with validated <paramref name="options"/>.</summary>
+    private static PretrainingData DataFor(PretrainedGpPrior prior, IReadOnlyList<TransferTask> tasks, GpPriorPretrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(prior);
+        options.Validate();
+        var data = new PretrainingData(tasks, options);
+        if (data.Dimension != prior.Dimension)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The tasks have dimension {data.Dimension}; the prior has {prior.Dimension}."), nameof(tasks));
+        }
+
+        return data;
     }
 }
