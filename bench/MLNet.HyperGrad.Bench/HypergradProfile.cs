@@ -81,6 +81,16 @@ internal static class HypergradProfile
                 }
 
                 Whole($"plain run (T steps + validation CE), {how}", () => Outer(problem, set, Train(problem, set, reverseOptions)));
+                if (analytic)
+                {
+                    // The plain run before H41 (flat arrays, copies per step): the same bits, checked once.
+                    Whole($"plain run, flat arrays as before H41 (T steps + validation CE), {how}", () => Outer(problem, set, TrainFlat(problem, set, reverseOptions)));
+                    if (r == 0 && !Train(problem, set, reverseOptions).AsSpan().SequenceEqual(TrainFlat(problem, set, reverseOptions)))
+                    {
+                        throw new InvalidOperationException("The in-place plain run's weights differ from the flat-array run's.");
+                    }
+                }
+
                 Whole($"exact reversal (forward + reverse), {how}", () =>
                 {
                     HypergradientResult result = new ExactReversalReverseMode(reverseOptions).Compute(problem, set);

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using MLNet.HyperGrad.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -119,9 +121,43 @@ internal sealed class ReverseSweep : IDisposable
     }
 
     /// <summary>One float64 forward step in place: v ← μ v + g, w ← w − η v.</summary>
-    public static void ForwardStep(double[] w, double[] v, double[] g, double learningRate, double momentum)
+    public static void ForwardStep(double[] w, double[] v, double[] g, double learningRate, double momentum) =>
+        ForwardStep(w.AsSpan(), v, g, learningRate, momentum);
+
+    /// <summary>
+    /// <see cref="ForwardStep(double[], double[], double[], double, double)"/> on spans (for example a weight tensor's memory and
+    /// the matching pieces of v and g), on 512-bit vectors where the hardware accelerates them: the same operations element by
+    /// element (a product, then a sum; no fused multiply-add), so the same bits.
+    /// </summary>
+    /// <param name="w">The weights, updated.</param>
+    /// <param name="v">The velocities, as many, updated.</param>
+    /// <param name="g">The gradient, as many.</param>
+    /// <param name="learningRate">η.</param>
+    /// <param name="momentum">μ.</param>
+    public static void ForwardStep(Span<double> w, Span<double> v, ReadOnlySpan<double> g, double learningRate, double momentum)
     {
-        for (int i = 0; i < w.Length; i++)
+        if (v.Length != w.Length || g.Length != w.Length)
+        {
+            throw new ArgumentException($"The weights, velocities and gradient must be as long; got {w.Length}, {v.Length} and {g.Length}.", nameof(v));
+        }
+
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<double> mu = Vector512.Create(momentum);
+            Vector512<double> eta = Vector512.Create(learningRate);
+            ref double wRef = ref MemoryMarshal.GetReference(w);
+            ref double vRef = ref MemoryMarshal.GetReference(v);
+            ref double gRef = ref MemoryMarshal.GetReference(g);
+            for (; i + Vector512<double>.Count <= w.Length; i += Vector512<double>.Count)
+            {
+                Vector512<double> velocity = (mu * Vector512.LoadUnsafe(ref vRef, (nuint)i)) + Vector512.LoadUnsafe(ref gRef, (nuint)i);
+                velocity.StoreUnsafe(ref vRef, (nuint)i);
+                (Vector512.LoadUnsafe(ref wRef, (nuint)i) - (eta * velocity)).StoreUnsafe(ref wRef, (nuint)i);
+            }
+        }
+
+        for (; i < w.Length; i++)
         {
             v[i] = (momentum * v[i]) + g[i];
             w[i] -= learningRate * v[i];
@@ -380,13 +416,13 @@ internal sealed class ReverseSweep : IDisposable
     // Rounds the gradient pieces into `rounded` and returns their checksum.
     private ulong Round(FixedPointSgd sgd, Tensor[] g)
     {
-        ulong sum = FixedPointSgd.ChecksumSeed;
+        ChecksumLanes sum = FixedPointSgd.StartChecksum();
         for (int k = 0; k < g.Length; k++)
         {
-            sum = sgd.RoundGradient(FlatTensors.Memory(g[k].contiguous()), offsets[k], rounded, sum);
+            sgd.RoundGradient(FlatTensors.Memory(g[k].contiguous()), offsets[k], rounded, ref sum);
         }
 
-        return sum;
+        return FixedPointSgd.ChecksumValue(ref sum);
     }
 
     private void CopyOut(Tensor[] tensors, double[] target)
