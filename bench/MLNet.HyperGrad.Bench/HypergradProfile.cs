@@ -105,6 +105,20 @@ internal static class HypergradProfile
 
             problem.AnalyticReverseSteps = true;
             problem.FusedForwardProducts = false;
+            // And exact reversal with the first layer's backward products fused, [δ | Rδ]ᵀ·X (FusedBackwardProducts).
+            bool fusedBackward = problem.FusedBackwardProducts;
+            problem.FusedBackwardProducts = !fusedBackward;
+            string backwardHow = fusedBackward ? "analytic steps, backward products NOT fused (the default fuses them)" : "analytic steps, fused backward products [δ | Rδ]ᵀ·X";
+            Whole($"exact reversal (forward + reverse), {backwardHow}", () =>
+            {
+                HypergradientResult result = new ExactReversalReverseMode(reverseOptions).Compute(problem, set);
+                Add($"exact reversal: gradients recomputed after a checksum mismatch (of {steps}), {backwardHow}", result.Cost.GradientEvaluations - (2 * steps));
+                if (result.ExactlyReversed != true)
+                {
+                    throw new InvalidOperationException($"Exact reversal did not come back exactly ({backwardHow}).");
+                }
+            });
+            problem.FusedBackwardProducts = fusedBackward;
             Whole("unrolled store-everything", () => new UnrolledReverseMode(reverseOptions).Compute(problem, set));
             Phases(problem, set, reverseOptions, Add);
             AnalyticPhases(problem, set, reverseOptions, Add);

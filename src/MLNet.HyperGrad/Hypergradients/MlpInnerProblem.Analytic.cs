@@ -38,6 +38,15 @@ public sealed partial class MlpInnerProblem
     /// from the concatenation and the strided halves); no checksum mismatch was seen with them in 600 reverse steps of the bench's problem.</value>
     internal bool FusedForwardProducts { get; set; }
 
+    /// <summary>
+    /// Gets or sets whether the analytic reverse step computes the first layer's δᵀ·X and Rδᵀ·X as one product [δ | Rδ]ᵀ·X
+    /// (one pass over the batch's inputs; the two results are contiguous row blocks of it). The gradient may then differ from
+    /// <see cref="IAnalyticReverseStep.AnalyticTrainingGradient(double[], HyperparameterTensors, int, Span{double})"/>'s in the
+    /// last bits; exact reversal compares checksums of the rounded gradients and recomputes a step whose rounding differs.
+    /// </summary>
+    /// <value>The default is false.</value>
+    internal bool FusedBackwardProducts { get; set; }
+
     /// <inheritdoc/>
     bool IAnalyticReverseStep.CoversAnalytically(HyperparameterTensors hyperparameters) =>
         AnalyticReverseSteps && Mlp.Activation is Activation.Tanh or Activation.Relu;
@@ -186,16 +195,34 @@ public sealed partial class MlpInnerProblem
         for (int l = layers - 1; l >= 0; l--)
         {
             Tensor weight = w[2 * l];
-            gradient[2 * l] = torch.mm(delta.t(), a[l]);
+            if (withProduct && l == 0 && FusedBackwardProducts)
+            {
+                // [δ | Rδ]ᵀ·X: one pass over the batch's inputs; the two halves are contiguous row blocks.
+                Tensor both = torch.mm(torch.cat([delta, rdelta!], 1).t(), a[0]);
+                long outputs = delta.shape[1];
+                gradient[0] = both.narrow(0, 0, outputs);
+                product![0] = both.narrow(0, outputs, outputs);
+            }
+            else
+            {
+                gradient[2 * l] = torch.mm(delta.t(), a[l]);
+            }
+
             if (withProduct)
             {
-                product![2 * l] = torch.mm(rdelta!.t(), a[l]);
-                if (l > 0)
+                Tensor[] hv = product!;
+                Tensor r = rdelta!;
+                if (l > 0 || !FusedBackwardProducts)
                 {
-                    product[2 * l] = product[2 * l].Plus(torch.mm(delta.t(), ra[l]));
+                    hv[2 * l] = torch.mm(r.t(), a[l]);
                 }
 
-                product[(2 * l) + 1] = rdelta.sum(dim: 0L);
+                if (l > 0)
+                {
+                    hv[2 * l] = hv[2 * l].Plus(torch.mm(delta.t(), ra[l]));
+                }
+
+                hv[(2 * l) + 1] = r.sum(dim: 0L);
             }
 
             gradient[(2 * l) + 1] = delta.sum(dim: 0L);
