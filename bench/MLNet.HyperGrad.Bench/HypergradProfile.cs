@@ -262,6 +262,25 @@ internal static class HypergradProfile
         add("products ×100: δᵀ·X and Rδᵀ·X, separate", Time(() => [torch.mm(delta.t(), x), torch.mm(rdelta.t(), x)]));
         add("products ×100: [δ | Rδ]ᵀ·X, fused", Time(() => [torch.mm(deltas.t(), x)]));
         add("products ×100: Xᵀ·[δ | Rδ], fused, transposed result", Time(() => [torch.mm(x.t(), deltas)]));
+
+        // Start's two products over 10,000 validation rows (the outer gradient's forward and backward), 1 call each (×100 / 50 rows:
+        // the same multiply-adds as 100 batch products of 200 rows would be 2 × 50 of them).
+        Tensor xv = Random(10_000, 784);
+        Tensor dv = Random(10_000, 50);
+        double Once(Func<Tensor> product)
+        {
+            double mark = CpuClock.ThreadSeconds();
+            using (torch.NewDisposeScope())
+            {
+                _ = product();
+            }
+
+            return CpuClock.ThreadSeconds() - mark;
+        }
+
+        _ = Once(() => torch.mm(xv, w.t()));
+        add("Start's products, once each: X_val·W₀ᵀ (10,000 rows)", Once(() => torch.mm(xv, w.t())));
+        add("Start's products, once each: δᵀ·X_val (10,000 rows)", Once(() => torch.mm(dv.t(), xv)));
     }
 
     private static void AnalyticPhases(MlpInnerProblem problem, HyperparameterSet set, ReverseModeOptions options, Action<string, double> add)
