@@ -16,8 +16,11 @@ namespace MLNet.HyperGrad.Hypergradients;
 /// <see cref="InformationBuffer"/> in base m(y) (nothing when m(y) = 1). So only about log2(d/n) bits
 /// per element and step are kept, and the rounding error is below one unit of 2^−F. The integer work is 64-bit
 /// (<see cref="FixedPointMultiplier"/>: shifts, masks and multiply-highs by a reciprocal, no 128-bit arithmetic
-/// and no division on the usual path) over the flat arrays, and the value accessors write into caller buffers, so a step allocates nothing
-/// but the buffer's growth.
+/// and no division on the usual path) over the flat arrays, eight elements at a time on 512-bit vectors where the hardware
+/// accelerates them (<see cref="Vectorized"/>; base-2 digits by shift and mask when the momentum is above 1/2), and the value
+/// accessors write into caller buffers, so a step allocates nothing but the buffer's growth. The checksum of a rounded
+/// gradient runs in eight lanes (<see cref="ChecksumLanes"/>) and the adjoint sums in eight partial sums, so the vector and
+/// element code give the same bits.
 /// </remarks>
 internal sealed partial class FixedPointSgd
 {
