@@ -46,9 +46,10 @@ public sealed partial class MlpInnerProblem
     /// <see cref="IAnalyticReverseStep.AnalyticTrainingGradient(double[], HyperparameterTensors, int, Span{double})"/>'s in the
     /// last bits; exact reversal compares checksums of the rounded gradients and recomputes a step whose rounding differs.
     /// </summary>
-    /// <value>The default is true: whole exact-reversal runs of the bench's problem (784-50-10 tanh, T = 100, batch 200) took 0.508 s
-    /// of CPU fused against 0.552 unfused (bench/RESULTS.md, issue 9, H41; loaded machine, calling thread's CPU, medians of 3), with no
-    /// checksum mismatch in 300 reverse steps.</value>
+    /// <value>The default is true, on a small margin (bench/RESULTS.md, issue 9, H41; loaded machine): the first layer's two products
+    /// alone 0.071 s per 100 calls fused against 0.081; whole exact-reversal runs of the bench's problem (784-50-10 tanh, T = 100,
+    /// batch 200) fused/unfused 0.973 (0.92 … 1.11) by calling thread's CPU, median of 12 alternating pairs, with no checksum
+    /// mismatch seen.</value>
     internal bool FusedBackwardProducts { get; set; } = true;
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using MLNet.HyperGrad.Torch;
@@ -134,6 +135,7 @@ internal sealed class ReverseSweep : IDisposable
     /// <param name="g">The gradient, as many.</param>
     /// <param name="learningRate">η.</param>
     /// <param name="momentum">μ.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ForwardStep(Span<double> w, Span<double> v, ReadOnlySpan<double> g, double learningRate, double momentum)
     {
         if (v.Length != w.Length || g.Length != w.Length)
@@ -391,6 +393,7 @@ internal sealed class ReverseSweep : IDisposable
     private static double Dot(double[] a, double[] b) => ConjugateGradient.Dot(a, b);
 
     // dV ← dV − η dW, written into the direction tensor's memory too (element by element; 512-bit vectors where accelerated, the same bits).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void StepDirection(Span<double> dv, ReadOnlySpan<double> dw, double lr, Span<double> direction)
     {
         int i = 0;
@@ -416,6 +419,7 @@ internal sealed class ReverseSweep : IDisposable
     }
 
     // dW ← dW + H·dV, dV ← μ dV (element by element; 512-bit vectors where accelerated, the same bits).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddProduct(Span<double> dw, ReadOnlySpan<double> product, Span<double> dv, double mu)
     {
         int i = 0;
