@@ -8,9 +8,68 @@ namespace MLNet.HyperGrad.Bench;
 /// <summary>What the parts of <c>hypergrad-core</c> share: the fixed Fashion-MNIST split, plain training, formatting.</summary>
 internal static class HypergradBench
 {
-    /// <summary>A plain SGD-with-momentum run of an inner problem: the forward pass the reverse-mode methods differentiate (same update, <c>ReverseSweep.ForwardStep</c>), with gradients that build no second-order graph.</summary>
+    /// <summary>
+    /// A plain SGD-with-momentum run of an inner problem: the forward pass the reverse-mode methods differentiate (same update,
+    /// <c>ReverseSweep.ForwardStep</c>), with gradients that build no second-order graph. With the problem's analytic gradient
+    /// (<see cref="IAnalyticReverseStep"/>) the weights live in float64 tensors written in place and the gradient is read
+    /// where it lies, as exact reversal's forward loop does (no copies per step); otherwise as <see cref="TrainFlat"/>.
+    /// Both give the same bits.
+    /// </summary>
     /// <returns>The final weights, flat.</returns>
     public static double[] Train(IInnerProblem problem, HyperparameterSet hyperparameters, ReverseModeOptions options)
+    {
+        long[][] shapes = [.. problem.WeightShapes];
+        double[] learningRates = hyperparameters.Values(options.LearningRateName);
+        double[] momenta = hyperparameters.Values(options.MomentumName);
+        using var scope = torch.NewDisposeScope();
+        HyperparameterTensors h = hyperparameters.CreateTensors();
+        if (problem is not IAnalyticReverseStep analytic || !analytic.CoversAnalytically(h))
+        {
+            return TrainFlat(problem, hyperparameters, options);
+        }
+
+        double[] w;
+        using (torch.NewDisposeScope())
+        {
+            w = FlatTensors.Flatten(problem.InitialWeights(h));
+        }
+
+        TorchSharp.torch.Tensor[] weights = FlatTensors.Buffers(shapes);
+        try
+        {
+            FlatTensors.CopyInto(w, weights);
+            double[] v = new double[w.Length];
+            for (int t = 0; t < options.Steps; t++)
+            {
+                double lr = learningRates[options.EntryOf(t, learningRates.Length)];
+                double mu = momenta[options.EntryOf(t, momenta.Length)];
+                using (torch.NewDisposeScope())
+                {
+                    TorchSharp.torch.Tensor[] g = analytic.AnalyticTrainingGradient(weights, h, t);
+                    for (int k = 0, offset = 0; k < g.Length; k++)
+                    {
+                        Span<double> part = FlatTensors.Memory(weights[k]);
+                        ReverseSweep.ForwardStep(part, v.AsSpan(offset, part.Length), FlatTensors.Memory(g[k].contiguous()), lr, mu);
+                        offset += part.Length;
+                    }
+                }
+            }
+
+            FlatTensors.FlattenInto(weights, w);
+            return w;
+        }
+        finally
+        {
+            foreach (TorchSharp.torch.Tensor t in weights)
+            {
+                t.Dispose();
+            }
+        }
+    }
+
+    /// <summary>The plain run as it was before H41: flat arrays, the weights copied into new tensors and the gradient copied out at every step (the profile times both).</summary>
+    /// <returns>The final weights, flat.</returns>
+    public static double[] TrainFlat(IInnerProblem problem, HyperparameterSet hyperparameters, ReverseModeOptions options)
     {
         long[][] shapes = [.. problem.WeightShapes];
         double[] learningRates = hyperparameters.Values(options.LearningRateName);

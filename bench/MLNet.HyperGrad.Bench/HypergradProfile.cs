@@ -16,7 +16,7 @@ namespace MLNet.HyperGrad.Bench;
 /// step and of the fixed-point bookkeeping is timed on its own in CPU seconds of the calling thread (libtorch's work
 /// runs there with one thread, the default here), summed over T steps; repeats interleaved, medians printed. The whole
 /// runs are timed with the inner problem's analytic reverse step (the default) and with autograd only.
-///   hypergrad-profile [--steps 100] [--repeats 3] [--threads 1]
+///   hypergrad-profile [--steps 100] [--repeats 3] [--threads 1] [--pairs N: only N rounds of plain run and exact reversal with and without fused backward products]
 /// </summary>
 internal static class HypergradProfile
 {
@@ -56,6 +56,56 @@ internal static class HypergradProfile
             Add($"whole, gen-0 collections: {name}", GC.CollectionCount(0) - collections);
         }
 
+        int pairs = CsvLoadBenchmark.Int(options, "--pairs", 0);
+        if (pairs > 0)
+        {
+            // --pairs N: only N rounds of {plain run, exact reversal with the backward products fused, unfused}, the order of
+            // the two exact runs alternating by round; calling thread's CPU s and the paired ratios (median, range).
+            var plainCpu = new List<double>();
+            var fusedCpu = new List<double>();
+            var unfusedCpu = new List<double>();
+            double Cpu(Action action)
+            {
+                double mark = CpuClock.ThreadSeconds();
+                action();
+                return CpuClock.ThreadSeconds() - mark;
+            }
+
+            double Exact(bool fused)
+            {
+                problem.FusedBackwardProducts = fused;
+                return Cpu(() => new ExactReversalReverseMode(reverseOptions).Compute(problem, set));
+            }
+
+            _ = Exact(true);
+            _ = Exact(false);
+            _ = Cpu(() => Outer(problem, set, Train(problem, set, reverseOptions)));
+            MachineLoad.Mark start = MachineLoad.Now();
+            for (int r = 0; r < pairs; r++)
+            {
+                plainCpu.Add(Cpu(() => Outer(problem, set, Train(problem, set, reverseOptions))));
+                if (r % 2 == 0)
+                {
+                    fusedCpu.Add(Exact(true));
+                    unfusedCpu.Add(Exact(false));
+                }
+                else
+                {
+                    unfusedCpu.Add(Exact(false));
+                    fusedCpu.Add(Exact(true));
+                }
+            }
+
+            problem.FusedBackwardProducts = true;
+            string Summary(IEnumerable<double> values) => Invariant($"{Median(values):F3} ({values.Min():F3} … {values.Max():F3})");
+            Console.WriteLine(Invariant($"{pairs} rounds, calling thread's CPU s, median (range); others' CPU share {MachineLoad.OthersShareSince(start):P0}; load average now {MachineLoad.LoadAverage()}"));
+            Console.WriteLine($"plain run (in place): {Summary(plainCpu)}");
+            Console.WriteLine($"exact reversal, fused backward products: {Summary(fusedCpu)}; ratio to the round's plain run {Summary(fusedCpu.Zip(plainCpu, (e, p) => e / p))}");
+            Console.WriteLine($"exact reversal, unfused backward products: {Summary(unfusedCpu)}; ratio to the round's plain run {Summary(unfusedCpu.Zip(plainCpu, (e, p) => e / p))}");
+            Console.WriteLine($"fused / unfused, paired: {Summary(fusedCpu.Zip(unfusedCpu, (f, u) => f / u))}");
+            return 0;
+        }
+
         for (int r = 0; r < repeats; r++)
         {
             MachineLoad.Mark mark = MachineLoad.Now();
@@ -81,6 +131,16 @@ internal static class HypergradProfile
                 }
 
                 Whole($"plain run (T steps + validation CE), {how}", () => Outer(problem, set, Train(problem, set, reverseOptions)));
+                if (analytic)
+                {
+                    // The plain run before H41 (flat arrays, copies per step): the same bits, checked once.
+                    Whole($"plain run, flat arrays as before H41 (T steps + validation CE), {how}", () => Outer(problem, set, TrainFlat(problem, set, reverseOptions)));
+                    if (r == 0 && !Train(problem, set, reverseOptions).AsSpan().SequenceEqual(TrainFlat(problem, set, reverseOptions)))
+                    {
+                        throw new InvalidOperationException("The in-place plain run's weights differ from the flat-array run's.");
+                    }
+                }
+
                 Whole($"exact reversal (forward + reverse), {how}", () =>
                 {
                     HypergradientResult result = new ExactReversalReverseMode(reverseOptions).Compute(problem, set);
@@ -95,6 +155,20 @@ internal static class HypergradProfile
 
             problem.AnalyticReverseSteps = true;
             problem.FusedForwardProducts = false;
+            // And exact reversal with the first layer's backward products fused, [δ | Rδ]ᵀ·X (FusedBackwardProducts).
+            bool fusedBackward = problem.FusedBackwardProducts;
+            problem.FusedBackwardProducts = !fusedBackward;
+            string backwardHow = fusedBackward ? "analytic steps, backward products NOT fused (the default fuses them)" : "analytic steps, fused backward products [δ | Rδ]ᵀ·X";
+            Whole($"exact reversal (forward + reverse), {backwardHow}", () =>
+            {
+                HypergradientResult result = new ExactReversalReverseMode(reverseOptions).Compute(problem, set);
+                Add($"exact reversal: gradients recomputed after a checksum mismatch (of {steps}), {backwardHow}", result.Cost.GradientEvaluations - (2 * steps));
+                if (result.ExactlyReversed != true)
+                {
+                    throw new InvalidOperationException($"Exact reversal did not come back exactly ({backwardHow}).");
+                }
+            });
+            problem.FusedBackwardProducts = fusedBackward;
             Whole("unrolled store-everything", () => new UnrolledReverseMode(reverseOptions).Compute(problem, set));
             Phases(problem, set, reverseOptions, Add);
             AnalyticPhases(problem, set, reverseOptions, Add);
@@ -187,19 +261,27 @@ internal static class HypergradProfile
             Lap(2);
         }
 
+        // The reverse pass's overloads, as ReverseSweep.StepExact calls them (values out, adjoint sums in the same pass).
+        long[] rounded = new long[w0.Length];
+        double[] adjoint = [.. w0.Select((x, i) => Math.Cos(i))];
+        double dot = 0;
         for (int t = 0; t < steps; t++)
         {
-            sgd.UndoWeightStep(0.1);
+            sgd.UndoWeightStep(0.1, 0, flat, adjoint, ref dot);
             Lap(3);
-            sgd.UndoVelocityStep(gradient, numerator, denominator);
+            ChecksumLanes lanes = FixedPointSgd.StartChecksum();
+            sgd.RoundGradient(gradient, 0, rounded, ref lanes);
+            Lap(5);
+            dot += sgd.UndoVelocityStep(rounded, numerator, denominator, adjoint);
             Lap(4);
         }
 
-        add("fixed point: weight and velocity values into buffers", phase[0]);
-        add("fixed point: velocity step (μ = 0.9)", phase[1]);
+        add(Invariant($"fixed point: weight and velocity values into buffers (vectorized: {sgd.Vectorized})"), phase[0]);
+        add("fixed point: velocity step (μ = 0.9) with the checksum", phase[1]);
         add("fixed point: weight step", phase[2]);
-        add("fixed point: undo weight step", phase[3]);
-        add("fixed point: undo velocity step", phase[4]);
+        add("fixed point: undo weight step, with the values and the learning rate's adjoint", phase[3]);
+        add("fixed point: rounding and checksum of the gradient", phase[5]);
+        add("fixed point: undo velocity step from the rounded gradient, with the momentum's adjoint", phase[4]);
     }
 
     // The analytic step's parts (calling thread's CPU seconds, summed over T steps).
@@ -238,6 +320,25 @@ internal static class HypergradProfile
         add("products ×100: δᵀ·X and Rδᵀ·X, separate", Time(() => [torch.mm(delta.t(), x), torch.mm(rdelta.t(), x)]));
         add("products ×100: [δ | Rδ]ᵀ·X, fused", Time(() => [torch.mm(deltas.t(), x)]));
         add("products ×100: Xᵀ·[δ | Rδ], fused, transposed result", Time(() => [torch.mm(x.t(), deltas)]));
+
+        // Start's two products over 10,000 validation rows (the outer gradient's forward and backward), 1 call each (×100 / 50 rows:
+        // the same multiply-adds as 100 batch products of 200 rows would be 2 × 50 of them).
+        Tensor xv = Random(10_000, 784);
+        Tensor dv = Random(10_000, 50);
+        double Once(Func<Tensor> product)
+        {
+            double mark = CpuClock.ThreadSeconds();
+            using (torch.NewDisposeScope())
+            {
+                _ = product();
+            }
+
+            return CpuClock.ThreadSeconds() - mark;
+        }
+
+        _ = Once(() => torch.mm(xv, w.t()));
+        add("Start's products, once each: X_val·W₀ᵀ (10,000 rows)", Once(() => torch.mm(xv, w.t())));
+        add("Start's products, once each: δᵀ·X_val (10,000 rows)", Once(() => torch.mm(dv.t(), xv)));
     }
 
     private static void AnalyticPhases(MlpInnerProblem problem, HyperparameterSet set, ReverseModeOptions options, Action<string, double> add)

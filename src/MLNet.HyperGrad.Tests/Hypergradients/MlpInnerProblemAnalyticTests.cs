@@ -150,8 +150,8 @@ public sealed class MlpInnerProblemAnalyticTests(ITestOutputHelper output)
         (TabularDataset train, TabularDataset validation) = FashionMnistSplits.Take(600, 50);
         foreach (Activation activation in new[] { Activation.Tanh, Activation.Relu })
         {
-            // Unfused: the fused forward products may change the last bits (see the next test).
-            using var problem = new MlpInnerProblem(new Mlp([784, 50, 10], activation), train, validation, batchSize: 200, seed: 1) { FusedForwardProducts = false };
+            // Unfused: the fused forward and backward products may change the last bits (see the next tests).
+            using var problem = new MlpInnerProblem(new Mlp([784, 50, 10], activation), train, validation, batchSize: 200, seed: 1) { FusedForwardProducts = false, FusedBackwardProducts = false };
             HyperparameterSet set = Penalties("per-layer", [784, 50, 10]);
             IAnalyticReverseStep analytic = problem;
             using var scope = torch.NewDisposeScope();
@@ -188,7 +188,7 @@ public sealed class MlpInnerProblemAnalyticTests(ITestOutputHelper output)
         (TabularDataset train, TabularDataset validation) = FashionMnistSplits.Take(600, 50);
         foreach (Activation activation in new[] { Activation.Tanh, Activation.Relu })
         {
-            using var problem = new MlpInnerProblem(new Mlp([784, 50, 10], activation), train, validation, batchSize: 200, seed: 1) { FusedForwardProducts = true };
+            using var problem = new MlpInnerProblem(new Mlp([784, 50, 10], activation), train, validation, batchSize: 200, seed: 1) { FusedForwardProducts = true, FusedBackwardProducts = false };
             HyperparameterSet set = Penalties("per-layer", [784, 50, 10]);
             IAnalyticReverseStep analytic = problem;
             using (var scope = torch.NewDisposeScope())
@@ -234,13 +234,119 @@ public sealed class MlpInnerProblemAnalyticTests(ITestOutputHelper output)
         }
     }
 
+    [Theory]
+    [InlineData("per-layer")]
+    [InlineData("per-weight")]
+    [InlineData("per-unit")]
+    public void AnalyticReverseStep_ClosedFormMixedTerm_EqualsAutogradMixedTerm(string l2)
+    {
+        // The mixed term ∂(g·v)/∂u in closed form (the default) against the autograd form through the maps u → λ, per leaf
+        // (the init scales, which the training loss does not read, get zeros in both), and exact reversal's hypergradient with each.
+        (TabularDataset train, TabularDataset validation) = FashionMnistSplits.Take(120, 40);
+        int[] sizes = [784, 6, 10];
+        using var problem = new MlpInnerProblem(new Mlp(sizes, Activation.Tanh), train, validation, batchSize: 30, seed: 2);
+        HyperparameterSet set = Penalties(l2, sizes, Schedule(Steps));
+        IAnalyticReverseStep analytic = problem;
+        using (var scope = torch.NewDisposeScope())
+        {
+            HyperparameterTensors h = set.CreateTensors();
+            double[] w;
+            using (torch.NewDisposeScope())
+            {
+                w = FlatTensors.Flatten(problem.InitialWeights(h));
+            }
+
+            double[] direction = MLNet.HyperGrad.Tests.Torch.Float64.Randn(w.Length, 9);
+            double[] gradient = new double[w.Length];
+            double[] product = new double[w.Length];
+            Assert.True(problem.ClosedFormMixedTerm);
+            Tensor[] closedForm = analytic.AnalyticReverseStep(w, direction, h, 1, gradient, product)!;
+            problem.ClosedFormMixedTerm = false;
+            Tensor[] autograd = analytic.AnalyticReverseStep(w, direction, h, 1, gradient, product)!;
+            problem.ClosedFormMixedTerm = true;
+            Assert.Equal(autograd.Length, closedForm.Length);
+            for (int k = 0; k < autograd.Length; k++)
+            {
+                Assert.Equal(autograd[k].shape, closedForm[k].shape);
+                double[] expected = TensorData.ToArray<double>(autograd[k]);
+                double[] actual = TensorData.ToArray<double>(closedForm[k]);
+                bool penalty = set.Definitions[k].Name.StartsWith(MlpInnerProblem.L2Name, StringComparison.Ordinal);
+                Assert.Equal(penalty, expected.Any(x => x != 0));
+                FiniteDifferences.AssertClose(expected, actual, 1e-12);
+            }
+        }
+
+        var options = new ReverseModeOptions { Steps = Steps };
+        HypergradientResult closedRun = new ExactReversalReverseMode(options).Compute(problem, set);
+        problem.ClosedFormMixedTerm = false;
+        HypergradientResult autogradRun = new ExactReversalReverseMode(options).Compute(problem, set);
+        Assert.True(closedRun.ExactlyReversed);
+        FiniteDifferences.AssertClose(autogradRun.Flatten(set), closedRun.Flatten(set), 1e-10);
+    }
+
+    [Fact]
+    public void AnalyticReverseStep_FusedBackwardProducts_SameRoundedGradientAndExactReversal()
+    {
+        // [δ | Rδ]ᵀ·X as one product (the first layer's backward products) may change the gradient's last bits, but not its
+        // value rounded to exact reversal's fixed point (2^−32), and the product H·v and the hypergradient only at rounding
+        // level; exact reversal stays exact (a step whose rounding differed would be recomputed, at most one gradient more per step).
+        (TabularDataset train, TabularDataset validation) = FashionMnistSplits.Take(600, 50);
+        foreach (Activation activation in new[] { Activation.Tanh, Activation.Relu })
+        {
+            using var problem = new MlpInnerProblem(new Mlp([784, 50, 10], activation), train, validation, batchSize: 200, seed: 1) { FusedBackwardProducts = true };
+            HyperparameterSet set = Penalties("per-layer", [784, 50, 10]);
+            IAnalyticReverseStep analytic = problem;
+            using (var scope = torch.NewDisposeScope())
+            {
+                HyperparameterTensors h = set.CreateTensors();
+                double[] w;
+                using (torch.NewDisposeScope())
+                {
+                    w = FlatTensors.Flatten(problem.InitialWeights(h));
+                }
+
+                double[] direction = MLNet.HyperGrad.Tests.Torch.Float64.Randn(w.Length, 7);
+                for (int t = 0; t < 3; t++)
+                {
+                    double[] plain = new double[w.Length];
+                    analytic.AnalyticTrainingGradient(w, h, t, plain);
+                    double[] fusedGradient = new double[w.Length];
+                    double[] fusedProduct = new double[w.Length];
+                    double[] unfusedGradient = new double[w.Length];
+                    double[] unfusedProduct = new double[w.Length];
+                    _ = analytic.AnalyticReverseStep(w, direction, h, t, fusedGradient, fusedProduct);
+                    problem.FusedBackwardProducts = false;
+                    _ = analytic.AnalyticReverseStep(w, direction, h, t, unfusedGradient, unfusedProduct);
+                    problem.FusedBackwardProducts = true;
+                    int roundedDiffering = plain.Where((g, i) => Math.Round(Math.ScaleB(g, 32)) != Math.Round(Math.ScaleB(fusedGradient[i], 32))).Count();
+                    output.WriteLine($"{activation}, step {t}: {plain.Where((g, i) => g != fusedGradient[i]).Count()} of {plain.Length} gradient entries and {unfusedProduct.Where((p, i) => p != fusedProduct[i]).Count()} product entries differ in their bits, {roundedDiffering} gradient entries after rounding to 2^-32");
+                    Assert.Equal(0, roundedDiffering);
+                    Assert.Equal(unfusedGradient, plain);
+                    FiniteDifferences.AssertClose(unfusedProduct, fusedProduct, 1e-12);
+                    FiniteDifferences.AssertClose(plain, fusedGradient, 1e-12);
+                }
+            }
+
+            HyperparameterSet scheduled = Penalties("per-layer", [784, 50, 10], Schedule(5));
+            var options = new ReverseModeOptions { Steps = 5 };
+            HypergradientResult fused = new ExactReversalReverseMode(options).Compute(problem, scheduled);
+            problem.FusedBackwardProducts = false;
+            HypergradientResult unfused = new ExactReversalReverseMode(options).Compute(problem, scheduled);
+            Assert.True(fused.ExactlyReversed);
+            Assert.True(unfused.ExactlyReversed);
+            Assert.Equal(10, unfused.Cost.GradientEvaluations);
+            Assert.InRange(fused.Cost.GradientEvaluations, 10, 15);
+            FiniteDifferences.AssertClose(unfused.Flatten(scheduled), fused.Flatten(scheduled), 1e-9);
+        }
+    }
+
     [Fact]
     public void Compute_ExactReversalReverseStepGradientOffByOneUnit_RecomputesAndStaysExact()
     {
         // An inner problem whose reverse step returns a gradient one fixed-point unit off (as a BLAS that summed in another
         // order could): the checksum catches it at every step, the gradient is recomputed, and the reversal stays exact.
         (TabularDataset train, TabularDataset validation) = FashionMnistSplits.Take(120, 100);
-        using var inner = new MlpInnerProblem(new Mlp([784, 5, 10], Activation.Tanh), train, validation, batchSize: 20, seed: 5) { FusedForwardProducts = false };
+        using var inner = new MlpInnerProblem(new Mlp([784, 5, 10], Activation.Tanh), train, validation, batchSize: 20, seed: 5) { FusedForwardProducts = false, FusedBackwardProducts = false };
         var skewed = new SkewedReverseStep(inner);
         HyperparameterSet set = Penalties("per-layer", [784, 5, 10], Schedule(Steps));
         var options = new ReverseModeOptions { Steps = Steps };

@@ -159,15 +159,15 @@ public sealed class ExactReversalReverseMode : IHypergradientMethod
             {
                 Tensor[] g = analytic.AnalyticTrainingGradient(weightTensors, h, t);
                 FixedPointMultiplier multiplier = FixedPointSgd.Multiplier(numerators[options.EntryOf(t, numerators.Length)], denominator);
-                ulong checksum = FixedPointSgd.ChecksumSeed;
+                ChecksumLanes checksum = FixedPointSgd.StartChecksum();
                 for (int k = 0, offset = 0; k < g.Length; k++)
                 {
                     ReadOnlySpan<double> part = FlatTensors.Memory(g[k].contiguous());
-                    checksum = sgd.VelocityStep(part, offset, multiplier, checksum);
+                    sgd.VelocityStep(part, offset, multiplier, ref checksum);
                     offset += part.Length;
                 }
 
-                checksums[t] = checksum;
+                checksums[t] = FixedPointSgd.ChecksumValue(ref checksum);
             }
 
             sgd.WeightStep(learningRates[options.EntryOf(t, learningRates.Length)]);

@@ -45,6 +45,21 @@ internal readonly struct FixedPointMultiplier
         ratio = Math.ScaleB(1.0, denominatorBits) / numerator;
     }
 
+    /// <summary>Gets n.</summary>
+    public long Numerator => numerator;
+
+    /// <summary>Gets D.</summary>
+    public int DenominatorBits => bits;
+
+    /// <summary>Gets 2^D − 1.</summary>
+    public long Mask => mask;
+
+    /// <summary>Gets 2^D / n in float64 (the first preimage's estimate).</summary>
+    public double Ratio => ratio;
+
+    /// <summary>Gets whether n &gt; 2^D / 2, so that every product has one or two preimages (a modulus of 1 or 2, digits 0 or 1): momenta above 1/2.</summary>
+    public bool AtMostTwoPreimages => 2 * numerator > (1L << bits);
+
     /// <summary>y = ⌊x·n / 2^D⌋, with x's index among the integers of that floor and their number.</summary>
     /// <param name="x">The fixed-point value, |x| &lt; 2^62.</param>
     /// <param name="digit">x − ⌈y·2^D/n⌉, in [0, modulus).</param>

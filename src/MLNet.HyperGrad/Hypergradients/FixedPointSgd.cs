@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace MLNet.HyperGrad.Hypergradients;
 
@@ -15,17 +16,25 @@ namespace MLNet.HyperGrad.Hypergradients;
 /// <see cref="InformationBuffer"/> in base m(y) (nothing when m(y) = 1). So only about log2(d/n) bits
 /// per element and step are kept, and the rounding error is below one unit of 2^−F. The integer work is 64-bit
 /// (<see cref="FixedPointMultiplier"/>: shifts, masks and multiply-highs by a reciprocal, no 128-bit arithmetic
-/// and no division on the usual path) over the flat arrays, and the value accessors write into caller buffers, so a step allocates nothing
-/// but the buffer's growth.
+/// and no division on the usual path) over the flat arrays, eight elements at a time on 512-bit vectors where the hardware
+/// accelerates them (<see cref="Vectorized"/>; base-2 digits by shift and mask when the momentum is above 1/2), and the value
+/// accessors write into caller buffers, so a step allocates nothing but the buffer's growth. The checksum of a rounded
+/// gradient runs in eight lanes (<see cref="ChecksumLanes"/>) and the adjoint sums in eight partial sums, so the vector and
+/// element code give the same bits.
 /// </remarks>
-internal sealed class FixedPointSgd
+internal sealed partial class FixedPointSgd
 {
     private const long Limit = 1L << 62;
     private readonly double scale;
     private readonly double inverseScale;
 
-    public FixedPointSgd(double[] initialWeights, int fractionBits)
+    /// <param name="initialWeights">The initial weights.</param>
+    /// <param name="fractionBits">F: a value x is the int64 round(x·2^F).</param>
+    /// <param name="vectorized">Whether the element loops use 512-bit vectors (<see cref="Vectorized"/>); null for whether the
+    /// hardware accelerates them.</param>
+    public FixedPointSgd(double[] initialWeights, int fractionBits, bool? vectorized = null)
     {
+        Vectorized = vectorized ?? Vector512.IsHardwareAccelerated;
         scale = Math.ScaleB(1.0, fractionBits);
         inverseScale = Math.ScaleB(1.0, -fractionBits);
         Weights = new long[initialWeights.Length];
@@ -38,6 +47,14 @@ internal sealed class FixedPointSgd
     }
 
     public long[] Weights { get; }
+
+    /// <summary>
+    /// Gets whether the element loops work on 512-bit vectors of eight elements (System.Runtime.Intrinsics.Vector512) where
+    /// the fast case holds (momentum n/d &gt; 1/2, so at most two preimages and base-2 buffer digits; every value in range;
+    /// the buffer in 64-bit words), element by element otherwise. Both give the same bits: the same integers, the same
+    /// checksums and the same sums (<see cref="UndoVelocityStep(ReadOnlySpan{long}, long, long, ReadOnlySpan{double})"/>).
+    /// </summary>
+    public bool Vectorized { get; }
 
     public long[] Velocities { get; }
 
@@ -75,55 +92,57 @@ internal sealed class FixedPointSgd
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The gradient must hold {Velocities.Length} values; got {gradient.Length}."), nameof(gradient));
         }
 
-        return VelocityStep(gradient, 0, Multiplier(numerator, denominator), ChecksumSeed);
+        ChecksumLanes lanes = StartChecksum();
+        VelocityStep(gradient, 0, Multiplier(numerator, denominator), ref lanes);
+        return ChecksumValue(ref lanes);
     }
 
     /// <summary>
     /// <see cref="VelocityStep(ReadOnlySpan{double}, long, long)"/> for the elements offset … offset + part's length − 1 only,
     /// for a gradient held in several pieces (one per weight tensor): call it for the pieces in order, the first with
-    /// <see cref="ChecksumSeed"/> and each next with the checksum the last returned.
+    /// <see cref="StartChecksum"/>'s lanes, then read the checksum with <see cref="ChecksumValue"/>.
     /// </summary>
     /// <param name="gradientPart">g for those elements.</param>
     /// <param name="offset">The first element's index.</param>
     /// <param name="multiplier">n/d (<see cref="Multiplier"/>).</param>
-    /// <param name="checksum">The running checksum.</param>
-    /// <returns>The running checksum after these elements.</returns>
-    public ulong VelocityStep(ReadOnlySpan<double> gradientPart, int offset, FixedPointMultiplier multiplier, ulong checksum)
+    /// <param name="checksum">The running checksum, continued over these elements.</param>
+    public void VelocityStep(ReadOnlySpan<double> gradientPart, int offset, FixedPointMultiplier multiplier, ref ChecksumLanes checksum)
     {
-        Span<long> velocities = Velocities.AsSpan(offset, gradientPart.Length);
-        for (int j = 0; j < velocities.Length; j++)
+        if (offset < 0 || offset + gradientPart.Length > Velocities.Length)
         {
-            long y = multiplier.MultiplyFloor(velocities[j], out long digit, out long modulus);
-            if (modulus > 1)
-            {
-                Buffer.Push(offset + j, digit, modulus);
-            }
-
-            long g = ToFixed(gradientPart[j], "gradient", offset + j);
-            checksum = Mix(checksum, g);
-            velocities[j] = checked(y + g);
+            throw new ArgumentOutOfRangeException(nameof(offset), string.Create(CultureInfo.InvariantCulture, $"Elements {offset} … {offset + gradientPart.Length - 1} are outside the {Velocities.Length} velocities."));
         }
 
-        return checksum;
+        if (Vectorized && multiplier.AtMostTwoPreimages)
+        {
+            VelocityStepVectorized(gradientPart, offset, multiplier, ref checksum);
+            return;
+        }
+
+        for (int j = 0; j < gradientPart.Length; j++)
+        {
+            VelocityElement(offset + j, gradientPart[j], multiplier, ref checksum);
+        }
     }
 
     /// <summary>Rounds a piece of a gradient to fixed point (into <paramref name="rounded"/>, the same elements) and continues its checksum, as <see cref="GradientChecksum"/> computes it over the whole.</summary>
     /// <param name="gradientPart">g for the elements offset … offset + length − 1.</param>
     /// <param name="offset">The first element's index.</param>
     /// <param name="rounded">[g] for every element; this piece's part is written.</param>
-    /// <param name="checksum">The running checksum (<see cref="ChecksumSeed"/> for the first piece).</param>
-    /// <returns>The running checksum after these elements.</returns>
-    public ulong RoundGradient(ReadOnlySpan<double> gradientPart, int offset, Span<long> rounded, ulong checksum)
+    /// <param name="checksum">The running checksum (<see cref="StartChecksum"/>'s lanes for the first piece), continued over these elements.</param>
+    public void RoundGradient(ReadOnlySpan<double> gradientPart, int offset, Span<long> rounded, ref ChecksumLanes checksum)
     {
         Span<long> target = rounded.Slice(offset, gradientPart.Length);
-        for (int j = 0; j < target.Length; j++)
+        if (Vectorized)
         {
-            long g = ToFixed(gradientPart[j], "gradient", offset + j);
-            target[j] = g;
-            checksum = Mix(checksum, g);
+            RoundGradientVectorized(gradientPart, offset, target, ref checksum);
+            return;
         }
 
-        return checksum;
+        for (int j = 0; j < target.Length; j++)
+        {
+            target[j] = RoundElement(offset + j, gradientPart[j], ref checksum);
+        }
     }
 
     /// <summary>
@@ -135,18 +154,31 @@ internal sealed class FixedPointSgd
     /// <param name="numerator">n.</param>
     /// <param name="denominator">d.</param>
     /// <param name="adjoint">One per element.</param>
-    /// <returns>Σ_i adjoint_i · v_i, summed in element order.</returns>
+    /// <returns>Σ_i adjoint_i · v_i, summed in <see cref="ChecksumLanes.Width"/> lanes (element i in lane i mod the width, the
+    /// elements after the last whole group of the width apart), then the lanes in order, then the rest in order: the same
+    /// bits with and without <see cref="Vectorized"/>.</returns>
     public double UndoVelocityStep(ReadOnlySpan<long> rounded, long numerator, long denominator, ReadOnlySpan<double> adjoint)
     {
         FixedPointMultiplier multiplier = Multiplier(numerator, denominator);
         long[] velocities = Velocities;
-        double dot = 0;
-        for (int i = 0; i < velocities.Length; i++)
+        Span<double> sums = stackalloc double[ChecksumLanes.Width];
+        sums.Clear();
+        int body = velocities.Length - (velocities.Length % ChecksumLanes.Width);
+        int i = 0;
+        if (Vectorized && multiplier.AtMostTwoPreimages)
         {
-            long first = multiplier.FirstPreimage(checked(velocities[i] - rounded[i]), out long modulus);
-            long v = modulus > 1 ? checked(first + Buffer.Pop(i, modulus)) : first;
-            velocities[i] = v;
-            dot += adjoint[i] * (v * inverseScale);
+            i = UndoVelocityVectorized(rounded, multiplier, adjoint, body, sums);
+        }
+
+        for (; i < body; i++)
+        {
+            sums[i % ChecksumLanes.Width] += adjoint[i] * (UndoVelocityElement(i, rounded[i], multiplier) * inverseScale);
+        }
+
+        double dot = LaneSum(sums);
+        for (; i < velocities.Length; i++)
+        {
+            dot += adjoint[i] * (UndoVelocityElement(i, rounded[i], multiplier) * inverseScale);
         }
 
         return dot;
@@ -155,7 +187,8 @@ internal sealed class FixedPointSgd
     /// <summary>
     /// Undoes <see cref="WeightStep"/> for the elements offset … offset + values' length − 1, writes their weight values
     /// into <paramref name="values"/>, and adds Σ adjoint_i · v_i over their velocity values (which the undo leaves as
-    /// they are) to <paramref name="dot"/>, in element order: the reverse pass's learning-rate adjoint in the same pass.
+    /// they are) to <paramref name="dot"/>: the reverse pass's learning-rate adjoint in the same pass, summed as
+    /// <see cref="UndoVelocityStep(ReadOnlySpan{long}, long, long, ReadOnlySpan{double})"/> sums (lanes by the index within this piece).
     /// </summary>
     /// <param name="learningRate">η, as the step used it.</param>
     /// <param name="offset">The first element's index.</param>
@@ -164,22 +197,30 @@ internal sealed class FixedPointSgd
     /// <param name="dot">The running sum.</param>
     public void UndoWeightStep(double learningRate, int offset, Span<double> values, ReadOnlySpan<double> adjoint, ref double dot)
     {
-        for (int j = 0; j < values.Length; j++)
+        Span<double> sums = stackalloc double[ChecksumLanes.Width];
+        sums.Clear();
+        int body = values.Length - (values.Length % ChecksumLanes.Width);
+        int j = Vectorized ? UndoWeightVectorized(learningRate, offset, values, adjoint, body, sums) : 0;
+        for (; j < body; j++)
         {
-            int i = offset + j;
-            double v = Velocities[i] * inverseScale;
-            dot += adjoint[i] * v;
-            long w = checked(Weights[i] + ToFixed(learningRate * v, "weight step", i));
-            Weights[i] = w;
-            values[j] = w * inverseScale;
+            sums[j % ChecksumLanes.Width] += UndoWeightElement(learningRate, offset + j, values, j, adjoint);
         }
+
+        double sum = LaneSum(sums);
+        for (; j < values.Length; j++)
+        {
+            sum += UndoWeightElement(learningRate, offset + j, values, j, adjoint);
+        }
+
+        dot += sum;
     }
 
     /// <summary>Writes the weights' values for the elements offset … offset + target's length − 1 into <paramref name="target"/>.</summary>
     public void WeightValues(int offset, Span<double> target)
     {
         ReadOnlySpan<long> source = Weights.AsSpan(offset, target.Length);
-        for (int j = 0; j < target.Length; j++)
+        int j = Vectorized ? ValuesVectorized(source, target) : 0;
+        for (; j < target.Length; j++)
         {
             target[j] = source[j] * inverseScale;
         }
@@ -188,38 +229,37 @@ internal sealed class FixedPointSgd
     /// <summary>
     /// A 64-bit checksum of the rounded gradient [g], as <see cref="VelocityStep(ReadOnlySpan{double}, long, long)"/> returns it: the same rounded values
     /// give the same checksum, and two that differ in one element always give different ones (each element's mixing
-    /// step is a bijection of the running value), so a reverse pass can tell whether its recomputed gradient would undo
-    /// the step exactly.
+    /// step is a bijection of its lane's running value, and the fold of the lanes a bijection of each lane), so a reverse
+    /// pass can tell whether its recomputed gradient would undo the step exactly.
     /// </summary>
     /// <param name="gradient">g, one per element.</param>
     /// <returns>The checksum.</returns>
     public ulong GradientChecksum(ReadOnlySpan<double> gradient)
     {
-        ulong checksum = ChecksumSeed;
+        ChecksumLanes lanes = StartChecksum();
         for (int i = 0; i < gradient.Length; i++)
         {
-            checksum = Mix(checksum, ToFixed(gradient[i], "gradient", i));
+            _ = RoundElement(i, gradient[i], ref lanes);
         }
 
-        return checksum;
+        return ChecksumValue(ref lanes);
     }
 
     /// <summary>Undoes <see cref="VelocityStep(ReadOnlySpan{double}, long, long)"/>, given the same gradient.</summary>
     public void UndoVelocityStep(ReadOnlySpan<double> gradient, long numerator, long denominator)
     {
         FixedPointMultiplier multiplier = Multiplier(numerator, denominator);
-        long[] velocities = Velocities;
-        for (int i = 0; i < velocities.Length; i++)
+        for (int i = 0; i < Velocities.Length; i++)
         {
-            long first = multiplier.FirstPreimage(checked(velocities[i] - ToFixed(gradient[i], "gradient", i)), out long modulus);
-            velocities[i] = modulus > 1 ? checked(first + Buffer.Pop(i, modulus)) : first;
+            _ = UndoVelocityElement(i, ToFixed(gradient[i], "gradient", i), multiplier);
         }
     }
 
     /// <summary>w ← w − [η·v].</summary>
     public void WeightStep(double learningRate)
     {
-        for (int i = 0; i < Weights.Length; i++)
+        int i = Vectorized ? WeightStepVectorized(learningRate) : 0;
+        for (; i < Weights.Length; i++)
         {
             Weights[i] = checked(Weights[i] - ToFixed(learningRate * (Velocities[i] * inverseScale), "weight step", i));
         }
@@ -234,14 +274,87 @@ internal sealed class FixedPointSgd
         }
     }
 
-    /// <summary>The checksum's starting value (of an empty gradient).</summary>
+    /// <summary>The checksum's starting value (of an empty gradient), in every lane of <see cref="StartChecksum"/>.</summary>
     public const ulong ChecksumSeed = 0x243F6A8885A308D3UL;
+
+    /// <summary>The lanes of the checksum of an empty gradient.</summary>
+    public static ChecksumLanes StartChecksum()
+    {
+        ChecksumLanes lanes = default;
+        ((Span<ulong>)lanes).Fill(ChecksumSeed);
+        return lanes;
+    }
+
+    /// <summary>The checksum of the elements mixed into <paramref name="lanes"/>: the lanes folded in order into <see cref="ChecksumSeed"/>.</summary>
+    public static ulong ChecksumValue(ref ChecksumLanes lanes)
+    {
+        ulong checksum = ChecksumSeed;
+        foreach (ulong lane in (ReadOnlySpan<ulong>)lanes)
+        {
+            checksum = Mix(checksum, (long)lane);
+        }
+
+        return checksum;
+    }
 
     // x ↦ (h ⊕ x)·odd, then an xor-shift: a bijection of h for each x, and of x for each h.
     private static ulong Mix(ulong checksum, long value)
     {
         ulong mixed = (checksum ^ (ulong)value) * 0x9E3779B97F4A7C15UL;
         return mixed ^ (mixed >> 29);
+    }
+
+    // Sums the lanes in order.
+    private static double LaneSum(ReadOnlySpan<double> sums)
+    {
+        double sum = 0;
+        foreach (double s in sums)
+        {
+            sum += s;
+        }
+
+        return sum;
+    }
+
+    // One element of VelocityStep.
+    private void VelocityElement(int i, double gradient, FixedPointMultiplier multiplier, ref ChecksumLanes checksum)
+    {
+        long y = multiplier.MultiplyFloor(Velocities[i], out long digit, out long modulus);
+        if (modulus > 1)
+        {
+            Buffer.Push(i, digit, modulus);
+        }
+
+        long g = ToFixed(gradient, "gradient", i);
+        checksum[i % ChecksumLanes.Width] = Mix(checksum[i % ChecksumLanes.Width], g);
+        Velocities[i] = checked(y + g);
+    }
+
+    // One element of RoundGradient: [g], mixed into its lane.
+    private long RoundElement(int i, double gradient, ref ChecksumLanes checksum)
+    {
+        long g = ToFixed(gradient, "gradient", i);
+        checksum[i % ChecksumLanes.Width] = Mix(checksum[i % ChecksumLanes.Width], g);
+        return g;
+    }
+
+    // One element of UndoVelocityStep: v_i from v_i' and [g]_i; returns v_i.
+    private long UndoVelocityElement(int i, long rounded, FixedPointMultiplier multiplier)
+    {
+        long first = multiplier.FirstPreimage(checked(Velocities[i] - rounded), out long modulus);
+        long v = modulus > 1 ? checked(first + Buffer.Pop(i, modulus)) : first;
+        Velocities[i] = v;
+        return v;
+    }
+
+    // One element of UndoWeightStep (weight i, value j of the piece); returns adjoint_i · v_i.
+    private double UndoWeightElement(double learningRate, int i, Span<double> values, int j, ReadOnlySpan<double> adjoint)
+    {
+        double v = Velocities[i] * inverseScale;
+        long w = checked(Weights[i] + ToFixed(learningRate * v, "weight step", i));
+        Weights[i] = w;
+        values[j] = w * inverseScale;
+        return adjoint[i] * v;
     }
 
     /// <summary>n/d as a <see cref="FixedPointMultiplier"/>, after checking that d is a power of two in 2 … 2^30 and 1 ≤ n ≤ d.</summary>

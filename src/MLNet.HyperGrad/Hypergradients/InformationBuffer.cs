@@ -14,9 +14,9 @@ namespace MLNet.HyperGrad.Hypergradients;
 /// </remarks>
 internal sealed class InformationBuffer
 {
-    private const ulong SmallLimit = 1UL << 38;
     private readonly ulong[] small;
     private readonly BigInteger?[] big;
+    private int bigCount;
 
     public InformationBuffer(int count)
     {
@@ -24,8 +24,21 @@ internal sealed class InformationBuffer
         big = new BigInteger?[count];
     }
 
+    /// <summary>The largest value an element may hold in its 64-bit word before a push moves it to a <see cref="BigInteger"/>.</summary>
+    public const ulong SmallLimit = 1UL << 38;
+
     /// <summary>Gets the number of elements.</summary>
     public int Count => small.Length;
+
+    /// <summary>Gets whether every element is held in its 64-bit word (none has grown into a <see cref="BigInteger"/>), so that <see cref="Words"/> holds the whole buffer.</summary>
+    public bool AllSmall => bigCount == 0;
+
+    /// <summary>
+    /// Gets the elements' 64-bit words, for the vectorized base-2 pushes and pops of <see cref="FixedPointSgd"/>: valid as
+    /// the elements' values only while <see cref="AllSmall"/>; a caller that writes them must keep each below
+    /// <see cref="SmallLimit"/> (a push that would pass it goes through <see cref="Push"/>).
+    /// </summary>
+    public Span<ulong> Words => small;
 
     /// <summary>Gets whether every element is zero (the state before any push).</summary>
     public bool IsEmpty => small.All(v => v == 0) && big.All(b => b is null);
@@ -60,6 +73,7 @@ internal sealed class InformationBuffer
         {
             big[index] = (new BigInteger(small[index]) * modulus) + digit;
             small[index] = 0;
+            bigCount++;
         }
     }
 
@@ -74,6 +88,7 @@ internal sealed class InformationBuffer
             {
                 small[index] = (ulong)quotient;
                 big[index] = null;
+                bigCount--;
             }
             else
             {
@@ -84,7 +99,14 @@ internal sealed class InformationBuffer
         }
 
         ulong value = small[index];
-        small[index] = value / (ulong)modulus;
-        return (long)(value % (ulong)modulus);
+        if (modulus == 2)
+        {
+            small[index] = value >> 1;
+            return (long)(value & 1);
+        }
+
+        ulong rest = value / (ulong)modulus;
+        small[index] = rest;
+        return (long)(value - (rest * (ulong)modulus));
     }
 }

@@ -12,8 +12,10 @@ namespace MLNet.HyperGrad.Hypergradients;
 /// (R-forward: Rz_l = Ra_l·W_lᵀ + a_l·V_lᵀ + c_l, Ra_{l+1} = φ'(z_l) ⊙ Rz_l; R-backward: Rδ = (p ⊙ Rz − p (pᵀRz)) / B at the
 /// logits, Rδ_{l−1} = (Rδ_l·W_l + δ_l·V_l) ⊙ φ'(z_{l−1}) + (δ_l·W_l) ⊙ φ''(z_{l−1}) ⊙ Rz_{l−1}): the same matrix products as
 /// autograd's double backward, without its graph, its saved tensors and the log-softmax backward's extra passes. By
-/// default the gradient is computed by the same calls on the same shapes with and without the R-pass (bit-identical), so
-/// exact reversal gets the forward pass's bits back. With <see cref="FusedForwardProducts"/> the forward products a·Wᵀ and
+/// default the first layer's backward products δᵀ·X and Rδᵀ·X are one product [δ | Rδ]ᵀ·X (<see cref="FusedBackwardProducts"/>),
+/// whose gradient half may differ from the forward pass's in its last bits (none seen after rounding to 2^−32); with it off,
+/// the gradient is computed by the same calls on the same shapes with and without the R-pass (bit-identical). The mixed term
+/// is computed in closed form (<see cref="ClosedFormMixedTerm"/>). With <see cref="FusedForwardProducts"/> the forward products a·Wᵀ and
 /// a·Vᵀ are one product a·[W | V]ᵀ per layer; libtorch's BLAS sums the wider product in another order (on 784-50-10 with
 /// batch 200, 384 of the 10,000 entries of X·W₀ᵀ differed in their last bits), so the reverse step's gradient may differ
 /// from the forward pass's in its last bits; exact reversal needs only the gradient rounded to its fixed point (2^−32 by
@@ -37,6 +39,25 @@ public sealed partial class MlpInnerProblem
     /// layer's two products 0.079 s per 100 calls against 0.070 fused, but whole exact-reversal runs 0.592 s fused against 0.563 unfused,
     /// from the concatenation and the strided halves); no checksum mismatch was seen with them in 600 reverse steps of the bench's problem.</value>
     internal bool FusedForwardProducts { get; set; }
+
+    /// <summary>
+    /// Gets or sets whether the analytic reverse step computes the first layer's δᵀ·X and Rδᵀ·X as one product [δ | Rδ]ᵀ·X
+    /// (one pass over the batch's inputs; the two results are contiguous row blocks of it). The gradient may then differ from
+    /// <see cref="IAnalyticReverseStep.AnalyticTrainingGradient(double[], HyperparameterTensors, int, Span{double})"/>'s in the
+    /// last bits; exact reversal compares checksums of the rounded gradients and recomputes a step whose rounding differs.
+    /// </summary>
+    /// <value>The default is true, on a small margin (bench/RESULTS.md, issue 9, H41; loaded machine): the first layer's two products
+    /// alone 0.071 s per 100 calls fused against 0.081; whole exact-reversal runs of the bench's problem (784-50-10 tanh, T = 100,
+    /// batch 200) fused/unfused 0.973 (0.92 … 1.11) by calling thread's CPU, median of 12 alternating pairs, with no checksum
+    /// mismatch seen.</value>
+    internal bool FusedBackwardProducts { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets whether the analytic reverse step's mixed term ∂(g·v)/∂u is computed in closed form (λ'(u) times Σ W ⊙ V per
+    /// coefficient, plain loops) instead of by an autograd call through the maps u → λ at every step.
+    /// </summary>
+    /// <value>The default is true; false gives the autograd form (the tests compare the two).</value>
+    internal bool ClosedFormMixedTerm { get; set; } = true;
 
     /// <inheritdoc/>
     bool IAnalyticReverseStep.CoversAnalytically(HyperparameterTensors hyperparameters) =>
@@ -186,16 +207,34 @@ public sealed partial class MlpInnerProblem
         for (int l = layers - 1; l >= 0; l--)
         {
             Tensor weight = w[2 * l];
-            gradient[2 * l] = torch.mm(delta.t(), a[l]);
+            if (withProduct && l == 0 && FusedBackwardProducts)
+            {
+                // [δ | Rδ]ᵀ·X: one pass over the batch's inputs; the two halves are contiguous row blocks.
+                Tensor both = torch.mm(torch.cat([delta, rdelta!], 1).t(), a[0]);
+                long outputs = delta.shape[1];
+                gradient[0] = both.narrow(0, 0, outputs);
+                product![0] = both.narrow(0, outputs, outputs);
+            }
+            else
+            {
+                gradient[2 * l] = torch.mm(delta.t(), a[l]);
+            }
+
             if (withProduct)
             {
-                product![2 * l] = torch.mm(rdelta!.t(), a[l]);
-                if (l > 0)
+                Tensor[] hv = product!;
+                Tensor r = rdelta!;
+                if (l > 0 || !FusedBackwardProducts)
                 {
-                    product[2 * l] = product[2 * l].Plus(torch.mm(delta.t(), ra[l]));
+                    hv[2 * l] = torch.mm(r.t(), a[l]);
                 }
 
-                product[(2 * l) + 1] = rdelta.sum(dim: 0L);
+                if (l > 0)
+                {
+                    hv[2 * l] = hv[2 * l].Plus(torch.mm(delta.t(), ra[l]));
+                }
+
+                hv[(2 * l) + 1] = r.sum(dim: 0L);
             }
 
             gradient[(2 * l) + 1] = delta.sum(dim: 0L);
@@ -280,8 +319,106 @@ public sealed partial class MlpInnerProblem
     // through the (small) maps from the leaves to λ.
     private Tensor[]? MixedTerm(IReadOnlyList<Tensor> w, IReadOnlyList<Tensor> v, HyperparameterTensors hyperparameters)
     {
+        if (ClosedFormMixedTerm)
+        {
+            return MixedTermClosedForm(w, v, hyperparameters);
+        }
+
         Tensor? total = PenaltyDirectional(w, v, hyperparameters);
         return total is null ? null : TorchAutograd.Grad([total], hyperparameters.Leaves, allowUnused: true);
+    }
+
+    // ∂(g·v)/∂u per leaf in closed form, without an autograd call: λ'(u) times Σ W ⊙ V over each coefficient's weights (per
+    // layer, per weight or per input unit), as PenaltyDirectional's graph differentiates it, in plain loops over the weight
+    // and direction tensors' memory; zeros for leaves the training loss does not read; null when no penalty is present.
+    private Tensor[]? MixedTermClosedForm(IReadOnlyList<Tensor> w, IReadOnlyList<Tensor> v, HyperparameterTensors hyperparameters)
+    {
+        IReadOnlyList<Hyperparameter> definitions = hyperparameters.Set.Definitions;
+        var terms = new double[definitions.Count][];
+        bool any = false;
+        for (int k = 0; k < definitions.Count; k++)
+        {
+            Hyperparameter d = definitions[k];
+            double[] term = new double[d.ElementCount];
+            terms[k] = term;
+            double[]? lambda = null;
+            for (int l = 0; l < Mlp.LayerCount; l++)
+            {
+                bool perLayer = d.Name == L2Name;
+                bool perWeight = d.Name == PerWeightL2Name(l);
+                bool perUnit = d.Name == PerInputUnitL2Name(l);
+                if (!perLayer && !perWeight && !perUnit)
+                {
+                    continue;
+                }
+
+                any = true;
+                lambda ??= ConstrainedValues(hyperparameters, d.Name);
+                ReadOnlySpan<double> weight = FlatTensors.Memory(w[2 * l].contiguous());
+                ReadOnlySpan<double> direction = FlatTensors.Memory(v[2 * l].contiguous());
+                if (perLayer)
+                {
+                    if (lambda.Length != Mlp.LayerCount)
+                    {
+                        throw new ArgumentException($"Hyperparameter \"{L2Name}\" must have one element per layer ({Mlp.LayerCount}); got {lambda.Length}.", nameof(hyperparameters));
+                    }
+
+                    double sum = 0;
+                    for (int i = 0; i < weight.Length; i++)
+                    {
+                        sum += weight[i] * direction[i];
+                    }
+
+                    term[l] = sum * d.ValueDerivative(lambda[l]);
+                }
+                else if (perWeight)
+                {
+                    if (lambda.Length != weight.Length)
+                    {
+                        throw new ArgumentException($"Hyperparameter \"{d.Name}\" must have {weight.Length} elements; got {lambda.Length}.", nameof(hyperparameters));
+                    }
+
+                    for (int i = 0; i < weight.Length; i++)
+                    {
+                        term[i] = weight[i] * direction[i] * d.ValueDerivative(lambda[i]);
+                    }
+                }
+                else
+                {
+                    int inputs = (int)w[2 * l].shape[1];
+                    if (lambda.Length != inputs)
+                    {
+                        throw new ArgumentException($"Hyperparameter \"{d.Name}\" must have {inputs} elements; got {lambda.Length}.", nameof(hyperparameters));
+                    }
+
+                    for (int i = 0; i < weight.Length; i++)
+                    {
+                        term[i % inputs] += weight[i] * direction[i];
+                    }
+
+                    for (int j = 0; j < inputs; j++)
+                    {
+                        term[j] *= d.ValueDerivative(lambda[j]);
+                    }
+                }
+            }
+        }
+
+        if (!any)
+        {
+            return null;
+        }
+
+        IReadOnlyList<Tensor> leaves = hyperparameters.Leaves;
+        return [.. terms.Select((term, k) => TensorData.FromSpan<double>(term, leaves[k].shape))];
+    }
+
+    // A hyperparameter's values (e^u, sigmoid(u) or u) computed from its leaf, without a graph.
+    private static double[] ConstrainedValues(HyperparameterTensors hyperparameters, string name)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        return TensorData.ToArray<double>(hyperparameters.Constrained(name).contiguous());
     }
 
     // Σ λ(u) ⊙ (W ⊙ V), summed per coefficient: the penalties' part of g·v, a scalar whose graph reaches the leaves only
