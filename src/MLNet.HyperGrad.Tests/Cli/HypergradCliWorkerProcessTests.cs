@@ -33,7 +33,9 @@ public sealed class HypergradCliWorkerProcessTests : IDisposable
         string csv = SklearnCsv.Export("breast_cancer", directory);
         string output = Path.Combine(directory, "killed");
         string db = Path.Combine(output, "study.db");
-        string[] args = ["classification", "--dataset", csv, "--label-col", "target", "--trainers", "mlp", "--train-time", "120", "--max-trials", "12", "--max-epochs", "12", "--parallelism", "2", "-o", output];
+        // 40 trials of up to 100 epochs take about 12 s on a quiet machine: long enough that the run is still going when the
+        // first trial completes (12 trials of 12 epochs all finished within one 200 ms poll on a quiet machine, leaving no worker).
+        string[] args = ["classification", "--dataset", csv, "--label-col", "target", "--trainers", "mlp", "--train-time", "120", "--max-trials", "40", "--max-epochs", "100", "--parallelism", "2", "-o", output];
         IReadOnlyList<int> workers;
         List<TrialRecord> beforeKill;
         using (HypergradProcess first = HypergradProcess.Start(directory, args))
@@ -78,7 +80,7 @@ public sealed class HypergradCliWorkerProcessTests : IDisposable
         }
 
         // The study-wide --max-trials is exact: the storage counts the study's trials and creates the next one in one transaction.
-        Assert.Equal(12, all.Count(t => t.State == TrialState.Complete));
+        Assert.Equal(40, all.Count(t => t.State == TrialState.Complete));
         Assert.DoesNotContain(all, t => t.State is TrialState.Failed or TrialState.Running);
         Assert.All(all.Where(t => t.State == TrialState.Interrupted), t => Assert.Equal("the process running it stopped before it finished", t.Error));
         Assert.All(all.Where(t => t.State == TrialState.Interrupted), t => Assert.Single(all, r => r.RetryOf == t.Number));
