@@ -433,38 +433,7 @@ internal static class TransferBenchmark
         for (int step = 0; step < budget; step++)
         {
             double[] y = Standardize([.. observed.Select(i => target[i])], observed.Count >= 2);
-            int k = observed.Count;
-            double[,] chol = ObservedCholesky(sigma, observed, noise);
-
-            double[] alpha = CholeskySolve(chol, [.. Enumerable.Range(0, k).Select(i => y[i] - mu[observed[i]])]);
-            double best = k == 0 ? double.NaN : y.Min();
-            int chosen = -1;
-            double chosenValue = double.NegativeInfinity;
-            for (int c = 0; c < n; c++)
-            {
-                if (observed.Contains(c))
-                {
-                    continue;
-                }
-
-                double mean = mu[c];
-                double[] kc = [.. observed.Select(o => sigma[c, o])];
-                for (int i = 0; i < k; i++)
-                {
-                    mean += kc[i] * alpha[i];
-                }
-
-                double[] v = ForwardSolve(chol, kc);
-                double variance = Math.Max(sigma[c, c] - v.Sum(x => x * x), 1e-12);
-                double value = k == 0 ? -mean : (best - 0.01 - mean) / Math.Sqrt(variance);
-                if (value > chosenValue)
-                {
-                    chosenValue = value;
-                    chosen = c;
-                }
-            }
-
-            observed.Add(chosen);
+            observed.Add(BestUntried(mu, sigma, observed, y, noise, (mean, sd, best) => (best - 0.01 - mean) / sd));
         }
 
         return observed;
@@ -523,16 +492,8 @@ internal static class TransferBenchmark
         double margin = settings.Margin * Math.Sqrt(meanVariance);
         double[] target = [.. accuracy[heldOut].Select(v => -v)];
         var observed = new List<int>();
-        // Greedy portfolio on the source tasks' normalized regrets: pick j minimizes the mean over tasks of the best regret among picks 1..j.
-        double[][] regrets = [.. sourceLosses.Select(r => r.Select(v => (v - r.Min()) / Math.Max(r.Max() - r.Min(), 1e-12)).ToArray())];
-        var portfolio = new List<int>(start ?? []);
-        double[] bestSoFar = [.. regrets.Select(_ => 1.0)];
-        for (int j = 0; j < settings.Portfolio && start is null; j++)
-        {
-            int pick = Enumerable.Range(0, n).Where(c => !portfolio.Contains(c)).MinBy(c => regrets.Select((r, t) => Math.Min(bestSoFar[t], r[c])).Sum());
-            portfolio.Add(pick);
-            bestSoFar = [.. regrets.Select((r, t) => Math.Min(bestSoFar[t], r[pick]))];
-        }
+        // Greedy portfolio on the source tasks' normalized regrets (the library's): pick j minimizes the mean over tasks of the best regret among picks 1..j.
+        List<int> portfolio = start is not null ? [.. start] : [.. GreedyPortfolio.Select(sourceLosses, settings.Portfolio)];
 
         for (int step = 0; step < budget; step++)
         {
@@ -543,44 +504,16 @@ internal static class TransferBenchmark
             }
 
             double[] y = settings.Raw ? [.. observed.Select(i => target[i])] : settings.Affine && observed.Count >= settings.AffineFrom - 1 ? AffineMap([.. observed.Select(i => target[i])], [.. observed], mu, sigma, noise, levels) : Standardize([.. observed.Select(i => target[i])], observed.Count >= 2);
-            int k = observed.Count;
-            double[,] chol = ObservedCholesky(sigma, observed, noise);
-
-            double[] alpha = CholeskySolve(chol, [.. Enumerable.Range(0, k).Select(i => y[i] - mu[observed[i]])]);
-            double best = k == 0 ? double.NaN : y.Min();
-            int chosen = -1;
-            double chosenValue = double.NegativeInfinity;
-            for (int c = 0; c < n; c++)
+            observed.Add(BestUntried(mu, sigma, observed, y, noise, (mean, sd, best) =>
             {
-                if (observed.Contains(c))
-                {
-                    continue;
-                }
-
-                double mean = mu[c];
-                double[] kc = [.. observed.Select(o => sigma[c, o])];
-                for (int i = 0; i < k; i++)
-                {
-                    mean += kc[i] * alpha[i];
-                }
-
-                double[] v = ForwardSolve(chol, kc);
-                double sd = Math.Sqrt(Math.Max(sigma[c, c] - v.Sum(x => x * x), 1e-12));
                 double u = (best - margin - mean) / sd;
-                double value = k == 0 ? -mean : settings.Acquisition switch
+                return settings.Acquisition switch
                 {
                     "ei" => sd * ((u * NormalCdf(u)) + (Math.Exp(-0.5 * u * u) / Math.Sqrt(2 * Math.PI))),
                     "ucb" => -mean + (settings.Beta * sd),
                     _ => u,
                 };
-                if (value > chosenValue)
-                {
-                    chosenValue = value;
-                    chosen = c;
-                }
-            }
-
-            observed.Add(chosen);
+            }));
         }
 
         return observed;
@@ -683,6 +616,46 @@ internal static class TransferBenchmark
 
             return s;
         }
+    }
+
+    /// <summary>
+    /// The untried configuration with the highest acquisition under the GP prior N(<paramref name="mu"/>, <paramref name="sigma"/>)
+    /// conditioned on <paramref name="y"/> at <paramref name="observed"/> (noise variance <paramref name="noise"/>): before any
+    /// observation the lowest prior mean, then <paramref name="score"/>(posterior mean, posterior sd, lowest y); the first on ties.
+    /// </summary>
+    private static int BestUntried(double[] mu, double[,] sigma, List<int> observed, double[] y, double noise, Func<double, double, double, double> score)
+    {
+        int k = observed.Count;
+        double[,] chol = ObservedCholesky(sigma, observed, noise);
+        double[] alpha = CholeskySolve(chol, [.. Enumerable.Range(0, k).Select(i => y[i] - mu[observed[i]])]);
+        double best = k == 0 ? double.NaN : y.Min();
+        int chosen = -1;
+        double chosenValue = double.NegativeInfinity;
+        for (int c = 0; c < mu.Length; c++)
+        {
+            if (observed.Contains(c))
+            {
+                continue;
+            }
+
+            double mean = mu[c];
+            double[] kc = [.. observed.Select(o => sigma[c, o])];
+            for (int i = 0; i < k; i++)
+            {
+                mean += kc[i] * alpha[i];
+            }
+
+            double[] v = ForwardSolve(chol, kc);
+            double sd = Math.Sqrt(Math.Max(sigma[c, c] - v.Sum(x => x * x), 1e-12));
+            double value = k == 0 ? -mean : score(mean, sd, best);
+            if (value > chosenValue)
+            {
+                chosenValue = value;
+                chosen = c;
+            }
+        }
+
+        return chosen;
     }
 
     private static double[] ForwardSolve(double[,] l, double[] b)

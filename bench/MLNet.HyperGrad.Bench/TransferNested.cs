@@ -1,4 +1,6 @@
 using System.Globalization;
+using MLNet.HyperGrad.Bayesian;
+using MLNet.HyperGrad.Transfer;
 using TorchSharp;
 
 namespace MLNet.HyperGrad.Bench;
@@ -111,42 +113,10 @@ internal static class TransferNested
             double rank = ((start + end) / 2.0) + 1;
             for (int i = start; i <= end; i++)
             {
-                result[order[i]] = NormalQuantile((rank - 0.5) / n);
+                result[order[i]] = OutputTransform.InverseNormalCdf((rank - 0.5) / n);
             }
 
             start = end + 1;
-        }
-
-        return result;
-    }
-
-    /// <summary>Φ⁻¹(p) (Acklam's rational approximation, relative error below 1.15e-9).</summary>
-    internal static double NormalQuantile(double p)
-    {
-        double[] a = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00];
-        double[] b = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01, -1.328068155288572e+01];
-        double[] c = [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00];
-        double[] d = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00];
-        const double low = 0.02425;
-        if (p < low || p > 1 - low)
-        {
-            double q = Math.Sqrt(-2 * Math.Log(Math.Min(p, 1 - p)));
-            double tail = Horner(c, q) / ((Horner(d, q) * q) + 1);
-            return p < low ? tail : -tail;
-        }
-
-        double r = p - 0.5;
-        double s = r * r;
-        return Horner(a, s) * r / ((Horner(b, s) * s) + 1);
-    }
-
-    /// <summary>c₀xⁿ⁻¹ + … + cₙ₋₁.</summary>
-    private static double Horner(double[] coefficients, double x)
-    {
-        double result = 0;
-        foreach (double c in coefficients)
-        {
-            result = (result * x) + c;
         }
 
         return result;
@@ -264,43 +234,8 @@ internal static class TransferNested
     /// <summary>The new task's k observations read by their running ranks: Φ⁻¹((rank − ½)/k), ties averaged.</summary>
     internal static double[] RunningRanks(double[] values) => Copula(values);
 
-    /// <summary>Greedy portfolio of <paramref name="size"/> configurations on the source tasks' normalized regrets (ties: the lowest index).</summary>
-    internal static List<int> Portfolio(double[][] sourceLosses, int size)
-    {
-        int n = sourceLosses[0].Length;
-        double[][] regrets = [.. sourceLosses.Select(r => r.Select(v => (v - r.Min()) / Math.Max(r.Max() - r.Min(), 1e-12)).ToArray())];
-        var portfolio = new List<int>();
-        double[] bestSoFar = [.. regrets.Select(_ => 1.0)];
-        for (int j = 0; j < size && j < n; j++)
-        {
-            int pick = -1;
-            double pickValue = double.PositiveInfinity;
-            for (int c = 0; c < n; c++)
-            {
-                if (portfolio.Contains(c))
-                {
-                    continue;
-                }
-
-                double sum = 0;
-                for (int t = 0; t < regrets.Length; t++)
-                {
-                    sum += Math.Min(bestSoFar[t], regrets[t][c]);
-                }
-
-                if (sum < pickValue)
-                {
-                    pickValue = sum;
-                    pick = c;
-                }
-            }
-
-            portfolio.Add(pick);
-            bestSoFar = [.. regrets.Select((r, t) => Math.Min(bestSoFar[t], r[pick]))];
-        }
-
-        return portfolio;
-    }
+    /// <summary>Greedy portfolio of <paramref name="size"/> configurations on the source tasks' normalized regrets (ties: the lowest index): the library's <see cref="GreedyPortfolio"/>.</summary>
+    internal static List<int> Portfolio(double[][] sourceLosses, int size) => [.. GreedyPortfolio.Select(sourceLosses, size)];
 
     private static double[] Regret(double[] loss, List<int> evaluated)
     {
