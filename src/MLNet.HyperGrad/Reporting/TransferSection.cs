@@ -112,6 +112,7 @@ internal static class TransferSection
             return;
         }
 
+        // Member 0 is the meta tuner and 1 the single-task GP: the order HyperGradExperimentExtensions gives the hedged portfolio.
         int[] proposed = new int[2];
         int[] improved = new int[2];
         double best = double.PositiveInfinity;
@@ -123,7 +124,7 @@ internal static class TransferSection
                 proposed[k]++;
             }
 
-            if (trial.State == Storage.TrialState.Complete && trial.Loss is double loss && double.IsFinite(loss) && loss < best)
+            if (ReportModel.IsComplete(trial) && trial.Loss is double loss && double.IsFinite(loss) && loss < best)
             {
                 if (member is int j && double.IsFinite(best))
                 {
