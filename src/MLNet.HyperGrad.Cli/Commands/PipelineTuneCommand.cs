@@ -147,22 +147,12 @@ internal static class PipelineTuneCommand
             return cancelled ? CliErrors.Cancelled : 0;
         }
 
-        if (await storage.GetStudyAsync(settings.ResolvedStudyName, CancellationToken.None) is not { } studyRecord)
+        if (await StudyReadBack.ReadAsync(storage, settings, before, remaining, cancelled, noTrialFinished, cancellationToken) is not { } readBack)
         {
-            // Only after worker processes that all stopped before one of them created the study (Ctrl+C while they loaded the data).
-            Console.Error.WriteLine($"hypergrad: the worker processes stopped before they created study \"{settings.ResolvedStudyName}\"; nothing to write.");
             return cancellationToken.IsCancellationRequested ? CliErrors.Cancelled : CliErrors.Failure;
         }
 
-        IReadOnlyList<TrialRecord> trials = await storage.GetTrialsAsync(studyRecord.Id, CancellationToken.None);
-        if (settings.ReportAfterWorkers is not null && remaining > 0)
-        {
-            // The workers' run: cancelled with this process's Ctrl+C, empty when none of them finished a trial.
-            var earlier = new HashSet<int>(before.Select(t => t.Number));
-            cancelled = cancellationToken.IsCancellationRequested;
-            noTrialFinished = !cancelled && !trials.Any(t => t.State == TrialState.Complete && !earlier.Contains(t.Number));
-        }
-
+        (StudyRecord studyRecord, IReadOnlyList<TrialRecord> trials, cancelled, noTrialFinished) = readBack;
         TransferOutput.Print(studyRecord);
         TuneSummary.Print(trials, before, cancelled, metricName, experiment.SearchSpace, settings);
         if (noTrialFinished)
