@@ -40,3 +40,19 @@ if __name__ == '__main__':
             for K in [3, 10]:
                 m,_ = run_all(lambda t,s,b: post2(t,s,b,beta,K,gamma), dev)
                 print('post-raw b%-3s K%-2d g%d ' % (beta,K,gamma), line(m), ' r3+r10+r30 %.4f' % (m[2]+m[9]+m[29]))
+
+def mf_dist(target, src):
+    X = MF[src]; sd = X.std(0); keep = sd > 0
+    Z = (X[:, keep] - X[:, keep].mean(0)) / sd[keep]
+    zt = (MF[target][keep] - X[:, keep].mean(0)) / sd[keep]
+    return np.sqrt(((Z - zt) ** 2).sum(1))
+
+def knn_start(target, src, budget, K, xi=0.1):
+    """Feurer et al. 2015 warm start: trials 1..K = the best configuration of the 1st, 2nd, ... nearest source by meta-features
+    (a configuration already tried: the next nearest source's best); then the raw empirical GP with PI."""
+    d = mf_dist(target, src); order = np.argsort(d, kind='stable'); obs = []
+    for j in order:
+        if len(obs) >= min(K, budget): break
+        b = int(np.argmin(L[src[j]]))
+        if b not in obs: obs.append(b)
+    return raw_gp(target, src, budget, start=obs, xi=xi) if len(obs) < budget else obs
