@@ -72,7 +72,7 @@ internal static class TransferBenchmark
         string? cache = options.TryGetValue("--prior-cache", out string? cacheDirectory) ? Directory.CreateDirectory(cacheDirectory).FullName : null;
         MetaGaussianProcessTunerOptions metaOptions = MetaOptions(options.TryGetValue("--meta", out string? metaName) ? metaName : "default", []);
 
-        (string[] names, double[][] raw, double[][] accuracy) = Load(data);
+        (string[] names, double[][] raw, double[][] accuracy, double[][] metaFeatures) = Load(data);
         double[][] encoded = Encode(raw);
         int n = encoded.Length;
         var space = new SearchSpace();
@@ -189,7 +189,13 @@ internal static class TransferBenchmark
                 }
 
                 var tuner = new MetaGaussianProcessTuner(space, prior, 0, MetaOptions(metaOptions, candidates));
-                Add("meta", Regret(loss, Drive(tuner, p => index[p.ToString()], loss, budget)), clock.Elapsed.TotalSeconds);
+                List<int> metaPicks = Drive(tuner, p => index[p.ToString()], loss, budget);
+                Add("meta", Regret(loss, metaPicks), clock.Elapsed.TotalSeconds);
+                if (options.TryGetValue("--dump-picks", out string? picksFile))
+                {
+                    // One line per held-out task: its index, then the configurations the meta tuner evaluated, in order (for prototypes outside C#).
+                    File.AppendAllText(picksFile, Invariant($"{t} {string.Join(" ", metaPicks)}{Environment.NewLine}"));
+                }
                 foreach (string variant in variants)
                 {
                     clock.Restart();
@@ -200,6 +206,17 @@ internal static class TransferBenchmark
                         int handoff = int.Parse(variant[7..], CultureInfo.InvariantCulture);
                         List<int> first = Drive(new MetaGaussianProcessTuner(space, prior, 0, MetaOptions(metaOptions, candidates)), p => index[p.ToString()], loss, handoff);
                         Add("meta:" + variant, Regret(loss, EmpiricalPrior(accuracy, encoded, t, budget, EmpiricalSettings.Parse("raw+xi0.1"), first)), clock.Elapsed.TotalSeconds);
+                        continue;
+                    }
+
+                    if (variant.StartsWith("mfstart", StringComparison.Ordinal))
+                    {
+                        // H44: trial 1 = the minimizer of the meta-feature-weighted mean normalized regret of the sources (weights
+                        // exp(−γ d_u / median d), γ from the variant's name), then the meta tuner (library defaults) as usual.
+                        double gamma = double.Parse(variant[7..], CultureInfo.InvariantCulture);
+                        int first = MetaFeatureStart(accuracy, metaFeatures, t, gamma);
+                        var started = new MetaGaussianProcessTuner(space, prior.WithPortfolio([encoded[first]]), 0, Copy(metaOptions, candidates, portfolio: 1));
+                        Add("meta:" + variant, Regret(loss, Drive(started, p => index[p.ToString()], loss, budget)), clock.Elapsed.TotalSeconds);
                         continue;
                     }
 
@@ -392,6 +409,58 @@ internal static class TransferBenchmark
         }
 
         return [.. curve];
+    }
+
+    /// <summary>
+    /// H44's meta-feature start: the configuration minimizing Σ_u w_u R_u(x) over the sources u ≠ <paramref name="heldOut"/>, R_u the
+    /// source's normalized regret, w_u = exp(−γ d_u / median d), d_u the Euclidean distance of the data sets' meta-features z-scored over
+    /// the sources (population standard deviation; constant features dropped); the first on ties.
+    /// </summary>
+    private static int MetaFeatureStart(double[][] accuracy, double[][] metaFeatures, int heldOut, double gamma)
+    {
+        int[] sources = [.. Enumerable.Range(0, accuracy.Length).Where(u => u != heldOut)];
+        int f = metaFeatures[0].Length;
+        double[] distance = new double[sources.Length];
+        for (int j = 0; j < f; j++)
+        {
+            double mean = sources.Average(u => metaFeatures[u][j]);
+            double sd = Math.Sqrt(sources.Average(u => (metaFeatures[u][j] - mean) * (metaFeatures[u][j] - mean)));
+            if (sd > 0)
+            {
+                double target = (metaFeatures[heldOut][j] - mean) / sd;
+                for (int i = 0; i < sources.Length; i++)
+                {
+                    double z = (metaFeatures[sources[i]][j] - mean) / sd;
+                    distance[i] += (z - target) * (z - target);
+                }
+            }
+        }
+
+        double[] d = [.. distance.Select(Math.Sqrt)];
+        double[] sorted = [.. d.Order()];
+        double median = sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+        double[] w = [.. d.Select(v => Math.Exp(-gamma * v / median))];
+        int n = accuracy[0].Length;
+        int best = 0;
+        double bestValue = double.PositiveInfinity;
+        for (int x = 0; x < n; x++)
+        {
+            double value = 0;
+            for (int i = 0; i < sources.Length; i++)
+            {
+                double[] a = accuracy[sources[i]];
+                double range = a.Max() - a.Min();
+                value += w[i] * (range > 0 ? (a.Max() - a[x]) / range : 0);
+            }
+
+            if (value < bestValue)
+            {
+                bestValue = value;
+                best = x;
+            }
+        }
+
+        return best;
     }
 
     /// <summary>Runs a tuner for <paramref name="budget"/> trials; <paramref name="configuration"/> maps its proposal to the configuration evaluated.</summary>
@@ -823,11 +892,12 @@ internal static class TransferBenchmark
         return [.. raw.Select(r => Enumerable.Range(0, d).Select(j => high[j] > low[j] ? (r[j] - low[j]) / (high[j] - low[j]) : 0.5).ToArray())];
     }
 
-    private static (string[] Names, double[][] Configurations, double[][] Accuracy) Load(string directory)
+    private static (string[] Names, double[][] Configurations, double[][] Accuracy, double[][] MetaFeatures) Load(string directory)
     {
         string[] files = [.. Directory.GetFiles(directory).Where(f => !Path.GetFileName(f).Contains('.', StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
         double[][]? configurations = null;
         var accuracy = new List<double[]>();
+        var metaFeatures = new List<double[]>();
         foreach (string file in files)
         {
             double[][] rows = [.. File.ReadLines(file).Where(l => l.Trim().Length > 0).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray())];
@@ -842,9 +912,10 @@ internal static class TransferBenchmark
             }
 
             accuracy.Add([.. rows.Select(r => r[0])]);
+            metaFeatures.Add(rows[0][7..]);
         }
 
-        return ([.. files.Select(Path.GetFileName)!], configurations ?? throw new InvalidDataException($"No task file in {directory}."), [.. accuracy]);
+        return ([.. files.Select(Path.GetFileName)!], configurations ?? throw new InvalidDataException($"No task file in {directory}."), [.. accuracy], [.. metaFeatures]);
     }
 
     private static string FindData()
