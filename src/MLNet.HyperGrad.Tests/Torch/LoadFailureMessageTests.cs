@@ -17,6 +17,8 @@ public sealed class LoadFailureMessageTests
         Assert.Contains("rebuild the application", message, StringComparison.Ordinal);
         Assert.Contains("HyperGradSkipLibTorchSharpPatch", message, StringComparison.Ordinal);
         Assert.Contains("GCC 13", message, StringComparison.Ordinal);
+        // A ProjectReference does not bring the package's build/ step: the message says how to import it.
+        Assert.Contains("src/MLNet.HyperGrad/build/MLNet.HyperGrad.targets", message, StringComparison.Ordinal);
         Assert.EndsWith("The loader said: " + loader, message, StringComparison.Ordinal);
     }
 

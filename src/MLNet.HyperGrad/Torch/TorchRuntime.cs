@@ -82,6 +82,8 @@ public static class TorchRuntime
             return $"TorchSharp's native library {library} cannot be loaded: it requires {missing} from {provider}, which this machine's {provider} does not provide. " +
                 (missing == "GLIBCXX_3.4.32"
                     ? "MLNet.HyperGrad's build step marks that one requirement weak in the build output (the symbol that needs it is never called); rebuild the application that references MLNet.HyperGrad (dotnet build), and do not set HyperGradSkipLibTorchSharpPatch, or install GCC 13's libstdc++ or later. "
+                    + "The MLNet.HyperGrad package brings that step; a project that references MLNet.HyperGrad.csproj directly (ProjectReference) gets it only with "
+                    + "<Import Project=\"<repository>/src/MLNet.HyperGrad/build/MLNet.HyperGrad.targets\" /> in its project file. "
                     : $"Install a version of {provider} that provides {missing}. ") +
                 $"The loader said: {loaderMessage.Trim()}";
         }
