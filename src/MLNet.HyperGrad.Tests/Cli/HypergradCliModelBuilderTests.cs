@@ -120,6 +120,8 @@ public sealed class HypergradCliModelBuilderTests : IDisposable
         Assert.Contains("regression; trainers lbfgs, sdca; metric rmse", run.Output, StringComparison.Ordinal);
         System.Text.RegularExpressions.Match reported = System.Text.RegularExpressions.Regex.Match(run.Output, @"test rmse of the best model \(trial \d+, (lbfgs|sdca)\): (?<rmse>[0-9.]+)");
         Assert.True(reported.Success, run.Output);
+        // The consumer project's run line names the training file (a CSV laid out like it), not a placeholder.
+        Assert.Matches("-- +" + System.Text.RegularExpressions.Regex.Escape(csv) + "`", run.Output.Replace("\n", " ", StringComparison.Ordinal));
         var ml = new MLContext(seed: 0);
         ITransformer model = HyperGradModel.Load(ml, Path.Combine(output, PipelineModel.FileName), out _);
         IDataView rows = CsvDataViewReader.Read(csv, new CsvReadOptions { LabelColumn = "target", Task = MLNet.HyperGrad.Data.TaskKind.Regression }).Train;
