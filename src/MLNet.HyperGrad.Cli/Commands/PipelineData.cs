@@ -64,7 +64,9 @@ internal sealed record PipelineData(IDataView Train, IDataView? Validation, IDat
         }
 
         IDataView? test = settings.TestDataset is { } testPath ? CsvDataViewReader.Read(testPath, options, data.Schema) : null;
-        string description = $"{Path.GetFileName(settings.Dataset)} ({rows} rows, {data.Schema.Columns.Count} columns, label \"{data.Schema.LabelColumn}\")";
+        // Rows without a label (or, under --missing DropRow, with any missing value) are left out: say how many, so a table that shrank is no surprise.
+        string dropped = data.DroppedRows > 0 ? $", {data.DroppedRows} row(s) dropped for a missing {(settings.MissingValues == MissingValuePolicy.DropRow ? "value" : "label")}" : string.Empty;
+        string description = $"{Path.GetFileName(settings.Dataset)} ({rows} rows, {data.Schema.Columns.Count} columns, label \"{data.Schema.LabelColumn}\"{dropped})";
         if (folds >= 2)
         {
             CsvDataViewSplit all = CsvDataViewReader.Read(settings.Dataset, options);

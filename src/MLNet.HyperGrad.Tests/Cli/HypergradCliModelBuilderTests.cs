@@ -108,6 +108,25 @@ public sealed class HypergradCliModelBuilderTests : IDisposable
     }
 
     [Fact]
+    public void Regression_RowsWithoutALabel_SaysHowManyWereDropped()
+    {
+        string csv = SklearnCsv.Export("diabetes", directory);
+        string[] lines = File.ReadAllLines(csv);
+        // Blank the label (the last column) of two data rows: they are left out, and the run must say so.
+        foreach (int line in new[] { 5, 40 })
+        {
+            lines[line] = lines[line][..(lines[line].LastIndexOf(',') + 1)];
+        }
+
+        File.WriteAllLines(csv, lines);
+        using HypergradProcess run = HypergradProcess.Run(directory, Timeout,
+            "regression", "--dataset", csv, "--label-col", "target", "--trainers", "lbfgs", "--max-trials", "1", "-o", Path.Combine(directory, "dropped"));
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Errors);
+        Assert.Contains($"diabetes.csv ({lines.Length - 3} rows, 10 columns, label \"target\", 2 row(s) dropped for a missing label)", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Regression_TwoTrainersOnDiabetes_ModelZipScoresTheTestFileAsReported()
     {
         string csv = SklearnCsv.Export("diabetes", directory);
