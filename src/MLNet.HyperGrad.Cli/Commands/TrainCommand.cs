@@ -74,7 +74,7 @@ internal static class TrainCommand
         var mlp = new Mlp(sizes);
         using var generator = new TorchSharp.torch.Generator(options.Seed);
         using ParameterSet weights = mlp.CreateParameters(generator);
-        AnsiConsole.MarkupLine($"Fashion-MNIST: {data.Train.Rows:N0} training and {data.Test.Rows:N0} test images; MLP {string.Join('-', sizes)}, {weights.ElementCount:N0} weights; {OptimizerText(options, lstmFile)}, batch {options.BatchSize}, {options.Epochs} epochs");
+        AnsiConsole.MarkupLine($"Fashion-MNIST: {data.Train.Rows:N0} training and {data.Test.Rows:N0} test images; MLP {string.Join('-', sizes)}, {weights.ElementCount:N0} weights; {OptimizerText(options, lstmFile)}, batch {options.BatchSize}, {options.Epochs} epoch{(options.Epochs == 1 ? string.Empty : "s")}");
 
         var table = new Table().AddColumns("epoch", "train loss", "test loss", "test accuracy", "samples/s");
         AnsiConsole.Progress()

@@ -79,9 +79,9 @@ public sealed record RunConfig
     /// <summary>Gets the most trials in the whole study, or null for no limit.</summary>
     public int? MaxTrials { get; init; }
 
-    /// <summary>Gets the tuner's name.</summary>
-    /// <value>The default is <c>Random</c>.</value>
-    public string Tuner { get; init; } = "Random";
+    /// <summary>Gets the tuner's name: a <see cref="AutoML.TunerKind"/> name, or the CLI's <c>--tuner</c> name.</summary>
+    /// <value>The default is <c>GaussianProcess</c>, the CLI's default (<c>--tuner gp</c>), for a config written by hand without it.</value>
+    public string Tuner { get; init; } = "GaussianProcess";
 
     /// <summary>Gets the filter of the earlier studies whose trials form the transfer prior (<c>--transfer-from</c>), or null for none.</summary>
     public string? TransferFrom { get; init; }
