@@ -16,7 +16,7 @@ namespace MLNet.HyperGrad.Bench;
 /// </summary>
 /// <remarks>
 /// <para>Meta-training (unless <c>--load shipped|FILE</c>): <see cref="BlackBoxMetaTrainer"/> with the options the shipped
-/// network was trained with (<c>--episodes</c>, <c>--batch</c>, <c>--unroll</c>, <c>--meta-lr</c>, <c>--seed</c> (1 by default: the shipped network's),
+/// network was trained with (<c>--episodes</c>, <c>--batch</c>, <c>--unroll</c>, <c>--meta-lr</c>, <c>--final-lr-fraction</c> (cosine decay of the meta learning rate to this fraction; 1, constant, by default), <c>--seed</c> (1 by default: the shipped network's),
 /// <c>--hidden</c>, <c>--ls-min</c>, <c>--ls-max</c>, <c>--min-dim</c>, <c>--max-dim</c>, <c>--loss oi|log-regret</c>, <c>--regret-floor</c>,
 /// <c>--design original|relative|shrinking|relative-shrinking</c> (<see cref="BlackBoxLstmDesign"/>), <c>--dim-weights W1,...</c> (one per dimension) override them) on <c>--threads</c> threads (1 by default); it prints the wall time and whether the result
 /// is bit-identical to the shipped network, and <c>--save FILE</c> writes it (the shipped file is
@@ -249,6 +249,7 @@ internal static class LearnedBlackBoxBenchmark
             BatchSize = CsvLoadBenchmark.Int(options, "--batch", defaults.BatchSize),
             UnrollLength = CsvLoadBenchmark.Int(options, "--unroll", defaults.UnrollLength),
             MetaLearningRate = options.TryGetValue("--meta-lr", out string? lr) ? double.Parse(lr, CultureInfo.InvariantCulture) : defaults.MetaLearningRate,
+            FinalMetaLearningRateFraction = options.TryGetValue("--final-lr-fraction", out string? fraction) ? double.Parse(fraction, CultureInfo.InvariantCulture) : defaults.FinalMetaLearningRateFraction,
             Seed = (ulong)CsvLoadBenchmark.Int(options, "--seed", ShippedSeed),
             LengthScaleMin = options.TryGetValue("--ls-min", out string? lsMin) ? double.Parse(lsMin, CultureInfo.InvariantCulture) : defaults.LengthScaleMin,
             LengthScaleMax = options.TryGetValue("--ls-max", out string? lsMax) ? double.Parse(lsMax, CultureInfo.InvariantCulture) : defaults.LengthScaleMax,
@@ -274,7 +275,7 @@ internal static class LearnedBlackBoxBenchmark
         } : BlackBoxLstmDesign.Original;
         BlackBoxLstm network = BlackBoxLstm.Create(hidden, training.Seed, design: design);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"meta-training: design {design}, {hidden} units ({network.ParameterCount} weights), {training.Episodes} episodes of {training.BatchSize} Matérn-5/2 GP functions (d in {training.MinDimension}-{training.MaxDimension}, {(training.DimensionWeights is { } dw ? "weights " + string.Join(",", dw.Select(w => w.ToString(CultureInfo.InvariantCulture))) : "uniform")}, length scales log-uniform in [{training.LengthScaleMin}, {training.LengthScaleMax}], {training.FourierFeatures} Fourier features), horizon {training.Horizon} after a random first point, unrolls of {training.UnrollLength}, loss {training.Loss}{(training.Loss == BlackBoxMetaLoss.LogRegret ? $" (floor {training.RegretFloor})" : "")}, Adam {training.MetaLearningRate}, seed {training.Seed}"));
+            $"meta-training: design {design}, {hidden} units ({network.ParameterCount} weights), {training.Episodes} episodes of {training.BatchSize} Matérn-5/2 GP functions (d in {training.MinDimension}-{training.MaxDimension}, {(training.DimensionWeights is { } dw ? "weights " + string.Join(",", dw.Select(w => w.ToString(CultureInfo.InvariantCulture))) : "uniform")}, length scales log-uniform in [{training.LengthScaleMin}, {training.LengthScaleMax}], {training.FourierFeatures} Fourier features), horizon {training.Horizon} after a random first point, unrolls of {training.UnrollLength}, loss {training.Loss}{(training.Loss == BlackBoxMetaLoss.LogRegret ? $" (floor {training.RegretFloor})" : "")}, Adam {training.MetaLearningRate}{(training.FinalMetaLearningRateFraction == 1 ? " (constant)" : $" decaying by a cosine to {training.FinalMetaLearningRateFraction} of it at the last episode")}, seed {training.Seed}"));
         var watch = Stopwatch.StartNew();
         var window = new List<BlackBoxMetaTrainingEpisode>();
         var progress = new Progress(report =>
@@ -283,7 +284,7 @@ internal static class LearnedBlackBoxBenchmark
             if (report.Episode % 25 == 0)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  episodes {report.Episode - window.Count + 1}-{report.Episode}: mean observed improvement {window.Average(r => r.ObservedImprovement):F3}, mean best value {window.Average(r => r.BestValue):F3}; {watch.Elapsed.TotalSeconds:F0} s"));
+                    $"  episodes {report.Episode - window.Count + 1}-{report.Episode}: mean observed improvement {window.Average(r => r.ObservedImprovement):F3}, mean best value {window.Average(r => r.BestValue):F3}{(training.FinalMetaLearningRateFraction == 1 ? "" : $", meta lr {report.MetaLearningRate:G3}")}; {watch.Elapsed.TotalSeconds:F0} s"));
                 window.Clear();
             }
         });
