@@ -88,6 +88,8 @@ public sealed class BlackBoxMetaLearningRateTests(ITestOutputHelper output)
     [Fact]
     public void MetaAdam_ConstantRate_EqualsTheLibrarysAdamBitForBit_AndTheRateScalesTheStep()
     {
+        // As in the trainer, the steps run without autograd (the weights are leaves that require gradients).
+        using var noGrad = torch.no_grad();
         using BlackBoxLstm network = BlackBoxLstm.Create(hiddenSize: 8, seed: 4);
         using ParameterSet a = network.Weights.Clone();
         using ParameterSet b = network.Weights.Clone();
