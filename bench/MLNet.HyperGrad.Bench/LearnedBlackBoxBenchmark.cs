@@ -16,9 +16,11 @@ namespace MLNet.HyperGrad.Bench;
 /// </summary>
 /// <remarks>
 /// <para>Meta-training (unless <c>--load shipped|FILE</c>): <see cref="BlackBoxMetaTrainer"/> with the options the shipped
-/// network was trained with (<c>--episodes</c>, <c>--batch</c>, <c>--unroll</c>, <c>--meta-lr</c>, <c>--seed</c> (1 by default: the shipped network's),
+/// network was trained with by default (<c>--design shrinking --dim-weights 1,1,1,2,2,2 --episodes 2000 --final-lr-fraction 0.1
+/// --seed 20</c>, the library's defaults otherwise; H45); <c>--design original --dim-weights uniform --episodes 200
+/// --final-lr-fraction 1 --seed 1</c> re-trains the network shipped before it. Options (<c>--episodes</c>, <c>--batch</c>, <c>--unroll</c>, <c>--meta-lr</c>, <c>--final-lr-fraction</c> (cosine decay of the meta learning rate to this fraction; 1 is constant), <c>--seed</c>,
 /// <c>--hidden</c>, <c>--ls-min</c>, <c>--ls-max</c>, <c>--min-dim</c>, <c>--max-dim</c>, <c>--loss oi|log-regret</c>, <c>--regret-floor</c>,
-/// <c>--design original|relative|shrinking|relative-shrinking</c> (<see cref="BlackBoxLstmDesign"/>), <c>--dim-weights W1,...</c> (one per dimension) override them) on <c>--threads</c> threads (1 by default); it prints the wall time and whether the result
+/// <c>--design original|relative|shrinking|relative-shrinking</c> (<see cref="BlackBoxLstmDesign"/>), <c>--dim-weights W1,...|uniform</c> (one per dimension) override them) on <c>--threads</c> threads (1 by default); it prints the wall time and whether the result
 /// is bit-identical to the shipped network, and <c>--save FILE</c> writes it (the shipped file is
 /// src/MLNet.HyperGrad/LearnedOptimizers/BlackBox/learned-bo.hgb, written this way).</para>
 /// <para>Test functions: each tuner over one <c>UniformDoubleOption</c> per coordinate with the function's bounds, trial k
@@ -43,7 +45,16 @@ namespace MLNet.HyperGrad.Bench;
 internal static class LearnedBlackBoxBenchmark
 {
     /// <summary>The meta-training seed of the shipped network (the default of <c>--seed</c>, so a plain run re-trains it).</summary>
-    private const int ShippedSeed = 1;
+    private const int ShippedSeed = 20;
+
+    /// <summary>The shipped network's episodes (the default of <c>--episodes</c>).</summary>
+    private const int ShippedEpisodes = 2000;
+
+    /// <summary>The shipped network's final meta-learning-rate fraction (the default of <c>--final-lr-fraction</c>).</summary>
+    private const double ShippedFinalFraction = 0.1;
+
+    /// <summary>The shipped network's dimension weights (the default of <c>--dim-weights</c>; <c>uniform</c> draws d uniformly).</summary>
+    private static readonly double[] ShippedDimensionWeights = [1, 1, 1, 2, 2, 2];
 
     public static int Run(string[] args)
     {
@@ -245,16 +256,17 @@ internal static class LearnedBlackBoxBenchmark
         var defaults = new BlackBoxMetaTrainingOptions();
         var training = new BlackBoxMetaTrainingOptions
         {
-            Episodes = CsvLoadBenchmark.Int(options, "--episodes", defaults.Episodes),
+            Episodes = CsvLoadBenchmark.Int(options, "--episodes", ShippedEpisodes),
             BatchSize = CsvLoadBenchmark.Int(options, "--batch", defaults.BatchSize),
             UnrollLength = CsvLoadBenchmark.Int(options, "--unroll", defaults.UnrollLength),
             MetaLearningRate = options.TryGetValue("--meta-lr", out string? lr) ? double.Parse(lr, CultureInfo.InvariantCulture) : defaults.MetaLearningRate,
+            FinalMetaLearningRateFraction = options.TryGetValue("--final-lr-fraction", out string? fraction) ? double.Parse(fraction, CultureInfo.InvariantCulture) : ShippedFinalFraction,
             Seed = (ulong)CsvLoadBenchmark.Int(options, "--seed", ShippedSeed),
             LengthScaleMin = options.TryGetValue("--ls-min", out string? lsMin) ? double.Parse(lsMin, CultureInfo.InvariantCulture) : defaults.LengthScaleMin,
             LengthScaleMax = options.TryGetValue("--ls-max", out string? lsMax) ? double.Parse(lsMax, CultureInfo.InvariantCulture) : defaults.LengthScaleMax,
             MinDimension = CsvLoadBenchmark.Int(options, "--min-dim", defaults.MinDimension),
             MaxDimension = CsvLoadBenchmark.Int(options, "--max-dim", defaults.MaxDimension),
-            DimensionWeights = options.TryGetValue("--dim-weights", out string? dimWeights) ? [.. dimWeights.Split(',').Select(w => double.Parse(w, CultureInfo.InvariantCulture))] : null,
+            DimensionWeights = options.TryGetValue("--dim-weights", out string? dimWeights) ? dimWeights == "uniform" ? null : [.. dimWeights.Split(',').Select(w => double.Parse(w, CultureInfo.InvariantCulture))] : ShippedDimensionWeights,
             Loss = options.TryGetValue("--loss", out string? loss) ? loss switch
             {
                 "oi" => BlackBoxMetaLoss.ObservedImprovement,
@@ -271,10 +283,10 @@ internal static class LearnedBlackBoxBenchmark
             "shrinking" => BlackBoxLstmDesign.ShrinkingScale,
             "relative-shrinking" => BlackBoxLstmDesign.RelativeInputsAndShrinkingScale,
             _ => throw new ArgumentException($"--design must be original, relative, shrinking or relative-shrinking; got {designName}."),
-        } : BlackBoxLstmDesign.Original;
+        } : BlackBoxLstmDesign.ShrinkingScale;
         BlackBoxLstm network = BlackBoxLstm.Create(hidden, training.Seed, design: design);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"meta-training: design {design}, {hidden} units ({network.ParameterCount} weights), {training.Episodes} episodes of {training.BatchSize} Matérn-5/2 GP functions (d in {training.MinDimension}-{training.MaxDimension}, {(training.DimensionWeights is { } dw ? "weights " + string.Join(",", dw.Select(w => w.ToString(CultureInfo.InvariantCulture))) : "uniform")}, length scales log-uniform in [{training.LengthScaleMin}, {training.LengthScaleMax}], {training.FourierFeatures} Fourier features), horizon {training.Horizon} after a random first point, unrolls of {training.UnrollLength}, loss {training.Loss}{(training.Loss == BlackBoxMetaLoss.LogRegret ? $" (floor {training.RegretFloor})" : "")}, Adam {training.MetaLearningRate}, seed {training.Seed}"));
+            $"meta-training: design {design}, {hidden} units ({network.ParameterCount} weights), {training.Episodes} episodes of {training.BatchSize} Matérn-5/2 GP functions (d in {training.MinDimension}-{training.MaxDimension}, {(training.DimensionWeights is { } dw ? "weights " + string.Join(",", dw.Select(w => w.ToString(CultureInfo.InvariantCulture))) : "uniform")}, length scales log-uniform in [{training.LengthScaleMin}, {training.LengthScaleMax}], {training.FourierFeatures} Fourier features), horizon {training.Horizon} after a random first point, unrolls of {training.UnrollLength}, loss {training.Loss}{(training.Loss == BlackBoxMetaLoss.LogRegret ? $" (floor {training.RegretFloor})" : "")}, Adam {training.MetaLearningRate}{(training.FinalMetaLearningRateFraction == 1 ? " (constant)" : $" decaying by a cosine to {training.FinalMetaLearningRateFraction} of it at the last episode")}, seed {training.Seed}"));
         var watch = Stopwatch.StartNew();
         var window = new List<BlackBoxMetaTrainingEpisode>();
         var progress = new Progress(report =>
@@ -283,7 +295,7 @@ internal static class LearnedBlackBoxBenchmark
             if (report.Episode % 25 == 0)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  episodes {report.Episode - window.Count + 1}-{report.Episode}: mean observed improvement {window.Average(r => r.ObservedImprovement):F3}, mean best value {window.Average(r => r.BestValue):F3}; {watch.Elapsed.TotalSeconds:F0} s"));
+                    $"  episodes {report.Episode - window.Count + 1}-{report.Episode}: mean observed improvement {window.Average(r => r.ObservedImprovement):F3}, mean best value {window.Average(r => r.BestValue):F3}{(training.FinalMetaLearningRateFraction == 1 ? "" : $", meta lr {report.MetaLearningRate:G3}")}; {watch.Elapsed.TotalSeconds:F0} s"));
                 window.Clear();
             }
         });

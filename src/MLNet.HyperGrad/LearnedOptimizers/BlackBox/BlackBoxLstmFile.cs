@@ -25,7 +25,7 @@ namespace MLNet.HyperGrad.LearnedOptimizers.BlackBox;
 /// last    32        SHA-256 of every byte before it
 /// </code>
 /// The original design is written as version 1, byte for byte as before the designs existed, so re-training the
-/// shipped network reproduces its file; version 1 files load as the original design.
+/// network shipped until 2026-12-05 (the original design) reproduces its file; version 1 files load as the original design.
 /// </remarks>
 internal static class BlackBoxLstmFile
 {

@@ -1,5 +1,4 @@
 using MLNet.HyperGrad.Torch;
-using MLNet.HyperGrad.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -17,7 +16,8 @@ namespace MLNet.HyperGrad.LearnedOptimizers.BlackBox;
 /// on the log regret ln(max(f − f*, 0) + δ) with f* estimated per function before the episode; its gradient flows through f(x_t) into the proposals and through the LSTM states and the inputs
 /// x_t and the best point back into earlier steps. The observed values enter the network as ranks (constants of the
 /// graph). The horizon is cut into unrolls of <see cref="BlackBoxMetaTrainingOptions.UnrollLength"/>; Adam takes one
-/// step per unroll; the states are carried, detached, into the next unroll.</para>
+/// step per unroll, at the episode's rate (<see cref="BlackBoxMetaTrainingOptions.MetaLearningRateAt"/>: constant by
+/// default, or a cosine decay); the states are carried, detached, into the next unroll.</para>
 /// <para>Every unroll runs in a dispose scope; every gradient comes from <see cref="TorchAutograd"/>. The same seed and
 /// thread count give the same weights.</para>
 /// </remarks>
@@ -55,11 +55,12 @@ public sealed class BlackBoxMetaTrainer
         ScalarType dtype = network.Weights[0].dtype;
         using var generator = new torch.Generator(options.Seed);
         var dimensionRandom = new Random(unchecked((int)options.Seed));
-        using var adam = new AdamState(network.Weights, new TrainingOptions { Optimizer = OptimizerKind.Adam, LearningRate = options.MetaLearningRate });
+        using var adam = new BlackBoxMetaAdam(network.Weights);
         var reports = new List<BlackBoxMetaTrainingEpisode>(options.Episodes);
         for (int episode = 1; episode <= options.Episodes; episode++)
         {
             long start = options.TimeProvider.GetTimestamp();
+            double learningRate = options.MetaLearningRateAt(episode);
             int d = DrawDimension(options, dimensionRandom);
             using GpPriorFunctions functions = GpPriorFunctions.Sample(options.BatchSize, d, options.LengthScaleMin, options.LengthScaleMax, options.FourierFeatures, generator, dtype);
             if (options.Loss == BlackBoxMetaLoss.LogRegret)
@@ -80,7 +81,7 @@ public sealed class BlackBoxMetaTrainer
                     using (torch.no_grad())
                     {
                         Clip(gradient, options.MetaGradientClip);
-                        adam.Step(network.Weights, gradient);
+                        adam.Step(network.Weights, gradient, learningRate);
                     }
 
                     improvementSum += loss.to(ScalarType.Float64).item<double>();
@@ -89,7 +90,7 @@ public sealed class BlackBoxMetaTrainer
             }
 
             using Tensor best = rollout.BestY.mean().to(ScalarType.Float64);
-            var report = new BlackBoxMetaTrainingEpisode(episode, d, improvementSum, best.item<double>(), options.TimeProvider.GetElapsedTime(start).TotalSeconds);
+            var report = new BlackBoxMetaTrainingEpisode(episode, d, improvementSum, best.item<double>(), options.TimeProvider.GetElapsedTime(start).TotalSeconds, learningRate);
             reports.Add(report);
             progress?.Report(report);
         }

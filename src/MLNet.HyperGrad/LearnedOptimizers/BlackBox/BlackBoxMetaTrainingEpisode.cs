@@ -6,4 +6,5 @@ namespace MLNet.HyperGrad.LearnedOptimizers.BlackBox;
 /// <param name="ObservedImprovement">The mean over its functions of the summed observed improvement (the loss, ≤ 0, in the loss's units).</param>
 /// <param name="BestValue">The mean over its functions of the best value found (GP prior values have unit variance; with <see cref="BlackBoxMetaLoss.LogRegret"/>, the log regret found).</param>
 /// <param name="Seconds">The episode's wall time.</param>
-public sealed record BlackBoxMetaTrainingEpisode(int Episode, int Dimension, double ObservedImprovement, double BestValue, double Seconds);
+/// <param name="MetaLearningRate">Adam's meta learning rate in this episode (<see cref="BlackBoxMetaTrainingOptions.MetaLearningRateAt"/>).</param>
+public sealed record BlackBoxMetaTrainingEpisode(int Episode, int Dimension, double ObservedImprovement, double BestValue, double Seconds, double MetaLearningRate);
