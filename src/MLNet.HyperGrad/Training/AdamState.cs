@@ -12,7 +12,13 @@ internal sealed class AdamState(ParameterSet weights, TrainingOptions options) :
     private readonly ParameterSet second = weights.ZerosLike();
     private int step;
 
-    public void Step(ParameterSet weights, IReadOnlyList<Tensor> gradients)
+    public void Step(ParameterSet weights, IReadOnlyList<Tensor> gradients) => Step(weights, gradients, options.LearningRate);
+
+    /// <summary>One step at <paramref name="learningRate"/> instead of the options' rate (a schedule's rate for this step).</summary>
+    /// <param name="weights">The weights, changed in place.</param>
+    /// <param name="gradients">Their gradients, in the same order.</param>
+    /// <param name="learningRate">This step's learning rate.</param>
+    public void Step(ParameterSet weights, IReadOnlyList<Tensor> gradients, double learningRate)
     {
         step++;
         double correction1 = 1 - Math.Pow(options.Beta1, step);
@@ -32,7 +38,7 @@ internal sealed class AdamState(ParameterSet weights, TrainingOptions options) :
             Tensor denominator = secondMoment.Over(correction2).sqrt_().PlusInPlace(options.Epsilon);
             Tensor weight = weights[i];
             Tensor moment = first[i];
-            HeldScalars.With(-options.LearningRate / correction1, value => weight.addcdiv_(moment, denominator, value));
+            HeldScalars.With(-learningRate / correction1, value => weight.addcdiv_(moment, denominator, value));
         }
     }
 

@@ -2,8 +2,9 @@ namespace MLNet.HyperGrad.LearnedOptimizers.BlackBox;
 
 /// <summary>What a <see cref="BlackBoxLstm"/> reads and how it turns its state into a step (issue 14's structural variants).</summary>
 /// <remarks>
-/// <para><see cref="Original"/> is the design of the network shipped until now (file format version 1). The others are
-/// written in format version 2, which records the design; version 1 files keep loading as <see cref="Original"/>.</para>
+/// <para><see cref="Original"/> is the design of the network shipped until 2026-12-05 (file format version 1); the shipped
+/// network is now a <see cref="ShrinkingScale"/> one. The designs other than <see cref="Original"/> are written in format
+/// version 2, which records the design; version 1 files keep loading as <see cref="Original"/>.</para>
 /// <para>The relative inputs, after n observations, per coordinate i: d_i = x_i − b_i (the last observation's signed
 /// distance to the incumbent, 0 when it became the incumbent), ln(1 + s) / ln 51 with s the observations since the
 /// incumbent was found (0 right after an improvement), and the step fraction τ = min(n / 50, 1).</para>

@@ -1,4 +1,5 @@
 using MLNet.HyperGrad.Torch;
+using MLNet.HyperGrad.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -55,7 +56,7 @@ public sealed class BlackBoxMetaTrainer
         ScalarType dtype = network.Weights[0].dtype;
         using var generator = new torch.Generator(options.Seed);
         var dimensionRandom = new Random(unchecked((int)options.Seed));
-        using var adam = new BlackBoxMetaAdam(network.Weights);
+        using var adam = new AdamState(network.Weights, new TrainingOptions { Optimizer = OptimizerKind.Adam, LearningRate = options.MetaLearningRate });
         var reports = new List<BlackBoxMetaTrainingEpisode>(options.Episodes);
         for (int episode = 1; episode <= options.Episodes; episode++)
         {

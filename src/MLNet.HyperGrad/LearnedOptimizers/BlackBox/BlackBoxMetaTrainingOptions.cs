@@ -90,8 +90,10 @@ public sealed class BlackBoxMetaTrainingOptions
     /// <param name="episode">The episode, from 1 to <see cref="Episodes"/>.</param>
     /// <returns><see cref="MetaLearningRate"/> exactly when the fraction is 1 or there is one episode; else the decayed rate.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="episode"/> is not in 1 … <see cref="Episodes"/>.</exception>
+    /// <exception cref="ArgumentException">An option is invalid (<see cref="Validate"/>'s message).</exception>
     public double MetaLearningRateAt(int episode)
     {
+        Validate();
         if (episode < 1 || episode > Episodes)
         {
             throw new ArgumentOutOfRangeException(nameof(episode), episode, $"The episode must be in 1 … Episodes ({Episodes}).");
