@@ -266,7 +266,7 @@ internal static class LearnedBlackBoxBenchmark
             LengthScaleMax = options.TryGetValue("--ls-max", out string? lsMax) ? double.Parse(lsMax, CultureInfo.InvariantCulture) : defaults.LengthScaleMax,
             MinDimension = CsvLoadBenchmark.Int(options, "--min-dim", defaults.MinDimension),
             MaxDimension = CsvLoadBenchmark.Int(options, "--max-dim", defaults.MaxDimension),
-            DimensionWeights = options.TryGetValue("--dim-weights", out string? dimWeights) ? dimWeights == "uniform" ? null : [.. dimWeights.Split(',').Select(w => double.Parse(w, CultureInfo.InvariantCulture))] : ShippedDimensionWeights,
+            DimensionWeights = options.TryGetValue("--dim-weights", out string? dimWeights) ? dimWeights == "uniform" ? null : [.. dimWeights.Split(',').Select(w => double.Parse(w, CultureInfo.InvariantCulture))] : options.ContainsKey("--min-dim") || options.ContainsKey("--max-dim") ? null : ShippedDimensionWeights,
             Loss = options.TryGetValue("--loss", out string? loss) ? loss switch
             {
                 "oi" => BlackBoxMetaLoss.ObservedImprovement,
