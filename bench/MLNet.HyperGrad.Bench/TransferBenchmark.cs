@@ -125,6 +125,12 @@ internal static class TransferBenchmark
             return TransferNested.Run(accuracy, names, taskList, nestedMenu is "" or "default" ? TransferNested.DefaultMenu : nestedMenu, budget);
         }
 
+        if (options.TryGetValue("--dump-picks", out string? picksPath))
+        {
+            // Appended to per task below; one run per file.
+            File.WriteAllText(picksPath, string.Empty);
+        }
+
         string[] variants = options.TryGetValue("--meta-variants", out string? variantList) ? variantList.Split(',', StringSplitOptions.RemoveEmptyEntries) : [];
         string[] empiricalVariants = options.TryGetValue("--empirical-variants", out string? empiricalList) ? empiricalList.Split(',', StringSplitOptions.RemoveEmptyEntries) : [];
         foreach (int t in taskList)
@@ -437,8 +443,12 @@ internal static class TransferBenchmark
         }
 
         double[] d = [.. distance.Select(Math.Sqrt)];
-        double[] sorted = [.. d.Order()];
-        double median = sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+        double median = CsvLoadBenchmark.Median([.. d]);
+        if (!(median > 0))
+        {
+            throw new InvalidOperationException(Invariant($"Task {heldOut}: the median meta-feature distance to its sources is {median}; the meta-feature start needs data sets that differ in their meta-features."));
+        }
+
         double[] w = [.. d.Select(v => Math.Exp(-gamma * v / median))];
         int n = accuracy[0].Length;
         int best = 0;
@@ -901,6 +911,14 @@ internal static class TransferBenchmark
         foreach (string file in files)
         {
             double[][] rows = [.. File.ReadLines(file).Where(l => l.Trim().Length > 0).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray())];
+            for (int i = 0; i < rows.Length; i++)
+            {
+                if (rows[i].Length != 29)
+                {
+                    throw new InvalidDataException(Invariant($"{file}: row {i + 1} holds {rows[i].Length} numbers; the README says 29 (accuracy, 6 configuration columns, 22 meta-features)."));
+                }
+            }
+
             double[][] config = [.. rows.Select(r => r[1..7])];
             if (configurations is null)
             {
