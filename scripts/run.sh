@@ -13,7 +13,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build -c Release src/MLNet.HyperGrad.Cli -v quiet -nologo
 # The command takes each option once: the defaults below only when the arguments do not give them.
 defaults=()
-[[ " $* " == *" --train-time "* || " $* " == *" --train-time="* ]] || defaults+=(--train-time 180)
-[[ " $* " == *" --max-epochs "* || " $* " == *" --max-epochs="* ]] || defaults+=(--max-epochs 10)
+given() { [[ " ${*:2} " =~ \ $1[\ =:] ]]; }   # --name value, --name=value or --name:value among the arguments
+given --train-time "$@" || defaults+=(--train-time 180)
+given --max-epochs "$@" || defaults+=(--max-epochs 10)
 dotnet src/MLNet.HyperGrad.Cli/bin/Release/net10.0/hypergrad.dll classification \
   --dataset fashion-mnist "${defaults[@]}" "$@"

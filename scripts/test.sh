@@ -11,7 +11,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 # A full disk makes MSBuild print hundreds of retry warnings before it fails (a CI run on 2026-12-05): say it first, in one line.
 free_mb=$(df -Pm . | awk 'NR == 2 { print $4 }')
 if [ -n "$free_mb" ] && [ "$free_mb" -lt 3000 ]; then
-  echo "tests: warning: only ${free_mb} MB free on the file system of $(pwd); the build and the tests need about 3000 MB"
+  echo "tests: warning: only ${free_mb} MB free on the file system of $(pwd); the NuGet packages, the build and the tests need about 3000 MB there (more where the NuGet cache is on another file system: README, Quick start)"
 fi
 log=$(mktemp)
 source scripts/postgres.sh
