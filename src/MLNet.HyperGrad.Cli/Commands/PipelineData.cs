@@ -37,11 +37,12 @@ internal sealed record PipelineData(IDataView Train, IDataView? Validation, IDat
         CsvDataViewSplit data;
         IDataView? validation;
         int validationRows;
+        int validationDropped = 0;
         if (settings.ValidationDataset is { } validationPath)
         {
             data = CsvDataViewReader.Read(settings.Dataset, options);
-            validation = CsvDataViewReader.Read(validationPath, options, data.Schema);
-            validationRows = (int)validation.GetRowCount()!.Value;
+            CsvDataViewRows read = CsvDataViewReader.ReadRows(validationPath, options, data.Schema);
+            (validation, validationRows, validationDropped) = (read.View, read.RowCount, read.DroppedRows);
         }
         else
         {
@@ -63,10 +64,22 @@ internal sealed record PipelineData(IDataView Train, IDataView? Validation, IDat
                 : CrossValidation.FoldsFor(rows, settings.CvFolds);
         }
 
-        IDataView? test = settings.TestDataset is { } testPath ? CsvDataViewReader.Read(testPath, options, data.Schema) : null;
-        // Rows without a label (or, under --missing DropRow, with any missing value) are left out: say how many, so a table that shrank is no surprise.
-        string dropped = data.DroppedRows > 0 ? $", {data.DroppedRows} row(s) dropped for a missing {(settings.MissingValues == MissingValuePolicy.DropRow ? "value" : "label")}" : string.Empty;
+        CsvDataViewRows? testRead = settings.TestDataset is { } testPath ? CsvDataViewReader.ReadRows(testPath, options, data.Schema) : null;
+        IDataView? test = testRead?.View;
+        // Rows without a label (or, under --missing DropRow, with any missing value) are left out: say how many, in each file, so a
+        // table that shrank, or a test metric over fewer rows than the file holds, is no surprise.
+        string missing = settings.MissingValues == MissingValuePolicy.DropRow ? "value" : "label";
+        string dropped = data.DroppedRows > 0 ? $", {data.DroppedRows} row(s) dropped for a missing {missing}" : string.Empty;
         string description = $"{Path.GetFileName(settings.Dataset)} ({rows} rows, {data.Schema.Columns.Count} columns, label \"{data.Schema.LabelColumn}\"{dropped})";
+        if (validationDropped > 0)
+        {
+            description += $"; --validation-dataset {Path.GetFileName(settings.ValidationDataset)}: {validationRows} rows, {validationDropped} row(s) dropped for a missing {missing}";
+        }
+
+        if (testRead is { DroppedRows: > 0 })
+        {
+            description += $"; --test-dataset {Path.GetFileName(settings.TestDataset)}: {testRead.RowCount} rows, {testRead.DroppedRows} row(s) dropped for a missing {missing}";
+        }
         if (folds >= 2)
         {
             CsvDataViewSplit all = CsvDataViewReader.Read(settings.Dataset, options);

@@ -127,6 +127,27 @@ public sealed class HypergradCliModelBuilderTests : IDisposable
     }
 
     [Fact]
+    public void Regression_TestFileRowsWithMissingValuesUnderDropRow_SaysHowManyWereDroppedThere()
+    {
+        string csv = SklearnCsv.Export("diabetes", directory);
+        string[] lines = File.ReadAllLines(csv);
+        // The first 300 data rows train, the rest are the test file; two test rows lose a cell (the label of one, a feature of the
+        // other): under --missing DropRow both are left out of the test metric, and the run must say so for the test file.
+        string train = Path.Combine(directory, "train.csv");
+        string test = Path.Combine(directory, "test.csv");
+        File.WriteAllLines(train, lines[..301]);
+        string[] testLines = [lines[0], .. lines[301..]];
+        testLines[3] = testLines[3][..(testLines[3].LastIndexOf(',') + 1)];
+        testLines[7] = "," + testLines[7][(testLines[7].IndexOf(',') + 1)..];
+        File.WriteAllLines(test, testLines);
+        using HypergradProcess run = HypergradProcess.Run(directory, Timeout,
+            "regression", "--dataset", train, "--test-dataset", test, "--label-col", "target", "--missing", "DropRow", "--trainers", "lbfgs", "--max-trials", "1", "-o", Path.Combine(directory, "dropped-test"));
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Errors);
+        Assert.Contains($"--test-dataset test.csv: {testLines.Length - 3} rows, 2 row(s) dropped for a missing value", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Regression_TwoTrainersOnDiabetes_ModelZipScoresTheTestFileAsReported()
     {
         string csv = SklearnCsv.Export("diabetes", directory);

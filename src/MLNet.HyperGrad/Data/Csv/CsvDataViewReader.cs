@@ -72,7 +72,17 @@ public static class CsvDataViewReader
     /// The file is malformed, a column of the schema is missing, a numeric column holds a cell that is not a
     /// number, a label is a class the schema does not know, or a value is missing under <see cref="MissingValuePolicy.Error"/>.
     /// </exception>
-    public static IDataView Read(string path, CsvReadOptions options, TabularSchema schema)
+    public static IDataView Read(string path, CsvReadOptions options, TabularSchema schema) => ReadRows(path, options, schema).View;
+
+    /// <summary>Reads a validation or test file with the schema fitted on the training file, counting the rows kept and left out.</summary>
+    /// <param name="path">The CSV file.</param>
+    /// <param name="options">As for <see cref="Read(string, CsvReadOptions, TabularSchema)"/>.</param>
+    /// <param name="schema">The schema fitted on the training file.</param>
+    /// <returns>The rows, their number, and the number of rows left out for missing values.</returns>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="DatasetFormatException">As for <see cref="Read(string, CsvReadOptions, TabularSchema)"/>.</exception>
+    public static CsvDataViewRows ReadRows(string path, CsvReadOptions options, TabularSchema schema)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(options);
@@ -134,7 +144,7 @@ public static class CsvDataViewReader
             classIndices = [.. Enumerable.Range(0, scan.Rows).Select(r => known[labels.Values[labels.Code(r)]])];
         }
 
-        return ToView(new CsvReader.ScannedFile(scan, schema, classIndices, null), null, scanIndex);
+        return new CsvDataViewRows(ToView(new CsvReader.ScannedFile(scan, schema, classIndices, null), null, scanIndex), scan.Rows, scan.Dropped);
     }
 
     /// <summary>The raw columns of the kept rows: all of them (<paramref name="validation"/> null), or the training or validation ones.</summary>
