@@ -220,7 +220,7 @@ internal static class PipelineTuneCommand
             LoadExpression = "MLNet.HyperGrad.Estimators.HyperGradModel.Load(mlContext, modelPath, out _)",
             HasHeader = settings.HasHeader,
         });
-        AnsiConsole.MarkupLine($"consumer project {Markup.Escape(name)}/: `dotnet pack src/MLNet.HyperGrad -c Release -o {Markup.Escape(settings.ResolvedPackageSource)}` once, then `dotnet run --project {Markup.Escape(Path.Combine(outputDirectory, name))} -- {Markup.Escape(settings.Dataset)}`");
+        AnsiConsole.MarkupLine($"consumer project {Markup.Escape(name)}/: `dotnet pack src/MLNet.HyperGrad -c Release -o {Markup.Escape(ShellQuoting.Quote(settings.ResolvedPackageSource))}` once, then `dotnet run --project {Markup.Escape(ShellQuoting.Quote(Path.Combine(outputDirectory, name)))} -- {Markup.Escape(ShellQuoting.Quote(settings.Dataset))}`");
         return [PipelineModel.FileName, name + "/"];
     }
 

@@ -127,14 +127,16 @@ public sealed class HypergradCliModelBuilderTests : IDisposable
     }
 
     [Fact]
-    public void Regression_TestFileRowsWithMissingValuesUnderDropRow_SaysHowManyWereDroppedThere()
+    public void Regression_TestFileRowsWithMissingValuesUnderDropRow_SaysHowManyWereDroppedThere_AndQuotesThePathWithASpace()
     {
         string csv = SklearnCsv.Export("diabetes", directory);
         string[] lines = File.ReadAllLines(csv);
         // The first 300 data rows train, the rest are the test file; two test rows lose a cell (the label of one, a feature of the
         // other): under --missing DropRow both are left out of the test metric, and the run must say so for the test file.
-        string train = Path.Combine(directory, "train.csv");
-        string test = Path.Combine(directory, "test.csv");
+        // In a folder whose name has a space: the consumer project's run line must quote the path for the shell.
+        string folder = Directory.CreateDirectory(Path.Combine(directory, "my data")).FullName;
+        string train = Path.Combine(folder, "train.csv");
+        string test = Path.Combine(folder, "test.csv");
         File.WriteAllLines(train, lines[..301]);
         string[] testLines = [lines[0], .. lines[301..]];
         testLines[3] = testLines[3][..(testLines[3].LastIndexOf(',') + 1)];
@@ -145,6 +147,8 @@ public sealed class HypergradCliModelBuilderTests : IDisposable
 
         Assert.True(run.ExitCode == 0, run.Output + run.Errors);
         Assert.Contains($"--test-dataset test.csv: {testLines.Length - 3} rows, 2 row(s) dropped for a missing value", run.Output, StringComparison.Ordinal);
+        string flat = System.Text.RegularExpressions.Regex.Replace(run.Output, @"\s+", " ");
+        Assert.Contains($"-- '{train}'`", flat, StringComparison.Ordinal);
     }
 
     [Fact]
