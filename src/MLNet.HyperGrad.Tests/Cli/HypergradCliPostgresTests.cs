@@ -83,9 +83,10 @@ public sealed class HypergradCliPostgresTests : IDisposable
         const int MaxTrials = 8;
         using var study = new PostgresStudyStorage(storage);
 
-        // The tune run creates the study on the server, finishes a trial or two, and is stopped with Ctrl+C (exit 130).
+        // The tune run creates the study on the server, finishes a trial or two, and is stopped with Ctrl+C (exit 130). Trials of up to
+        // 200 epochs (about 1-4 s each here): with 6, a quiet machine finished all 8 trials before the 200 ms poll saw two (2026-12-05).
         using (HypergradProcess tune = HypergradProcess.Start(directory,
-            "classification", "--dataset", csv, "--label-col", "target", "--trainers", "mlp", "--tuner", "random", "--max-epochs", "6",
+            "classification", "--dataset", csv, "--label-col", "target", "--trainers", "mlp", "--tuner", "random", "--max-epochs", "200",
             "--max-trials", MaxTrials.ToString(System.Globalization.CultureInfo.InvariantCulture), "--train-time", "400", "--parallelism", "1",
             "--storage", storage, "--study", "shared", "-o", Path.Combine(directory, "a")))
         {
