@@ -165,7 +165,7 @@ public sealed class MetaGaussianProcessTuner : IFiniteTuner, ITunerTrialAttribut
         double[] x = Canonical(searchSpace.MappingToFeatureSpace(result.TrialSettings.Parameter));
         bool finite = double.IsFinite(result.Loss) && result.Loss != double.MaxValue;
         observations[id] = (x, !result.IsFailed && finite ? result.Loss : null);
-        if (candidates is not null && Match(x) is int index)
+        if (candidates is not null && PointIndex.Of(candidates, x) is int index)
         {
             used![index] = true;
         }
@@ -185,7 +185,7 @@ public sealed class MetaGaussianProcessTuner : IFiniteTuner, ITunerTrialAttribut
             double[] point = Canonical(portfolio[portfolioNext++]);
             if (candidates is not null)
             {
-                return (Match(point) is int exact && !used![exact] ? Claim(exact) : ClaimNearest(point), SourcePortfolio);
+                return (PointIndex.Of(candidates, point) is int exact && !used![exact] ? Claim(exact) : ClaimNearest(point), SourcePortfolio);
             }
 
             if (!observations.Values.Any(o => o.X.AsSpan().SequenceEqual(point)) && !pending.Values.Any(p => p.AsSpan().SequenceEqual(point)))
@@ -305,25 +305,7 @@ public sealed class MetaGaussianProcessTuner : IFiniteTuner, ITunerTrialAttribut
     /// <summary>The untried candidate the raw-unit empirical GP chooses (<see cref="RawEmpiricalHandoff"/>), or null when no untried candidate is a shared point.</summary>
     private int? Handoff(SharedSourceValues shared)
     {
-        int? SharedIndex(double[] x)
-        {
-            for (int i = 0; i < shared.Points.Length; i++)
-            {
-                double[] p = shared.Points[i];
-                bool same = p.Length == x.Length;
-                for (int j = 0; j < p.Length && same; j++)
-                {
-                    same = Math.Abs(p[j] - x[j]) <= 1e-9;
-                }
-
-                if (same)
-                {
-                    return i;
-                }
-            }
-
-            return null;
-        }
+        int? SharedIndex(double[] x) => PointIndex.Of(shared.Points, x);
 
         var open = new List<int>();
         var openCandidates = new List<int>();
@@ -410,26 +392,6 @@ public sealed class MetaGaussianProcessTuner : IFiniteTuner, ITunerTrialAttribut
         AcquisitionKind.UpperConfidenceBound => new UpperConfidenceBound(UpperConfidenceBound.ScheduledBeta(d, Math.Max(1, observed))),
         _ => new LogExpectedImprovement(best),
     };
-
-    private int? Match(double[] x)
-    {
-        for (int i = 0; i < candidates!.Length; i++)
-        {
-            double[] c = candidates[i];
-            bool same = true;
-            for (int j = 0; j < c.Length && same; j++)
-            {
-                same = Math.Abs(c[j] - x[j]) <= 1e-9;
-            }
-
-            if (same)
-            {
-                return i;
-            }
-        }
-
-        return null;
-    }
 
     private static double[] Standardize(List<double> losses)
     {

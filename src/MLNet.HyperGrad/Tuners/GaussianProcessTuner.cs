@@ -237,7 +237,7 @@ public sealed class GaussianProcessTuner : IFiniteTuner, ITunerTrialAttributes
         }
 
         observations[id] = (x, loss);
-        if (candidates is not null && Match(x) is int index)
+        if (candidates is not null && PointIndex.Of(candidates, x) is int index)
         {
             used![index] = true;
         }
@@ -417,26 +417,6 @@ public sealed class GaussianProcessTuner : IFiniteTuner, ITunerTrialAttributes
 
         used![best] = true;
         return best;
-    }
-
-    private int? Match(double[] x)
-    {
-        for (int i = 0; i < candidates!.Length; i++)
-        {
-            double[] c = candidates[i];
-            bool same = c.Length == x.Length;
-            for (int j = 0; j < c.Length && same; j++)
-            {
-                same = Math.Abs(c[j] - x[j]) <= 1e-9;
-            }
-
-            if (same)
-            {
-                return i;
-            }
-        }
-
-        return null;
     }
 
     private static (double Value, double[] Gradient) PointAcquisition(GaussianProcess model, IAcquisitionFunction acquisition, double[] x)
