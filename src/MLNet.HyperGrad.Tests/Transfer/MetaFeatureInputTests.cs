@@ -233,7 +233,7 @@ public sealed class MetaFeatureInputTests(ITestOutputHelper output)
         (double value, double[] gradient) = GpPriorPretraining.FullObjective(tasks, options, theta);
         double[] reference = FiniteDifferences.Gradient(t => GpPriorPretraining.FullObjective(tasks, options, t).Value, theta, 1e-5);
         output.WriteLine($"objective {value:G6}, |g| max {gradient.Max(Math.Abs):G4}, meta-feature weights' |g| max {gradient.Skip(model.MetaFeatureWeightOffset).Take(3 * 3).Max(Math.Abs):G4}");
-        Assert.True(gradient.Skip(model.MetaFeatureWeightOffset).Take(3 * 3).Any(g => Math.Abs(g) > 1e-6));
+        Assert.Contains(gradient.Skip(model.MetaFeatureWeightOffset).Take(3 * 3), g => Math.Abs(g) > 1e-6);
         FiniteDifferences.AssertClose(reference, gradient, 1e-5);
     }
 

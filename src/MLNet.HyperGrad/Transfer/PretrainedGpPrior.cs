@@ -374,9 +374,9 @@ public sealed class PretrainedGpPrior
                         [.. Required(mf, "means").AsArray().Select(v => v!.GetValue<double>())],
                         [.. Required(mf, "scales").AsArray().Select(v => v!.GetValue<double>())]);
                 }
-                catch (ArgumentException e)
+                catch (ArgumentException invalid)
                 {
-                    throw new ArgumentException($"GP prior's meta-feature block is invalid: {e.Message}", nameof(json), e);
+                    throw new ArgumentException($"GP prior's meta-feature block is invalid: {invalid.Message}", nameof(json), invalid);
                 }
 
                 if (mean != PriorMeanKind.Mlp)

@@ -201,7 +201,7 @@ internal sealed class PriorModel
             torch.Tensor preActivation = Affine(x, theta.narrow(0, 0, h * d).reshape(h, d), theta.narrow(0, h * d, h));
             if (metaFeatures is not null)
             {
-                preActivation = preActivation + (metaFeatures.unsqueeze(-2) * theta.narrow(0, MetaFeatureWeightOffset, h * MetaFeatureCount).reshape(h, MetaFeatureCount)).sum(-1);
+                preActivation = preActivation.Plus((metaFeatures.unsqueeze(-2) * theta.narrow(0, MetaFeatureWeightOffset, h * MetaFeatureCount).reshape(h, MetaFeatureCount)).sum(-1));
             }
 
             result = (torch.tanh(preActivation) * theta.narrow(0, (h * d) + h, h)).sum(-1).Plus(theta[(h * d) + (2 * h)]);
