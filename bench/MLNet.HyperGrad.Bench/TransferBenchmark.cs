@@ -197,6 +197,11 @@ internal static class TransferBenchmark
                 if (options.ContainsKey("--verbose"))
                 {
                     row.Add(Invariant($"prior: length scales {string.Join("/", prior.LengthScales.Select(v => v.ToString("G3", CultureInfo.InvariantCulture)))}, output scale {prior.OutputScale:G3}{(prior.InputDependentScale || prior.HasEmpiricalCovariance ? Invariant($" (variance over the candidates {Quantiles(prior.Variance(encoded))})") : "")}{(prior.HasEmpiricalCovariance ? Invariant($", empirical covariance weight {prior.EmpiricalCovarianceWeight:G3}, kernel weight {prior.KernelWeight:G3}{(prior.HasEmpiricalMoments ? " (exact moments)" : "")}") : "")}, noise {prior.NoiseVariance:G3}, objective {prior.ObjectiveHistory.Take(5).DefaultIfEmpty(double.NaN).Average():F3} -> {prior.ObjectiveHistory.TakeLast(5).DefaultIfEmpty(double.NaN).Average():F3}, skipped {prior.SkippedSteps}"));
+
+                    // How well the prior explains the held-out task (its own meta-features when the mean reads them) against the
+                    // source tasks it was fitted on: negative log likelihood per point of the standardized losses, first 128 points.
+                    var heldOutTask = new TransferTask(names[t], encoded, loss) { MetaFeatures = MetaFeaturesOf(t) };
+                    row.Add(Invariant($"fit NLL/point: held-out {prior.FitOf(heldOutTask).NegativeLogLikelihoodPerPoint:F3}, sources {sources.Average(s => prior.FitOf(s).NegativeLogLikelihoodPerPoint):F3}"));
                 }
 
                 var tuner = new MetaGaussianProcessTuner(space, prior, 0, MetaOptions(metaOptions, candidates));
