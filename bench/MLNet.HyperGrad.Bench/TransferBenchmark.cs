@@ -68,11 +68,15 @@ internal static class TransferBenchmark
             LearningRate = options.TryGetValue("--lr", out string? lr) ? double.Parse(lr, CultureInfo.InvariantCulture) : new GpPriorPretrainingOptions().LearningRate,
             HiddenWidth = CsvLoadBenchmark.Int(options, "--width", new GpPriorPretrainingOptions().HiddenWidth),
             MinibatchSize = CsvLoadBenchmark.Int(options, "--minibatch", new GpPriorPretrainingOptions().MinibatchSize),
+            MetaFeatureInput = options.TryGetValue("--meta-feature-input", out string? metaFeatureInput) ? (metaFeatureInput == "auto" ? null : bool.Parse(metaFeatureInput)) : new GpPriorPretrainingOptions().MetaFeatureInput,
         };
         string? cache = options.TryGetValue("--prior-cache", out string? cacheDirectory) ? Directory.CreateDirectory(cacheDirectory).FullName : null;
         MetaGaussianProcessTunerOptions metaOptions = MetaOptions(options.TryGetValue("--meta", out string? metaName) ? metaName : "default", []);
 
         (string[] names, double[][] raw, double[][] accuracy, double[][] metaFeatures) = Load(data);
+
+        // The data sets' 22 meta-features (README columns 8-29) by name, as a study's attributes would carry them: "col08" ... "col29".
+        IReadOnlyDictionary<string, double> MetaFeaturesOf(int task) => Enumerable.Range(0, metaFeatures[task].Length).ToDictionary(j => Invariant($"col{j + 8:D2}"), j => metaFeatures[task][j], StringComparer.Ordinal);
         double[][] encoded = Encode(raw);
         int n = encoded.Length;
         var space = new SearchSpace();
@@ -113,7 +117,7 @@ internal static class TransferBenchmark
             return 0;
         }
 
-        Console.WriteLine(Invariant($"transfer: {names.Length} tasks x {n} configurations from {data}; budget {budget}; pre-training {pretraining.MeanKind} mean, width {pretraining.HiddenWidth}, kernel on {(pretraining.KernelOnFeatures ? "features" : "inputs")}{(pretraining.InputDependentScale ? " with an input-dependent scale" : "")}{(pretraining.EmpiricalCovariance ? (pretraining.EmpiricalMoments != false ? Invariant($" plus the {(pretraining.EmpiricalMoments is null ? "(automatic: on fully matched tasks) " : "")}exact empirical mean and covariance (shrinkage {pretraining.EmpiricalShrinkage}{(pretraining.EmpiricalKernelOffSharedPointsOnly ? ", kernel off the shared points only" : "")}{(pretraining.EmpiricalKernelWeight is double kw ? Invariant($", kernel weight {kw}") : "")}{(pretraining.EmpiricalMean ? "" : ", pre-trained mean kept")}) where tasks share points") : " plus the empirical covariance where tasks share points") : "")}, {pretraining.Steps} Adam steps, lr {pretraining.LearningRate}, minibatch {pretraining.MinibatchSize}, KL weight {pretraining.KlWeight}"));
+        Console.WriteLine(Invariant($"transfer: {names.Length} tasks x {n} configurations from {data}; budget {budget}; pre-training {pretraining.MeanKind} mean, width {pretraining.HiddenWidth}, kernel on {(pretraining.KernelOnFeatures ? "features" : "inputs")}{(pretraining.InputDependentScale ? " with an input-dependent scale" : "")}{(pretraining.EmpiricalCovariance ? (pretraining.EmpiricalMoments != false ? Invariant($" plus the {(pretraining.EmpiricalMoments is null ? "(automatic: on fully matched tasks) " : "")}exact empirical mean and covariance (shrinkage {pretraining.EmpiricalShrinkage}{(pretraining.EmpiricalKernelOffSharedPointsOnly ? ", kernel off the shared points only" : "")}{(pretraining.EmpiricalKernelWeight is double kw ? Invariant($", kernel weight {kw}") : "")}{(pretraining.EmpiricalMean ? "" : ", pre-trained mean kept")}) where tasks share points") : " plus the empirical covariance where tasks share points") : "")}, {pretraining.Steps} Adam steps, lr {pretraining.LearningRate}, minibatch {pretraining.MinibatchSize}, KL weight {pretraining.KlWeight}{(pretraining.MetaFeatureInput != false ? Invariant($", meta-features as an input of the mean ({(pretraining.MetaFeatureInput is null ? "automatic" : "on")})") : "")}"));
         var curves = new Dictionary<string, List<double[]>>(StringComparer.Ordinal);
         var seconds = new Dictionary<string, double>(StringComparer.Ordinal);
         int[] taskList = options.TryGetValue("--task-list", out string? listed)
@@ -186,12 +190,18 @@ internal static class TransferBenchmark
             if (methods.Contains("meta"))
             {
                 clock.Restart();
-                List<TransferTask> sources = [.. Enumerable.Range(0, names.Length).Where(o => o != t).Select(o => new TransferTask(names[o], encoded, [.. accuracy[o].Select(a => -a)]))];
+                List<TransferTask> sources = [.. Enumerable.Range(0, names.Length).Where(o => o != t).Select(o => new TransferTask(names[o], encoded, [.. accuracy[o].Select(a => -a)]) { MetaFeatures = MetaFeaturesOf(o) })];
                 PretrainedGpPrior prior = Pretrain(sources, pretraining, cache, t, "matched");
+                metaOptions = Copy(metaOptions, taskMetaFeatures: MetaFeaturesOf(t));
                 row.Add(Invariant($"pre-training {clock.Elapsed.TotalSeconds:F1} s"));
                 if (options.ContainsKey("--verbose"))
                 {
                     row.Add(Invariant($"prior: length scales {string.Join("/", prior.LengthScales.Select(v => v.ToString("G3", CultureInfo.InvariantCulture)))}, output scale {prior.OutputScale:G3}{(prior.InputDependentScale || prior.HasEmpiricalCovariance ? Invariant($" (variance over the candidates {Quantiles(prior.Variance(encoded))})") : "")}{(prior.HasEmpiricalCovariance ? Invariant($", empirical covariance weight {prior.EmpiricalCovarianceWeight:G3}, kernel weight {prior.KernelWeight:G3}{(prior.HasEmpiricalMoments ? " (exact moments)" : "")}") : "")}, noise {prior.NoiseVariance:G3}, objective {prior.ObjectiveHistory.Take(5).DefaultIfEmpty(double.NaN).Average():F3} -> {prior.ObjectiveHistory.TakeLast(5).DefaultIfEmpty(double.NaN).Average():F3}, skipped {prior.SkippedSteps}"));
+
+                    // How well the prior explains the held-out task (its own meta-features when the mean reads them) against the
+                    // source tasks it was fitted on: negative log likelihood per point of the standardized losses, first 128 points.
+                    var heldOutTask = new TransferTask(names[t], encoded, loss) { MetaFeatures = MetaFeaturesOf(t) };
+                    row.Add(Invariant($"fit NLL/point: held-out {prior.FitOf(heldOutTask).NegativeLogLikelihoodPerPoint:F3}, sources {sources.Average(s => prior.FitOf(s).NegativeLogLikelihoodPerPoint):F3}"));
                 }
 
                 var tuner = new MetaGaussianProcessTuner(space, prior, 0, MetaOptions(metaOptions, candidates));
@@ -226,7 +236,7 @@ internal static class TransferBenchmark
                         continue;
                     }
 
-                    var other = new MetaGaussianProcessTuner(space, prior, 0, MetaOptions(variant, candidates));
+                    var other = new MetaGaussianProcessTuner(space, prior, 0, Copy(MetaOptions(variant, candidates), taskMetaFeatures: MetaFeaturesOf(t)));
                     Add("meta:" + variant, Regret(loss, Drive(other, p => index[p.ToString()], loss, budget)), clock.Elapsed.TotalSeconds);
                 }
             }
@@ -239,10 +249,11 @@ internal static class TransferBenchmark
                 {
                     var random = new Random(SeedMixer.Mix(1000 + t, o));
                     int[] kept = [.. Enumerable.Range(0, n).OrderBy(_ => random.Next()).Take(n / 2).Order()];
-                    sources.Add(new TransferTask(names[o], [.. kept.Select(i => encoded[i])], [.. kept.Select(i => -accuracy[o][i])]));
+                    sources.Add(new TransferTask(names[o], [.. kept.Select(i => encoded[i])], [.. kept.Select(i => -accuracy[o][i])]) { MetaFeatures = MetaFeaturesOf(o) });
                 }
 
                 PretrainedGpPrior prior = Pretrain(sources, pretraining, cache, t, "unmatched");
+                metaOptions = Copy(metaOptions, taskMetaFeatures: MetaFeaturesOf(t));
                 var tuner = new MetaGaussianProcessTuner(space, prior, 0, MetaOptions(metaOptions, candidates));
                 Add("meta-unmatched", Regret(loss, Drive(tuner, p => index[p.ToString()], loss, budget)), clock.Elapsed.TotalSeconds);
             }
@@ -320,8 +331,9 @@ internal static class TransferBenchmark
 
     private static MetaGaussianProcessTunerOptions MetaOptions(MetaGaussianProcessTunerOptions template, Parameter[] candidates) => Copy(template, candidates: candidates);
 
-    private static MetaGaussianProcessTunerOptions Copy(MetaGaussianProcessTunerOptions o, Parameter[]? candidates = null, AcquisitionKind? acquisition = null, bool? refit = null, int? startup = null, bool? centre = null, int? refitFrom = null, int? centreFrom = null, int? portfolio = null, int? handoff = null, bool noHandoff = false) => new()
+    private static MetaGaussianProcessTunerOptions Copy(MetaGaussianProcessTunerOptions o, Parameter[]? candidates = null, AcquisitionKind? acquisition = null, bool? refit = null, int? startup = null, bool? centre = null, int? refitFrom = null, int? centreFrom = null, int? portfolio = null, int? handoff = null, bool noHandoff = false, IReadOnlyDictionary<string, double>? taskMetaFeatures = null) => new()
     {
+        TaskMetaFeatures = taskMetaFeatures ?? o.TaskMetaFeatures,
         Candidates = candidates ?? o.Candidates,
         Acquisition = acquisition ?? o.Acquisition,
         RefitOutputScaleAndNoise = refit ?? o.RefitOutputScaleAndNoise,
@@ -358,7 +370,7 @@ internal static class TransferBenchmark
             var plain = new GpPriorPretrainingOptions
             {
                 MeanKind = options.MeanKind, HiddenWidth = options.HiddenWidth, KernelOnFeatures = options.KernelOnFeatures, InputDependentScale = options.InputDependentScale,
-                Steps = options.Steps, LearningRate = options.LearningRate, MinibatchSize = options.MinibatchSize, KlWeight = options.KlWeight, Seed = options.Seed,
+                Steps = options.Steps, LearningRate = options.LearningRate, MinibatchSize = options.MinibatchSize, KlWeight = options.KlWeight, Seed = options.Seed, MetaFeatureInput = options.MetaFeatureInput,
                 EmpiricalCovariance = false, // set explicitly: with the default (true) this call would recurse until the stack overflows
             };
             PretrainedGpPrior basePrior = Pretrain(sources, plain, cache, heldOut, kind);
@@ -367,7 +379,7 @@ internal static class TransferBenchmark
                 return basePrior;
             }
 
-            string withTerm = Path.Combine(cache, Invariant($"prior-{heldOut}-{kind}-{options.MeanKind}-w{options.HiddenWidth}-{(options.KernelOnFeatures ? "features" : "inputs")}-s{options.Steps}-lr{options.LearningRate}-b{options.MinibatchSize}-kl{options.KlWeight}-seed{options.Seed}{(options.InputDependentScale ? "-iscale" : "")}-ecov{(options.EmpiricalMoments ?? kind == "matched" ? Invariant($"-exact{options.EmpiricalShrinkage}{(options.EmpiricalKernelOffSharedPointsOnly ? "-offshared" : "")}{(options.EmpiricalKernelWeight is double s ? Invariant($"-s{s}") : "")}{(options.EmpiricalMean ? "" : "-modelmean")}") : "")}.json"));
+            string withTerm = Path.Combine(cache, Invariant($"prior-{heldOut}-{kind}-{options.MeanKind}-w{options.HiddenWidth}-{(options.KernelOnFeatures ? "features" : "inputs")}-s{options.Steps}-lr{options.LearningRate}-b{options.MinibatchSize}-kl{options.KlWeight}-seed{options.Seed}{(options.InputDependentScale ? "-iscale" : "")}{MetaFeatureSuffix(sources, options)}-ecov{(options.EmpiricalMoments ?? kind == "matched" ? Invariant($"-exact{options.EmpiricalShrinkage}{(options.EmpiricalKernelOffSharedPointsOnly ? "-offshared" : "")}{(options.EmpiricalKernelWeight is double s ? Invariant($"-s{s}") : "")}{(options.EmpiricalMean ? "" : "-modelmean")}") : "")}.json"));
             if (File.Exists(withTerm))
             {
                 return WithPortfolio(PretrainedGpPrior.FromJson(File.ReadAllText(withTerm)), sources, options);
@@ -380,7 +392,7 @@ internal static class TransferBenchmark
             return augmented;
         }
 
-        string file = Path.Combine(cache, Invariant($"prior-{heldOut}-{kind}-{options.MeanKind}-w{options.HiddenWidth}-{(options.KernelOnFeatures ? "features" : "inputs")}-s{options.Steps}-lr{options.LearningRate}-b{options.MinibatchSize}-kl{options.KlWeight}-seed{options.Seed}{(options.InputDependentScale ? "-iscale" : "")}.json"));
+        string file = Path.Combine(cache, Invariant($"prior-{heldOut}-{kind}-{options.MeanKind}-w{options.HiddenWidth}-{(options.KernelOnFeatures ? "features" : "inputs")}-s{options.Steps}-lr{options.LearningRate}-b{options.MinibatchSize}-kl{options.KlWeight}-seed{options.Seed}{(options.InputDependentScale ? "-iscale" : "")}{MetaFeatureSuffix(sources, options)}.json"));
         if (File.Exists(file))
         {
             return WithPortfolio(PretrainedGpPrior.FromJson(File.ReadAllText(file)), sources, options);
@@ -392,6 +404,10 @@ internal static class TransferBenchmark
         File.Move(temporary, file, overwrite: true);
         return prior;
     }
+
+    /// <summary>The cache-name part for a prior whose mean reads meta-features ("-mfin"), empty otherwise, so such priors never share a name with the others.</summary>
+    private static string MetaFeatureSuffix(List<TransferTask> sources, GpPriorPretrainingOptions options) =>
+        options.MetaFeatureInput == true || (options.MetaFeatureInput is null && options.MeanKind == PriorMeanKind.Mlp && sources.All(s => s.MetaFeatures is { Count: > 0 })) ? "-mfin" : "";
 
     /// <summary>A cached prior written before format 4 gets the source tasks' portfolio and raw shared values here, as pre-training computes them.</summary>
     private static PretrainedGpPrior WithPortfolio(PretrainedGpPrior prior, List<TransferTask> sources, GpPriorPretrainingOptions options) =>

@@ -56,7 +56,7 @@ public sealed class EmpiricalHandoffTests
         PretrainedGpPrior read = PretrainedGpPrior.FromJson(prior.ToJson());
         Assert.Equal(Losses, read.RawShared!.Values);
         Assert.Equal(Points, read.RawShared.Points);
-        Assert.False(PretrainedGpPrior.FromJson(prior.ToJson().Replace("\"format\":4", "\"format\":3", StringComparison.Ordinal)).HasRawSharedValues);
+        Assert.False(PretrainedGpPrior.FromJson(prior.ToJson().Replace("\"format\":5", "\"format\":3", StringComparison.Ordinal)).HasRawSharedValues);
     }
 
     [Fact]

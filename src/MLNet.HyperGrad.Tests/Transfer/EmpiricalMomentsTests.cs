@@ -171,7 +171,7 @@ public sealed class EmpiricalMomentsTests(ITestOutputHelper output) : IDisposabl
         PretrainedGpPrior copy = PretrainedGpPrior.FromJson(json);
         double[][] points = [.. Shared, .. SyntheticTasks.Points(4, 17)];
 
-        Assert.Contains("\"format\":4", json, StringComparison.Ordinal);
+        Assert.Contains("\"format\":5", json, StringComparison.Ordinal);
         Assert.True(copy.HasEmpiricalMoments);
         Assert.True(copy.EmpiricalKernelOffSharedPointsOnly);
         Assert.Equal(prior.EmpiricalShrinkage, copy.EmpiricalShrinkage);

@@ -100,7 +100,7 @@ public sealed class InputDependentScaleTests(ITestOutputHelper output)
         PretrainedGpPrior copy = PretrainedGpPrior.FromJson(prior.ToJson());
         double[][] points = SyntheticTasks.Points(7, 3);
         Assert.True(copy.InputDependentScale);
-        Assert.Contains("\"format\":4", prior.ToJson(), StringComparison.Ordinal);
+        Assert.Contains("\"format\":5", prior.ToJson(), StringComparison.Ordinal);
         Assert.Equal(prior.Mean(points), copy.Mean(points));
         Assert.Equal(prior.Covariance(points, points[..3]), copy.Covariance(points, points[..3]));
         Assert.Equal(prior.Variance(points), copy.Variance(points));
@@ -112,7 +112,7 @@ public sealed class InputDependentScaleTests(ITestOutputHelper output)
     {
         // A prior cached before the scale function existed (format 1, no "inputDependentScale" field) still reads, unchanged.
         PretrainedGpPrior prior = GpPriorPretraining.Pretrain(SyntheticTasks.Family(3, 12, matched: true), new GpPriorPretrainingOptions { HiddenWidth = 5, Steps = 10 });
-        string version1 = prior.ToJson().Replace("\"format\":4", "\"format\":1", StringComparison.Ordinal).Replace("\"inputDependentScale\":false,", string.Empty, StringComparison.Ordinal);
+        string version1 = prior.ToJson().Replace("\"format\":5", "\"format\":1", StringComparison.Ordinal).Replace("\"inputDependentScale\":false,", string.Empty, StringComparison.Ordinal);
         Assert.DoesNotContain("inputDependentScale", version1, StringComparison.Ordinal);
         PretrainedGpPrior copy = PretrainedGpPrior.FromJson(version1);
         double[][] points = SyntheticTasks.Points(7, 3);

@@ -69,9 +69,9 @@ public sealed class PortfolioTests : IDisposable
         Assert.Equal(Expected[..3].Select(i => Points[i]), prior.Portfolio);
 
         string json = prior.ToJson();
-        Assert.Contains("\"format\":4", json, StringComparison.Ordinal);
+        Assert.Contains("\"format\":5", json, StringComparison.Ordinal);
         Assert.Equal(prior.Portfolio, PretrainedGpPrior.FromJson(json).Portfolio);
-        string format3 = json.Replace("\"format\":4", "\"format\":3", StringComparison.Ordinal);
+        string format3 = json.Replace("\"format\":5", "\"format\":3", StringComparison.Ordinal);
         Assert.Empty(PretrainedGpPrior.FromJson(format3).Portfolio);
     }
 

@@ -90,8 +90,11 @@ internal sealed class EmpiricalCovarianceTerm
     /// Builds the exact term (<see cref="GpPriorPretrainingOptions.EmpiricalMoments"/>): at the shared points the prior mean becomes the
     /// tasks' empirical mean of <paramref name="values"/> [T][m] and the empirical part of the covariance their empirical covariance
     /// (divisor T − 1), shrunk by <paramref name="shrinkage"/> α towards v̄·I; without <paramref name="useEmpiricalMean"/> the pre-trained mean is kept (zero correction).
+    /// With meta-features (<paramref name="contexts"/> [T][c], standardized) the correction is taken from the source tasks' average
+    /// pre-trained mean <c>(1/T) Σ_t m(S, z_t)</c>, so that a new task's mean at S is the empirical mean plus its own deviation
+    /// <c>m(S, z) − (1/T) Σ_t m(S, z_t)</c>.
     /// </summary>
-    public static EmpiricalCovarianceTerm BuildExact(PriorModel model, double[] theta, double[][] points, double[][] values, double shrinkage, double weight, double kernelWeight, bool kernelOffSharedPointsOnly = false, bool useEmpiricalMean = true)
+    public static EmpiricalCovarianceTerm BuildExact(PriorModel model, double[] theta, double[][] points, double[][] values, double shrinkage, double weight, double kernelWeight, bool kernelOffSharedPointsOnly = false, bool useEmpiricalMean = true, double[][]? contexts = null)
     {
         int m = points.Length;
         int t = values.Length;
@@ -109,7 +112,11 @@ internal sealed class EmpiricalCovarianceTerm
         using (var scope = torch.NewDisposeScope())
         using (var noGrad = torch.no_grad())
         {
-            modelMean = model.Mean(torch.tensor(theta, torch.float64), GaussianProcess.ToMatrix(points, model.Dimension)).data<double>().ToArray();
+            torch.Tensor th = torch.tensor(theta, torch.float64);
+            torch.Tensor s = GaussianProcess.ToMatrix(points, model.Dimension);
+            modelMean = contexts is null
+                ? model.Mean(th, s).data<double>().ToArray()
+                : model.Mean(th, s.unsqueeze(0), torch.tensor(contexts.SelectMany(z => z).ToArray(), [contexts.Length, 1, model.MetaFeatureCount], torch.float64)).mean([0]).data<double>().ToArray();
         }
 
         return new EmpiricalCovarianceTerm(points, loadings, t, weight, kernelWeight, new EmpiricalMoments([.. mean.Select((v, i) => useEmpiricalMean ? v - modelMean[i] : 0.0)], shrinkage, kernelOffSharedPointsOnly));

@@ -20,6 +20,12 @@ namespace MLNet.HyperGrad.Transfer;
 /// (without its constant term). Tasks on different points ("unmatched" data) simply get no KL term.
 /// </para>
 /// <para>
+/// With <see cref="GpPriorPretrainingOptions.MetaFeatureInput"/> the MLP mean of task t also reads its standardized meta-features
+/// <c>z_t</c> (<c>m(x, z_t)</c>): each task's likelihood uses its own mean, the KL term's mean part becomes
+/// <c>(1/T) Σ_t (y_t − m(S, z_t))ᵀK⁻¹(y_t − m(S, z_t))</c>, and the empirical-covariance fit reads task t's residuals from
+/// <c>m(S, z_t)</c>.
+/// </para>
+/// <para>
 /// Minibatches: each step draws <see cref="GpPriorPretrainingOptions.MinibatchSize"/> points of each task without replacement
 /// (all of them when it has fewer) and as many shared points; tasks of equal batch size are evaluated as one batched Cholesky.
 /// Deterministic for a seed. A step whose covariance will not factor even with jitter is skipped. Every step runs in its own
@@ -36,14 +42,14 @@ public static class GpPriorPretraining
     /// <param name="options">The settings; null uses the defaults.</param>
     /// <param name="cancellationToken">Stops the fit between steps (the prior so far is not returned; the token's exception is thrown).</param>
     /// <returns>The fitted prior, with each source task's fit.</returns>
-    /// <exception cref="ArgumentException">No task, a null task, tasks of different dimensions, duplicate names, or invalid options.</exception>
+    /// <exception cref="ArgumentException">No task, a null task, tasks of different dimensions, duplicate names, invalid options, or (with <see cref="GpPriorPretrainingOptions.MetaFeatureInput"/> true) a task without the meta-features of the others.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public static PretrainedGpPrior Pretrain(IReadOnlyList<TransferTask> tasks, GpPriorPretrainingOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new GpPriorPretrainingOptions();
         options.Validate();
-        var data = new PretrainingData(tasks, options);
-        var model = new PriorModel(data.Dimension, options.MeanKind, options.HiddenWidth, options.KernelOnFeatures, options.InputDependentScale);
+        var data = new PretrainingData(tasks, options, StandardizationFor(tasks, options));
+        PriorModel model = data.Model(options);
         var random = new Random(options.Seed);
         double[] theta = model.Initial(random);
         double[] m = new double[theta.Length];
@@ -86,7 +92,7 @@ public static class GpPriorPretraining
         }
 
         SourceTaskFit[] fits = data.Fits(model, theta, FitPointLimit);
-        var prior = new PretrainedGpPrior(model, theta, [.. data.Names], fits, data.SharedPointCount, history, skipped, portfolio: data.Portfolio(options.PortfolioSize), rawShared: data.RawShared());
+        var prior = new PretrainedGpPrior(model, theta, [.. data.Names], fits, data.SharedPointCount, history, skipped, portfolio: data.Portfolio(options.PortfolioSize), rawShared: data.RawShared(), metaFeatures: data.Standardization);
         return options.EmpiricalCovariance && data.AllSharedInputs.Length >= 2 && tasks.Count >= options.EmpiricalCovarianceMinimumTasks ? AddEmpiricalCovariance(prior, tasks, options) : prior;
     }
 
@@ -120,7 +126,7 @@ public static class GpPriorPretraining
         double[] theta = [.. prior.Parameters];
         bool exact = options.EmpiricalMoments ?? data.FullyMatched;
         EmpiricalCovarianceTerm unit = exact
-            ? EmpiricalCovarianceTerm.BuildExact(prior.Model, theta, data.AllSharedInputs, data.AllSharedTargets, options.EmpiricalShrinkage, 1, 1, options.EmpiricalKernelOffSharedPointsOnly, options.EmpiricalMean)
+            ? EmpiricalCovarianceTerm.BuildExact(prior.Model, theta, data.AllSharedInputs, data.AllSharedTargets, options.EmpiricalShrinkage, 1, 1, options.EmpiricalKernelOffSharedPointsOnly, options.EmpiricalMean, data.Contexts)
             : EmpiricalCovarianceTerm.Build(prior.Model, theta, data.AllSharedInputs, data.AllSharedTargets, 1, 1);
         int[] subset = SubsetOf(data.AllSharedInputs.Length, FitPointLimit, new Random(options.Seed));
         double[] lower = [Math.Log(1e-4), Math.Log(0.01)];
@@ -132,7 +138,7 @@ public static class GpPriorPretraining
             lower[1] = upper[1] = start[1] = Math.Log(fixedWeight);
         }
 
-        (double[] best, double value, _) = ProjectedLbfgs.Minimize(p => EmpiricalWeightObjective(prior.Model, theta, unit, data.AllSharedTargets, subset, p), start, lower, upper, maxIterations: 50, gradientTolerance: 1e-6);
+        (double[] best, double value, _) = ProjectedLbfgs.Minimize(p => EmpiricalWeightObjective(prior.Model, theta, unit, data.AllSharedTargets, subset, p, data.Contexts), start, lower, upper, maxIterations: 50, gradientTolerance: 1e-6);
         (double weight, double kernelWeight) = double.IsFinite(value) ? (Math.Exp(best[0]), Math.Exp(best[1])) : (0.0, 1.0);
         return prior.WithEmpiricalCovariance(unit.WithWeights(weight, kernelWeight));
     }
@@ -142,9 +148,10 @@ public static class GpPriorPretraining
     /// <c>NLL_t / b</c> at the <c>b</c> shared points <paramref name="subset"/>, task t under <c>s·K + λ·(ΦΦᵀ − φ_tφ_tᵀ) + σ²I</c>
     /// (its own column of the empirical term left out); +∞ and a zero gradient where a covariance does not factor. With the exact
     /// term (<see cref="GpPriorPretrainingOptions.EmpiricalMoments"/>) the empirical part is <c>(1 − α)(ΦΦᵀ − φ_tφ_tᵀ) + α v̄ I</c> and task t's
-    /// residual is taken from the mean of the other tasks.
+    /// residual is taken from the mean of the other tasks. With meta-features (<paramref name="contexts"/> [T][c], standardized), task t's
+    /// residual in the smoothed mode is taken from its own mean <c>m(x, z_t)</c>.
     /// </summary>
-    internal static (double Value, double[] Gradient) EmpiricalWeightObjective(PriorModel model, double[] theta, EmpiricalCovarianceTerm unit, double[][] values, int[] subset, double[] parameters)
+    internal static (double Value, double[] Gradient) EmpiricalWeightObjective(PriorModel model, double[] theta, EmpiricalCovarianceTerm unit, double[][] values, int[] subset, double[] parameters, double[][]? contexts = null)
     {
         using var scope = torch.NewDisposeScope();
         int b = subset.Length;
@@ -164,7 +171,7 @@ public static class GpPriorPretraining
             torch.Tensor y = torch.tensor(values.SelectMany(v => subset.Select(i => v[i])).ToArray(), [t, b], torch.float64);
             if (unit.Exact is null)
             {
-                residual = (y - model.Mean(th, x)).unsqueeze(-1);
+                residual = (contexts is null ? y - model.Mean(th, x) : y - model.Mean(th, x.unsqueeze(0), ContextTensor(contexts).unsqueeze(1))).unsqueeze(-1);
             }
             else
             {
@@ -218,7 +225,7 @@ public static class GpPriorPretraining
     /// <summary>The shared points and standardized values of tasks, for tests.</summary>
     internal static (double[][] Points, double[][] Values) SharedData(IReadOnlyList<TransferTask> tasks, GpPriorPretrainingOptions options)
     {
-        var data = new PretrainingData(tasks, options);
+        var data = new PretrainingData(tasks, options, null);
         return (data.AllSharedInputs, data.AllSharedTargets);
     }
 
@@ -245,14 +252,20 @@ public static class GpPriorPretraining
     /// <summary>The full-batch objective and its autograd gradient at θ (every point of every task, every shared point): for tests.</summary>
     internal static (double Value, double[] Gradient) FullObjective(IReadOnlyList<TransferTask> tasks, GpPriorPretrainingOptions options, double[] theta)
     {
-        var data = new PretrainingData(tasks, options);
-        var model = new PriorModel(data.Dimension, options.MeanKind, options.HiddenWidth, options.KernelOnFeatures, options.InputDependentScale);
-        return data.ValueAndGradient(model, theta, data.Full());
+        var data = new PretrainingData(tasks, options, StandardizationFor(tasks, options));
+        return data.ValueAndGradient(data.Model(options), theta, data.Full());
     }
 
     /// <summary>The model a set of tasks and options give, for tests that build θ.</summary>
     internal static PriorModel ModelFor(IReadOnlyList<TransferTask> tasks, GpPriorPretrainingOptions options)
-        => new(tasks[0].Dimension, options.MeanKind, options.HiddenWidth, options.KernelOnFeatures, options.InputDependentScale);
+        => new(tasks[0].Dimension, options.MeanKind, options.HiddenWidth, options.KernelOnFeatures, options.InputDependentScale, StandardizationFor(tasks, options)?.Names.Length ?? 0);
+
+    /// <summary>The meta-feature standardization <see cref="GpPriorPretrainingOptions.MetaFeatureInput"/> gives on <paramref name="tasks"/> (automatic: only with an MLP mean), or null.</summary>
+    private static MetaFeatureStandardization? StandardizationFor(IReadOnlyList<TransferTask> tasks, GpPriorPretrainingOptions options)
+        => options.MetaFeatureInput is null && options.MeanKind != PriorMeanKind.Mlp ? null : MetaFeatureStandardization.ForPretraining(tasks ?? [], options.MetaFeatureInput);
+
+    /// <summary>Standardized meta-features [T][c] as a tensor [T, c].</summary>
+    private static torch.Tensor ContextTensor(double[][] contexts) => torch.tensor(contexts.SelectMany(z => z).ToArray(), [contexts.Length, contexts[0].Length], torch.float64);
 
     /// <summary>One step's selection: point indices per task, and indices into the shared points.</summary>
     internal sealed record Batch(int[][] TaskPoints, int[] SharedPoints);
@@ -267,8 +280,9 @@ public static class GpPriorPretraining
         private readonly double[][] rawSharedTargets;
         private readonly int minibatch;
         private readonly double klWeight;
+        private readonly double[][]? contexts;
 
-        public PretrainingData(IReadOnlyList<TransferTask> tasks, GpPriorPretrainingOptions options)
+        public PretrainingData(IReadOnlyList<TransferTask> tasks, GpPriorPretrainingOptions options, MetaFeatureStandardization? standardization)
         {
             ArgumentNullException.ThrowIfNull(tasks);
             if (tasks.Count == 0)
@@ -299,9 +313,20 @@ public static class GpPriorPretraining
             targets = [.. tasks.Select(t => Standardize(t.Losses))];
             (sharedInputs, sharedTargets) = SharedPoints(inputs, targets);
             rawSharedTargets = SharedPoints(inputs, [.. tasks.Select(t => t.Losses.ToArray())]).Targets;
+            Standardization = standardization;
+            contexts = standardization is null ? null : [.. tasks.Select(t => standardization.Standardize(t.MetaFeatures, Invariant($"Source task '{t.Name}'")))];
         }
 
         public int Dimension { get; }
+
+        /// <summary>Gets the meta-feature standardization the mean reads, or null.</summary>
+        public MetaFeatureStandardization? Standardization { get; }
+
+        /// <summary>Gets each task's standardized meta-features [T][c], or null without <see cref="Standardization"/>.</summary>
+        public double[][]? Contexts => contexts;
+
+        /// <summary>The model of these tasks under <paramref name="options"/>.</summary>
+        public PriorModel Model(GpPriorPretrainingOptions options) => new(Dimension, options.MeanKind, options.HiddenWidth, options.KernelOnFeatures, options.InputDependentScale, Standardization?.Names.Length ?? 0);
 
         public string[] Names { get; }
 
@@ -359,7 +384,7 @@ public static class GpPriorPretraining
                 double nll;
                 try
                 {
-                    using torch.Tensor value = model.NegativeLogLikelihood(theta, Gather(inputs[t], all).unsqueeze(0), Gather(targets[t], all).unsqueeze(0));
+                    using torch.Tensor value = model.NegativeLogLikelihood(theta, Gather(inputs[t], all).unsqueeze(0), Gather(targets[t], all).unsqueeze(0), ContextsOf([t]));
                     nll = value.item<double>() / n;
                 }
                 catch (NotPositiveDefiniteException)
@@ -394,7 +419,7 @@ public static class GpPriorPretraining
                     }
                 }
 
-                torch.Tensor nll = model.NegativeLogLikelihood(theta, torch.tensor(x, [members.Length, b, Dimension], torch.float64), torch.tensor(y, [members.Length, b], torch.float64));
+                torch.Tensor nll = model.NegativeLogLikelihood(theta, torch.tensor(x, [members.Length, b, Dimension], torch.float64), torch.tensor(y, [members.Length, b], torch.float64), ContextsOf(members));
                 total = total.Plus(nll.sum().Over(b));
             }
 
@@ -411,11 +436,28 @@ public static class GpPriorPretraining
                     }
                 }
 
-                torch.Tensor kl = model.EmpiricalKl(theta, Gather(sharedInputs, s), torch.tensor(ys, [sharedTargets.Length, s.Length], torch.float64));
+                torch.Tensor kl = model.EmpiricalKl(theta, Gather(sharedInputs, s), torch.tensor(ys, [sharedTargets.Length, s.Length], torch.float64), ContextsOf([.. Enumerable.Range(0, inputs.Length)]));
                 total = total.Plus(kl.Times(klWeight).Over(s.Length));
             }
 
             return total.MoveToOuterDisposeScope();
+        }
+
+        /// <summary>The standardized meta-features of tasks <paramref name="members"/> as [g, c], or null without meta-features.</summary>
+        private torch.Tensor? ContextsOf(int[] members)
+        {
+            if (contexts is null)
+            {
+                return null;
+            }
+
+            var rows = new double[members.Length][];
+            for (int g = 0; g < members.Length; g++)
+            {
+                rows[g] = contexts[members[g]];
+            }
+
+            return ContextTensor(rows);
         }
 
         private torch.Tensor Gather(double[][] rows, int[] indices)
@@ -499,7 +541,7 @@ public static class GpPriorPretraining
     {
         ArgumentNullException.ThrowIfNull(prior);
         options.Validate();
-        var data = new PretrainingData(tasks, options);
+        var data = new PretrainingData(tasks, options, prior.MetaFeatureStandardization);
         if (data.Dimension != prior.Dimension)
         {
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The tasks have dimension {data.Dimension}; the prior has {prior.Dimension}."), nameof(tasks));
@@ -507,4 +549,6 @@ public static class GpPriorPretraining
 
         return data;
     }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

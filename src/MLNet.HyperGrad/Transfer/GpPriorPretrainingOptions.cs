@@ -114,6 +114,20 @@ public sealed class GpPriorPretrainingOptions
     /// <value>The default is 0.01 (keeps the 288 × 288 covariance of 49 tasks, rank 48, positive definite before the noise). In [0, 1).</value>
     public double EmpiricalShrinkage { get; init; } = 0.01;
 
+    /// <summary>
+    /// Gets a value indicating whether the MLP mean also reads each task's data-set meta-features (<see cref="TransferTask.MetaFeatures"/>),
+    /// z-scored over the source tasks (the standardization is stored in the prior): <c>m(x, z) = vᵀ tanh(Wx + W_z z + b) + c</c>, as in
+    /// surrogate transfer across data sets (Feurer, Springenberg and Hutter 2015; Wistuba, Schilling and Schmidt-Thieme 2016). The
+    /// prior is then evaluated for a new task's meta-features (<see cref="PretrainedGpPrior.ForTask"/>;
+    /// <see cref="MetaGaussianProcessTunerOptions.TaskMetaFeatures"/>). The kernel, the empirical-covariance term and the tuner's
+    /// hand-off do not read them. True requires every source task to carry the same meta-feature names and an MLP mean; null turns it
+    /// on exactly when every source task carries the same non-empty names; false never.
+    /// </summary>
+    /// <value>
+    /// The default is false (the mean reads the configuration alone). A feature without spread over the source tasks enters as 0.
+    /// </value>
+    public bool? MetaFeatureInput { get; init; } = false;
+
     /// <summary>Gets the number of Adam steps.</summary>
     /// <value>
     /// The default is 100: about 5 s of CPU for 49 tasks of 288 points at the default minibatch (bench/run.sh transfer
@@ -185,6 +199,11 @@ public sealed class GpPriorPretrainingOptions
         if (EmpiricalCovarianceMinimumTasks < 3)
         {
             problems.Add(Invariant($"EmpiricalCovarianceMinimumTasks must be at least 3, got {EmpiricalCovarianceMinimumTasks}."));
+        }
+
+        if (MetaFeatureInput == true && MeanKind != PriorMeanKind.Mlp)
+        {
+            problems.Add(Invariant($"MetaFeatureInput needs the MLP mean (MeanKind Mlp); got MeanKind {MeanKind}."));
         }
 
         if (PortfolioSize is < 0 or > 10_000)

@@ -76,10 +76,10 @@ public sealed class MetaGaussianProcessTuner : IFiniteTuner, ITunerTrialAttribut
 
     /// <summary>Creates a tuner.</summary>
     /// <param name="searchSpace">The space to search; its feature dimension must equal the prior's.</param>
-    /// <param name="prior">The pre-trained prior, held fixed.</param>
+    /// <param name="prior">The pre-trained prior, held fixed; when its mean reads meta-features (<see cref="PretrainedGpPrior.TakesMetaFeatures"/>), evaluated at <see cref="MetaGaussianProcessTunerOptions.TaskMetaFeatures"/>.</param>
     /// <param name="seed">The seed; the same seed and results give the same proposals.</param>
     /// <param name="options">The settings; null uses the defaults.</param>
-    /// <exception cref="ArgumentException">The settings are invalid, the prior's dimension differs from the space's, or a candidate is not a point of the space.</exception>
+    /// <exception cref="ArgumentException">The settings are invalid, the prior's dimension differs from the space's, a candidate is not a point of the space, or the prior reads meta-features that <see cref="MetaGaussianProcessTunerOptions.TaskMetaFeatures"/> lacks (the message names them).</exception>
     public MetaGaussianProcessTuner(SearchSpace searchSpace, PretrainedGpPrior prior, int seed = 0, MetaGaussianProcessTunerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(searchSpace);
@@ -92,6 +92,23 @@ public sealed class MetaGaussianProcessTuner : IFiniteTuner, ITunerTrialAttribut
         }
 
         this.searchSpace = searchSpace;
+        if (prior.TakesMetaFeatures)
+        {
+            if (this.options.TaskMetaFeatures is not { } taskFeatures)
+            {
+                throw new ArgumentException($"The prior's mean reads the new task's data-set meta-features ({string.Join(", ", prior.MetaFeatureNames)}); set MetaGaussianProcessTunerOptions.TaskMetaFeatures (e.g. DataMetaFeatures.Of the task's data).", nameof(options));
+            }
+
+            try
+            {
+                prior = prior.ForTask(taskFeatures);
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException($"MetaGaussianProcessTunerOptions.TaskMetaFeatures: {e.Message}", nameof(options), e);
+            }
+        }
+
         this.prior = prior;
         portfolio = prior.Portfolio;
         this.seed = seed;
@@ -117,7 +134,7 @@ public sealed class MetaGaussianProcessTuner : IFiniteTuner, ITunerTrialAttribut
         }
     }
 
-    /// <summary>Gets the prior the tuner holds fixed.</summary>
+    /// <summary>Gets the prior the tuner holds fixed (for a prior whose mean reads meta-features, its <see cref="PretrainedGpPrior.ForTask"/> of the task's).</summary>
     public PretrainedGpPrior Prior => prior;
 
     /// <inheritdoc />

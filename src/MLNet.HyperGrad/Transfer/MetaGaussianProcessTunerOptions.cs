@@ -133,6 +133,15 @@ public sealed class MetaGaussianProcessTunerOptions
     /// <value>The default is null.</value>
     public IReadOnlyList<Parameter>? Candidates { get; init; }
 
+    /// <summary>
+    /// Gets the new task's data-set meta-features by name, for a prior whose mean reads them
+    /// (<see cref="PretrainedGpPrior.TakesMetaFeatures"/>, <see cref="GpPriorPretrainingOptions.MetaFeatureInput"/>): the tuner then uses
+    /// <see cref="PretrainedGpPrior.ForTask"/> of them. The keys are those the source tasks carried (<see cref="TransferTask.MetaFeatures"/>;
+    /// for studies, those <see cref="Data.DataMetaFeatures"/> computes from the data or reads from the study's attributes); extra keys are ignored. Ignored by a prior whose mean reads none.
+    /// </summary>
+    /// <value>The default is null (none; a prior that reads meta-features is then refused with the names it needs).</value>
+    public IReadOnlyDictionary<string, double>? TaskMetaFeatures { get; init; }
+
     /// <summary>Gets the settings of the acquisition optimizer (whole-space mode only).</summary>
     /// <value>The defaults of <see cref="AcquisitionOptimizerOptions"/>.</value>
     public AcquisitionOptimizerOptions Optimizer { get; init; } = new();

@@ -19,19 +19,30 @@ namespace MLNet.HyperGrad.Transfer;
 /// version 2 adds <see cref="InputDependentScale"/> and the optional empirical-covariance term; version 1 (written before it) is read as a stationary prior.
 /// Version 3 adds the term's optional exact-moments block (<see cref="HasEmpiricalMoments"/>); versions 1 and 2 are read without it.
 /// Version 4 adds the source tasks' greedy <see cref="Portfolio"/> and their raw shared values (<see cref="HasRawSharedValues"/>);
-/// earlier versions are read with neither.</para>
+/// earlier versions are read with neither. Version 5 adds the meta-feature input of the mean (<see cref="TakesMetaFeatures"/>: the
+/// names and their standardization over the source tasks); earlier versions are read without it.</para>
+/// <para>A prior whose mean reads meta-features (<see cref="GpPriorPretrainingOptions.MetaFeatureInput"/>) describes a family of
+/// tasks: <see cref="ForTask"/> gives the prior of one task, its mean evaluated at that task's standardized meta-features; the
+/// family itself has no <see cref="Mean"/>.</para>
 /// </remarks>
 public sealed class PretrainedGpPrior
 {
-    private const int FormatVersion = 4;
+    private const int FormatVersion = 5;
     private readonly double[] theta;
     private readonly EmpiricalCovarianceTerm? empirical;
     private readonly double[][] portfolio;
     private readonly SharedSourceValues? rawShared;
+    private readonly MetaFeatureStandardization? metaFeatures;
 
-    internal PretrainedGpPrior(PriorModel model, double[] theta, IReadOnlyList<string> sourceTasks, IReadOnlyList<SourceTaskFit> fits, int sharedPointCount, IReadOnlyList<double> history, int skippedSteps, EmpiricalCovarianceTerm? empirical = null, IReadOnlyList<double[]>? portfolio = null, SharedSourceValues? rawShared = null)
+    internal PretrainedGpPrior(PriorModel model, double[] theta, IReadOnlyList<string> sourceTasks, IReadOnlyList<SourceTaskFit> fits, int sharedPointCount, IReadOnlyList<double> history, int skippedSteps, EmpiricalCovarianceTerm? empirical = null, IReadOnlyList<double[]>? portfolio = null, SharedSourceValues? rawShared = null, MetaFeatureStandardization? metaFeatures = null)
     {
+        if (model.MetaFeatureCount != (metaFeatures?.Names.Length ?? 0))
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The prior's mean reads {model.MetaFeatureCount} meta-features but {metaFeatures?.Names.Length ?? 0} are standardized."), nameof(metaFeatures));
+        }
+
         Model = model;
+        this.metaFeatures = metaFeatures;
         this.empirical = empirical;
         this.portfolio = portfolio is null ? [] : [.. portfolio.Select(p => (double[])p.Clone())];
         this.rawShared = rawShared;
@@ -101,6 +112,24 @@ public sealed class PretrainedGpPrior
     /// </summary>
     public bool HasRawSharedValues => rawShared is not null;
 
+    /// <summary>
+    /// Gets a value indicating whether the mean reads a task's data-set meta-features (<see cref="GpPriorPretrainingOptions.MetaFeatureInput"/>);
+    /// such a prior is used through <see cref="ForTask"/>.
+    /// </summary>
+    public bool TakesMetaFeatures => metaFeatures is not null;
+
+    /// <summary>Gets the names of the meta-features the mean reads, ordinal order; empty when it reads none.</summary>
+    public IReadOnlyList<string> MetaFeatureNames => metaFeatures is null ? [] : [.. metaFeatures.Names];
+
+    /// <summary>Gets each meta-feature's mean over the source tasks (<see cref="MetaFeatureNames"/> order); empty when the mean reads none.</summary>
+    public IReadOnlyList<double> MetaFeatureMeans => metaFeatures is null ? [] : [.. metaFeatures.Means];
+
+    /// <summary>Gets each meta-feature's standard deviation over the source tasks (divisor T; 0 for a feature without spread, which enters as 0); empty when the mean reads none.</summary>
+    public IReadOnlyList<double> MetaFeatureScales => metaFeatures is null ? [] : [.. metaFeatures.Scales];
+
+    /// <summary>Gets the meta-feature standardization, or null.</summary>
+    internal MetaFeatureStandardization? MetaFeatureStandardization => metaFeatures;
+
     /// <summary>Gets the source tasks' raw losses at the shared points, or null (<see cref="HasRawSharedValues"/>).</summary>
     internal SharedSourceValues? RawShared => rawShared;
 
@@ -133,12 +162,40 @@ public sealed class PretrainedGpPrior
 
     internal PriorModel Model { get; }
 
+    /// <summary>
+    /// The prior of one task when the mean reads meta-features (<see cref="TakesMetaFeatures"/>): the task's meta-features are
+    /// standardized as the source tasks' were, and the mean is evaluated at them (an MLP mean of the configuration alone, its hidden
+    /// bias shifted by <c>W_z z</c>); the kernel, the empirical-covariance term, the portfolio and the raw shared values are this
+    /// prior's. A prior whose mean reads none returns itself.
+    /// </summary>
+    /// <param name="taskMetaFeatures">The task's meta-features by name (as <see cref="Data.DataMetaFeatures"/> or <see cref="TransferTask.MetaFeatures"/> carry them); names the prior does not read are ignored.</param>
+    /// <returns>The task's prior, whose mean reads no meta-features.</returns>
+    /// <exception cref="ArgumentException">A meta-feature the prior reads is missing (the message lists every missing name) or not finite.</exception>
+    public PretrainedGpPrior ForTask(IReadOnlyDictionary<string, double> taskMetaFeatures)
+    {
+        ArgumentNullException.ThrowIfNull(taskMetaFeatures);
+        if (metaFeatures is null)
+        {
+            return this;
+        }
+
+        double[] z = metaFeatures.Standardize(taskMetaFeatures, "the new task");
+        (PriorModel folded, double[] foldedTheta) = Model.FoldMetaFeatures(theta, z);
+        return new PretrainedGpPrior(folded, foldedTheta, SourceTasks, SourceTaskFit, SharedPointCount, ObjectiveHistory, SkippedSteps, empirical, portfolio, rawShared);
+    }
+
     /// <summary>The prior mean of the standardized loss at points.</summary>
     /// <param name="points">Points of <see cref="Dimension"/> values in the unit cube.</param>
     /// <returns>One mean per point.</returns>
     /// <exception cref="ArgumentException">A point has the wrong length or a non-finite value.</exception>
+    /// <exception cref="InvalidOperationException">The mean reads meta-features (<see cref="TakesMetaFeatures"/>): use <see cref="ForTask"/> first.</exception>
     public double[] Mean(IReadOnlyList<double[]> points)
     {
+        if (metaFeatures is not null)
+        {
+            throw new InvalidOperationException($"This prior's mean reads the data-set meta-features {string.Join(", ", metaFeatures.Names)}; call ForTask with the task's meta-features for its mean.");
+        }
+
         CheckPoints(points, nameof(points));
         if (points.Count == 0)
         {
@@ -188,15 +245,20 @@ public sealed class PretrainedGpPrior
     }
 
     /// <summary>How well the prior explains a task: the negative log marginal likelihood per point of its standardized losses (as <see cref="SourceTaskFit"/> reports for the source tasks).</summary>
-    /// <param name="task">A task of the prior's dimension; its first 128 points are used.</param>
+    /// <param name="task">A task of the prior's dimension; its first 128 points are used. When the mean reads meta-features, the task's own (<see cref="TransferTask.MetaFeatures"/>).</param>
     /// <returns>The fit; NaN when the covariance would not factor.</returns>
-    /// <exception cref="ArgumentException">The task's dimension differs from the prior's.</exception>
+    /// <exception cref="ArgumentException">The task's dimension differs from the prior's, or the mean reads meta-features the task lacks.</exception>
     public SourceTaskFit FitOf(TransferTask task)
     {
         ArgumentNullException.ThrowIfNull(task);
         if (task.Dimension != Dimension)
         {
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Task '{task.Name}' has dimension {task.Dimension}; the prior has {Dimension}."), nameof(task));
+        }
+
+        if (metaFeatures is not null)
+        {
+            return ForTask(task.MetaFeatures ?? throw new ArgumentException($"The prior's mean reads the data-set meta-features {string.Join(", ", metaFeatures.Names)}; task '{task.Name}' has none.", nameof(task))).FitOf(task);
         }
 
         int n = Math.Min(GpPriorPretraining.FitPointLimit, task.Inputs.Count);
@@ -240,6 +302,12 @@ public sealed class PretrainedGpPrior
             ["hiddenWidth"] = HiddenWidth,
             ["kernelOnFeatures"] = KernelOnFeatures,
             ["inputDependentScale"] = InputDependentScale,
+            ["metaFeatures"] = metaFeatures is null ? null : new JsonObject
+            {
+                ["names"] = new JsonArray([.. metaFeatures.Names.Select(n => JsonValue.Create(n))]),
+                ["means"] = new JsonArray([.. metaFeatures.Means.Select(v => JsonValue.Create(v))]),
+                ["scales"] = new JsonArray([.. metaFeatures.Scales.Select(v => JsonValue.Create(v))]),
+            },
             ["kernel"] = "matern52",
             ["sharedPoints"] = SharedPointCount,
             ["skippedSteps"] = SkippedSteps,
@@ -296,7 +364,28 @@ public sealed class PretrainedGpPrior
                 throw new ArgumentException($"GP prior mean '{meanName}' is not one of {string.Join(", ", Enum.GetNames<PriorMeanKind>())}.", nameof(json));
             }
 
-            var model = new PriorModel(Required(node, "dimension").GetValue<int>(), mean, Required(node, "hiddenWidth").GetValue<int>(), Required(node, "kernelOnFeatures").GetValue<bool>(), format >= 2 && Required(node, "inputDependentScale").GetValue<bool>());
+            MetaFeatureStandardization? standardization = null;
+            if (format >= 5 && node["metaFeatures"] is JsonObject mf)
+            {
+                try
+                {
+                    standardization = new MetaFeatureStandardization(
+                        [.. Required(mf, "names").AsArray().Select(v => v!.GetValue<string>())],
+                        [.. Required(mf, "means").AsArray().Select(v => v!.GetValue<double>())],
+                        [.. Required(mf, "scales").AsArray().Select(v => v!.GetValue<double>())]);
+                }
+                catch (ArgumentException invalid)
+                {
+                    throw new ArgumentException($"GP prior's meta-feature block is invalid: {invalid.Message}", nameof(json), invalid);
+                }
+
+                if (mean != PriorMeanKind.Mlp)
+                {
+                    throw new ArgumentException($"GP prior's meta-features enter only an MLP mean; its mean is {mean}.", nameof(json));
+                }
+            }
+
+            var model = new PriorModel(Required(node, "dimension").GetValue<int>(), mean, Required(node, "hiddenWidth").GetValue<int>(), Required(node, "kernelOnFeatures").GetValue<bool>(), format >= 2 && Required(node, "inputDependentScale").GetValue<bool>(), standardization?.Names.Length ?? 0);
             double[] theta = [.. Required(node, "parameters").AsArray().Select(v => v?.GetValue<double>() ?? double.NaN)];
             if (theta.Length != model.Count || theta.Any(v => !double.IsFinite(v)))
             {
@@ -343,7 +432,7 @@ public sealed class PretrainedGpPrior
                 raw = new SharedSourceValues(rawPoints, rawValues);
             }
 
-            return new PretrainedGpPrior(model, theta, [.. fits.Select(f => f.Name)], fits, node["sharedPoints"]?.GetValue<int>() ?? 0, [], node["skippedSteps"]?.GetValue<int>() ?? 0, term, portfolioPoints, raw);
+            return new PretrainedGpPrior(model, theta, [.. fits.Select(f => f.Name)], fits, node["sharedPoints"]?.GetValue<int>() ?? 0, [], node["skippedSteps"]?.GetValue<int>() ?? 0, term, portfolioPoints, raw, standardization);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
@@ -354,6 +443,11 @@ public sealed class PretrainedGpPrior
     /// <summary>The prior mean at <paramref name="x"/> [m, d]: [m], differentiable in <paramref name="x"/>.</summary>
     internal torch.Tensor MeanTensor(torch.Tensor x)
     {
+        if (metaFeatures is not null)
+        {
+            throw new InvalidOperationException($"This prior's mean reads the data-set meta-features {string.Join(", ", metaFeatures.Names)}; call ForTask with the task's meta-features for its mean.");
+        }
+
         using var scope = torch.NewDisposeScope();
         torch.Tensor th = torch.tensor(theta, torch.float64);
         torch.Tensor mean = Model.Mean(th, x);
@@ -377,13 +471,13 @@ public sealed class PretrainedGpPrior
     }
 
     /// <summary>This prior with an empirical-covariance term (everything else shared).</summary>
-    internal PretrainedGpPrior WithEmpiricalCovariance(EmpiricalCovarianceTerm term) => new(Model, theta, SourceTasks, SourceTaskFit, SharedPointCount, ObjectiveHistory, SkippedSteps, term, portfolio, rawShared);
+    internal PretrainedGpPrior WithEmpiricalCovariance(EmpiricalCovarianceTerm term) => new(Model, theta, SourceTasks, SourceTaskFit, SharedPointCount, ObjectiveHistory, SkippedSteps, term, portfolio, rawShared, metaFeatures);
 
     /// <summary>This prior with another portfolio (everything else shared).</summary>
-    internal PretrainedGpPrior WithPortfolio(IReadOnlyList<double[]> points) => new(Model, theta, SourceTasks, SourceTaskFit, SharedPointCount, ObjectiveHistory, SkippedSteps, empirical, points, rawShared);
+    internal PretrainedGpPrior WithPortfolio(IReadOnlyList<double[]> points) => new(Model, theta, SourceTasks, SourceTaskFit, SharedPointCount, ObjectiveHistory, SkippedSteps, empirical, points, rawShared, metaFeatures);
 
     /// <summary>This prior with other raw shared values (everything else shared).</summary>
-    internal PretrainedGpPrior WithRawShared(SharedSourceValues? values) => new(Model, theta, SourceTasks, SourceTaskFit, SharedPointCount, ObjectiveHistory, SkippedSteps, empirical, portfolio, values);
+    internal PretrainedGpPrior WithRawShared(SharedSourceValues? values) => new(Model, theta, SourceTasks, SourceTaskFit, SharedPointCount, ObjectiveHistory, SkippedSteps, empirical, portfolio, values, metaFeatures);
 
     /// <summary>Rows as a float64 tensor [n, d].</summary>
     internal torch.Tensor Matrix(IReadOnlyList<double[]> rows) => Bayesian.GaussianProcess.ToMatrix(rows, Dimension);

@@ -16,6 +16,12 @@ namespace MLNet.HyperGrad.Transfer;
 /// make the covariance singular.
 /// </para>
 /// <para>
+/// With <see cref="MetaFeatureCount"/> c &gt; 0 (<see cref="GpPriorPretrainingOptions.MetaFeatureInput"/>, MLP mean only) the mean
+/// also reads a task's standardized meta-features z: its hidden layer is <c>tanh(Wx + W_z z + b)</c>, and <c>W_z</c> (H·c,
+/// row-major [H, c]) follows the mean's constant in θ, so the layout of everything else is that of c = 0. For a fixed z the mean is
+/// an MLP mean of x alone with the bias <c>b + W_z z</c> (<see cref="FoldMetaFeatures"/>).
+/// </para>
+/// <para>
 /// With a scale function the covariance is <c>k(x, x') = σ² g(x) g(x') · Matérn(x, x')</c> with
 /// <c>g(x) = 0.01 + softplus(uᵀ tanh(Sx + f) + c_s)</c>: the prior standard deviation of the standardized loss depends on the
 /// configuration (small where all earlier tasks agree, large where they differ), while the correlation stays Matérn's.
@@ -32,11 +38,16 @@ internal sealed class PriorModel
     /// <summary>The floor of the scale function g(x), so that no configuration has zero prior variance.</summary>
     internal const double ScaleFloor = 0.01;
 
-    public PriorModel(int dimension, PriorMeanKind meanKind, int hiddenWidth, bool kernelOnFeatures, bool inputDependentScale = false)
+    public PriorModel(int dimension, PriorMeanKind meanKind, int hiddenWidth, bool kernelOnFeatures, bool inputDependentScale = false, int metaFeatureCount = 0)
     {
         if (dimension < 1)
         {
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The input dimension must be at least 1, got {dimension}."), nameof(dimension));
+        }
+
+        if (metaFeatureCount < 0 || (metaFeatureCount > 0 && meanKind != PriorMeanKind.Mlp))
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Meta-features enter only an MLP mean, as a count of at least 0; got {metaFeatureCount} with a {meanKind} mean."), nameof(metaFeatureCount));
         }
 
         Dimension = dimension;
@@ -44,11 +55,12 @@ internal sealed class PriorModel
         HiddenWidth = hiddenWidth;
         KernelOnFeatures = kernelOnFeatures;
         InputDependentScale = inputDependentScale;
+        MetaFeatureCount = metaFeatureCount;
         MeanCount = meanKind switch
         {
             PriorMeanKind.Constant => 1,
             PriorMeanKind.Linear => dimension + 1,
-            _ => (hiddenWidth * dimension) + (2 * hiddenWidth) + 1,
+            _ => (hiddenWidth * dimension) + (2 * hiddenWidth) + 1 + (hiddenWidth * metaFeatureCount),
         };
         FeatureOffset = MeanCount;
         int featureCount = kernelOnFeatures ? (hiddenWidth * dimension) + hiddenWidth : 0;
@@ -71,6 +83,12 @@ internal sealed class PriorModel
 
     /// <summary>Gets a value indicating whether the covariance has the configuration-dependent scale g(x).</summary>
     public bool InputDependentScale { get; }
+
+    /// <summary>Gets c, the number of standardized meta-features the MLP mean reads beside the configuration (0: none).</summary>
+    public int MetaFeatureCount { get; }
+
+    /// <summary>Gets the offset of <c>W_z</c> [H, c] in θ (after the mean's constant).</summary>
+    public int MetaFeatureWeightOffset => (HiddenWidth * Dimension) + (2 * HiddenWidth) + 1;
 
     /// <summary>Gets the length of θ.</summary>
     public int Count { get; }
@@ -123,21 +141,80 @@ internal sealed class PriorModel
 
         theta[OutputScaleIndex] = 0.0;
         theta[NoiseIndex] = Math.Log(0.1);
+        if (MetaFeatureCount > 0)
+        {
+            // Drawn last, so every other parameter starts as without meta-features (same seed); the pre-activation's variance
+            // from c standardized features is then about 1.
+            Fill(theta, MetaFeatureWeightOffset, h * MetaFeatureCount, random, 1.0 / Math.Sqrt(MetaFeatureCount));
+        }
+
         return theta;
     }
 
+    /// <summary>
+    /// The model and θ of the mean at fixed standardized meta-features <paramref name="z"/>: an MLP mean of x alone (c = 0) whose
+    /// hidden bias is <c>b + W_z z</c>, every other parameter unchanged.
+    /// </summary>
+    public (PriorModel Model, double[] Theta) FoldMetaFeatures(double[] theta, double[] z)
+    {
+        if (MetaFeatureCount == 0 || z.Length != MetaFeatureCount || theta.Length != Count)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Folding needs a model with meta-features, {MetaFeatureCount} values and θ of {Count}; got {z.Length} values and θ of {theta.Length}."), nameof(z));
+        }
+
+        int h = HiddenWidth;
+        int d = Dimension;
+        var folded = new PriorModel(Dimension, MeanKind, HiddenWidth, KernelOnFeatures, InputDependentScale);
+        double[] result = [.. theta.Take(MetaFeatureWeightOffset), .. theta.Skip(MetaFeatureWeightOffset + (h * MetaFeatureCount))];
+        for (int i = 0; i < h; i++)
+        {
+            double shift = 0;
+            for (int j = 0; j < MetaFeatureCount; j++)
+            {
+                shift += theta[MetaFeatureWeightOffset + (i * MetaFeatureCount) + j] * z[j];
+            }
+
+            result[(h * d) + i] += shift;
+        }
+
+        return (folded, result);
+    }
+
     /// <summary>The prior mean at <paramref name="x"/> [..., d]: shape [...].</summary>
-    public torch.Tensor Mean(torch.Tensor theta, torch.Tensor x)
+    /// <param name="theta">θ.</param>
+    /// <param name="x">The points [..., d].</param>
+    /// <param name="metaFeatures">With <see cref="MetaFeatureCount"/> c &gt; 0, the tasks' standardized meta-features shaped as the
+    /// points with c in place of d and the point dimension 1 (broadcast): [g, 1, c] for points [g, b, d]; else null.</param>
+    public torch.Tensor Mean(torch.Tensor theta, torch.Tensor x, torch.Tensor? metaFeatures = null)
     {
         using var scope = torch.NewDisposeScope();
         int d = Dimension;
         int h = HiddenWidth;
-        torch.Tensor result = MeanKind switch
+        if ((MetaFeatureCount > 0) != (metaFeatures is not null))
         {
-            PriorMeanKind.Constant => torch.zeros_like(x.select(-1, 0)).Plus(theta[0]),
-            PriorMeanKind.Linear => (x * theta.narrow(0, 0, d)).sum(-1).Plus(theta[d]),
-            _ => (torch.tanh(Affine(x, theta.narrow(0, 0, h * d).reshape(h, d), theta.narrow(0, h * d, h))) * theta.narrow(0, (h * d) + h, h)).sum(-1).Plus(theta[(h * d) + (2 * h)]),
-        };
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"This prior mean reads {MetaFeatureCount} meta-features; they were {(metaFeatures is null ? "not given" : "given")}."));
+        }
+
+        torch.Tensor result;
+        if (MeanKind == PriorMeanKind.Mlp)
+        {
+            torch.Tensor preActivation = Affine(x, theta.narrow(0, 0, h * d).reshape(h, d), theta.narrow(0, h * d, h));
+            if (metaFeatures is not null)
+            {
+                preActivation = preActivation.Plus((metaFeatures.unsqueeze(-2) * theta.narrow(0, MetaFeatureWeightOffset, h * MetaFeatureCount).reshape(h, MetaFeatureCount)).sum(-1));
+            }
+
+            result = (torch.tanh(preActivation) * theta.narrow(0, (h * d) + h, h)).sum(-1).Plus(theta[(h * d) + (2 * h)]);
+        }
+        else
+        {
+            result = MeanKind switch
+            {
+                PriorMeanKind.Constant => torch.zeros_like(x.select(-1, 0)).Plus(theta[0]),
+                _ => (x * theta.narrow(0, 0, d)).sum(-1).Plus(theta[d]),
+            };
+        }
+
         return result.MoveToOuterDisposeScope();
     }
 
@@ -222,14 +299,14 @@ internal sealed class PriorModel
         return k.MoveToOuterDisposeScope();
     }
 
-    /// <summary>The negative log marginal likelihood of each of a batch of tasks: inputs [g, b, d], standardized targets [g, b] → [g].</summary>
-    public torch.Tensor NegativeLogLikelihood(torch.Tensor theta, torch.Tensor x, torch.Tensor y)
+    /// <summary>The negative log marginal likelihood of each of a batch of tasks: inputs [g, b, d], standardized targets [g, b] → [g]; with meta-features, the tasks' standardized meta-features [g, c].</summary>
+    public torch.Tensor NegativeLogLikelihood(torch.Tensor theta, torch.Tensor x, torch.Tensor y, torch.Tensor? metaFeatures = null)
     {
         using var scope = torch.NewDisposeScope();
         long b = x.shape[1];
         torch.Tensor k = Covariance(theta, x, x).Plus(torch.eye(b, dtype: torch.float64) * NoiseVariance(theta));
         torch.Tensor l = Factor(k);
-        torch.Tensor residual = (y - Mean(theta, x)).unsqueeze(-1);
+        torch.Tensor residual = (y - Mean(theta, x, metaFeatures?.unsqueeze(-2))).unsqueeze(-1);
         torch.Tensor whitened = torch.linalg.solve_triangular(l, residual, upper: false);
         torch.Tensor nll = whitened.Square().sum([-2, -1]).Times(0.5).Plus(l.diagonal(dim1: -2, dim2: -1).log().sum(-1)).Plus(0.5 * b * LogTwoPi);
         return nll.MoveToOuterDisposeScope();
@@ -238,21 +315,33 @@ internal sealed class PriorModel
     /// <summary>
     /// HyperBO's empirical KL divergence <c>KL(N(μ̂, Σ̂) ‖ N(m(X), K(X, X) + σ²I))</c> at shared points <paramref name="x"/> [m, d], from
     /// the tasks' standardized values there <paramref name="y"/> [t, m] (μ̂ their mean, Σ̂ their covariance with divisor t), without
-    /// the constant <c>-½ log det Σ̂</c> (Σ̂ is singular when t ≤ m; the constant does not move the fit).
+    /// the constant <c>-½ log det Σ̂</c> (Σ̂ is singular when t ≤ m; the constant does not move the fit). With meta-features
+    /// <paramref name="metaFeatures"/> [t, c] each task has its own mean <c>m_t</c>, and the trace and Mahalanobis terms
+    /// (<c>(1/t) Σ_t (y_t − m)ᵀK⁻¹(y_t − m)</c> for one mean) become <c>(1/t) Σ_t (y_t − m_t)ᵀK⁻¹(y_t − m_t)</c>.
     /// </summary>
-    public torch.Tensor EmpiricalKl(torch.Tensor theta, torch.Tensor x, torch.Tensor y)
+    public torch.Tensor EmpiricalKl(torch.Tensor theta, torch.Tensor x, torch.Tensor y, torch.Tensor? metaFeatures = null)
     {
         using var scope = torch.NewDisposeScope();
         long m = x.shape[0];
         long t = y.shape[0];
-        torch.Tensor empiricalMean = y.mean([0]);
-        torch.Tensor centred = y - empiricalMean;
         torch.Tensor k = Covariance(theta, x, x).Plus(torch.eye(m, dtype: torch.float64) * NoiseVariance(theta));
         torch.Tensor l = Factor(k);
-        torch.Tensor trace = torch.linalg.solve_triangular(l, centred.t(), upper: false).Square().sum().Over(t);
-        torch.Tensor difference = (Mean(theta, x) - empiricalMean).unsqueeze(1);
-        torch.Tensor mahalanobis = torch.linalg.solve_triangular(l, difference, upper: false).Square().sum();
-        torch.Tensor kl = trace.Plus(mahalanobis).Plus(l.diagonal().log().sum().Times(2.0)).Minus(m).Times(0.5);
+        torch.Tensor quadratic;
+        if (metaFeatures is null)
+        {
+            torch.Tensor empiricalMean = y.mean([0]);
+            torch.Tensor centred = y - empiricalMean;
+            torch.Tensor trace = torch.linalg.solve_triangular(l, centred.t(), upper: false).Square().sum().Over(t);
+            torch.Tensor difference = (Mean(theta, x) - empiricalMean).unsqueeze(1);
+            quadratic = trace.Plus(torch.linalg.solve_triangular(l, difference, upper: false).Square().sum());
+        }
+        else
+        {
+            torch.Tensor residual = y - Mean(theta, x.unsqueeze(0), metaFeatures.unsqueeze(1));
+            quadratic = torch.linalg.solve_triangular(l, residual.t(), upper: false).Square().sum().Over(t);
+        }
+
+        torch.Tensor kl = quadratic.Plus(l.diagonal().log().sum().Times(2.0)).Minus(m).Times(0.5);
         return kl.MoveToOuterDisposeScope();
     }
 
