@@ -104,6 +104,39 @@ public sealed class HyperGradExperimentTransferTests : IDisposable
     }
 
     [Fact]
+    public async Task WithHyperGrad_TransferPriorReadingMetaFeatures_EvaluatedAtTheNewStudysOwnMetaFeatures()
+    {
+        await TuneAsync("earlier-iris", "iris", 6, o => o.Tuner = TunerKind.Random);
+        await TuneAsync("earlier-breast_cancer", "breast_cancer", 6, o => o.Tuner = TunerKind.Random);
+        var pretraining = new GpPriorPretrainingOptions { Steps = 40, Seed = 5, MeanKind = PriorMeanKind.Mlp, MetaFeatureInput = true };
+        CsvDataViewSplit wine = CsvDataViewReader.ReadSplit(SklearnDataView.Csv("wine"), new CsvReadOptions { LabelColumn = "target" }, 0.2, seed: 1);
+        IReadOnlyDictionary<string, double> wineFeatures = DataMetaFeatures.Of(wine.Schema, wine.Train, wine.Validation!);
+
+        // The study's own meta-features (recorded from its data) reach the prior without the user naming them ...
+        await TuneAsync("own-wine", "wine", 3, o =>
+        {
+            o.TransferFrom(storage, StudyFilter.NamePrefix("earlier-"));
+            o.Pretraining = pretraining;
+        });
+
+        // ... and give the same trials as naming wine's features explicitly.
+        await TuneAsync("named-wine", "wine", 3, o =>
+        {
+            o.TransferFrom(storage, StudyFilter.NamePrefix("earlier-"));
+            o.Pretraining = pretraining;
+            o.MetaTuner = new MetaGaussianProcessTunerOptions { TaskMetaFeatures = wineFeatures };
+        });
+
+        (StudyRecord own, IReadOnlyList<TrialRecord> ownTrials) = await ReadAsync("own-wine");
+        (_, IReadOnlyList<TrialRecord> namedTrials) = await ReadAsync("named-wine");
+        PretrainedGpPrior prior = PretrainedGpPrior.FromJson(TransferSummary.FromAttributes(own.Attributes)!.PriorJson!);
+        Assert.True(prior.TakesMetaFeatures);
+        Assert.Equal(3, ownTrials.Count);
+        Assert.All(ownTrials, t => Assert.Equal(TrialState.Complete, t.State));
+        Assert.Equal(namedTrials.Select(t => t.ParametersJson), ownTrials.Select(t => t.ParametersJson));
+    }
+
+    [Fact]
     public async Task RunAsync_TransferFromWithNothingUsable_ThrowsListingTheRejectedStudiesBeforeCreatingTheStudy()
     {
         var space = new SearchSpace { ["branin"] = BraninRunner.Space() };

@@ -57,7 +57,7 @@ public static class HyperGradExperimentExtensions
 
         if (options.Tuner == TunerKind.MetaGaussianProcess)
         {
-            return experiment.SetTuner((context, cancellationToken) => CreateMetaTunerAsync(context, options, experiment.StudyName, cancellationToken));
+            return experiment.SetTuner((context, cancellationToken) => CreateMetaTunerAsync(context, options, experiment, cancellationToken));
         }
 
         return experiment.SetTuner(context => options.Tuner switch
@@ -118,10 +118,14 @@ public static class HyperGradExperimentExtensions
     /// The transfer tuner: the usable earlier studies (<see cref="TransferHistory"/>, the study being tuned excluded) pre-train a prior
     /// (<see cref="GpPriorPretraining"/>, seeded with the study's seed unless its options say otherwise), and
     /// <see cref="MetaGaussianProcessTuner"/> tunes with it; the study records the sources and their fit (<see cref="TransferSummary"/>).
+    /// A prior whose mean reads data-set meta-features (<see cref="GpPriorPretrainingOptions.MetaFeatureInput"/>) is evaluated at the
+    /// meta-features of <see cref="MetaGaussianProcessTunerOptions.TaskMetaFeatures"/> when given, else at the study's own
+    /// (<see cref="HyperGradExperiment.SetStudyMetaFeatures"/>, or those of the experiment's dataset).
     /// </summary>
     private static async Task<(ITuner Tuner, IReadOnlyDictionary<string, string> StudyAttributes)> CreateMetaTunerAsync(
-        ExperimentContext context, HyperGradOptions options, string? studyName, CancellationToken cancellationToken)
+        ExperimentContext context, HyperGradOptions options, HyperGradExperiment experiment, CancellationToken cancellationToken)
     {
+        string? studyName = experiment.StudyName;
         TransferHistoryOptions historyOptions = options.TransferHistory ?? new TransferHistoryOptions();
         if (historyOptions.ExcludeStudy is null && studyName is not null)
         {
@@ -131,7 +135,19 @@ public static class HyperGradExperimentExtensions
         TransferHistory history = await TransferHistory.ReadAsync(options.TransferStorage!, context.SearchSpace, options.TransferFilter!, historyOptions, cancellationToken);
         GpPriorPretrainingOptions pretraining = options.Pretraining ?? HyperGradOptions.DefaultPretraining(history.Tasks.Count, context.Seed);
         PretrainedGpPrior prior = GpPriorPretraining.Pretrain(history.Tasks, pretraining, cancellationToken);
-        var meta = new MetaGaussianProcessTuner(context.SearchSpace, prior, context.Seed, options.MetaTuner);
+        PretrainedGpPrior taskPrior = prior;
+        if (prior.TakesMetaFeatures && options.MetaTuner?.TaskMetaFeatures is null)
+        {
+            IReadOnlyDictionary<string, double> studyFeatures = experiment.EffectiveMetaFeatures;
+            if (studyFeatures.Count == 0)
+            {
+                throw new ArgumentException($"The transfer prior's mean reads the new study's data-set meta-features ({string.Join(", ", prior.MetaFeatureNames)}), and this study has none: call SetDataset or SetStudyMetaFeatures on the experiment, or set MetaTuner.TaskMetaFeatures.");
+            }
+
+            taskPrior = prior.ForTask(studyFeatures);
+        }
+
+        var meta = new MetaGaussianProcessTuner(context.SearchSpace, taskPrior, context.Seed, options.MetaTuner);
         ITuner tuner = options.HedgeTransfer
             ? new PortfolioTuner([("meta", meta), ("gp", new GaussianProcessTuner(context.SearchSpace, context.Seed))], context.Seed)
             : meta;
