@@ -63,7 +63,7 @@ public sealed class BlackBoxMetaTrainer
             long start = options.TimeProvider.GetTimestamp();
             double learningRate = options.MetaLearningRateAt(episode);
             int d = DrawDimension(options, dimensionRandom);
-            using GpPriorFunctions functions = GpPriorFunctions.Sample(options.BatchSize, d, options.LengthScaleMin, options.LengthScaleMax, options.FourierFeatures, generator, dtype);
+            using GpPriorFunctions functions = SampleEpisodeFunctions(options, d, generator, dtype);
             if (options.Loss == BlackBoxMetaLoss.LogRegret)
             {
                 functions.EstimateMinimum(MinimumCandidates, MinimumStarts, MinimumSteps, options.RegretFloor, generator);
@@ -98,6 +98,14 @@ public sealed class BlackBoxMetaTrainer
 
         return reports;
     }
+
+    /// <summary>
+    /// An episode's functions: <see cref="BlackBoxMetaTrainingOptions.BatchSize"/> draws from the options' prior (length
+    /// scales log-uniform in [<see cref="BlackBoxMetaTrainingOptions.LengthScaleMin"/>, <see cref="BlackBoxMetaTrainingOptions.LengthScaleMax"/>],
+    /// <see cref="BlackBoxMetaTrainingOptions.FourierFeatures"/> features) in dimension <paramref name="d"/>.
+    /// </summary>
+    internal static GpPriorFunctions SampleEpisodeFunctions(BlackBoxMetaTrainingOptions options, int d, torch.Generator generator, ScalarType dtype)
+        => GpPriorFunctions.Sample(options.BatchSize, d, options.LengthScaleMin, options.LengthScaleMax, options.FourierFeatures, generator, dtype);
 
     /// <summary>
     /// The best value the network finds on each function in <paramref name="trials"/> trials (a uniform first point,

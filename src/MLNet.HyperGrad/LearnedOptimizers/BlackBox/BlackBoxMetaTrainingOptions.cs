@@ -42,8 +42,12 @@ public sealed class BlackBoxMetaTrainingOptions
     /// <value>The default is null (uniform).</value>
     public IReadOnlyList<double>? DimensionWeights { get; init; }
 
-    /// <summary>Gets the smallest length scale of the Matérn-5/2 prior (per function and dimension, log-uniform).</summary>
-    /// <value>The default is 0.2.</value>
+    /// <summary>
+    /// Gets the smallest length scale ℓ of the meta-training functions' Matérn-5/2 prior: each function draws one ℓ per
+    /// dimension, log-uniform in [<see cref="LengthScaleMin"/>, <see cref="LengthScaleMax"/>] (the side of the cube is 1). A
+    /// smaller value trains on narrower basins (e.g. 0.1: H47's design (A), the bench's <c>learned-bo --ls-min 0.1</c>).
+    /// </summary>
+    /// <value>The default is 0.2 (the prior every shipped network was meta-trained on).</value>
     public double LengthScaleMin { get; init; } = 0.2;
 
     /// <summary>Gets the largest length scale of the Matérn-5/2 prior.</summary>

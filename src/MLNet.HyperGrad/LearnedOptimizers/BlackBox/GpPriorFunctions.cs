@@ -21,11 +21,12 @@ internal sealed class GpPriorFunctions : IDisposable
     private Tensor? minimum;
     private double regretFloor;
 
-    private GpPriorFunctions(Tensor omega, Tensor phase, Tensor weight)
+    private GpPriorFunctions(Tensor omega, Tensor phase, Tensor weight, double[] lengthScales)
     {
         this.omega = omega;
         this.phase = phase;
         this.weight = weight;
+        LengthScales = lengthScales;
         amplitude = Math.Sqrt(2.0 / omega.shape[1]);
     }
 
@@ -37,6 +38,9 @@ internal sealed class GpPriorFunctions : IDisposable
 
     /// <summary>Gets the dimension d.</summary>
     public long Dimension => omega.shape[2];
+
+    /// <summary>Gets the length scales ℓ drawn, one per function and dimension, row-major [B, d] (function b's are b·d … b·d + d − 1).</summary>
+    public IReadOnlyList<double> LengthScales { get; }
 
     /// <summary>Draws B functions.</summary>
     /// <param name="count">B ≥ 1.</param>
@@ -62,13 +66,15 @@ internal sealed class GpPriorFunctions : IDisposable
         Tensor logScale = torch.empty([count, 1, dimension], ScalarType.Float64).uniform_(Math.Log(lengthScaleMin), Math.Log(lengthScaleMax), generator);
         Tensor z = torch.randn([count, features, dimension], ScalarType.Float64, generator: generator);
         Tensor chi = torch.randn([count, features, 5], ScalarType.Float64, generator: generator).Square().sum([2], keepdim: true);
-        Tensor omega = z / logScale.exp() * HeldScalars.Divide(5.0, chi).sqrt();
+        Tensor scale = logScale.exp();
+        Tensor omega = z / scale * HeldScalars.Divide(5.0, chi).sqrt();
         Tensor phase = torch.empty([count, features], ScalarType.Float64).uniform_(0, 2 * Math.PI, generator);
         Tensor weight = torch.randn([count, features], ScalarType.Float64, generator: generator);
         return new GpPriorFunctions(
             omega.to(dtype).DetachFromDisposeScope(),
             phase.to(dtype).DetachFromDisposeScope(),
-            weight.to(dtype).DetachFromDisposeScope());
+            weight.to(dtype).DetachFromDisposeScope(),
+            scale.contiguous().data<double>().ToArray());
     }
 
     /// <summary>f_b(x_b) for each function b: points [B, d] in the functions' dtype, values [B]; differentiable in x.</summary>
