@@ -204,6 +204,7 @@ internal static class HypergradImplicit
         double bestHeld = double.PositiveInfinity;
         int bestStep = 0;
         int stopStep = -1;
+        int keptStep = -1;
         var tests = new List<double>();
         for (int k = 0; k <= steps; k++)
         {
@@ -218,7 +219,7 @@ internal static class HypergradImplicit
             }
             else if (stopStep < 0 && k - bestStep >= patience)
             {
-                stopStep = k;
+                (stopStep, keptStep) = (k, bestStep);
                 note = Invariant($"stop here; keep step {bestStep}");
             }
 
@@ -238,7 +239,7 @@ internal static class HypergradImplicit
         }
 
         Console.WriteLine(stopStep >= 0
-            ? Invariant($"held-out stopping keeps step {bestStep} (test CE {tests[bestStep]:F4}); running on to step {tests.Count - 1} gives test CE {tests[^1]:F4}; lowest test CE seen {tests.Min():F4} at step {tests.IndexOf(tests.Min())}")
+            ? Invariant($"held-out stopping keeps step {keptStep} (test CE {tests[keptStep]:F4}); running on to step {tests.Count - 1} gives test CE {tests[^1]:F4}; lowest test CE seen {tests.Min():F4} at step {tests.IndexOf(tests.Min())}")
             : Invariant($"the held-out CE kept improving for all {steps} steps (best at step {bestStep}): no validation overfitting detected in this run; test CE first {tests[0]:F4}, last {tests[^1]:F4}, lowest {tests.Min():F4} at step {tests.IndexOf(tests.Min())}"));
     }
 }

@@ -407,7 +407,7 @@ internal static class TransferBenchmark
 
     /// <summary>The cache-name part for a prior whose mean reads meta-features ("-mfin"), empty otherwise, so such priors never share a name with the others.</summary>
     private static string MetaFeatureSuffix(List<TransferTask> sources, GpPriorPretrainingOptions options) =>
-        options.MetaFeatureInput == true || (options.MetaFeatureInput is null && options.MeanKind == PriorMeanKind.Mlp && sources.All(s => s.MetaFeatures is { Count: > 0 })) ? "-mfin" : "";
+        GpPriorPretraining.StandardizationFor(sources, options) is not null ? "-mfin" : "";
 
     /// <summary>A cached prior written before format 4 gets the source tasks' portfolio and raw shared values here, as pre-training computes them.</summary>
     private static PretrainedGpPrior WithPortfolio(PretrainedGpPrior prior, List<TransferTask> sources, GpPriorPretrainingOptions options) =>

@@ -30,7 +30,7 @@ public sealed class HyperGradExperimentTransferTests : IDisposable
     private static readonly GpPriorPretrainingOptions QuickPretraining = new() { Steps = 40, Seed = 5 };
 
     /// <summary>Tunes SDCA (multiclass, through ML.NET's featurization as the CLI does) on a scikit-learn table, stored as <paramref name="study"/>.</summary>
-    private async Task<TrialResult> TuneAsync(string study, string dataset, int trials, Action<HyperGradOptions> configure)
+    private async Task<TrialResult> TuneAsync(string study, string dataset, int trials, Action<HyperGradOptions> configure, IReadOnlyDictionary<string, double>? studyMetaFeatures = null)
     {
         CsvDataViewSplit data = CsvDataViewReader.ReadSplit(SklearnDataView.Csv(dataset), new CsvReadOptions { LabelColumn = "target" }, 0.2, seed: 1);
         TabularSchema schema = data.Schema;
@@ -41,7 +41,7 @@ public sealed class HyperGradExperimentTransferTests : IDisposable
             .AddSearchSpace("sdca", TunableTrainers.Sdca.CreateSearchSpace())
             .SetTrialRunner(runner)
             .SetStudy(storage, study)
-            .SetStudyMetaFeatures(DataMetaFeatures.Of(schema, data.Train, data.Validation!))
+            .SetStudyMetaFeatures(studyMetaFeatures ?? DataMetaFeatures.Of(schema, data.Train, data.Validation!))
             .SetSeed(5)
             .SetMaxModelToExplore(trials)
             .WithHyperGrad(configure)
@@ -119,21 +119,36 @@ public sealed class HyperGradExperimentTransferTests : IDisposable
             o.Pretraining = pretraining;
         });
 
-        // ... and give the same trials as naming wine's features explicitly.
-        await TuneAsync("named-wine", "wine", 3, o =>
+        // ... and give the same trials as naming wine's features explicitly, other trials than naming features far from
+        // every source's (the sources' own, iris's, move this briefly pre-trained mean too little to change a pick).
+        void Named(HyperGradOptions o, IReadOnlyDictionary<string, double> features)
         {
             o.TransferFrom(storage, StudyFilter.NamePrefix("earlier-"));
             o.Pretraining = pretraining;
-            o.MetaTuner = new MetaGaussianProcessTunerOptions { TaskMetaFeatures = wineFeatures };
-        });
+            o.MetaTuner = new MetaGaussianProcessTunerOptions { TaskMetaFeatures = features };
+        }
+
+        await TuneAsync("named-wine", "wine", 3, o => Named(o, wineFeatures));
+        await TuneAsync("named-far", "wine", 3, o => Named(o, wineFeatures.ToDictionary(f => f.Key, f => 1000 * (f.Value + 1))));
 
         (StudyRecord own, IReadOnlyList<TrialRecord> ownTrials) = await ReadAsync("own-wine");
         (_, IReadOnlyList<TrialRecord> namedTrials) = await ReadAsync("named-wine");
+        (_, IReadOnlyList<TrialRecord> farTrials) = await ReadAsync("named-far");
         PretrainedGpPrior prior = PretrainedGpPrior.FromJson(TransferSummary.FromAttributes(own.Attributes)!.PriorJson!);
         Assert.True(prior.TakesMetaFeatures);
         Assert.Equal(3, ownTrials.Count);
         Assert.All(ownTrials, t => Assert.Equal(TrialState.Complete, t.State));
         Assert.Equal(namedTrials.Select(t => t.ParametersJson), ownTrials.Select(t => t.ParametersJson));
+        Assert.NotEqual(farTrials.Select(t => t.ParametersJson), ownTrials.Select(t => t.ParametersJson));
+
+        // A study whose meta-features lack some the prior reads: a clear error naming the remedy, not a tuner's stack trace.
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => TuneAsync("partial-wine", "wine", 1, o =>
+        {
+            o.TransferFrom(storage, StudyFilter.NamePrefix("earlier-"));
+            o.Pretraining = pretraining;
+        }, new Dictionary<string, double> { ["rows"] = 178 }));
+        Assert.Contains("the new study's do not fit it", error.Message, StringComparison.Ordinal);
+        Assert.Contains("SetStudyMetaFeatures", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

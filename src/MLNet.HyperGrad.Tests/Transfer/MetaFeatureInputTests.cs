@@ -113,6 +113,14 @@ public sealed class MetaFeatureInputTests(ITestOutputHelper output)
         string broken = json.Replace("\"scales\":[0,", "\"scales\":[-1,", StringComparison.Ordinal);
         Assert.NotEqual(json, broken);
         Assert.Contains("meta-feature block is invalid", Assert.Throws<ArgumentException>(() => PretrainedGpPrior.FromJson(broken)).Message, StringComparison.Ordinal);
+
+        // So are a null name and a block that is not an object.
+        string nullName = json.Replace("\"names\":[\"constant\",", "\"names\":[null,", StringComparison.Ordinal);
+        Assert.NotEqual(json, nullName);
+        Assert.Contains("a meta-feature name is null", Assert.Throws<ArgumentException>(() => PretrainedGpPrior.FromJson(nullName)).Message, StringComparison.Ordinal);
+        string notObject = System.Text.RegularExpressions.Regex.Replace(json, "\"metaFeatures\":\\{[^}]*\\}", "\"metaFeatures\":3");
+        Assert.NotEqual(json, notObject);
+        Assert.Contains("\"metaFeatures\" must be an object", Assert.Throws<ArgumentException>(() => PretrainedGpPrior.FromJson(notObject)).Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -139,12 +139,20 @@ public static class HyperGradExperimentExtensions
         if (prior.TakesMetaFeatures && options.MetaTuner?.TaskMetaFeatures is null)
         {
             IReadOnlyDictionary<string, double> studyFeatures = experiment.EffectiveMetaFeatures;
+            string remedy = "call SetDataset or SetStudyMetaFeatures on the experiment, or set MetaTuner.TaskMetaFeatures";
             if (studyFeatures.Count == 0)
             {
-                throw new ArgumentException($"The transfer prior's mean reads the new study's data-set meta-features ({string.Join(", ", prior.MetaFeatureNames)}), and this study has none: call SetDataset or SetStudyMetaFeatures on the experiment, or set MetaTuner.TaskMetaFeatures.");
+                throw new InvalidOperationException($"The transfer prior's mean reads the new study's data-set meta-features ({string.Join(", ", prior.MetaFeatureNames)}), and this study has none: {remedy}.");
             }
 
-            taskPrior = prior.ForTask(studyFeatures);
+            try
+            {
+                taskPrior = prior.ForTask(studyFeatures);
+            }
+            catch (ArgumentException e)
+            {
+                throw new InvalidOperationException($"The transfer prior's mean reads data-set meta-features, and the new study's do not fit it: {e.Message} ({remedy}).", e);
+            }
         }
 
         var meta = new MetaGaussianProcessTuner(context.SearchSpace, taskPrior, context.Seed, options.MetaTuner);

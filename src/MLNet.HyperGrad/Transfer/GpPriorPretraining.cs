@@ -261,7 +261,7 @@ public static class GpPriorPretraining
         => new(tasks[0].Dimension, options.MeanKind, options.HiddenWidth, options.KernelOnFeatures, options.InputDependentScale, StandardizationFor(tasks, options)?.Names.Length ?? 0);
 
     /// <summary>The meta-feature standardization <see cref="GpPriorPretrainingOptions.MetaFeatureInput"/> gives on <paramref name="tasks"/> (automatic: only with an MLP mean), or null.</summary>
-    private static MetaFeatureStandardization? StandardizationFor(IReadOnlyList<TransferTask> tasks, GpPriorPretrainingOptions options)
+    internal static MetaFeatureStandardization? StandardizationFor(IReadOnlyList<TransferTask> tasks, GpPriorPretrainingOptions options)
         => options.MetaFeatureInput is null && options.MeanKind != PriorMeanKind.Mlp ? null : MetaFeatureStandardization.ForPretraining(tasks ?? [], options.MetaFeatureInput);
 
     /// <summary>Standardized meta-features [T][c] as a tensor [T, c].</summary>

@@ -119,9 +119,12 @@ public sealed class GpPriorPretrainingOptions
     /// z-scored over the source tasks (the standardization is stored in the prior): <c>m(x, z) = vᵀ tanh(Wx + W_z z + b) + c</c>, as in
     /// surrogate transfer across data sets (Feurer, Springenberg and Hutter 2015; Wistuba, Schilling and Schmidt-Thieme 2016). The
     /// prior is then evaluated for a new task's meta-features (<see cref="PretrainedGpPrior.ForTask"/>;
-    /// <see cref="MetaGaussianProcessTunerOptions.TaskMetaFeatures"/>). The kernel, the empirical-covariance term and the tuner's
-    /// hand-off do not read them. True requires every source task to carry the same meta-feature names and an MLP mean; null turns it
-    /// on exactly when every source task carries the same non-empty names; false never.
+    /// <see cref="MetaGaussianProcessTunerOptions.TaskMetaFeatures"/>). The kernel and the tuner's hand-off do not read them; the
+    /// empirical-covariance term's weights (λ, s) are fitted on residuals about the tasks' plain mean, without the features, while the
+    /// exact empirical mean (<see cref="EmpiricalMoments"/>) is shifted by the mean's dependence on them. True requires every source
+    /// task to carry the same meta-feature names and an MLP mean; null turns it on exactly when the mean is an MLP and every source task
+    /// carries the same non-empty, finite meta-features; false never. Measured on wistuba-svm (bench/RESULTS.md, H48) it made every
+    /// checkpoint's regret worse: the features let the mean learn each source task's shape, which does not carry to a new data set.
     /// </summary>
     /// <value>
     /// The default is false (the mean reads the configuration alone). A feature without spread over the source tasks enters as 0.

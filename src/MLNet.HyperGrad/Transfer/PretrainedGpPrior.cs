@@ -170,6 +170,7 @@ public sealed class PretrainedGpPrior
     /// </summary>
     /// <param name="taskMetaFeatures">The task's meta-features by name (as <see cref="Data.DataMetaFeatures"/> or <see cref="TransferTask.MetaFeatures"/> carry them); names the prior does not read are ignored.</param>
     /// <returns>The task's prior, whose mean reads no meta-features.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="taskMetaFeatures"/> is null.</exception>
     /// <exception cref="ArgumentException">A meta-feature the prior reads is missing (the message lists every missing name) or not finite.</exception>
     public PretrainedGpPrior ForTask(IReadOnlyDictionary<string, double> taskMetaFeatures)
     {
@@ -365,12 +366,17 @@ public sealed class PretrainedGpPrior
             }
 
             MetaFeatureStandardization? standardization = null;
+            if (format >= 5 && node["metaFeatures"] is { } block && block is not JsonObject)
+            {
+                throw new ArgumentException($"GP prior's \"metaFeatures\" must be an object with names, means and scales, or absent; got {block.GetValueKind()}.", nameof(json));
+            }
+
             if (format >= 5 && node["metaFeatures"] is JsonObject mf)
             {
                 try
                 {
                     standardization = new MetaFeatureStandardization(
-                        [.. Required(mf, "names").AsArray().Select(v => v!.GetValue<string>())],
+                        [.. Required(mf, "names").AsArray().Select(v => v?.GetValue<string>() ?? throw new ArgumentException("a meta-feature name is null"))],
                         [.. Required(mf, "means").AsArray().Select(v => v!.GetValue<double>())],
                         [.. Required(mf, "scales").AsArray().Select(v => v!.GetValue<double>())]);
                 }
