@@ -75,6 +75,11 @@ internal static class LearnedBlackBoxBenchmark
         BlackBoxLstm network = Network(options);
         using (network)
         {
+            if (options.ContainsKey("--validation-family"))
+            {
+                return ValidationFamily(network, trials, seeds);
+            }
+
             if (!options.ContainsKey("--no-generalization"))
             {
                 var prior = new BlackBoxMetaTrainingOptions();
@@ -415,6 +420,46 @@ internal static class LearnedBlackBoxBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"timings on a loaded machine ({MachineLoad.LoadAverage()})"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"learned tuner wins vs optuna tpe: {wins}/{functionsRun.Length}; proposal ms {BayesianOptimizationBenchmark.Median(learnedMs):F3} (gp tuner {BayesianOptimizationBenchmark.Median(gpMs):F1})"));
+        return 0;
+    }
+
+    /// <summary>
+    /// <c>--validation-family</c>: the network on <see cref="ValidationFunctions"/> (classic functions that are not the four test
+    /// functions), <paramref name="seeds"/> seeds of <paramref name="trials"/> trials each, against random search with the same
+    /// seeds; per function the median simple regret of both; last line the geometric mean over the family of learned/random
+    /// median regret (lower is better) and on how many functions the learned tuner's median is at most random search's.
+    /// </summary>
+    private static int ValidationFamily(BlackBoxLstm network, int trials, int seeds)
+    {
+        Console.WriteLine("validation family (not the test functions): median simple regret over seeds");
+        Console.WriteLine("| function | d | learned | random search | learned / random |");
+        Console.WriteLine("|---|---|---|---|---|");
+        double logRatioSum = 0;
+        int better = 0;
+        foreach (var function in ValidationFunctions.Functions)
+        {
+            var learned = new List<double>();
+            var random = new List<double>();
+            for (int seed = 0; seed < seeds; seed++)
+            {
+                SearchSpace space = Space(function.Lower, function.Upper);
+                learned.Add(RunTuner(new LearnedBlackBoxTuner(space, seed, network), function.F, function.Lower.Length, trials).Best - function.Min);
+                random.Add(RunTuner(new RandomSearchTuner(space, seed), function.F, function.Lower.Length, trials).Best - function.Min);
+            }
+
+            double learnedMedian = BayesianOptimizationBenchmark.Median(learned);
+            double randomMedian = BayesianOptimizationBenchmark.Median(random);
+            // A floor keeps a function solved to rounding by both from dividing zero by zero.
+            double ratio = Math.Max(learnedMedian, 1e-12) / Math.Max(randomMedian, 1e-12);
+            logRatioSum += Math.Log(ratio);
+            better += learnedMedian <= randomMedian ? 1 : 0;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {function.Name} | {function.Lower.Length} | {learnedMedian:G4} | {randomMedian:G4} | {ratio:G3} |"));
+        }
+
+        int count = ValidationFunctions.Functions.Length;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"validation family: ratio {Math.Exp(logRatioSum / count):F3}; learned at most random search on {better}/{count}"));
         return 0;
     }
 
