@@ -17,8 +17,9 @@ namespace MLNet.HyperGrad.Bench;
 /// <remarks>
 /// <para>Meta-training (unless <c>--load shipped|FILE</c>): <see cref="BlackBoxMetaTrainer"/> with the options the shipped
 /// network was trained with by default (<c>--design shrinking --dim-weights 1,1,1,2,2,2 --episodes 2000 --final-lr-fraction 0.1
-/// --seed 20</c>, the library's defaults otherwise; H45); <c>--design original --dim-weights uniform --episodes 200
-/// --final-lr-fraction 1 --seed 1</c> re-trains the network shipped before it. Options (<c>--episodes</c>, <c>--batch</c>, <c>--unroll</c>, <c>--meta-lr</c>, <c>--final-lr-fraction</c> (cosine decay of the meta learning rate to this fraction; 1 is constant), <c>--seed</c>,
+/// --seed 33</c>, the library's defaults otherwise; H45's recipe, the seed chosen on the validation family by the lead's declared
+/// round of 2026-12-05); <c>--seed 20</c> re-trains the network shipped before it (H45), and <c>--design original --dim-weights
+/// uniform --episodes 200 --final-lr-fraction 1 --seed 1</c> the one before that. Options (<c>--episodes</c>, <c>--batch</c>, <c>--unroll</c>, <c>--meta-lr</c>, <c>--final-lr-fraction</c> (cosine decay of the meta learning rate to this fraction; 1 is constant), <c>--seed</c>,
 /// <c>--hidden</c>, <c>--ls-min</c>, <c>--ls-max</c>, <c>--min-dim</c>, <c>--max-dim</c>, <c>--loss oi|log-regret</c>, <c>--regret-floor</c>,
 /// <c>--design original|relative|shrinking|relative-shrinking</c> (<see cref="BlackBoxLstmDesign"/>), <c>--dim-weights W1,...|uniform</c> (one per dimension) override them) on <c>--threads</c> threads (1 by default); it prints the wall time and whether the result
 /// is bit-identical to the shipped network, and <c>--save FILE</c> writes it (the shipped file is
@@ -45,7 +46,7 @@ namespace MLNet.HyperGrad.Bench;
 internal static class LearnedBlackBoxBenchmark
 {
     /// <summary>The meta-training seed of the shipped network (the default of <c>--seed</c>, so a plain run re-trains it).</summary>
-    private const int ShippedSeed = 20;
+    private const int ShippedSeed = 33;
 
     /// <summary>The shipped network's episodes (the default of <c>--episodes</c>).</summary>
     private const int ShippedEpisodes = 2000;

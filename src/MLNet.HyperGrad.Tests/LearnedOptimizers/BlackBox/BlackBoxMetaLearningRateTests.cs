@@ -173,11 +173,12 @@ public sealed class BlackBoxMetaLearningRateTests
     [Fact]
     public void ShippedFile_IsTheNetworkBenchResultsRecord()
     {
-        // The shipped file is H45's: the shrinking-scale design, d = 4-6 weighted 2, 2,000 episodes with the meta rate decayed to 0.1,
-        // seed 20 (bench/RESULTS.md; `bash bench/run.sh learned-bo --meta-only` re-trains it bit for bit on the machine that made it).
+        // The shipped file is H45's recipe: the shrinking-scale design, d = 4-6 weighted 2, 2,000 episodes with the meta rate decayed to
+        // 0.1, seed 33 (chosen on the validation family, bench/RESULTS.md; `bash bench/run.sh learned-bo --meta-only` re-trains it bit
+        // for bit on the machine that made it).
         // Re-training is not repeated here: float32 libtorch kernels differ between CPUs (AVX2, AVX-512), so its bits are the machine's.
         byte[] bytes = BlackBoxLstm.ShippedBytes();
-        Assert.Equal("56109ad110522d50a1ec17ff74d3691f18b913b85164543be649b67d61d12f1d", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)));
+        Assert.Equal("ceec5cec70d7cb162a15e2205586c009fba06ee49a6ec116b5da00520ff48e10", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)));
         Assert.Equal(2u, BitConverter.ToUInt32(bytes, 8));
     }
 

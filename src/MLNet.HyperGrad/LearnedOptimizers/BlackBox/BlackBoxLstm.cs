@@ -155,7 +155,7 @@ public sealed class BlackBoxLstm : IDisposable
         return FromBytes(bytes, path);
     }
 
-    /// <summary>Reads the network shipped inside this library (meta-trained by <c>bench learned-bo</c>'s defaults on Matérn-5/2 GP functions of dimensions 1 to 6: the <see cref="BlackBoxLstmDesign.ShrinkingScale"/> design, d = 4-6 drawn twice as often, 2,000 episodes, the meta learning rate decayed by a cosine to 0.1 of it, seed 20).</summary>
+    /// <summary>Reads the network shipped inside this library (meta-trained by <c>bench learned-bo</c>'s defaults on Matérn-5/2 GP functions of dimensions 1 to 6: the <see cref="BlackBoxLstmDesign.ShrinkingScale"/> design, d = 4-6 drawn twice as often, 2,000 episodes, the meta learning rate decayed by a cosine to 0.1 of it, seed 33, chosen among fresh seeds on classic validation functions that are not the benchmark's test functions).</summary>
     /// <returns>The network, on the CPU, float32.</returns>
     /// <exception cref="LearnedOptimizerFormatException">The resource is missing or corrupt (a broken build).</exception>
     public static BlackBoxLstm LoadShipped() => FromBytes(ShippedBytes(), "resource " + ShippedResourceName);
