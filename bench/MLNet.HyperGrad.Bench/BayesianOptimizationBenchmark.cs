@@ -266,22 +266,7 @@ internal static class BayesianOptimizationBenchmark
         return (t * t) + (10 * (1 - (1 / (8 * Math.PI))) * Math.Cos(x[0])) + 10;
     }
 
-    private static double Hartmann6(double[] x)
-    {
-        double sum = 0;
-        for (int i = 0; i < 4; i++)
-        {
-            double inner = 0;
-            for (int j = 0; j < 6; j++)
-            {
-                inner += H6A[i, j] * (x[j] - H6P[i, j]) * (x[j] - H6P[i, j]);
-            }
-
-            sum += H6Alpha[i] * Math.Exp(-inner);
-        }
-
-        return -sum;
-    }
+    private static double Hartmann6(double[] x) => ValidationFunctions.Hartmann(x, H6Alpha, H6A, H6P);
 
     private static double Rosenbrock(double[] x)
     {

@@ -65,18 +65,21 @@ internal static class ValidationFunctions
 
     internal static double Rastrigin(double[] x) => (10 * x.Length) + x.Sum(v => (v * v) - (10 * Math.Cos(2 * Math.PI * v)));
 
-    internal static double Hartmann3(double[] x)
+    internal static double Hartmann3(double[] x) => Hartmann(x, H3Alpha, H3A, H3P);
+
+    /// <summary>The Hartmann family, −Σ_i α_i exp(−Σ_j A_ij (x_j − P_ij)²), shared by Hartmann-3 here and the test family's Hartmann-6.</summary>
+    internal static double Hartmann(double[] x, double[] alpha, double[,] a, double[,] p)
     {
         double sum = 0;
-        for (int i = 0; i < 4; i++)
+        for (int i = 0; i < alpha.Length; i++)
         {
             double inner = 0;
-            for (int j = 0; j < 3; j++)
+            for (int j = 0; j < x.Length; j++)
             {
-                inner += H3A[i, j] * (x[j] - H3P[i, j]) * (x[j] - H3P[i, j]);
+                inner += a[i, j] * (x[j] - p[i, j]) * (x[j] - p[i, j]);
             }
 
-            sum += H3Alpha[i] * Math.Exp(-inner);
+            sum += alpha[i] * Math.Exp(-inner);
         }
 
         return -sum;
