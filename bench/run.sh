@@ -7,6 +7,8 @@
 #        bash bench/run.sh hypergrad [extra options for every part, e.g. --quick]
 #        bash bench/run.sh learned-bo [--load shipped] [...]   (issue 14: meta-trains the learned black-box tuner, then
 #          regret against our GP tuner, Optuna GPSampler and TPE; last line `learned tuner wins vs optuna tpe: ...`)
+#        bash bench/run.sh learned-bo --load shipped|FILE --validation-family   (issue 14: a network on eight classic functions that
+#          are not its test functions, against random search; last line `validation family: ratio ...`)
 #          Issue 9's hypergradient figures in one command: runs, in order, `hypergrad-core --summary F`,
 #          `hypergrad-elbo --summary F` and `hypergrad-many --summary F` with one summary file F (a subcommand this
 #          build does not know yet is skipped with a message), then prints F so that the LAST lines are, in order:
