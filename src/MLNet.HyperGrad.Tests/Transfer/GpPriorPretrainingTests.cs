@@ -19,16 +19,7 @@ public sealed class GpPriorPretrainingTests(ITestOutputHelper output)
     {
         List<TransferTask> tasks = SyntheticTasks.Family(3, 8, matched: true);
         var options = new GpPriorPretrainingOptions { MeanKind = mean, HiddenWidth = 3, KernelOnFeatures = onFeatures, KlWeight = 0.7 };
-        PriorModel model = GpPriorPretraining.ModelFor(tasks, options);
-        double[] theta = model.Initial(new Random(3));
-        var random = new Random(4);
-        for (int i = 0; i < theta.Length; i++)
-        {
-            theta[i] += 0.1 * (random.NextDouble() - 0.5);
-        }
-
-        (double value, double[] gradient) = GpPriorPretraining.FullObjective(tasks, options, theta);
-        double[] reference = FiniteDifferences.Gradient(t => GpPriorPretraining.FullObjective(tasks, options, t).Value, theta, 1e-5);
+        (_, double value, double[] gradient, double[] reference) = PretrainingObjectiveAtPerturbedStart.Evaluate(tasks, options, 0.1);
         output.WriteLine($"{mean} on features {onFeatures}: objective {value:G6}, |g| max {gradient.Max(Math.Abs):G4}");
         FiniteDifferences.AssertClose(reference, gradient, 1e-5);
     }

@@ -229,17 +229,8 @@ public sealed class MetaFeatureInputTests(ITestOutputHelper output)
         // Three tasks, two on the same points (the KL term with per-task means) and the NLL of each with its own features.
         List<TransferTask> tasks = [.. History().Take(3).Select(t => new TransferTask(t.Name, Grid[..6], t.Losses.Take(6).ToArray()) { MetaFeatures = t.MetaFeatures })];
         var options = new GpPriorPretrainingOptions { MetaFeatureInput = true, HiddenWidth = 3, KlWeight = 0.7 };
-        PriorModel model = GpPriorPretraining.ModelFor(tasks, options);
+        (PriorModel model, double value, double[] gradient, double[] reference) = PretrainingObjectiveAtPerturbedStart.Evaluate(tasks, options, 0.1);
         Assert.Equal(3, model.MetaFeatureCount);
-        double[] theta = model.Initial(new Random(3));
-        var random = new Random(4);
-        for (int i = 0; i < theta.Length; i++)
-        {
-            theta[i] += 0.1 * (random.NextDouble() - 0.5);
-        }
-
-        (double value, double[] gradient) = GpPriorPretraining.FullObjective(tasks, options, theta);
-        double[] reference = FiniteDifferences.Gradient(t => GpPriorPretraining.FullObjective(tasks, options, t).Value, theta, 1e-5);
         output.WriteLine($"objective {value:G6}, |g| max {gradient.Max(Math.Abs):G4}, meta-feature weights' |g| max {gradient.Skip(model.MetaFeatureWeightOffset).Take(3 * 3).Max(Math.Abs):G4}");
         Assert.Contains(gradient.Skip(model.MetaFeatureWeightOffset).Take(3 * 3), g => Math.Abs(g) > 1e-6);
         FiniteDifferences.AssertClose(reference, gradient, 1e-5);
