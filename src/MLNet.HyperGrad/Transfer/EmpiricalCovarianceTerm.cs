@@ -116,7 +116,7 @@ internal sealed class EmpiricalCovarianceTerm
             torch.Tensor s = GaussianProcess.ToMatrix(points, model.Dimension);
             modelMean = contexts is null
                 ? model.Mean(th, s).data<double>().ToArray()
-                : model.Mean(th, s.unsqueeze(0), torch.tensor(contexts.SelectMany(z => z).ToArray(), [contexts.Length, 1, model.MetaFeatureCount], torch.float64)).mean([0]).data<double>().ToArray();
+                : model.Mean(th, s.unsqueeze(0), GpPriorPretraining.ContextTensor(contexts).unsqueeze(1)).mean([0]).data<double>().ToArray();
         }
 
         return new EmpiricalCovarianceTerm(points, loadings, t, weight, kernelWeight, new EmpiricalMoments([.. mean.Select((v, i) => useEmpiricalMean ? v - modelMean[i] : 0.0)], shrinkage, kernelOffSharedPointsOnly));

@@ -265,7 +265,7 @@ public static class GpPriorPretraining
         => options.MetaFeatureInput is null && options.MeanKind != PriorMeanKind.Mlp ? null : MetaFeatureStandardization.ForPretraining(tasks ?? [], options.MetaFeatureInput);
 
     /// <summary>Standardized meta-features [T][c] as a tensor [T, c].</summary>
-    private static torch.Tensor ContextTensor(double[][] contexts) => torch.tensor(contexts.SelectMany(z => z).ToArray(), [contexts.Length, contexts[0].Length], torch.float64);
+    internal static torch.Tensor ContextTensor(double[][] contexts) => torch.tensor(contexts.SelectMany(z => z).ToArray(), [contexts.Length, contexts[0].Length], torch.float64);
 
     /// <summary>One step's selection: point indices per task, and indices into the shared points.</summary>
     internal sealed record Batch(int[][] TaskPoints, int[] SharedPoints);
